@@ -1,0 +1,33 @@
+package dev.breakwater.host;
+
+import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.ufw.UfwStatus;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the analysis knows about one host: the immutable input of {@code reach} and
+ * {@code audit}, read from a snapshot directory or gathered live.
+ *
+ * @param ipv6 empty when the host has no ip6tables dump (ip6tables missing, or not captured)
+ * @param notes facts that limit the analysis, said to the user (nft tables iptables does not
+ *     show, a daemon with ip6tables disabled, ...)
+ */
+public record HostFacts(
+    String hostname,
+    List<NetworkInterface> interfaces,
+    List<Route> routes,
+    List<Container> containers,
+    Ruleset ipv4,
+    Optional<Ruleset> ipv6,
+    Optional<UfwStatus> ufw,
+    Optional<DaemonConfig> daemon,
+    List<String> notes) {
+
+  public HostFacts {
+    interfaces = List.copyOf(interfaces);
+    routes = List.copyOf(routes);
+    containers = List.copyOf(containers);
+    notes = List.copyOf(notes);
+  }
+}

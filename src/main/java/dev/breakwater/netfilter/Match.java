@@ -1,0 +1,153 @@
+package dev.breakwater.netfilter;
+
+import dev.breakwater.net.PortRange;
+import inet.ipaddr.IPAddress;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One condition of a rule. A rule matches when all of its matches do. Every record here has
+ * exact semantics that {@code reach} evaluates; anything else is {@link Unknown}, kept with its
+ * text so that an answer depending on it can say "possibly" and name it.
+ *
+ * <p>Negation ({@code !}, written before or after the option) is the {@code negated} flag.
+ */
+public sealed interface Match {
+
+  /** Which address or port of the packet a match looks at. */
+  enum Side {
+    SOURCE,
+    DESTINATION
+  }
+
+  /** {@code -s} / {@code -d}: the address is a prefix (host bits zero). */
+  record Address(Side side, IPAddress prefix, boolean negated) implements Match {}
+
+  /**
+   * {@code -i} / {@code -o}. A trailing {@code +} in {@code pattern} matches every interface
+   * whose name starts with the part before it; {@code +} alone matches every interface.
+   */
+  record Interface(boolean inbound, String pattern, boolean negated) implements Match {
+    public boolean matchesName(String name) {
+      boolean hit = pattern.endsWith("+")
+          ? name.startsWith(pattern.substring(0, pattern.length() - 1))
+          : name.equals(pattern);
+      return hit != negated;
+    }
+  }
+
+  /**
+   * {@code -p}: {@code number} is the IANA protocol number; {@code name} is as written
+   * ({@code tcp}, {@code 6}, {@code ipv6-icmp}). {@code -p all} is not represented (it matches all).
+   */
+  record Protocol(int number, String name, boolean negated) implements Match {}
+
+  /**
+   * {@code --dport}/{@code --sport} of the tcp/udp/sctp modules, and multiport's
+   * {@code --dports}/{@code --sports}/{@code --ports}; a packet matches if its port lies in any range.
+   */
+  record Ports(PortField field, List<PortRange> ranges, boolean negated) implements Match {
+    public Ports {
+      ranges = List.copyOf(ranges);
+    }
+  }
+
+  /** {@code SOURCE}: --sport(s); {@code DESTINATION}: --dport(s); {@code EITHER}: multiport --ports. */
+  enum PortField {
+    SOURCE,
+    DESTINATION,
+    EITHER
+  }
+
+  /** {@code -m conntrack --ctstate} and {@code -m state --state}. */
+  record ConnectionState(Set<CtState> states, boolean negated) implements Match {
+    public ConnectionState {
+      states = Set.copyOf(states);
+    }
+  }
+
+  enum CtState {
+    NEW,
+    ESTABLISHED,
+    RELATED,
+    INVALID,
+    UNTRACKED,
+    SNAT,
+    DNAT
+  }
+
+  /** {@code --ctorigsrc} / {@code --ctorigdst}: the address before any NAT. */
+  record OriginalAddress(Side side, IPAddress prefix, boolean negated) implements Match {}
+
+  /** {@code --ctorigsrcport} / {@code --ctorigdstport}: the port before any NAT. */
+  record OriginalPort(Side side, PortRange range, boolean negated) implements Match {}
+
+  /** {@code --ctdir ORIGINAL|REPLY}. A new inbound connection travels in the ORIGINAL direction. */
+  record ConntrackDirection(boolean original) implements Match {}
+
+  /** {@code -m addrtype --src-type/--dst-type [--limit-iface-in|out]}. */
+  record AddressTypeMatch(Side side, Set<AddressType> types, boolean negated, LimitIface limit)
+      implements Match {
+    public AddressTypeMatch {
+      types = Set.copyOf(types);
+    }
+  }
+
+  /** The kernel's route types, as the addrtype module names them. */
+  enum AddressType {
+    UNSPEC,
+    UNICAST,
+    LOCAL,
+    BROADCAST,
+    ANYCAST,
+    MULTICAST,
+    BLACKHOLE,
+    UNREACHABLE,
+    PROHIBIT,
+    THROW,
+    NAT,
+    XRESOLVE
+  }
+
+  /** addrtype's interface limit: look the address up only on the packet's in- or out-interface. */
+  enum LimitIface {
+    NONE,
+    IN,
+    OUT
+  }
+
+  /** {@code -m comment --comment "..."}: always matches; kept for citations. */
+  record Comment(String text) implements Match {}
+
+  /** {@code --tcp-flags MASK COMP} and {@code --syn} (= {@code SYN,RST,ACK,FIN SYN}). */
+  record TcpFlags(Set<String> mask, Set<String> set, boolean negated) implements Match {
+    public TcpFlags {
+      mask = Set.copyOf(mask);
+      set = Set.copyOf(set);
+    }
+  }
+
+  /** {@code --icmp-type} / {@code --icmpv6-type}: never matches a TCP, UDP or SCTP packet. */
+  record IcmpType(String type, boolean negated) implements Match {}
+
+  /** {@code -f}: later fragments only; the first packet of a connection is never one. */
+  record Fragment(boolean negated) implements Match {}
+
+  /**
+   * {@code -m set --match-set NAME src,dst}. {@code members} is the set's content when the
+   * snapshot has it (ipset save), empty otherwise; an unresolved set makes answers "possibly".
+   */
+  record IpSet(String setName, List<Side> flags, boolean negated, java.util.Optional<List<IPAddress>> members)
+      implements Match {
+    public IpSet {
+      flags = List.copyOf(flags);
+      members = members.map(List::copyOf);
+    }
+  }
+
+  /**
+   * Anything not modelled exactly (limit, recent, hashlimit, mark, physdev, owner, a module never
+   * seen): kept, never dropped. {@code text} is the option text as written.
+   */
+  record Unknown(String module, String text) implements Match {}
+}
