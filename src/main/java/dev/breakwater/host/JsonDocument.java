@@ -8,6 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,7 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  * so {@link #locate} walks the tokens again to find them, which only happens on the error path.
  */
 final class JsonDocument {
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  // Jackson 3 rejects a second top-level value by default; we read them one by one on purpose.
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private final String source;
   private final String text;
