@@ -43,20 +43,15 @@ public final class SnapshotDirectory {
     if (!Files.isDirectory(dir)) {
       throw new UserError(dir + ": not a snapshot directory (write one with: breakwater snapshot " + dir + ")");
     }
+    // A missing required file is reported before any file is parsed, and the small files are
+    // parsed before the rulesets: their errors are cheaper to find and fix first.
+    String iptablesText = required(dir, "iptables-save.txt", "iptables-save");
+    String inspectText = required(dir, "docker-inspect.json", "docker inspect $(docker ps -q)");
+    String addrText = required(dir, "ip-addr.json", "ip -j addr show");
     List<String> notes = new ArrayList<>();
 
-    Ruleset ipv4 = IptablesSaveParser.parse(
-        required(dir, "iptables-save.txt", "iptables-save"), IpFamily.V4, name(dir, "iptables-save.txt"));
-    Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
-        .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, name(dir, "ip6tables-save.txt")));
-    if (ipv6.isEmpty()) {
-      notes.add("no ip6tables-save.txt in the snapshot: IPv6 exposure is not analysed");
-    }
-
-    List<Container> containers = DockerInspectReader.read(
-        required(dir, "docker-inspect.json", "docker inspect $(docker ps -q)"), name(dir, "docker-inspect.json"));
-    List<NetworkInterface> interfaces = IpAddrReader.read(
-        required(dir, "ip-addr.json", "ip -j addr show"), name(dir, "ip-addr.json"));
+    List<Container> containers = DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json"));
+    List<NetworkInterface> interfaces = IpAddrReader.read(addrText, name(dir, "ip-addr.json"));
 
     List<Route> routes = new ArrayList<>();
     optional(dir, "ip-route.json")
@@ -77,6 +72,13 @@ public final class SnapshotDirectory {
             + " is not analysed: answers are \"possibly\" (it is in nft-ruleset.json, not in iptables-save)");
       }
     });
+
+    Ruleset ipv4 = IptablesSaveParser.parse(iptablesText, IpFamily.V4, name(dir, "iptables-save.txt"));
+    Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
+        .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, name(dir, "ip6tables-save.txt")));
+    if (ipv6.isEmpty()) {
+      notes.add("no ip6tables-save.txt in the snapshot: IPv6 exposure is not analysed");
+    }
 
     String hostname = optional(dir, "hostname")
         .flatMap(text -> text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst())
