@@ -56,10 +56,11 @@ public final class IpAddrReader {
     List<IPAddress> addresses = new ArrayList<>();
     for (JsonValue info : link.get("addr_info").elements("an array of addresses")) {
       // An entry without "local" is a lifetime-only line (iproute2 prints those for some kernels).
-      if (info.get("local").string().isEmpty()) {
+      java.util.Optional<IPAddress> written = info.get("local").address();
+      if (written.isEmpty()) {
         continue;
       }
-      IPAddress local = info.get("local").address().orElseThrow();
+      IPAddress local = written.get();
       OptionalInt prefix = info.get("prefixlen").integer();
       if (prefix.isPresent()) {
         IPAddress withPrefix = new IPAddressString(local.toNormalizedString() + "/" + prefix.getAsInt()).getAddress();
