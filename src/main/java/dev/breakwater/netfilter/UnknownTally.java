@@ -1,0 +1,52 @@
+package dev.breakwater.netfilter;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Counts the matches and targets kept as unknown, one warning per kind (not per rule: a host with
+ * 10,000 rate-limit rules gets one line), naming the first rule that uses it.
+ */
+final class UnknownTally {
+  private final String source;
+  private final Map<String, int[]> firstLineAndCount = new LinkedHashMap<>();
+
+  UnknownTally(String source) {
+    this.source = source;
+  }
+
+  void count(Rule rule) {
+    for (Match m : rule.matches()) {
+      if (m instanceof Match.Unknown u) {
+        add(u.module().isEmpty()
+            ? "option '" + firstWord(u.text()) + "' is not modelled"
+            : "match module '" + u.module() + "' is not modelled", rule.line());
+      }
+    }
+    if (rule.target() instanceof Target.Unknown t) {
+      add("target '" + t.name() + "' is not modelled (not a known target nor a user chain of table "
+          + rule.table().label() + ")", rule.line());
+    }
+  }
+
+  private void add(String what, int line) {
+    int[] entry = firstLineAndCount.computeIfAbsent(what, k -> new int[] {line, 0});
+    entry[0] = Math.min(entry[0], line);
+    entry[1]++;
+  }
+
+  List<String> warnings() {
+    List<String> out = new ArrayList<>();
+    firstLineAndCount.forEach((what, entry) -> out.add(source + ":" + entry[0] + ": " + what
+        + "; answers that depend on it say 'possibly' (" + entry[1] + (entry[1] == 1 ? " rule)" : " rules)")));
+    return out;
+  }
+
+  private static String firstWord(String text) {
+    String t = text.startsWith("! ") ? text.substring(2) : text;
+    int space = t.indexOf(' ');
+    return space < 0 ? t : t.substring(0, space);
+  }
+}
