@@ -48,6 +48,7 @@ public final class IptablesSaveParser {
     private final TargetParser targets;
     private final Map<TableName, Table> tables = new EnumMap<>(TableName.class);
     private final UnknownTally unknowns;
+    private final StringPool strings = new StringPool();
 
     private TableName table;
     private int tableLine;
@@ -58,8 +59,8 @@ public final class IptablesSaveParser {
       this.family = family;
       this.source = source;
       this.addresses = new AddressParser(family);
-      this.modules = new ModuleMatches(addresses, ipsets);
-      this.targets = new TargetParser(addresses);
+      this.modules = new ModuleMatches(addresses, ipsets, strings);
+      this.targets = new TargetParser(addresses, strings);
       this.unknowns = new UnknownTally(source);
     }
 
@@ -169,11 +170,11 @@ public final class IptablesSaveParser {
         throw new RuleSyntaxError("a chain declared in table '" + table.label() + "' (':" + chainName
             + " - [0:0]' before its rules), got -A " + chainName);
       }
-      RuleReader.Parsed parsed = new RuleReader(line, tokens, i + 2, addresses, modules, targets).read();
+      RuleReader.Parsed parsed = new RuleReader(line, tokens, i + 2, addresses, modules, targets, strings).read();
       if (parsed.counters() != null) {
         counters = parsed.counters();
       }
-      Rule rule = new Rule(table, chainName, chain.rules.size() + 1, lineNumber, line, counters, parsed.matches(),
+      Rule rule = new Rule(table, chain.name, chain.rules.size() + 1, lineNumber, line, counters, parsed.matches(),
           parsed.target());
       chain.rules.add(rule);
       chain.jumpNames.add(parsed.jumpName());

@@ -8,6 +8,7 @@ import dev.breakwater.netfilter.Match.Side;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -29,10 +30,13 @@ final class ModuleMatches {
 
   private final AddressParser addresses;
   private final Map<String, List<IPAddress>> ipsets;
+  private final StringPool strings;
+  private final Map<String, PortRange> ports = new HashMap<>();
 
-  ModuleMatches(AddressParser addresses, Map<String, List<IPAddress>> ipsets) {
+  ModuleMatches(AddressParser addresses, Map<String, List<IPAddress>> ipsets, StringPool strings) {
     this.addresses = addresses;
     this.ipsets = ipsets;
+    this.strings = strings;
   }
 
   static boolean isModelled(String module) {
@@ -94,7 +98,7 @@ final class ModuleMatches {
     return flags;
   }
 
-  private static boolean portOption(OptionEntry e, List<Match> out) {
+  private boolean portOption(OptionEntry e, List<Match> out) {
     PortField field = switch (e.name()) {
       case "--dport", "--destination-port" -> PortField.DESTINATION;
       case "--sport", "--source-port" -> PortField.SOURCE;
@@ -103,19 +107,19 @@ final class ModuleMatches {
     if (field == null) {
       return false;
     }
-    out.add(new Match.Ports(field, List.of(portRange(e.name(), e.single())), e.negated()));
+    out.add(new Match.Ports(field, List.of(port(e.name(), e.single())), e.negated()));
     return true;
   }
 
-  private static boolean icmpOption(OptionEntry e, String name, List<Match> out) {
+  private boolean icmpOption(OptionEntry e, String name, List<Match> out) {
     if (!e.name().equals(name)) {
       return false;
     }
-    out.add(new Match.IcmpType(e.single(), e.negated()));
+    out.add(new Match.IcmpType(strings.of(e.single()), e.negated()));
     return true;
   }
 
-  private static boolean multiportOption(OptionEntry e, List<Match> out) {
+  private boolean multiportOption(OptionEntry e, List<Match> out) {
     PortField field = switch (e.name()) {
       case "--dports", "--destination-ports" -> PortField.DESTINATION;
       case "--sports", "--source-ports" -> PortField.SOURCE;
@@ -130,7 +134,7 @@ final class ModuleMatches {
     int from = 0;
     while (true) {
       int comma = list.indexOf(',', from);
-      ranges.add(portRange(e.name(), comma < 0 ? list.substring(from) : list.substring(from, comma)));
+      ranges.add(port(e.name(), comma < 0 ? list.substring(from) : list.substring(from, comma)));
       if (comma < 0) {
         break;
       }
@@ -147,14 +151,14 @@ final class ModuleMatches {
         Side side = e.name().equals("--ctorigsrc") ? Side.SOURCE : Side.DESTINATION;
         IPAddress prefix = addresses.prefix(e.single());
         if (prefix == AddressParser.NON_CONTIGUOUS) {
-          out.add(new Match.Unknown("conntrack", text(e)));
+          out.add(new Match.Unknown("conntrack", strings.of(e.text())));
         } else {
           out.add(new Match.OriginalAddress(side, prefix, e.negated()));
         }
       }
       case "--ctorigsrcport", "--ctorigdstport" -> {
         Side side = e.name().equals("--ctorigsrcport") ? Side.SOURCE : Side.DESTINATION;
-        out.add(new Match.OriginalPort(side, portRange(e.name(), e.single()), e.negated()));
+        out.add(new Match.OriginalPort(side, port(e.name(), e.single()), e.negated()));
       }
       case "--ctdir" -> {
         String dir = e.single().toUpperCase(Locale.ROOT);
@@ -191,11 +195,11 @@ final class ModuleMatches {
     return states;
   }
 
-  private static boolean commentOption(OptionEntry e, List<Match> out) {
+  private boolean commentOption(OptionEntry e, List<Match> out) {
     if (!e.name().equals("--comment")) {
       return false;
     }
-    out.add(new Match.Comment(e.single()));
+    out.add(new Match.Comment(strings.of(e.single())));
     return true;
   }
 
@@ -204,7 +208,7 @@ final class ModuleMatches {
       return false;
     }
     e.requireArity(2, "a set name and src/dst flags (--match-set NAME src,dst)");
-    String name = e.value(0);
+    String name = strings.of(e.value(0));
     List<Side> flags = new ArrayList<>();
     for (String f : e.value(1).split(",", -1)) {
       flags.add(switch (f) {
@@ -234,7 +238,7 @@ final class ModuleMatches {
         case "--src-type", "--dst-type" -> out.add(new Match.AddressTypeMatch(
             e.name().startsWith("--src") ? Side.SOURCE : Side.DESTINATION, addressTypes(e.single()), e.negated(), limit));
         case "--limit-iface-in", "--limit-iface-out" -> {}
-        default -> out.add(new Match.Unknown("addrtype", e.text()));
+        default -> out.add(new Match.Unknown("addrtype", strings.of(e.text())));
       }
     }
   }
@@ -251,15 +255,21 @@ final class ModuleMatches {
     return types;
   }
 
+  /** A port or range, shared between the rules that write it the same way. */
+  private PortRange port(String option, String text) {
+    PortRange known = ports.get(text);
+    if (known == null) {
+      known = portRange(option, text);
+      ports.put(text, known);
+    }
+    return known;
+  }
+
   static PortRange portRange(String option, String text) {
     try {
       return PortRange.parse(text);
     } catch (IllegalArgumentException ex) {
       throw new RuleSyntaxError("a port (0-65535) or a range 'first:last' after " + option + ", got '" + text + "'");
     }
-  }
-
-  private static String text(OptionEntry e) {
-    return e.text();
   }
 }

@@ -23,6 +23,9 @@ final class RuleReader {
   private final AddressParser addresses;
   private final ModuleMatches modules;
   private final TargetParser targets;
+  private final StringPool strings;
+
+  private static final Target NO_TARGET = new Target.Continue("", "");
 
   private int pos;
   private final List<Match> matches = new ArrayList<>();
@@ -38,7 +41,8 @@ final class RuleReader {
   private List<OptionEntry> targetOptions;
 
   RuleReader(String line, List<RuleToken> tokens, int from, AddressParser addresses, ModuleMatches modules,
-      TargetParser targets) {
+      TargetParser targets, StringPool strings) {
+    this.strings = strings;
     this.line = line;
     this.tokens = tokens;
     this.pos = from;
@@ -113,8 +117,8 @@ final class RuleReader {
     switch (e.name()) {
       case "-s", "--source", "--src" -> address(e, Match.Side.SOURCE);
       case "-d", "--destination", "--dst" -> address(e, Match.Side.DESTINATION);
-      case "-i", "--in-interface" -> matches.add(new Match.Interface(true, interfaceName(e), e.negated()));
-      case "-o", "--out-interface" -> matches.add(new Match.Interface(false, interfaceName(e), e.negated()));
+      case "-i", "--in-interface" -> matches.add(new Match.Interface(true, strings.of(interfaceName(e)), e.negated()));
+      case "-o", "--out-interface" -> matches.add(new Match.Interface(false, strings.of(interfaceName(e)), e.negated()));
       case "-p", "--protocol" -> protocol(e);
       case "-f", "--fragment" -> {
         e.requireArity(0, "no value");
@@ -122,7 +126,7 @@ final class RuleReader {
       }
       case "-m", "--match" -> {
         notNegated(e);
-        module = e.single();
+        module = strings.of(e.single());
         moduleFresh = true;
       }
       case "-j", "--jump", "-g", "--goto" -> {
@@ -130,7 +134,7 @@ final class RuleReader {
         if (targetName != null) {
           throw new RuleSyntaxError("one -j or -g per rule, got a second '" + e.name() + "'");
         }
-        targetName = e.single();
+        targetName = strings.of(e.single());
         isGoto = e.name().equals("-g") || e.name().equals("--goto");
         targetOptions = new ArrayList<>();
         module = null;
@@ -170,7 +174,7 @@ final class RuleReader {
     }
     IPAddress prefix = addresses.prefix(value);
     matches.add(prefix == AddressParser.NON_CONTIGUOUS
-        ? new Match.Unknown("", e.text())
+        ? new Match.Unknown("", strings.of(e.text()))
         : new Match.Address(side, prefix, e.negated()));
   }
 
@@ -187,20 +191,20 @@ final class RuleReader {
     String name = e.single();
     int number = ProtocolNames.number(name);
     if (number < 0) {
-      matches.add(new Match.Unknown("", e.text()));
+      matches.add(new Match.Unknown("", strings.of(e.text())));
       protocolModule = null;
       return;
     }
     protocolModule = ProtocolNames.implicitModule(number);
     if (number != ProtocolNames.ALL || e.negated()) {
-      matches.add(new Match.Protocol(number, name, e.negated()));
+      matches.add(new Match.Protocol(number, strings.of(name), e.negated()));
     }
   }
 
   /** A long option with no {@code -m} before it: the protocol's implicit module, or unknown. */
   private void looseOption(OptionEntry e) {
     if (protocolModule == null || !modules.option(protocolModule, e, matches)) {
-      matches.add(new Match.Unknown("", e.text()));
+      matches.add(new Match.Unknown("", strings.of(e.text())));
     }
   }
 
@@ -214,7 +218,7 @@ final class RuleReader {
       for (OptionEntry e : block) {
         if (!modules.option(module, e, matches)
             && (protocolModule == null || !modules.option(protocolModule, e, matches))) {
-          matches.add(new Match.Unknown(module, e.text()));
+          matches.add(new Match.Unknown(module, strings.of(e.text())));
         }
       }
     } else {
@@ -235,12 +239,13 @@ final class RuleReader {
       }
       return;
     }
-    matches.add(new Match.Unknown(module, line.substring(block.get(0).start(), block.get(block.size() - 1).end())));
+    matches.add(new Match.Unknown(module,
+        strings.of(line.substring(block.get(0).start(), block.get(block.size() - 1).end()))));
   }
 
   private Target target() {
     if (targetName == null) {
-      return new Target.Continue("", "");
+      return NO_TARGET;
     }
     String text = targetOptions.isEmpty()
         ? ""

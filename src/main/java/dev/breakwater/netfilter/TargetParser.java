@@ -19,22 +19,29 @@ final class TargetParser {
       "TOS", "DSCP", "CLASSIFY", "SECMARK", "CONNSECMARK", "TTL", "HL", "ECN", "IDLETIMER", "LED", "HMARK",
       "TEE", "SET", "TCPOPTSTRIP", "TPROXY_MARK");
 
-  private final AddressParser addresses;
+  private static final Target ACCEPT = new Target.Accept();
+  private static final Target DROP = new Target.Drop();
+  private static final Target RETURN = new Target.Return();
 
-  TargetParser(AddressParser addresses) {
+  private final AddressParser addresses;
+  private final StringPool strings;
+
+  TargetParser(AddressParser addresses, StringPool strings) {
     this.addresses = addresses;
+    this.strings = strings;
   }
 
   /**
    * @param options the target's options, in order
    * @param text the options as written, for {@link Target.Continue}, {@link Target.Unknown} and NAT
    */
-  Target target(String name, List<OptionEntry> options, String text) {
+  Target target(String name, List<OptionEntry> options, String optionText) {
+    String text = strings.of(optionText);
     return switch (name) {
-      case "ACCEPT" -> new Target.Accept();
-      case "DROP" -> new Target.Drop();
-      case "RETURN" -> new Target.Return();
-      case "REJECT" -> new Target.Reject(optionValue(options, "--reject-with").orElse(""));
+      case "ACCEPT" -> ACCEPT;
+      case "DROP" -> DROP;
+      case "RETURN" -> RETURN;
+      case "REJECT" -> new Target.Reject(strings.of(optionValue(options, "--reject-with").orElse("")));
       case "DNAT" -> dnat(options, text);
       case "REDIRECT" -> new Target.Redirect(
           optionValue(options, "--to-ports").map(p -> ModuleMatches.portRange("--to-ports", p)));

@@ -7,11 +7,13 @@ import java.util.Map;
 
 /**
  * Counts the matches and targets kept as unknown, one warning per kind (not per rule: a host with
- * 10,000 rate-limit rules gets one line), naming the first rule that uses it.
+ * 10,000 rate-limit rules gets one line), naming the first line that uses it.
  */
 final class UnknownTally {
+  private record Kind(char what, String name, TableName table) {}
+
   private final String source;
-  private final Map<String, int[]> firstLineAndCount = new LinkedHashMap<>();
+  private final Map<Kind, int[]> firstLineAndCount = new LinkedHashMap<>();
 
   UnknownTally(String source) {
     this.source = source;
@@ -20,28 +22,34 @@ final class UnknownTally {
   void count(Rule rule) {
     for (Match m : rule.matches()) {
       if (m instanceof Match.Unknown u) {
-        add(u.module().isEmpty()
-            ? "option '" + firstWord(u.text()) + "' is not modelled"
-            : "match module '" + u.module() + "' is not modelled", rule.line());
+        add(u.module().isEmpty() ? new Kind('o', firstWord(u.text()), null) : new Kind('m', u.module(), null), rule.line());
       }
     }
     if (rule.target() instanceof Target.Unknown t) {
-      add("target '" + t.name() + "' is not modelled (not a known target nor a user chain of table "
-          + rule.table().label() + ")", rule.line());
+      add(new Kind('t', t.name(), rule.table()), rule.line());
     }
   }
 
-  private void add(String what, int line) {
-    int[] entry = firstLineAndCount.computeIfAbsent(what, k -> new int[] {line, 0});
+  private void add(Kind kind, int line) {
+    int[] entry = firstLineAndCount.computeIfAbsent(kind, k -> new int[] {line, 0});
     entry[0] = Math.min(entry[0], line);
     entry[1]++;
   }
 
   List<String> warnings() {
     List<String> out = new ArrayList<>();
-    firstLineAndCount.forEach((what, entry) -> out.add(source + ":" + entry[0] + ": " + what
+    firstLineAndCount.forEach((kind, entry) -> out.add(source + ":" + entry[0] + ": " + describe(kind)
         + "; answers that depend on it say 'possibly' (" + entry[1] + (entry[1] == 1 ? " rule)" : " rules)")));
     return out;
+  }
+
+  private static String describe(Kind kind) {
+    return switch (kind.what()) {
+      case 'o' -> "option '" + kind.name() + "' is not modelled";
+      case 'm' -> "match module '" + kind.name() + "' is not modelled";
+      default -> "target '" + kind.name() + "' is not modelled (not a known target nor a user chain of table "
+          + kind.table().label() + ")";
+    };
   }
 
   private static String firstWord(String text) {
