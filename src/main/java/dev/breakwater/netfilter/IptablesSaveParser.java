@@ -49,6 +49,7 @@ public final class IptablesSaveParser {
     private final Map<TableName, Table> tables = new EnumMap<>(TableName.class);
     private final UnknownTally unknowns;
     private final StringPool strings = new StringPool();
+    private final List<String> notes = new ArrayList<>();
 
     private TableName table;
     private int tableLine;
@@ -83,7 +84,9 @@ public final class IptablesSaveParser {
         throw new RulesetParseException(source, tableLine,
             "expected COMMIT to end table '" + table.label() + "' started here (the dump is cut short)");
       }
-      return new Ruleset(family, source, tables, unknowns.warnings());
+      List<String> warnings = new ArrayList<>(notes);
+      warnings.addAll(unknowns.warnings());
+      return new Ruleset(family, source, tables, warnings);
     }
 
     private void line(String line) {
@@ -95,7 +98,7 @@ public final class IptablesSaveParser {
         return;
       }
       switch (line.charAt(i)) {
-        case '#' -> {}
+        case '#' -> comment(line.substring(i + 1).strip());
         case '*' -> startTable(line.substring(i + 1).strip());
         case ':' -> declareChain(line.substring(i + 1).strip());
         case '-', '[' -> rule(line);
@@ -108,6 +111,22 @@ public final class IptablesSaveParser {
                     + abbreviate(line.strip()) + "'");
           }
         }
+      }
+    }
+
+    /**
+     * iptables-nft-save says in comments what it could not print: a table holding rules made with
+     * nft itself ("# Table `filter' is incompatible, use 'nft' tool."), or rules in the legacy
+     * backend ("# Warning: iptables-legacy tables present ..."). Either way this dump is not the
+     * whole firewall, which answers must know.
+     */
+    private void comment(String text) {
+      if (text.contains("incompatible")) {
+        notes.add(source + ":" + lineNumber + ": iptables-nft-save could not print a table (\"" + text
+            + "\"); its rules are missing from this dump, so answers that depend on it say 'possibly'");
+      } else if (text.contains("iptables-legacy tables present")) {
+        notes.add(source + ":" + lineNumber + ": rules also exist in the iptables-legacy backend (\"" + text
+            + "\"); they are not in this dump, so answers that depend on them say 'possibly'");
       }
     }
 
