@@ -1,0 +1,73 @@
+package dev.breakwater.reach.oracle;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs inside the attacker namespace ({@code ip netns exec bwo-att java ... AttackerProbe}): reads
+ * a batch of connection attempts from stdin, one per line ({@code id source sourcePort destination
+ * destinationPort}), a blank line ends the batch; makes them all at once and prints {@code id
+ * outcome} per attempt, then {@code END}. A JVM cannot enter a network namespace, so the probe is
+ * its own process there, started once for a whole run.
+ */
+public final class AttackerProbe {
+  private AttackerProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    int timeoutMillis = Integer.parseInt(args[0]);
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    out.println("READY");
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<String> batch = new ArrayList<>();
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (!line.isBlank()) {
+          batch.add(line);
+          continue;
+        }
+        List<Future<String>> results = new ArrayList<>();
+        for (String attempt : batch) {
+          results.add(pool.submit(() -> attempt(attempt, timeoutMillis)));
+        }
+        for (Future<String> r : results) {
+          out.println(r.get());
+        }
+        out.println("END");
+        batch.clear();
+      }
+    }
+  }
+
+  private static String attempt(String line, int timeoutMillis) {
+    String[] f = line.strip().split(" ");
+    String id = f[0];
+    try (Socket s = new Socket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getByName(f[1]), Integer.parseInt(f[2])));
+      s.connect(new InetSocketAddress(InetAddress.getByName(f[3]), Integer.parseInt(f[4])), timeoutMillis);
+      return id + " CONNECTED";
+    } catch (SocketTimeoutException e) {
+      return id + " TIMEOUT";
+    } catch (ConnectException e) {
+      return id + (e.getMessage() != null && e.getMessage().contains("refused") ? " REFUSED" : " UNREACHABLE " + e.getMessage());
+    } catch (NoRouteToHostException e) {
+      return id + " UNREACHABLE " + e.getMessage();
+    } catch (IOException | RuntimeException e) {
+      return id + " ERROR " + e;
+    }
+  }
+}

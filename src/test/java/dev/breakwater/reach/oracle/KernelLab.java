@@ -1,0 +1,307 @@
+package dev.breakwater.reach.oracle;
+
+import static dev.breakwater.reach.oracle.OracleTopology.ATTACKER;
+import static dev.breakwater.reach.oracle.OracleTopology.BRIDGE;
+import static dev.breakwater.reach.oracle.OracleTopology.HOST;
+import static dev.breakwater.reach.oracle.OracleTopology.OUTSIDE;
+import static dev.breakwater.reach.oracle.OracleTopology.SECOND_OUTSIDE;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The kernel side of the oracle: the namespaces of {@link OracleTopology}, a listener in each
+ * container, a probe in the attacker. Loads a ruleset into the host namespace with
+ * iptables-restore and reports what the kernel did with each connection attempt.
+ *
+ * <p>Every command that changes network state runs inside a {@code bwo-} namespace; the root
+ * namespace's addresses, routes and firewall are never touched. {@link #close()} removes every
+ * namespace and process the lab made; {@link #removeStale()} removes those of a crashed run.
+ */
+final class KernelLab implements AutoCloseable {
+  /** Longer than a lab round trip by far, shorter than TCP's first SYN retransmission (1 s). */
+  static final int CONNECT_TIMEOUT_MILLIS = 500;
+
+  private final List<String> namespaces = new ArrayList<>();
+  private final List<Process> processes = new ArrayList<>();
+  private final String restoreCommand;
+  private Process probe;
+  private PrintStream probeIn;
+  private BufferedReader probeOut;
+
+  private KernelLab(String restoreCommand) {
+    this.restoreCommand = restoreCommand;
+  }
+
+  /** The iptables-restore this machine's {@code iptables} is (nf_tables or legacy backend). */
+  static String backend() throws IOException {
+    return Commands.run(List.of("iptables", "-V")).strip();
+  }
+
+  static KernelLab up() throws IOException {
+    removeStale();
+    KernelLab lab = new KernelLab("iptables-restore");
+    try {
+      lab.build();
+      lab.checkPlumbing();
+      return lab;
+    } catch (IOException | RuntimeException e) {
+      lab.close();
+      throw e;
+    }
+  }
+
+  /** Deletes every {@code bwo-} namespace and the processes in it: what a crashed run left. */
+  static void removeStale() throws IOException {
+    for (String line : Commands.run(List.of("ip", "netns", "list")).split("\n")) {
+      String name = line.strip().split(" ")[0];
+      if (name.startsWith(OracleTopology.PREFIX)) {
+        deleteNamespace(name);
+      }
+    }
+  }
+
+  private static void deleteNamespace(String name) {
+    try {
+      for (String pid : Commands.run(List.of("ip", "netns", "pids", name)).split("\\s+")) {
+        if (!pid.isBlank()) {
+          Commands.runQuietly(List.of("kill", "-9", pid.strip()));
+        }
+      }
+    } catch (IOException e) {
+      // The namespace is already gone.
+    }
+    Commands.runQuietly(List.of("ip", "netns", "del", name));
+  }
+
+  private void build() throws IOException {
+    addNamespace(HOST);
+    addNamespace(ATTACKER);
+    for (var c : OracleTopology.CONTAINERS) {
+      addNamespace(c.namespace());
+    }
+    // Two outside links to the attacker, and a bridge with one veth per container.
+    ip(HOST, "link", "add", OUTSIDE, "type", "veth", "peer", "name", OUTSIDE, "netns", ATTACKER);
+    ip(HOST, "link", "add", SECOND_OUTSIDE, "type", "veth", "peer", "name", SECOND_OUTSIDE, "netns", ATTACKER);
+    ip(HOST, "link", "add", BRIDGE, "type", "bridge");
+    ip(HOST, "addr", "add", OracleTopology.HOST_ADDRESS + "/24", "dev", OUTSIDE);
+    ip(HOST, "addr", "add", OracleTopology.HOST_SECOND_ADDRESS + "/24", "dev", OUTSIDE);
+    ip(HOST, "addr", "add", OracleTopology.HOST_ETH1_ADDRESS + "/24", "dev", SECOND_OUTSIDE);
+    ip(HOST, "addr", "add", OracleTopology.BRIDGE_ADDRESS + "/24", "dev", BRIDGE);
+    for (String dev : List.of(OUTSIDE, SECOND_OUTSIDE, BRIDGE)) {
+      ip(HOST, "link", "set", dev, "up");
+    }
+    for (var c : OracleTopology.CONTAINERS) {
+      ip(HOST, "link", "add", c.hostVeth(), "type", "veth", "peer", "name", "eth0", "netns", c.namespace());
+      ip(HOST, "link", "set", c.hostVeth(), "master", BRIDGE);
+      ip(HOST, "link", "set", c.hostVeth(), "up");
+      ip(c.namespace(), "addr", "add", c.address() + "/24", "dev", "eth0");
+      ip(c.namespace(), "link", "set", "eth0", "up");
+      ip(c.namespace(), "route", "add", "default", "via", OracleTopology.BRIDGE_ADDRESS);
+    }
+    for (String a : OracleTopology.ATTACKER_ETH0) {
+      ip(ATTACKER, "addr", "add", a, "dev", OUTSIDE);
+    }
+    for (String a : OracleTopology.ATTACKER_ETH1) {
+      ip(ATTACKER, "addr", "add", a, "dev", SECOND_OUTSIDE);
+    }
+    ip(ATTACKER, "link", "set", OUTSIDE, "up");
+    ip(ATTACKER, "link", "set", SECOND_OUTSIDE, "up");
+    // Direct routing: the attacker sends to container addresses through the host.
+    ip(ATTACKER, "route", "add", OracleTopology.BRIDGE_SUBNET, "via", OracleTopology.HOST_ADDRESS);
+    ip(HOST, "route", "add", OracleTopology.FAR_PREFIX, "via", "198.51.100.66");
+    sysctl(HOST, "net.ipv4.ip_forward=1");
+    startListeners();
+    startProbe();
+  }
+
+  private void addNamespace(String name) throws IOException {
+    Commands.run(List.of("ip", "netns", "add", name));
+    namespaces.add(name);
+    ip(name, "link", "set", "lo", "up");
+    // Sources of the far prefix and eth1 arrive asymmetrically: no reverse-path filter anywhere.
+    sysctl(name, "net.ipv4.conf.all.rp_filter=0");
+    sysctl(name, "net.ipv4.conf.default.rp_filter=0");
+  }
+
+  private void startListeners() throws IOException {
+    List<String> ports = OracleTopology.CONTAINER_PORTS.stream().map(String::valueOf).toList();
+    for (var c : OracleTopology.CONTAINERS) {
+      // Half-open connections must stay visible for a few seconds and never turn into cookies.
+      sysctl(c.namespace(), "net.ipv4.tcp_synack_retries=2");
+      sysctl(c.namespace(), "net.ipv4.tcp_syncookies=0");
+      sysctl(c.namespace(), "net.ipv4.tcp_max_syn_backlog=4096");
+      sysctl(c.namespace(), "net.core.somaxconn=4096");
+      List<String> command = new ArrayList<>(javaIn(c.namespace(), PortListener.class));
+      command.addAll(ports);
+      Process p = start(command);
+      awaitReady(p, c.namespace() + " listener");
+    }
+  }
+
+  private void startProbe() throws IOException {
+    List<String> command = new ArrayList<>(javaIn(ATTACKER, AttackerProbe.class));
+    command.add(String.valueOf(CONNECT_TIMEOUT_MILLIS));
+    probe = start(command);
+    probeIn = new PrintStream(probe.getOutputStream(), true, StandardCharsets.UTF_8);
+    probeOut = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8));
+    String ready = probeOut.readLine();
+    if (!"READY".equals(ready)) {
+      throw new IOException("the attacker probe did not start: " + ready);
+    }
+  }
+
+  private static List<String> javaIn(String namespace, Class<?> main) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classes;
+    try {
+      classes = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException("cannot locate the test classes", e);
+    }
+    return List.of("ip", "netns", "exec", namespace, java, "-XX:+UseSerialGC", "-Xmx64m",
+        "-XX:TieredStopAtLevel=1", "-cp", classes, main.getName());
+  }
+
+  private Process start(List<String> command) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  private static void awaitReady(Process p, String what) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    if (!"READY".equals(line)) {
+      throw new IOException(what + " did not start: " + line);
+    }
+  }
+
+  /** Before any ruleset: with no rules, a container and a closed host port answer. */
+  private void checkPlumbing() throws IOException {
+    load(LabRulesetGenerator.EMPTY);
+    List<ProbeCase> cases = List.of(
+        new ProbeCase("198.51.100.66", 19_990, "198.18.0.2", 80, OUTSIDE),
+        new ProbeCase("198.18.5.10", 19_991, "198.18.0.4", 3306, OUTSIDE),
+        new ProbeCase("198.19.7.66", 19_992, "198.18.0.3", 443, OUTSIDE),
+        new ProbeCase("198.51.100.67", 19_993, OracleTopology.HOST_ETH1_ADDRESS, 1, SECOND_OUTSIDE));
+    List<KernelOutcome> got = probe(cases);
+    List<KernelOutcome> want = List.of(KernelOutcome.CONNECTED, KernelOutcome.CONNECTED, KernelOutcome.CONNECTED,
+        KernelOutcome.REFUSED);
+    if (!got.equals(want)) {
+      throw new IOException("lab plumbing is broken: with no rules, " + cases + " gave " + got + ", expected " + want);
+    }
+  }
+
+  /** Replaces every table of the host namespace with {@code rules} (iptables-restore text). */
+  void load(String rules) throws IOException {
+    Commands.run(List.of("ip", "netns", "exec", HOST, restoreCommand), rules);
+  }
+
+  /** Writes a snapshot directory of the host namespace, as {@code breakwater snapshot} would. */
+  void snapshot(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("iptables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, "iptables-save")));
+    Files.writeString(dir.resolve("ip-addr.json"), Commands.run(List.of("ip", "-n", HOST, "-j", "addr", "show")));
+    Files.writeString(dir.resolve("ip-route.json"), Commands.run(List.of("ip", "-n", HOST, "-j", "route", "show")));
+    Files.writeString(dir.resolve("docker-inspect.json"), "[]\n");
+    Files.writeString(dir.resolve("hostname"), HOST + "\n");
+  }
+
+  /** Makes every attempt at once from the attacker namespace; one outcome per case, in order. */
+  List<KernelOutcome> probe(List<ProbeCase> cases) throws IOException {
+    for (int i = 0; i < cases.size(); i++) {
+      ProbeCase c = cases.get(i);
+      probeIn.println(i + " " + c.source() + " " + c.sourcePort() + " " + c.destination() + " " + c.destinationPort());
+    }
+    probeIn.println();
+    Map<Integer, KernelOutcome> byId = new HashMap<>();
+    Map<Integer, String> detail = new HashMap<>();
+    for (String line = probeOut.readLine(); !"END".equals(line); line = probeOut.readLine()) {
+      if (line == null) {
+        throw new IOException("the attacker probe ended unexpectedly");
+      }
+      String[] f = line.split(" ", 3);
+      byId.put(Integer.parseInt(f[0]), KernelOutcome.valueOf(f[1]));
+      if (f.length > 2) {
+        detail.put(Integer.parseInt(f[0]), f[2]);
+      }
+    }
+    Set<String> halfOpen = byId.containsValue(KernelOutcome.TIMEOUT) ? halfOpenPeers() : Set.of();
+    List<KernelOutcome> out = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      KernelOutcome o = byId.get(i);
+      ProbeCase c = cases.get(i);
+      if (o == KernelOutcome.TIMEOUT && halfOpen.contains(c.source() + ":" + c.sourcePort())) {
+        o = KernelOutcome.HALF_OPEN;
+      }
+      if (o.isHarnessFault()) {
+        System.out.println("kernel oracle: harness fault for " + c.describe() + ": " + o + " " + detail.get(i));
+      }
+      out.add(o);
+    }
+    return out;
+  }
+
+  /** {@code address:port} of every peer a container holds a half-open connection from. */
+  private static Set<String> halfOpenPeers() throws IOException {
+    Set<String> peers = new HashSet<>();
+    for (var c : OracleTopology.CONTAINERS) {
+      String ss = Commands.run(List.of("ip", "netns", "exec", c.namespace(), "ss", "-Htn", "state", "syn-recv"));
+      for (String line : ss.split("\n")) {
+        String[] f = line.strip().split("\\s+");
+        if (f.length >= 4) {
+          peers.add(f[3]);
+        }
+      }
+    }
+    return peers;
+  }
+
+  private static void ip(String namespace, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("ip", "-n", namespace));
+    command.addAll(List.of(args));
+    Commands.run(command);
+  }
+
+  private static void sysctl(String namespace, String setting) throws IOException {
+    Commands.run(List.of("ip", "netns", "exec", namespace, "sysctl", "-qw", setting));
+  }
+
+  @Override
+  public void close() {
+    if (probeIn != null) {
+      probeIn.close();
+    }
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+    for (String ns : namespaces.reversed()) {
+      deleteNamespace(ns);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.breakwater.reach.oracle;
+
+/** What the kernel did with one connection attempt. */
+enum KernelOutcome {
+  /** The handshake completed. */
+  CONNECTED,
+  /** A RST came back: the SYN reached a host or container with no listener on that port. */
+  REFUSED,
+  /**
+   * The SYN reached a container's listener (it sits half-open in its SYN queue), but the host's
+   * firewall dropped the answer: the first packet got through.
+   */
+  HALF_OPEN,
+  /** Nothing came back and no container saw the SYN: dropped on the way in. */
+  TIMEOUT,
+  /** An ICMP error came back (the generator writes no REJECT, so this points at the harness). */
+  UNREACHABLE,
+  /** The attempt could not be made (a harness fault). */
+  ERROR;
+
+  /** Whether the first packet reached a socket: what the engine's verdict speaks about. */
+  boolean reached() {
+    return this == CONNECTED || this == REFUSED || this == HALF_OPEN;
+  }
+
+  boolean isHarnessFault() {
+    return this == UNREACHABLE || this == ERROR;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.breakwater.reach.oracle;
+
+import dev.breakwater.reach.oracle.LabRuleset.Target;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Chooses the connection attempts for one ruleset: a source from {@link OracleTopology#SOURCES}
+ * and one of the ruleset's targets, each pair once. Source ports come from a counter shared by the
+ * run, so no two attempts share a conntrack entry or a half-open socket.
+ */
+final class OracleCases {
+  private static final int FIRST_PORT = 20_000;
+  private static final int LAST_PORT = 60_999;
+
+  private int nextPort = FIRST_PORT;
+
+  List<ProbeCase> choose(LabRuleset ruleset, int count) {
+    Random r = new Random(ruleset.seed() * 31 + 7);
+    List<Target> targets = ruleset.targets();
+    Set<String> seen = new LinkedHashSet<>();
+    List<ProbeCase> out = new ArrayList<>();
+    int limit = Math.min(count, targets.size() * OracleTopology.SOURCES.size());
+    while (out.size() < limit) {
+      Target t = targets.get(r.nextInt(targets.size()));
+      String source = OracleTopology.SOURCES.get(r.nextInt(OracleTopology.SOURCES.size()));
+      if (seen.add(source + " " + t)) {
+        out.add(new ProbeCase(source, port(), t.destination(), t.port(), OracleTopology.ingressFor(t.destination())));
+      }
+    }
+    return out;
+  }
+
+  private int port() {
+    int p = nextPort;
+    // A port comes round again after 41,000 attempts: minutes later, when the host's conntrack
+    // entry for it has long expired.
+    nextPort = nextPort == LAST_PORT ? FIRST_PORT : nextPort + 1;
+    return p;
+  }
+}
