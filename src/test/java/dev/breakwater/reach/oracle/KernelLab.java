@@ -205,6 +205,13 @@ final class KernelLab implements AutoCloseable {
     if (!got.equals(want)) {
       throw new IOException("lab plumbing is broken: with no rules, " + cases + " gave " + got + ", expected " + want);
     }
+    // A SYN that arrives while the answer is dropped must be seen as half-open, not as a timeout.
+    load(LabRulesetGenerator.EMPTY.replace(":FORWARD ACCEPT [0:0]\n", ":FORWARD ACCEPT [0:0]\n-A FORWARD -i " + BRIDGE + " -j DROP\n"));
+    List<ProbeCase> halfOpen = List.of(new ProbeCase("198.51.100.66", 19_994, "198.18.0.2", 80, OUTSIDE));
+    List<KernelOutcome> seen = probe(halfOpen);
+    if (!seen.equals(List.of(KernelOutcome.HALF_OPEN))) {
+      throw new IOException("lab cannot see half-open connections: " + halfOpen + " gave " + seen + ", expected HALF_OPEN");
+    }
   }
 
   /** Replaces every table of the host namespace with {@code rules} (iptables-restore text). */
@@ -265,7 +272,8 @@ final class KernelLab implements AutoCloseable {
       for (String line : ss.split("\n")) {
         String[] f = line.strip().split("\\s+");
         if (f.length >= 4) {
-          peers.add(f[3]);
+          // Java's listeners are dual-stack: an IPv4 peer shows as [::ffff:198.51.100.66]:40000.
+          peers.add(f[3].replace("[::ffff:", "").replace("]", ""));
         }
       }
     }
