@@ -31,6 +31,13 @@ final class LabRulesetGenerator {
       :PREROUTING ACCEPT [0:0]
       :OUTPUT ACCEPT [0:0]
       COMMIT
+      *mangle
+      :PREROUTING ACCEPT [0:0]
+      :INPUT ACCEPT [0:0]
+      :FORWARD ACCEPT [0:0]
+      :OUTPUT ACCEPT [0:0]
+      :POSTROUTING ACCEPT [0:0]
+      COMMIT
       *nat
       :PREROUTING ACCEPT [0:0]
       :INPUT ACCEPT [0:0]
@@ -51,7 +58,7 @@ final class LabRulesetGenerator {
       "198.18.5.0/24", "198.18.5.10/32", "198.19.7.0/24", "198.18.0.0/15");
 
   /** A published port: Docker's DNAT, its DOCKER accept and its hairpin MASQUERADE. */
-  private record Mapping(String bind, int hostPort, ContainerNs container, int containerPort) {}
+  record Mapping(String bind, int hostPort, ContainerNs container, int containerPort) {}
 
   private enum Docker { V20_10, V28 }
 
@@ -60,6 +67,9 @@ final class LabRulesetGenerator {
     Docker docker = r.nextBoolean() ? Docker.V28 : Docker.V20_10;
     boolean ufw = r.nextInt(10) < 6;
     List<Mapping> mappings = mappings(r);
+    // The less common rules draw from a stream of their own: a seed's plain shape stays the same.
+    Random trickRandom = new Random(seed ^ 0x9E3779B97F4A7C15L);
+    TrickyRules tricks = trickRandom.nextBoolean() ? new TrickyRules(trickRandom, mappings) : null;
     Set<Target> targets = new LinkedHashSet<>();
     for (Mapping m : mappings) {
       for (String a : HOST_ADDRESSES) {
@@ -79,19 +89,24 @@ final class LabRulesetGenerator {
         raw.append("-A PREROUTING -d ").append(c.address()).append("/32 ! -i ").append(BRIDGE).append(" -j DROP\n");
       }
     }
+    if (tricks != null) {
+      tricks.raw().forEach(rule -> raw.append(rule).append('\n'));
+    }
     raw.append("COMMIT\n");
+    String mangle = tricks != null ? tricks.mangle() : EMPTY.substring(EMPTY.indexOf("*mangle"), EMPTY.indexOf("*nat"));
 
-    String nat = nat(r, docker, mappings, targets);
+    String nat = nat(r, docker, mappings, targets, tricks);
     List<String> inputPorts = new ArrayList<>();
-    String filter = filter(r, docker, ufw, mappings, inputPorts);
+    String filter = filter(r, docker, ufw, mappings, inputPorts, tricks);
     for (String p : inputPorts) {
       int port = Integer.parseInt(p);
       targets.add(new Target(pick(r, HOST_ADDRESSES), port));
       targets.add(new Target(pick(r, HOST_ADDRESSES), port));
     }
     targets.add(new Target(pick(r, HOST_ADDRESSES), 22));
-    String shape = (docker == Docker.V28 ? "docker-28" : "docker-20.10") + (ufw ? " ufw" : " plain-input");
-    return new LabRuleset(seed, shape, raw + nat + filter, List.copyOf(targets));
+    String shape = (docker == Docker.V28 ? "docker-28" : "docker-20.10") + (ufw ? " ufw" : " plain-input")
+        + (tricks != null ? " tricky" : "");
+    return new LabRuleset(seed, shape, raw + mangle + nat + filter, List.copyOf(targets));
   }
 
   private static List<Mapping> mappings(Random r) {
@@ -113,10 +128,19 @@ final class LabRulesetGenerator {
     return out;
   }
 
-  private static String nat(Random r, Docker docker, List<Mapping> mappings, Set<Target> targets) {
+  private static String nat(Random r, Docker docker, List<Mapping> mappings, Set<Target> targets, TrickyRules tricks) {
     StringBuilder s = new StringBuilder("*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
         + ":POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n");
+    List<String> own = tricks != null ? tricks.natPrerouting(targets) : List.of();
+    // The user's own rules before Docker's jump (inserted with -I) or after it.
+    boolean ownFirst = tricks != null && r.nextBoolean();
+    if (ownFirst) {
+      own.forEach(rule -> s.append(rule).append('\n'));
+    }
     s.append("-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n");
+    if (!ownFirst) {
+      own.forEach(rule -> s.append(rule).append('\n'));
+    }
     if (r.nextInt(5) == 0) {
       // A port forward written by hand, beside Docker's.
       ContainerNs c = pick(r, CONTAINERS);
@@ -150,7 +174,8 @@ final class LabRulesetGenerator {
     return s.toString();
   }
 
-  private static String filter(Random r, Docker docker, boolean ufw, List<Mapping> mappings, List<String> inputPorts) {
+  private static String filter(Random r, Docker docker, boolean ufw, List<Mapping> mappings, List<String> inputPorts,
+      TrickyRules tricks) {
     String inputPolicy = ufw ? (r.nextInt(5) == 0 ? "ACCEPT" : "DROP") : (r.nextInt(5) < 3 ? "ACCEPT" : "DROP");
     String forwardPolicy = r.nextInt(4) == 0 ? "ACCEPT" : "DROP";
     List<String> chains = new ArrayList<>(List.of("DOCKER", "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2",
@@ -180,6 +205,9 @@ final class LabRulesetGenerator {
       if (r.nextBoolean()) {
         rules.add("-A ufw-after-input -p tcp -m tcp --dport 25 -j DROP");
       }
+      if (tricks != null) {
+        rules.addAll(tricks.input("ufw-user-input"));
+      }
     } else {
       if (r.nextBoolean()) {
         rules.add("-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
@@ -189,6 +217,9 @@ final class LabRulesetGenerator {
         int port = pick(r, INPUT_PORTS);
         inputPorts.add(String.valueOf(port));
         rules.add("-A INPUT " + iface(r) + source(r) + "-p tcp -m tcp --dport " + port + " -j " + (r.nextBoolean() ? "DROP" : "ACCEPT"));
+      }
+      if (tricks != null) {
+        rules.addAll(tricks.input("INPUT"));
       }
     }
     if (r.nextInt(5) == 0) {
@@ -213,6 +244,10 @@ final class LabRulesetGenerator {
       rules.add("-A FORWARD -o " + BRIDGE + " -j DOCKER");
       rules.add("-A FORWARD -i " + BRIDGE + " ! -o " + BRIDGE + " -j ACCEPT");
       rules.add("-A FORWARD -i " + BRIDGE + " -o " + BRIDGE + " -j ACCEPT");
+    }
+    if (tricks != null && r.nextBoolean()) {
+      // Seen only by what Docker's chains let fall through: direct routing, not published ports.
+      rules.add("-A FORWARD -o " + BRIDGE + " -m conntrack --ctstate DNAT -j ACCEPT");
     }
     if (ufw) {
       rules.add("-A FORWARD -j ufw-before-forward");
@@ -242,7 +277,7 @@ final class LabRulesetGenerator {
     rules.add("-A DOCKER-ISOLATION-STAGE-1 -j RETURN");
     rules.add("-A DOCKER-ISOLATION-STAGE-2 -o " + BRIDGE + " -j DROP");
     rules.add("-A DOCKER-ISOLATION-STAGE-2 -j RETURN");
-    dockerUser(r, mappings, chains, rules);
+    dockerUser(r, mappings, chains, rules, tricks);
     if (docker == Docker.V20_10) {
       rules.add("-A DOCKER-USER -j RETURN");
     }
@@ -262,7 +297,8 @@ final class LabRulesetGenerator {
   }
 
   /** The user's policy in DOCKER-USER: where the mistakes are. */
-  private static void dockerUser(Random r, List<Mapping> mappings, List<String> chains, List<String> rules) {
+  private static void dockerUser(Random r, List<Mapping> mappings, List<String> chains, List<String> rules,
+      TrickyRules tricks) {
     String chain = "DOCKER-USER";
     if (r.nextInt(4) == 0) {
       // A chain of the user's own, reached from DOCKER-USER for the outside interface only.
@@ -273,6 +309,9 @@ final class LabRulesetGenerator {
     if (r.nextInt(5) < 2) {
       rules.add("-A " + chain + " -m conntrack --ctstate RELATED,ESTABLISHED -j " + (r.nextBoolean() ? "RETURN" : "ACCEPT"));
     }
+    if (tricks != null && r.nextInt(3) == 0) {
+      rules.add(tricks.log(chain));
+    }
     int n = r.nextInt(5);
     for (int i = 0; i < n; i++) {
       StringBuilder rule = new StringBuilder("-A ").append(chain).append(' ').append(iface(r)).append(source(r));
@@ -280,7 +319,9 @@ final class LabRulesetGenerator {
         rule.append("-d ").append(pick(r, CONTAINERS).address()).append("/32 ");
       }
       int portKind = r.nextInt(10);
-      if (portKind < 7 && !mappings.isEmpty()) {
+      if (tricks != null && r.nextBoolean()) {
+        rule.append(tricks.dockerUserMatch());
+      } else if (portKind < 7 && !mappings.isEmpty()) {
         Mapping m = pick(r, mappings);
         // The published port or the container's: after DNAT only the container's matches --dport.
         int port = r.nextBoolean() ? m.hostPort() : m.containerPort();
