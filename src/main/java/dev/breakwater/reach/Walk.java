@@ -77,6 +77,22 @@ final class Walk {
     this.destinationPort = packet.destinationPort();
   }
 
+  /**
+   * Whether {@code rule} would match the packet as FORWARD sees it after {@code done}, but with
+   * the destination port {@code port}: how a {@code --dport} written for the published port fares
+   * against the translated one. False when an unknown match leaves it open.
+   */
+  static boolean wouldMatchInForward(HostNetwork net, Packet packet, WalkResult done, Rule rule, int port) {
+    Walk probe = new Walk(net, null, packet, List.of());
+    probe.hook = "FORWARD";
+    probe.destination = done.finalDestination();
+    probe.destinationPort = port;
+    probe.conntrackSeen = true;
+    probe.dnatted = done.nat().isPresent();
+    probe.outInterface = done.route().map(r -> r instanceof RouteDecision.Forward f ? f.outInterface() : "").orElse("");
+    return rule.matches().stream().allMatch(m -> probe.evaluate(m) == Truth.TRUE);
+  }
+
   /** How one table's traversal ended. */
   private record TableOutcome(boolean accepted, Optional<Rule> rule, String decision) {}
 
