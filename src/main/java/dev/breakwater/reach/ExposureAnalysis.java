@@ -54,10 +54,10 @@ final class ExposureAnalysis {
     List<IPAddress> destinations = port.boundToAll()
         ? net.hostAddresses(family).stream().filter(a -> !HostNetwork.isLoopback(a)).toList()
         : List.of(port.hostIp().withoutPrefixLength());
-    if (!port.boundToAll() && HostNetwork.isLoopback(port.hostIp())) {
-      notes.add("bound to " + port.hostIp() + ": only clients on the host itself can connect");
-    }
     List<SourceClass> classes = new ArrayList<>();
+    if (!port.boundToAll() && !addressableFromOutside(port.hostIp().withoutPrefixLength())) {
+      return unaddressable(container, port, family, notes);
+    }
     if (!reach.hasRules(family)) {
       notes.add(Reachability.NO_IP6TABLES_DUMP + ": the IPv6 firewall is unknown");
       for (String ingress : reach.externalInterfaces()) {
@@ -86,8 +86,46 @@ final class ExposureAnalysis {
         uncertain.addAll(p.uncertainBecause());
       }
     }
+    classes = reach.qualifiedByUnanalysedTables(classes);
     boolean exact = classes.stream().noneMatch(c -> c.verdict() instanceof Verdict.PossiblyReachable);
     return new PortExposure(container, port, classes, exact, List.copyOf(uncertain), notes);
+  }
+
+  /**
+   * A host address on loopback, a Docker bridge or a veth: routers never deliver a packet for it
+   * to this host, so only the host itself (and the containers) can connect.
+   */
+  private boolean addressableFromOutside(IPAddress address) {
+    if (HostNetwork.isLoopback(address)) {
+      return false;
+    }
+    return net.interfaceOwning(address).map(reach.externalInterfaces()::contains).orElse(true);
+  }
+
+  /**
+   * Bound to an address outside routers cannot send to. Docker before 28 still DNATs a packet that
+   * a neighbour on the link addresses to it by hand (moby#45610, closed by Docker 28's raw
+   * PREROUTING drops): a concrete trace from such a neighbour says whether this host lets it in.
+   */
+  private PortExposure unaddressable(Container container, PublishedPort port, IpFamily family, List<String> notes) {
+    IPAddress bound = port.hostIp().withoutPrefixLength();
+    List<SourceClass> classes = new ArrayList<>();
+    for (String ingress : reach.externalInterfaces()) {
+      classes.add(new SourceClass(ingress, family, Span.all(family).toPrefixBlocks(), Verdict.BLOCKED, Optional.empty(),
+          "bound to " + bound + ", which no packet routed from outside the host carries"));
+      net.neighbourOn(ingress, family).ifPresent(neighbour -> {
+        Trace t = reach.trace(new Packet(neighbour, bound, port.protocol(), CLIENT_PORT, port.hostPort(), ingress));
+        if (!(t.verdict() instanceof Verdict.Blocked)) {
+          notes.add("a neighbour on " + ingress + "'s link (" + net.linkPrefix(ingress, family).map(IPAddress::toString)
+              .orElse(neighbour.toString()) + ") that sends to " + bound + " directly is " + t.verdict().label()
+              + ": " + t.decision() + " (Docker 28 drops these in raw PREROUTING)");
+        }
+      });
+    }
+    if (classes.isEmpty() || notes.isEmpty()) {
+      notes.add("bound to " + bound + ": only the host itself and its containers can connect");
+    }
+    return new PortExposure(container, port, classes, true, List.of(), notes);
   }
 
   private List<SourceClass> classesFor(

@@ -94,6 +94,31 @@ final class HostNetwork {
         .findFirst();
   }
 
+  /** The first connected prefix of the family on an interface ({@code 198.51.100.0/24}). */
+  Optional<IPAddress> linkPrefix(String interfaceName, IpFamily family) {
+    return interfaces.stream()
+        .filter(n -> n.name().equals(interfaceName))
+        .flatMap(n -> n.addresses().stream())
+        .filter(a -> Span.familyOf(a) == family && a.getNetworkPrefixLength() != null
+            && a.getNetworkPrefixLength() < a.getBitCount() && !a.isLinkLocal())
+        .map(IPAddress::toPrefixBlock)
+        .findFirst();
+  }
+
+  /** Some address on the interface's link that is not the host's own: a neighbour. */
+  Optional<IPAddress> neighbourOn(String interfaceName, IpFamily family) {
+    return linkPrefix(interfaceName, family).flatMap(prefix -> {
+      IPAddress candidate = prefix.getLower().withoutPrefixLength().increment(1);
+      for (int i = 0; i < 4 && candidate != null && prefix.contains(candidate); i++) {
+        if (!hostAddresses.containsKey(candidate)) {
+          return Optional.of(candidate);
+        }
+        candidate = candidate.increment(1);
+      }
+      return Optional.empty();
+    });
+  }
+
   static boolean isLoopback(IPAddress a) {
     return a.isIPv4() ? V4_LOOPBACK.contains(a) : a.equals(V6_LOOPBACK);
   }

@@ -41,6 +41,19 @@ public record PortExposure(
         .toList());
   }
 
+  /** The rule that lets the widest reachable class in (possibly-reachable when none is reachable). */
+  public java.util.Optional<Rule> decidedBy() {
+    java.util.Comparator<SourceClass> bySize = java.util.Comparator.comparing(
+        c -> c.sources().stream().map(a -> a.getCount()).reduce(java.math.BigInteger.ZERO, java.math.BigInteger::add));
+    java.util.Optional<SourceClass> widest = classes.stream()
+        .filter(c -> c.verdict() instanceof Verdict.Reachable && c.decidedBy().isPresent()).max(bySize);
+    if (widest.isEmpty()) {
+      widest = classes.stream()
+          .filter(c -> c.verdict() instanceof Verdict.PossiblyReachable && c.decidedBy().isPresent()).max(bySize);
+    }
+    return widest.flatMap(SourceClass::decidedBy);
+  }
+
   /** Union of the possibly-reachable classes that are not reachable through another ingress. */
   public List<IPAddress> possiblyReachableFrom() {
     List<IPAddress> possibly = AddressSpans.union(classes.stream()

@@ -30,6 +30,8 @@ public final class Reachability {
   private final RulesetIndex ipv4;
   private final Optional<RulesetIndex> ipv6;
   private final RulesetIndex emptyIpv6;
+  /** Notes about firewall tables iptables-save does not show: they may still drop a packet. */
+  private final List<String> unanalysedTables;
 
   private Reachability(HostFacts facts) {
     this.facts = facts;
@@ -37,6 +39,9 @@ public final class Reachability {
     this.ipv4 = new RulesetIndex(facts.ipv4());
     this.ipv6 = facts.ipv6().map(RulesetIndex::new);
     this.emptyIpv6 = new RulesetIndex(Ruleset.empty(IpFamily.V6, "(no ip6tables dump)"));
+    // SnapshotDirectory words these notes; an nft base chain on the same hook can drop what
+    // iptables accepts, but cannot accept what iptables dropped.
+    this.unanalysedTables = facts.notes().stream().filter(n -> n.startsWith("nft table ")).toList();
   }
 
   public static Reachability of(HostFacts facts) {
@@ -53,6 +58,10 @@ public final class Reachability {
     if (!hasRules(packet.family()) && walk.route().map(r -> !(r instanceof RouteDecision.Dropped)).orElse(false)) {
       verdict = new Verdict.PossiblyReachable(List.of(), List.of(NO_IP6TABLES_DUMP));
       decision = NO_IP6TABLES_DUMP + ": the IPv6 firewall is unknown";
+    }
+    if (verdict instanceof Verdict.Reachable && !unanalysedTables.isEmpty()) {
+      verdict = new Verdict.PossiblyReachable(List.of(), unanalysedTables);
+      decision = decision + ", but " + String.join("; ", unanalysedTables);
     }
     Optional<Delivery> delivery = verdict instanceof Verdict.Blocked ? Optional.empty() : walk.delivery();
     return new Trace(packet, verdict, delivery, walk.steps(), walk.nat(), walk.decidedBy(), decision,
@@ -105,6 +114,20 @@ public final class Reachability {
       notes.add(NO_IP6TABLES_DUMP + ": IPv6 answers are \"possibly reachable\"");
     }
     return notes;
+  }
+
+  /** Reachable classes become "possibly" when a firewall table the engine cannot see exists. */
+  List<SourceClass> qualifiedByUnanalysedTables(List<SourceClass> classes) {
+    if (unanalysedTables.isEmpty()) {
+      return classes;
+    }
+    return classes.stream()
+        .map(c -> c.verdict() instanceof Verdict.Reachable
+            ? new SourceClass(c.ingress(), c.family(), c.sources(),
+                new Verdict.PossiblyReachable(List.of(), unanalysedTables), c.decidedBy(),
+                c.because() + ", but " + String.join("; ", unanalysedTables))
+            : c)
+        .toList();
   }
 
   HostNetwork network() {
