@@ -178,6 +178,27 @@ final class ExposureAnalysis {
     return out;
   }
 
+  /**
+   * The verdict and the rule to cite for it: for a reachable class, the last rule that tested the
+   * source (the one that tells this class from the others: {@code -s 198.51.100.0/24 -j RETURN})
+   * when there is one, else the accepting rule; for a "possibly" class, the first rule the engine
+   * could not evaluate; for a blocked class, the dropping rule.
+   */
+  private static Outcome outcome(PacketEvaluator.Evaluation e, String destination) {
+    WalkResult walk = e.first();
+    String because = walk.decision() + destination;
+    return switch (e.verdict()) {
+      case Verdict.PossiblyReachable p when !p.uncertainBecause().isEmpty() -> new Outcome(p,
+          Optional.of(p.uncertainBecause().get(0)),
+          p.uncertainBecause().get(0).citation() + " uses a match or target Breakwater does not model; otherwise "
+              + because);
+      case Verdict.Reachable r when walk.lastSourceTest().isPresent()
+          && !walk.lastSourceTest().equals(walk.decidedBy()) -> new Outcome(r, walk.lastSourceTest(),
+          walk.lastSourceTest().get().citation() + " tells these sources apart, then " + because);
+      default -> new Outcome(e.verdict(), walk.decidedBy(), because);
+    };
+  }
+
   /** The representative against every destination the port is published on; the best path counts. */
   private Piece evaluate(
       PacketEvaluator evaluator, PublishedPort port, String ingress, List<IPAddress> destinations, IPAddress source) {
@@ -194,11 +215,7 @@ final class ExposureAnalysis {
         }
       }
       if (best == null || e.verdict().strength() > best.verdict().strength()) {
-        String because = e.first().decision();
-        if (destinations.size() > 1) {
-          because += " (to " + destination + ")";
-        }
-        best = new Outcome(e.verdict(), e.first().decidedBy(), because);
+        best = outcome(e, destinations.size() > 1 ? " (to " + destination + ")" : "");
       }
     }
     return new Piece(best, dependencies, chains);

@@ -67,6 +67,8 @@ final class Walk {
   private final List<Span> sourceDependencies = new ArrayList<>();
   private final Map<String, Integer> forwardChainsReached = new LinkedHashMap<>();
   private Optional<NatStep> nat = Optional.empty();
+  /** The last rule whose outcome depended on the source address: what tells one class from another. */
+  private Optional<Rule> lastSourceTest = Optional.empty();
 
   Walk(HostNetwork net, RulesetIndex rules, Packet packet, List<Integer> choices) {
     this.net = net;
@@ -154,7 +156,7 @@ final class Walk {
 
   private WalkResult finish(TableOutcome outcome, Optional<RouteDecision> route, Optional<Delivery> delivery) {
     return new WalkResult(outcome.accepted(), outcome.rule(), outcome.decision(), steps, uncertain,
-        sourceDependencies, forwardChainsReached, nat, route, delivery, destination, destinationPort);
+        sourceDependencies, forwardChainsReached, nat, route, delivery, destination, destinationPort, lastSourceTest);
   }
 
   private record Frame(ChainIndex chain, int[] candidates, int next) {}
@@ -300,6 +302,9 @@ final class Walk {
 
   private boolean matches(Rule rule) {
     boolean unknown = false;
+    if (sourceDecides(rule)) {
+      lastSourceTest = Optional.of(rule);
+    }
     for (Match m : rule.matches()) {
       Truth t = evaluate(m);
       if (t == Truth.FALSE) {
@@ -308,10 +313,37 @@ final class Walk {
       unknown |= t == Truth.UNKNOWN;
     }
     if (unknown) {
+      if (rule.target() instanceof Target.Continue c && !c.name().equals("NOTRACK") && !c.name().equals("CT")) {
+        // LOG, a bare counter, "-m recent --set": whether it matches changes nothing for the verdict.
+        return false;
+      }
       uncertain.add(rule);
       return choose(2) != MATCH_NO;
     }
     return true;
+  }
+
+  /** The rule tests the source, and everything else it tests holds: the source alone decides. */
+  private boolean sourceDecides(Rule rule) {
+    boolean testsSource = false;
+    for (Match m : rule.matches()) {
+      if (testsSource(m)) {
+        testsSource = true;
+      } else if (evaluate(m) != Truth.TRUE) {
+        return false;
+      }
+    }
+    return testsSource;
+  }
+
+  private static boolean testsSource(Match m) {
+    return switch (m) {
+      case Match.Address a -> a.side() == Match.Side.SOURCE;
+      case Match.OriginalAddress o -> o.side() == Match.Side.SOURCE;
+      case Match.AddressTypeMatch t -> t.side() == Match.Side.SOURCE;
+      case Match.IpSet s -> s.flags().size() == 1 && s.flags().get(0) == Match.Side.SOURCE;
+      default -> false;
+    };
   }
 
   private static Truth of(boolean value) {

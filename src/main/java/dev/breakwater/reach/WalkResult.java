@@ -13,6 +13,7 @@ import java.util.Optional;
  *     every source inside one piece of the split they make would have walked the same way
  * @param forwardChainsReached per {@code table/chain} walked in FORWARD, the highest rule
  *     position reached
+ * @param lastSourceTest the last rule whose match tested the source address before the decision
  */
 record WalkResult(
     boolean accepted,
@@ -26,7 +27,8 @@ record WalkResult(
     Optional<RouteDecision> route,
     Optional<Delivery> delivery,
     IPAddress finalDestination,
-    int finalDestinationPort) {
+    int finalDestinationPort,
+    Optional<Rule> lastSourceTest) {
 
   WalkResult {
     steps = List.copyOf(steps);
