@@ -20,7 +20,7 @@ final class MistakeHints {
     boolean forwarded = walk.route().map(r -> r instanceof RouteDecision.Forward).orElse(false);
     dportAfterDnat(net, rules, packet, walk).ifPresent(hints::add);
     if (forwarded) {
-      inputRulesBypassed(rules, packet, walk).ifPresent(hints::add);
+      hints.addAll(inputRulesBypassed(rules, packet, walk));
       dropWithoutEstablished(rules).ifPresent(hints::add);
     }
     return hints;
@@ -66,30 +66,32 @@ final class MistakeHints {
         && p.field() != Match.PortField.SOURCE && p.ranges().stream().anyMatch(r -> r.contains(port)));
   }
 
-  /** (b) the packet was forwarded, so INPUT and UFW rules for this port never saw it. */
-  private static Optional<Hint> inputRulesBypassed(RulesetIndex rules, Packet packet, WalkResult walk) {
+  /** (b) the packet was forwarded, so INPUT and UFW rules for this port never saw it: one hint per rule. */
+  private static List<Hint> inputRulesBypassed(RulesetIndex rules, Packet packet, WalkResult walk) {
     Optional<dev.breakwater.netfilter.Table> filter = rules.ruleset().table(TableName.FILTER);
     if (filter.isEmpty()) {
-      return Optional.empty();
+      return List.of();
     }
     int port = packet.destinationPort();
     List<Chain> inputSide = filter.get().chains().values().stream()
         .filter(c -> c.name().equals("INPUT") || c.name().startsWith("ufw"))
+        .filter(c -> !c.name().contains("forward") && !c.name().contains("output"))
         // UFW's own rules first: they are what the user wrote.
         .sorted(Comparator.comparingInt((Chain c) -> c.name().contains("user-input") ? 0 : c.name().equals("INPUT") ? 2 : 1))
         .toList();
+    List<Hint> hints = new ArrayList<>();
+    String where = walk.delivery().map(Delivery::describe).orElse("a container");
     for (Chain chain : inputSide) {
       for (Rule rule : chain.rules()) {
         if (mentionsDestinationPort(rule, port)) {
-          String where = walk.delivery().map(Delivery::describe).orElse("through FORWARD");
-          return Optional.of(new Hint("input-rules-bypassed", rule,
-              "The connection was routed to " + where + ", through FORWARD, so INPUT never saw it: "
-                  + rule.citation() + " (" + rule.text() + ") does not apply to published container ports."
+          hints.add(new Hint("input-rules-bypassed", rule,
+              "The connection was routed to " + where + " through FORWARD, so INPUT never saw it: "
+                  + rule.citation() + " (" + rule.text() + ") is not on the path of published container ports."
                   + " Put the policy in DOCKER-USER."));
         }
       }
     }
-    return Optional.empty();
+    return hints;
   }
 
   /** (c) a DROP on external input in DOCKER-USER with no ESTABLISHED,RELATED return before it. */
