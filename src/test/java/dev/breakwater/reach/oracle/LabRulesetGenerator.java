@@ -58,7 +58,35 @@ final class LabRulesetGenerator {
       "198.18.5.0/24", "198.18.5.10/32", "198.19.7.0/24", "198.18.0.0/15");
 
   /** A published port: Docker's DNAT, its DOCKER accept and its hairpin MASQUERADE. */
-  record Mapping(String bind, int hostPort, ContainerNs container, int containerPort) {}
+  record Mapping(String bind, int hostPort, ContainerNs container, int containerPort, int rangeFirst, int rangeLast) {
+    Mapping(String bind, int hostPort, ContainerNs container, int containerPort) {
+      this(bind, hostPort, container, containerPort, 0, 0);
+    }
+
+    /**
+     * A published range ({@code -p 8000-9000:8000-9000}): DNAT keeps the port, and {@code
+     * hostPort} is one port inside it that the containers listen on.
+     */
+    static Mapping range(String bind, ContainerNs container, int first, int last, int probePort) {
+      return new Mapping(bind, probePort, container, probePort, first, last);
+    }
+
+    boolean isRange() {
+      return rangeFirst != 0;
+    }
+
+    String hostPortSpec() {
+      return isRange() ? rangeFirst + ":" + rangeLast : String.valueOf(hostPort);
+    }
+
+    String containerPortSpec() {
+      return isRange() ? rangeFirst + ":" + rangeLast : String.valueOf(containerPort);
+    }
+
+    String dnatTo() {
+      return container.address() + ":" + (isRange() ? rangeFirst + "-" + rangeLast : String.valueOf(containerPort));
+    }
+  }
 
   private enum Docker { V20_10, V28 }
 
@@ -74,6 +102,9 @@ final class LabRulesetGenerator {
     for (Mapping m : mappings) {
       for (String a : HOST_ADDRESSES) {
         targets.add(new Target(a, m.hostPort()));
+        if (m.isRange()) {
+          targets.add(new Target(a, m.hostPort() == 8080 ? 9000 : 8080));
+        }
       }
       targets.add(new Target(m.container().address(), m.containerPort()));
     }
@@ -125,6 +156,10 @@ final class LabRulesetGenerator {
           : b < 93 ? "127.0.0.1" : OracleTopology.BRIDGE_ADDRESS;
       out.add(new Mapping(bind, hostPort, pick(r, CONTAINERS), containerPort));
     }
+    if (r.nextInt(6) == 0 && usedHostPorts.stream().noneMatch(p -> p >= 8000 && p <= 9000)) {
+      out.add(Mapping.range(r.nextBoolean() ? "" : OracleTopology.HOST_ADDRESS, pick(r, CONTAINERS), 8000, 9000,
+          r.nextBoolean() ? 8080 : 9000));
+    }
     return out;
   }
 
@@ -157,7 +192,7 @@ final class LabRulesetGenerator {
     if (docker == Docker.V20_10) {
       for (Mapping m : mappings) {
         s.append("-A POSTROUTING -s ").append(m.container().address()).append("/32 -d ").append(m.container().address())
-            .append("/32 -p tcp -m tcp --dport ").append(m.containerPort()).append(" -j MASQUERADE\n");
+            .append("/32 -p tcp -m tcp --dport ").append(m.containerPortSpec()).append(" -j MASQUERADE\n");
       }
       s.append("-A DOCKER -i ").append(BRIDGE).append(" -j RETURN\n");
     }
@@ -166,9 +201,8 @@ final class LabRulesetGenerator {
       if (!m.bind().isEmpty()) {
         s.append("-d ").append(m.bind()).append("/32 ");
       }
-      s.append("! -i ").append(BRIDGE).append(" -p tcp -m tcp --dport ").append(m.hostPort())
-          .append(" -j DNAT --to-destination ").append(m.container().address()).append(':').append(m.containerPort())
-          .append('\n');
+      s.append("! -i ").append(BRIDGE).append(" -p tcp -m tcp --dport ").append(m.hostPortSpec())
+          .append(" -j DNAT --to-destination ").append(m.dnatTo()).append('\n');
     }
     s.append("COMMIT\n");
     return s.toString();
@@ -262,7 +296,7 @@ final class LabRulesetGenerator {
     }
     for (Mapping m : mappings) {
       rules.add("-A DOCKER -d " + m.container().address() + "/32 ! -i " + BRIDGE + " -o " + BRIDGE
-          + " -p tcp -m tcp --dport " + m.containerPort() + " -j ACCEPT");
+          + " -p tcp -m tcp --dport " + m.containerPortSpec() + " -j ACCEPT");
     }
     if (docker == Docker.V28) {
       rules.add("-A DOCKER ! -i " + BRIDGE + " -o " + BRIDGE + " -j DROP");

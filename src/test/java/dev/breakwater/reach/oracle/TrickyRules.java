@@ -78,6 +78,20 @@ final class TrickyRules {
           + OracleTopology.HOST_ADDRESS + ":" + pick(List.of(22, 80)));
       HOST_ADDRESSES.forEach(a -> targets.add(new Target(a, 8082)));
     }
+    if (r.nextInt(4) == 0) {
+      // A loopback destination from outside is a martian (route_localnet is 0): dropped.
+      out.add("-A PREROUTING -p tcp -m tcp --dport 8083 -j DNAT --to-destination 127.0.0.1:22");
+      HOST_ADDRESSES.forEach(a -> targets.add(new Target(a, 8083)));
+    }
+    if (r.nextInt(4) == 0) {
+      // Direct routing to one container rewritten to another.
+      ContainerNs from = pick(CONTAINERS);
+      ContainerNs to = pick(CONTAINERS);
+      int port = pick(CONTAINER_PORTS);
+      out.add("-A PREROUTING -d " + from.address() + "/32 -p tcp -m tcp --dport " + port + " -j DNAT --to-destination "
+          + to.address() + ":" + pick(CONTAINER_PORTS));
+      targets.add(new Target(from.address(), port));
+    }
     if (r.nextInt(3) == 0) {
       // DNAT without a port keeps the destination port.
       ContainerNs c = pick(CONTAINERS);
