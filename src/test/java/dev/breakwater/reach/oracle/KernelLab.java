@@ -6,6 +6,7 @@ import static dev.breakwater.reach.oracle.OracleTopology.HOST;
 import static dev.breakwater.reach.oracle.OracleTopology.OUTSIDE;
 import static dev.breakwater.reach.oracle.OracleTopology.SECOND_OUTSIDE;
 
+import inet.ipaddr.IPAddressString;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -100,6 +101,11 @@ final class KernelLab implements AutoCloseable {
     ip(HOST, "addr", "add", OracleTopology.HOST_SECOND_ADDRESS + "/24", "dev", OUTSIDE);
     ip(HOST, "addr", "add", OracleTopology.HOST_ETH1_ADDRESS + "/24", "dev", SECOND_OUTSIDE);
     ip(HOST, "addr", "add", OracleTopology.BRIDGE_ADDRESS + "/24", "dev", BRIDGE);
+    for (String a : List.of(OracleTopology.HOST_ADDRESS + "/24", OracleTopology.HOST_SECOND_ADDRESS + "/24")) {
+      ip(HOST, "addr", "add", Ipv6Twin.address(a), "dev", OUTSIDE, "nodad");
+    }
+    ip(HOST, "addr", "add", Ipv6Twin.address(OracleTopology.HOST_ETH1_ADDRESS + "/24"), "dev", SECOND_OUTSIDE, "nodad");
+    ip(HOST, "addr", "add", Ipv6Twin.address(OracleTopology.BRIDGE_ADDRESS + "/24"), "dev", BRIDGE, "nodad");
     for (String dev : List.of(OUTSIDE, SECOND_OUTSIDE, BRIDGE)) {
       ip(HOST, "link", "set", dev, "up");
     }
@@ -110,19 +116,27 @@ final class KernelLab implements AutoCloseable {
       ip(c.namespace(), "addr", "add", c.address() + "/24", "dev", "eth0");
       ip(c.namespace(), "link", "set", "eth0", "up");
       ip(c.namespace(), "route", "add", "default", "via", OracleTopology.BRIDGE_ADDRESS);
+      ip(c.namespace(), "addr", "add", Ipv6Twin.address(c.address() + "/24"), "dev", "eth0", "nodad");
+      ip(c.namespace(), "-6", "route", "add", "default", "via", Ipv6Twin.address(OracleTopology.BRIDGE_ADDRESS));
     }
     for (String a : OracleTopology.ATTACKER_ETH0) {
       ip(ATTACKER, "addr", "add", a, "dev", OUTSIDE);
+      ip(ATTACKER, "addr", "add", Ipv6Twin.address(a), "dev", OUTSIDE, "nodad");
     }
     for (String a : OracleTopology.ATTACKER_ETH1) {
       ip(ATTACKER, "addr", "add", a, "dev", SECOND_OUTSIDE);
+      ip(ATTACKER, "addr", "add", Ipv6Twin.address(a), "dev", SECOND_OUTSIDE, "nodad");
     }
     ip(ATTACKER, "link", "set", OUTSIDE, "up");
     ip(ATTACKER, "link", "set", SECOND_OUTSIDE, "up");
     // Direct routing: the attacker sends to container addresses through the host.
     ip(ATTACKER, "route", "add", OracleTopology.BRIDGE_SUBNET, "via", OracleTopology.HOST_ADDRESS);
     ip(HOST, "route", "add", OracleTopology.FAR_PREFIX, "via", "198.51.100.66");
+    ip(ATTACKER, "-6", "route", "add", Ipv6Twin.address(OracleTopology.BRIDGE_ADDRESS) + "/64", "via",
+        Ipv6Twin.address(OracleTopology.HOST_ADDRESS));
+    ip(HOST, "-6", "route", "add", Ipv6Twin.address("198.18.5.0") + "/64", "via", Ipv6Twin.address("198.51.100.66"));
     sysctl(HOST, "net.ipv4.ip_forward=1");
+    sysctl(HOST, "net.ipv6.conf.all.forwarding=1");
     startListeners();
     startProbe();
   }
@@ -134,6 +148,9 @@ final class KernelLab implements AutoCloseable {
     // Sources of the far prefix and eth1 arrive asymmetrically: no reverse-path filter anywhere.
     sysctl(name, "net.ipv4.conf.all.rp_filter=0");
     sysctl(name, "net.ipv4.conf.default.rp_filter=0");
+    // No duplicate address detection: a tentative address would delay the first attempts.
+    sysctl(name, "net.ipv6.conf.all.accept_dad=0");
+    sysctl(name, "net.ipv6.conf.default.accept_dad=0");
   }
 
   private void startListeners() throws IOException {
@@ -198,18 +215,22 @@ final class KernelLab implements AutoCloseable {
         new ProbeCase("198.51.100.66", 19_990, "198.18.0.2", 80, OUTSIDE),
         new ProbeCase("198.18.5.10", 19_991, "198.18.0.4", 3306, OUTSIDE),
         new ProbeCase("198.19.7.66", 19_992, "198.18.0.3", 443, OUTSIDE),
-        new ProbeCase("198.51.100.67", 19_993, OracleTopology.HOST_ETH1_ADDRESS, 1, SECOND_OUTSIDE));
+        new ProbeCase("198.51.100.67", 19_993, OracleTopology.HOST_ETH1_ADDRESS, 1, SECOND_OUTSIDE),
+        new ProbeCase(Ipv6Twin.address("198.18.5.77"), 19_995, Ipv6Twin.address("198.18.0.3"), 80, OUTSIDE),
+        new ProbeCase(Ipv6Twin.address("198.19.7.66"), 19_996, Ipv6Twin.address(OracleTopology.HOST_ETH1_ADDRESS), 1,
+            SECOND_OUTSIDE));
     List<KernelOutcome> got = probe(cases);
     List<KernelOutcome> want = List.of(KernelOutcome.CONNECTED, KernelOutcome.CONNECTED, KernelOutcome.CONNECTED,
-        KernelOutcome.REFUSED);
+        KernelOutcome.REFUSED, KernelOutcome.CONNECTED, KernelOutcome.REFUSED);
     if (!got.equals(want)) {
       throw new IOException("lab plumbing is broken: with no rules, " + cases + " gave " + got + ", expected " + want);
     }
     // A SYN that arrives while the answer is dropped must be seen as half-open, not as a timeout.
     load(LabRulesetGenerator.EMPTY.replace(":FORWARD ACCEPT [0:0]\n", ":FORWARD ACCEPT [0:0]\n-A FORWARD -i " + BRIDGE + " -j DROP\n"));
-    List<ProbeCase> halfOpen = List.of(new ProbeCase("198.51.100.66", 19_994, "198.18.0.2", 80, OUTSIDE));
+    List<ProbeCase> halfOpen = List.of(new ProbeCase("198.51.100.66", 19_994, "198.18.0.2", 80, OUTSIDE),
+        new ProbeCase(Ipv6Twin.address("198.51.100.66"), 19_997, Ipv6Twin.address("198.18.0.2"), 80, OUTSIDE));
     List<KernelOutcome> seen = probe(halfOpen);
-    if (!seen.equals(List.of(KernelOutcome.HALF_OPEN))) {
+    if (!seen.equals(List.of(KernelOutcome.HALF_OPEN, KernelOutcome.HALF_OPEN))) {
       throw new IOException("lab cannot see half-open connections: " + halfOpen + " gave " + seen + ", expected HALF_OPEN");
     }
   }
@@ -217,6 +238,7 @@ final class KernelLab implements AutoCloseable {
   /** Replaces every table of the host namespace with {@code rules} (iptables-restore text). */
   void load(String rules) throws IOException {
     Commands.run(List.of("ip", "netns", "exec", HOST, restoreCommand), rules);
+    Commands.run(List.of("ip", "netns", "exec", HOST, restoreCommand.replace("iptables", "ip6tables")), Ipv6Twin.ruleset(rules));
   }
 
   /** Writes a snapshot directory of the host namespace, as {@code breakwater snapshot} would. */
@@ -225,6 +247,8 @@ final class KernelLab implements AutoCloseable {
     Files.writeString(dir.resolve("iptables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, "iptables-save")));
     Files.writeString(dir.resolve("ip-addr.json"), Commands.run(List.of("ip", "-n", HOST, "-j", "addr", "show")));
     Files.writeString(dir.resolve("ip-route.json"), Commands.run(List.of("ip", "-n", HOST, "-j", "route", "show")));
+    Files.writeString(dir.resolve("ip6tables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, "ip6tables-save")));
+    Files.writeString(dir.resolve("ip6-route.json"), Commands.run(List.of("ip", "-n", HOST, "-6", "-j", "route", "show")));
     Files.writeString(dir.resolve("docker-inspect.json"), "[]\n");
     Files.writeString(dir.resolve("hostname"), HOST + "\n");
   }
@@ -253,7 +277,7 @@ final class KernelLab implements AutoCloseable {
     for (int i = 0; i < cases.size(); i++) {
       KernelOutcome o = byId.get(i);
       ProbeCase c = cases.get(i);
-      if (o == KernelOutcome.TIMEOUT && halfOpen.contains(c.source() + ":" + c.sourcePort())) {
+      if (o == KernelOutcome.TIMEOUT && halfOpen.contains(peer(c.source(), c.sourcePort()))) {
         o = KernelOutcome.HALF_OPEN;
       }
       if (o.isHarnessFault()) {
@@ -272,12 +296,19 @@ final class KernelLab implements AutoCloseable {
       for (String line : ss.split("\n")) {
         String[] f = line.strip().split("\\s+");
         if (f.length >= 4) {
-          // Java's listeners are dual-stack: an IPv4 peer shows as [::ffff:198.51.100.66]:40000.
-          peers.add(f[3].replace("[::ffff:", "").replace("]", ""));
+          // 198.51.100.66:40000, [2001:db8:1::42]:40000, and from Java's dual-stack listeners
+          // [::ffff:198.51.100.66]:40000.
+          int colon = f[3].lastIndexOf(':');
+          String host = f[3].substring(0, colon).replace("[", "").replace("]", "").replace("::ffff:", "");
+          peers.add(peer(host, Integer.parseInt(f[3].substring(colon + 1))));
         }
       }
     }
     return peers;
+  }
+
+  private static String peer(String address, int port) {
+    return new IPAddressString(address).getAddress().toCanonicalString() + " " + port;
   }
 
   private static void ip(String namespace, String... args) throws IOException {

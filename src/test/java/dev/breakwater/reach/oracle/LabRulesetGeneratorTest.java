@@ -24,6 +24,9 @@ class LabRulesetGeneratorTest {
       assertThat(parsed.chain(TableName.FILTER, "DOCKER-USER")).isPresent();
       assertThat(parsed.chain(TableName.NAT, "DOCKER")).isPresent();
       assertThat(ruleset.targets()).isNotEmpty();
+      Ruleset twin = IptablesSaveParser.parse(Ipv6Twin.ruleset(ruleset.text()), IpFamily.V6, "seed " + seed + " (IPv6)");
+      assertThat(twin.warnings()).as(Ipv6Twin.ruleset(ruleset.text())).isEmpty();
+      assertThat(Ipv6Twin.ruleset(ruleset.text())).doesNotContainPattern("\\d+\\.\\d+\\.\\d+\\.\\d+");
     }));
   }
 

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Chooses the connection attempts for one ruleset: a source from {@link OracleTopology#SOURCES}
- * and one of the ruleset's targets, each pair once. Source ports come from a counter shared by the
+ * and one of the ruleset's targets, each pair once, in IPv4 or in its IPv6 twin ({@link Ipv6Twin}). Source ports come from a counter shared by the
  * run, so no two attempts share a conntrack entry or a half-open socket.
  */
 final class OracleCases {
@@ -23,12 +23,17 @@ final class OracleCases {
     List<Target> targets = ruleset.targets();
     Set<String> seen = new LinkedHashSet<>();
     List<ProbeCase> out = new ArrayList<>();
-    int limit = Math.min(count, targets.size() * OracleTopology.SOURCES.size());
+    int limit = Math.min(count, targets.size() * OracleTopology.SOURCES.size() * 2);
     while (out.size() < limit) {
       Target t = targets.get(r.nextInt(targets.size()));
       String source = OracleTopology.SOURCES.get(r.nextInt(OracleTopology.SOURCES.size()));
-      if (seen.add(source + " " + t)) {
-        out.add(new ProbeCase(source, port(), t.destination(), t.port(), OracleTopology.ingressFor(t.destination())));
+      // A third of the attempts go to the IPv6 twin of the same source and target.
+      boolean v6 = r.nextInt(3) == 0;
+      if (seen.add(source + " " + t + " " + v6)) {
+        String ingress = OracleTopology.ingressFor(t.destination());
+        out.add(v6
+            ? new ProbeCase(Ipv6Twin.address(source), port(), Ipv6Twin.address(t.destination()), t.port(), ingress)
+            : new ProbeCase(source, port(), t.destination(), t.port(), ingress));
       }
     }
     return out;
