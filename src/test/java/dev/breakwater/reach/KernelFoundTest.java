@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 class KernelFoundTest {
 
   /**
-   * Seed 28: {@code -p 8000-9000:8000-9000} publishes a range; DNAT to a port range keeps the
-   * packet's port when it lies inside the range (nf_nat's get_unique_tuple: "only bother mapping if
-   * it's not already in range and unique"), so a SYN to 8080 reaches the container's 8080 and
+   * Found at seeds 28, 240 and 349 (generator of 15:45 UTC): {@code -p 8000-9000:8000-9000}
+   * publishes a range; DNAT to a port range keeps the packet's port when it lies inside the range
+   * (nf_nat's get_unique_tuple: "only bother mapping if it's not already in range and unique"), so a SYN to 8080 reaches the container's 8080 and
    * the drop of 8080 applies. The engine rewrote the port to the range's first port (8000).
    */
   @Test
@@ -55,6 +55,40 @@ class KernelFoundTest {
     Trace t = Reachability.of(lab(rules)).trace(syn("198.51.100.66", "198.51.100.1", 8080));
 
     assertThat(t.nat()).hasValueSatisfying(n -> assertThat(n.toPort()).isEqualTo(8080));
+    assertThat(t.verdict().label()).isEqualTo("blocked");
+  }
+
+  /**
+   * Found at 35 of the first 250 seeds once the generator wrote mangle/POSTROUTING drops (16:00
+   * UTC): a forwarded packet still traverses POSTROUTING (mangle, then nat) after FORWARD, and a
+   * DROP there drops it. The engine's walk ends at the FORWARD hook's verdict. Same in IPv6.
+   */
+  @Test
+  void aForwardedPacketCanStillBeDroppedInManglePostrouting() {
+    String rules = """
+        *mangle
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        -A POSTROUTING -o docker0 -p tcp -m tcp --dport 80 -j DROP
+        COMMIT
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        -A PREROUTING ! -i docker0 -p tcp -m tcp --dport 3306 -j DNAT --to-destination 198.18.0.2:80
+        COMMIT
+        *filter
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        COMMIT
+        """;
+    Trace t = Reachability.of(lab(rules)).trace(syn("198.51.100.66", "198.51.100.1", 3306));
+
     assertThat(t.verdict().label()).isEqualTo("blocked");
   }
 

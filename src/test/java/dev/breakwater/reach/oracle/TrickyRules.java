@@ -48,7 +48,7 @@ final class TrickyRules {
         + ":OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n");
     int n = r.nextInt(3);
     for (int i = 0; i < n; i++) {
-      switch (r.nextInt(4)) {
+      switch (r.nextInt(6)) {
         case 0 -> s.append("-A PREROUTING ").append(r.nextBoolean() ? "-i eth0 " : "").append("-s ")
             .append(pick(List.of("198.51.100.66/32", "198.51.100.200/32", "198.19.7.0/24"))).append(" -p tcp -m tcp --dport ")
             .append(pick(List.of(22, 80, 3306, 8080))).append(" -j DROP\n");
@@ -58,6 +58,10 @@ final class TrickyRules {
               .append(" -j DROP\n");
         }
         case 2 -> s.append("-A INPUT -p tcp -m tcp --dport ").append(pick(List.of(22, 25, 80))).append(" -j DROP\n");
+        case 3 -> s.append("-A POSTROUTING -o ").append(BRIDGE).append(" -p tcp -m tcp --dport ").append(pick(CONTAINER_PORTS))
+            .append(" -j DROP\n");
+        case 4 -> s.append("-A POSTROUTING -o ").append(pick(List.of(BRIDGE, "docker+"))).append(" -s ")
+            .append(pick(List.of("198.18.5.0/24", "198.51.100.66/32"))).append(" -j DROP\n");
         default -> s.append("-A PREROUTING -j MARK --set-xmark 0x1/0xffffffff\n");
       }
     }
@@ -92,6 +96,17 @@ final class TrickyRules {
           + to.address() + ":" + pick(CONTAINER_PORTS));
       targets.add(new Target(from.address(), port));
     }
+    if (r.nextInt(4) == 0) {
+      ContainerNs c = pick(CONTAINERS);
+      out.add("-A PREROUTING ! -d " + OracleTopology.HOST_ADDRESS + "/32 -m addrtype --dst-type LOCAL -p tcp -m tcp --dport 8084 "
+          + "-j DNAT --to-destination " + c.address() + ":80");
+      HOST_ADDRESSES.forEach(a -> targets.add(new Target(a, 8084)));
+    }
+    if (r.nextInt(4) == 0) {
+      ContainerNs c = pick(CONTAINERS);
+      out.add("-A PREROUTING -i eth1 -p tcp -m tcp --dport 8085 -j DNAT --to-destination " + c.address() + ":443");
+      HOST_ADDRESSES.forEach(a -> targets.add(new Target(a, 8085)));
+    }
     if (r.nextInt(3) == 0) {
       // DNAT without a port keeps the destination port.
       ContainerNs c = pick(CONTAINERS);
@@ -109,8 +124,9 @@ final class TrickyRules {
     String hostAddress = pick(List.of(OracleTopology.HOST_ADDRESS, OracleTopology.HOST_SECOND_ADDRESS, OracleTopology.HOST_ETH1_ADDRESS,
         OracleTopology.BRIDGE_ADDRESS));
     String not = r.nextInt(3) == 0 ? "! " : "";
-    return switch (r.nextInt(15)) {
-      case 0 -> "-o " + pick(List.of(BRIDGE, "eth0", "eth+")) + " ";
+    return switch (r.nextInt(16)) {
+      case 0 -> pick(List.of("-o ", "! -o ")) + pick(List.of(BRIDGE, "eth0", "eth+", "docker+", "eth0+")) + " ";
+      case 15 -> "-p tcp -m conntrack " + not + "--ctorigsrcport " + pick(List.of("20000:40000", "1:1023")) + " ";
       case 1 -> "-m conntrack " + not + "--ctorigdst " + hostAddress + "/32 ";
       case 2 -> "-m conntrack " + not + "--ctstate " + pick(List.of("DNAT", "NEW", "NEW,DNAT", "RELATED,ESTABLISHED")) + " ";
       case 3 -> "-m conntrack " + not + "--ctorigsrc " + pick(List.of("198.51.100.66/32", "198.51.100.0/25", "198.18.5.0/24")) + " ";
@@ -138,7 +154,9 @@ final class TrickyRules {
     List<String> out = new ArrayList<>();
     int n = r.nextInt(3);
     for (int i = 0; i < n; i++) {
-      String rule = switch (r.nextInt(6)) {
+      String rule = switch (r.nextInt(8)) {
+        case 6 -> pick(List.of("-i docker+", "! -i eth+", "-i eth0+")) + " -p tcp -m tcp --dport " + pick(List.of(22, 80, 3306)) + " -j DROP";
+        case 7 -> "-p tcp -m conntrack --ctorigdstport 8081:8085 -j " + pick(List.of("ACCEPT", "DROP"));
         case 0 -> "-d " + OracleTopology.HOST_SECOND_ADDRESS + "/32 -p tcp -m tcp --dport " + pick(List.of(22, 80, 3306)) + " -j DROP";
         case 1 -> "-m addrtype --dst-type LOCAL -p tcp -m multiport --dports 22,80,443 -j ACCEPT";
         case 2 -> "-i eth1 -p tcp -j DROP";
