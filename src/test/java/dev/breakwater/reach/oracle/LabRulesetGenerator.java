@@ -49,6 +49,11 @@ final class LabRulesetGenerator {
       :FORWARD ACCEPT [0:0]
       :OUTPUT ACCEPT [0:0]
       COMMIT
+      *security
+      :INPUT ACCEPT [0:0]
+      :FORWARD ACCEPT [0:0]
+      :OUTPUT ACCEPT [0:0]
+      COMMIT
       """;
 
   private static final List<Integer> HOST_PORTS = List.of(80, 443, 3306, 5432, 6379, 8080, 8443, 9000, 2222, 27017);
@@ -137,7 +142,8 @@ final class LabRulesetGenerator {
     targets.add(new Target(pick(r, HOST_ADDRESSES), 22));
     String shape = (docker == Docker.V28 ? "docker-28" : "docker-20.10") + (ufw ? " ufw" : " plain-input")
         + (tricks != null ? " tricky" : "");
-    return new LabRuleset(seed, shape, raw + mangle + nat + filter, List.copyOf(targets));
+    String security = tricks != null ? tricks.security() : EMPTY.substring(EMPTY.indexOf("*security"));
+    return new LabRuleset(seed, shape, raw + mangle + nat + filter + security, List.copyOf(targets));
   }
 
   private static List<Mapping> mappings(Random r) {
@@ -269,6 +275,9 @@ final class LabRulesetGenerator {
     }
 
     // FORWARD: Docker inserts its jumps first; UFW's come after.
+    if (tricks != null) {
+      rules.addAll(tricks.forwardFirst());
+    }
     rules.add("-A FORWARD -j DOCKER-USER");
     if (docker == Docker.V28) {
       rules.add("-A FORWARD -j DOCKER-FORWARD");

@@ -144,6 +144,28 @@ final class TrickyRules {
     };
   }
 
+  /** The security table (SELinux's, after filter), written in full; now and then a drop in it. */
+  String security() {
+    StringBuilder s = new StringBuilder("*security\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+    if (r.nextInt(4) == 0) {
+      s.append("-A FORWARD -o ").append(BRIDGE).append(" -p tcp -m tcp --dport ").append(pick(CONTAINER_PORTS)).append(" -j DROP\n");
+    }
+    if (r.nextInt(6) == 0) {
+      s.append("-A INPUT -p tcp -m tcp --dport ").append(pick(List.of(22, 80, 8081))).append(" -j DROP\n");
+    }
+    return s.append("COMMIT\n").toString();
+  }
+
+  /** Rules a user put before Docker's jump to DOCKER-USER (iptables -I FORWARD). */
+  List<String> forwardFirst() {
+    List<String> out = new ArrayList<>();
+    if (r.nextInt(4) == 0) {
+      out.add("-A FORWARD " + pick(List.of("-i eth1 -o " + BRIDGE, "-s 198.51.100.200/32", "-i eth0 -p tcp -m tcp --dport 443"))
+          + " -j " + pick(List.of("DROP", "ACCEPT")));
+    }
+    return out;
+  }
+
   /** A LOG rule that continues: it must change nothing. */
   String log(String chain) {
     return "-A " + chain + " -j LOG --log-prefix \"" + chain.toLowerCase(java.util.Locale.ROOT) + " \"";
