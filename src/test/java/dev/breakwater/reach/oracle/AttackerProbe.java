@@ -66,6 +66,9 @@ public final class AttackerProbe {
       return id + (e.getMessage() != null && e.getMessage().contains("refused") ? " REFUSED" : " UNREACHABLE " + e.getMessage());
     } catch (NoRouteToHostException e) {
       return id + " UNREACHABLE " + e.getMessage();
+    } catch (java.net.SocketException e) {
+      // ENETUNREACH from an ICMP "net unreachable" answer arrives as a plain SocketException.
+      return id + (e.getMessage() != null && e.getMessage().contains("unreachable") ? " UNREACHABLE " : " ERROR ") + e.getMessage();
     } catch (IOException | RuntimeException e) {
       return id + " ERROR " + e;
     }

@@ -19,7 +19,9 @@ final class Ipv6Twin {
       "198.51.100.", "2001:db8:1::",
       "198.18.0.", "2001:db8:18::",
       "198.18.5.", "2001:db8:5::",
-      "198.19.7.", "2001:db8:7::");
+      "198.19.7.", "2001:db8:7::",
+      "198.18.8.", "2001:db8:8::",
+      "198.18.9.", "2001:db8:9::");
 
   private static final Pattern ADDRESS = Pattern.compile("\\b(\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})(/\\d{1,2})?");
   private static final Pattern DNAT_TO = Pattern.compile("--to-destination (\\d{1,3}(?:\\.\\d{1,3}){3})(:\\S+)?");

@@ -132,6 +132,15 @@ final class KernelLab implements AutoCloseable {
     // Direct routing: the attacker sends to container addresses through the host.
     ip(ATTACKER, "route", "add", OracleTopology.BRIDGE_SUBNET, "via", OracleTopology.HOST_ADDRESS);
     ip(HOST, "route", "add", OracleTopology.FAR_PREFIX, "via", "198.51.100.66");
+    ip(ATTACKER, "route", "add", OracleTopology.ROUTED_AWAY, "via", OracleTopology.HOST_ADDRESS);
+    ip(HOST, "route", "add", "blackhole", OracleTopology.BLACKHOLE);
+    ip(HOST, "route", "add", "prohibit", OracleTopology.PROHIBIT);
+    for (String prefix : List.of("2001:db8:8::/64", "2001:db8:9::/64")) {
+      ip(ATTACKER, "-6", "route", "add", prefix, "via", Ipv6Twin.address(OracleTopology.HOST_ADDRESS));
+    }
+    // The twins of 198.18.9.9 and .200: ::9 blackholed, ::c8 without a route.
+    ip(HOST, "-6", "route", "add", "blackhole", "2001:db8:9::/121");
+    ip(HOST, "-6", "route", "add", "prohibit", "2001:db8:8::/64");
     ip(ATTACKER, "-6", "route", "add", Ipv6Twin.address(OracleTopology.BRIDGE_ADDRESS) + "/64", "via",
         Ipv6Twin.address(OracleTopology.HOST_ADDRESS));
     ip(HOST, "-6", "route", "add", Ipv6Twin.address("198.18.5.0") + "/64", "via", Ipv6Twin.address("198.51.100.66"));

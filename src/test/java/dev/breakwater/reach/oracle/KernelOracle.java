@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * The kernel as the engine's oracle: for each seed, a generated ruleset is loaded into the lab's
  * host namespace, the attacker makes real TCP connection attempts, and the engine traces the same
  * packets from a snapshot of that namespace. Reached (connected, refused or half-open) must be the
- * engine's "reachable", a timeout its "blocked"; "possibly reachable" is a mismatch unless the
+ * engine's "reachable", a timeout or an ICMP unreachable from the host's routing its "blocked"; "possibly reachable" is a mismatch unless the
  * ruleset holds something the parser kept as unknown (the generator writes none).
  *
  * <p>{@link #main} runs a long set: {@code bench/kernel-oracle.sh}.
@@ -104,7 +104,7 @@ public final class KernelOracle {
   static boolean agrees(KernelOutcome kernel, Verdict engine, boolean rulesetHasUnknowns) {
     return switch (engine) {
       case Verdict.Reachable r -> kernel.reached();
-      case Verdict.Blocked b -> kernel == KernelOutcome.TIMEOUT;
+      case Verdict.Blocked b -> !kernel.reached() && !kernel.isHarnessFault();
       case Verdict.PossiblyReachable p -> rulesetHasUnknowns;
     };
   }

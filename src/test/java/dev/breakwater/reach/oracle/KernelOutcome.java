@@ -13,7 +13,10 @@ enum KernelOutcome {
   HALF_OPEN,
   /** Nothing came back and no container saw the SYN: dropped on the way in. */
   TIMEOUT,
-  /** An ICMP error came back (the generator writes no REJECT, so this points at the harness). */
+  /**
+   * An ICMP error came back: the host has no route (or an unreachable or prohibit route) for the
+   * destination. The generator writes no REJECT, so nothing else sends one.
+   */
   UNREACHABLE,
   /** The attempt could not be made (a harness fault). */
   ERROR;
@@ -24,6 +27,6 @@ enum KernelOutcome {
   }
 
   boolean isHarnessFault() {
-    return this == UNREACHABLE || this == ERROR;
+    return this == ERROR;
   }
 }

@@ -142,6 +142,10 @@ final class LabRulesetGenerator {
     targets.add(new Target(pick(r, HOST_ADDRESSES), 22));
     String shape = (docker == Docker.V28 ? "docker-28" : "docker-20.10") + (ufw ? " ufw" : " plain-input")
         + (tricks != null ? " tricky" : "");
+    // Now and then a destination the host's routing refuses: blackhole, prohibit, no route.
+    if (trickRandom.nextInt(3) == 0) {
+      targets.add(new Target(pick(trickRandom, OracleTopology.UNROUTABLE), pick(trickRandom, CONTAINER_PORTS)));
+    }
     String security = tricks != null ? tricks.security() : EMPTY.substring(EMPTY.indexOf("*security"));
     return new LabRuleset(seed, shape, raw + mangle + nat + filter + security, List.copyOf(targets));
   }

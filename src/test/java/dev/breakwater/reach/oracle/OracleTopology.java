@@ -30,6 +30,15 @@ final class OracleTopology {
   /** The attacker's second prefix: routed to it by the host, as a far-away network would be. */
   static final String FAR_PREFIX = "198.18.5.0/24";
 
+  /**
+   * Destinations the attacker routes through the host and the host does not deliver: a blackhole
+   * route (silent drop), a prohibit route (ICMP error), and no route at all (ICMP error).
+   */
+  static final String BLACKHOLE = "198.18.9.0/25";
+  static final String PROHIBIT = "198.18.8.0/24";
+  static final String ROUTED_AWAY = "198.18.8.0/23";
+  static final List<String> UNROUTABLE = List.of("198.18.9.9", "198.18.8.8", "198.18.9.200");
+
   /** Every address a probe is sent to that the host owns. */
   static final List<String> HOST_ADDRESSES = List.of(HOST_ADDRESS, HOST_SECOND_ADDRESS, HOST_ETH1_ADDRESS, BRIDGE_ADDRESS);
 

@@ -107,6 +107,12 @@ final class TrickyRules {
       out.add("-A PREROUTING -i eth1 -p tcp -m tcp --dport 8085 -j DNAT --to-destination " + c.address() + ":443");
       HOST_ADDRESSES.forEach(a -> targets.add(new Target(a, 8085)));
     }
+    if (r.nextInt(5) == 0) {
+      // DNAT to where the host's routing refuses to go.
+      out.add("-A PREROUTING -p tcp -m tcp --dport 8086 -j DNAT --to-destination "
+          + pick(OracleTopology.UNROUTABLE) + ":80");
+      HOST_ADDRESSES.forEach(a -> targets.add(new Target(a, 8086)));
+    }
     if (r.nextInt(3) == 0) {
       // DNAT without a port keeps the destination port.
       ContainerNs c = pick(CONTAINERS);
