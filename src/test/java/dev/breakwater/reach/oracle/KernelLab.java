@@ -37,6 +37,8 @@ final class KernelLab implements AutoCloseable {
 
   private final List<String> namespaces = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
+  /** {@code UDP address port} lines from the containers' listeners: every datagram they heard. */
+  private final Set<String> datagrams = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final String restoreCommand;
   private Process probe;
   private PrintStream probeIn;
@@ -145,6 +147,10 @@ final class KernelLab implements AutoCloseable {
         Ipv6Twin.address(OracleTopology.HOST_ADDRESS));
     ip(HOST, "-6", "route", "add", Ipv6Twin.address("198.18.5.0") + "/64", "via", Ipv6Twin.address("198.51.100.66"));
     sysctl(HOST, "net.ipv4.ip_forward=1");
+    // Every ICMP error the host owes (port unreachable for UDP, prohibit routes) must be sent:
+    // rate limiting would turn a refused attempt into a time-out.
+    sysctl(HOST, "net.ipv4.icmp_ratelimit=0");
+    sysctl(HOST, "net.ipv6.icmp.ratelimit=0");
     sysctl(HOST, "net.ipv6.conf.all.forwarding=1");
     startListeners();
     startProbe();
@@ -173,7 +179,8 @@ final class KernelLab implements AutoCloseable {
       List<String> command = new ArrayList<>(javaIn(c.namespace(), PortListener.class));
       command.addAll(ports);
       Process p = start(command);
-      awaitReady(p, c.namespace() + " listener");
+      BufferedReader out = awaitReady(p, c.namespace() + " listener");
+      Thread.ofPlatform().daemon().start(() -> collectDatagrams(out));
     }
   }
 
@@ -209,11 +216,24 @@ final class KernelLab implements AutoCloseable {
     return p;
   }
 
-  private static void awaitReady(Process p, String what) throws IOException {
+  private static BufferedReader awaitReady(Process p, String what) throws IOException {
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
     if (!"READY".equals(line)) {
       throw new IOException(what + " did not start: " + line);
+    }
+    return out;
+  }
+
+  private void collectDatagrams(BufferedReader listener) {
+    try {
+      for (String line = listener.readLine(); line != null; line = listener.readLine()) {
+        if (line.startsWith("UDP ")) {
+          datagrams.add(line);
+        }
+      }
+    } catch (IOException e) {
+      // The listener ended with the lab.
     }
   }
 
@@ -280,7 +300,8 @@ final class KernelLab implements AutoCloseable {
   List<KernelOutcome> probe(List<ProbeCase> cases) throws IOException {
     for (int i = 0; i < cases.size(); i++) {
       ProbeCase c = cases.get(i);
-      probeIn.println(i + " " + c.source() + " " + c.sourcePort() + " " + c.destination() + " " + c.destinationPort());
+      probeIn.println(i + " " + c.source() + " " + c.sourcePort() + " " + c.destination() + " " + c.destinationPort() + " "
+          + c.protocol());
     }
     probeIn.println();
     Map<Integer, KernelOutcome> byId = new HashMap<>();
@@ -296,17 +317,39 @@ final class KernelLab implements AutoCloseable {
       }
     }
     Set<String> halfOpen = byId.containsValue(KernelOutcome.TIMEOUT) ? halfOpenPeers() : Set.of();
+    Set<String> datagramsSeen = byId.containsValue(KernelOutcome.TIMEOUT) ? datagramsSeen() : Set.of();
     List<KernelOutcome> out = new ArrayList<>();
     for (int i = 0; i < cases.size(); i++) {
       KernelOutcome o = byId.get(i);
       ProbeCase c = cases.get(i);
-      if (o == KernelOutcome.TIMEOUT && halfOpen.contains(peer(c.source(), c.sourcePort()))) {
+      Set<String> seen = c.protocol().equals("udp") ? datagramsSeen : halfOpen;
+      if (o == KernelOutcome.TIMEOUT && seen.contains(peer(c.source(), c.sourcePort()))) {
         o = KernelOutcome.HALF_OPEN;
       }
       if (o.isHarnessFault()) {
         System.out.println("kernel oracle: harness fault for " + c.describe() + ": " + o + " " + detail.get(i));
       }
       out.add(o);
+    }
+    return out;
+  }
+
+  /**
+   * Every peer a container's UDP listener heard from, as its listener reported: a datagram that
+   * arrived while the host dropped the answer.
+   */
+  private Set<String> datagramsSeen() {
+    try {
+      // The listeners report as they receive; the last datagrams of a batch arrived at least
+      // 500 ms ago, their lines may still be on their way through the pipe.
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Set<String> out = new HashSet<>();
+    for (String line : datagrams) {
+      String[] f = line.split(" ");
+      out.add(peer(f[1], Integer.parseInt(f[2])));
     }
     return out;
   }

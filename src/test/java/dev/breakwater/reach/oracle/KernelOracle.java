@@ -80,7 +80,8 @@ public final class KernelOracle {
         for (int i = 0; i < probes.size(); i++) {
           ProbeCase p = probes.get(i);
           KernelOutcome k = kernel.get(i);
-          Trace trace = engine.trace(new Packet(address(p.source()), address(p.destination()), Transport.TCP,
+          Transport protocol = p.protocol().equals("udp") ? Transport.UDP : Transport.TCP;
+          Trace trace = engine.trace(new Packet(address(p.source()), address(p.destination()), protocol,
               p.sourcePort(), p.destinationPort(), p.inInterface()));
           pairs.merge(k + "/" + trace.verdict().label(), 1, Integer::sum);
           if (!agrees(k, trace.verdict(), unknowns)) {

@@ -12,7 +12,12 @@ import java.util.List;
  */
 record LabRuleset(long seed, String shape, String text, List<Target> targets) {
 
-  record Target(String destination, int port) {}
+  /** @param protocol {@code tcp} or {@code udp} */
+  record Target(String destination, int port, String protocol) {
+    Target(String destination, int port) {
+      this(destination, port, "tcp");
+    }
+  }
 
   LabRuleset {
     targets = List.copyOf(targets);

@@ -63,9 +63,19 @@ final class LabRulesetGenerator {
       "198.18.5.0/24", "198.18.5.10/32", "198.19.7.0/24", "198.18.0.0/15");
 
   /** A published port: Docker's DNAT, its DOCKER accept and its hairpin MASQUERADE. */
-  record Mapping(String bind, int hostPort, ContainerNs container, int containerPort, int rangeFirst, int rangeLast) {
+  record Mapping(String bind, int hostPort, ContainerNs container, int containerPort, int rangeFirst, int rangeLast,
+      String protocol) {
     Mapping(String bind, int hostPort, ContainerNs container, int containerPort) {
-      this(bind, hostPort, container, containerPort, 0, 0);
+      this(bind, hostPort, container, containerPort, 0, 0, "tcp");
+    }
+
+    Mapping udp() {
+      return new Mapping(bind, hostPort, container, containerPort, rangeFirst, rangeLast, "udp");
+    }
+
+    /** {@code -p udp -m udp} or {@code -p tcp -m tcp}. */
+    String match() {
+      return "-p " + protocol + " -m " + protocol;
     }
 
     /**
@@ -73,7 +83,7 @@ final class LabRulesetGenerator {
      * hostPort} is one port inside it that the containers listen on.
      */
     static Mapping range(String bind, ContainerNs container, int first, int last, int probePort) {
-      return new Mapping(bind, probePort, container, probePort, first, last);
+      return new Mapping(bind, probePort, container, probePort, first, last, "tcp");
     }
 
     boolean isRange() {
@@ -99,19 +109,24 @@ final class LabRulesetGenerator {
     Random r = new Random(seed);
     Docker docker = r.nextBoolean() ? Docker.V28 : Docker.V20_10;
     boolean ufw = r.nextInt(10) < 6;
-    List<Mapping> mappings = mappings(r);
+    List<Mapping> drawn = mappings(r);
     // The less common rules draw from a stream of their own: a seed's plain shape stays the same.
     Random trickRandom = new Random(seed ^ 0x9E3779B97F4A7C15L);
+    // One published port in five is UDP (-p 53:53/udp).
+    List<Mapping> mappings = new ArrayList<>();
+    for (Mapping m : drawn) {
+      mappings.add(trickRandom.nextInt(5) == 0 ? m.udp() : m);
+    }
     TrickyRules tricks = trickRandom.nextBoolean() ? new TrickyRules(trickRandom, mappings) : null;
     Set<Target> targets = new LinkedHashSet<>();
     for (Mapping m : mappings) {
       for (String a : HOST_ADDRESSES) {
-        targets.add(new Target(a, m.hostPort()));
+        targets.add(new Target(a, m.hostPort(), m.protocol()));
         if (m.isRange()) {
-          targets.add(new Target(a, m.hostPort() == 8080 ? 9000 : 8080));
+          targets.add(new Target(a, m.hostPort() == 8080 ? 9000 : 8080, m.protocol()));
         }
       }
-      targets.add(new Target(m.container().address(), m.containerPort()));
+      targets.add(new Target(m.container().address(), m.containerPort(), m.protocol()));
     }
     for (int i = 0; i < 3; i++) {
       ContainerNs c = pick(r, CONTAINERS);
@@ -140,6 +155,11 @@ final class LabRulesetGenerator {
       targets.add(new Target(pick(r, HOST_ADDRESSES), port));
     }
     targets.add(new Target(pick(r, HOST_ADDRESSES), 22));
+    if (tricks != null) {
+      targets.add(new Target(pick(trickRandom, HOST_ADDRESSES), 53, "udp"));
+      targets.add(new Target(pick(trickRandom, HOST_ADDRESSES), 3306, "udp"));
+      targets.add(new Target(pick(trickRandom, CONTAINERS).address(), pick(trickRandom, CONTAINER_PORTS), "udp"));
+    }
     String shape = (docker == Docker.V28 ? "docker-28" : "docker-20.10") + (ufw ? " ufw" : " plain-input")
         + (tricks != null ? " tricky" : "");
     // Now and then a destination the host's routing refuses: blackhole, prohibit, no route.
@@ -202,7 +222,7 @@ final class LabRulesetGenerator {
     if (docker == Docker.V20_10) {
       for (Mapping m : mappings) {
         s.append("-A POSTROUTING -s ").append(m.container().address()).append("/32 -d ").append(m.container().address())
-            .append("/32 -p tcp -m tcp --dport ").append(m.containerPortSpec()).append(" -j MASQUERADE\n");
+            .append("/32 ").append(m.match()).append(" --dport ").append(m.containerPortSpec()).append(" -j MASQUERADE\n");
       }
       s.append("-A DOCKER -i ").append(BRIDGE).append(" -j RETURN\n");
     }
@@ -211,7 +231,7 @@ final class LabRulesetGenerator {
       if (!m.bind().isEmpty()) {
         s.append("-d ").append(m.bind()).append("/32 ");
       }
-      s.append("! -i ").append(BRIDGE).append(" -p tcp -m tcp --dport ").append(m.hostPortSpec())
+      s.append("! -i ").append(BRIDGE).append(' ').append(m.match()).append(" --dport ").append(m.hostPortSpec())
           .append(" -j DNAT --to-destination ").append(m.dnatTo()).append('\n');
     }
     s.append("COMMIT\n");
@@ -309,7 +329,7 @@ final class LabRulesetGenerator {
     }
     for (Mapping m : mappings) {
       rules.add("-A DOCKER -d " + m.container().address() + "/32 ! -i " + BRIDGE + " -o " + BRIDGE
-          + " -p tcp -m tcp --dport " + m.containerPortSpec() + " -j ACCEPT");
+          + " " + m.match() + " --dport " + m.containerPortSpec() + " -j ACCEPT");
     }
     if (docker == Docker.V28) {
       rules.add("-A DOCKER ! -i " + BRIDGE + " -o " + BRIDGE + " -j DROP");
@@ -373,9 +393,9 @@ final class LabRulesetGenerator {
         // The published port or the container's: after DNAT only the container's matches --dport.
         int port = r.nextBoolean() ? m.hostPort() : m.containerPort();
         if (portKind < 3) {
-          rule.append("-p tcp -m tcp --dport ").append(port).append(' ');
+          rule.append(m.match()).append(" --dport ").append(port).append(' ');
         } else {
-          rule.append("-p tcp -m conntrack --ctorigdstport ").append(port)
+          rule.append("-p ").append(m.protocol()).append(" -m conntrack --ctorigdstport ").append(port)
               .append(r.nextInt(4) == 0 ? " " : " --ctdir ORIGINAL ");
         }
       } else if (portKind < 8) {

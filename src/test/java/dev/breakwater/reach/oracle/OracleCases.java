@@ -32,8 +32,8 @@ final class OracleCases {
       if (seen.add(source + " " + t + " " + v6)) {
         String ingress = OracleTopology.ingressFor(t.destination());
         out.add(v6
-            ? new ProbeCase(Ipv6Twin.address(source), port(), Ipv6Twin.address(t.destination()), t.port(), ingress)
-            : new ProbeCase(source, port(), t.destination(), t.port(), ingress));
+            ? new ProbeCase(Ipv6Twin.address(source), port(), Ipv6Twin.address(t.destination()), t.port(), ingress, t.protocol())
+            : new ProbeCase(source, port(), t.destination(), t.port(), ingress, t.protocol()));
       }
     }
     return out;

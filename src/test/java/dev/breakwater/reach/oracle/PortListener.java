@@ -1,6 +1,8 @@
 package dev.breakwater.reach.oracle;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -8,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs inside a "container" namespace: listens on every port given, accepts and closes. Prints
- * {@code READY} once every port is bound. The large backlog keeps half-open connections (a SYN
+ * Runs inside a "container" namespace: listens on every port given, TCP (accepts and closes) and
+ * UDP (answers each datagram, and prints {@code UDP address port} for it, so the lab knows it
+ * arrived even when the host drops the answer). Prints {@code READY} once every port is bound. The large backlog keeps half-open connections (a SYN
  * that arrived but whose answer the host's firewall dropped) visible to {@code ss}.
  */
 public final class PortListener {
@@ -26,6 +29,10 @@ public final class PortListener {
     for (ServerSocket s : sockets) {
       Thread.ofVirtual().start(() -> serve(s));
     }
+    for (String port : args) {
+      DatagramSocket d = new DatagramSocket(Integer.parseInt(port));
+      Thread.ofPlatform().daemon().start(() -> echo(d));
+    }
     System.out.println("READY");
     System.out.flush();
     // Ends when the lab closes stdin or kills the process.
@@ -33,6 +40,24 @@ public final class PortListener {
       // keep running
     }
     System.exit(0);
+  }
+
+  private static void echo(DatagramSocket socket) {
+    byte[] buffer = new byte[512];
+    while (true) {
+      try {
+        DatagramPacket p = new DatagramPacket(buffer, buffer.length);
+        socket.receive(p);
+        synchronized (System.out) {
+          String host = p.getAddress().getHostAddress();
+          System.out.println("UDP " + (host.startsWith("::ffff:") ? host.substring(7) : host) + " " + p.getPort());
+          System.out.flush();
+        }
+        socket.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+      } catch (IOException e) {
+        return;
+      }
+    }
   }
 
   private static void serve(ServerSocket server) {

@@ -7,9 +7,14 @@ package dev.breakwater.reach.oracle;
  *     half-open socket in a container
  * @param inInterface the host interface the SYN arrives on (from the attacker's routes)
  */
-record ProbeCase(String source, int sourcePort, String destination, int destinationPort, String inInterface) {
+record ProbeCase(String source, int sourcePort, String destination, int destinationPort, String inInterface,
+    String protocol) {
+
+  ProbeCase(String source, int sourcePort, String destination, int destinationPort, String inInterface) {
+    this(source, sourcePort, destination, destinationPort, inInterface, "tcp");
+  }
 
   String describe() {
-    return source + ":" + sourcePort + " -> " + destination + ":" + destinationPort + " in " + inInterface;
+    return protocol + " " + source + ":" + sourcePort + " -> " + destination + ":" + destinationPort + " in " + inInterface;
   }
 }

@@ -136,7 +136,8 @@ final class TrickyRules {
       case 1 -> "-m conntrack " + not + "--ctorigdst " + hostAddress + "/32 ";
       case 2 -> "-m conntrack " + not + "--ctstate " + pick(List.of("DNAT", "NEW", "NEW,DNAT", "RELATED,ESTABLISHED")) + " ";
       case 3 -> "-m conntrack " + not + "--ctorigsrc " + pick(List.of("198.51.100.66/32", "198.51.100.0/25", "198.18.5.0/24")) + " ";
-      case 4 -> "-p tcp -m tcp " + not + "--dport " + pick(List.of("3000:4000", "1:1024", "8000:9000", String.valueOf(port))) + " ";
+      case 4 -> "-p " + pick(List.of("tcp -m tcp ", "udp -m udp ")) + not + "--dport "
+          + pick(List.of("3000:4000", "1:1024", "8000:9000", String.valueOf(port))) + " ";
       case 5 -> "-p tcp -m multiport " + not + "--dports " + port + "," + pick(CONTAINER_PORTS) + " ";
       case 6 -> "-p tcp -m tcp " + pick(List.of("--syn ", "--tcp-flags SYN,RST,ACK,FIN SYN ", "! --syn "));
       case 7 -> "-m state --state " + pick(List.of("NEW", "RELATED,ESTABLISHED")) + " ";
@@ -182,9 +183,11 @@ final class TrickyRules {
     List<String> out = new ArrayList<>();
     int n = r.nextInt(3);
     for (int i = 0; i < n; i++) {
-      String rule = switch (r.nextInt(8)) {
+      String rule = switch (r.nextInt(10)) {
         case 6 -> pick(List.of("-i docker+", "! -i eth+", "-i eth0+")) + " -p tcp -m tcp --dport " + pick(List.of(22, 80, 3306)) + " -j DROP";
         case 7 -> "-p tcp -m conntrack --ctorigdstport 8081:8085 -j " + pick(List.of("ACCEPT", "DROP"));
+        case 8 -> "-p udp -m udp --dport " + pick(List.of(53, 3306)) + " -j " + pick(List.of("ACCEPT", "DROP"));
+        case 9 -> "! -p tcp -j " + pick(List.of("ACCEPT", "DROP"));
         case 0 -> "-d " + OracleTopology.HOST_SECOND_ADDRESS + "/32 -p tcp -m tcp --dport " + pick(List.of(22, 80, 3306)) + " -j DROP";
         case 1 -> "-m addrtype --dst-type LOCAL -p tcp -m multiport --dports 22,80,443 -j ACCEPT";
         case 2 -> "-i eth1 -p tcp -j DROP";
