@@ -10,7 +10,6 @@ import inet.ipaddr.IPAddressString;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +39,8 @@ final class KernelLab implements AutoCloseable {
   /** {@code UDP address port} lines from the containers' listeners: every datagram they heard. */
   private final Set<String> datagrams = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final String restoreCommand;
-  private Process probe;
-  private PrintStream probeIn;
-  private BufferedReader probeOut;
+  /** One probe per namespace attempts are made from: the attacker's and each container's. */
+  private final Map<String, ProbeProcess> probes = new java.util.LinkedHashMap<>();
 
   private KernelLab(String restoreCommand) {
     this.restoreCommand = restoreCommand;
@@ -153,7 +151,7 @@ final class KernelLab implements AutoCloseable {
     sysctl(HOST, "net.ipv6.icmp.ratelimit=0");
     sysctl(HOST, "net.ipv6.conf.all.forwarding=1");
     startListeners();
-    startProbe();
+    startProbes();
   }
 
   private void addNamespace(String name) throws IOException {
@@ -169,6 +167,11 @@ final class KernelLab implements AutoCloseable {
   }
 
   private void startListeners() throws IOException {
+    // The attacker listens too: for attempts that containers make outwards.
+    List<String> outbound = new ArrayList<>(javaIn(ATTACKER, PortListener.class));
+    OracleTopology.OUTBOUND_PORTS.forEach(p -> outbound.add(String.valueOf(p)));
+    BufferedReader attackerOut = awaitReady(start(outbound), ATTACKER + " listener");
+    Thread.ofPlatform().daemon().start(() -> collectDatagrams(attackerOut));
     List<String> ports = OracleTopology.CONTAINER_PORTS.stream().map(String::valueOf).toList();
     for (var c : OracleTopology.CONTAINERS) {
       // Half-open connections must stay visible for a few seconds and never turn into cookies.
@@ -184,15 +187,13 @@ final class KernelLab implements AutoCloseable {
     }
   }
 
-  private void startProbe() throws IOException {
-    List<String> command = new ArrayList<>(javaIn(ATTACKER, AttackerProbe.class));
-    command.add(String.valueOf(CONNECT_TIMEOUT_MILLIS));
-    probe = start(command);
-    probeIn = new PrintStream(probe.getOutputStream(), true, StandardCharsets.UTF_8);
-    probeOut = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8));
-    String ready = probeOut.readLine();
-    if (!"READY".equals(ready)) {
-      throw new IOException("the attacker probe did not start: " + ready);
+  private void startProbes() throws IOException {
+    List<String> origins = new ArrayList<>(List.of(ATTACKER));
+    OracleTopology.CONTAINERS.forEach(c -> origins.add(c.namespace()));
+    for (String ns : origins) {
+      List<String> command = new ArrayList<>(javaIn(ns, ConnectionProbe.class));
+      command.add(String.valueOf(CONNECT_TIMEOUT_MILLIS));
+      probes.put(ns, new ProbeProcess(ns, start(command)));
     }
   }
 
@@ -261,10 +262,13 @@ final class KernelLab implements AutoCloseable {
         new ProbeCase("198.51.100.67", 19_993, OracleTopology.HOST_ETH1_ADDRESS, 1, SECOND_OUTSIDE),
         new ProbeCase(Ipv6Twin.address("198.18.5.77"), 19_995, Ipv6Twin.address("198.18.0.3"), 80, OUTSIDE),
         new ProbeCase(Ipv6Twin.address("198.19.7.66"), 19_996, Ipv6Twin.address(OracleTopology.HOST_ETH1_ADDRESS), 1,
-            SECOND_OUTSIDE));
+            SECOND_OUTSIDE),
+        new ProbeCase("198.18.0.2", 19_998, "198.51.100.66", 80, BRIDGE, "tcp", OracleTopology.CONTAINERS.get(0).namespace()),
+        new ProbeCase("198.51.100.66", 19_999, "198.18.0.3", 443, OUTSIDE, "udp"));
     List<KernelOutcome> got = probe(cases);
     List<KernelOutcome> want = List.of(KernelOutcome.CONNECTED, KernelOutcome.CONNECTED, KernelOutcome.CONNECTED,
-        KernelOutcome.REFUSED, KernelOutcome.CONNECTED, KernelOutcome.REFUSED);
+        KernelOutcome.REFUSED, KernelOutcome.CONNECTED, KernelOutcome.REFUSED, KernelOutcome.CONNECTED,
+        KernelOutcome.CONNECTED);
     if (!got.equals(want)) {
       throw new IOException("lab plumbing is broken: with no rules, " + cases + " gave " + got + ", expected " + want);
     }
@@ -298,22 +302,18 @@ final class KernelLab implements AutoCloseable {
 
   /** Makes every attempt at once from the attacker namespace; one outcome per case, in order. */
   List<KernelOutcome> probe(List<ProbeCase> cases) throws IOException {
+    Map<String, Map<Integer, ProbeCase>> byOrigin = new java.util.LinkedHashMap<>();
     for (int i = 0; i < cases.size(); i++) {
-      ProbeCase c = cases.get(i);
-      probeIn.println(i + " " + c.source() + " " + c.sourcePort() + " " + c.destination() + " " + c.destinationPort() + " "
-          + c.protocol());
+      byOrigin.computeIfAbsent(cases.get(i).origin(), o -> new java.util.LinkedHashMap<>()).put(i, cases.get(i));
     }
-    probeIn.println();
+    // Every namespace's batch at once, then the answers.
+    byOrigin.forEach((origin, batch) -> probes.get(origin).send(batch));
     Map<Integer, KernelOutcome> byId = new HashMap<>();
     Map<Integer, String> detail = new HashMap<>();
-    for (String line = probeOut.readLine(); !"END".equals(line); line = probeOut.readLine()) {
-      if (line == null) {
-        throw new IOException("the attacker probe ended unexpectedly");
-      }
-      String[] f = line.split(" ", 3);
-      byId.put(Integer.parseInt(f[0]), KernelOutcome.valueOf(f[1]));
-      if (f.length > 2) {
-        detail.put(Integer.parseInt(f[0]), f[2]);
+    for (String origin : byOrigin.keySet()) {
+      for (var e : probes.get(origin).receive().entrySet()) {
+        byId.put(e.getKey(), KernelOutcome.valueOf(e.getValue()[0]));
+        detail.put(e.getKey(), e.getValue()[1]);
       }
     }
     Set<String> halfOpen = byId.containsValue(KernelOutcome.TIMEOUT) ? halfOpenPeers() : Set.of();
@@ -323,7 +323,9 @@ final class KernelLab implements AutoCloseable {
       KernelOutcome o = byId.get(i);
       ProbeCase c = cases.get(i);
       Set<String> seen = c.protocol().equals("udp") ? datagramsSeen : halfOpen;
-      if (o == KernelOutcome.TIMEOUT && seen.contains(peer(c.source(), c.sourcePort()))) {
+      // Outwards the host may masquerade the source: the unique source port alone tells.
+      String key = c.outbound() ? "port " + c.sourcePort() : peer(c.source(), c.sourcePort());
+      if (o == KernelOutcome.TIMEOUT && seen.contains(key)) {
         o = KernelOutcome.HALF_OPEN;
       }
       if (o.isHarnessFault()) {
@@ -350,6 +352,7 @@ final class KernelLab implements AutoCloseable {
     for (String line : datagrams) {
       String[] f = line.split(" ");
       out.add(peer(f[1], Integer.parseInt(f[2])));
+      out.add("port " + f[2]);
     }
     return out;
   }
@@ -357,8 +360,10 @@ final class KernelLab implements AutoCloseable {
   /** {@code address:port} of every peer a container holds a half-open connection from. */
   private static Set<String> halfOpenPeers() throws IOException {
     Set<String> peers = new HashSet<>();
-    for (var c : OracleTopology.CONTAINERS) {
-      String ss = Commands.run(List.of("ip", "netns", "exec", c.namespace(), "ss", "-Htn", "state", "syn-recv"));
+    List<String> listening = new ArrayList<>(List.of(ATTACKER));
+    OracleTopology.CONTAINERS.forEach(c -> listening.add(c.namespace()));
+    for (String ns : listening) {
+      String ss = Commands.run(List.of("ip", "netns", "exec", ns, "ss", "-Htn", "state", "syn-recv"));
       for (String line : ss.split("\n")) {
         String[] f = line.strip().split("\\s+");
         if (f.length >= 4) {
@@ -367,6 +372,7 @@ final class KernelLab implements AutoCloseable {
           int colon = f[3].lastIndexOf(':');
           String host = f[3].substring(0, colon).replace("[", "").replace("]", "").replace("::ffff:", "");
           peers.add(peer(host, Integer.parseInt(f[3].substring(colon + 1))));
+          peers.add("port " + f[3].substring(colon + 1));
         }
       }
     }
@@ -389,9 +395,7 @@ final class KernelLab implements AutoCloseable {
 
   @Override
   public void close() {
-    if (probeIn != null) {
-      probeIn.close();
-    }
+    probes.values().forEach(ProbeProcess::close);
     for (Process p : processes) {
       p.destroy();
     }

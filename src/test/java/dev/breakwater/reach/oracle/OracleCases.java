@@ -36,7 +36,25 @@ final class OracleCases {
             : new ProbeCase(source, port(), t.destination(), t.port(), ingress, t.protocol()));
       }
     }
+    // An eighth more from the containers outwards: to the attacker's listeners and to the host.
+    int outbound = count / 8;
+    for (int i = 0; i < outbound; i++) {
+      var c = OracleTopology.CONTAINERS.get(r.nextInt(OracleTopology.CONTAINERS.size()));
+      boolean toHost = r.nextInt(10) < 3;
+      String destination = toHost ? pick(r, OracleTopology.HOST_ADDRESSES) : pick(r, OracleTopology.SOURCES);
+      int port = toHost ? pick(r, List.of(22, 80, 3306, 8080, 5432)) : pick(r, OracleTopology.OUTBOUND_PORTS);
+      String protocol = r.nextInt(4) == 0 ? "udp" : "tcp";
+      boolean v6 = r.nextInt(3) == 0;
+      out.add(v6
+          ? new ProbeCase(Ipv6Twin.address(c.address()), port(), Ipv6Twin.address(destination), port, OracleTopology.BRIDGE,
+              protocol, c.namespace())
+          : new ProbeCase(c.address(), port(), destination, port, OracleTopology.BRIDGE, protocol, c.namespace()));
+    }
     return out;
+  }
+
+  private static <T> T pick(Random r, List<T> from) {
+    return from.get(r.nextInt(from.size()));
   }
 
   private int port() {

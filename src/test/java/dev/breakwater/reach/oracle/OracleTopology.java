@@ -52,6 +52,9 @@ final class OracleTopology {
   /** Every container listens on all of these, so a SYN that arrives is always answered. */
   static final List<Integer> CONTAINER_PORTS = List.of(80, 443, 3306, 5432, 6379, 8080, 9000);
 
+  /** The attacker listens on these (TCP and UDP), for attempts containers make outwards. */
+  static final List<Integer> OUTBOUND_PORTS = List.of(53, 80, 443);
+
   /** The attacker's addresses on its eth0 (the /24 of the host's eth0, and the far prefix). */
   static final List<String> ATTACKER_ETH0 = List.of(
       "198.51.100.66/24", "198.51.100.67/24", "198.51.100.200/24", "198.18.5.10/24", "198.18.5.77/24");

@@ -21,14 +21,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Runs inside the attacker namespace ({@code ip netns exec bwo-att java ... AttackerProbe}): reads
+ * Runs inside the attacker namespace or a container's ({@code ip netns exec bwo-att java ...
+ * ConnectionProbe}): reads
  * a batch of connection attempts from stdin, one per line ({@code id source sourcePort destination
  * destinationPort [tcp|udp]}), a blank line ends the batch; makes them all at once and prints {@code id
  * outcome} per attempt, then {@code END}. A JVM cannot enter a network namespace, so the probe is
  * its own process there, started once for a whole run.
  */
-public final class AttackerProbe {
-  private AttackerProbe() {}
+public final class ConnectionProbe {
+  private ConnectionProbe() {}
 
   public static void main(String[] args) throws Exception {
     int timeoutMillis = Integer.parseInt(args[0]);
