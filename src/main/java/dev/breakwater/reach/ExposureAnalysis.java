@@ -51,10 +51,10 @@ final class ExposureAnalysis {
     if (container.hostNetwork()) {
       notes.add("network_mode: host: the service listens on the host itself; INPUT (UFW) decides, not Docker's rules");
     }
-    List<IPAddress> destinations = port.boundToAll()
-        ? net.hostAddresses(family).stream().filter(a -> !HostNetwork.isLoopback(a)).toList()
-        : List.of(port.hostIp().withoutPrefixLength());
+    List<IPAddress> wildcard = net.hostAddresses(family).stream().filter(a -> !HostNetwork.isLoopback(a)).toList();
+
     List<SourceClass> classes = new ArrayList<>();
+    List<IPAddress> destinations = port.boundToAll() ? wildcard : List.of(port.hostIp().withoutPrefixLength());
     if (!port.boundToAll() && !addressableFromOutside(port.hostIp().withoutPrefixLength())) {
       return unaddressable(container, port, family, notes);
     }
@@ -74,7 +74,7 @@ final class ExposureAnalysis {
             "the host has no " + family.label() + " address to receive it"));
         continue;
       }
-      classes.addAll(classesFor(port, family, ingress, destinations, chainsSeen));
+      classes.addAll(classesFor(port, family, ingress, destinations(port, wildcard, ingress), chainsSeen));
     }
     if (chainsSeen.contains("DOCKER-INGRESS")) {
       notes.add("published through Swarm's routing mesh (nat/DOCKER-INGRESS): traffic goes to the ingress sandbox on"
@@ -89,6 +89,20 @@ final class ExposureAnalysis {
     classes = reach.qualifiedByUnanalysedTables(classes);
     boolean exact = classes.stream().noneMatch(c -> c.verdict() instanceof Verdict.PossiblyReachable);
     return new PortExposure(container, port, classes, exact, List.copyOf(uncertain), notes);
+  }
+
+  /**
+   * Where a packet to the port can be addressed: for a wildcard binding every host address of the
+   * family, the ingress interface's own first (the usual case, and often decisive at once).
+   */
+  private List<IPAddress> destinations(PublishedPort port, List<IPAddress> wildcard, String ingress) {
+    if (!port.boundToAll()) {
+      return List.of(port.hostIp().withoutPrefixLength());
+    }
+    List<IPAddress> ordered = new ArrayList<>();
+    wildcard.stream().filter(a -> net.interfaceOwning(a).orElse("").equals(ingress)).forEach(ordered::add);
+    wildcard.stream().filter(a -> !net.interfaceOwning(a).orElse("").equals(ingress)).forEach(ordered::add);
+    return ordered;
   }
 
   /**
@@ -114,7 +128,7 @@ final class ExposureAnalysis {
       classes.add(new SourceClass(ingress, family, Span.all(family).toPrefixBlocks(), Verdict.BLOCKED, Optional.empty(),
           "bound to " + bound + ", which no packet routed from outside the host carries"));
       net.neighbourOn(ingress, family).ifPresent(neighbour -> {
-        Trace t = reach.trace(new Packet(neighbour, bound, port.protocol(), CLIENT_PORT, port.hostPort(), ingress));
+        Trace t = reach.trace(new Packet(neighbour, bound, port.protocol(), CLIENT_PORT, port.hostPort(), ingress), false);
         if (!(t.verdict() instanceof Verdict.Blocked)) {
           notes.add("a neighbour on " + ingress + "'s link (" + net.linkPrefix(ingress, family).map(IPAddress::toString)
               .orElse(neighbour.toString()) + ") that sends to " + bound + " directly is " + t.verdict().label()
@@ -216,6 +230,10 @@ final class ExposureAnalysis {
       }
       if (best == null || e.verdict().strength() > best.verdict().strength()) {
         best = outcome(e, destinations.size() > 1 ? " (to " + destination + ")" : "");
+      }
+      if (best.verdict() instanceof Verdict.Reachable) {
+        // Nothing beats reachable, and this destination's own cuts keep the piece uniform for it.
+        break;
       }
     }
     return new Piece(best, dependencies, chains);

@@ -127,8 +127,15 @@ final class HostNetwork {
     return hostAddresses.containsKey(a) || isLoopback(a) || longestRoute(a).map(r -> r.type().equals("local")).orElse(false);
   }
 
+  private final Map<IPAddress, Map<String, RouteDecision>> routeCache = new HashMap<>();
+
   /** The kernel's routing decision for a packet that arrived on {@code inInterface}. */
   RouteDecision route(IPAddress destination, String inInterface) {
+    return routeCache.computeIfAbsent(destination, d -> new HashMap<>())
+        .computeIfAbsent(inInterface, in -> decideRoute(destination, in));
+  }
+
+  private RouteDecision decideRoute(IPAddress destination, String inInterface) {
     boolean fromLoopback = inInterface.equals("lo");
     if (isLoopback(destination) && !fromLoopback) {
       // ip_route_input_slow: a loopback destination from a non-loopback device is a martian.

@@ -33,20 +33,15 @@ final class MistakeHints {
     }
     int published = walk.nat().get().fromPort();
     int translated = walk.nat().get().toPort();
-    for (Map.Entry<String, Integer> reached : sortedByName(walk.forwardChainsReached())) {
-      String[] tableAndChain = reached.getKey().split("/", 2);
-      TableName table = TableName.tryParse(tableAndChain[0]).orElseThrow();
-      Optional<ChainIndex> chain = rules.chain(table, tableAndChain[1]);
-      if (chain.isEmpty()) {
-        continue;
-      }
-      for (int i : chain.get().candidates(packet.protocol().number(), published, walk.finalDestination())) {
-        Rule rule = chain.get().rule(i);
+    for (Map.Entry<ChainIndex, Integer> reached : sortedByName(walk.forwardChainsReached())) {
+      ChainIndex chain = reached.getKey();
+      for (int i : chain.candidates(packet.protocol().number(), published, published, walk.finalDestination())) {
+        Rule rule = chain.rule(i);
         if (rule.position() > reached.getValue() || !mentionsDestinationPort(rule, published)) {
           continue;
         }
-        if (Walk.wouldMatchInForward(net, packet, walk, rule, published)
-            && !Walk.wouldMatchInForward(net, packet, walk, rule, translated)) {
+        if (Walk.wouldMatchInForward(net, rules, packet, walk, rule, published)
+            && !Walk.wouldMatchInForward(net, rules, packet, walk, rule, translated)) {
           return Optional.of(new Hint("dport-after-dnat", rule,
               rule.citation() + " tests --dport " + published + ", but DNAT already changed the port to "
                   + translated + " before FORWARD, so it never matches this connection. Match the published port with"
@@ -57,8 +52,11 @@ final class MistakeHints {
     return Optional.empty();
   }
 
-  private static List<Map.Entry<String, Integer>> sortedByName(Map<String, Integer> map) {
-    return map.entrySet().stream().sorted(Comparator.comparing(Map.Entry::getKey)).toList();
+  private static List<Map.Entry<ChainIndex, Integer>> sortedByName(Map<ChainIndex, Integer> map) {
+    return map.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<ChainIndex, Integer> e) -> e.getKey().chain().table())
+            .thenComparing(e -> e.getKey().chain().name()))
+        .toList();
   }
 
   private static boolean mentionsDestinationPort(Rule rule, int port) {

@@ -50,6 +50,11 @@ public final class Reachability {
 
   /** One packet through the host: the path, the NAT, the verdict and hints for known mistakes. */
   public Trace trace(Packet packet) {
+    return trace(packet, true);
+  }
+
+  /** As {@link #trace(Packet)}; without looking for hints when only the verdict is wanted. */
+  Trace trace(Packet packet, boolean withHints) {
     RulesetIndex rules = rulesFor(packet.family());
     PacketEvaluator.Evaluation e = new PacketEvaluator(net, rules).evaluate(packet);
     WalkResult walk = e.first();
@@ -65,7 +70,7 @@ public final class Reachability {
     }
     Optional<Delivery> delivery = verdict instanceof Verdict.Blocked ? Optional.empty() : walk.delivery();
     return new Trace(packet, verdict, delivery, walk.steps(), walk.nat(), walk.decidedBy(), decision,
-        MistakeHints.of(net, rules, packet, walk));
+        withHints ? MistakeHints.of(net, rules, packet, walk) : List.of());
   }
 
   /** Every published port of every container, with the sources that reach it. */

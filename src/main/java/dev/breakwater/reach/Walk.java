@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One deterministic walk of a new inbound packet through PREROUTING, the routing decision and
@@ -65,7 +66,7 @@ final class Walk {
   private final List<TraceStep> steps = new ArrayList<>();
   private final List<Rule> uncertain = new ArrayList<>();
   private final List<Span> sourceDependencies = new ArrayList<>();
-  private final Map<String, Integer> forwardChainsReached = new LinkedHashMap<>();
+  private final Map<ChainIndex, Integer> forwardChainsReached = new java.util.IdentityHashMap<>();
   private Optional<NatStep> nat = Optional.empty();
   /** The last rule whose outcome depended on the source address: what tells one class from another. */
   private Optional<Rule> lastSourceTest = Optional.empty();
@@ -84,8 +85,8 @@ final class Walk {
    * the destination port {@code port}: how a {@code --dport} written for the published port fares
    * against the translated one. False when an unknown match leaves it open.
    */
-  static boolean wouldMatchInForward(HostNetwork net, Packet packet, WalkResult done, Rule rule, int port) {
-    Walk probe = new Walk(net, null, packet, List.of());
+  static boolean wouldMatchInForward(HostNetwork net, RulesetIndex rules, Packet packet, WalkResult done, Rule rule, int port) {
+    Walk probe = new Walk(net, rules, packet, List.of());
     probe.hook = "FORWARD";
     probe.destination = done.finalDestination();
     probe.destinationPort = port;
@@ -96,7 +97,8 @@ final class Walk {
   }
 
   /** How one table's traversal ended. */
-  private record TableOutcome(boolean accepted, Optional<Rule> rule, String decision) {}
+  /** {@code decision} is built only when asked: most walks are never described. */
+  private record TableOutcome(boolean accepted, Optional<Rule> rule, Supplier<String> decision) {}
 
   WalkResult run() {
     TableOutcome raw = traverse(TableName.RAW, "PREROUTING");
@@ -118,7 +120,7 @@ final class Walk {
     RouteDecision route = net.route(destination, packet.inInterface());
     steps.add(new TraceStep.Routed(route.describe()));
     return switch (route) {
-      case RouteDecision.Dropped d -> finish(new TableOutcome(false, Optional.empty(), "routing: " + d.why()),
+      case RouteDecision.Dropped d -> finish(new TableOutcome(false, Optional.empty(), () -> "routing: " + d.why()),
           Optional.of(route), Optional.empty());
       case RouteDecision.Local l -> {
         hook = "INPUT";
@@ -150,7 +152,7 @@ final class Walk {
     // The filter table is where an accept means something; mangle and security usually pass all.
     TableOutcome decisive = filter != null ? filter
         : lastPresent != null ? lastPresent
-        : new TableOutcome(true, Optional.empty(), "no filter table: accepted");
+        : new TableOutcome(true, Optional.empty(), () -> "no filter table: accepted");
     return finish(decisive, Optional.of(route), Optional.of(delivery));
   }
 
@@ -163,11 +165,12 @@ final class Walk {
 
   private TableOutcome traverse(TableName table, String builtin) {
     if (!rules.hasTable(table)) {
-      return new TableOutcome(true, Optional.empty(), "no " + table.label() + " table: accepted");
+      return new TableOutcome(true, Optional.empty(), () -> "no " + table.label() + " table: accepted");
     }
     Optional<ChainIndex> start = rules.chain(table, builtin);
     if (start.isEmpty()) {
-      return new TableOutcome(true, Optional.empty(), "no " + table.label() + "/" + builtin + " chain: accepted");
+      return new TableOutcome(true, Optional.empty(),
+          () -> "no " + table.label() + "/" + builtin + " chain: accepted");
     }
     Deque<Frame> callers = new ArrayDeque<>();
     ChainIndex current = start.get();
@@ -186,7 +189,7 @@ final class Walk {
       }
       Rule rule = current.rule(candidates[at++]);
       if (hook.equals("FORWARD")) {
-        forwardChainsReached.merge(table.label() + "/" + rule.chain(), rule.position(), Math::max);
+        forwardChainsReached.merge(current, rule.position(), Math::max);
       }
       if (!matches(rule)) {
         continue;
@@ -213,13 +216,13 @@ final class Walk {
       }
       switch (target) {
         case Target.Accept a -> {
-          return new TableOutcome(true, Optional.of(rule), rule.citation() + " ACCEPT");
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " ACCEPT");
         }
         case Target.Drop d -> {
-          return new TableOutcome(false, Optional.of(rule), rule.citation() + " DROP");
+          return new TableOutcome(false, Optional.of(rule), () -> rule.citation() + " DROP");
         }
         case Target.Reject r -> {
-          return new TableOutcome(false, Optional.of(rule), rule.citation() + " REJECT");
+          return new TableOutcome(false, Optional.of(rule), () -> rule.citation() + " REJECT");
         }
         case Target.Return r -> {
           if (callers.isEmpty()) {
@@ -232,19 +235,19 @@ final class Walk {
         }
         case Target.Dnat d -> {
           applyDnat(rule, d.first().map(IPAddress::withoutPrefixLength), d.ports());
-          return new TableOutcome(true, Optional.of(rule), rule.citation() + " DNAT");
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " DNAT");
         }
         case Target.Redirect r -> {
           Optional<IPAddress> primary = net.primaryAddress(packet.inInterface(), packet.family());
           if (primary.isEmpty()) {
-            return new TableOutcome(false, Optional.of(rule),
-                rule.citation() + " REDIRECT, but " + packet.inInterface() + " has no " + packet.family().label() + " address");
+            return new TableOutcome(false, Optional.of(rule), () -> rule.citation() + " REDIRECT, but "
+                + packet.inInterface() + " has no " + packet.family().label() + " address");
           }
           applyDnat(rule, primary, r.ports());
-          return new TableOutcome(true, Optional.of(rule), rule.citation() + " REDIRECT");
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " REDIRECT");
         }
         case Target.SourceNat s -> {
-          return new TableOutcome(true, Optional.of(rule), rule.citation() + " " + s.name());
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " " + s.name());
         }
         case Target.Continue c -> {
           if (table == TableName.RAW && (c.name().equals("NOTRACK") || (c.name().equals("CT") && c.text().contains("--notrack")))) {
@@ -255,9 +258,11 @@ final class Walk {
           uncertain.add(rule);
           int choice = choose(3);
           if (choice == TARGET_ACCEPT) {
-            return new TableOutcome(true, Optional.of(rule), rule.citation() + " " + u.name() + " (unknown target, taken as accepting)");
+            return new TableOutcome(true, Optional.of(rule),
+                () -> rule.citation() + " " + u.name() + " (unknown target, taken as accepting)");
           } else if (choice != TARGET_CONTINUE) {
-            return new TableOutcome(false, Optional.of(rule), rule.citation() + " " + u.name() + " (unknown target, taken as dropping)");
+            return new TableOutcome(false, Optional.of(rule),
+                () -> rule.citation() + " " + u.name() + " (unknown target, taken as dropping)");
           }
         }
         case Target.Jump j -> throw new AssertionError("handled above");
@@ -267,14 +272,14 @@ final class Walk {
   }
 
   private int[] candidatesOf(ChainIndex chain) {
-    return chain.candidates(packet.protocol().number(), destinationPort, destination);
+    return chain.candidates(packet.protocol().number(), destinationPort, packet.destinationPort(), destination);
   }
 
   private TableOutcome policy(TableName table, Chain builtin) {
     Chain.Policy policy = builtin.policy().orElse(Chain.Policy.ACCEPT);
     steps.add(new TraceStep.PolicyApplied(hook, table, builtin.name(), policy));
     return new TableOutcome(policy == Chain.Policy.ACCEPT, Optional.empty(),
-        table.label() + "/" + builtin.name() + " policy " + policy);
+        () -> table.label() + "/" + builtin.name() + " policy " + policy);
   }
 
   private void applyDnat(Rule rule, Optional<IPAddress> address, Optional<PortRange> ports) {
@@ -302,15 +307,29 @@ final class Walk {
 
   private boolean matches(Rule rule) {
     boolean unknown = false;
-    if (sourceDecides(rule)) {
-      lastSourceTest = Optional.of(rule);
-    }
+    boolean testsSource = false;
+    boolean sourceFails = false;
+    boolean othersHold = true;
     for (Match m : rule.matches()) {
       Truth t = evaluate(m);
-      if (t == Truth.FALSE) {
+      if (testsSource(m)) {
+        testsSource = true;
+        sourceFails |= t == Truth.FALSE;
+        unknown |= t == Truth.UNKNOWN;
+      } else if (t == Truth.FALSE) {
+        // Later matches are not evaluated: a source test after this one does not split anything.
         return false;
+      } else if (t == Truth.UNKNOWN) {
+        unknown = true;
+        othersHold = false;
       }
-      unknown |= t == Truth.UNKNOWN;
+    }
+    if (testsSource && othersHold) {
+      // Everything else holds: the source alone decides whether this rule matches.
+      lastSourceTest = Optional.of(rule);
+    }
+    if (sourceFails) {
+      return false;
     }
     if (unknown) {
       if (rule.target() instanceof Target.Continue c && !c.name().equals("NOTRACK") && !c.name().equals("CT")) {
@@ -321,19 +340,6 @@ final class Walk {
       return choose(2) != MATCH_NO;
     }
     return true;
-  }
-
-  /** The rule tests the source, and everything else it tests holds: the source alone decides. */
-  private boolean sourceDecides(Rule rule) {
-    boolean testsSource = false;
-    for (Match m : rule.matches()) {
-      if (testsSource(m)) {
-        testsSource = true;
-      } else if (evaluate(m) != Truth.TRUE) {
-        return false;
-      }
-    }
-    return testsSource;
   }
 
   private static boolean testsSource(Match m) {
@@ -373,6 +379,15 @@ final class Walk {
     };
   }
 
+  private java.math.BigInteger sourceValue;
+
+  private java.math.BigInteger sourceValue() {
+    if (sourceValue == null) {
+      sourceValue = packet.source().getValue();
+    }
+    return sourceValue;
+  }
+
   private IPAddress source() {
     return packet.source();
   }
@@ -397,7 +412,9 @@ final class Walk {
       return false;
     }
     if (address == packet.source()) {
-      sourceDependencies.add(Span.of(prefix));
+      Span span = rules.span(prefix);
+      sourceDependencies.add(span);
+      return span.contains(sourceValue());
     }
     return HostNetwork.block(prefix).contains(address);
   }
