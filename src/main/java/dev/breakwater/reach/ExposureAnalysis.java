@@ -41,8 +41,24 @@ final class ExposureAnalysis {
     this.net = reach.network();
   }
 
-  private record Outcome(Verdict verdict, Optional<Rule> decidedBy, String because) {}
+  /**
+   * @param plainDecidedBy the rule that accepted or dropped, whatever told the sources apart
+   * @param plainBecause {@code because} without the source-distinguishing part
+   */
+  private record Outcome(
+      Verdict verdict, Optional<Rule> decidedBy, String because, Optional<Rule> plainDecidedBy, String plainBecause) {
 
+    Outcome(Verdict verdict, Optional<Rule> decidedBy, String because) {
+      this(verdict, decidedBy, because, decidedBy, because);
+    }
+
+    /** When every source gets the same verdict, no rule told them apart: cite the decision. */
+    Outcome plain() {
+      return new Outcome(verdict, plainDecidedBy, plainBecause);
+    }
+  }
+
+  /** @param chains the nat chains whose DNAT applied (Swarm's DOCKER-INGRESS is worth a note) */
   private record Piece(Outcome outcome, List<Span> dependencies, Set<String> chains) {}
 
   PortExposure analyse(Container container, PublishedPort port) {
@@ -144,7 +160,7 @@ final class ExposureAnalysis {
 
   private List<SourceClass> classesFor(
       PublishedPort port, IpFamily family, String ingress, List<IPAddress> destinations, Set<String> chainsSeen) {
-    PacketEvaluator evaluator = evaluators.computeIfAbsent(family, f -> new PacketEvaluator(net, reach.rulesFor(f)));
+    PacketEvaluator evaluator = evaluators.computeIfAbsent(family, f -> new PacketEvaluator(net, reach.rulesFor(f), false));
     Map<BigInteger, Piece> byRepresentative = new HashMap<>();
     Deque<Span> work = new ArrayDeque<>();
     work.push(Span.all(family));
@@ -182,10 +198,12 @@ final class ExposureAnalysis {
         work.push(parts.get(i));
       }
     }
+    boolean uniform = done.stream().map(e -> e.getValue().verdict().label()).distinct().count() == 1;
     Map<Outcome, List<Span>> grouped = new LinkedHashMap<>();
     done.stream()
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> grouped.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey()));
+        .forEach(e -> grouped.computeIfAbsent(uniform ? e.getValue().plain() : e.getValue(), k -> new ArrayList<>())
+            .add(e.getKey()));
     List<SourceClass> out = new ArrayList<>();
     grouped.forEach((o, spans) -> out.add(new SourceClass(ingress, family, AddressSpans.toPrefixBlocks(spans),
         o.verdict(), o.decidedBy(), o.because())));
@@ -208,7 +226,8 @@ final class ExposureAnalysis {
               + because);
       case Verdict.Reachable r when walk.lastSourceTest().isPresent()
           && !walk.lastSourceTest().equals(walk.decidedBy()) -> new Outcome(r, walk.lastSourceTest(),
-          walk.lastSourceTest().get().citation() + " tells these sources apart, then " + because);
+          walk.lastSourceTest().get().citation() + " tells these sources apart, then " + because,
+          walk.decidedBy(), because);
       default -> new Outcome(e.verdict(), walk.decidedBy(), because);
     };
   }
@@ -223,11 +242,7 @@ final class ExposureAnalysis {
       Packet packet = new Packet(source, destination, port.protocol(), CLIENT_PORT, port.hostPort(), ingress);
       PacketEvaluator.Evaluation e = evaluator.evaluate(packet);
       dependencies.addAll(e.sourceDependencies());
-      for (TraceStep step : e.first().steps()) {
-        if (step instanceof TraceStep.RuleMatched m) {
-          chains.add(m.rule().chain());
-        }
-      }
+      e.first().nat().ifPresent(n -> chains.add(n.rule().chain()));
       if (best == null || e.verdict().strength() > best.verdict().strength()) {
         best = outcome(e, destinations.size() > 1 ? " (to " + destination + ")" : "");
       }

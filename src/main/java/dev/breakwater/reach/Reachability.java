@@ -56,7 +56,7 @@ public final class Reachability {
   /** As {@link #trace(Packet)}; without looking for hints when only the verdict is wanted. */
   Trace trace(Packet packet, boolean withHints) {
     RulesetIndex rules = rulesFor(packet.family());
-    PacketEvaluator.Evaluation e = new PacketEvaluator(net, rules).evaluate(packet);
+    PacketEvaluator.Evaluation e = new PacketEvaluator(net, rules, true).evaluate(packet);
     WalkResult walk = e.first();
     Verdict verdict = e.verdict();
     String decision = walk.decision();

@@ -71,7 +71,15 @@ final class Walk {
   /** The last rule whose outcome depended on the source address: what tells one class from another. */
   private Optional<Rule> lastSourceTest = Optional.empty();
 
+  /** False when only the verdict is wanted: no path and no FORWARD bookkeeping for hints. */
+  private final boolean recording;
+
   Walk(HostNetwork net, RulesetIndex rules, Packet packet, List<Integer> choices) {
+    this(net, rules, packet, choices, true);
+  }
+
+  Walk(HostNetwork net, RulesetIndex rules, Packet packet, List<Integer> choices, boolean recording) {
+    this.recording = recording;
     this.net = net;
     this.rules = rules;
     this.packet = packet;
@@ -118,7 +126,9 @@ final class Walk {
       }
     }
     RouteDecision route = net.route(destination, packet.inInterface());
-    steps.add(new TraceStep.Routed(route.describe()));
+    if (recording) {
+      steps.add(new TraceStep.Routed(route.describe()));
+    }
     return switch (route) {
       case RouteDecision.Dropped d -> finish(new TableOutcome(false, Optional.empty(), () -> "routing: " + d.why()),
           Optional.of(route), Optional.empty());
@@ -188,13 +198,15 @@ final class Walk {
         continue;
       }
       Rule rule = current.rule(candidates[at++]);
-      if (hook.equals("FORWARD")) {
+      if (recording && hook.equals("FORWARD")) {
         forwardChainsReached.merge(current, rule.position(), Math::max);
       }
       if (!matches(rule)) {
         continue;
       }
-      steps.add(new TraceStep.RuleMatched(hook, rule));
+      if (recording) {
+        steps.add(new TraceStep.RuleMatched(hook, rule));
+      }
       Target target = rule.target();
       if (target instanceof Target.Jump || target instanceof Target.Goto) {
         String to = target instanceof Target.Jump j ? j.chain() : ((Target.Goto) target).chain();
@@ -277,7 +289,9 @@ final class Walk {
 
   private TableOutcome policy(TableName table, Chain builtin) {
     Chain.Policy policy = builtin.policy().orElse(Chain.Policy.ACCEPT);
-    steps.add(new TraceStep.PolicyApplied(hook, table, builtin.name(), policy));
+    if (recording) {
+      steps.add(new TraceStep.PolicyApplied(hook, table, builtin.name(), policy));
+    }
     return new TableOutcome(policy == Chain.Policy.ACCEPT, Optional.empty(),
         () -> table.label() + "/" + builtin.name() + " policy " + policy);
   }

@@ -86,6 +86,17 @@ class ReachabilityTest {
   }
 
   @Test
+  void aSourceTestThatChangesNothingLeavesOneClassCitedByTheAccept() {
+    String user = "-A DOCKER-USER -s 198.51.100.0/24 -j RETURN\n";
+    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+
+    assertThat(e.classes()).singleElement().satisfies(c -> {
+      assertThat(cidrs(c.sources())).containsExactly("0.0.0.0/0");
+      assertThat(c.decidedBy().map(Rule::chain)).contains("DOCKER");
+    });
+  }
+
+  @Test
   void dportInDockerUserAfterDnatDoesNotProtectAndSaysWhy() {
     String user = "-A DOCKER-USER -i eth0 -p tcp -m tcp --dport 3306 -j DROP\n";
     Container remapped = container("mysql", "172.17.0.2", port("0.0.0.0", 3306, 80, "172.17.0.2"));
