@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * other processes).
  *
  * <p>Usage: {@code java -cp target/test-classes:target/classes:... dev.breakwater.bench.ReachabilityBench [RUNS [RULES PORTS]]};
- * {@code bench/reach.sh} does the class path.
+ * {@code bench/reach.sh} builds and runs it.
  */
 public final class ReachabilityBench {
   private ReachabilityBench() {}
