@@ -113,8 +113,29 @@ public record CommandRunner(Optional<Path> netns, Optional<Path> mountns) {
     }
   }
 
+  /**
+   * Runs {@code argv} on the caller's terminal (stdin, stdout and stderr inherited) and returns
+   * its exit code; a command still running after {@code timeout} is killed (exit 124, like timeout(1)).
+   */
+  public int runInteractive(List<String> argv, Duration timeout) {
+    try {
+      Process process = new ProcessBuilder(command(argv)).inheritIO().start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        return 124;
+      }
+      return process.exitValue();
+    } catch (IOException e) {
+      throw new UncheckedIOException("running " + argv.getFirst() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + argv.getFirst(), e);
+    }
+  }
+
   /** The full argument list: the nsenter prefix when in a namespace, then the resolved command. */
-  List<String> command(List<String> argv) {
+  public List<String> command(List<String> argv) {
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("empty command");
     }

@@ -1,0 +1,93 @@
+package dev.breakwater.lab;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What runs in the lab: UFW's settings, the containers (docker {@code -p} syntax), and extra
+ * iptables rules applied after Docker started (for example a DOCKER-USER fix to check).
+ *
+ * @param ufwAllow {@code ufw allow} arguments, one rule each ({@code 22/tcp})
+ * @param iptables argument lists for {@code iptables} run in the lab host after the containers
+ * @param ip6tables the same for {@code ip6tables}
+ */
+public record Scenario(
+    String name,
+    String ufwDefaultIncoming,
+    List<String> ufwAllow,
+    List<LabContainer> containers,
+    List<List<String>> iptables,
+    List<List<String>> ip6tables) {
+
+  public Scenario {
+    ufwAllow = List.copyOf(ufwAllow);
+    containers = List.copyOf(containers);
+    iptables = iptables.stream().map(List::copyOf).toList();
+    ip6tables = ip6tables.stream().map(List::copyOf).toList();
+  }
+
+  /** One container of the scenario, always from the lab's local busybox image. */
+  public record LabContainer(String name, List<String> ports, List<String> command, Map<String, String> labels) {
+    public LabContainer {
+      ports = List.copyOf(ports);
+      command = List.copyOf(command);
+      labels = Map.copyOf(labels);
+    }
+  }
+
+  /**
+   * The incident of the issue: UFW denies incoming (22 allowed), yet a MySQL-like service
+   * published as 3306 answers the outside; a cache bound to loopback does not; a web port is
+   * public on purpose.
+   */
+  public static Scenario seedIncident() {
+    return new Scenario(
+        "seed-incident",
+        "deny",
+        List.of("22/tcp"),
+        List.of(
+            new LabContainer("db", List.of("3306:3306"), List.of("nc", "-ll", "-p", "3306", "-e", "echo", "5.7.44-mysql-like"),
+                Map.of("breakwater.lab.role", "database")),
+            new LabContainer("cache", List.of("127.0.0.1:6379:6379"), List.of("nc", "-ll", "-p", "6379", "-e", "cat"),
+                Map.of("breakwater.lab.role", "cache")),
+            new LabContainer("web", List.of("80:80"), List.of("httpd", "-f", "-p", "80", "-h", "/"),
+                Map.of("breakwater.lab.role", "web"))),
+        List.of(),
+        List.of());
+  }
+
+  /**
+   * The seed incident with the recommended fix in DOCKER-USER: replies first, then drop new
+   * connections from outside to the original port 3306 (conntrack sees it before DNAT).
+   */
+  public static Scenario dockerUserFix() {
+    Scenario seed = seedIncident();
+    return new Scenario("docker-user-fix", seed.ufwDefaultIncoming(), seed.ufwAllow(), seed.containers(),
+        List.of(
+            List.of("-I", "DOCKER-USER", "1", "-i", "eth0", "-p", "tcp", "-m", "conntrack", "--ctorigdstport", "3306",
+                "--ctdir", "ORIGINAL", "-j", "DROP"),
+            List.of("-I", "DOCKER-USER", "1", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN")),
+        List.of());
+  }
+
+  /** Port forms the engine must understand: a range, UDP, one address only, an IPv4 wildcard with a remapped port. */
+  public static Scenario portForms() {
+    return new Scenario("port-forms", "deny", List.of("22/tcp", "8443/tcp"),
+        List.of(
+            new LabContainer("range", List.of("8000-8001:8000-8001"), List.of("nc", "-ll", "-p", "8000", "-e", "echo", "range"), Map.of()),
+            new LabContainer("dns", List.of("5353:53/udp"), List.of("sleep", "86400"), Map.of()),
+            new LabContainer("admin", List.of("198.51.100.1:8443:443"), List.of("httpd", "-f", "-p", "443", "-h", "/"), Map.of()),
+            new LabContainer("metrics", List.of("0.0.0.0:9100:9100"), List.of("httpd", "-f", "-p", "9100", "-h", "/"), Map.of())),
+        List.of(),
+        List.of());
+  }
+
+  public static List<Scenario> builtIn() {
+    return List.of(seedIncident(), dockerUserFix(), portForms());
+  }
+
+  public static Optional<Scenario> builtIn(String name) {
+    return builtIn().stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+}
