@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
       "  sudo breakwater lab snapshot --out /tmp/lab-snap && breakwater audit --from /tmp/lab-snap",
       "  sudo breakwater lab down",
       "",
-      "Built-in scenarios: seed-incident, docker-user-fix, port-forms; or a YAML file (see docs/lab.md)."
+      "Built-in scenarios: seed-incident, docker-user-fix-v4, docker-user-fix, port-forms; or a YAML file (see docs/lab.md)."
     })
 public final class LabCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -64,7 +64,7 @@ public final class LabCommand implements Runnable {
       footer = {"", "  sudo breakwater lab up", "  sudo breakwater lab up --scenario port-forms", "  sudo breakwater lab up --scenario my-incident.yaml"})
   static final class Up implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME|FILE", defaultValue = "seed-incident",
-        description = "A built-in scenario (seed-incident, docker-user-fix, port-forms) or a scenario YAML file. Default: ${DEFAULT-VALUE}.")
+        description = "A built-in scenario (seed-incident, docker-user-fix-v4, docker-user-fix, port-forms) or a scenario YAML file. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Override
@@ -83,7 +83,7 @@ public final class LabCommand implements Runnable {
     private static Scenario fromFile(String file) {
       Path path = Path.of(file);
       if (!Files.isRegularFile(path)) {
-        throw new UserError(file + ": no such scenario file, and not a built-in scenario (seed-incident, docker-user-fix, port-forms)");
+        throw new UserError(file + ": no such scenario file, and not a built-in scenario (seed-incident, docker-user-fix-v4, docker-user-fix, port-forms)");
       }
       try {
         return ScenarioParser.parse(file, Files.readString(path));

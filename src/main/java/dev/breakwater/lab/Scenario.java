@@ -58,17 +58,34 @@ public record Scenario(
   }
 
   /**
-   * The seed incident with the recommended fix in DOCKER-USER: replies first, then drop new
-   * connections from outside to the original port 3306 (conntrack sees it before DNAT).
+   * The seed incident with the recommended fix in DOCKER-USER for IPv4 only: replies first, then
+   * drop new connections from outside to the original port 3306 (conntrack remembers it before
+   * DNAT). Verified in the lab: IPv4 3306 is closed, IPv6 3306 still answers.
    */
-  public static Scenario dockerUserFix() {
+  public static Scenario dockerUserFixV4Only() {
     Scenario seed = seedIncident();
-    return new Scenario("docker-user-fix", seed.ufwDefaultIncoming(), seed.ufwAllow(), seed.containers(),
+    return new Scenario("docker-user-fix-v4", seed.ufwDefaultIncoming(), seed.ufwAllow(), seed.containers(),
         List.of(
             List.of("-I", "DOCKER-USER", "1", "-i", "eth0", "-p", "tcp", "-m", "conntrack", "--ctorigdstport", "3306",
                 "--ctdir", "ORIGINAL", "-j", "DROP"),
             List.of("-I", "DOCKER-USER", "1", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN")),
         List.of());
+  }
+
+  /**
+   * The same fix for both families. Docker 20.10 (Debian 12's docker.io) with ip6tables enabled
+   * creates no DOCKER-USER chain in ip6tables, so the twin is created and jumped to here.
+   */
+  public static Scenario dockerUserFix() {
+    Scenario v4 = dockerUserFixV4Only();
+    return new Scenario("docker-user-fix", v4.ufwDefaultIncoming(), v4.ufwAllow(), v4.containers(), v4.iptables(),
+        List.of(
+            List.of("-N", "DOCKER-USER"),
+            List.of("-I", "FORWARD", "1", "-j", "DOCKER-USER"),
+            List.of("-A", "DOCKER-USER", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN"),
+            List.of("-A", "DOCKER-USER", "-i", "eth0", "-p", "tcp", "-m", "conntrack", "--ctorigdstport", "3306",
+                "--ctdir", "ORIGINAL", "-j", "DROP"),
+            List.of("-A", "DOCKER-USER", "-j", "RETURN")));
   }
 
   /** Port forms the engine must understand: a range, UDP, one address only, an IPv4 wildcard with a remapped port. */
@@ -84,7 +101,7 @@ public record Scenario(
   }
 
   public static List<Scenario> builtIn() {
-    return List.of(seedIncident(), dockerUserFix(), portForms());
+    return List.of(seedIncident(), dockerUserFixV4Only(), dockerUserFix(), portForms());
   }
 
   public static Optional<Scenario> builtIn(String name) {
