@@ -226,7 +226,7 @@ public final class DockerClient {
   }
 
   /** Compares dotted versions numerically: "1.9" < "1.41". */
-  static int compareVersions(String a, String b) {
+  public static int compareVersions(String a, String b) {
     List<Integer> left = numbers(a);
     List<Integer> right = numbers(b);
     for (int i = 0; i < Math.max(left.size(), right.size()); i++) {

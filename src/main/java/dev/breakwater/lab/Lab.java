@@ -178,6 +178,11 @@ public final class Lab {
     return CommandRunner.inNetns(ATTACKER_NS).run(argv, timeout);
   }
 
+  /** Runs a command inside the lab host (network and mount namespaces) and returns what it printed. */
+  public CommandRunner.Result onHost(List<String> argv, Duration timeout) {
+    return hostRunner(requireUp()).run(argv, timeout);
+  }
+
   /** A gatherer that sees the lab host as {@code breakwater snapshot} sees a real one. */
   public LiveGatherer gatherer() {
     return new LiveGatherer(hostRunner(requireUp()), docker(), root.resolve("daemon.json"));

@@ -49,7 +49,7 @@ public record Scenario(
         List.of(
             new LabContainer("db", List.of("3306:3306"), List.of("nc", "-ll", "-p", "3306", "-e", "echo", "5.7.44-mysql-like"),
                 Map.of("breakwater.lab.role", "database")),
-            new LabContainer("cache", List.of("127.0.0.1:6379:6379"), List.of("nc", "-ll", "-p", "6379", "-e", "cat"),
+            new LabContainer("cache", List.of("127.0.0.1:6379:6379"), List.of("nc", "-ll", "-p", "6379", "-e", "echo", "redis-like"),
                 Map.of("breakwater.lab.role", "cache")),
             new LabContainer("web", List.of("80:80"), List.of("httpd", "-f", "-p", "80", "-h", "/"),
                 Map.of("breakwater.lab.role", "web"))),
