@@ -27,17 +27,18 @@ import picocli.CommandLine.Parameters;
           + "2001:db8:1::66. UFW's files are bind-mounted copies in a private mount namespace: this machine's "
           + "addresses, routes, firewall and /etc/ufw are never changed."
     },
-    subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class, LabCommand.Snapshot.class},
+    subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class, LabCommand.Probe.class, LabCommand.Snapshot.class},
     footer = {
       "",
       "Examples:",
       "  sudo breakwater lab up                               the seed incident: UFW denies, 3306 answers anyway",
       "  sudo breakwater lab exec --attacker -- busybox nc -w 2 198.51.100.1 3306",
       "  sudo breakwater lab exec -- ufw status verbose",
+      "  sudo breakwater lab probe                            real connections from every attacker address",
       "  sudo breakwater lab snapshot --out /tmp/lab-snap && breakwater audit --from /tmp/lab-snap",
       "  sudo breakwater lab down",
       "",
-      "Built-in scenarios: seed-incident, docker-user-fix-v4, docker-user-fix, port-forms; or a YAML file (see docs/lab.md)."
+      "Built-in scenarios: seed-incident, loopback-bound, docker-user-fix-v4, docker-user-fix, docker-user-allowlist, port-forms; or a YAML file (see docs/lab.md)."
     })
 public final class LabCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -64,7 +65,7 @@ public final class LabCommand implements Runnable {
       footer = {"", "  sudo breakwater lab up", "  sudo breakwater lab up --scenario port-forms", "  sudo breakwater lab up --scenario my-incident.yaml"})
   static final class Up implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME|FILE", defaultValue = "seed-incident",
-        description = "A built-in scenario (seed-incident, docker-user-fix-v4, docker-user-fix, port-forms) or a scenario YAML file. Default: ${DEFAULT-VALUE}.")
+        description = "A built-in scenario (seed-incident, loopback-bound, docker-user-fix-v4, docker-user-fix, docker-user-allowlist, port-forms) or a scenario YAML file. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Override
@@ -83,7 +84,7 @@ public final class LabCommand implements Runnable {
     private static Scenario fromFile(String file) {
       Path path = Path.of(file);
       if (!Files.isRegularFile(path)) {
-        throw new UserError(file + ": no such scenario file, and not a built-in scenario (seed-incident, docker-user-fix-v4, docker-user-fix, port-forms)");
+        throw new UserError(file + ": no such scenario file, and not a built-in scenario (seed-incident, loopback-bound, docker-user-fix-v4, docker-user-fix, docker-user-allowlist, port-forms)");
       }
       try {
         return ScenarioParser.parse(file, Files.readString(path));
@@ -143,6 +144,25 @@ public final class LabCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       return reportingLabErrors(() -> lab().exec(attacker, command, Duration.ofSeconds(timeoutSeconds)));
+    }
+  }
+
+  @Command(name = "probe", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.BAD_INPUT,
+      description = {
+        "Connect from every attacker address (198.51.100.66, .67, 2001:db8:1::66) to every TCP port the lab's "
+            + "containers publish, on the lab host's outside address of the same family, and print what answered.",
+        "These are real TCP handshakes: the ground truth an audit of the lab must agree with. "
+            + "Exit 0 when nothing was reached, 1 when something was."
+      })
+  static final class Probe implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      List<dev.breakwater.lab.AttackerProbe.Result> results = reportingLabErrors(() -> lab().probeEveryPublishedPort());
+      for (dev.breakwater.lab.AttackerProbe.Result r : results) {
+        System.out.printf("%-40s %-9s %s%n", r.probe().describe(), r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+            r.banner().isEmpty() ? "" : "\"" + r.banner() + "\"");
+      }
+      return results.stream().anyMatch(dev.breakwater.lab.AttackerProbe.Result::reached) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
     }
   }
 

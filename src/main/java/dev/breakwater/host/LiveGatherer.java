@@ -70,6 +70,8 @@ public final class LiveGatherer {
     files.add(writer.write("ip-addr.json", addresses).getFileName().toString());
     optional("ip", List.of("ip", "-j", "route", "show"), notes, "routes will not be known")
         .ifPresent(out -> files.add(writer.write("ip-route.json", out).getFileName().toString()));
+    optional("ip", List.of("ip", "-6", "-j", "route", "show"), notes, "IPv6 routes will not be known")
+        .ifPresent(out -> files.add(writer.write("ip6-route.json", out).getFileName().toString()));
     optional("ufw", List.of("ufw", "status", "verbose"), notes, "the audit cannot compare with what UFW claims")
         .ifPresent(out -> files.add(writer.write("ufw-status.txt", out).getFileName().toString()));
     daemonConfig(notes).ifPresent(out -> files.add(writer.write("daemon.json", out).getFileName().toString()));

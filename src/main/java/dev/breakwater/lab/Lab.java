@@ -183,6 +183,56 @@ public final class Lab {
     return hostRunner(requireUp()).run(argv, timeout);
   }
 
+  /**
+   * Real TCP connections from the attacker namespace, each from its own source address: the
+   * ground truth for what the lab host exposes. Targets must be the lab host's addresses.
+   */
+  public List<AttackerProbe.Result> probe(List<AttackerProbe.Probe> probes) {
+    if (!Namespaces.exists(ATTACKER_NS)) {
+      throw new UserError("the lab is not up: run 'sudo breakwater lab up' first");
+    }
+    for (AttackerProbe.Probe p : probes) {
+      if (!p.target().equals(HOST_ADDRESS) && !p.target().equals(HOST_ADDRESS_V6)) {
+        throw new IllegalArgumentException("probes go to the lab host only, not " + p.target());
+      }
+    }
+    if (probes.isEmpty()) {
+      return List.of();
+    }
+    // The JVM's own binary and class path: the probe is this program, started in the attacker's namespace.
+    List<String> argv = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        "-cp", System.getProperty("java.class.path"),
+        AttackerProbe.class.getName()));
+    argv.addAll(AttackerProbe.arguments(probes));
+    CommandRunner.Result result = CommandRunner.inNetns(ATTACKER_NS).run(argv, Duration.ofSeconds(60));
+    check(result, "the attacker's probe");
+    return result.stdout().lines().filter(l -> !l.isBlank()).map(AttackerProbe::parseLine).toList();
+  }
+
+  /**
+   * Every TCP port the lab's running containers publish, probed from every attacker address of
+   * the same family (IPv4 sources to {@link #HOST_ADDRESS}, IPv6 to {@link #HOST_ADDRESS_V6}).
+   */
+  public List<AttackerProbe.Result> probeEveryPublishedPort() {
+    java.util.TreeSet<Integer> ports = new java.util.TreeSet<>();
+    for (JsonNode c : docker().listContainers(false)) {
+      for (JsonNode p : c.path("Ports")) {
+        if (p.has("PublicPort") && p.path("Type").asString("").equals("tcp")) {
+          ports.add(p.path("PublicPort").asInt());
+        }
+      }
+    }
+    List<AttackerProbe.Probe> probes = new ArrayList<>();
+    for (int port : ports) {
+      for (String source : ATTACKER_ADDRESSES) {
+        probes.add(new AttackerProbe.Probe(source, source.contains(":") ? HOST_ADDRESS_V6 : HOST_ADDRESS, port));
+      }
+    }
+    return probe(probes);
+  }
+
   /** A gatherer that sees the lab host as {@code breakwater snapshot} sees a real one. */
   public LiveGatherer gatherer() {
     return new LiveGatherer(hostRunner(requireUp()), docker(), root.resolve("daemon.json"));

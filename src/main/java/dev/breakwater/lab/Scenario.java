@@ -37,24 +37,33 @@ public record Scenario(
   }
 
   /**
-   * The incident of the issue: UFW denies incoming (22 allowed), yet a MySQL-like service
-   * published as 3306 answers the outside; a cache bound to loopback does not; a web port is
-   * public on purpose.
+   * The incident of the issue: UFW denies incoming (22 and 8080 allowed), yet a MySQL-like
+   * service published as 3306 answers the outside; a cache bound to loopback does not; the web
+   * port 8080 (container port 80) is public on purpose.
    */
   public static Scenario seedIncident() {
     return new Scenario(
         "seed-incident",
         "deny",
-        List.of("22/tcp"),
+        List.of("22/tcp", "8080/tcp"),
         List.of(
             new LabContainer("db", List.of("3306:3306"), List.of("nc", "-ll", "-p", "3306", "-e", "echo", "5.7.44-mysql-like"),
                 Map.of("breakwater.lab.role", "database")),
             new LabContainer("cache", List.of("127.0.0.1:6379:6379"), List.of("nc", "-ll", "-p", "6379", "-e", "echo", "redis-like"),
                 Map.of("breakwater.lab.role", "cache")),
-            new LabContainer("web", List.of("80:80"), List.of("httpd", "-f", "-p", "80", "-h", "/"),
+            new LabContainer("web", List.of("8080:80"), List.of("httpd", "-f", "-p", "80", "-h", "/"),
                 Map.of("breakwater.lab.role", "web"))),
         List.of(),
         List.of());
+  }
+
+  /** The seed incident fixed the simplest way: the database published on 127.0.0.1 only, like the cache. */
+  public static Scenario loopbackBound() {
+    Scenario seed = seedIncident();
+    List<LabContainer> containers = seed.containers().stream()
+        .map(c -> c.name().equals("db") ? new LabContainer(c.name(), List.of("127.0.0.1:3306:3306"), c.command(), c.labels()) : c)
+        .toList();
+    return new Scenario("loopback-bound", seed.ufwDefaultIncoming(), seed.ufwAllow(), containers, List.of(), List.of());
   }
 
   /**
@@ -88,6 +97,22 @@ public record Scenario(
             List.of("-A", "DOCKER-USER", "-j", "RETURN")));
   }
 
+  /**
+   * The DOCKER-USER fix with one trusted source: 198.51.100.67 (the second attacker address,
+   * "the office") still reaches 3306 over IPv4, 198.51.100.66 and IPv6 do not.
+   */
+  public static Scenario dockerUserAllowlist() {
+    Scenario both = dockerUserFix();
+    return new Scenario("docker-user-allowlist", both.ufwDefaultIncoming(), both.ufwAllow(), both.containers(),
+        List.of(
+            List.of("-I", "DOCKER-USER", "1", "-i", "eth0", "-p", "tcp", "-m", "conntrack", "--ctorigdstport", "3306",
+                "--ctdir", "ORIGINAL", "-j", "DROP"),
+            List.of("-I", "DOCKER-USER", "1", "-s", "198.51.100.67/32", "-i", "eth0", "-p", "tcp", "-m", "conntrack",
+                "--ctorigdstport", "3306", "--ctdir", "ORIGINAL", "-j", "RETURN"),
+            List.of("-I", "DOCKER-USER", "1", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN")),
+        both.ip6tables());
+  }
+
   /** Port forms the engine must understand: a range, UDP, one address only, an IPv4 wildcard with a remapped port. */
   public static Scenario portForms() {
     return new Scenario("port-forms", "deny", List.of("22/tcp", "8443/tcp"),
@@ -101,7 +126,7 @@ public record Scenario(
   }
 
   public static List<Scenario> builtIn() {
-    return List.of(seedIncident(), dockerUserFixV4Only(), dockerUserFix(), portForms());
+    return List.of(seedIncident(), loopbackBound(), dockerUserFixV4Only(), dockerUserFix(), dockerUserAllowlist(), portForms());
   }
 
   public static Optional<Scenario> builtIn(String name) {

@@ -66,6 +66,18 @@ class LabTest {
   }
 
   @Test
+  void theAttackerProbeConnectsFromEachOfItsAddresses() {
+    List<AttackerProbe.Result> results = lab.probeEveryPublishedPort();
+    assertThat(results).extracting(r -> r.probe().port()).containsOnly(3306, 6379, 8080);
+    assertThat(results).extracting(r -> r.probe().source()).containsOnly(Lab.ATTACKER_ADDRESSES.toArray(String[]::new));
+    assertThat(results).filteredOn(r -> r.probe().port() == 3306).hasSize(3)
+        .allSatisfy(r -> assertThat(r.banner()).as("%s", r).isEqualTo("5.7.44-mysql-like"));
+    assertThat(results).filteredOn(r -> r.probe().port() == 8080).hasSize(3).allMatch(AttackerProbe.Result::reached);
+    assertThat(results).filteredOn(r -> r.probe().port() == 6379).hasSize(3)
+        .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(AttackerProbe.Outcome.TIMED_OUT));
+  }
+
+  @Test
   void theLoopbackBoundCacheIsNotReachableFromOutsideButIsFromTheHost() {
     CommandRunner.Result outside = lab.fromAttacker(List.of("busybox", "nc", "-w", "2", Lab.HOST_ADDRESS, "6379"), NC);
     assertThat(outside.ok()).as("%s", outside).isFalse();

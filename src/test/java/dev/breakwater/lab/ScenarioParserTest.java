@@ -63,9 +63,11 @@ class ScenarioParserTest {
   @Test
   void builtInScenariosAreFoundByName() {
     assertThat(Scenario.builtIn()).extracting(Scenario::name)
-        .containsExactly("seed-incident", "docker-user-fix-v4", "docker-user-fix", "port-forms");
+        .containsExactly("seed-incident", "loopback-bound", "docker-user-fix-v4", "docker-user-fix", "docker-user-allowlist", "port-forms");
     assertThat(Scenario.builtIn("seed-incident")).hasValueSatisfying(s ->
-        assertThat(s.containers()).extracting(c -> c.ports().getFirst()).containsExactly("3306:3306", "127.0.0.1:6379:6379", "80:80"));
+        assertThat(s.containers()).extracting(c -> c.ports().getFirst()).containsExactly("3306:3306", "127.0.0.1:6379:6379", "8080:80"));
+    assertThat(Scenario.builtIn("loopback-bound")).hasValueSatisfying(s ->
+        assertThat(s.containers()).extracting(c -> c.ports().getFirst()).containsExactly("127.0.0.1:3306:3306", "127.0.0.1:6379:6379", "8080:80"));
     assertThat(Scenario.builtIn("nope")).isEmpty();
   }
 }
