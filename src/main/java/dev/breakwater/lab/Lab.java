@@ -382,14 +382,22 @@ public final class Lab {
   }
 
   private void applyRules(LabState state, Scenario scenario) {
-    CommandRunner host = hostRunner(state);
-    for (List<String> rule : scenario.iptables()) {
+    applyRules(hostRunner(state), scenario.iptables(), scenario.ip6tables());
+  }
+
+  /** Runs {@code iptables ARGS} and {@code ip6tables ARGS} for each rule, in order, inside the lab host. */
+  public void applyRules(List<List<String>> iptables, List<List<String>> ip6tables) {
+    applyRules(hostRunner(requireUp()), iptables, ip6tables);
+  }
+
+  private void applyRules(CommandRunner host, List<List<String>> iptables, List<List<String>> ip6tables) {
+    for (List<String> rule : iptables) {
       progress.accept("iptables " + String.join(" ", rule));
       List<String> argv = new ArrayList<>(List.of("iptables"));
       argv.addAll(rule);
       check(host.run(argv, COMMAND_TIMEOUT), "iptables " + String.join(" ", rule));
     }
-    for (List<String> rule : scenario.ip6tables()) {
+    for (List<String> rule : ip6tables) {
       progress.accept("ip6tables " + String.join(" ", rule));
       List<String> argv = new ArrayList<>(List.of("ip6tables"));
       argv.addAll(rule);
