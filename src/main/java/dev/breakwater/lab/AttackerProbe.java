@@ -140,7 +140,8 @@ public final class AttackerProbe {
 
   private static void requireAddress(String address) {
     // Only literal addresses: a name would be resolved, and a probe must never leave the lab.
-    if (!new IPAddressString(address).isIPAddress() || address.contains("/")) {
+    // IPAddressString takes "" as loopback and accepts prefixes and zones: only plain literals pass.
+    if (!address.matches("[0-9A-Fa-f:.]+") || !new IPAddressString(address).isIPAddress()) {
       throw new IllegalArgumentException("not an IP address: " + address);
     }
   }
