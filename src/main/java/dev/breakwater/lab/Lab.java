@@ -432,9 +432,7 @@ public final class Lab {
     progress.accept("stopping dockerd " + pid);
     List<ProcessHandle> tree = Stream.concat(process.get().descendants(), Stream.of(process.get())).toList();
     process.get().destroy();
-    try {
-      process.get().onExit().get(DAEMON_STOP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
+    if (!awaitExit(process.get(), DAEMON_STOP)) {
       progress.accept("dockerd did not stop in " + DAEMON_STOP.toSeconds() + "s, killing it");
     }
     tree.forEach(ProcessHandle::destroyForcibly);
@@ -444,12 +442,34 @@ public final class Lab {
     ProcessHandle.of(pid).ifPresent(p -> {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      try {
-        p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
+      if (!awaitExit(p, Duration.ofSeconds(5))) {
         progress.accept("process " + pid + " did not exit after SIGKILL");
       }
     });
+  }
+
+  // onExit() of a process that is not our child polls with a growing interval (seconds late);
+  // the lab's daemons were started by an earlier 'lab up', so poll briskly here instead.
+  private static boolean awaitExit(ProcessHandle process, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (process.isAlive() && !zombie(process.pid())) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleep(20);
+    }
+    return true;
+  }
+
+  // A killed orphan stays a zombie until init reaps it, which some inits do only now and then.
+  private static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      int end = stat.lastIndexOf(')');
+      return end > 0 && stat.length() > end + 2 && stat.charAt(end + 2) == 'Z';
+    } catch (IOException e) {
+      return true; // Gone already.
+    }
   }
 
   private static boolean inNamespace(long pid, String ns) {
