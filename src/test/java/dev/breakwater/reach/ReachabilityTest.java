@@ -226,6 +226,31 @@ class ReachabilityTest {
   }
 
   @Test
+  void swarmRoutingMeshIsNamedInANote() {
+    String rules = """
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :DOCKER-INGRESS - [0:0]
+        -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
+        -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:8080
+        -A DOCKER-INGRESS -j RETURN
+        COMMIT
+        *filter
+        :INPUT DROP [0:0]
+        :FORWARD DROP [0:0]
+        :DOCKER-INGRESS - [0:0]
+        -A FORWARD -j DOCKER-INGRESS
+        -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT
+        COMMIT
+        """;
+    Container web = container("web", "172.17.0.2", port("0.0.0.0", 8080, 8080, "172.17.0.2"));
+    PortExposure e = onlyExposure(host(v4(rules), Optional.empty(), web));
+
+    assertThat(cidrs(e.reachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(e.notes()).anySatisfy(n -> assertThat(n).contains("Swarm").contains("DOCKER-INGRESS"));
+  }
+
+  @Test
   void hostNetworkContainerIsANoteNotACrash() {
     Container host = new Container("id", "proxy", "nginx", java.util.Map.of(), "host", List.of(), List.of(), List.of(), List.of());
     Reachability r = Reachability.of(host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), host));
