@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The host's addressing as the kernel sees it for one packet: which addresses are its own, what
@@ -260,7 +259,4 @@ final class HostNetwork {
     return out;
   }
 
-  static Set<String> dockerInterfacePrefixes() {
-    return Set.of("docker0", "br-", "veth", "docker_gwbridge");
-  }
 }

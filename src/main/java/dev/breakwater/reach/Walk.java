@@ -1,6 +1,5 @@
 package dev.breakwater.reach;
 
-import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.PortRange;
 import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.Chain;
@@ -14,7 +13,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -481,7 +479,4 @@ final class Walk {
     return of(hit != s.negated());
   }
 
-  static IpFamily familyOf(IPAddress a) {
-    return Span.familyOf(a);
-  }
 }
