@@ -44,6 +44,8 @@ final class Walk {
   static final int TARGET_ACCEPT = 1;
 
   private static final int MAX_CALL_DEPTH = 128;
+  /** Gotos push no return point, so a goto cycle is caught by counting transfers instead. */
+  private static final int MAX_TRANSFERS = 4096;
   private static final Set<String> ALL_TCP_FLAGS = Set.of("FIN", "SYN", "RST", "PSH", "ACK", "URG");
 
   private final HostNetwork net;
@@ -181,6 +183,7 @@ final class Walk {
           () -> "no " + table.label() + "/" + builtin + " chain: accepted");
     }
     Deque<Frame> callers = new ArrayDeque<>();
+    int transfers = 0;
     ChainIndex current = start.get();
     int[] candidates = candidatesOf(current);
     int at = 0;
@@ -209,8 +212,8 @@ final class Walk {
       if (target instanceof Target.Jump || target instanceof Target.Goto) {
         String to = target instanceof Target.Jump j ? j.chain() : ((Target.Goto) target).chain();
         Optional<ChainIndex> next = rules.chain(table, to);
-        boolean loops = callers.size() >= MAX_CALL_DEPTH || current.chain().name().equals(to)
-            || callers.stream().anyMatch(f -> f.chain().chain().name().equals(to));
+        boolean loops = ++transfers > MAX_TRANSFERS || callers.size() >= MAX_CALL_DEPTH
+            || current.chain().name().equals(to) || callers.stream().anyMatch(f -> f.chain().chain().name().equals(to));
         if (next.isEmpty() || loops) {
           // iptables-restore refuses both; if a dump shows one anyway, do not guess.
           target = new Target.Unknown(target instanceof Target.Jump ? "jump" : "goto", rule.text());

@@ -114,6 +114,14 @@ class TraceTest {
   }
 
   @Test
+  void aGotoCycleEndsAsPossiblyInsteadOfLooping() {
+    String rules = forwardOnly("DROP", ":A - [0:0]\n:B - [0:0]\n", "-A FORWARD -j A\n-A A -g B\n-A B -g A\n");
+    Trace t = tcp(rules, HOST_V4, 3306);
+
+    assertThat(t.verdict()).isInstanceOf(Verdict.PossiblyReachable.class);
+  }
+
+  @Test
   void aMissingTableAcceptsAndItsAbsenceIsSaid() {
     String natOnly = """
         *nat
