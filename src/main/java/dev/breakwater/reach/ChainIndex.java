@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A chain with its rules indexed by what a packet must carry for them to match: protocol,
@@ -39,6 +40,8 @@ final class ChainIndex {
   /** Rules whose port constraint is too wide to expand: tested at lookup. */
   private final int[] wide;
   private final int[] protocolOf;
+  /** Per rule, its resolved jump target ({@code Optional<ChainIndex>}), filled on first use. */
+  private final Object[] targets;
   private final List<List<PortRange>> portsOf = new ArrayList<>();
   private final List<PortRange> originalPortOf = new ArrayList<>();
   private final Map<PortKey, PortCandidates> cache = new HashMap<>();
@@ -50,6 +53,7 @@ final class ChainIndex {
     int n = rules.size();
     this.exactDestination = new IPAddress[n];
     this.protocolOf = new int[n];
+    this.targets = new Object[n];
     Map<Integer, List<Integer>> free = new HashMap<>();
     Map<Long, List<Integer>> ports = new HashMap<>();
     Map<Long, List<Integer>> originalPorts = new HashMap<>();
@@ -110,6 +114,17 @@ final class ChainIndex {
 
   Rule rule(int index) {
     return rules.get(index);
+  }
+
+  /** The chain rule {@code index} jumps or goes to, resolved once. */
+  @SuppressWarnings("unchecked")
+  Optional<ChainIndex> target(int index, String name, RulesetIndex in) {
+    Object known = targets[index];
+    if (known == null) {
+      known = in.chain(chain.table(), name);
+      targets[index] = known;
+    }
+    return (Optional<ChainIndex>) known;
   }
 
   /**

@@ -107,6 +107,13 @@ final class ExposureAnalysis {
     return new PortExposure(container, port, classes, exact, List.copyOf(uncertain), notes);
   }
 
+  private static String groupKey(Outcome o) {
+    String reasons = o.verdict() instanceof Verdict.PossiblyReachable p
+        ? p.uncertainBecause().stream().map(Rule::citation).toList() + " " + p.reasons()
+        : "";
+    return o.verdict().label() + "\n" + reasons + "\n" + o.because();
+  }
+
   /**
    * Where a packet to the port can be addressed: for a wildcard binding every host address of the
    * family, the ingress interface's own first (the usual case, and often decisive at once).
@@ -199,14 +206,23 @@ final class ExposureAnalysis {
       }
     }
     boolean uniform = done.stream().map(e -> e.getValue().verdict().label()).distinct().count() == 1;
-    Map<Outcome, List<Span>> grouped = new LinkedHashMap<>();
+    // Grouped by what the class will say (verdict, its reasons, the text citing the rule, which
+    // names the rule's line): cheaper than comparing rules field by field.
+    Map<String, Outcome> outcomes = new LinkedHashMap<>();
+    Map<String, List<Span>> grouped = new LinkedHashMap<>();
     done.stream()
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> grouped.computeIfAbsent(uniform ? e.getValue().plain() : e.getValue(), k -> new ArrayList<>())
-            .add(e.getKey()));
+        .forEach(e -> {
+          Outcome o = uniform ? e.getValue().plain() : e.getValue();
+          String key = groupKey(o);
+          outcomes.putIfAbsent(key, o);
+          grouped.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
+        });
     List<SourceClass> out = new ArrayList<>();
-    grouped.forEach((o, spans) -> out.add(new SourceClass(ingress, family, AddressSpans.toPrefixBlocks(spans),
-        o.verdict(), o.decidedBy(), o.because())));
+    grouped.forEach((key, spans) -> {
+      Outcome o = outcomes.get(key);
+      out.add(new SourceClass(ingress, family, AddressSpans.toPrefixBlocks(spans), o.verdict(), o.decidedBy(), o.because()));
+    });
     return out;
   }
 

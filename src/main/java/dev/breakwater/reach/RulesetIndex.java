@@ -32,7 +32,16 @@ final class RulesetIndex {
   }
 
   Optional<ChainIndex> chain(TableName table, String name) {
-    return chains.computeIfAbsent(table, t -> new HashMap<>())
-        .computeIfAbsent(name, k -> ruleset.chain(table, name).map(ChainIndex::new));
+    Map<String, Optional<ChainIndex>> byName = chains.get(table);
+    if (byName == null) {
+      byName = new HashMap<>();
+      chains.put(table, byName);
+    }
+    Optional<ChainIndex> chain = byName.get(name);
+    if (chain == null) {
+      chain = ruleset.chain(table, name).map(ChainIndex::new);
+      byName.put(name, chain);
+    }
+    return chain;
   }
 }

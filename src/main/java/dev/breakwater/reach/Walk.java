@@ -198,7 +198,8 @@ final class Walk {
         at = back.next();
         continue;
       }
-      Rule rule = current.rule(candidates[at++]);
+      int index = candidates[at++];
+      Rule rule = current.rule(index);
       if (recording && hook.equals("FORWARD")) {
         forwardChainsReached.merge(current, rule.position(), Math::max);
       }
@@ -211,7 +212,7 @@ final class Walk {
       Target target = rule.target();
       if (target instanceof Target.Jump || target instanceof Target.Goto) {
         String to = target instanceof Target.Jump j ? j.chain() : ((Target.Goto) target).chain();
-        Optional<ChainIndex> next = rules.chain(table, to);
+        Optional<ChainIndex> next = current.target(index, to, rules);
         boolean loops = ++transfers > MAX_TRANSFERS || callers.size() >= MAX_CALL_DEPTH
             || current.chain().name().equals(to) || callers.stream().anyMatch(f -> f.chain().chain().name().equals(to));
         if (next.isEmpty() || loops) {
