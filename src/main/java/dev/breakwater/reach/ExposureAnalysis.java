@@ -74,6 +74,14 @@ final class ExposureAnalysis {
     if (!port.boundToAll() && !addressableFromOutside(port.hostIp().withoutPrefixLength())) {
       return unaddressable(container, port, family, notes);
     }
+    if (reach.externalInterfaces().isEmpty()) {
+      // Without an outside interface there is nowhere to trace from: say so rather than "nobody".
+      String why = "no external interface in the host's addresses (only loopback and Docker's)";
+      notes.add(why);
+      classes.add(new SourceClass("", family, Span.all(family).toPrefixBlocks(),
+          new Verdict.PossiblyReachable(List.of(), List.of(why)), Optional.empty(), why));
+      return new PortExposure(container, port, classes, false, List.of(), notes);
+    }
     if (!reach.hasRules(family)) {
       notes.add(Reachability.NO_IP6TABLES_DUMP + ": the IPv6 firewall is unknown");
       for (String ingress : reach.externalInterfaces()) {

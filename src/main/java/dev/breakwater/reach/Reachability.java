@@ -73,16 +73,21 @@ public final class Reachability {
         withHints ? MistakeHints.of(net, rules, packet, walk) : List.of());
   }
 
-  /** Every published port of every container, with the sources that reach it. */
+  private List<PortExposure> exposures;
+
+  /** Every published port of every container, with the sources that reach it (computed once). */
   public List<PortExposure> exposures() {
-    ExposureAnalysis analysis = new ExposureAnalysis(this);
-    List<PortExposure> out = new ArrayList<>();
-    for (Container c : facts.containers()) {
-      for (var port : c.ports()) {
-        out.add(analysis.analyse(c, port));
+    if (exposures == null) {
+      ExposureAnalysis analysis = new ExposureAnalysis(this);
+      List<PortExposure> out = new ArrayList<>();
+      for (Container c : facts.containers()) {
+        for (var port : c.ports()) {
+          out.add(analysis.analyse(c, port));
+        }
       }
+      exposures = List.copyOf(out);
     }
-    return out;
+    return exposures;
   }
 
   /**

@@ -251,6 +251,17 @@ class ReachabilityTest {
   }
 
   @Test
+  void withoutAnExternalInterfaceTheAnswerIsPossiblyNotNobody() {
+    HostFacts full = host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), MYSQL);
+    HostFacts noOutside = new HostFacts("lab", full.interfaces().stream().filter(n -> !n.name().equals("eth0")).toList(),
+        full.routes(), full.containers(), full.ipv4(), full.ipv6(), Optional.empty(), Optional.empty(), List.of());
+    PortExposure e = onlyExposure(noOutside);
+
+    assertThat(e.exact()).isFalse();
+    assertThat(cidrs(e.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
+  }
+
+  @Test
   void hostNetworkContainerIsANoteNotACrash() {
     Container host = new Container("id", "proxy", "nginx", java.util.Map.of(), "host", List.of(), List.of(), List.of(), List.of());
     Reachability r = Reachability.of(host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), host));
