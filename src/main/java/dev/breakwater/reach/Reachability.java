@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Who can reach what on one host: concrete traces of single packets and, per published port, the
- * exact set of sources that reach it. Pure: everything comes from {@link HostFacts}.
+ * exact set of sources that reach it. Pure: everything comes from {@link HostFacts}. Not
+ * thread-safe: it indexes chains and caches answers as it goes; use one per thread.
  *
  * <pre>{@code
  * Reachability r = Reachability.of(facts);

@@ -90,13 +90,15 @@ final class Walk {
 
   /**
    * Whether {@code rule} would match the packet as FORWARD sees it after {@code done}, but with
-   * the destination port {@code port}: how a {@code --dport} written for the published port fares
-   * against the translated one. False when an unknown match leaves it open.
+   * the destination {@code destination:port}: how a {@code -d}/{@code --dport} written for the
+   * published address and port fares against the translated ones. False when an unknown match
+   * leaves it open.
    */
-  static boolean wouldMatchInForward(HostNetwork net, RulesetIndex rules, Packet packet, WalkResult done, Rule rule, int port) {
+  static boolean wouldMatchInForward(
+      HostNetwork net, RulesetIndex rules, Packet packet, WalkResult done, Rule rule, IPAddress destination, int port) {
     Walk probe = new Walk(net, rules, packet, List.of());
     probe.hook = "FORWARD";
-    probe.destination = done.finalDestination();
+    probe.destination = destination;
     probe.destinationPort = port;
     probe.conntrackSeen = true;
     probe.dnatted = done.nat().isPresent();
