@@ -1,0 +1,27 @@
+package dev.breakwater.probe;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Any web server: {@code GET /} and what its status line and Server header say. */
+public record HttpBannerCheck() implements ServiceCheck {
+  @Override
+  public String service() {
+    return "http";
+  }
+
+  @Override
+  public List<Integer> defaultPorts() {
+    return List.of(80, 8000, 8008, 8080, 8081, 8888, 3000, 5000, 9000);
+  }
+
+  @Override
+  public ServiceFinding check(Endpoint endpoint, CheckOptions options) throws IOException {
+    HttpReply reply = HttpReply.get(endpoint, "/", options);
+    String server = reply.header("server");
+    return new ServiceFinding(endpoint, service(), Access.UNTESTED, Severity.INFO, server,
+        "a web server at " + endpoint + " answers '" + Printable.excerpt(reply.statusLine()).replace("'", "") + "'"
+            + (server.isEmpty() ? "" : " (Server: " + Printable.excerpt(server).replace("'", "") + ")"),
+        "");
+  }
+}

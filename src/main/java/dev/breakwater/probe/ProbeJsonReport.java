@@ -1,0 +1,50 @@
+package dev.breakwater.probe;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The probe run as JSON: stable field names, open ports only (counts for the rest). */
+public final class ProbeJsonReport {
+  private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  private ProbeJsonReport() {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Json(List<String> hosts, int portsPerHost, long elapsedMillis, Counts counts,
+      List<OpenPort> open, List<Finding> findings, List<Mismatch> disagreements, Integer unchecked) {}
+
+  record Counts(long open, long closed, long filtered) {}
+
+  record OpenPort(String address, int port, String protocol) {}
+
+  record Finding(String address, int port, String service, String access, String severity,
+      String version, String summary, String fix) {}
+
+  record Mismatch(String address, int port, String kind, String explanation) {}
+
+  public static String render(ProbeReport report, Optional<ExpectationComparison> comparison) {
+    Json json = new Json(
+        report.hosts().stream().map(Endpoint::hostText).toList(),
+        report.portsPerHost(),
+        report.elapsed().toMillis(),
+        new Counts(report.count(PortState.OPEN), report.count(PortState.CLOSED), report.count(PortState.FILTERED)),
+        report.open().stream().map(r -> new Endpoint.hostText(OpenPort(r.endpoint().address()), r.endpoint().port(), "tcp")).toList(),
+        report.findings().stream().map(f -> new Endpoint.hostText(Finding(f.endpoint().address()), f.endpoint().port(),
+            f.service(), f.access().label(), f.severity().label(), f.version(), f.summary(), f.fix())).toList(),
+        comparison.map(c -> c.disagreements().stream().map(ProbeJsonReport::mismatch).toList()).orElse(null),
+        comparison.map(c -> c.unchecked().size()).orElse(null));
+    return JSON.writeValueAsString(json);
+  }
+
+  private static Mismatch mismatch(Disagreement d) {
+    String kind = switch (d) {
+      case Disagreement.OpenAgainstPrediction o -> "open-against-prediction";
+      case Disagreement.ClosedAgainstPrediction c -> "closed-against-prediction";
+      case Disagreement.OpenWithoutPrediction w -> "open-without-prediction";
+    };
+    return new Endpoint.hostText(Mismatch(d.endpoint().address()), d.endpoint().port(), kind, d.explanation());
+  }
+}

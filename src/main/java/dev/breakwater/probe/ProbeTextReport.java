@@ -1,0 +1,70 @@
+package dev.breakwater.probe;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Renders a probe run for a person: per host its open ports, what answered, and the fix. */
+public final class ProbeTextReport {
+  private ProbeTextReport() {}
+
+  public static void render(ProbeReport report, Optional<ExpectationComparison> comparison, PrintWriter out) {
+    Map<Endpoint, ServiceFinding> findings = new LinkedHashMap<>();
+    for (ServiceFinding f : report.findings()) {
+      findings.put(f.endpoint(), f);
+    }
+    Map<InetAddress, List<PortResult>> openByHost = new LinkedHashMap<>();
+    for (InetAddress h : report.hosts()) {
+      openByHost.put(h, new java.util.ArrayList<>());
+    }
+    for (PortResult r : report.open()) {
+      openByHost.get(r.endpoint().address()).add(r);
+    }
+    for (Map.Entry<InetAddress, List<PortResult>> e : openByHost.entrySet()) {
+      List<PortResult> open = e.getValue();
+      if (open.isEmpty() && report.hosts().size() > 1) {
+        continue;
+      }
+      out.println(Endpoint.hostText(e.getKey()) + (open.isEmpty() ? ": no open port among those probed" : ""));
+      open.sort(java.util.Comparator.comparingInt(r -> r.endpoint().port()));
+      for (PortResult r : open) {
+        ServiceFinding f = findings.get(r.endpoint());
+        if (f == null) {
+          out.printf("  %5d/tcp  open%n", r.endpoint().port());
+          continue;
+        }
+        out.printf("  %5d/tcp  open  %-13s %-8s  %s%n", r.endpoint().port(), f.service(),
+            f.severity().name(), f.summary());
+        if (!f.fix().isEmpty()) {
+          out.printf("  %5s      %4s  %-13s %-8s  fix: %s%n", "", "", "", "", f.fix());
+        }
+      }
+    }
+    comparison.ifPresent(c -> {
+      out.println();
+      if (c.disagreements().isEmpty()) {
+        out.println("Every probed port agrees with the prediction for this vantage point.");
+      } else {
+        out.println(c.disagreements().size() + " disagreement(s) with the prediction for this vantage point:");
+        for (Disagreement d : c.disagreements()) {
+          out.println("  " + d.explanation());
+        }
+      }
+      if (!c.unchecked().isEmpty()) {
+        out.println("  (" + c.unchecked().size() + " prediction(s) not tested: not TCP, or not among the probed ports)");
+      }
+    });
+    out.println();
+    out.printf(Locale.ROOT, "Probed %d port(s) on %d host(s) in %.1f s: %d open, %d closed, %d filtered.%n",
+        report.portsPerHost(), report.hosts().size(), report.elapsed().toMillis() / 1000.0,
+        report.count(PortState.OPEN), report.count(PortState.CLOSED), report.count(PortState.FILTERED));
+    long strangers = report.findings().stream().filter(f -> f.access().strangerGetsIn()).count();
+    if (strangers > 0) {
+      out.println(strangers + " service(s) let a stranger in: fix them first.");
+    }
+  }
+}
