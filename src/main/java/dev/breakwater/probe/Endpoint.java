@@ -1,7 +1,6 @@
 package dev.breakwater.probe;
 
-import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressGenerator;
+import inet.ipaddr.ipv6.IPv6Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,9 +26,8 @@ public record Endpoint(InetAddress address, int port) {
 
   /** The address as people write it: IPv6 compressed ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). */
   public static String hostText(InetAddress address) {
-    if (address instanceof Inet6Address) {
-      IPAddress a = new IPAddressGenerator().from(address);
-      return a.toCompressedString();
+    if (address instanceof Inet6Address v6) {
+      return new IPv6Address(v6).toCompressedString();
     }
     return address.getHostAddress();
   }

@@ -21,7 +21,7 @@ record HttpReply(int status, String statusLine, Map<String, String> headers, Str
   static HttpReply get(Endpoint endpoint, String path, CheckOptions options) throws IOException {
     try (ProbeSocket s = ProbeSocket.connect(endpoint, options.timeout())) {
       String host = endpoint.address() instanceof Inet6Address
-          ? "[" + Endpoint.hostText(endpoint.address()) + "]" : Endpoint.hostText(endpoint.address());
+          ? "[" + endpoint.address().getHostAddress() + "]" : endpoint.address().getHostAddress();
       s.write("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + endpoint.port()
           + "\r\nUser-Agent: breakwater-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n");
       String statusLine = s.readLine(1024);

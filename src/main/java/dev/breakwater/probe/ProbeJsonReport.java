@@ -31,8 +31,8 @@ public final class ProbeJsonReport {
         report.portsPerHost(),
         report.elapsed().toMillis(),
         new Counts(report.count(PortState.OPEN), report.count(PortState.CLOSED), report.count(PortState.FILTERED)),
-        report.open().stream().map(r -> new Endpoint.hostText(OpenPort(r.endpoint().address()), r.endpoint().port(), "tcp")).toList(),
-        report.findings().stream().map(f -> new Endpoint.hostText(Finding(f.endpoint().address()), f.endpoint().port(),
+        report.open().stream().map(r -> new OpenPort(Endpoint.hostText(r.endpoint().address()), r.endpoint().port(), "tcp")).toList(),
+        report.findings().stream().map(f -> new Finding(Endpoint.hostText(f.endpoint().address()), f.endpoint().port(),
             f.service(), f.access().label(), f.severity().label(), f.version(), f.summary(), f.fix())).toList(),
         comparison.map(c -> c.disagreements().stream().map(ProbeJsonReport::mismatch).toList()).orElse(null),
         comparison.map(c -> c.unchecked().size()).orElse(null));
@@ -45,6 +45,6 @@ public final class ProbeJsonReport {
       case Disagreement.ClosedAgainstPrediction c -> "closed-against-prediction";
       case Disagreement.OpenWithoutPrediction w -> "open-without-prediction";
     };
-    return new Endpoint.hostText(Mismatch(d.endpoint().address()), d.endpoint().port(), kind, d.explanation());
+    return new Mismatch(Endpoint.hostText(d.endpoint().address()), d.endpoint().port(), kind, d.explanation());
   }
 }
