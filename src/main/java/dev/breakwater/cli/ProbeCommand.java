@@ -83,16 +83,17 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "Output for people (text) or programs (json). Default: ${DEFAULT-VALUE}.")
   Format format;
 
-  @Option(names = "--concurrency", defaultValue = "2048", paramLabel = "N",
+  @Option(names = "--concurrency", defaultValue = "8192", paramLabel = "N",
       description = "Connects in flight at once. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
-  @Option(names = "--timeout", defaultValue = "1000", paramLabel = "MS",
-      description = "How long one connect waits for an answer. Default: ${DEFAULT-VALUE} ms.")
+  @Option(names = "--timeout", defaultValue = "1500", paramLabel = "MS",
+      description = "How long one connect waits for an answer. Default: ${DEFAULT-VALUE} ms, which "
+          + "covers the kernel's own SYN retransmission at 1 s, so one lost packet costs nothing.")
   long timeoutMillis;
 
-  @Option(names = "--retries", defaultValue = "1", paramLabel = "N",
-      description = "Extra passes over ports that did not answer (lost packets). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--retries", defaultValue = "0", paramLabel = "N",
+      description = "Extra passes over ports that did not answer, for very lossy paths. Default: ${DEFAULT-VALUE}.")
   int retries;
 
   @Option(names = "--check-timeout", defaultValue = "3000", paramLabel = "MS",

@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param retries extra passes over the endpoints that timed out, for lossy paths
  */
 public record ScanSettings(int concurrency, Duration timeout, int retries) {
-  public static final ScanSettings DEFAULT = new ScanSettings(2048, Duration.ofMillis(1000), 1);
+  public static final ScanSettings DEFAULT = new ScanSettings(8192, Duration.ofMillis(1500), 0);
 
   public ScanSettings {
     if (concurrency < 1) {
