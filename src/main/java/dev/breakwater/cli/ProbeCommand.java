@@ -1,5 +1,6 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.report.Severity;
 import dev.breakwater.probe.CheckOptions;
 import dev.breakwater.probe.PortSelection;
 import dev.breakwater.probe.ProbeJsonReport;
@@ -8,7 +9,7 @@ import dev.breakwater.probe.ProbeTextReport;
 import dev.breakwater.probe.Prober;
 import dev.breakwater.probe.ScanSettings;
 import dev.breakwater.probe.ServiceChecks;
-import dev.breakwater.probe.Severity;
+
 import dev.breakwater.probe.TargetParser;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -81,7 +82,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
   @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
       description = "Output for people (text) or programs (json). Default: ${DEFAULT-VALUE}.")
-  Format format;
+  OutputFormat format;
 
   @Option(names = "--concurrency", defaultValue = "8192", paramLabel = "N",
       description = "Connects in flight at once. Default: ${DEFAULT-VALUE}.")
@@ -121,8 +122,6 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "Compare what answered with what the analysis of this snapshot directory predicts for this vantage point.")
   Path expectFrom;
 
-  enum Format { text, json }
-
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -151,8 +150,8 @@ public final class ProbeCommand implements Callable<Integer> {
     ProbeReport report = new Prober(scan, check, checks).run(hosts, portList, progress);
     progress.clear();
 
-    if (format == Format.json) {
-      out.println(ProbeJsonReport.render(report, Optional.empty()));
+    if (format == OutputFormat.JSON) {
+      out.print(ProbeJsonReport.render(report, Optional.empty()));
     } else {
       ProbeTextReport.render(report, Optional.empty(), out);
     }

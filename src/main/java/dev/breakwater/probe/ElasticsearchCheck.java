@@ -1,5 +1,6 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.report.Severity;
 import java.io.IOException;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -32,11 +33,11 @@ public record ElasticsearchCheck() implements ServiceCheck {
           product + " " + version + " at " + endpoint + " (cluster '" + json.path("cluster_name").asString("")
               + "') answers its REST API without credentials: anyone can read and delete every index",
           "enable security (xpack.security.enabled: true, or the OpenSearch security plugin) with users; "
-              + Exposure.keepOffTheNetwork(endpoint.port()));
+              + ExposureAdvice.keepOffTheNetwork(endpoint.port()));
     }
     if (reply.status() == 401) {
-      return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, Exposure.REACHABLE_WITH_AUTH, "",
-          Exposure.reachableWithAuth("Elasticsearch/OpenSearch", endpoint), Exposure.keepOffTheNetwork(endpoint.port()));
+      return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, ExposureAdvice.REACHABLE_WITH_AUTH, "",
+          ExposureAdvice.reachableWithAuth("Elasticsearch/OpenSearch", endpoint), ExposureAdvice.keepOffTheNetwork(endpoint.port()));
     }
     return new ServiceFinding(endpoint, service(), Access.UNRECOGNISED, Severity.INFO, "",
         "port " + endpoint + " answered HTTP but not as Elasticsearch (" + Printable.excerpt(reply.statusLine()) + ")", "");

@@ -1,5 +1,6 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.report.Json;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One plain HTTP/1.1 GET and its reply, for the checks that speak HTTP. Written on a raw socket
@@ -16,7 +16,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record HttpReply(int status, String statusLine, Map<String, String> headers, String body) {
   private static final int MAX_BODY = 64 * 1024;
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   static HttpReply get(Endpoint endpoint, String path, CheckOptions options) throws IOException {
     try (ProbeSocket s = ProbeSocket.connect(endpoint, options.timeout())) {
@@ -57,9 +56,9 @@ record HttpReply(int status, String statusLine, Map<String, String> headers, Str
   /** The body as JSON, or a missing node when it is not JSON. */
   JsonNode json() {
     try {
-      return JSON.readTree(body);
+      return Json.mapper().readTree(body);
     } catch (JacksonException e) {
-      return JSON.missingNode();
+      return Json.mapper().missingNode();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.report.Severity;
 import java.io.IOException;
 import java.util.List;
 
@@ -36,12 +37,12 @@ public record MemcachedCheck() implements ServiceCheck {
             "Memcached " + version + " at " + endpoint + " answered 'stats' without credentials: anyone can read, "
                 + "overwrite and flush the cache",
             "listen only on 127.0.0.1 or a private address (-l), or require SASL (-S); "
-                + Exposure.keepOffTheNetwork(endpoint.port()));
+                + ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       if (first.startsWith("CLIENT_ERROR") || first.equals("ERROR")) {
-        return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, Exposure.REACHABLE_WITH_AUTH, "",
-            Exposure.reachableWithAuth("Memcached", endpoint) + " (" + Printable.excerpt(first) + ")",
-            Exposure.keepOffTheNetwork(endpoint.port()));
+        return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, ExposureAdvice.REACHABLE_WITH_AUTH, "",
+            ExposureAdvice.reachableWithAuth("Memcached", endpoint) + " (" + Printable.excerpt(first) + ")",
+            ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       return new ServiceFinding(endpoint, service(), Access.UNRECOGNISED, Severity.INFO, "",
           "port " + endpoint + " did not answer 'stats' like Memcached (" + Printable.excerpt(first) + ")", "");

@@ -1,5 +1,6 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.report.Severity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -50,16 +51,16 @@ public record MongoCheck() implements ServiceCheck {
             "MongoDB " + v + " at " + endpoint + " listed its databases " + names
                 + " without credentials: anyone can read and drop them",
             "enable authorization (security.authorization: enabled) and create users; "
-                + Exposure.keepOffTheNetwork(endpoint.port()));
+                + ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       Object code = list.get("code");
       if (code instanceof Number n && n.intValue() == UNAUTHORIZED) {
-        return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, Exposure.REACHABLE_WITH_AUTH, v,
-            Exposure.reachableWithAuth("MongoDB " + v, endpoint), Exposure.keepOffTheNetwork(endpoint.port()));
+        return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, ExposureAdvice.REACHABLE_WITH_AUTH, v,
+            ExposureAdvice.reachableWithAuth("MongoDB " + v, endpoint), ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       return new ServiceFinding(endpoint, service(), Access.REFUSED, Severity.LOW, v,
           "MongoDB " + v + " at " + endpoint + " refused listDatabases: " + Printable.excerpt(String.valueOf(list.get("errmsg"))),
-          Exposure.keepOffTheNetwork(endpoint.port()));
+          ExposureAdvice.keepOffTheNetwork(endpoint.port()));
     }
   }
 

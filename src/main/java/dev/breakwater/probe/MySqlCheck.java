@@ -1,5 +1,6 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.report.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,7 +39,7 @@ public record MySqlCheck() implements ServiceCheck {
       if (greeting.payload.length > 0 && (greeting.payload[0] & 0xff) == 0xff) {
         return new ServiceFinding(endpoint, service(), Access.REFUSED, Severity.LOW, "",
             "MySQL at " + endpoint + " refused this client before the login: " + errorText(greeting.payload),
-            Exposure.keepOffTheNetwork(endpoint.port()));
+            ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       if (greeting.payload.length < 2 || greeting.payload[0] != 10) {
         return new ServiceFinding(endpoint, service(), Access.UNRECOGNISED, Severity.INFO, "",
@@ -47,10 +48,10 @@ public record MySqlCheck() implements ServiceCheck {
       String version = nulTerminated(greeting.payload, 1);
       String name = version.toLowerCase(java.util.Locale.ROOT).contains("mariadb") ? "MariaDB" : "MySQL";
       if (!options.tryDefaultCredentials()) {
-        return new ServiceFinding(endpoint, service(), Access.UNTESTED, Exposure.REACHABLE_WITH_AUTH, version,
+        return new ServiceFinding(endpoint, service(), Access.UNTESTED, ExposureAdvice.REACHABLE_WITH_AUTH, version,
             name + " " + version + " at " + endpoint + " greets anyone who can reach it (its login was not tried; "
                 + "--try-default-credentials tries root with an empty password)",
-            Exposure.keepOffTheNetwork(endpoint.port()));
+            ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       s.write(Packet.frame(1, handshakeResponse("root")));
       Packet reply = Packet.read(s);
@@ -63,12 +64,12 @@ public record MySqlCheck() implements ServiceCheck {
         return new ServiceFinding(endpoint, service(), Access.DEFAULT_CREDENTIALS, Severity.CRITICAL, version,
             name + " " + version + " at " + endpoint + " let 'root' in with an empty password: a stranger owns every database",
             "give root a strong password (ALTER USER 'root'@'%' IDENTIFIED BY ...), drop remote root accounts; "
-                + Exposure.keepOffTheNetwork(endpoint.port()));
+                + ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
-      return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, Exposure.REACHABLE_WITH_AUTH, version,
-          Exposure.reachableWithAuth(name + " " + version, endpoint)
+      return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, ExposureAdvice.REACHABLE_WITH_AUTH, version,
+          ExposureAdvice.reachableWithAuth(name + " " + version, endpoint)
               + (reply.firstByte() == 0xff ? " (root with an empty password: " + errorText(reply.payload) + ")" : ""),
-          Exposure.keepOffTheNetwork(endpoint.port()));
+          ExposureAdvice.keepOffTheNetwork(endpoint.port()));
     }
   }
 

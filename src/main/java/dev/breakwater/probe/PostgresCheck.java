@@ -1,5 +1,6 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.report.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,17 +45,17 @@ public record PostgresCheck() implements ServiceCheck {
               "PostgreSQL" + (version.isEmpty() ? "" : " " + version) + " at " + endpoint
                   + " let user 'postgres' in without a password (pg_hba.conf 'trust'): a stranger has a superuser session",
               "replace 'trust' with 'scram-sha-256' for every host line in pg_hba.conf and set a password; "
-                  + Exposure.keepOffTheNetwork(endpoint.port()));
+                  + ExposureAdvice.keepOffTheNetwork(endpoint.port()));
         }
-        return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, Exposure.REACHABLE_WITH_AUTH, "",
-            Exposure.reachableWithAuth("PostgreSQL", endpoint) + " (" + method(code) + ")",
-            Exposure.keepOffTheNetwork(endpoint.port()));
+        return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, ExposureAdvice.REACHABLE_WITH_AUTH, "",
+            ExposureAdvice.reachableWithAuth("PostgreSQL", endpoint) + " (" + method(code) + ")",
+            ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       if (type == 'E') {
         String message = errorMessage(body);
         return new ServiceFinding(endpoint, service(), Access.REFUSED, Severity.LOW, "",
             "PostgreSQL at " + endpoint + " refused user 'postgres' without asking for a password: " + message,
-            Exposure.keepOffTheNetwork(endpoint.port()));
+            ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       return unrecognised(endpoint, "message type " + Printable.excerpt(String.valueOf((char) type)));
     }

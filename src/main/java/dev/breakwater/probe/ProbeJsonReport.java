@@ -3,17 +3,14 @@ package dev.breakwater.probe;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Optional;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
+import dev.breakwater.report.Json;
 
 /** The probe run as JSON: stable field names, open ports only (counts for the rest). */
 public final class ProbeJsonReport {
-  private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
   private ProbeJsonReport() {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Json(List<String> hosts, int portsPerHost, long elapsedMillis, Counts counts,
+  record ProbeJson(List<String> hosts, int portsPerHost, long elapsedMillis, Counts counts,
       List<OpenPort> open, List<Finding> findings, List<Mismatch> disagreements, Integer unchecked) {}
 
   record Counts(long open, long closed, long filtered) {}
@@ -26,7 +23,7 @@ public final class ProbeJsonReport {
   record Mismatch(String address, int port, String kind, String explanation) {}
 
   public static String render(ProbeReport report, Optional<ExpectationComparison> comparison) {
-    Json json = new Json(
+    ProbeJson json = new ProbeJson(
         report.hosts().stream().map(Endpoint::hostText).toList(),
         report.portsPerHost(),
         report.elapsed().toMillis(),
@@ -36,7 +33,7 @@ public final class ProbeJsonReport {
             f.service(), f.access().label(), f.severity().label(), f.version(), f.summary(), f.fix())).toList(),
         comparison.map(c -> c.disagreements().stream().map(ProbeJsonReport::mismatch).toList()).orElse(null),
         comparison.map(c -> c.unchecked().size()).orElse(null));
-    return JSON.writeValueAsString(json);
+    return Json.write(json);
   }
 
   private static Mismatch mismatch(Disagreement d) {

@@ -1,5 +1,6 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.report.Severity;
 import java.io.IOException;
 import java.util.List;
 
@@ -32,17 +33,17 @@ public record RedisCheck() implements ServiceCheck {
             "Redis" + (version.isEmpty() ? "" : " " + version) + " at " + endpoint
                 + " answers PING without a password: anyone who reaches it can read and overwrite every key",
             "set a password (requirepass, or ACL users with 'nopass' removed from 'default'); "
-                + Exposure.keepOffTheNetwork(endpoint.port()));
+                + ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       if (reply.startsWith("-NOAUTH") || reply.startsWith("-WRONGPASS")) {
-        return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, Exposure.REACHABLE_WITH_AUTH, "",
-            Exposure.reachableWithAuth("Redis", endpoint), Exposure.keepOffTheNetwork(endpoint.port()));
+        return new ServiceFinding(endpoint, service(), Access.AUTH_REQUIRED, ExposureAdvice.REACHABLE_WITH_AUTH, "",
+            ExposureAdvice.reachableWithAuth("Redis", endpoint), ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       if (reply.startsWith("-DENIED")) {
         return new ServiceFinding(endpoint, service(), Access.REFUSED, Severity.LOW, "",
             "Redis at " + endpoint + " refuses outside clients (protected mode), but has no password",
             "set a password (requirepass) so that turning protected mode off never opens it; "
-                + Exposure.keepOffTheNetwork(endpoint.port()));
+                + ExposureAdvice.keepOffTheNetwork(endpoint.port()));
       }
       return unrecognised(endpoint, reply);
     }

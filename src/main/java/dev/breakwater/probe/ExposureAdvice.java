@@ -1,8 +1,10 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.report.Severity;
+
 /** The advice every reachable data store shares, whatever its protocol. */
-final class Exposure {
-  private Exposure() {}
+final class ExposureAdvice {
+  private ExposureAdvice() {}
 
   /** Keeping the port off the outside network, which matters even when a password is set. */
   static String keepOffTheNetwork(int port) {
