@@ -1,5 +1,7 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.report.Severity;
+
 /**
  * What a service check found behind one open port.
  *
