@@ -1,0 +1,99 @@
+package dev.breakwater.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The scanner on loopback, where every port either accepts or resets. */
+class PortScannerTest {
+  private static List<ServerSocket> listen(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ServerSocket s = new ServerSocket();
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      sockets.add(s);
+    }
+    return sockets;
+  }
+
+  private static void closeAll(List<ServerSocket> sockets) throws IOException {
+    for (ServerSocket s : sockets) {
+      s.close();
+    }
+  }
+
+  @Test
+  void listeningPortsAreOpenAndTheRestClosedWhateverTheConcurrency() throws IOException {
+    List<ServerSocket> listeners = listen(3);
+    try {
+      InetAddress loopback = InetAddress.getByName("127.0.0.1");
+      List<Endpoint> endpoints = new ArrayList<>();
+      List<Integer> open = listeners.stream().map(ServerSocket::getLocalPort).toList();
+      for (int p : open) {
+        endpoints.add(new Endpoint(loopback, p));
+      }
+      // Ports just freed by closed sockets: nothing listens there.
+      List<ServerSocket> closed = listen(5);
+      closeAll(closed);
+      for (ServerSocket s : closed) {
+        endpoints.add(new Endpoint(loopback, s.getLocalPort()));
+      }
+      for (int concurrency : new int[] {1, 2, 64}) {
+        List<PortResult> results = new PortScanner(new ScanSettings(concurrency, Duration.ofSeconds(2), 0))
+            .scan(endpoints, ScanProgress.NONE);
+        assertThat(results).extracting(PortResult::endpoint).containsExactlyElementsOf(endpoints);
+        assertThat(PortScanner.openEndpoints(results)).extracting(Endpoint::port)
+            .as("concurrency %d", concurrency).containsExactlyElementsOf(open);
+        assertThat(results.subList(3, 8)).extracting(PortResult::state).containsOnly(PortState.CLOSED);
+      }
+    } finally {
+      closeAll(listeners);
+    }
+  }
+
+  @Test
+  void ipv6LoopbackIsScannedToo() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("::1", 0));
+      Endpoint e = new Endpoint(InetAddress.getByName("::1"), s.getLocalPort());
+      List<PortResult> results = new PortScanner(ScanSettings.DEFAULT).scan(List.of(e), ScanProgress.NONE);
+      assertThat(results).singleElement().extracting(PortResult::state).isEqualTo(PortState.OPEN);
+    }
+  }
+
+  @Test
+  void progressEndsAtTheTotalWithTheOpenCount() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      InetAddress loopback = InetAddress.getByName("127.0.0.1");
+      List<Endpoint> endpoints = new ArrayList<>();
+      for (int p = 1; p <= 2000; p++) {
+        if (p != s.getLocalPort()) {
+          endpoints.add(new Endpoint(loopback, p));
+        }
+      }
+      endpoints.add(new Endpoint(loopback, s.getLocalPort()));
+      AtomicLong lastDone = new AtomicLong(-1);
+      AtomicLong lastTotal = new AtomicLong();
+      AtomicLong lastOpen = new AtomicLong();
+      new PortScanner(new ScanSettings(256, Duration.ofSeconds(2), 0)).scan(endpoints, (done, total, open) -> {
+        assertThat(done).isGreaterThanOrEqualTo(lastDone.get()).isLessThanOrEqualTo(total);
+        lastDone.set(done);
+        lastTotal.set(total);
+        lastOpen.set(open);
+      });
+      assertThat(lastDone.get()).isEqualTo(endpoints.size());
+      assertThat(lastTotal.get()).isEqualTo(endpoints.size());
+      // Loopback may have other listeners in 1-2000 (sshd on 22, say); ours is one of them.
+      assertThat(lastOpen.get()).isGreaterThanOrEqualTo(1);
+    }
+  }
+}
