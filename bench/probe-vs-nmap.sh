@@ -91,9 +91,10 @@ run_breakwater() { # prints "seconds open-ports"
   ip netns exec "$scan_ns" bash -c 'ulimit -n 65536; exec "$0" "$@"' "$here/breakwater" probe "$target_ip" --all \
       --format json "${extra_flags[@]}" >"$work/bw.json" 2>"$work/bw.err" || [ $? -eq 1 ]
   t1=$(now)
-  local open
+  local open scan
   open=$(python3 -c 'import json,sys; print(",".join(str(p["port"]) for p in sorted(json.load(open(sys.argv[1]))["open"], key=lambda p: p["port"])))' "$work/bw.json")
-  echo "$(echo "$t1 - $t0" | bc -l) $open"
+  scan=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["elapsedMillis"] / 1000)' "$work/bw.json")
+  echo "$(echo "$t1 - $t0" | bc -l) $scan $open"
 }
 
 run_nmap() {
@@ -110,12 +111,12 @@ echo "probe-vs-nmap: target $target_ip in $target_ns, open ports ${ports_csv}; b
 status=0
 for mode in DROP REJECT; do
   firewall "$mode"
-  read -r bw_s bw_open < <(run_breakwater)
+  read -r bw_s bw_scan bw_open < <(run_breakwater)
   read -r nm_s nm_open < <(run_nmap)
   ratio=$(echo "$bw_s / $nm_s" | bc -l)
   same=$([ "$bw_open" = "$nm_open" ] && echo yes || echo NO)
-  printf '%-6s breakwater %6.2f s  nmap -sT -p- -T5 %6.2f s  ratio %.3f  same open ports: %s (breakwater: %s; nmap: %s)\n' \
-    "$mode" "$bw_s" "$nm_s" "$ratio" "$same" "${bw_open:-none}" "${nm_open:-none}"
+  printf '%-6s breakwater %6.2f s (scan %5.2f s)  nmap -sT -p- -T5 %6.2f s  ratio %.3f  same open ports: %s (breakwater: %s; nmap: %s)\n' \
+    "$mode" "$bw_s" "$bw_scan" "$nm_s" "$ratio" "$same" "${bw_open:-none}" "${nm_open:-none}"
   [ "$same" = yes ] || status=1
 done
 exit "$status"
