@@ -12,6 +12,7 @@ import dev.breakwater.probe.ServiceChecks;
 
 import dev.breakwater.probe.TargetParser;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,8 +148,14 @@ public final class ProbeCommand implements Callable<Integer> {
         + " host(s). Only probe hosts you own or have permission to test.");
     err.flush();
     ProgressLine progress = ProgressLine.onTerminal(err);
-    ProbeReport report = new Prober(scan, check, checks).run(hosts, portList, progress);
-    progress.clear();
+    ProbeReport report;
+    try {
+      report = new Prober(scan, check, checks).run(hosts, portList, progress);
+    } catch (UncheckedIOException e) {
+      throw new UserError(e.getMessage() + ": " + e.getCause().getMessage());
+    } finally {
+      progress.clear();
+    }
 
     if (format == OutputFormat.JSON) {
       out.print(ProbeJsonReport.render(report, Optional.empty()));

@@ -148,10 +148,20 @@ public final class PortScanner {
       attempt.key = channel.register(selector, SelectionKey.OP_CONNECT, attempt);
       return attempt;
     } catch (IOException e) {
-      results[index] = new PortResult(endpoint, stateOf(e), reasonOf(e));
       closeQuietly(channel, false);
+      if (isLocalShortage(e)) {
+        // No free local port: a fact about this machine; calling the port filtered would lie.
+        throw new UncheckedIOException("this machine ran out of local ports at " + endpoint
+            + " (lower --concurrency)", e);
+      }
+      results[index] = new PortResult(endpoint, stateOf(e), reasonOf(e));
       return null;
     }
+  }
+
+  private static boolean isLocalShortage(IOException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("Cannot assign requested address") || m.contains("Too many open files");
   }
 
   private static PortResult complete(Attempt attempt) {
