@@ -20,9 +20,10 @@ public record HttpBannerCheck() implements ServiceCheck {
   public ServiceFinding check(Endpoint endpoint, CheckOptions options) throws IOException {
     HttpReply reply = HttpReply.get(endpoint, "/", options);
     String server = reply.header("server");
-    return new ServiceFinding(endpoint, service(), Access.UNTESTED, Severity.INFO, server,
-        "a web server at " + endpoint + " answers '" + Printable.excerpt(reply.statusLine()).replace("'", "") + "'"
-            + (server.isEmpty() ? "" : " (Server: " + Printable.excerpt(server).replace("'", "") + ")"),
+    String banner = Printable.plain(server);
+    return new ServiceFinding(endpoint, service(), Access.UNTESTED, Severity.INFO, banner,
+        "a web server at " + endpoint + " answers '" + Printable.plain(reply.statusLine()) + "'"
+            + (banner.isEmpty() ? "" : " (Server: " + banner + ")"),
         "");
   }
 }

@@ -28,7 +28,9 @@ public record MemcachedCheck() implements ServiceCheck {
       String first = s.readLine(4096);
       if (first.startsWith("STAT ")) {
         String version = "";
-        for (String line = first; !line.equals("END"); line = s.readLine(4096)) {
+        // stats is about 80 lines; the cap keeps a hostile server from holding the check forever.
+        int lines = 0;
+        for (String line = first; !line.equals("END") && lines++ < 500; line = s.readLine(4096)) {
           if (line.startsWith("STAT version ")) {
             version = line.substring("STAT version ".length()).trim();
           }

@@ -85,7 +85,7 @@ public record MongoCheck() implements ServiceCheck {
     header.getInt();
     header.getInt();
     int opCode = header.getInt();
-    if (length < 21 || length > 48 * 1024 * 1024 || opCode != OP_MSG) {
+    if (length < 21 || length > 1024 * 1024 || opCode != OP_MSG) {
       throw new IOException("not a MongoDB OP_MSG reply (opcode " + opCode + ", length " + length + ")");
     }
     ByteBuffer body = ByteBuffer.wrap(s.readExactly(length - 16)).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,5 +1,7 @@
 package dev.breakwater.probe;
 
+import java.util.Locale;
+
 import dev.breakwater.report.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,7 +48,7 @@ public record MySqlCheck() implements ServiceCheck {
             "port " + endpoint + " did not greet like MySQL (" + Printable.excerpt(new String(greeting.payload, StandardCharsets.ISO_8859_1)) + ")", "");
       }
       String version = nulTerminated(greeting.payload, 1);
-      String name = version.toLowerCase(java.util.Locale.ROOT).contains("mariadb") ? "MariaDB" : "MySQL";
+      String name = version.toLowerCase(Locale.ROOT).contains("mariadb") ? "MariaDB" : "MySQL";
       if (!options.tryDefaultCredentials()) {
         return new ServiceFinding(endpoint, service(), Access.UNTESTED, ExposureAdvice.REACHABLE_WITH_AUTH, version,
             name + " " + version + " at " + endpoint + " greets anyone who can reach it (its login was not tried; "
@@ -103,7 +105,7 @@ public record MySqlCheck() implements ServiceCheck {
     while (end < b.length && b[end] != 0) {
       end++;
     }
-    return Printable.excerpt(new String(b, from, end - from, StandardCharsets.UTF_8)).replace("'", "");
+    return Printable.plain(new String(b, from, end - from, StandardCharsets.UTF_8));
   }
 
   /** A MySQL packet: 3-byte little-endian length, a sequence number, the payload. */

@@ -1,5 +1,7 @@
 package dev.breakwater.probe;
 
+import java.util.Locale;
+
 /** What a TCP connect attempt learned about a port. */
 public enum PortState {
   /** The handshake completed: something listens and the path lets strangers in. */
@@ -10,6 +12,6 @@ public enum PortState {
   FILTERED;
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

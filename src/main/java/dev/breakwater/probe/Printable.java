@@ -6,7 +6,8 @@ final class Printable {
 
   private Printable() {}
 
-  static String excerpt(String text) {
+  /** The text with control characters as dots, cut at 80 characters. */
+  static String plain(String text) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < text.length() && b.length() < MAX; i++) {
       char c = text.charAt(i);
@@ -15,6 +16,11 @@ final class Printable {
     if (text.length() > MAX) {
       b.append("...");
     }
-    return b.isEmpty() ? "no data" : "'" + b + "'";
+    return b.toString();
+  }
+
+  /** {@link #plain} in quotes, or {@code no data} for nothing at all. */
+  static String excerpt(String text) {
+    return text.isEmpty() ? "no data" : "'" + plain(text) + "'";
   }
 }

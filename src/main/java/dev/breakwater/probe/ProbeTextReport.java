@@ -1,6 +1,8 @@
 package dev.breakwater.probe;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +21,7 @@ public final class ProbeTextReport {
     }
     Map<InetAddress, List<PortResult>> openByHost = new LinkedHashMap<>();
     for (InetAddress h : report.hosts()) {
-      openByHost.put(h, new java.util.ArrayList<>());
+      openByHost.put(h, new ArrayList<>());
     }
     for (PortResult r : report.open()) {
       openByHost.get(r.endpoint().address()).add(r);
@@ -30,7 +32,7 @@ public final class ProbeTextReport {
         continue;
       }
       out.println(Endpoint.hostText(e.getKey()) + (open.isEmpty() ? ": no open port among those probed" : ""));
-      open.sort(java.util.Comparator.comparingInt(r -> r.endpoint().port()));
+      open.sort(Comparator.comparingInt(r -> r.endpoint().port()));
       for (PortResult r : open) {
         ServiceFinding f = findings.get(r.endpoint());
         if (f == null) {

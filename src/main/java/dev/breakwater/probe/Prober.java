@@ -82,7 +82,7 @@ public final class Prober {
       // A server that hangs, resets or speaks garbage is a fact about the port, not a crash.
       return Optional.of(new ServiceFinding(endpoint, c.service(), Access.UNRECOGNISED, Severity.INFO, "",
           "port " + endpoint + " is open but did not complete a " + c.service() + " exchange ("
-              + Printable.excerpt(String.valueOf(e.getMessage())).replace("'", "") + ")", ""));
+              + Printable.plain(String.valueOf(e.getMessage())) + ")", ""));
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.breakwater.probe;
 
 import dev.breakwater.report.Severity;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -11,6 +12,9 @@ import java.util.List;
  * Redis's cross-protocol defence (it drops connections that start like HTTP) is not triggered.
  */
 public record RedisCheck() implements ServiceCheck {
+  /** INFO server is a few kilobytes; a larger reply is not one worth reading. */
+  private static final int MAX_INFO = 256 * 1024;
+
   @Override
   public String service() {
     return "redis";
@@ -59,8 +63,16 @@ public record RedisCheck() implements ServiceCheck {
     if (!header.startsWith("$")) {
       return "";
     }
-    int length = Integer.parseInt(header.substring(1).trim());
-    String info = new String(s.readExactly(Math.max(0, length)), java.nio.charset.StandardCharsets.UTF_8);
+    int length;
+    try {
+      length = Integer.parseInt(header.substring(1).trim());
+    } catch (NumberFormatException e) {
+      return "";
+    }
+    if (length < 0 || length > MAX_INFO) {
+      return "";
+    }
+    String info = new String(s.readExactly(length), StandardCharsets.UTF_8);
     for (String line : info.split("\r\n")) {
       if (line.startsWith("redis_version:")) {
         return line.substring("redis_version:".length()).trim();
