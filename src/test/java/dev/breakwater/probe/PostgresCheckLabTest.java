@@ -55,4 +55,14 @@ class PostgresCheckLabTest {
       assertThat(f.severity()).isLessThan(Severity.HIGH);
     }
   }
+
+  @Test
+  void aRejectLineRefusesWithoutAskingAndIsNotFlaggedAsOpen() throws Exception {
+    LocalServer.assumeRootAnd(BIN + "initdb", BIN + "postgres");
+    try (LocalServer s = cluster("reject")) {
+      ServiceFinding f = ProbeRun.onlyFinding(ProbeRun.loopback(s.port, "postgresql", false)).orElseThrow();
+      assertThat(f.access()).isEqualTo(Access.REFUSED);
+      assertThat(f.summary()).contains("pg_hba.conf");
+    }
+  }
 }
