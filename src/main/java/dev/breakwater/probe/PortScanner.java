@@ -140,7 +140,7 @@ public final class PortScanner {
     try {
       channel.configureBlocking(false);
       if (channel.connect(endpoint.socketAddress())) {
-        results[index] = new PortResult(endpoint, PortState.OPEN, "");
+        results[index] = connected(endpoint, channel);
         closeQuietly(channel, true);
         return null;
       }
@@ -167,10 +167,22 @@ public final class PortScanner {
   private static PortResult complete(Attempt attempt) {
     try {
       attempt.channel.finishConnect();
-      return new PortResult(attempt.endpoint, PortState.OPEN, "");
+      return connected(attempt.endpoint, attempt.channel);
     } catch (IOException e) {
       return new PortResult(attempt.endpoint, stateOf(e), reasonOf(e));
     }
+  }
+
+  /**
+   * A connect that succeeded. On the scanner's own host the kernel may pick the probed port as
+   * the local port and connect the socket to itself (TCP simultaneous open): nothing listens
+   * there, so that port is closed, not open.
+   */
+  static PortResult connected(Endpoint endpoint, SocketChannel channel) throws IOException {
+    if (endpoint.socketAddress().equals(channel.getLocalAddress())) {
+      return new PortResult(endpoint, PortState.CLOSED, "connected to itself: nothing listens");
+    }
+    return new PortResult(endpoint, PortState.OPEN, "");
   }
 
   private static PortState stateOf(IOException e) {

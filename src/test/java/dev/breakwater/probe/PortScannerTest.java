@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,27 @@ class PortScannerTest {
       }
     } finally {
       closeAll(listeners);
+    }
+  }
+
+  @Test
+  void aSocketConnectedToItselfIsAClosedPortNotAnOpenOne() throws IOException {
+    // What the kernel does when it picks the probed port as the local one on the scanner's own
+    // host: bind to the port, connect to it, and the socket meets itself (simultaneous open).
+    try (SocketChannel self = SocketChannel.open()) {
+      self.bind(new InetSocketAddress("127.0.0.1", 0));
+      int port = ((InetSocketAddress) self.getLocalAddress()).getPort();
+      self.connect(new InetSocketAddress("127.0.0.1", port));
+      assertThat(self.isConnected()).as("the kernel connected the socket to itself").isTrue();
+      PortResult r = PortScanner.connected(new Endpoint(InetAddress.getByName("127.0.0.1"), port), self);
+      assertThat(r.state()).isEqualTo(PortState.CLOSED);
+    }
+    try (ServerSocket listener = new ServerSocket();
+        SocketChannel client = SocketChannel.open()) {
+      listener.bind(new InetSocketAddress("127.0.0.1", 0));
+      Endpoint e = new Endpoint(InetAddress.getByName("127.0.0.1"), listener.getLocalPort());
+      client.connect(e.socketAddress());
+      assertThat(PortScanner.connected(e, client).state()).isEqualTo(PortState.OPEN);
     }
   }
 
