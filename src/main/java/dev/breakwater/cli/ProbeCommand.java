@@ -1,22 +1,28 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.report.Severity;
+import dev.breakwater.audit.PortReach;
+import dev.breakwater.net.Transport;
 import dev.breakwater.probe.CheckOptions;
+import dev.breakwater.probe.Expectation;
 import dev.breakwater.probe.PortSelection;
+import dev.breakwater.probe.PredictionCheck;
 import dev.breakwater.probe.ProbeJsonReport;
 import dev.breakwater.probe.ProbeReport;
 import dev.breakwater.probe.ProbeTextReport;
 import dev.breakwater.probe.Prober;
+import dev.breakwater.probe.ReachExpectations;
 import dev.breakwater.probe.ScanSettings;
 import dev.breakwater.probe.ServiceChecks;
-
 import dev.breakwater.probe.TargetParser;
+import dev.breakwater.probe.VantagePoint;
+import dev.breakwater.report.Severity;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -120,17 +126,28 @@ public final class ProbeCommand implements Callable<Integer> {
   Severity failOn;
 
   @Option(names = "--expect-from", paramLabel = "DIR",
-      description = "Compare what answered with what the analysis of this snapshot directory predicts for this vantage point.")
+      description = "Compare what answered with what the analysis of this snapshot directory (see "
+          + "'breakwater snapshot') predicts for this vantage point; every published TCP port of the "
+          + "snapshot is probed too. Exit 1 on any disagreement.")
   Path expectFrom;
+
+  @Option(names = "--as", paramLabel = "ADDRESS",
+      description = "With --expect-from: the source address the host sees this probe come from "
+          + "(behind NAT, your public address). One per family. Default: this machine's own source "
+          + "address toward the target.")
+  List<String> vantageStated = new ArrayList<>();
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (expectFrom != null) {
-      // The comparison (ExpectationComparison) is ready; the engine that predicts is not merged yet.
-      throw new UserError("--expect-from needs the reachability engine, which is not in this build yet");
+    if (!vantageStated.isEmpty() && expectFrom == null) {
+      throw new UserError("--as states the vantage point for --expect-from; add --expect-from DIR");
     }
+    List<InetAddress> stated = VantagePoint.parse(vantageStated);
+    // Read and analyse the snapshot before probing: a bad directory is an error in a second, not
+    // after a scan.
+    Optional<List<PortReach>> reaches = Optional.ofNullable(expectFrom).map(Predictions::forSnapshot);
     ScanSettings scan;
     CheckOptions check;
     try {
@@ -141,8 +158,11 @@ public final class ProbeCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     ServiceChecks checks = ServiceChecks.withOverrides(ServiceChecks.parseOverrides(serviceOverrides));
-    List<Integer> portList = chosenPorts();
     List<InetAddress> hosts = new TargetParser(TargetParser.DNS).addresses(targets, allowLargeRanges);
+    List<InetAddress> vantages = reaches.isPresent() ? VantagePoint.resolve(stated, hosts) : List.of();
+    Optional<ReachExpectations> predictions =
+        reaches.map(r -> ReachExpectations.from(r, vantages, hosts));
+    List<Integer> portList = withPredictedPorts(chosenPorts(), predictions, hosts);
 
     err.println("breakwater probe: " + portList.size() + " port(s) on " + hosts.size()
         + " host(s). Only probe hosts you own or have permission to test.");
@@ -157,14 +177,31 @@ public final class ProbeCommand implements Callable<Integer> {
       progress.clear();
     }
 
+    Optional<PredictionCheck> expected = predictions.map(p -> PredictionCheck.of(vantages, p, report.results()));
     if (format == OutputFormat.JSON) {
-      out.print(ProbeJsonReport.render(report, Optional.empty()));
+      out.print(ProbeJsonReport.render(report, expected));
     } else {
-      ProbeTextReport.render(report, Optional.empty(), out);
+      ProbeTextReport.render(report, expected, out);
     }
     out.flush();
-    return report.findings().stream().anyMatch(f -> f.severity().atLeast(failOn))
-        ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+    boolean failing = report.findings().stream().anyMatch(f -> f.severity().atLeast(failOn))
+        || expected.map(c -> !c.agrees()).orElse(false);
+    return failing ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  /** The chosen ports plus every TCP port predicted on a probed host, so each prediction is tested. */
+  private static List<Integer> withPredictedPorts(List<Integer> chosen, Optional<ReachExpectations> predictions,
+      List<InetAddress> hosts) {
+    if (predictions.isEmpty()) {
+      return chosen;
+    }
+    LinkedHashSet<Integer> ports = new LinkedHashSet<>(chosen);
+    for (Expectation e : predictions.get().expectations()) {
+      if (e.proto() == Transport.TCP && hosts.contains(e.hostAddress().withoutPrefixLength().toInetAddress())) {
+        ports.add(e.port());
+      }
+    }
+    return ports.size() == chosen.size() ? chosen : List.copyOf(ports);
   }
 
   private List<Integer> chosenPorts() {

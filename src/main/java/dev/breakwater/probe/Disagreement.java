@@ -23,13 +23,4 @@ public sealed interface Disagreement {
           + "something between this vantage point and the host filters it, or nothing listens";
     }
   }
-
-  /** The port answered and the engine made no prediction for it at all. */
-  record OpenWithoutPrediction(Endpoint endpoint) implements Disagreement {
-    @Override
-    public String explanation() {
-      return endpoint + " answered, but the snapshot predicts nothing for it (a service outside Docker, "
-          + "or a port the snapshot does not know)";
-    }
-  }
 }

@@ -12,10 +12,22 @@ import java.util.Set;
 /**
  * Compares what answered with what the engine predicted. Pure: no I/O.
  *
+ * <p>An open port the engine made no prediction for (sshd, a service outside Docker) is listed
+ * apart, not as a disagreement: the engine predicts published ports, so silence about the rest
+ * is not a contradiction.
+ *
  * @param disagreements every endpoint where observation and prediction differ
+ * @param unpredictedOpen open endpoints the snapshot predicts nothing about
  * @param unchecked predictions this probe could not test (not scanned, or not TCP)
  */
-public record ExpectationComparison(List<Disagreement> disagreements, List<Expectation> unchecked) {
+public record ExpectationComparison(List<Disagreement> disagreements, List<Endpoint> unpredictedOpen,
+    List<Expectation> unchecked) {
+
+  public ExpectationComparison {
+    disagreements = List.copyOf(disagreements);
+    unpredictedOpen = List.copyOf(unpredictedOpen);
+    unchecked = List.copyOf(unchecked);
+  }
 
   public static ExpectationComparison compare(List<Expectation> expectations, List<PortResult> observed) {
     Map<Endpoint, PortResult> byEndpoint = new HashMap<>();
@@ -45,11 +57,12 @@ public record ExpectationComparison(List<Disagreement> disagreements, List<Expec
         disagreements.add(new Disagreement.ClosedAgainstPrediction(endpoint, e, seen.state()));
       }
     }
+    List<Endpoint> unpredictedOpen = new ArrayList<>();
     for (PortResult r : observed) {
       if (r.state() == PortState.OPEN && !predicted.contains(r.endpoint())) {
-        disagreements.add(new Disagreement.OpenWithoutPrediction(r.endpoint()));
+        unpredictedOpen.add(r.endpoint());
       }
     }
-    return new ExpectationComparison(List.copyOf(disagreements), List.copyOf(unchecked));
+    return new ExpectationComparison(disagreements, unpredictedOpen, unchecked);
   }
 }

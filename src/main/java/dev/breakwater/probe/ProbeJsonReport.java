@@ -11,7 +11,10 @@ public final class ProbeJsonReport {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ProbeJson(List<String> hosts, int portsPerHost, long elapsedMillis, Counts counts,
-      List<OpenPort> open, List<Finding> findings, List<Mismatch> disagreements, Integer unchecked) {}
+      List<OpenPort> open, List<Finding> findings, Expectations expectations) {}
+
+  record Expectations(List<String> vantages, List<Mismatch> disagreements, List<String> unpredictedOpen,
+      List<String> uncertain, int unchecked) {}
 
   record Counts(long open, long closed, long filtered) {}
 
@@ -22,7 +25,7 @@ public final class ProbeJsonReport {
 
   record Mismatch(String address, int port, String kind, String explanation) {}
 
-  public static String render(ProbeReport report, Optional<ExpectationComparison> comparison) {
+  public static String render(ProbeReport report, Optional<PredictionCheck> check) {
     ProbeJson json = new ProbeJson(
         report.hosts().stream().map(Endpoint::hostText).toList(),
         report.portsPerHost(),
@@ -31,16 +34,21 @@ public final class ProbeJsonReport {
         report.open().stream().map(r -> new OpenPort(Endpoint.hostText(r.endpoint().address()), r.endpoint().port(), "tcp")).toList(),
         report.findings().stream().map(f -> new Finding(Endpoint.hostText(f.endpoint().address()), f.endpoint().port(),
             f.service(), f.access().label(), f.severity().label(), f.version(), f.summary(), f.fix())).toList(),
-        comparison.map(c -> c.disagreements().stream().map(ProbeJsonReport::mismatch).toList()).orElse(null),
-        comparison.map(c -> c.unchecked().size()).orElse(null));
+        check.map(ProbeJsonReport::expectations).orElse(null));
     return Json.write(json);
+  }
+
+  private static Expectations expectations(PredictionCheck p) {
+    ExpectationComparison c = p.comparison();
+    return new Expectations(p.vantages().stream().map(Endpoint::hostText).toList(),
+        c.disagreements().stream().map(ProbeJsonReport::mismatch).toList(),
+        c.unpredictedOpen().stream().map(Endpoint::toString).toList(), p.uncertain(), c.unchecked().size());
   }
 
   private static Mismatch mismatch(Disagreement d) {
     String kind = switch (d) {
       case Disagreement.OpenAgainstPrediction o -> "open-against-prediction";
       case Disagreement.ClosedAgainstPrediction c -> "closed-against-prediction";
-      case Disagreement.OpenWithoutPrediction w -> "open-without-prediction";
     };
     return new Mismatch(Endpoint.hostText(d.endpoint().address()), d.endpoint().port(), kind, d.explanation());
   }

@@ -14,7 +14,7 @@ import java.util.Optional;
 public final class ProbeTextReport {
   private ProbeTextReport() {}
 
-  public static void render(ProbeReport report, Optional<ExpectationComparison> comparison, PrintWriter out) {
+  public static void render(ProbeReport report, Optional<PredictionCheck> check, PrintWriter out) {
     Map<Endpoint, ServiceFinding> findings = new LinkedHashMap<>();
     for (ServiceFinding f : report.findings()) {
       findings.put(f.endpoint(), f);
@@ -46,18 +46,26 @@ public final class ProbeTextReport {
         }
       }
     }
-    comparison.ifPresent(c -> {
+    check.ifPresent(p -> {
+      ExpectationComparison c = p.comparison();
       out.println();
+      String from = String.join(", ", p.vantages().stream().map(Endpoint::hostText).toList());
       if (c.disagreements().isEmpty()) {
-        out.println("Every probed port agrees with the prediction for this vantage point.");
+        out.println("Every predicted port agrees with the snapshot's prediction for " + from + ".");
       } else {
-        out.println(c.disagreements().size() + " disagreement(s) with the prediction for this vantage point:");
+        out.println(c.disagreements().size() + " disagreement(s) with the snapshot's prediction for " + from + ":");
         for (Disagreement d : c.disagreements()) {
           out.println("  " + d.explanation());
         }
       }
+      for (Endpoint e : c.unpredictedOpen()) {
+        out.println("  note: " + e + " answered; the snapshot predicts nothing for it (not a published container port)");
+      }
+      for (String u : p.uncertain()) {
+        out.println("  not compared: " + u);
+      }
       if (!c.unchecked().isEmpty()) {
-        out.println("  (" + c.unchecked().size() + " prediction(s) not tested: not TCP, or not among the probed ports)");
+        out.println("  (" + c.unchecked().size() + " prediction(s) not tested: not TCP, or not among the probed addresses)");
       }
     });
     out.println();

@@ -72,6 +72,13 @@ class ProbeCommandTest {
   }
 
   @Test
+  void aVantagePointWithoutASnapshotIsBadInput() {
+    Run r = run("probe", "127.0.0.1", "--ports", "1", "--as", "198.51.100.50");
+    assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err().strip()).isEqualTo("breakwater: --as states the vantage point for --expect-from; add --expect-from DIR");
+  }
+
+  @Test
   void badPortListsAreOneLineAndExitTwo() {
     Run r = run("probe", "127.0.0.1", "--ports", "22,http");
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);

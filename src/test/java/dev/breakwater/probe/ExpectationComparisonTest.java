@@ -28,6 +28,7 @@ class ExpectationComparisonTest {
         expect("198.51.100.7", 3306, Transport.TCP, false),
         expect("198.51.100.7", 6379, Transport.TCP, false)), seen);
     assertThat(c.disagreements()).isEmpty();
+    assertThat(c.unpredictedOpen()).isEmpty();
     assertThat(c.unchecked()).isEmpty();
   }
 
@@ -42,8 +43,9 @@ class ExpectationComparisonTest {
         expect("2001:db8:0::7", 443, Transport.TCP, true)), seen);
     assertThat(c.disagreements()).containsExactly(
         new Disagreement.OpenAgainstPrediction(at("2001:db8::7", 3306), expect("2001:db8::7", 3306, Transport.TCP, false)),
-        new Disagreement.ClosedAgainstPrediction(at("2001:db8::7", 443), expect("2001:db8::7", 443, Transport.TCP, true), PortState.FILTERED),
-        new Disagreement.OpenWithoutPrediction(at("2001:db8::7", 8080)));
+        new Disagreement.ClosedAgainstPrediction(at("2001:db8::7", 443), expect("2001:db8::7", 443, Transport.TCP, true), PortState.FILTERED));
+    assertThat(c.unpredictedOpen()).as("open, but the snapshot predicts nothing: listed, not a disagreement")
+        .containsExactly(at("2001:db8::7", 8080));
     assertThat(c.disagreements().get(1).explanation()).contains("[2001:db8::7]:443 is filtered");
   }
 
