@@ -14,7 +14,7 @@ public final class ProbeJsonReport {
       List<OpenPort> open, List<Finding> findings, Expectations expectations) {}
 
   record Expectations(List<String> vantages, List<Mismatch> disagreements, List<String> unpredictedOpen,
-      List<String> uncertain, int unchecked) {}
+      List<String> notes, int unchecked) {}
 
   record Counts(long open, long closed, long filtered) {}
 
@@ -42,7 +42,7 @@ public final class ProbeJsonReport {
     ExpectationComparison c = p.comparison();
     return new Expectations(p.vantages().stream().map(Endpoint::hostText).toList(),
         c.disagreements().stream().map(ProbeJsonReport::mismatch).toList(),
-        c.unpredictedOpen().stream().map(Endpoint::toString).toList(), p.uncertain(), c.unchecked().size());
+        c.unpredictedOpen().stream().map(Endpoint::toString).toList(), p.notes(), c.unchecked().size());
   }
 
   private static Mismatch mismatch(Disagreement d) {

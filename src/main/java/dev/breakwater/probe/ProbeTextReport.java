@@ -61,8 +61,8 @@ public final class ProbeTextReport {
       for (Endpoint e : c.unpredictedOpen()) {
         out.println("  note: " + e + " answered; the snapshot predicts nothing for it (not a published container port)");
       }
-      for (String u : p.uncertain()) {
-        out.println("  not compared: " + u);
+      for (String u : p.notes()) {
+        out.println("  note: " + u);
       }
       if (!c.unchecked().isEmpty()) {
         out.println("  (" + c.unchecked().size() + " prediction(s) not tested: not TCP, or not among the probed addresses)");

@@ -72,4 +72,14 @@ class ReachExpectationsTest {
         List.of(new PortResult(new Endpoint(inet("198.51.100.7"), 3306), PortState.OPEN, "")));
     assertThat(c.disagreements()).singleElement().isInstanceOf(Disagreement.OpenAgainstPrediction.class);
   }
+
+  @Test
+  void aLoopbackVantagePointIsNotedBecauseThePredictionsAreForOutsiders() throws Exception {
+    ReachExpectations e = ReachExpectations.from(
+        List.of(reach("0.0.0.0", 3306, List.of(), List.of())), List.of(inet("127.0.0.1")), List.of(inet("127.0.0.1")));
+    PredictionCheck loopback = PredictionCheck.of(List.of(inet("127.0.0.1")), e, List.of());
+    assertThat(loopback.notes()).singleElement().asString().contains("127.0.0.1 is loopback").contains("--as");
+    PredictionCheck outside = PredictionCheck.of(List.of(inet("198.51.100.50")), e, List.of());
+    assertThat(outside.notes()).isEmpty();
+  }
 }
