@@ -15,6 +15,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * TCP connect scanner: thousands of non-blocking connects in flight on one selector.
@@ -22,10 +29,12 @@ import java.util.List;
  * <p>A host whose firewall drops unsolicited packets (UFW's default) answers nothing, so every
  * closed port costs a full timeout; the only way to be fast there is to wait for many at once.
  * Connects are started in order and all share one timeout, so the oldest attempt is always the
- * next to expire and a FIFO queue is enough to find it.
+ * next to expire and a FIFO queue is enough to find it. Large scans are split into interleaved
+ * stripes, one selector thread each.
  */
 public final class PortScanner {
   private static final long PROGRESS_EVERY_NANOS = 200_000_000L;
+  private static final int MAX_WORKERS = 4;
 
   private final ScanSettings settings;
 
@@ -36,44 +45,103 @@ public final class PortScanner {
   /** Connects to every endpoint; the result has one entry per endpoint, in the given order. */
   public List<PortResult> scan(List<Endpoint> endpoints, ScanProgress progress) {
     PortResult[] results = new PortResult[endpoints.size()];
-    long[] open = {0};
+    Counters counters = new Counters(endpoints.size());
     int[] pending = new int[endpoints.size()];
     for (int i = 0; i < pending.length; i++) {
       pending[i] = i;
     }
-    int pendingCount = pending.length;
-    long total = endpoints.size();
-    long[] done = {0};
-    for (int pass = 0; pass <= settings.retries() && pendingCount > 0; pass++) {
+    for (int pass = 0; pass <= settings.retries() && pending.length > 0; pass++) {
       boolean lastPass = pass == settings.retries();
-      int[] timedOut = runPass(endpoints, pending, pendingCount, results, lastPass, done, open, total, progress);
       // The final pass leaves FILTERED results; an earlier one hands its timeouts to the next.
-      pending = timedOut;
-      pendingCount = timedOut.length;
-      done[0] -= pendingCount;
+      pending = runPass(endpoints, pending, results, lastPass, counters, progress);
+      counters.done.addAndGet(-pending.length);
     }
-    progress.update(total, total, open[0]);
+    progress.update(counters.total, counters.total, counters.open.get());
     return Arrays.asList(results);
   }
 
-  private int[] runPass(List<Endpoint> endpoints, int[] indexes, int count, PortResult[] results,
-      boolean lastPass, long[] done, long[] open, long total, ScanProgress progress) {
+  /**
+   * One pass over {@code indexes}, split across a few threads, each with its own selector and an
+   * equal share of the concurrency: on a host that answers at once (resets) the scan is bound by
+   * the CPU the kernel and the JVM spend per connect, and more than one core helps. The calling
+   * thread reports progress. Returns the indexes that timed out when this is not the last pass.
+   */
+  private int[] runPass(List<Endpoint> endpoints, int[] indexes, PortResult[] results, boolean lastPass,
+      Counters counters, ScanProgress progress) {
+    int workers = workersFor(indexes.length);
+    int share = Math.max(1, settings.concurrency() / workers);
+    List<Future<int[]>> futures = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "breakwater-scan");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      for (int w = 0; w < workers; w++) {
+        int[] stripe = stripe(indexes, w, workers);
+        futures.add(pool.submit(() -> runStripe(endpoints, stripe, results, lastPass, counters, share)));
+      }
+      int[] timedOut = new int[0];
+      for (Future<int[]> f : futures) {
+        int[] more = await(f, counters, progress);
+        int old = timedOut.length;
+        timedOut = Arrays.copyOf(timedOut, old + more.length);
+        System.arraycopy(more, 0, timedOut, old, more.length);
+      }
+      return timedOut;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private int workersFor(int endpoints) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    // A thread pays off only with enough connects to keep it busy.
+    return Math.max(1, Math.min(Math.min(cores, MAX_WORKERS), Math.min(settings.concurrency(), endpoints / 1024)));
+  }
+
+  /** Every {@code workers}-th index from {@code first}: each stripe covers the whole port range. */
+  private static int[] stripe(int[] indexes, int first, int workers) {
+    int[] out = new int[(indexes.length - first + workers - 1) / workers];
+    for (int i = first, j = 0; i < indexes.length; i += workers, j++) {
+      out[j] = indexes[i];
+    }
+    return out;
+  }
+
+  private static int[] await(Future<int[]> f, Counters counters, ScanProgress progress) {
+    while (true) {
+      try {
+        return f.get(PROGRESS_EVERY_NANOS, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        progress.update(counters.done.get(), counters.total, counters.open.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("the scan was interrupted", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  private int[] runStripe(List<Endpoint> endpoints, int[] indexes, PortResult[] results, boolean lastPass,
+      Counters counters, int concurrency) {
+    int count = indexes.length;
     int[] timedOut = new int[count];
     int timedOutCount = 0;
     ArrayDeque<Attempt> queue = new ArrayDeque<>();
     int inFlight = 0;
     int next = 0;
-    long lastProgress = System.nanoTime();
     try (Selector selector = Selector.open()) {
       while (next < count || inFlight > 0) {
-        while (inFlight < settings.concurrency() && next < count) {
+        while (inFlight < concurrency && next < count) {
           int index = indexes[next++];
           Attempt attempt = start(endpoints.get(index), index, selector, results);
           if (attempt == null) {
-            done[0]++;
-            if (results[index].state() == PortState.OPEN) {
-              open[0]++;
-            }
+            counters.finished(results[index]);
           } else {
             queue.addLast(attempt);
             inFlight++;
@@ -87,12 +155,12 @@ public final class PortScanner {
           }
           head.finish();
           inFlight--;
-          done[0]++;
           if (lastPass) {
             results[head.index] = new PortResult(head.endpoint, PortState.FILTERED, "no answer in " + settings.timeout().toMillis() + " ms");
           } else {
             timedOut[timedOutCount++] = head.index;
           }
+          counters.finished(results[head.index]);
         }
         if (inFlight == 0) {
           continue;
@@ -110,21 +178,32 @@ public final class PortScanner {
           results[attempt.index] = complete(attempt);
           attempt.finish();
           inFlight--;
-          done[0]++;
-          if (results[attempt.index].state() == PortState.OPEN) {
-            open[0]++;
-          }
-        }
-        now = System.nanoTime();
-        if (now - lastProgress >= PROGRESS_EVERY_NANOS) {
-          lastProgress = now;
-          progress.update(done[0], total, open[0]);
+          counters.finished(results[attempt.index]);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("the scanner's selector failed", e);
     }
     return Arrays.copyOf(timedOut, timedOutCount);
+  }
+
+  /** How far the scan has come, shared by the scanning threads and read by the reporting one. */
+  private static final class Counters {
+    final long total;
+    final AtomicLong done = new AtomicLong();
+    final AtomicLong open = new AtomicLong();
+
+    Counters(long total) {
+      this.total = total;
+    }
+
+    /** One endpoint settled (or timed out, to be retried: its result is still null). */
+    void finished(PortResult result) {
+      done.incrementAndGet();
+      if (result != null && result.state() == PortState.OPEN) {
+        open.incrementAndGet();
+      }
+    }
   }
 
   /** Starts one connect; returns null when it finished at once (loopback often answers inline). */

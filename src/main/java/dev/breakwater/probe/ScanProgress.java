@@ -1,6 +1,6 @@
 package dev.breakwater.probe;
 
-/** Told how far a scan has come; called from the scanning thread, at most a few times a second. */
+/** Told how far a scan has come; called from the thread that started the scan, a few times a second. */
 @FunctionalInterface
 public interface ScanProgress {
   ScanProgress NONE = (done, total, open) -> {};

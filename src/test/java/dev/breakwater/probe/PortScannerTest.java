@@ -19,7 +19,8 @@ class PortScannerTest {
     List<ServerSocket> sockets = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       ServerSocket s = new ServerSocket();
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      // Nobody accepts: every probe stays in the accept queue, so make room for many.
+      s.bind(new InetSocketAddress("127.0.0.1", 0), 4096);
       sockets.add(s);
     }
     return sockets;
@@ -55,6 +56,35 @@ class PortScannerTest {
             .as("concurrency %d", concurrency).containsExactlyElementsOf(open);
         assertThat(results.subList(3, 8)).extracting(PortResult::state).containsOnly(PortState.CLOSED);
       }
+    } finally {
+      closeAll(listeners);
+    }
+  }
+
+  @Test
+  void aScanLargeEnoughToBeSplitAcrossThreadsKeepsEveryResultInItsPlace() throws IOException {
+    List<ServerSocket> listeners = listen(2);
+    List<ServerSocket> freed = listen(3);
+    closeAll(freed);
+    try {
+      InetAddress loopback = InetAddress.getByName("127.0.0.1");
+      List<Integer> ports = new ArrayList<>();
+      listeners.forEach(s -> ports.add(s.getLocalPort()));
+      freed.forEach(s -> ports.add(s.getLocalPort()));
+      // 5000 endpoints (the same five, over and over): enough for one stripe per core.
+      List<Endpoint> endpoints = new ArrayList<>();
+      for (int i = 0; i < 5000; i++) {
+        endpoints.add(new Endpoint(loopback, ports.get(i % ports.size())));
+      }
+      AtomicLong lastOpen = new AtomicLong();
+      List<PortResult> results = new PortScanner(new ScanSettings(512, Duration.ofSeconds(2), 0))
+          .scan(endpoints, (done, total, open) -> lastOpen.set(open));
+      assertThat(results).extracting(PortResult::endpoint).containsExactlyElementsOf(endpoints);
+      for (int i = 0; i < results.size(); i++) {
+        PortState expected = i % ports.size() < 2 ? PortState.OPEN : PortState.CLOSED;
+        assertThat(results.get(i).state()).as("endpoint %d, %s", i, endpoints.get(i)).isEqualTo(expected);
+      }
+      assertThat(lastOpen.get()).isEqualTo(2000);
     } finally {
       closeAll(listeners);
     }
