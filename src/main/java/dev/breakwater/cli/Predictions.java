@@ -1,6 +1,9 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.audit.HostAudit;
 import dev.breakwater.audit.PortReach;
+import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.reach.Reachability;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -8,8 +11,8 @@ import java.util.List;
 final class Predictions {
   private Predictions() {}
 
+  /** Reads and analyses the snapshot; bad input surfaces as the readers' one-line errors. */
   static List<PortReach> forSnapshot(Path dir) {
-    // Wired to dev.breakwater.audit.HostAudit once it is on main.
-    throw new UserError("--expect-from needs the host audit (dev.breakwater.audit.HostAudit), which is not in this build yet");
+    return HostAudit.reaches(Reachability.of(SnapshotDirectory.read(dir)));
   }
 }

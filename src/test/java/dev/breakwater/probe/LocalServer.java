@@ -93,6 +93,19 @@ final class LocalServer implements AutoCloseable {
     throw new IllegalStateException(command + " did not listen on " + host + ":" + port + " in 60 s:\n" + Files.readString(log));
   }
 
+  /** Waits until the last server started has written {@code text} to its log. */
+  LocalServer awaitLog(String text) throws IOException, InterruptedException {
+    Path log = dir.resolve("server-" + (processes.size() - 1) + ".log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
+        return this;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the server did not log '" + text + "' in 60 s:\n" + Files.readString(log));
+  }
+
   Path file(String name, String content) throws IOException {
     Path f = dir.resolve(name);
     Files.writeString(f, content);

@@ -26,7 +26,8 @@ class PostgresCheckLabTest {
       List<String> postgres = new ArrayList<>(LocalServer.AS_NOBODY);
       postgres.addAll(List.of(BIN + "postgres", "-D", data, "-p", String.valueOf(s.port),
           "-c", "listen_addresses=127.0.0.1", "-k", s.dir.toString(), "-c", "fsync=off"));
-      return s.start(postgres);
+      // It listens before it is ready, and until then turns every client away ("starting up").
+      return s.start(postgres).awaitLog("ready to accept connections");
     } catch (Exception | AssertionError e) {
       s.close();
       throw e;
