@@ -1,0 +1,22 @@
+package dev.breakwater.compose;
+
+/**
+ * Where and how a port entry can be bound to an address by editing only its own characters.
+ * Computed when the entry is read, because only the parser knows quoting and indentation.
+ */
+sealed interface FixSite {
+  /** Short syntax: the address goes in front of the first part, inside any quotes. */
+  record Prefix(int offset, String rawContent) implements FixSite {}
+
+  /** Long syntax without {@code host_ip}: a new key after the last one, block or flow style. */
+  record AddKey(int offset, String lead, String separator) implements FixSite {}
+
+  /** Long syntax with an empty {@code host_ip}: replace the value. */
+  record ReplaceValue(int start, int end, boolean quoted) implements FixSite {}
+
+  /** {@code --publish published=..,target=..}: cannot take an address, rewritten in short syntax. */
+  record ReplaceWhole(int start, int end) implements FixSite {}
+
+  /** Interpolated as a whole, a block scalar, or otherwise not safe to edit. */
+  record None(String why) implements FixSite {}
+}
