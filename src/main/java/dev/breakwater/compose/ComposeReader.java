@@ -191,7 +191,8 @@ final class ComposeReader {
       if (s.getScalarStyle() == ScalarStyle.PLAIN || quoted) {
         int contentStart = quoted ? start + 1 : start;
         int contentEnd = quoted ? end - 1 : end;
-        site = new FixSite.Prefix(contentStart, file.text().substring(contentStart, Math.max(contentStart, contentEnd)));
+        site = new FixSite.Prefix(contentStart, file.text().substring(contentStart, Math.max(contentStart, contentEnd)), value,
+            quoted ? -1 : end, false);
       } else {
         site = new FixSite.None("block scalar");
       }
@@ -260,17 +261,14 @@ final class ComposeReader {
       return new FixSite.None("last key holds a collection");
     }
     // A new line after the last key's line, indented like the first key.
-    int lineEnd = file.text().indexOf('\n', end(lastValue));
-    String newline = "\n";
-    if (lineEnd < 0) {
-      lineEnd = file.text().length();
-    } else if (lineEnd > 0 && file.text().charAt(lineEnd - 1) == '\r') {
-      lineEnd--;
-      newline = "\r\n";
-    }
     int keyStart = start(tuples.get(0).getKeyNode());
-    int column = keyStart - file.lineStart(file.line(keyStart));
-    return new FixSite.AddKey(lineEnd, newline + " ".repeat(column), "");
+    String indent = " ".repeat(keyStart - file.lineStart(file.line(keyStart)));
+    int lineEnd = file.text().indexOf('\n', end(lastValue));
+    if (lineEnd < 0) {
+      return new FixSite.AddKey(file.text().length(), "\n" + indent, "");
+    }
+    String newline = lineEnd > 0 && file.text().charAt(lineEnd - 1) == '\r' ? "\r\n" : "\n";
+    return new FixSite.AddKey(lineEnd + 1, indent, newline);
   }
 
   private Map<String, Scalar> environment(Optional<Node> node) {

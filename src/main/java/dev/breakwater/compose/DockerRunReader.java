@@ -213,7 +213,9 @@ final class DockerRunReader {
       }
       return lenientShort(text).map(m -> new PortEntry(m, PortSyntax.CLI_SHORT, file, value.word().start(),
           value.word().end(), new FixSite.Prefix(start, file.text().substring(start, Math.max(start, value.word().end()))
-              .replaceAll("[\"']+$", "")), false));
+              .replaceAll("[\"']+$", ""), text,
+              start > 0 && (file.text().charAt(start - 1) == '"' || file.text().charAt(start - 1) == '\'') ? -1 : value.word().end(),
+              true), false));
     } catch (PortSyntaxException e) {
       throw BadInputException.at(file, start, e.getMessage());
     }
