@@ -93,7 +93,7 @@ final class AuthenticationDisabled implements Rule {
   private static boolean hasAny(Map<String, Scalar> env, String... keys) {
     for (String k : keys) {
       Scalar v = env.get(k);
-      if (v != null && !v.value().isBlank()) {
+      if (v != null && (!v.value().isBlank() || v.raw().contains("$"))) {
         return true;
       }
     }
