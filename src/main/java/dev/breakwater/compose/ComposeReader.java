@@ -232,8 +232,13 @@ final class ComposeReader {
             .orElseThrow(() -> at(protoNode.get(), "unknown protocol '" + p + "': expected tcp, udp or sctp"));
       }
       FixSite site = longFixSite(m, hostIpNode);
+      // The entry ends with its last value: a block mapping's own end mark is on the next line.
+      int end = end(m.getValue().get(m.getValue().size() - 1).getValueNode());
+      if (m.getFlowStyle() == FlowStyle.FLOW) {
+        end = end(m);
+      }
       return new PortEntry(new PortMapping(hostIp, published, target, protocol), PortSyntax.COMPOSE_LONG,
-          file, start(m), end(m), site, false);
+          file, start(m), end, site, false);
     } catch (PortSyntaxException e) {
       throw at(m, e.getMessage());
     }
