@@ -29,7 +29,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class ComposeReader {
   /** Limits that turn alias bombs and huge inputs into a clear error instead of an outage. */
-  static final int MAX_ALIASES = 100;
+  static final int MAX_ALIASES = 50;
   static final int MAX_CODE_POINTS = 8 * 1024 * 1024;
 
   /** YAML 1.1 base-60 integers: what PyYAML-era tools make of {@code 2222:22}. */
@@ -357,13 +357,19 @@ final class ComposeReader {
         own.add(t);
       }
     }
+    Map<String, Node> keys = new HashMap<>();
+    for (NodeTuple t : own) {
+      Node previous = keys.putIfAbsent(keyOf(t), t.getKeyNode());
+      if (previous != null) {
+        throw at(t.getKeyNode(), "duplicate key '" + keyOf(t) + "' (first on line "
+            + file.line(start(previous)) + ")");
+      }
+    }
     if (merged.isEmpty()) {
       return own;
     }
-    Set<String> keys = new HashSet<>();
-    own.forEach(t -> keys.add(keyOf(t)));
     for (NodeTuple t : merged) {
-      if (keys.add(keyOf(t))) {
+      if (keys.putIfAbsent(keyOf(t), t.getKeyNode()) == null) {
         own.add(t);
       }
     }
