@@ -106,7 +106,7 @@ public final class FixCommand implements Callable<Integer> {
     errors.forEach(e -> err.println("breakwater: " + e + " (file left unchanged)"));
     String bound = edits + " port" + (edits == 1 ? "" : "s") + " bound to " + bind + " in " + changedFiles
         + " file" + (changedFiles == 1 ? "" : "s");
-    err.println(write ? bound : edits == 0 ? "nothing to fix" : bound + " (dry run: add --write to apply)");
+    err.println(edits == 0 ? "nothing to fix" : write ? bound : bound + " (dry run: add --write to apply)");
     return errors.isEmpty() ? ExitCodes.CLEAN : ExitCodes.BAD_INPUT;
   }
 }
