@@ -98,13 +98,20 @@ public final class LintCommand implements Callable<Integer> {
     List<Finding> findings = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     int files = 0;
-    for (LintUnit unit : units) {
+    // Units are independent: lint them in parallel, report them in the order they were found.
+    List<Object> results = units.parallelStream().map(unit -> {
       try {
-        Linter.Result r = linter.lint(unit);
-        findings.addAll(r.findings());
-        files += r.files().size();
+        return (Object) linter.lint(unit);
       } catch (BadInputException e) {
-        errors.add(e.getMessage());
+        return e.getMessage();
+      }
+    }).toList();
+    for (Object r : results) {
+      if (r instanceof Linter.Result result) {
+        findings.addAll(result.findings());
+        files += result.files().size();
+      } else {
+        errors.add((String) r);
       }
     }
     switch (format) {

@@ -16,6 +16,7 @@ public final class SourceFile {
   private final int[] lineStarts;
   /** Code point index -> char index, only when the text holds surrogate pairs. */
   private final int[] codePointToChar;
+  private String displayPath;
 
   public SourceFile(Path path, String text) {
     this.path = path;
@@ -45,7 +46,10 @@ public final class SourceFile {
 
   /** The path as written in reports: relative when under the working directory. */
   public String displayPath() {
-    return DisplayPath.display(path);
+    if (displayPath == null) {
+      displayPath = DisplayPath.display(path);
+    }
+    return displayPath;
   }
 
   public int charIndex(int codePointIndex) {
