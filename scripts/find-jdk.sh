@@ -2,9 +2,19 @@
 # Order: $JAVA_HOME, the java on PATH, then every JDK under /usr/lib/jvm (newest first).
 
 breakwater_java_major() {
-  # Prints the feature version of the java binary in $1 (17, 21, 25 ...), nothing if it does not run.
-  "$1" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+  # Prints the feature version of the JDK at $1 (17, 21, 25 ...), nothing if unknown. Reads the
+  # JDK's `release` file: starting a JVM per candidate would cost more than Breakwater's own start.
+  local v=""
+  if [ -f "$1/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$1/release" | head -n 1)
+  fi
+  if [ -z "$v" ] && [ -x "$1/bin/java" ]; then
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1)
+  fi
+  # "1.8" style versions are below 21 anyway.
+  [ "$v" = "1" ] && v=8
+  echo "$v"
 }
 
 breakwater_find_jdk() {
@@ -16,7 +26,7 @@ breakwater_find_jdk() {
   for c in /usr/lib/jvm/*/; do candidates+=("${c%/}"); done
   for c in "${candidates[@]}"; do
     [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
-    major=$(breakwater_java_major "$c/bin/java")
+    major=$(breakwater_java_major "$c")
     [ -n "$major" ] || continue
     # The first acceptable candidate in priority order wins, except that among the
     # /usr/lib/jvm scan the newest is preferred (its AOT cache starts faster).

@@ -65,14 +65,14 @@ final class AuthenticationDisabled implements Rule {
             + "=true)", service, v));
       }
     }
-    Optional<DataStores.Kind> kind = service.image().flatMap(i -> DataStores.byImage(i.value()));
+    Optional<DataStores.Kind> kind = service.image().flatMap(i -> DataStores.identify(i.value(), -1));
     String kindName = kind.map(DataStores.Kind::name).orElse("");
-    if ((kindName.equals("redis") || kindName.equals("valkey") || kindName.equals("keydb")) && !redisAuthenticated(service)) {
+    if ((kindName.equals("Redis") || kindName.equals("Valkey") || kindName.equals("KeyDB")) && !redisAuthenticated(service)) {
       out.add(Finding.of(this, severity, who + " runs " + kindName + " without a password: add "
           + "'--requirepass' to the command or start it with a configuration file that sets requirepass",
           service, service.image().orElseThrow()));
     }
-    if (kindName.equals("mongo") && !hasAny(env, "MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_USERNAME_FILE", "MONGODB_ROOT_PASSWORD", "MONGODB_ROOT_PASSWORD_FILE")
+    if (kindName.equals("MongoDB") && !hasAny(env, "MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_USERNAME_FILE", "MONGODB_ROOT_PASSWORD", "MONGODB_ROOT_PASSWORD_FILE")
         && !service.commandLine().contains("--auth")) {
       out.add(Finding.of(this, severity, who + " runs MongoDB without root credentials, so it accepts "
           + "unauthenticated clients; set MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD_FILE",

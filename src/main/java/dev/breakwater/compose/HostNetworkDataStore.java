@@ -25,11 +25,11 @@ final class HostNetworkDataStore implements Rule {
     if (!service.hostNetwork()) {
       return List.of();
     }
-    Optional<DataStores.Kind> kind = service.image().flatMap(i -> DataStores.byImage(i.value()));
+    Optional<DataStores.Kind> kind = service.image().flatMap(i -> DataStores.identify(i.value(), -1));
     if (kind.isEmpty()) {
       kind = service.expose().stream().map(e -> e.value().replaceAll("/.*", "").trim())
           .filter(v -> v.matches("\\d{1,5}")).map(Integer::parseInt)
-          .flatMap(p -> DataStores.byPort(p).stream()).findFirst();
+          .flatMap(p -> DataStores.identify("", p).stream()).findFirst();
     }
     return kind.map(k -> List.of(Finding.of(this, Severity.CRITICAL, "'" + service.name() + "' runs "
         + k.name() + " on the host's network: it listens on the host's own addresses (ports "

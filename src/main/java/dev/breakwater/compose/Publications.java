@@ -25,7 +25,7 @@ final class Publications {
     var target = port.mapping().target();
     int last = Math.min(target.last(), target.first() + 256);
     for (int p = target.first(); p <= last; p++) {
-      Optional<DataStores.Kind> kind = DataStores.of(service.imageName(), p);
+      Optional<DataStores.Kind> kind = DataStores.identify(service.imageName(), p);
       if (kind.isPresent()) {
         return kind;
       }

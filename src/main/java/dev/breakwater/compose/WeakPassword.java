@@ -77,8 +77,6 @@ final class WeakPassword implements Rule {
   }
 
   private static String imageShortName(Service service) {
-    String repo = service.image().map(i -> DataStores.byImage(i.value()).map(DataStores.Kind::name)
-        .orElse(i.value().replaceAll("[:@].*$", "").replaceAll("^.*/", ""))).orElse("");
-    return repo.toLowerCase(Locale.ROOT);
+    return service.image().map(i -> DataStores.repositoryName(i.value())).orElse("").toLowerCase(Locale.ROOT);
   }
 }

@@ -3,52 +3,39 @@ package dev.breakwater.report;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The catalogue of data stores Breakwater treats as critical when reachable: recognised by image
- * name ({@code mysql:8}, {@code bitnami/redis}, {@code docker.io/library/postgres@sha256:...}) or
- * by the container port they listen on.
- *
- * <p>Shared by {@code lint} (compose files, docker run lines) and {@code audit} (live
- * containers).
+ * Services whose exposure is critical: data stores and the Docker Engine API. Recognised by the
+ * image's repository name (the last path element, without tag or digest) or, failing that, by
+ * the container port they listen on by default.
  */
 public final class DataStores {
 
-  /** One kind of data store: its name, the image names that run it, its default ports. */
-  public record Kind(String name, List<String> images, Set<Integer> ports) {
-    public Kind {
-      images = List.copyOf(images);
-      ports = Set.copyOf(ports);
-    }
-  }
+  /** One kind of data store: its name, the image names it ships as, its default ports. */
+  public record Kind(String name, List<String> images, List<Integer> ports) {}
 
   private static final List<Kind> KINDS = List.of(
-      new Kind("mysql", List.of("mysql", "percona", "percona-server", "percona/percona-server"), Set.of(3306, 33060)),
-      new Kind("mariadb", List.of("mariadb"), Set.of(3306)),
-      new Kind("postgres", List.of("postgres", "postgis/postgis", "timescale/timescaledb"), Set.of(5432)),
-      new Kind("redis", List.of("redis", "redis-stack", "redis/redis-stack", "redis/redis-stack-server"), Set.of(6379)),
-      new Kind("valkey", List.of("valkey", "valkey/valkey"), Set.of(6379)),
-      new Kind("keydb", List.of("keydb", "eqalpha/keydb"), Set.of(6379)),
-      new Kind("mongo", List.of("mongo", "mongodb", "mongodb/mongodb-community-server"), Set.of(27017, 27018, 27019)),
-      new Kind("elasticsearch", List.of("elasticsearch", "elastic/elasticsearch", "elasticsearch/elasticsearch"), Set.of(9200, 9300)),
-      new Kind("opensearch", List.of("opensearch", "opensearchproject/opensearch"), Set.of(9200, 9600)),
-      new Kind("memcached", List.of("memcached"), Set.of(11211)),
-      new Kind("rabbitmq", List.of("rabbitmq"), Set.of(5672, 15672, 25672)),
-      new Kind("couchdb", List.of("couchdb", "apache/couchdb"), Set.of(5984)),
-      new Kind("cassandra", List.of("cassandra"), Set.of(9042, 7000, 7199)),
-      new Kind("influxdb", List.of("influxdb"), Set.of(8086)),
-      new Kind("neo4j", List.of("neo4j"), Set.of(7474, 7687)),
-      new Kind("clickhouse", List.of("clickhouse", "clickhouse/clickhouse-server", "yandex/clickhouse-server"), Set.of(8123, 9000, 9009)),
-      new Kind("minio", List.of("minio/minio", "minio", "quay.io/minio/minio"), Set.of(9000, 9001)),
-      new Kind("etcd", List.of("etcd", "quay.io/coreos/etcd", "gcr.io/etcd-development/etcd"), Set.of(2379, 2380)),
-      new Kind("zookeeper", List.of("zookeeper", "confluentinc/cp-zookeeper"), Set.of(2181)),
-      new Kind("kafka", List.of("kafka", "apache/kafka", "confluentinc/cp-kafka", "wurstmeister/kafka"), Set.of(9092, 9093)),
-      new Kind("docker-api", List.of("docker"), Set.of(2375, 2376)));
-
-  /** Ports that mean a data store whatever the image; ambiguous ones (8086, 9000) are left out. */
-  private static final Set<Integer> TELLTALE_PORTS = Set.of(
-      3306, 5432, 6379, 27017, 9200, 11211, 5672, 5984, 9042, 7687, 8123, 2379, 2181, 9092, 2375, 2376);
+      new Kind("MySQL", List.of("mysql", "percona", "percona-server"), List.of(3306, 33060)),
+      new Kind("MariaDB", List.of("mariadb"), List.of(3306)),
+      new Kind("PostgreSQL", List.of("postgres", "postgis", "timescaledb", "pgvector"), List.of(5432)),
+      new Kind("Redis", List.of("redis", "redis-stack", "redis-stack-server"), List.of(6379)),
+      new Kind("Valkey", List.of("valkey"), List.of(6379)),
+      new Kind("KeyDB", List.of("keydb"), List.of(6379)),
+      new Kind("MongoDB", List.of("mongo", "mongodb", "mongodb-community-server"), List.of(27017, 27018, 27019)),
+      new Kind("Elasticsearch", List.of("elasticsearch"), List.of(9200, 9300)),
+      new Kind("OpenSearch", List.of("opensearch"), List.of(9200, 9300)),
+      new Kind("Memcached", List.of("memcached"), List.of(11211)),
+      new Kind("RabbitMQ", List.of("rabbitmq"), List.of(5672, 15672)),
+      new Kind("CouchDB", List.of("couchdb"), List.of(5984)),
+      new Kind("Cassandra", List.of("cassandra"), List.of(9042, 7000)),
+      new Kind("InfluxDB", List.of("influxdb"), List.of(8086)),
+      new Kind("Neo4j", List.of("neo4j"), List.of(7474, 7687)),
+      new Kind("ClickHouse", List.of("clickhouse", "clickhouse-server"), List.of(8123, 9000)),
+      new Kind("MinIO", List.of("minio"), List.of(9000)),
+      new Kind("etcd", List.of("etcd"), List.of(2379, 2380)),
+      new Kind("ZooKeeper", List.of("zookeeper"), List.of(2181)),
+      new Kind("Kafka", List.of("kafka", "cp-kafka"), List.of(9092)),
+      new Kind("Docker Engine API", List.of("docker", "dind", "docker-socket-proxy"), List.of(2375, 2376)));
 
   private DataStores() {}
 
@@ -57,63 +44,49 @@ public final class DataStores {
   }
 
   /**
-   * The kind an image runs, ignoring registry host, tag and digest, and accepting vendor
-   * prefixes ({@code bitnami/mysql}); empty when the image is not a known data store.
+   * The data store an image and container port most likely are. The image name decides when it
+   * is known; a well-known port decides only for images we do not recognise, because a web app
+   * on 9000 is more common than MinIO.
    */
-  public static Optional<Kind> byImage(String image) {
-    String repo = repository(image);
-    String last = repo.substring(repo.lastIndexOf('/') + 1);
-    for (Kind k : KINDS) {
-      for (String name : k.images()) {
-        if (repo.equals(name) || repo.endsWith("/" + name) || (!name.contains("/") && last.equals(name))) {
-          return Optional.of(k);
-        }
+  public static Optional<Kind> identify(String image, int containerPort) {
+    String repo = repositoryName(image);
+    for (Kind kind : KINDS) {
+      if (kind.images().contains(repo)) {
+        return Optional.of(kind);
+      }
+    }
+    // Docker's API is critical however it is packaged.
+    if (containerPort == 2375 || containerPort == 2376) {
+      return Optional.of(KINDS.get(KINDS.size() - 1));
+    }
+    for (Kind kind : KINDS) {
+      if (kind.ports().contains(containerPort) && isDistinctivePort(containerPort)) {
+        return Optional.of(kind);
       }
     }
     return Optional.empty();
   }
 
-  /** The data store a container port suggests on its own (3306, 6379, 2375 ...). */
-  public static Optional<Kind> byPort(int containerPort) {
-    if (!TELLTALE_PORTS.contains(containerPort)) {
-      return Optional.empty();
-    }
-    return KINDS.stream().filter(k -> k.ports().contains(containerPort)).findFirst();
+  /** Ports that, alone, identify a data store well enough (not 9000 or 8086, shared by many apps). */
+  private static boolean isDistinctivePort(int port) {
+    return switch (port) {
+      case 3306, 5432, 6379, 27017, 9200, 11211, 5984, 9042, 7687, 2379, 2181 -> true;
+      default -> false;
+    };
   }
 
-  /**
-   * The data store behind a container port of an image: the image's kind when it listens on that
-   * port (or the image is unknown but the port is telltale).
-   */
-  public static Optional<Kind> of(String image, int containerPort) {
-    Optional<Kind> kind = image == null || image.isBlank() ? Optional.empty() : byImage(image);
-    if (kind.isPresent()) {
-      return kind.get().ports().contains(containerPort) ? kind : Optional.empty();
-    }
-    return byPort(containerPort);
-  }
-
-  /** {@code registry:5000/team/redis:7@sha256:..} -> {@code team/redis}, lower case. */
-  static String repository(String image) {
-    String s = image.trim().toLowerCase(Locale.ROOT);
+  /** {@code docker.io/library/mysql:8.0@sha256:…} → {@code mysql}; {@code bitnami/redis} → {@code redis}. */
+  public static String repositoryName(String image) {
+    String s = image.toLowerCase(Locale.ROOT);
     int at = s.indexOf('@');
     if (at >= 0) {
       s = s.substring(0, at);
     }
+    int slash = s.lastIndexOf('/');
     int colon = s.lastIndexOf(':');
-    if (colon > s.lastIndexOf('/')) {
+    if (colon > slash) {
       s = s.substring(0, colon);
     }
-    int slash = s.indexOf('/');
-    if (slash > 0) {
-      String first = s.substring(0, slash);
-      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-        s = s.substring(slash + 1);
-      }
-    }
-    if (s.startsWith("library/")) {
-      s = s.substring("library/".length());
-    }
-    return s;
+    return slash >= 0 ? s.substring(s.lastIndexOf('/') + 1) : s;
   }
 }

@@ -4,11 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.Optional;
 
-/**
- * How urgent a finding is, from {@code info} to {@code critical}; ordered, so {@code
- * severity.compareTo(threshold) >= 0} answers "at or above --fail-on". Labels are lower case in
- * every output (text, JSON, SARIF properties).
- */
+/** How bad a finding is; ordered from least to most severe. JSON and SARIF use {@link #label()}. */
 public enum Severity {
   INFO,
   LOW,
@@ -16,15 +12,16 @@ public enum Severity {
   HIGH,
   CRITICAL;
 
+  @JsonValue
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  public boolean atLeast(Severity threshold) {
-    return compareTo(threshold) >= 0;
+  public boolean atLeast(Severity other) {
+    return compareTo(other) >= 0;
   }
 
-  /** SARIF 2.1.0 {@code result.level}: GitHub maps error/warning/note to its own severities. */
+  /** SARIF's three result levels. */
   public String sarifLevel() {
     return switch (this) {
       case CRITICAL, HIGH -> "error";
@@ -33,7 +30,7 @@ public enum Severity {
     };
   }
 
-  /** GitHub's {@code security-severity} property (0.0-10.0) used to rank code-scanning alerts. */
+  /** GitHub's {@code security-severity} rule property (0.0-10.0), which ranks code-scanning alerts. */
   public String securitySeverity() {
     return switch (this) {
       case CRITICAL -> "9.5";
@@ -44,17 +41,16 @@ public enum Severity {
     };
   }
 
+  /** {@code high}, {@code CRITICAL} ...; empty for anything else. */
   public static Optional<Severity> tryParse(String text) {
-    String t = text.trim().toUpperCase(Locale.ROOT);
     for (Severity s : values()) {
-      if (s.name().equals(t)) {
+      if (s.label().equalsIgnoreCase(text.trim())) {
         return Optional.of(s);
       }
     }
     return Optional.empty();
   }
 
-  @JsonValue
   @Override
   public String toString() {
     return label();

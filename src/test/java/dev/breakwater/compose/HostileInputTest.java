@@ -6,16 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Fuzzed YAML and command lines, alias bombs, huge files: a clear error or a result, never a crash. */
+/**
+ * Fuzzed YAML and command lines, alias bombs, huge files: a clear error or a result, never a
+ * crash. Generators are seeded (docs/testing.md): -Dbreakwater.seed=N replays one case.
+ */
 class HostileInputTest {
 
   /** Either findings or a BadInputException whose message starts with file:line. */
@@ -27,58 +29,85 @@ class HostileInputTest {
     }
   }
 
-  @Provide
-  Arbitrary<String> composeLike() {
-    Arbitrary<String> port = Arbitraries.oneOf(
-        Arbitraries.strings().withChars("0123456789:.[]-/udptcsUDPTCS$a{}").ofMaxLength(24),
-        Arbitraries.integers().between(0, 70000).map(String::valueOf));
-    Arbitrary<String> quote = Arbitraries.of("", "\"", "'");
-    Arbitrary<String> entry = Combinators.combine(quote, port).as((q, p) -> "      - " + q + p + q);
-    Arbitrary<String> junk = Arbitraries.strings().withChars(" :-#&*!|>{}[]\"'\n\tabc").ofMaxLength(20);
-    return Combinators.combine(entry.list().ofMaxSize(6), junk, Arbitraries.of("ports", "expose", "environment", "volumes"))
-        .as((entries, j, key) -> "services:\n  s:\n    image: redis\n    " + key + ":\n"
-            + String.join("\n", entries) + "\n" + j);
+  /** Fixed seeds, or the one given with -Dbreakwater.seed=N to replay a failure. */
+  private static LongStream seeds() {
+    String one = System.getProperty("breakwater.seed");
+    return one != null ? LongStream.of(Long.parseLong(one)) : LongStream.rangeClosed(1, 300);
   }
 
-  @Property(tries = 400)
-  void fuzzedComposeFilesNeverCrash(@ForAll("composeLike") String text) {
-    lintsOrExplains("compose.yaml", text);
+  private static String pick(Random r, String... options) {
+    return options[r.nextInt(options.length)];
   }
 
-  @Property(tries = 400)
-  void arbitraryTextAsComposeNeverCrashes(@ForAll String text) {
-    lintsOrExplains("compose.yaml", text);
-  }
-
-  @Provide
-  Arbitrary<String> commandLines() {
-    Arbitrary<String> word = Arbitraries.oneOf(
-        Arbitraries.of("docker", "run", "create", "container", "-p", "--publish", "-P", "--net=host",
-            "--network", "host", "-e", "-v", "\\\n", "'", "\"", "$(", ")", "${X", "}", "$P", "published=1,target=",
-            "--publish=", ";", "&&", "|", "#", "-dit", "redis", "mysql:8", "--requirepass"),
-        Arbitraries.strings().withChars("0123456789:.[]-/=,$'\"\\").ofMaxLength(12));
-    return word.list().ofMaxSize(20).map(ws -> String.join(" ", ws));
-  }
-
-  @Property(tries = 600)
-  void fuzzedCommandLinesNeverCrash(@ForAll("commandLines") String text) {
-    lintsOrExplains("deploy.sh", text);
-    lintsOrExplains("Makefile", "all:\n\t" + text);
-  }
-
-  @Property(tries = 300)
-  void fixOfFuzzedInputNeverBreaksAFile(@ForAll("composeLike") String text) {
-    List<Finding> findings;
-    try {
-      findings = Fixtures.lint("compose.yaml", text);
-    } catch (BadInputException e) {
-      return; // a file that does not parse is never fixed
+  private static String chars(Random r, String alphabet, int maxLength) {
+    StringBuilder b = new StringBuilder();
+    int n = r.nextInt(maxLength + 1);
+    for (int i = 0; i < n; i++) {
+      b.append(alphabet.charAt(r.nextInt(alphabet.length())));
     }
-    for (PortFixer.FileFix fix : new PortFixer("127.0.0.1").fix(findings)) {
-      List<Finding> after = Fixtures.lint("compose.yaml", fix.newText());
-      assertThat(after).extracting(f -> f.rule().id() + (f.port().isPresent() ? "+fix" : ""))
-          .doesNotContain("BW001+fix", "BW002+fix");
+    return b.toString();
+  }
+
+  /** A compose file with fuzzed entries under a real key, and some YAML punctuation after it. */
+  static String composeLike(Random r) {
+    StringBuilder b = new StringBuilder("services:\n  s:\n    image: redis\n    ")
+        .append(pick(r, "ports", "expose", "environment", "volumes", "ports", "ports")).append(":\n");
+    int entries = r.nextInt(7);
+    for (int i = 0; i < entries; i++) {
+      String q = pick(r, "", "\"", "'");
+      String port = r.nextBoolean() ? chars(r, "0123456789:.[]-/udptcsUDPTCS${}a", 24)
+          : String.valueOf(r.nextInt(70000));
+      b.append("      - ").append(q).append(port).append(q).append('\n');
     }
+    return b.append(chars(r, " :-#&*!|>{}[]\"'\n\tabc", 20)).toString();
+  }
+
+  static String commandLine(Random r) {
+    String[] words = {"docker", "run", "create", "container", "-p", "--publish", "-P", "--net=host",
+        "--network", "host", "-e", "-v", "\\\n", "'", "\"", "$(", ")", "${X", "}", "$P",
+        "published=1,target=", "--publish=", ";", "&&", "|", "#", "-dit", "redis", "mysql:8", "--requirepass"};
+    StringBuilder b = new StringBuilder();
+    int n = r.nextInt(21);
+    for (int i = 0; i < n; i++) {
+      b.append(r.nextBoolean() ? words[r.nextInt(words.length)] : chars(r, "0123456789:.[]-/=,$'\"\\", 12)).append(' ');
+    }
+    return b.toString();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> fuzzedComposeFilesNeverCrash() {
+    return seeds().mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> {
+      Random r = new Random(seed);
+      lintsOrExplains("compose.yaml", composeLike(r));
+      lintsOrExplains("compose.yaml", chars(r, "abc:- \n\t#&*!|>{}[]\"'%@`,?0123456789\u00e9\ud83d\udc33", 80));
+    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> fuzzedCommandLinesNeverCrash() {
+    return seeds().mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> {
+      String text = commandLine(new Random(seed));
+      lintsOrExplains("deploy.sh", text);
+      lintsOrExplains("Makefile", "all:\n\t" + text);
+    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> fixOfFuzzedInputNeverLeavesAFixablePortBehind() {
+    return seeds().mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> {
+      String text = composeLike(new Random(seed));
+      List<Finding> findings;
+      try {
+        findings = Fixtures.lint("compose.yaml", text);
+      } catch (BadInputException e) {
+        return; // a file that does not parse is never fixed
+      }
+      for (PortFixer.FileFix fix : new PortFixer("127.0.0.1").fix(findings)) {
+        List<Finding> after = Fixtures.lint("compose.yaml", fix.newText());
+        assertThat(after).filteredOn(f -> f.port().isPresent())
+            .extracting(f -> f.rule().id()).doesNotContain("BW001", "BW002");
+      }
+    }));
   }
 
   @Test

@@ -18,7 +18,7 @@ class PortFixerTest {
       # Production stack — do not reformat ✨
       services:
         db:
-          image: "mysql:8"      # pinned
+          image: "ghcr.io/acme/app:1"      # pinned
           environment:
             MYSQL_ROOT_PASSWORD_FILE: /run/secrets/db
           ports:

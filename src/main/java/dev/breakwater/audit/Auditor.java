@@ -1,0 +1,140 @@
+package dev.breakwater.audit;
+
+import dev.breakwater.host.PublishedPort;
+import dev.breakwater.netfilter.Rule;
+import dev.breakwater.report.DataStores;
+import dev.breakwater.report.Severity;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the engine's answers into findings. Pure: the same answers give the same report.
+ *
+ * <p>The judgement follows the incidents: a data store or the Docker API that strangers reach is
+ * critical; a port UFW claims to deny but Docker lets through is the flaw itself (high); an answer
+ * that depends on a rule we cannot model is never called safe.
+ */
+public final class Auditor {
+  private Auditor() {}
+
+  /**
+   * @param ufwClaim what UFW says about a published port: {@code deny}, {@code allow}, {@code none}
+   */
+  public static AuditReport audit(
+      String host, List<PortReach> reaches, Function<PublishedPort, String> ufwClaim, List<String> notes) {
+    List<Exposure> exposures = new ArrayList<>();
+    for (PortReach reach : reaches) {
+      exposures.add(judge(reach, ufwClaim.apply(reach.port())));
+    }
+    exposures.sort(Comparator.comparing(Exposure::severity).reversed()
+        .thenComparing(Exposure::hostPort)
+        .thenComparing(Exposure::container)
+        .thenComparing(Exposure::hostIp));
+    return new AuditReport(host, exposures, notes);
+  }
+
+  static Exposure judge(PortReach reach, String claim) {
+    PublishedPort port = reach.port();
+    String proto = port.protocol().label();
+    String image = reach.container().image();
+    Optional<DataStores.Kind> store = DataStores.identify(image, port.containerPort());
+    boolean reachable = !reach.reachableFrom().isEmpty();
+    String sources = describe(reach.reachableFrom());
+    String why = reach.decidedBy().map(r -> " (" + r.citation() + " lets it in)").orElse("");
+    List<Finding> findings = new ArrayList<>();
+
+    if (reachable && store.isPresent()) {
+      boolean dockerApi = store.get().name().equals("Docker Engine API");
+      Severity severity = reach.reachableFromAnywhere() || dockerApi ? Severity.CRITICAL : Severity.HIGH;
+      findings.add(new Finding(
+          dockerApi ? "exposed-docker-api" : "exposed-data-store",
+          severity,
+          store.get().name() + " in " + reach.container().name() + " is reachable from " + sources
+              + why + (dockerApi ? ": anyone there controls this host as root." : ": a stranger can try to log in, wipe or ransom it."),
+          dockerApi
+              ? "Never publish the Docker API; use SSH (DOCKER_HOST=ssh://host) or TLS with client certificates on 127.0.0.1."
+              : "Do not publish " + store.get().name() + " to the internet: bind it to 127.0.0.1 ('127.0.0.1:"
+                  + port.hostPort() + ":" + port.containerPort() + "') and reach it through an SSH tunnel "
+                  + "('ssh -L " + port.hostPort() + ":127.0.0.1:" + port.hostPort() + " HOST'), "
+                  + "or allow only known sources with 'breakwater plan --policy'; require authentication."));
+    }
+    if (reachable && claim.equals("deny")) {
+      findings.add(new Finding(
+          "ufw-bypass",
+          Severity.HIGH,
+          "UFW denies " + port.hostPort() + "/" + proto + " but the port is reachable from " + sources + why
+              + ": Docker's DNAT sends it through FORWARD, which UFW's INPUT rules never see.",
+          "Bind the port to 127.0.0.1 (or an internal address) if only this host needs it, or filter it in "
+              + "DOCKER-USER with '-m conntrack --ctorigdstport " + port.hostPort() + " --ctdir ORIGINAL' after an "
+              + "ESTABLISHED,RELATED return; 'breakwater plan --policy FILE' writes and proves those rules."));
+    }
+    if (!reach.exact()) {
+      findings.add(new Finding(
+          "possibly-reachable",
+          store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
+          "Possibly reachable from " + describe(reach.possiblyFrom().isEmpty() ? List.of() : reach.possiblyFrom())
+              + ": the answer depends on " + citeAll(reach.uncertainBecause()) + ", which Breakwater does not model exactly.",
+          "Check that rule by hand, or express it with plain matches (-s, -i, --ctorigdstport) so it can be proved."));
+    }
+    if (port.boundToAll()) {
+      findings.add(new Finding(
+          "bound-all-interfaces",
+          reachable ? Severity.LOW : Severity.INFO,
+          "Published on all " + (port.hostIp().isIPv4() ? "IPv4" : "IPv6") + " addresses"
+              + (reachable ? "" : "; only the firewall keeps strangers out, and a rule change would expose it") + ".",
+          "Publish it on the address that needs it ('127.0.0.1:" + port.hostPort() + ":" + port.containerPort()
+              + "'), or set \"ip\": \"127.0.0.1\" in /etc/docker/daemon.json to make that the default."));
+    }
+    findings.sort(Comparator.comparing(Finding::severity).reversed());
+
+    return new Exposure(
+        reach.container().name(),
+        image,
+        reach.container().composeProject(),
+        reach.container().composeService(),
+        port.hostIp().toCanonicalString(),
+        port.hostPort(),
+        proto,
+        port.containerPort(),
+        cidrs(reach.reachableFrom()),
+        cidrs(reach.possiblyFrom()),
+        reach.exact(),
+        claim,
+        reach.decidedBy().map(Rule::citation).orElse(""),
+        reach.notes(),
+        findings);
+  }
+
+  static List<String> cidrs(List<IPAddress> prefixes) {
+    return prefixes.stream().map(IPAddress::toPrefixLengthString).toList();
+  }
+
+  /** "anywhere (0.0.0.0/0)" reads better than the bare prefix; long lists are shortened. */
+  static String describe(List<IPAddress> prefixes) {
+    if (prefixes.isEmpty()) {
+      return "some sources";
+    }
+    List<String> parts = prefixes.stream()
+        .map(p -> p.getNetworkPrefixLength() != null && p.getNetworkPrefixLength() == 0
+            ? "anywhere (" + p.toPrefixLengthString() + ")"
+            : p.toPrefixLengthString())
+        .toList();
+    if (parts.size() <= 4) {
+      return String.join(", ", parts);
+    }
+    return String.join(", ", parts.subList(0, 3)) + " and " + (parts.size() - 3) + " more";
+  }
+
+  private static String citeAll(List<Rule> rules) {
+    if (rules.isEmpty()) {
+      return "facts Breakwater could not see";
+    }
+    return rules.stream().map(r -> r.citation() + " '" + r.text().trim() + "'").distinct().limit(3)
+        .collect(Collectors.joining("; "));
+  }
+}

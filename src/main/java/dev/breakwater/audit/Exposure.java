@@ -1,0 +1,51 @@
+package dev.breakwater.audit;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.breakwater.report.Severity;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One published port of one container, as the audit reports it. Field names are the JSON
+ * contract ({@code breakwater audit --format json}).
+ *
+ * @param ufwClaim what UFW says about this port: {@code deny}, {@code allow} or {@code none}
+ * @param decidedBy citation of the rule that lets the sources in, or the empty string
+ */
+public record Exposure(
+    String container,
+    String image,
+    String composeProject,
+    String composeService,
+    String hostIp,
+    int hostPort,
+    String protocol,
+    int containerPort,
+    List<String> reachableFrom,
+    List<String> possiblyReachableFrom,
+    boolean exact,
+    String ufwClaim,
+    String decidedBy,
+    List<String> notes,
+    List<Finding> findings) {
+
+  public Exposure {
+    reachableFrom = List.copyOf(reachableFrom);
+    possiblyReachableFrom = List.copyOf(possiblyReachableFrom);
+    notes = List.copyOf(notes);
+    findings = List.copyOf(findings);
+  }
+
+  /** The worst finding's severity; {@code INFO} when there is none. */
+  @JsonIgnore
+  public Severity severity() {
+    return findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(Severity.INFO);
+  }
+
+  /** {@code 0.0.0.0:3306/tcp}, with IPv6 host addresses in brackets. */
+  @JsonIgnore
+  public String hostEndpoint() {
+    String ip = hostIp.contains(":") ? "[" + hostIp + "]" : hostIp;
+    return ip + ":" + hostPort + "/" + protocol;
+  }
+}

@@ -1,0 +1,12 @@
+package dev.breakwater.audit;
+
+import dev.breakwater.report.Severity;
+
+/**
+ * One thing wrong with an exposure: a value the audit returns, never an exception.
+ *
+ * @param id stable identifier for scripts and suppressions ({@code ufw-bypass})
+ * @param message one line of why, naming the sources and the rule that decides
+ * @param fix a concrete change that removes the finding
+ */
+public record Finding(String id, Severity severity, String message, String fix) {}

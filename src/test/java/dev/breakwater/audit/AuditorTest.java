@@ -1,0 +1,148 @@
+package dev.breakwater.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.host.Container;
+import dev.breakwater.host.PublishedPort;
+import dev.breakwater.net.Transport;
+import dev.breakwater.netfilter.Counters;
+import dev.breakwater.netfilter.Match;
+import dev.breakwater.netfilter.Rule;
+import dev.breakwater.netfilter.TableName;
+import dev.breakwater.netfilter.Target;
+import dev.breakwater.report.Json;
+import dev.breakwater.report.Severity;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class AuditorTest {
+
+  private static IPAddress ip(String s) {
+    return new IPAddressString(s).getAddress();
+  }
+
+  private static Container container(String name, String image) {
+    return new Container("id-" + name, name, image, Map.of("com.docker.compose.service", name),
+        "bridge", List.of(), List.of(), List.of(), List.of());
+  }
+
+  private static PublishedPort port(String hostIp, int hostPort, int containerPort) {
+    return new PublishedPort(ip(hostIp), hostPort, containerPort, Transport.TCP, Optional.of(ip("172.17.0.2")));
+  }
+
+  private static final Rule DOCKER_ACCEPT = new Rule(TableName.FILTER, "DOCKER", 1, 40,
+      "-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 3306 -j ACCEPT",
+      Counters.NONE, List.of(), new Target.Accept());
+
+  private static final Rule RECENT = new Rule(TableName.FILTER, "DOCKER-USER", 1, 30,
+      "-A DOCKER-USER -m recent --rcheck --seconds 60 -j DROP", Counters.NONE,
+      List.of(new Match.Unknown("recent", "--rcheck --seconds 60")), new Target.Drop());
+
+  private static PortReach reach(Container c, PublishedPort p, List<String> from, List<String> possibly, List<Rule> unknown) {
+    return new PortReach(c, p, from.stream().map(AuditorTest::ip).toList(), possibly.stream().map(AuditorTest::ip).toList(),
+        unknown, from.isEmpty() ? Optional.empty() : Optional.of(DOCKER_ACCEPT), List.of());
+  }
+
+  @Test
+  void aDataStoreThatUfwDeniesButEveryoneReachesIsCriticalAndNamesTheBypass() {
+    Exposure e = Auditor.judge(reach(container("db", "mysql:8.0"), port("0.0.0.0", 3306, 3306),
+        List.of("0.0.0.0/0"), List.of(), List.of()), "deny");
+
+    assertThat(e.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(e.findings()).extracting(Finding::id)
+        .containsExactly("exposed-data-store", "ufw-bypass", "bound-all-interfaces");
+    assertThat(e.findings().get(1).message()).contains("UFW denies 3306/tcp").contains("anywhere (0.0.0.0/0)")
+        .contains("filter/DOCKER #1 (line 40)");
+    assertThat(e.findings().get(1).fix()).contains("--ctorigdstport 3306 --ctdir ORIGINAL");
+  }
+
+  @Test
+  void aDataStoreOnlyReachableFromOneNetworkIsHighNotCritical() {
+    Exposure e = Auditor.judge(reach(container("pg", "postgres:16"), port("0.0.0.0", 5432, 5432),
+        List.of("198.51.100.0/24"), List.of(), List.of()), "allow");
+    assertThat(e.findings()).extracting(Finding::id).containsExactly("exposed-data-store", "bound-all-interfaces");
+    assertThat(e.severity()).isEqualTo(Severity.HIGH);
+  }
+
+  @Test
+  void aLoopbackBoundCacheThatNobodyReachesHasNoFindingAboveInfo() {
+    Exposure e = Auditor.judge(reach(container("cache", "redis:7"), port("127.0.0.1", 6379, 6379),
+        List.of(), List.of(), List.of()), "deny");
+    assertThat(e.findings()).isEmpty();
+    assertThat(e.severity()).isEqualTo(Severity.INFO);
+    assertThat(e.reachableFrom()).isEmpty();
+  }
+
+  @Test
+  void aPublicWebPortThatUfwAllowsIsOnlyLow() {
+    Exposure e = Auditor.judge(reach(container("web", "nginx:1.27"), port("0.0.0.0", 443, 443),
+        List.of("0.0.0.0/0"), List.of(), List.of()), "allow");
+    assertThat(e.findings()).extracting(Finding::id).containsExactly("bound-all-interfaces");
+    assertThat(e.severity()).isEqualTo(Severity.LOW);
+  }
+
+  @Test
+  void anUnknownRuleIsNeverCalledSafeAndIsNamed() {
+    Exposure e = Auditor.judge(reach(container("app", "example/app"), port("0.0.0.0", 8080, 80),
+        List.of(), List.of("0.0.0.0/0"), List.of(RECENT)), "none");
+    assertThat(e.exact()).isFalse();
+    assertThat(e.findings()).extracting(Finding::id).contains("possibly-reachable");
+    assertThat(e.findings().get(0).message()).contains("filter/DOCKER-USER #1 (line 30)").contains("-m recent");
+    assertThat(e.severity()).isEqualTo(Severity.MEDIUM);
+  }
+
+  @Test
+  void theDockerApiIsCriticalEvenFromOneNetwork() {
+    Exposure e = Auditor.judge(reach(container("dind", "docker:dind"), port("0.0.0.0", 2375, 2375),
+        List.of("198.51.100.7/32"), List.of(), List.of()), "none");
+    assertThat(e.findings().get(0).id()).isEqualTo("exposed-docker-api");
+    assertThat(e.severity()).isEqualTo(Severity.CRITICAL);
+  }
+
+  @Test
+  void theReportIsSortedWorstFirstAndItsJsonKeepsTheContract() {
+    AuditReport report = Auditor.audit("web-1", List.of(
+            reach(container("web", "nginx"), port("0.0.0.0", 80, 80), List.of("0.0.0.0/0"), List.of(), List.of()),
+            reach(container("cache", "redis"), port("127.0.0.1", 6379, 6379), List.of(), List.of(), List.of()),
+            reach(container("db", "mysql"), port("0.0.0.0", 3306, 3306), List.of("0.0.0.0/0"), List.of(), List.of())),
+        p -> p.hostPort() == 80 ? "allow" : "deny", List.of());
+
+    assertThat(report.exposures()).extracting(Exposure::container).containsExactly("db", "web", "cache");
+    assertThat(report.failsAt(Severity.HIGH)).isTrue();
+    assertThat(report.failsAt(Severity.CRITICAL)).isTrue();
+
+    JsonNode json = Json.mapper().readTree(Json.write(report));
+    assertThat(json.get("host").asString()).isEqualTo("web-1");
+    JsonNode db = json.get("exposures").get(0);
+    for (String key : List.of("container", "image", "hostIp", "hostPort", "protocol", "containerPort",
+        "reachableFrom", "exact", "ufwClaim", "findings")) {
+      assertThat(db.has(key)).as(key).isTrue();
+    }
+    assertThat(db.get("reachableFrom").get(0).asString()).isEqualTo("0.0.0.0/0");
+    assertThat(db.get("hostPort").asInt()).isEqualTo(3306);
+    assertThat(db.get("ufwClaim").asString()).isEqualTo("deny");
+    assertThat(db.get("findings").get(0).get("severity").asString()).isEqualTo("critical");
+    assertThat(db.has("severity")).isFalse();
+
+    String text = AuditText.render(report);
+    assertThat(text.lines().toList()).element(0).asString().contains("3 published ports, 2 reachable from outside, worst: CRITICAL");
+    assertThat(text).containsPattern("critical +db +0\\.0\\.0\\.0:3306/tcp +3306 +anywhere +deny +exposed-data-store, ufw-bypass");
+    assertThat(text).contains("fix: Do not publish MySQL");
+  }
+
+  @Test
+  void dataStoresAreRecognisedByImageRepositoryWhateverTheRegistryAndTag() {
+    assertThat(dev.breakwater.report.DataStores.identify("docker.io/library/mariadb:11@sha256:abc", 3306))
+        .map(dev.breakwater.report.DataStores.Kind::name).contains("MariaDB");
+    assertThat(dev.breakwater.report.DataStores.identify("bitnami/redis:7.2", 6379))
+        .map(dev.breakwater.report.DataStores.Kind::name).contains("Redis");
+    assertThat(dev.breakwater.report.DataStores.identify("registry:5000/team/app:1", 9000)).isEmpty();
+    assertThat(dev.breakwater.report.DataStores.identify("registry:5000/team/app:1", 5432))
+        .map(dev.breakwater.report.DataStores.Kind::name).contains("PostgreSQL");
+  }
+}
