@@ -30,6 +30,9 @@ final class DataStorePublished implements Rule {
   @Override
   public List<Finding> check(Service service) {
     List<Finding> out = new ArrayList<>();
+    if (service.hostNetwork()) {
+      return out; // Docker ignores ports with the host network; HostNetworkDataStore covers it
+    }
     for (PortEntry port : service.ports()) {
       Optional<DataStores.Kind> kind = Publications.dataStore(service, port);
       if (kind.isEmpty()) {

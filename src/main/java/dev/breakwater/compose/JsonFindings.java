@@ -7,7 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Findings as a JSON document: {@code {"findings":[{rule, name, severity, file, line, ...}]}}. */
 public final class JsonFindings {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON = dev.breakwater.report.Json.mapper();
 
   private JsonFindings() {}
 
@@ -28,6 +28,6 @@ public final class JsonFindings {
       n.put("fixable", f.port().isPresent() && !f.suppressed());
       f.suppression().ifPresent(r -> n.put("suppressed", r));
     }
-    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    return JSON.writeValueAsString(root) + "\n";
   }
 }

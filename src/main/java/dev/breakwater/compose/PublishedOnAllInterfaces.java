@@ -25,6 +25,9 @@ final class PublishedOnAllInterfaces implements Rule {
   @Override
   public List<Finding> check(Service service) {
     List<Finding> out = new ArrayList<>();
+    if (service.hostNetwork()) {
+      return out; // Docker ignores ports with the host network; HostNetworkDataStore covers it
+    }
     for (PortEntry port : service.ports()) {
       if (Publications.effectiveBinding(service, port) == HostBinding.UNBOUND
           && Publications.dataStore(service, port).isEmpty()) {

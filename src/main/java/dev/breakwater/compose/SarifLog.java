@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class SarifLog {
   public static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON = dev.breakwater.report.Json.mapper();
 
   private SarifLog() {}
 
@@ -62,7 +62,7 @@ public final class SarifLog {
       f.suppression().ifPresent(reason -> res.putArray("suppressions").addObject()
           .put("kind", "inSource").put("justification", reason));
     }
-    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    return JSON.writeValueAsString(root) + "\n";
   }
 
   private static String oneParagraph(String markdown) {

@@ -95,6 +95,16 @@ class RuleCorpusTest {
             image: acme/store
             network_mode: "host"   # expect: BW004
             expose: ["5432"]
+          # Docker ignores ports with the host network: the exposure is BW004's, not BW001/BW002's
+          pg:
+            image: postgres:16
+            environment: [POSTGRES_PASSWORD_FILE=/run/secrets/pg]
+            network_mode: host     # expect: BW004
+            ports: ["5432:5432"]
+          web:
+            image: nginx
+            network_mode: host
+            ports: ["8080:80"]
         """);
   }
 
