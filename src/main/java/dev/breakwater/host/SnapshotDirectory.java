@@ -1,0 +1,124 @@
+package dev.breakwater.host;
+
+import dev.breakwater.cli.UserError;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.IptablesSaveParser;
+import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.ufw.UfwStatus;
+import dev.breakwater.ufw.UfwStatusReader;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a snapshot directory, the offline contract of DESIGN.md: plain outputs of standard
+ * commands, so that any host can produce one without Breakwater.
+ *
+ * <pre>
+ * iptables-save.txt    iptables-save                       required
+ * docker-inspect.json  docker inspect $(docker ps -q)      required ([] or empty: no containers)
+ * ip-addr.json         ip -j addr show                     required
+ * ip6tables-save.txt   ip6tables-save                      optional
+ * ip-route.json        ip -j route show                    optional (may also hold ip -6 -j route)
+ * ip6-route.json       ip -6 -j route show                 optional
+ * ufw-status.txt       ufw status verbose                  optional
+ * daemon.json          /etc/docker/daemon.json             optional
+ * nft-ruleset.json     nft -j list ruleset                 optional
+ * hostname             hostname                            optional
+ * </pre>
+ */
+public final class SnapshotDirectory {
+  private SnapshotDirectory() {}
+
+  /**
+   * @throws UserError for a missing directory or required file, or an unreadable file
+   * @throws dev.breakwater.cli.InputProblem subclasses for a file that is not what its command writes
+   */
+  public static HostFacts read(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new UserError(dir + ": not a snapshot directory (write one with: breakwater snapshot " + dir + ")");
+    }
+    // A missing required file is reported before any file is parsed, and the small files are
+    // parsed before the rulesets: their errors are cheaper to find and fix first.
+    String iptablesText = required(dir, "iptables-save.txt", "iptables-save");
+    String inspectText = required(dir, "docker-inspect.json", "docker inspect $(docker ps -q)");
+    String addrText = required(dir, "ip-addr.json", "ip -j addr show");
+    List<String> notes = new ArrayList<>();
+
+    List<Container> containers = DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json"));
+    List<NetworkInterface> interfaces = IpAddrReader.read(addrText, name(dir, "ip-addr.json"));
+
+    List<Route> routes = new ArrayList<>();
+    optional(dir, "ip-route.json")
+        .ifPresent(text -> routes.addAll(IpRouteReader.read(text, name(dir, "ip-route.json"), IpFamily.V4)));
+    optional(dir, "ip6-route.json")
+        .ifPresent(text -> routes.addAll(IpRouteReader.read(text, name(dir, "ip6-route.json"), IpFamily.V6)));
+
+    Optional<UfwStatus> ufw = optional(dir, "ufw-status.txt")
+        .map(text -> UfwStatusReader.read(text, name(dir, "ufw-status.txt")));
+
+    Optional<DaemonConfig> daemon = optional(dir, "daemon.json")
+        .map(text -> DaemonJsonReader.read(text, name(dir, "daemon.json")));
+    daemon.ifPresent(config -> notes.addAll(DaemonNotes.of(config)));
+
+    optional(dir, "nft-ruleset.json").ifPresent(text -> {
+      for (String table : NftRulesetReader.tablesNotShownByIptables(text, name(dir, "nft-ruleset.json"))) {
+        notes.add("nft table " + table + describe(table)
+            + " is not analysed: answers are \"possibly\" (it is in nft-ruleset.json, not in iptables-save)");
+      }
+    });
+
+    Ruleset ipv4 = IptablesSaveParser.parse(iptablesText, IpFamily.V4, name(dir, "iptables-save.txt"));
+    Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
+        .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, name(dir, "ip6tables-save.txt")));
+    if (ipv6.isEmpty()) {
+      notes.add("no ip6tables-save.txt in the snapshot: IPv6 exposure is not analysed");
+    }
+
+    String hostname = optional(dir, "hostname")
+        .flatMap(text -> text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst())
+        .orElseGet(() -> dir.toAbsolutePath().normalize().getFileName() == null
+            ? "unknown"
+            : dir.toAbsolutePath().normalize().getFileName().toString());
+
+    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes);
+  }
+
+  private static String describe(String table) {
+    if (table.equals("inet/firewalld")) {
+      return " (firewalld)";
+    }
+    if (table.endsWith("/docker-bridges")) {
+      return " (Docker's nftables backend)";
+    }
+    return "";
+  }
+
+  private static String required(Path dir, String file, String producedBy) {
+    return optional(dir, file).orElseThrow(() -> new UserError(
+        dir + ": missing " + file + " (produce it with: " + producedBy + " > " + dir.resolve(file) + ")"));
+  }
+
+  private static Optional<String> optional(Path dir, String file) {
+    Path path = dir.resolve(file);
+    if (!Files.exists(path)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Files.readString(path, StandardCharsets.UTF_8));
+    } catch (CharacterCodingException e) {
+      throw new UserError(path + ": not UTF-8 text (write it again with the command that produces it)");
+    } catch (IOException e) {
+      throw new UserError(path + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  private static String name(Path dir, String file) {
+    return dir.resolve(file).toString();
+  }
+}

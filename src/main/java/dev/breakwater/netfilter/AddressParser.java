@@ -1,0 +1,164 @@
+package dev.breakwater.netfilter;
+
+import dev.breakwater.net.IpFamily;
+import inet.ipaddr.AddressStringParameters.RangeParameters;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import inet.ipaddr.IPAddressStringParameters;
+import inet.ipaddr.ipv4.IPv4Address;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads the addresses iptables-save prints ({@code 10.0.0.0/8}, {@code 10.0.0.0/255.0.0.0},
+ * {@code 2001:db8::/32}, a bare address meaning /32 or /128) for one family. Results are cached
+ * because a Docker host repeats the same few addresses across thousands of rules.
+ */
+final class AddressParser {
+  // Only plain literals: no wildcards, ranges, inet_aton shorthands ("10.1") or prefixes, which
+  // iptables-save never prints and which would otherwise silently mean something else.
+  private static final IPAddressStringParameters STRICT = new IPAddressStringParameters.Builder()
+      .allowEmpty(false)
+      .allowAll(false)
+      .allowPrefixOnly(false)
+      .allowSingleSegment(false)
+      .allowPrefix(false)
+      .allowMask(false)
+      .allow_inet_aton(false)
+      .allowWildcardedSeparator(false)
+      .setRangeOptions(RangeParameters.NO_RANGE)
+      .toParams();
+
+  /** Marks a prefix written with a non-contiguous mask, which no prefix can represent. */
+  static final IPAddress NON_CONTIGUOUS = null;
+
+  private final IpFamily family;
+  private final Map<String, IPAddress> prefixes = new HashMap<>();
+  private final Map<String, IPAddress> hosts = new HashMap<>();
+
+  AddressParser(IpFamily family) {
+    this.family = family;
+  }
+
+  IpFamily family() {
+    return family;
+  }
+
+  /**
+   * A prefix with its host bits cleared, as the kernel stores it.
+   *
+   * @return null ({@link #NON_CONTIGUOUS}) for a mask like {@code 255.0.255.0}
+   * @throws RuleSyntaxError for anything that is not an address of this family
+   */
+  IPAddress prefix(String text) {
+    IPAddress cached = prefixes.get(text);
+    if (cached != null || prefixes.containsKey(text)) {
+      return cached;
+    }
+    IPAddress parsed = parsePrefix(text);
+    prefixes.put(text, parsed);
+    return parsed;
+  }
+
+  private IPAddress parsePrefix(String text) {
+    int slash = text.indexOf('/');
+    IPAddress address = host(slash < 0 ? text : text.substring(0, slash));
+    int bits = address.getBitCount();
+    int length;
+    if (slash < 0) {
+      length = bits;
+    } else {
+      String suffix = text.substring(slash + 1);
+      if (isDigits(suffix)) {
+        length = suffix.length() > 3 ? Integer.MAX_VALUE : Integer.parseInt(suffix);
+        if (length > bits) {
+          throw new RuleSyntaxError("a prefix length of 0 to " + bits + " in '" + text + "'");
+        }
+      } else {
+        IPAddress mask = hostOrNull(suffix);
+        if (mask == null || mask.isIPv4() != address.isIPv4()) {
+          throw new RuleSyntaxError("a prefix length or a " + family.label() + " mask after '/' in '" + text + "'");
+        }
+        Integer maskLength = mask.getBlockMaskPrefixLength(true);
+        if (maskLength == null) {
+          return NON_CONTIGUOUS;
+        }
+        length = maskLength;
+      }
+    }
+    return address.toPrefixBlock(length);
+  }
+
+  /** A single address of this family, no prefix. */
+  IPAddress host(String text) {
+    IPAddress cached = hosts.get(text);
+    if (cached != null) {
+      return cached;
+    }
+    IPAddress address = hostOrNull(text);
+    if (address == null) {
+      throw new RuleSyntaxError("an " + family.label() + " address, got '" + text + "'");
+    }
+    if (address.isIPv4() != (family == IpFamily.V4)) {
+      throw new RuleSyntaxError("an " + family.label() + " address, got the "
+          + (address.isIPv4() ? "IPv4" : "IPv6") + " address '" + text + "' (wrong dump for this family?)");
+    }
+    hosts.put(text, address);
+    return address;
+  }
+
+  private static IPAddress hostOrNull(String text) {
+    if (text.isEmpty()) {
+      return null;
+    }
+    long dotted = dottedQuad(text);
+    if (dotted >= 0) {
+      return new IPv4Address((int) dotted);
+    }
+    return new IPAddressString(text, STRICT).getAddress();
+  }
+
+  /**
+   * The value of a plain {@code a.b.c.d}, or -1. A fast path: fail2ban and blocklist dumps hold
+   * tens of thousands of distinct addresses, and the general parser costs several times more.
+   */
+  private static long dottedQuad(String text) {
+    long value = 0;
+    int octet = -1;
+    int dots = 0;
+    int digits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        octet = (octet < 0 ? 0 : octet * 10) + (c - '0');
+        if (++digits > 3 || octet > 255) {
+          return -1;
+        }
+      } else if (c == '.' && octet >= 0 && dots < 3) {
+        value = (value << 8) | octet;
+        octet = -1;
+        digits = 0;
+        dots++;
+      } else {
+        return -1;
+      }
+    }
+    if (dots != 3 || octet < 0) {
+      return -1;
+    }
+    return (value << 8) | octet;
+  }
+
+  private static boolean isDigits(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+}

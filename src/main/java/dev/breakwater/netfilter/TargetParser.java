@@ -1,0 +1,125 @@
+package dev.breakwater.netfilter;
+
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.net.PortRange;
+import inet.ipaddr.IPAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns {@code -j NAME [options]} into a {@link Target}. */
+final class TargetParser {
+  /**
+   * Targets that act (log, mark, set conntrack options) and let the packet go on to the next
+   * rule. Beyond the usual LOG/MARK/CT family this includes the other non-terminating targets of
+   * the iptables-extensions man page, so they are not reported as unknown.
+   */
+  private static final Set<String> CONTINUING = Set.of(
+      "LOG", "NFLOG", "ULOG", "TRACE", "MARK", "CONNMARK", "CT", "NOTRACK", "AUDIT", "CHECKSUM", "TCPMSS",
+      "TOS", "DSCP", "CLASSIFY", "SECMARK", "CONNSECMARK", "TTL", "HL", "ECN", "IDLETIMER", "LED", "HMARK",
+      "TEE", "SET", "TCPOPTSTRIP", "TPROXY_MARK");
+
+  private static final Target ACCEPT = new Target.Accept();
+  private static final Target DROP = new Target.Drop();
+  private static final Target RETURN = new Target.Return();
+
+  private final AddressParser addresses;
+  private final StringPool strings;
+
+  TargetParser(AddressParser addresses, StringPool strings) {
+    this.addresses = addresses;
+    this.strings = strings;
+  }
+
+  /**
+   * @param options the target's options, in order
+   * @param text the options as written, for {@link Target.Continue}, {@link Target.Unknown} and NAT
+   */
+  Target target(String name, List<OptionEntry> options, String optionText) {
+    String text = strings.of(optionText);
+    return switch (name) {
+      case "ACCEPT" -> ACCEPT;
+      case "DROP" -> DROP;
+      case "RETURN" -> RETURN;
+      case "REJECT" -> new Target.Reject(strings.of(optionValue(options, "--reject-with").orElse("")));
+      case "DNAT" -> dnat(options, text);
+      case "REDIRECT" -> new Target.Redirect(
+          optionValue(options, "--to-ports").map(p -> ModuleMatches.portRange("--to-ports", p)));
+      case "SNAT", "MASQUERADE" -> new Target.SourceNat(name, text);
+      default -> CONTINUING.contains(name) ? new Target.Continue(name, text) : new Target.Unknown(name, text);
+    };
+  }
+
+  private static Optional<String> optionValue(List<OptionEntry> options, String name) {
+    for (OptionEntry e : options) {
+      if (e.name().equals(name)) {
+        return Optional.of(e.single());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Target dnat(List<OptionEntry> options, String text) {
+    String to = optionValue(options, "--to-destination")
+        .orElseThrow(() -> new RuleSyntaxError("--to-destination after -j DNAT"));
+    try {
+      return dnatTo(to, text);
+    } catch (RuleSyntaxError e) {
+      throw new RuleSyntaxError(e.getMessage() + " in --to-destination '" + to
+          + "' (address[-address][:port[-port]])");
+    }
+  }
+
+  /**
+   * {@code 172.17.0.2:80}, {@code 10.0.0.1-10.0.0.9:8000-8010}, {@code :8080} (port only),
+   * {@code [2001:db8::2]:80} or a bare IPv6 address; a {@code /base} after a port range (the
+   * kernel's shifted mapping) is kept in the text only.
+   */
+  private Target dnatTo(String to, String text) {
+    String addressPart;
+    String portPart = null;
+    if (addresses.family() == IpFamily.V6 && to.startsWith("[")) {
+      int close = to.indexOf(']');
+      if (close < 0) {
+        throw new RuleSyntaxError("a ']' closing the IPv6 address");
+      }
+      addressPart = to.substring(1, close);
+      String rest = to.substring(close + 1);
+      if (!rest.isEmpty()) {
+        if (rest.charAt(0) != ':') {
+          throw new RuleSyntaxError("':port' after ']'");
+        }
+        portPart = rest.substring(1);
+      }
+    } else if (addresses.family() == IpFamily.V6) {
+      addressPart = to;
+    } else {
+      int colon = to.indexOf(':');
+      addressPart = colon < 0 ? to : to.substring(0, colon);
+      portPart = colon < 0 ? null : to.substring(colon + 1);
+    }
+    Optional<IPAddress> first = Optional.empty();
+    Optional<IPAddress> last = Optional.empty();
+    if (!addressPart.isEmpty()) {
+      int dash = addressPart.indexOf('-');
+      IPAddress a = addresses.host(dash < 0 ? addressPart : addressPart.substring(0, dash));
+      IPAddress b = dash < 0 ? a : addresses.host(addressPart.substring(dash + 1));
+      first = Optional.of(a);
+      last = Optional.of(b);
+    }
+    Optional<PortRange> ports = Optional.empty();
+    if (portPart != null) {
+      int slash = portPart.indexOf('/');
+      String range = slash < 0 ? portPart : portPart.substring(0, slash);
+      try {
+        ports = Optional.of(PortRange.parse(range));
+      } catch (IllegalArgumentException ex) {
+        throw new RuleSyntaxError("a port or port range, got '" + portPart + "'");
+      }
+    }
+    if (first.isEmpty() && ports.isEmpty()) {
+      throw new RuleSyntaxError("an address or a port");
+    }
+    return new Target.Dnat(first, last, ports, text);
+  }
+}
