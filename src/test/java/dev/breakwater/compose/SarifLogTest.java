@@ -10,8 +10,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A structural check of what GitHub code scanning requires of a SARIF 2.1.0 upload (the schema
- * itself is not available from Maven Central): version and $schema; runs[].tool.driver.name and
+ * A structural check of what GitHub code scanning requires of a SARIF 2.1.0 upload, beyond the
+ * schema ({@link SarifSchemaTest} validates against the schema itself): version and $schema; runs[].tool.driver.name and
  * rules[].id; results[].ruleId, level, message.text and locations[].physicalLocation with
  * artifactLocation.uri and a region of startLine/startColumn.
  */
