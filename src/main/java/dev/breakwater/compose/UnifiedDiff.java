@@ -90,9 +90,12 @@ final class UnifiedDiff {
     return out.toString();
   }
 
-  /** Whole new lines inserted before a line: shown as additions only. */
+  /**
+   * Whole new lines inserted before a line, or after the last one when the file ends with a
+   * newline: shown as additions only.
+   */
   private static boolean isLineInsertion(SourceFile file, Edit e) {
-    return e.start() == e.end() && e.text().endsWith("\n") && e.start() < file.text().length()
+    return e.start() == e.end() && e.text().endsWith("\n") && e.start() <= file.text().length()
         && file.lineStart(file.line(e.start())) == e.start();
   }
 

@@ -79,6 +79,38 @@ class PortFixerTest {
     return out;
   }
 
+  /** Applies a unified diff as {@code patch} would, checking every context and removed line. */
+  private static String applyDiff(String old, String diff) {
+    List<String> in = new ArrayList<>(List.of(old.split("\n", -1)));
+    List<String> out = new ArrayList<>();
+    int next = 0; // index in {@code in} of the next line not yet copied
+    for (String l : diff.split("\n")) {
+      if (l.startsWith("---") || l.startsWith("+++")) {
+        continue;
+      }
+      if (l.startsWith("@@")) {
+        int from = Integer.parseInt(l.replaceAll("^@@ -(\\d+),(\\d+) .*$", "$1"));
+        int count = Integer.parseInt(l.replaceAll("^@@ -(\\d+),(\\d+) .*$", "$2"));
+        int start = count == 0 ? from : from - 1;
+        while (next < start) {
+          out.add(in.get(next++));
+        }
+      } else if (l.startsWith("+")) {
+        out.add(l.substring(1));
+      } else {
+        assertThat(in.get(next)).as("diff line '%s' matches the old file", l).isEqualTo(l.substring(1));
+        if (l.startsWith(" ")) {
+          out.add(in.get(next));
+        }
+        next++;
+      }
+    }
+    while (next < in.size()) {
+      out.add(in.get(next++));
+    }
+    return String.join("\n", out);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"127.0.0.1", "172.17.0.1", "::1"})
   void composeRoundTrip(String bind) {
@@ -110,6 +142,7 @@ class PortFixerTest {
       }
       assertThat(b.toString()).isEqualTo(COMPOSE);
     }
+    assertThat(applyDiff(COMPOSE, fix.diff())).as("the printed diff applies").isEqualTo(fix.newText());
     // Idempotent: a second run finds nothing to change.
     assertThat(fix("compose.yaml", fix.newText(), bind)).allSatisfy(f -> assertThat(f.edits()).isEmpty());
   }
@@ -157,6 +190,7 @@ class PortFixerTest {
     assertThat(Fixtures.lint("deploy.sh", fix.newText()))
         .extracting(f -> f.rule().id()).doesNotContain("BW001", "BW002");
     assertThat(touchedOldLines(fix.diff())).containsExactly(4, 6, 7);
+    assertThat(applyDiff(SCRIPT, fix.diff())).as("the printed diff applies").isEqualTo(fix.newText());
     assertThat(fix("deploy.sh", fix.newText(), bind)).allSatisfy(f -> assertThat(f.edits()).isEmpty());
     if (bind.equals("127.0.0.1")) {
       assertThat(fix.newText()).contains("-p 127.0.0.1:3306:3306 \\")
@@ -183,6 +217,23 @@ class PortFixerTest {
         -      - "80:80"
         +      - "127.0.0.1:80:80"
         """);
+  }
+
+  @Test
+  void aLineAddedAtTheEndOfTheFileIsAnAdditionOnly() {
+    String text = "services:\n  a:\n    image: x\n    ports:\n      - target: 80\n        published: 8080\n";
+    PortFixer.FileFix fix = fix("compose.yaml", text, "127.0.0.1").get(0);
+    assertThat(fix.newText()).isEqualTo(text + "        host_ip: 127.0.0.1\n");
+    assertThat(fix.diff()).isEqualTo("""
+        --- a/compose.yaml
+        +++ b/compose.yaml
+        @@ -4,3 +4,4 @@
+             ports:
+               - target: 80
+                 published: 8080
+        +        host_ip: 127.0.0.1
+        """);
+    assertThat(applyDiff(text, fix.diff())).isEqualTo(fix.newText());
   }
 
   @Test
