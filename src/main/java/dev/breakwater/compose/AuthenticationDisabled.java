@@ -19,8 +19,10 @@ import java.util.Optional;
         `POSTGRES_HOST_AUTH_METHOD=trust`, Bitnami's `ALLOW_EMPTY_PASSWORD=yes`, Redis / Valkey /
         KeyDB without `--requirepass` or a configuration file, MongoDB without
         `MONGO_INITDB_ROOT_USERNAME`/`PASSWORD`, Elasticsearch with `xpack.security.enabled=false`,
-        OpenSearch with its security plugin disabled. Critical when the data store is also
-        published beyond loopback or on the host network, high otherwise.""",
+        OpenSearch with its security plugin disabled, Neo4j with `NEO4J_AUTH=none`, Bitnami's
+        `ALLOW_NONE_AUTHENTICATION=yes` (etcd) and `ALLOW_ANONYMOUS_LOGIN=yes` (ZooKeeper).
+        Critical when the data store is also published beyond loopback or on the host network,
+        high otherwise.""",
     fix = """
         Set a strong password from a secret (`MYSQL_ROOT_PASSWORD_FILE=/run/secrets/db_root`,
         `command: redis-server --requirepass "$${REDIS_PASSWORD}"`,
@@ -64,6 +66,19 @@ final class AuthenticationDisabled implements Rule {
         out.add(Finding.of(this, severity, who + " disables the OpenSearch security plugin (" + key
             + "=true)", service, v));
       }
+    }
+    // Bitnami's images refuse to start without credentials unless told to allow anonymous access.
+    for (String key : List.of("ALLOW_NONE_AUTHENTICATION", "ALLOW_ANONYMOUS_LOGIN")) {
+      Scalar v = env.get(key);
+      if (v != null && v.value().trim().equalsIgnoreCase("yes")) {
+        out.add(Finding.of(this, severity, who + " accepts clients without authentication (" + key
+            + "=" + v.value().trim() + "); configure credentials from a secret instead", service, v));
+      }
+    }
+    Scalar neo4jAuth = env.get("NEO4J_AUTH");
+    if (neo4jAuth != null && neo4jAuth.value().trim().equalsIgnoreCase("none")) {
+      out.add(Finding.of(this, severity, who + " disables Neo4j authentication (NEO4J_AUTH=none); "
+          + "set NEO4J_AUTH_FILE from a secret", service, neo4jAuth));
     }
     Optional<DataStores.Kind> kind = service.image().flatMap(i -> DataStores.identify(i.value(), -1));
     String kindName = kind.map(DataStores.Kind::name).orElse("");

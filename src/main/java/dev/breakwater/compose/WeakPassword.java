@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
         `MYSQL_ROOT_PASSWORD: root`, `POSTGRES_PASSWORD: postgres` or `--requirepass changeme`
         are the first guesses of every scanner, and a password written in a compose file or
         script is also in its repository history. Flagged: 123456, password, root, admin,
-        secret, changeme, example, test, guest, the image's own name and similar.""",
+        secret, changeme, example, test, guest, the image's own name and similar; the password
+        half of `NEO4J_AUTH`; MinIO started without `MINIO_ROOT_PASSWORD` (minioadmin).""",
     fix = """
         Generate a long random password, keep it out of the repository and pass it as a secret
         (`MYSQL_ROOT_PASSWORD_FILE: /run/secrets/db_root_password`) or from an untracked `.env`
@@ -51,6 +52,21 @@ final class WeakPassword implements Rule {
             service, e.getValue()));
       }
     }
+    // NEO4J_AUTH is "user/password"; the image's default is neo4j/neo4j.
+    Scalar neo4jAuth = service.environment().get("NEO4J_AUTH");
+    if (neo4jAuth != null && neo4jAuth.value().contains("/")
+        && weak(neo4jAuth.value().substring(neo4jAuth.value().indexOf('/') + 1), imageName)) {
+      out.add(Finding.of(this, Severity.HIGH, "'" + service.name()
+          + "' sets NEO4J_AUTH to a well-known password; use a long random secret (NEO4J_AUTH_FILE)",
+          service, neo4jAuth));
+    }
+    // MinIO without root credentials starts with the documented minioadmin:minioadmin.
+    if (imageName.equals("minio") && !service.environment().keySet().stream().anyMatch(
+        k -> k.startsWith("MINIO_ROOT_PASSWORD") || k.startsWith("MINIO_SECRET_KEY"))) {
+      out.add(Finding.of(this, Severity.HIGH, "'" + service.name() + "' runs MinIO without "
+          + "MINIO_ROOT_PASSWORD, so its login is the default minioadmin:minioadmin; set "
+          + "MINIO_ROOT_USER and MINIO_ROOT_PASSWORD_FILE", service, service.image().orElseThrow()));
+    }
     for (Scalar c : service.command()) {
       Matcher m = REQUIREPASS.matcher(c.value());
       if (m.find() && weak(m.group(1), imageName)) {
@@ -69,11 +85,18 @@ final class WeakPassword implements Rule {
   }
 
   static boolean weak(String value, String imageName) {
-    String v = value.toLowerCase(Locale.ROOT);
+    String v = unquoted(value.trim()).toLowerCase(Locale.ROOT);
     if (v.isEmpty() || v.startsWith("$")) {
       return false;
     }
     return WEAK.contains(v) || v.equals(imageName) || v.matches("(.)\\1{3,}");
+  }
+
+  private static String unquoted(String s) {
+    if (s.length() >= 2 && (s.charAt(0) == '"' || s.charAt(0) == '\'') && s.charAt(s.length() - 1) == s.charAt(0)) {
+      return s.substring(1, s.length() - 1);
+    }
+    return s;
   }
 
   private static String imageShortName(Service service) {

@@ -74,7 +74,7 @@ class RuleCorpusTest {
               - "2375:2375"                # expect: BW002
               - "8080:8080"                # expect: BW001
           mini:
-            image: minio/minio
+            image: minio/minio         # expect: BW006
             ports:
               - "127.0.0.1:9000:9000"
         """);
@@ -159,6 +159,31 @@ class RuleCorpusTest {
             image: opensearchproject/opensearch:2
             environment:
               DISABLE_SECURITY_PLUGIN: "true"       # expect: BW005
+          neo4j:
+            image: neo4j:5
+            environment:
+              NEO4J_AUTH: none                      # expect: BW005
+          etcd:
+            image: bitnami/etcd:3.5
+            environment:
+              - ALLOW_NONE_AUTHENTICATION=yes       # expect: BW005
+          zk:
+            image: bitnami/zookeeper:3.9
+            environment:
+              ALLOW_ANONYMOUS_LOGIN: "yes"          # expect: BW005
+          zk-ok:
+            image: bitnami/zookeeper:3.9
+            environment:
+              ALLOW_ANONYMOUS_LOGIN: "no"
+              ZOO_ENABLE_AUTH: "yes"
+          valkey-conf:
+            image: valkey/valkey:8
+            command: valkey-server /etc/valkey/valkey.conf
+          keydb:
+            image: eqalpha/keydb                    # expect: BW005
+          mongo-auth:
+            image: mongo:7
+            command: mongod --auth
         """);
   }
 
@@ -187,6 +212,35 @@ class RuleCorpusTest {
             environment:
               APP_SECRET: example                # expect: BW006
               ADMIN_PASSWORD: admin              # expect: BW006
+          f:
+            image: ghcr.io/acme/inventory:2
+            environment:
+              DB_PASSWORD: password              # expect: BW006
+              JWT_SECRET: secret                 # expect: BW006
+              INVENTORY_PASS: inventory          # expect: BW006
+              MINIO_SECRET_KEY: "12345678"       # expect: BW006
+          g:
+            image: valkey/valkey
+            command: ["valkey-server", "--requirepass", "valkey"]   # expect: BW006
+          h:
+            image: redis
+            command: redis-server --requirepass "changeme"   # expect: BW006
+          graph:
+            image: neo4j:5
+            environment:
+              NEO4J_AUTH: neo4j/neo4j            # expect: BW006
+          graph-ok:
+            image: neo4j:5
+            environment:
+              NEO4J_AUTH: neo4j/Zq8-tr4Lk2mW9vX
+          s3:
+            image: quay.io/minio/minio:latest    # expect: BW006
+            command: server /data
+          s3-ok:
+            image: minio/minio
+            environment:
+              MINIO_ROOT_USER: ops
+              MINIO_ROOT_PASSWORD_FILE: /run/secrets/minio
           ok:
             image: mysql
             environment:
@@ -321,7 +375,7 @@ class RuleCorpusTest {
         up:
         \t@docker run -d -p $(PORT):80 nginx             # expect: BW001
         \tdocker run -d -p 127.0.0.1:$(PORT):80 nginx
-        \tdocker run -d -e X=$$HOME -p 9000:9000 minio/minio   # expect: BW002
+        \tdocker run -d -e X=$$HOME -p 9000:9000 minio/minio   # expect: BW002,BW006
         """);
   }
 
