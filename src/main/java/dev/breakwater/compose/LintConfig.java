@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * The lint config file ({@code .breakwater-lint.yaml}): suppressions that live outside the linted
@@ -47,35 +49,53 @@ public final class LintConfig {
     } catch (IOException e) {
       throw new BadInputException(label + ": cannot read the lint config: " + e.getMessage());
     }
-    SourceFile source = new SourceFile(file, text);
-    ComposeReader.compose(source); // positions for syntax errors
-    Object root;
-    try {
-      root = new Load(ComposeReader.settings(label)).loadFromString(text);
-    } catch (YamlEngineException e) {
-      throw new BadInputException(label + ":1:1: " + e.getMessage().replace('\n', ' '));
-    }
+    Optional<Node> root = ComposeReader.compose(new SourceFile(file, text));
     List<Ignore> ignores = new ArrayList<>();
-    if (root == null) {
+    if (root.isEmpty()) {
       return new LintConfig(ignores);
     }
-    if (!(root instanceof Map<?, ?> map) || !(map.get("ignore") instanceof List<?> list)) {
-      throw new BadInputException(label + ":1:1: expected a mapping with an 'ignore' list");
+    Node list = root.get() instanceof MappingNode m ? value(m, "ignore").orElse(null) : null;
+    if (!(list instanceof SequenceNode items)) {
+      throw problem(label, list == null ? root.get() : list, "expected a mapping with an 'ignore' list");
     }
-    int index = 0;
-    for (Object item : list) {
-      index++;
-      if (!(item instanceof Map<?, ?> m) || !(m.get("rule") instanceof String rule)
-          || !(m.get("reason") instanceof String reason) || reason.isBlank()) {
-        throw new BadInputException(label + ": ignore entry " + index
-            + ": expected 'rule' and a non-empty 'reason' (and optionally 'path', 'service')");
+    for (Node item : items.getValue()) {
+      Optional<String> rule = item instanceof MappingNode m ? text(m, "rule") : Optional.empty();
+      Optional<String> reason = item instanceof MappingNode m ? text(m, "reason") : Optional.empty();
+      if (rule.isEmpty() || reason.isEmpty() || reason.get().isBlank()) {
+        throw problem(label, item,
+            "expected 'rule' and a non-empty 'reason' (and optionally 'path', 'service')");
       }
-      Optional<PathMatcher> path = Optional.ofNullable(m.get("path")).map(Object::toString)
+      for (String r : rule.get().split(",")) {
+        if (!r.equalsIgnoreCase("all") && Rules.metas().stream().noneMatch(
+            meta -> r.equalsIgnoreCase(meta.id()) || r.equalsIgnoreCase(meta.name()))) {
+          throw problem(label, value((MappingNode) item, "rule").orElseThrow(), "unknown rule '" + r
+              + "' (see breakwater lint --list-rules)");
+        }
+      }
+      MappingNode m = (MappingNode) item;
+      Optional<PathMatcher> path = text(m, "path")
           .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
-      Optional<String> service = Optional.ofNullable(m.get("service")).map(Object::toString);
-      ignores.add(new Ignore(rule, path, service, reason));
+      ignores.add(new Ignore(rule.get(), path, text(m, "service"), reason.get()));
     }
     return new LintConfig(ignores);
+  }
+
+  private static Optional<Node> value(MappingNode m, String key) {
+    for (NodeTuple t : m.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+        return Optional.of(t.getValueNode());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> text(MappingNode m, String key) {
+    return value(m, key).filter(ScalarNode.class::isInstance).map(n -> ((ScalarNode) n).getValue());
+  }
+
+  private static BadInputException problem(String label, Node at, String what) {
+    String where = at.getStartMark().map(mk -> (mk.getLine() + 1) + ":" + (mk.getColumn() + 1)).orElse("1:1");
+    return new BadInputException(label + ":" + where + ": " + what);
   }
 
   Optional<String> reason(Finding f) {
