@@ -1,6 +1,8 @@
 package dev.breakwater.compose;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,8 +30,13 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * scalars keep the text the author wrote ({@code 2222:22} stays a port mapping, not 133342).
  */
 final class ComposeReader {
-  /** Limits that turn alias bombs and huge inputs into a clear error instead of an outage. */
-  static final int MAX_ALIASES = 50;
+  /**
+   * Limits that turn alias bombs and huge inputs into a clear error instead of an outage. Alias
+   * count alone does not tell a bomb from a big file that reuses {@code x-defaults} in every
+   * service, so the size the document would have with every alias expanded is what is limited.
+   */
+  static final int MAX_ALIASES = 5_000;
+  static final long MAX_EXPANDED_NODES = 1_000_000;
   static final int MAX_CODE_POINTS = 8 * 1024 * 1024;
 
   /** YAML 1.1 base-60 integers: what PyYAML-era tools make of {@code 2222:22}. */
@@ -37,6 +44,7 @@ final class ComposeReader {
 
   private final SourceFile file;
   private final Interpolator env;
+  private final Map<MappingNode, List<NodeTuple>> entriesCache = new IdentityHashMap<>();
 
   private ComposeReader(SourceFile file, Interpolator env) {
     this.file = file;
@@ -65,7 +73,9 @@ final class ComposeReader {
           + MAX_CODE_POINTS / (1024 * 1024) + " MiB limit for compose files");
     }
     try {
-      return new Compose(settings(file.displayPath())).composeString(file.text());
+      Optional<Node> root = new Compose(settings(file.displayPath())).composeString(file.text());
+      root.ifPresent(r -> expandedSize(file, r, new IdentityHashMap<>(), Collections.newSetFromMap(new IdentityHashMap<>())));
+      return root;
     } catch (MarkedYamlEngineException e) {
       Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
       String what = (e.getProblem() == null ? "invalid YAML" : e.getProblem());
@@ -81,6 +91,45 @@ final class ComposeReader {
     } catch (StackOverflowError e) {
       throw new BadInputException(file.displayPath() + ":1:1: YAML nested too deeply");
     }
+  }
+
+  /**
+   * How many nodes the document would have with every alias expanded (memoised per node, so this
+   * is linear in the graph). A billion-laughs document is rejected here, and a mapping that
+   * contains an alias to itself too: expanding it never ends.
+   */
+  private static long expandedSize(SourceFile file, Node n, Map<Node, Long> sizes, Set<Node> open) {
+    Long known = sizes.get(n);
+    if (known != null) {
+      return known;
+    }
+    if (!open.add(n)) {
+      throw at(file, n, "a node contains an alias to itself, so expanding it never ends");
+    }
+    long size = 1;
+    if (n instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        size += expandedSize(file, t.getKeyNode(), sizes, open) + expandedSize(file, t.getValueNode(), sizes, open);
+        size = Math.min(size, MAX_EXPANDED_NODES + 1);
+      }
+    } else if (n instanceof SequenceNode seq) {
+      for (Node item : seq.getValue()) {
+        size += expandedSize(file, item, sizes, open);
+        size = Math.min(size, MAX_EXPANDED_NODES + 1);
+      }
+    }
+    if (size > MAX_EXPANDED_NODES) {
+      throw at(file, n, "with its aliases expanded this document would have more than "
+          + MAX_EXPANDED_NODES + " nodes (an alias bomb?); Compose refuses such files too");
+    }
+    open.remove(n);
+    sizes.put(n, size);
+    return size;
+  }
+
+  private static BadInputException at(SourceFile file, Node n, String what) {
+    String where = n.getStartMark().map(m -> (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse("1:1");
+    return new BadInputException(file.displayPath() + ":" + where + ": " + what);
   }
 
   private static String oneLine(String s) {
@@ -337,8 +386,20 @@ final class ComposeReader {
     throw at(n, what + " must be a mapping");
   }
 
-  /** The tuples of a mapping with YAML merge keys ({@code <<: *defaults}) expanded, own keys first. */
+  /**
+   * The tuples of a mapping with YAML merge keys ({@code <<: *defaults}) expanded, own keys first.
+   * Memoised per node: merges of merges would otherwise cost exponential time.
+   */
   private List<NodeTuple> entries(MappingNode m) {
+    List<NodeTuple> cached = entriesCache.get(m);
+    if (cached == null) {
+      cached = Collections.unmodifiableList(expandMerges(m));
+      entriesCache.put(m, cached);
+    }
+    return cached;
+  }
+
+  private List<NodeTuple> expandMerges(MappingNode m) {
     List<NodeTuple> own = new ArrayList<>();
     List<NodeTuple> merged = new ArrayList<>();
     for (NodeTuple t : m.getValue()) {

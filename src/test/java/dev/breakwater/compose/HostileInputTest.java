@@ -129,6 +129,48 @@ class HostileInputTest {
   }
 
   @Test
+  void aMergeKeyBombIsRejectedToo() {
+    // Few aliases (40), but each level merges the one below four times: 4^10 mappings expanded.
+    StringBuilder b = new StringBuilder("x-0: &l0 {a: 1}\n");
+    for (int i = 1; i <= 10; i++) {
+      b.append("x-").append(i).append(": &l").append(i).append(" {<<: [*l").append(i - 1)
+          .append(", *l").append(i - 1).append(", *l").append(i - 1).append(", *l").append(i - 1).append("]}\n");
+    }
+    b.append("services:\n  s:\n    <<: *l10\n    image: x\n");
+    assertThatThrownBy(() -> Fixtures.lint("compose.yaml", b.toString()))
+        .isInstanceOf(BadInputException.class).hasMessageStartingWith("compose.yaml:")
+        .hasMessageContaining("alias bomb");
+  }
+
+  @Test
+  void manyOrdinaryAliasesAreFine() {
+    // A big real-world shape: shared defaults merged into 300 services (600 aliases).
+    StringBuilder b = new StringBuilder("""
+        x-logging: &logging
+          driver: json-file
+          options: {max-size: 10m}
+        x-defaults: &defaults
+          restart: unless-stopped
+          environment:
+            TZ: UTC
+        services:
+        """);
+    for (int i = 0; i < 300; i++) {
+      b.append("  s").append(i).append(":\n    <<: *defaults\n    logging: *logging\n    image: nginx\n")
+          .append("    ports: [\"127.0.0.1:").append(10000 + i).append(":80\"]\n");
+    }
+    b.append("  open:\n    <<: *defaults\n    image: nginx\n    ports: [\"80:80\"]\n");
+    assertThat(Fixtures.actual(Fixtures.lint("compose.yaml", b.toString())))
+        .containsExactly((b.toString().split("\n", -1).length - 1) + ":BW001");
+  }
+
+  @Test
+  void anAliasToItselfIsRejectedWithAClearError() {
+    assertThatThrownBy(() -> Fixtures.lint("compose.yaml", "services: &s\n  web:\n    <<: *s\n    image: x\n"))
+        .isInstanceOf(BadInputException.class).hasMessageStartingWith("compose.yaml:");
+  }
+
+  @Test
   void deepNestingIsRejectedWithAClearError() {
     String deep = "services: " + "[".repeat(20000) + "]".repeat(20000) + "\n";
     assertThatThrownBy(() -> Fixtures.lint("compose.yaml", deep))
