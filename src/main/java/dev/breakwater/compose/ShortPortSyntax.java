@@ -66,7 +66,7 @@ final class ShortPortSyntax {
         || !new IPAddressString(ip).isIPAddress()
         || ip.contains("/")) {
       throw new PortSyntaxException("'" + ip + "' in '" + spec
-          + "' is not an IP address (Compose refuses host names here): write e.g. 127.0.0.1");
+          + "' is not an IP address (Docker and Compose refuse host names here): write e.g. 127.0.0.1");
     }
   }
 

@@ -130,7 +130,7 @@ class ComposeProjectTest {
               - "db.local:3306:3306"
         """)).isInstanceOf(BadInputException.class)
         .hasMessage("compose.yaml:5:9: 'db.local' in 'db.local:3306:3306' is not an IP address "
-            + "(Compose refuses host names here): write e.g. 127.0.0.1");
+            + "(Docker and Compose refuse host names here): write e.g. 127.0.0.1");
     assertThatThrownBy(() -> Fixtures.lint("compose.yaml", """
         services:
           db:
