@@ -78,6 +78,27 @@ class LintAndFixCommandTest {
   }
 
   @Test
+  void fileListsMergeAsComposeDoes() throws Exception {
+    Path base = write("base.yaml", """
+        services:
+          db:
+            image: postgres
+            environment: [POSTGRES_PASSWORD_FILE=/run/secrets/pg]
+            ports: ["5432:5432"]
+        """);
+    Path adds = write("prod.yaml", "services:\n  db:\n    ports: [\"127.0.0.1:5432:5432\"]\n");
+    Path replaces = write("prod2.yaml", "services:\n  db:\n    ports: !override [\"127.0.0.1:5432:5432\"]\n");
+    // ports merge as a set: the base's unbound entry survives an override that only adds one
+    Run merged = run("lint", "-f", base.toString(), "-f", adds.toString());
+    assertThat(merged.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(merged.out()).startsWith(base + ":5:13: critical BW002:");
+    assertThat(merged.err()).contains("1 finding in 2 files");
+    Run overridden = run("lint", "-f", base.toString(), "-f", replaces.toString());
+    assertThat(overridden.exit()).isEqualTo(ExitCodes.CLEAN);
+    assertThat(overridden.err()).contains("0 findings in 2 files");
+  }
+
+  @Test
   void configFileSuppresses() throws Exception {
     Path f = write("compose.yaml", UNSAFE);
     Path config = write("lint.yaml", "ignore:\n  - rule: PublishedOnAllInterfaces\n    service: web\n    reason: public\n");
