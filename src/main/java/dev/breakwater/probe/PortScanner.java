@@ -137,6 +137,15 @@ public final class PortScanner {
     int next = 0;
     try (Selector selector = Selector.open()) {
       while (next < count || inFlight > 0) {
+        if (Thread.currentThread().isInterrupted()) {
+          // Another stripe failed (a local shortage) and the scan is over: release the sockets.
+          queue.forEach(a -> {
+            if (!a.finished) {
+              a.finish();
+            }
+          });
+          return new int[0];
+        }
         while (inFlight < concurrency && next < count) {
           int index = indexes[next++];
           Attempt attempt = start(endpoints.get(index), index, selector, results);
