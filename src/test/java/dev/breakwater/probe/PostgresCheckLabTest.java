@@ -10,7 +10,18 @@ import org.junit.jupiter.api.Test;
 
 @Tag("lab")
 class PostgresCheckLabTest {
-  private static final String BIN = "/usr/lib/postgresql/15/bin/";
+  // Debian installs one directory per major version (15 on bookworm, 17 on trixie).
+  private static final String MAJOR = installedMajor();
+  private static final String BIN = "/usr/lib/postgresql/" + MAJOR + "/bin/";
+
+  private static String installedMajor() {
+    try (var dirs = java.nio.file.Files.list(java.nio.file.Path.of("/usr/lib/postgresql"))) {
+      return dirs.map(d -> d.getFileName().toString()).filter(n -> n.matches("\\d+"))
+          .max(java.util.Comparator.comparingInt(Integer::parseInt)).orElse("none");
+    } catch (java.io.IOException e) {
+      return "none";
+    }
+  }
 
   /** initdb and start a cluster as nobody whose pg_hba.conf uses {@code method} for 127.0.0.1. */
   private static LocalServer cluster(String method) throws Exception {
@@ -41,7 +52,7 @@ class PostgresCheckLabTest {
       ServiceFinding f = ProbeRun.onlyFinding(ProbeRun.loopback(s.port, "postgresql", false)).orElseThrow();
       assertThat(f.access()).isEqualTo(Access.NO_AUTH);
       assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-      assertThat(f.version()).startsWith("15");
+      assertThat(f.version()).startsWith(MAJOR);
       assertThat(f.fix()).contains("scram-sha-256");
     }
   }
