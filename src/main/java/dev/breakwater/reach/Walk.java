@@ -46,6 +46,10 @@ final class Walk {
   private static final int MAX_CALL_DEPTH = 128;
   /** Gotos push no return point, so a goto cycle is caught by counting transfers instead. */
   private static final int MAX_TRANSFERS = 4096;
+  private static final Set<CtState> UNTRACKED_STATE = EnumSet.of(CtState.UNTRACKED);
+  private static final Set<CtState> INVALID_STATE = EnumSet.of(CtState.INVALID);
+  private static final Set<CtState> NEW_STATE = EnumSet.of(CtState.NEW);
+  private static final Set<CtState> NEW_DNAT_STATE = EnumSet.of(CtState.NEW, CtState.DNAT);
   private static final Set<String> ALL_TCP_FLAGS = Set.of("FIN", "SYN", "RST", "PSH", "ACK", "URG");
 
   private final HostNetwork net;
@@ -216,7 +220,7 @@ final class Walk {
         String to = target instanceof Target.Jump j ? j.chain() : ((Target.Goto) target).chain();
         Optional<ChainIndex> next = current.target(index, to, rules);
         boolean loops = ++transfers > MAX_TRANSFERS || callers.size() >= MAX_CALL_DEPTH
-            || current.chain().name().equals(to) || callers.stream().anyMatch(f -> f.chain().chain().name().equals(to));
+            || current.chain().name().equals(to) || calledFrom(callers, to);
         if (next.isEmpty() || loops) {
           // iptables-restore refuses both; if a dump shows one anyway, do not guess.
           target = new Target.Unknown(target instanceof Target.Jump ? "jump" : "goto", rule.text());
@@ -285,6 +289,15 @@ final class Walk {
         case Target.Goto g -> throw new AssertionError("handled above");
       }
     }
+  }
+
+  private static boolean calledFrom(Deque<Frame> callers, String chain) {
+    for (Frame f : callers) {
+      if (f.chain().chain().name().equals(chain)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int[] candidatesOf(ChainIndex chain) {
@@ -416,12 +429,12 @@ final class Walk {
 
   private Set<CtState> ctStates() {
     if (untracked) {
-      return Set.of(CtState.UNTRACKED);
+      return UNTRACKED_STATE;
     }
     if (!conntrackSeen) {
-      return Set.of(CtState.INVALID);
+      return INVALID_STATE;
     }
-    return dnatted ? EnumSet.of(CtState.NEW, CtState.DNAT) : EnumSet.of(CtState.NEW);
+    return dnatted ? NEW_DNAT_STATE : NEW_STATE;
   }
 
   /** Tests a prefix against an address; a prefix about the source splits the source space. */
@@ -439,10 +452,19 @@ final class Walk {
 
   private boolean portsHit(Match.Ports p) {
     return switch (p.field()) {
-      case SOURCE -> p.ranges().stream().anyMatch(r -> r.contains(packet.sourcePort()));
-      case DESTINATION -> p.ranges().stream().anyMatch(r -> r.contains(destinationPort));
-      case EITHER -> p.ranges().stream().anyMatch(r -> r.contains(packet.sourcePort()) || r.contains(destinationPort));
+      case SOURCE -> anyContains(p.ranges(), packet.sourcePort());
+      case DESTINATION -> anyContains(p.ranges(), destinationPort);
+      case EITHER -> anyContains(p.ranges(), packet.sourcePort()) || anyContains(p.ranges(), destinationPort);
     };
+  }
+
+  private static boolean anyContains(List<PortRange> ranges, int port) {
+    for (PortRange r : ranges) {
+      if (r.contains(port)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Match.AddressType addressType(Match.AddressTypeMatch t) {
