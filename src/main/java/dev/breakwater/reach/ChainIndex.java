@@ -44,7 +44,7 @@ final class ChainIndex {
   private final Object[] targets;
   private final List<List<PortRange>> portsOf = new ArrayList<>();
   private final List<PortRange> originalPortOf = new ArrayList<>();
-  private final Map<PortKey, PortCandidates> cache = new HashMap<>();
+  private final Map<Long, PortCandidates> cache = new HashMap<>();
   private final boolean indexesOriginalPort;
 
   ChainIndex(Chain chain) {
@@ -136,11 +136,16 @@ final class ChainIndex {
   int[] candidates(int protocol, int port, int originalPort, IPAddress destination) {
     // Most chains have no --ctorigdstport rule: one entry per port serves every original port.
     int origin = indexesOriginalPort ? originalPort : -1;
-    return cache.computeIfAbsent(new PortKey(protocol, port, origin), k -> forPorts(protocol, port, originalPort))
-        .forDestination(destination);
+    // A long rather than a record key: record equals/hashCode are slow until the JIT has run.
+    long key = ((long) protocol << 40) | ((long) port << 20) | (origin + 1);
+    PortCandidates found = cache.get(key);
+    if (found == null) {
+      found = forPorts(protocol, port, originalPort);
+      cache.put(key, found);
+    }
+    return found.forDestination(destination);
   }
 
-  private record PortKey(int protocol, int port, int originalPort) {}
 
   /**
    * The candidates for one set of ports; Docker's filter/DOCKER holds one {@code -d CONTAINER/32
