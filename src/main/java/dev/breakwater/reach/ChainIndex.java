@@ -45,10 +45,17 @@ final class ChainIndex {
   private final List<List<PortRange>> portsOf = new ArrayList<>();
   private final List<PortRange> originalPortOf = new ArrayList<>();
   private final Map<Long, PortCandidates> cache = new HashMap<>();
+  private final boolean indexed;
   private final boolean indexesOriginalPort;
 
   ChainIndex(Chain chain) {
+    this(chain, true);
+  }
+
+  /** @param indexed false to make every rule a candidate (the reference the index is tested against) */
+  ChainIndex(Chain chain, boolean indexed) {
     this.chain = chain;
+    this.indexed = indexed;
     this.rules = chain.rules();
     int n = rules.size();
     this.exactDestination = new IPAddress[n];
@@ -134,6 +141,9 @@ final class ChainIndex {
    * @param originalPort the destination port the connection was opened to
    */
   int[] candidates(int protocol, int port, int originalPort, IPAddress destination) {
+    if (!indexed) {
+      return java.util.stream.IntStream.range(0, rules.size()).toArray();
+    }
     // Most chains have no --ctorigdstport rule: one entry per port serves every original port.
     int origin = indexesOriginalPort ? originalPort : -1;
     // A long rather than a record key: record equals/hashCode are slow until the JIT has run.

@@ -34,11 +34,11 @@ public final class Reachability {
   /** Notes about firewall tables iptables-save does not show: they may still drop a packet. */
   private final List<String> unanalysedTables;
 
-  private Reachability(HostFacts facts) {
+  private Reachability(HostFacts facts, boolean indexed) {
     this.facts = facts;
     this.net = new HostNetwork(facts);
-    this.ipv4 = new RulesetIndex(facts.ipv4());
-    this.ipv6 = facts.ipv6().map(RulesetIndex::new);
+    this.ipv4 = new RulesetIndex(facts.ipv4(), indexed);
+    this.ipv6 = facts.ipv6().map(v6 -> new RulesetIndex(v6, indexed));
     this.emptyIpv6 = new RulesetIndex(Ruleset.empty(IpFamily.V6, "(no ip6tables dump)"));
     // SnapshotDirectory words these notes; an nft base chain on the same hook can drop what
     // iptables accepts, but cannot accept what iptables dropped.
@@ -46,7 +46,12 @@ public final class Reachability {
   }
 
   public static Reachability of(HostFacts facts) {
-    return new Reachability(facts);
+    return new Reachability(facts, true);
+  }
+
+  /** Without the chain index: every rule is looked at. The reference tests hold the index to. */
+  static Reachability unindexed(HostFacts facts) {
+    return new Reachability(facts, false);
   }
 
   /** One packet through the host: the path, the NAT, the verdict and hints for known mistakes. */

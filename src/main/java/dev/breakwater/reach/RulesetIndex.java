@@ -19,8 +19,16 @@ final class RulesetIndex {
     return spans.computeIfAbsent(prefix, Span::of);
   }
 
+  /** False only in tests: every rule is a candidate, to check the index changes no answer. */
+  private final boolean indexed;
+
   RulesetIndex(Ruleset ruleset) {
+    this(ruleset, true);
+  }
+
+  RulesetIndex(Ruleset ruleset, boolean indexed) {
     this.ruleset = ruleset;
+    this.indexed = indexed;
   }
 
   Ruleset ruleset() {
@@ -39,7 +47,7 @@ final class RulesetIndex {
     }
     Optional<ChainIndex> chain = byName.get(name);
     if (chain == null) {
-      chain = ruleset.chain(table, name).map(ChainIndex::new);
+      chain = ruleset.chain(table, name).map(c -> new ChainIndex(c, indexed));
       byName.put(name, chain);
     }
     return chain;
