@@ -86,6 +86,17 @@ class ReachabilityTest {
   }
 
   @Test
+  void aSourceTestThatChangesNothingLeavesOneClassCitedByTheAccept() {
+    String user = "-A DOCKER-USER -s 198.51.100.0/24 -j RETURN\n";
+    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+
+    assertThat(e.classes()).singleElement().satisfies(c -> {
+      assertThat(cidrs(c.sources())).containsExactly("0.0.0.0/0");
+      assertThat(c.decidedBy().map(Rule::chain)).contains("DOCKER");
+    });
+  }
+
+  @Test
   void dportInDockerUserAfterDnatDoesNotProtectAndSaysWhy() {
     String user = "-A DOCKER-USER -i eth0 -p tcp -m tcp --dport 3306 -j DROP\n";
     Container remapped = container("mysql", "172.17.0.2", port("0.0.0.0", 3306, 80, "172.17.0.2"));
@@ -212,6 +223,42 @@ class ReachabilityTest {
     assertThat(r.externalInterfaces()).containsExactly("eth0");
     assertThat(r.ingressFor(ip("198.51.100.7"))).isEqualTo("eth0");
     assertThat(r.ingressFor(ip("172.17.0.9"))).isEqualTo("docker0");
+  }
+
+  @Test
+  void swarmRoutingMeshIsNamedInANote() {
+    String rules = """
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :DOCKER-INGRESS - [0:0]
+        -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
+        -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:8080
+        -A DOCKER-INGRESS -j RETURN
+        COMMIT
+        *filter
+        :INPUT DROP [0:0]
+        :FORWARD DROP [0:0]
+        :DOCKER-INGRESS - [0:0]
+        -A FORWARD -j DOCKER-INGRESS
+        -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT
+        COMMIT
+        """;
+    Container web = container("web", "172.17.0.2", port("0.0.0.0", 8080, 8080, "172.17.0.2"));
+    PortExposure e = onlyExposure(host(v4(rules), Optional.empty(), web));
+
+    assertThat(cidrs(e.reachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(e.notes()).anySatisfy(n -> assertThat(n).contains("Swarm").contains("DOCKER-INGRESS"));
+  }
+
+  @Test
+  void withoutAnExternalInterfaceTheAnswerIsPossiblyNotNobody() {
+    HostFacts full = host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), MYSQL);
+    HostFacts noOutside = new HostFacts("lab", full.interfaces().stream().filter(n -> !n.name().equals("eth0")).toList(),
+        full.routes(), full.containers(), full.ipv4(), full.ipv6(), Optional.empty(), Optional.empty(), List.of());
+    PortExposure e = onlyExposure(noOutside);
+
+    assertThat(e.exact()).isFalse();
+    assertThat(cidrs(e.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
   }
 
   @Test

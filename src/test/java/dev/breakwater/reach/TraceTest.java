@@ -114,6 +114,14 @@ class TraceTest {
   }
 
   @Test
+  void aGotoCycleEndsAsPossiblyInsteadOfLooping() {
+    String rules = forwardOnly("DROP", ":A - [0:0]\n:B - [0:0]\n", "-A FORWARD -j A\n-A A -g B\n-A B -g A\n");
+    Trace t = tcp(rules, HOST_V4, 3306);
+
+    assertThat(t.verdict()).isInstanceOf(Verdict.PossiblyReachable.class);
+  }
+
+  @Test
   void aMissingTableAcceptsAndItsAbsenceIsSaid() {
     String natOnly = """
         *nat
@@ -163,6 +171,28 @@ class TraceTest {
 
     assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
     assertThat(decided(t)).contains("--ctorigdst 192.0.2.10/32");
+  }
+
+  @Test
+  void aDestinationAddressTestAfterDnatIsHintedWithCtorigdst() {
+    String user = "-A DOCKER-USER -d 192.0.2.10/32 -p tcp -j DROP\n";
+    Trace t = tcp(Layouts.docker20("", 3306, 3306, user), HOST_V4, 3306);
+
+    assertThat(t.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(t.hints()).anySatisfy(h -> {
+      assertThat(h.code()).isEqualTo("daddr-after-dnat");
+      assertThat(h.rule().text()).isEqualTo("-A DOCKER-USER -d 192.0.2.10/32 -p tcp -j DROP");
+      assertThat(h.message()).contains("--ctorigdst 192.0.2.10 --ctdir ORIGINAL");
+    });
+  }
+
+  @Test
+  void aRuleThatWouldNotHaveMatchedEitherGetsNoDnatHint() {
+    // -i docker0 never matches traffic from outside, before or after DNAT.
+    String user = "-A DOCKER-USER -i docker0 -p tcp -m tcp --dport 3306 -j DROP\n";
+    Trace t = tcp(Layouts.docker20("", 3306, 80, user), HOST_V4, 3306);
+
+    assertThat(t.hints()).extracting(Hint::code).doesNotContain("dport-after-dnat", "daddr-after-dnat");
   }
 
   @Test
