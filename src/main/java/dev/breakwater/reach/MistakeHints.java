@@ -1,5 +1,6 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.PortRange;
 import dev.breakwater.netfilter.Chain;
 import dev.breakwater.netfilter.Match;
 import dev.breakwater.netfilter.Rule;
@@ -14,6 +15,9 @@ import java.util.Optional;
 
 /** Recognises the well-known mistakes that explain why a port is (still) reachable. */
 final class MistakeHints {
+  /** Linux's default net.ipv4.ip_local_port_range, where containers' outbound connections start. */
+  private static final PortRange EPHEMERAL = new PortRange(32768, 60999);
+
   private MistakeHints() {}
 
   static List<Hint> of(HostNetwork net, RulesetIndex rules, Packet packet, WalkResult walk) {
@@ -130,7 +134,7 @@ final class MistakeHints {
           && !i.negated() && !isDockerInterfacePattern(i.pattern()));
       boolean statefulAlready = rule.matches().stream().anyMatch(m -> m instanceof Match.ConnectionState
           || m instanceof Match.ConntrackDirection || m instanceof Match.OriginalPort);
-      if (drops && onExternalInput && !statefulAlready) {
+      if (drops && onExternalInput && !statefulAlready && !spares(rule)) {
         return Optional.of(new Hint("drop-without-established", rule,
             rule.citation() + " drops on external input with no ESTABLISHED,RELATED return before it: it also drops"
                 + " the replies to connections containers open to the outside. Insert first:"
@@ -138,6 +142,29 @@ final class MistakeHints {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Replies to containers' outbound connections arrive from anywhere at an ephemeral port: a drop
+   * only for some sources (a ban list) or only for a service port does not break them.
+   */
+  private static boolean spares(Rule rule) {
+    for (Match m : rule.matches()) {
+      switch (m) {
+        case Match.Address a when a.side() == Match.Side.SOURCE && !a.negated() -> {
+          return true;
+        }
+        case Match.IpSet set when !set.negated() && set.flags().contains(Match.Side.SOURCE) -> {
+          return true;
+        }
+        case Match.Ports p when !p.negated() && p.field() != Match.PortField.SOURCE
+            && p.ranges().stream().noneMatch(r -> r.first() <= EPHEMERAL.last() && r.last() >= EPHEMERAL.first()) -> {
+          return true;
+        }
+        default -> {}
+      }
+    }
+    return false;
   }
 
   private static boolean isDockerInterfacePattern(String pattern) {

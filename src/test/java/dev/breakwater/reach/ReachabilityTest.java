@@ -106,7 +106,9 @@ class ReachabilityTest {
     Trace t = Reachability.of(facts).trace(new Packet(ip("198.51.100.7"), ip(HostFixture.HOST_V4),
         dev.breakwater.net.Transport.TCP, 50000, 3306, "eth0"));
     assertThat(t.verdict()).isInstanceOf(Verdict.Reachable.class);
-    assertThat(t.hints()).extracting(Hint::code).contains("dport-after-dnat", "drop-without-established");
+    assertThat(t.hints()).extracting(Hint::code).contains("dport-after-dnat")
+        // A drop for one service port does not catch replies, which come back to ephemeral ports.
+        .doesNotContain("drop-without-established");
     Hint h = t.hints().stream().filter(x -> x.code().equals("dport-after-dnat")).findFirst().orElseThrow();
     assertThat(h.rule().chain()).isEqualTo("DOCKER-USER");
     assertThat(h.message()).contains("--ctorigdstport 3306 --ctdir ORIGINAL");

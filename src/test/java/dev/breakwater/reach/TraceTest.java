@@ -273,4 +273,18 @@ class TraceTest {
     assertThat(fine.hints()).extracting(Hint::code).doesNotContain("drop-without-established");
     assertThat(List.of(broken.verdict(), fine.verdict())).containsOnly(Verdict.BLOCKED);
   }
+
+  @Test
+  void aBanListOrAServicePortDropDoesNotBreakReplies() {
+    String banList = "-A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j DROP\n";
+    String servicePort = "-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 3306 -j DROP\n";
+    String allowList = "-A DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP\n";
+
+    assertThat(tcp(Layouts.docker20("", 3306, 3306, banList), HOST_V4, 3306).hints())
+        .extracting(Hint::code).doesNotContain("drop-without-established");
+    assertThat(tcp(Layouts.docker20("", 3306, 3306, servicePort), HOST_V4, 3306).hints())
+        .extracting(Hint::code).doesNotContain("drop-without-established");
+    assertThat(tcp(Layouts.docker20("", 3306, 3306, allowList), HOST_V4, 3306).hints())
+        .extracting(Hint::code).contains("drop-without-established");
+  }
 }
