@@ -38,22 +38,36 @@ final class KernelLab implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   /** {@code UDP address port} lines from the containers' listeners: every datagram they heard. */
   private final Set<String> datagrams = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final String restoreCommand;
+  /** {@code iptables}, {@code iptables-legacy} or {@code iptables-nft}: the tools' name. */
+  private final String tool;
   /** One probe per namespace attempts are made from: the attacker's and each container's. */
   private final Map<String, ProbeProcess> probes = new java.util.LinkedHashMap<>();
 
-  private KernelLab(String restoreCommand) {
-    this.restoreCommand = restoreCommand;
+  private KernelLab(String tool) {
+    this.tool = tool;
   }
 
-  /** The iptables-restore this machine's {@code iptables} is (nf_tables or legacy backend). */
+  /**
+   * The backend named by {@code -Dbreakwater.oracle.backend=legacy|nft}, or this machine's
+   * {@code iptables} when none is: {@code iptables}, {@code iptables-legacy} or {@code iptables-nft}.
+   */
+  static String tool() {
+    String backend = System.getProperty("breakwater.oracle.backend", "");
+    return switch (backend) {
+      case "" -> "iptables";
+      case "legacy", "nft" -> "iptables-" + backend;
+      default -> throw new IllegalArgumentException("breakwater.oracle.backend: legacy or nft, not " + backend);
+    };
+  }
+
+  /** What {@link #tool()} is ({@code iptables v1.8.9 (nf_tables)}). */
   static String backend() throws IOException {
-    return Commands.run(List.of("iptables", "-V")).strip();
+    return Commands.run(List.of(tool(), "-V")).strip();
   }
 
   static KernelLab up() throws IOException {
     removeStale();
-    KernelLab lab = new KernelLab("iptables-restore");
+    KernelLab lab = new KernelLab(tool());
     try {
       lab.build();
       lab.checkPlumbing();
@@ -284,17 +298,17 @@ final class KernelLab implements AutoCloseable {
 
   /** Replaces every table of the host namespace with {@code rules} (iptables-restore text). */
   void load(String rules) throws IOException {
-    Commands.run(List.of("ip", "netns", "exec", HOST, restoreCommand), rules);
-    Commands.run(List.of("ip", "netns", "exec", HOST, restoreCommand.replace("iptables", "ip6tables")), Ipv6Twin.ruleset(rules));
+    Commands.run(List.of("ip", "netns", "exec", HOST, tool + "-restore"), rules);
+    Commands.run(List.of("ip", "netns", "exec", HOST, tool.replaceFirst("iptables", "ip6tables") + "-restore"), Ipv6Twin.ruleset(rules));
   }
 
   /** Writes a snapshot directory of the host namespace, as {@code breakwater snapshot} would. */
   void snapshot(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("iptables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, "iptables-save")));
+    Files.writeString(dir.resolve("iptables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, tool + "-save")));
     Files.writeString(dir.resolve("ip-addr.json"), Commands.run(List.of("ip", "-n", HOST, "-j", "addr", "show")));
     Files.writeString(dir.resolve("ip-route.json"), Commands.run(List.of("ip", "-n", HOST, "-j", "route", "show")));
-    Files.writeString(dir.resolve("ip6tables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, "ip6tables-save")));
+    Files.writeString(dir.resolve("ip6tables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, tool.replaceFirst("iptables", "ip6tables") + "-save")));
     Files.writeString(dir.resolve("ip6-route.json"), Commands.run(List.of("ip", "-n", HOST, "-6", "-j", "route", "show")));
     Files.writeString(dir.resolve("docker-inspect.json"), "[]\n");
     Files.writeString(dir.resolve("hostname"), HOST + "\n");
