@@ -107,31 +107,34 @@ final class KernelLab implements AutoCloseable {
     for (var c : OracleTopology.CONTAINERS) {
       addNamespace(c.namespace());
     }
-    // Two outside links to the attacker, and a bridge with one veth per container.
+    // Two outside links to the attacker, and two bridges with one veth per container.
     ip(HOST, "link", "add", OUTSIDE, "type", "veth", "peer", "name", OUTSIDE, "netns", ATTACKER);
     ip(HOST, "link", "add", SECOND_OUTSIDE, "type", "veth", "peer", "name", SECOND_OUTSIDE, "netns", ATTACKER);
-    ip(HOST, "link", "add", BRIDGE, "type", "bridge");
+    for (var n : OracleTopology.NETWORKS) {
+      ip(HOST, "link", "add", n.bridge(), "type", "bridge");
+      ip(HOST, "addr", "add", n.address() + "/24", "dev", n.bridge());
+      ip(HOST, "addr", "add", Ipv6Twin.address(n.address() + "/24"), "dev", n.bridge(), "nodad");
+      ip(HOST, "link", "set", n.bridge(), "up");
+    }
     ip(HOST, "addr", "add", OracleTopology.HOST_ADDRESS + "/24", "dev", OUTSIDE);
     ip(HOST, "addr", "add", OracleTopology.HOST_SECOND_ADDRESS + "/24", "dev", OUTSIDE);
     ip(HOST, "addr", "add", OracleTopology.HOST_ETH1_ADDRESS + "/24", "dev", SECOND_OUTSIDE);
-    ip(HOST, "addr", "add", OracleTopology.BRIDGE_ADDRESS + "/24", "dev", BRIDGE);
     for (String a : List.of(OracleTopology.HOST_ADDRESS + "/24", OracleTopology.HOST_SECOND_ADDRESS + "/24")) {
       ip(HOST, "addr", "add", Ipv6Twin.address(a), "dev", OUTSIDE, "nodad");
     }
     ip(HOST, "addr", "add", Ipv6Twin.address(OracleTopology.HOST_ETH1_ADDRESS + "/24"), "dev", SECOND_OUTSIDE, "nodad");
-    ip(HOST, "addr", "add", Ipv6Twin.address(OracleTopology.BRIDGE_ADDRESS + "/24"), "dev", BRIDGE, "nodad");
-    for (String dev : List.of(OUTSIDE, SECOND_OUTSIDE, BRIDGE)) {
+    for (String dev : List.of(OUTSIDE, SECOND_OUTSIDE)) {
       ip(HOST, "link", "set", dev, "up");
     }
     for (var c : OracleTopology.CONTAINERS) {
       ip(HOST, "link", "add", c.hostVeth(), "type", "veth", "peer", "name", "eth0", "netns", c.namespace());
-      ip(HOST, "link", "set", c.hostVeth(), "master", BRIDGE);
+      ip(HOST, "link", "set", c.hostVeth(), "master", c.bridge());
       ip(HOST, "link", "set", c.hostVeth(), "up");
       ip(c.namespace(), "addr", "add", c.address() + "/24", "dev", "eth0");
       ip(c.namespace(), "link", "set", "eth0", "up");
-      ip(c.namespace(), "route", "add", "default", "via", OracleTopology.BRIDGE_ADDRESS);
+      ip(c.namespace(), "route", "add", "default", "via", c.network().address());
       ip(c.namespace(), "addr", "add", Ipv6Twin.address(c.address() + "/24"), "dev", "eth0", "nodad");
-      ip(c.namespace(), "-6", "route", "add", "default", "via", Ipv6Twin.address(OracleTopology.BRIDGE_ADDRESS));
+      ip(c.namespace(), "-6", "route", "add", "default", "via", Ipv6Twin.address(c.network().address()));
     }
     for (String a : OracleTopology.ATTACKER_ETH0) {
       ip(ATTACKER, "addr", "add", a, "dev", OUTSIDE);
@@ -143,8 +146,11 @@ final class KernelLab implements AutoCloseable {
     }
     ip(ATTACKER, "link", "set", OUTSIDE, "up");
     ip(ATTACKER, "link", "set", SECOND_OUTSIDE, "up");
-    // Direct routing: the attacker sends to container addresses through the host.
-    ip(ATTACKER, "route", "add", OracleTopology.BRIDGE_SUBNET, "via", OracleTopology.HOST_ADDRESS);
+    for (var n : OracleTopology.NETWORKS) {
+      // Direct routing: the attacker sends to container addresses through the host.
+      ip(ATTACKER, "route", "add", n.subnet(), "via", OracleTopology.HOST_ADDRESS);
+      ip(ATTACKER, "-6", "route", "add", Ipv6Twin.address(n.address()) + "/64", "via", Ipv6Twin.address(OracleTopology.HOST_ADDRESS));
+    }
     ip(HOST, "route", "add", OracleTopology.FAR_PREFIX, "via", "198.51.100.66");
     ip(ATTACKER, "route", "add", OracleTopology.ROUTED_AWAY, "via", OracleTopology.HOST_ADDRESS);
     ip(HOST, "route", "add", "blackhole", OracleTopology.BLACKHOLE);
@@ -155,8 +161,6 @@ final class KernelLab implements AutoCloseable {
     // The twins of 198.18.9.9 and .200: ::9 blackholed, ::c8 without a route.
     ip(HOST, "-6", "route", "add", "blackhole", "2001:db8:9::/121");
     ip(HOST, "-6", "route", "add", "prohibit", "2001:db8:8::/64");
-    ip(ATTACKER, "-6", "route", "add", Ipv6Twin.address(OracleTopology.BRIDGE_ADDRESS) + "/64", "via",
-        Ipv6Twin.address(OracleTopology.HOST_ADDRESS));
     ip(HOST, "-6", "route", "add", Ipv6Twin.address("198.18.5.0") + "/64", "via", Ipv6Twin.address("198.51.100.66"));
     sysctl(HOST, "net.ipv4.ip_forward=1");
     // Every ICMP error the host owes (port unreachable for UDP, prohibit routes) must be sent:

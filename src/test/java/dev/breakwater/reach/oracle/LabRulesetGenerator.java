@@ -1,13 +1,13 @@
 package dev.breakwater.reach.oracle;
 
 import static dev.breakwater.reach.oracle.OracleTopology.BRIDGE;
-import static dev.breakwater.reach.oracle.OracleTopology.BRIDGE_SUBNET;
 import static dev.breakwater.reach.oracle.OracleTopology.CONTAINERS;
 import static dev.breakwater.reach.oracle.OracleTopology.CONTAINER_PORTS;
 import static dev.breakwater.reach.oracle.OracleTopology.HOST_ADDRESSES;
 
 import dev.breakwater.reach.oracle.LabRuleset.Target;
 import dev.breakwater.reach.oracle.OracleTopology.ContainerNs;
+import dev.breakwater.reach.oracle.OracleTopology.Network;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +55,9 @@ final class LabRulesetGenerator {
       :OUTPUT ACCEPT [0:0]
       COMMIT
       """;
+
+  /** Docker inserts each new network's rules above the older ones': the user network comes first. */
+  private static final List<Network> NETWORKS_NEWEST_FIRST = OracleTopology.NETWORKS.reversed();
 
   private static final List<Integer> HOST_PORTS = List.of(80, 443, 3306, 5432, 6379, 8080, 8443, 9000, 2222, 27017);
   private static final List<Integer> INPUT_PORTS = List.of(22, 25, 80, 443, 3306, 8080, 9000);
@@ -137,7 +140,7 @@ final class LabRulesetGenerator {
     for (ContainerNs c : CONTAINERS) {
       // Docker 28 drops direct routing to its containers in raw; before 28 some users did by hand.
       if (r.nextInt(100) < (docker == Docker.V28 ? 70 : 15)) {
-        raw.append("-A PREROUTING -d ").append(c.address()).append("/32 ! -i ").append(BRIDGE).append(" -j DROP\n");
+        raw.append("-A PREROUTING -d ").append(c.address()).append("/32 ! -i ").append(c.bridge()).append(" -j DROP\n");
       }
     }
     if (tricks != null) {
@@ -218,20 +221,24 @@ final class LabRulesetGenerator {
       }
     }
     s.append("-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER\n");
-    s.append("-A POSTROUTING -s ").append(BRIDGE_SUBNET).append(" ! -o ").append(BRIDGE).append(" -j MASQUERADE\n");
+    for (Network n : NETWORKS_NEWEST_FIRST) {
+      s.append("-A POSTROUTING -s ").append(n.subnet()).append(" ! -o ").append(n.bridge()).append(" -j MASQUERADE\n");
+    }
     if (docker == Docker.V20_10) {
       for (Mapping m : mappings) {
         s.append("-A POSTROUTING -s ").append(m.container().address()).append("/32 -d ").append(m.container().address())
             .append("/32 ").append(m.match()).append(" --dport ").append(m.containerPortSpec()).append(" -j MASQUERADE\n");
       }
-      s.append("-A DOCKER -i ").append(BRIDGE).append(" -j RETURN\n");
+      for (Network n : NETWORKS_NEWEST_FIRST) {
+        s.append("-A DOCKER -i ").append(n.bridge()).append(" -j RETURN\n");
+      }
     }
     for (Mapping m : mappings) {
       s.append("-A DOCKER ");
       if (!m.bind().isEmpty()) {
         s.append("-d ").append(m.bind()).append("/32 ");
       }
-      s.append("! -i ").append(BRIDGE).append(' ').append(m.match()).append(" --dport ").append(m.hostPortSpec())
+      s.append("! -i ").append(m.container().bridge()).append(' ').append(m.match()).append(" --dport ").append(m.hostPortSpec())
           .append(" -j DNAT --to-destination ").append(m.dnatTo()).append('\n');
     }
     s.append("COMMIT\n");
@@ -307,10 +314,13 @@ final class LabRulesetGenerator {
       rules.add("-A FORWARD -j DOCKER-FORWARD");
     } else {
       rules.add("-A FORWARD -j DOCKER-ISOLATION-STAGE-1");
-      rules.add("-A FORWARD -o " + BRIDGE + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
-      rules.add("-A FORWARD -o " + BRIDGE + " -j DOCKER");
-      rules.add("-A FORWARD -i " + BRIDGE + " ! -o " + BRIDGE + " -j ACCEPT");
-      rules.add("-A FORWARD -i " + BRIDGE + " -o " + BRIDGE + " -j ACCEPT");
+      for (Network n : NETWORKS_NEWEST_FIRST) {
+        String br = n.bridge();
+        rules.add("-A FORWARD -o " + br + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+        rules.add("-A FORWARD -o " + br + " -j DOCKER");
+        rules.add("-A FORWARD -i " + br + " ! -o " + br + " -j ACCEPT");
+        rules.add("-A FORWARD -i " + br + " -o " + br + " -j ACCEPT");
+      }
     }
     if (tricks != null && r.nextBoolean()) {
       // Seen only by what Docker's chains let fall through: direct routing, not published ports.
@@ -328,21 +338,29 @@ final class LabRulesetGenerator {
       }
     }
     for (Mapping m : mappings) {
-      rules.add("-A DOCKER -d " + m.container().address() + "/32 ! -i " + BRIDGE + " -o " + BRIDGE
+      rules.add("-A DOCKER -d " + m.container().address() + "/32 ! -i " + m.container().bridge() + " -o " + m.container().bridge()
           + " " + m.match() + " --dport " + m.containerPortSpec() + " -j ACCEPT");
     }
     if (docker == Docker.V28) {
-      rules.add("-A DOCKER ! -i " + BRIDGE + " -o " + BRIDGE + " -j DROP");
-      rules.add("-A DOCKER-BRIDGE -o " + BRIDGE + " -j DOCKER");
-      rules.add("-A DOCKER-CT -o " + BRIDGE + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+      for (Network n : NETWORKS_NEWEST_FIRST) {
+        rules.add("-A DOCKER ! -i " + n.bridge() + " -o " + n.bridge() + " -j DROP");
+        rules.add("-A DOCKER-BRIDGE -o " + n.bridge() + " -j DOCKER");
+        rules.add("-A DOCKER-CT -o " + n.bridge() + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+      }
       rules.add("-A DOCKER-FORWARD -j DOCKER-CT");
       rules.add("-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1");
       rules.add("-A DOCKER-FORWARD -j DOCKER-BRIDGE");
-      rules.add("-A DOCKER-FORWARD -i " + BRIDGE + " -j ACCEPT");
+      for (Network n : NETWORKS_NEWEST_FIRST) {
+        rules.add("-A DOCKER-FORWARD -i " + n.bridge() + " -j ACCEPT");
+      }
     }
-    rules.add("-A DOCKER-ISOLATION-STAGE-1 -i " + BRIDGE + " ! -o " + BRIDGE + " -j DOCKER-ISOLATION-STAGE-2");
+    for (Network n : NETWORKS_NEWEST_FIRST) {
+      rules.add("-A DOCKER-ISOLATION-STAGE-1 -i " + n.bridge() + " ! -o " + n.bridge() + " -j DOCKER-ISOLATION-STAGE-2");
+    }
     rules.add("-A DOCKER-ISOLATION-STAGE-1 -j RETURN");
-    rules.add("-A DOCKER-ISOLATION-STAGE-2 -o " + BRIDGE + " -j DROP");
+    for (Network n : NETWORKS_NEWEST_FIRST) {
+      rules.add("-A DOCKER-ISOLATION-STAGE-2 -o " + n.bridge() + " -j DROP");
+    }
     rules.add("-A DOCKER-ISOLATION-STAGE-2 -j RETURN");
     dockerUser(r, mappings, chains, rules, tricks);
     if (docker == Docker.V20_10) {

@@ -46,9 +46,9 @@ final class OracleCases {
       String protocol = r.nextInt(4) == 0 ? "udp" : "tcp";
       boolean v6 = r.nextInt(3) == 0;
       out.add(v6
-          ? new ProbeCase(Ipv6Twin.address(c.address()), port(), Ipv6Twin.address(destination), port, OracleTopology.BRIDGE,
+          ? new ProbeCase(Ipv6Twin.address(c.address()), port(), Ipv6Twin.address(destination), port, c.bridge(),
               protocol, c.namespace())
-          : new ProbeCase(c.address(), port(), destination, port, OracleTopology.BRIDGE, protocol, c.namespace()));
+          : new ProbeCase(c.address(), port(), destination, port, c.bridge(), protocol, c.namespace()));
     }
     return out;
   }

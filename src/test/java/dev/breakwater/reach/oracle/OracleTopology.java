@@ -39,15 +39,29 @@ final class OracleTopology {
   static final String ROUTED_AWAY = "198.18.8.0/23";
   static final List<String> UNROUTABLE = List.of("198.18.9.9", "198.18.8.8", "198.18.9.200");
 
-  /** Every address a probe is sent to that the host owns. */
-  static final List<String> HOST_ADDRESSES = List.of(HOST_ADDRESS, HOST_SECOND_ADDRESS, HOST_ETH1_ADDRESS, BRIDGE_ADDRESS);
+  /** A Docker network: its bridge, the host's address on it, its subnet. */
+  record Network(String bridge, String address, String subnet) {}
 
-  record ContainerNs(String namespace, String hostVeth, String address) {}
+  static final Network DEFAULT_NETWORK = new Network(BRIDGE, BRIDGE_ADDRESS, BRIDGE_SUBNET);
+  /** A user-defined network, named as Docker names them: br- and the network id's first 12 digits. */
+  static final Network USER_NETWORK = new Network("br-0a1b2c3d4e5f", "198.18.1.1", "198.18.1.0/24");
+  static final List<Network> NETWORKS = List.of(DEFAULT_NETWORK, USER_NETWORK);
+
+  /** Every address a probe is sent to that the host owns. */
+  static final List<String> HOST_ADDRESSES = List.of(HOST_ADDRESS, HOST_SECOND_ADDRESS, HOST_ETH1_ADDRESS, BRIDGE_ADDRESS,
+      USER_NETWORK.address());
+
+  record ContainerNs(String namespace, String hostVeth, String address, Network network) {
+    String bridge() {
+      return network.bridge();
+    }
+  }
 
   static final List<ContainerNs> CONTAINERS = List.of(
-      new ContainerNs("bwo-c1", "vethc1", "198.18.0.2"),
-      new ContainerNs("bwo-c2", "vethc2", "198.18.0.3"),
-      new ContainerNs("bwo-c3", "vethc3", "198.18.0.4"));
+      new ContainerNs("bwo-c1", "vethc1", "198.18.0.2", DEFAULT_NETWORK),
+      new ContainerNs("bwo-c2", "vethc2", "198.18.0.3", DEFAULT_NETWORK),
+      new ContainerNs("bwo-c3", "vethc3", "198.18.0.4", DEFAULT_NETWORK),
+      new ContainerNs("bwo-c4", "vethc4", "198.18.1.2", USER_NETWORK));
 
   /** Every container listens on all of these, so a SYN that arrives is always answered. */
   static final List<Integer> CONTAINER_PORTS = List.of(80, 443, 3306, 5432, 6379, 8080, 9000);
