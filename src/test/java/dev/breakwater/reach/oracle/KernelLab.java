@@ -291,7 +291,9 @@ final class KernelLab implements AutoCloseable {
       throw new IOException("lab plumbing is broken: with no rules, " + cases + " gave " + got + ", expected " + want);
     }
     // A SYN that arrives while the answer is dropped must be seen as half-open, not as a timeout.
-    load(LabRulesetGenerator.EMPTY.replace(":FORWARD ACCEPT [0:0]\n", ":FORWARD ACCEPT [0:0]\n-A FORWARD -i " + BRIDGE + " -j DROP\n"));
+    // (The drop goes into filter only: EMPTY's mangle table has a FORWARD chain too.)
+    load(LabRulesetGenerator.EMPTY.replace(":OUTPUT ACCEPT [0:0]\nCOMMIT\n*security",
+        ":OUTPUT ACCEPT [0:0]\n-A FORWARD -i " + BRIDGE + " -j DROP\nCOMMIT\n*security"));
     List<ProbeCase> halfOpen = List.of(new ProbeCase("198.51.100.66", 19_994, "198.18.0.2", 80, OUTSIDE),
         new ProbeCase(Ipv6Twin.address("198.51.100.66"), 19_997, Ipv6Twin.address("198.18.0.2"), 80, OUTSIDE));
     List<KernelOutcome> seen = probe(halfOpen);

@@ -45,6 +45,8 @@ public final class KernelReplay {
     }
     Path snapshot = Files.createTempDirectory("bwo-replay-");
     try (KernelLab lab = KernelLab.up()) {
+      // iptables-restore replaces only the tables its input names: empty them all first.
+      lab.load(LabRulesetGenerator.EMPTY);
       lab.load(rules);
       lab.snapshot(snapshot);
       Reachability engine = Reachability.of(SnapshotDirectory.read(snapshot));
