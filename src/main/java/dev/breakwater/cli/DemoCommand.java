@@ -60,8 +60,14 @@ public final class DemoCommand implements Callable<Integer> {
     Demo.Outcome outcome;
     try {
       outcome = demo.run();
-    } catch (LabException e) {
-      throw new UserError("demo: " + e.getMessage());
+    } catch (RuntimeException e) {
+      if (demo.interrupted()) {
+        return 130; // The shutdown hook has removed the lab and said so; the JVM is exiting.
+      }
+      if (e instanceof LabException) {
+        throw new UserError("demo: " + e.getMessage());
+      }
+      throw e;
     }
     summarise(out, outcome);
     out.printf("Done in %.0fs.%n", (System.nanoTime() - start) / 1e9);

@@ -49,12 +49,18 @@ public final class Demo {
   private final Optional<Function<HostFacts, AuditReport>> audit;
   private final DemoFix fix;
   private int step;
+  private volatile boolean interrupted;
 
   public Demo(PrintStream out, Path labRoot, Optional<Function<HostFacts, AuditReport>> audit, DemoFix fix) {
     this.out = out;
     this.labRoot = labRoot;
     this.audit = audit;
     this.fix = fix;
+  }
+
+  /** True once Ctrl-C or SIGTERM started removing the lab: whatever the steps report after that is noise. */
+  public boolean interrupted() {
+    return interrupted;
   }
 
   /** The opening lines. */
@@ -95,7 +101,15 @@ public final class Demo {
   /** Steps 2 to 7. The lab is always removed at the end, also on failure or Ctrl-C. */
   public Outcome run() {
     Lab lab = new Lab(labRoot, text -> detail(text));
-    Thread cleanupOnInterrupt = new Thread(lab::down, "breakwater-demo-cleanup");
+    // Ctrl-C or SIGTERM: the JVM runs this hook while the steps may still be running; down() is
+    // synchronized, so the steps' own clean-up afterwards finds nothing left to remove.
+    Thread cleanupOnInterrupt = new Thread(() -> {
+      interrupted = true;
+      out.println();
+      out.println("Interrupted: removing the lab ...");
+      lab.down();
+      out.println("removed.");
+    }, "breakwater-demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanupOnInterrupt);
     try {
       buildLab(lab);
@@ -208,6 +222,10 @@ public final class Demo {
   }
 
   private void cleanUp(Lab lab) {
+    if (interrupted) {
+      lab.down(); // Waits for the hook's own down() to finish.
+      return;
+    }
     heading("Cleaning up", "nothing is left behind");
     long start = System.nanoTime();
     lab.down();
@@ -253,16 +271,25 @@ public final class Demo {
   }
 
   private void heading(String title, String proves) {
+    if (interrupted) {
+      return; // The steps may run on while the hook removes the lab: keep its message last.
+    }
     step++;
     out.println();
     out.println(step + ". " + title + " - " + proves);
   }
 
   private void line(String text) {
+    if (interrupted) {
+      return;
+    }
     out.println(INDENT + text);
   }
 
   private void detail(String text) {
+    if (interrupted) {
+      return;
+    }
     out.println(INDENT + "  · " + text);
   }
 

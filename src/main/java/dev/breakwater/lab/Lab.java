@@ -81,7 +81,7 @@ public final class Lab {
   }
 
   /** Brings the lab up with {@code scenario}; on any failure removes what it made and rethrows. */
-  public void up(Scenario scenario) {
+  public synchronized void up(Scenario scenario) {
     requireRoot();
     for (String tool : TOOLS) {
       if (CommandRunner.find(tool).isEmpty()) {
@@ -118,7 +118,7 @@ public final class Lab {
   }
 
   /** Removes every namespace, process, mount and file the lab made; harmless when nothing is up. */
-  public void down() {
+  public synchronized void down() {
     Optional<LabState> state = LabState.load(stateFile());
     removeContainers();
     state.map(LabState::dockerdPid).filter(pid -> pid > 0).ifPresent(this::stopDockerd);
