@@ -1,6 +1,7 @@
 package dev.breakwater.cli;
 
 import dev.breakwater.audit.AuditReport;
+import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.CommandRunner;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.lab.Demo;
@@ -74,12 +75,9 @@ public final class DemoCommand implements Callable<Integer> {
     return outcome.asExpected() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
   }
 
-  /**
-   * The audit the demo runs: the same engine as 'breakwater audit'. Empty until
-   * dev.breakwater.audit.HostAudit is on main; then: {@code Optional.of(HostAudit::run)}.
-   */
+  /** The audit the demo runs: the same engine as 'breakwater audit'. */
   static Optional<Function<HostFacts, AuditReport>> auditEngine() {
-    return Optional.empty();
+    return Optional.of(HostAudit::run);
   }
 
   private boolean mayInstall(List<LabPackages.DebianPackage> missing) {

@@ -2,6 +2,8 @@ package dev.breakwater.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.breakwater.audit.AuditReport;
+import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.Container;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.PublishedPort;
@@ -71,6 +73,22 @@ class LabCorpusTest {
     for (ExpectedReach.Attempt a : expected.attempts()) {
       assertThat(a.target()).isEqualTo(a.source().contains(":") ? Lab.HOST_ADDRESS_V6 : Lab.HOST_ADDRESS);
     }
+  }
+
+  /**
+   * The kernel as oracle on committed data: the audit of each real snapshot predicts every
+   * connection the attacker made when it was taken, reached or not.
+   */
+  @ParameterizedTest
+  @MethodSource("labSnapshots")
+  void theAuditPredictsEveryRealConnection(Path dir) throws IOException {
+    AuditReport report = HostAudit.run(SnapshotDirectory.read(dir));
+    List<AttackerProbe.Result> real = ExpectedReach.read(dir.resolve("EXPECTED.md")).attempts().stream()
+        .map(a -> new AttackerProbe.Result(new AttackerProbe.Probe(a.source(), a.target(), a.port()),
+            a.reached() ? AttackerProbe.Outcome.CONNECTED : AttackerProbe.Outcome.TIMED_OUT, a.banner()))
+        .toList();
+
+    assertThat(AuditCheck.compare(report, real)).extracting(AuditCheck.Disagreement::describe).isEmpty();
   }
 
   @ParameterizedTest
