@@ -205,6 +205,11 @@ public final class Demo {
     if (cacheAnswersInside(lab)) {
       line("cache 6379 answers on 127.0.0.1 inside the host: it runs, it is just not published outside.");
     }
+    AttackerProbe.Result neighbour = lab.probeLoopbackAsNeighbour(CACHE_PORT);
+    line(neighbour.reached()
+        ? "but a neighbour on the host's own link that sends to 127.0.0.1:6379 DOES reach the cache (it answered \""
+            + neighbour.banner() + "\"): Docker before 28 DNATs such packets too."
+        : "a neighbour on the host's own link sending to 127.0.0.1:6379 is dropped as well (Docker 28's raw-table rule).");
     report.ifPresent(r -> {
       List<AuditCheck.Disagreement> disagreements = AuditCheck.compare(r, results);
       if (disagreements.isEmpty()) {

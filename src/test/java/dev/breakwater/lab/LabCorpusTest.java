@@ -91,6 +91,24 @@ class LabCorpusTest {
     assertThat(AuditCheck.compare(report, real)).extracting(AuditCheck.Disagreement::describe).isEmpty();
   }
 
+  /**
+   * Where a neighbour on the link reached a port by sending to 127.0.0.1 (Docker 20.10 DNATs
+   * it), the audit says so: the port is reachable from that neighbour anyway, or the loopback
+   * binding carries the neighbour note.
+   */
+  @ParameterizedTest
+  @MethodSource("labSnapshots")
+  void theAuditWarnsOfEveryLoopbackPortANeighbourReached(Path dir) throws IOException {
+    AuditReport report = HostAudit.run(SnapshotDirectory.read(dir));
+    for (ExpectedReach.Attempt a : ExpectedReach.read(dir.resolve("EXPECTED.md"), "neighbour").attempts()) {
+      assertThat(a.target()).isEqualTo("127.0.0.1");
+      boolean reachableAnyway = AuditCheck.auditSaysReachable(report, new AttackerProbe.Probe(a.source(), Lab.HOST_ADDRESS, a.port()));
+      boolean noted = report.exposures().stream()
+          .anyMatch(e -> e.hostPort() == a.port() && e.hostIp().equals("127.0.0.1") && e.notes().stream().anyMatch(n -> n.contains("neighbour")));
+      assertThat(a.reached() && !reachableAnyway && !noted).as("%s: %s", dir.getFileName(), a).isFalse();
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("labSnapshots")
   void portsBoundToLoopbackWereNeverReached(Path dir) throws IOException {
