@@ -225,7 +225,7 @@ public final class Demo {
   private List<AttackerProbe.Result> applyFix(Lab lab, HostFacts facts) {
     heading("The fix, proven", "close 3306 to outsiders without breaking the web site or the containers");
     line(fix.origin() + ":");
-    lab.applyRules(fix.iptables(), fix.ip6tables());
+    fix.apply(lab, facts).forEach(this::detail);
     List<AttackerProbe.Result> results = lab.probeEveryPublishedPort();
     Map<Integer, String> names = containerByPort(facts);
     for (Map.Entry<Integer, List<AttackerProbe.Result>> port : byPort(results).entrySet()) {
