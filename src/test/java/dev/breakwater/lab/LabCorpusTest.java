@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,7 +40,8 @@ class LabCorpusTest {
   @Test
   void everyScenarioOfTheBriefHasARealSnapshot() throws Exception {
     assertThat(labSnapshots().map(p -> p.getFileName().toString())).containsExactly(
-        "lab-docker-user-allowlist", "lab-docker-user-fix", "lab-docker-user-fix-v4", "lab-loopback-bound", "lab-seed-incident");
+        "lab-docker-user-allowlist", "lab-docker-user-fix", "lab-docker-user-fix-v4", "lab-loopback-bound", "lab-port-forms",
+        "lab-seed-incident");
   }
 
   @ParameterizedTest
@@ -48,7 +50,9 @@ class LabCorpusTest {
     HostFacts facts = SnapshotDirectory.read(dir);
 
     assertThat(facts.hostname()).isEqualTo(Lab.HOST_NS);
-    assertThat(facts.containers()).extracting(Container::name).containsExactlyInAnyOrder("db", "cache", "web");
+    Scenario scenario = Scenario.builtIn(dir.getFileName().toString().substring("lab-".length())).orElseThrow();
+    assertThat(facts.containers()).extracting(Container::name)
+        .containsExactlyInAnyOrderElementsOf(scenario.containers().stream().map(Scenario.LabContainer::name).toList());
     assertThat(facts.ipv6()).isPresent();
     assertThat(facts.ufw()).isPresent();
     assertThat(facts.ipv4().tables()).isNotEmpty();
@@ -118,7 +122,7 @@ class LabCorpusTest {
         .filter(p -> p.hostIp().isLoopback())
         .map(PublishedPort::hostPort)
         .toList();
-    assertThat(loopbackOnly).isNotEmpty();
+    Assumptions.assumeFalse(loopbackOnly.isEmpty(), "no port of this scenario is bound to 127.0.0.1");
     assertThat(ExpectedReach.read(dir.resolve("EXPECTED.md")).attempts())
         .filteredOn(a -> loopbackOnly.contains(a.port()))
         .isNotEmpty()
