@@ -90,6 +90,8 @@ public final class Demo {
           + ": install them (sudo apt-get install -y " + String.join(" ", missing.stream().map(LabPackages.DebianPackage::name).toList())
           + ") or run 'sudo breakwater demo --yes'");
     }
+    line("installing with apt-get; no service is started now (docker.io's own daemon starts at the next boot "
+        + "unless you run 'systemctl disable docker')");
     packages.install(missing);
     List<LabPackages.DebianPackage> still = packages.missing();
     if (!still.isEmpty()) {
