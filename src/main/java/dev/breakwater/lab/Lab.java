@@ -61,6 +61,9 @@ public final class Lab {
   private final Namespaces namespaces = new Namespaces();
   private final CommandRunner local = CommandRunner.local();
   private final Consumer<String> progress;
+  private static final Duration SESSION_WAIT = Duration.ofMinutes(10);
+  // Held from up() to down() when this instance brought the lab up; see LabLock.
+  private LabLock session;
 
   public Lab(Path root, Consumer<String> progress) {
     this.root = root;
@@ -89,9 +92,12 @@ public final class Lab {
             + "(apt-get install iproute2 util-linux docker.io ufw iptables busybox-static)");
       }
     }
+    if (session == null) {
+      session = LabLock.acquire(SESSION_WAIT, progress);
+    }
     if (LabState.load(stateFile()).isPresent() || Namespaces.exists(HOST_NS) || Namespaces.exists(ATTACKER_NS)) {
       progress.accept("removing what a previous lab left behind");
-      down();
+      removeEverything();
     }
     try {
       createDirectories(root);
@@ -117,8 +123,21 @@ public final class Lab {
     }
   }
 
-  /** Removes every namespace, process, mount and file the lab made; harmless when nothing is up. */
+  /**
+   * Removes every namespace, process, mount and file the lab made; harmless when nothing is up.
+   * Waits for another process's lab session (a test run, a demo) to end first.
+   */
   public synchronized void down() {
+    LabLock lock = session != null ? session : LabLock.acquire(SESSION_WAIT, progress);
+    session = null;
+    try {
+      removeEverything();
+    } finally {
+      lock.close();
+    }
+  }
+
+  private void removeEverything() {
     Optional<LabState> state = LabState.load(stateFile());
     removeContainers();
     state.map(LabState::dockerdPid).filter(pid -> pid > 0).ifPresent(this::stopDockerd);
