@@ -73,7 +73,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
     summarise(out, outcome);
     out.printf("Done in %.0fs.%n", (System.nanoTime() - start) / 1e9);
-    return outcome.asExpected() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
+    if (demo.leftBehind()) {
+      out.println("Part of the lab is still there (see step 7): run 'sudo breakwater lab down'.");
+    }
+    return outcome.asExpected() && !demo.leftBehind() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
   }
 
   /** The audit the demo runs: the same engine as 'breakwater audit'. */

@@ -65,12 +65,13 @@ class DemoTest {
     if (Files.exists(Path.of("/run/breakwater-lab"))) {
       found.add("directory /run/breakwater-lab");
     }
-    Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains("breakwater-lab")).forEach(l -> found.add("mount " + l));
+    Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains("/run/breakwater-lab/") || l.contains("/run/breakwater-lab ")).forEach(l -> found.add("mount " + l));
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
         try {
           String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-          if (cmdline.contains("/run/breakwater-lab") || cmdline.contains("--net=/run/netns/bwl-")) {
+          // "/run/breakwater-lab/" with its slash: other labs on this machine may use /run/breakwater-lab-NAME.
+          if (cmdline.contains("/run/breakwater-lab/") || cmdline.contains("--net=/run/netns/bwl-")) {
             found.add("process " + proc.getFileName() + " " + cmdline);
           }
         } catch (IOException gone) {
