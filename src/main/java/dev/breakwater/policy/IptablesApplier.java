@@ -51,6 +51,16 @@ public final class IptablesApplier {
     return result.stdout();
   }
 
+  /** {@code iptables-save}: every table, for the reach engine's proof. */
+  public String saveAll(IpFamily family) {
+    List<String> command = command(family == IpFamily.V4 ? "iptables-save" : "ip6tables-save");
+    CommandRunner.Result result = runner.run(command, "");
+    if (result.exitCode() != 0) {
+      throw new ApplyException(String.join(" ", command) + " failed (exit " + result.exitCode() + "): " + result.stderr().strip());
+    }
+    return result.stdout();
+  }
+
   /** One transaction: {@code iptables-restore --noflush} with {@code text} on stdin. */
   public void restore(IpFamily family, String text) {
     List<String> command = command(family == IpFamily.V4 ? "iptables-restore" : "ip6tables-restore", "--noflush");
