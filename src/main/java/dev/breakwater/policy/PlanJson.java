@@ -35,7 +35,7 @@ public record PlanJson(
         compiled.rules(d.family()), d.jumpChange())).toList();
     List<Port> ports = compiled.ports().stream().map(p -> {
       var proof = plan.proof().flatMap(r -> r.ports().stream().filter(x -> x.port().equals(p)).findFirst());
-      return new Port(p.container(), p.endpoint(), p.allowed().toString(), p.allowedBy(),
+      return new Port(p.container(), p.endpoint(), p.allowedText(), p.allowedBy(),
           proof.map(PolicyProof.PortProof::reachableBefore).orElse(List.of()),
           proof.map(PolicyProof.PortProof::possiblyBefore).orElse(List.of()),
           proof.map(PolicyProof.PortProof::reachableAfter).orElse(List.of()),

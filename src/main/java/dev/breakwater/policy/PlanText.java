@@ -35,7 +35,7 @@ public final class PlanText {
       out.append("  (no container publishes a port reachable from outside)\n");
     }
     for (ProtectedPort port : compiled.ports()) {
-      out.append("  ").append(port.container()).append(' ').append(port.endpoint()).append("  allow ").append(port.allowed());
+      out.append("  ").append(port.container()).append(' ').append(port.endpoint()).append("  allow ").append(port.allowedText());
       if (!port.allowedBy().isEmpty()) {
         out.append("  (").append(String.join("; ", port.allowedBy())).append(')');
       }

@@ -59,11 +59,11 @@ public final class PolicyProof {
         List<IPAddress> possiblyOutside = AddressSets.minus(now.get().possibly(), allowed);
         if (!certainlyOutside.isEmpty()) {
           problems.add(name + ": would still be reachable from " + AddressSets.text(certainlyOutside)
-              + ", outside its allows (" + port.allowed() + ")");
+              + ", outside its allows (" + port.allowedText() + ")");
         }
         if (!possiblyOutside.isEmpty()) {
           problems.add(name + ": would possibly be reachable from " + AddressSets.text(possiblyOutside)
-              + ", outside its allows (" + port.allowed() + "): a rule Breakwater does not model decides");
+              + ", outside its allows (" + port.allowedText() + "): a rule Breakwater does not model decides");
         }
         List<IPAddress> reachedBefore = was.map(ObservedReach::reachable).orElse(List.of());
         List<IPAddress> lost = AddressSets.minus(AddressSets.intersect(reachedBefore, allowed), now.get().reachable());

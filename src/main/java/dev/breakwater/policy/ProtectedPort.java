@@ -26,6 +26,15 @@ public record ProtectedPort(
     allowedBy = List.copyOf(allowedBy);
   }
 
+  /** The allowed sources of this port's family: {@code any}, the prefixes, or {@code nobody}. */
+  public String allowedText() {
+    if (allowed.any()) {
+      return "any";
+    }
+    var own = allowed.of(family);
+    return own.isEmpty() ? "nobody" : String.join(", ", own.stream().map(PolicyCompiler::prefixText).toList());
+  }
+
   /** {@code 0.0.0.0:3306/tcp}, {@code [::]:443/tcp}. */
   public String endpoint() {
     String ip = boundAddress.map(a -> a.withoutPrefixLength().toCompressedString())
