@@ -50,7 +50,7 @@ public final class PolicyCompiler {
         }
         continue;
       }
-      rules.put(family, chainRules(family, ports, interfaces, policy.denyAction()));
+      rules.put(family, chainRules(family, ports, interfaces, policy.denyAction(), policy.defaultVerdict()));
     }
     return new CompiledPolicy(interfaces, ports, rules, notes);
   }
@@ -121,14 +121,23 @@ public final class PolicyCompiler {
     return ports;
   }
 
-  static List<String> chainRules(IpFamily family, List<ProtectedPort> ports, List<String> interfaces, Policy.DenyAction action) {
+  static List<String> chainRules(
+      IpFamily family, List<ProtectedPort> ports, List<String> interfaces, Policy.DenyAction action, Policy.Verdict defaultVerdict) {
+    boolean catchAll = defaultVerdict == Policy.Verdict.DENY;
     LinkedHashSet<String> rules = new LinkedHashSet<>();
     rules.add(ESTABLISHED);
     for (ProtectedPort port : ports) {
-      if (port.family() != family || port.allowed().any()) {
-        continue; // 'any' needs no rule: Docker's own chains accept it
+      if (port.family() != family) {
+        continue;
       }
       String key = conntrackKey(port);
+      if (port.allowed().any()) {
+        if (catchAll) {
+          // Returns before the catch-all below; without one, Docker's own chains accept it anyway.
+          rules.add("-A " + CompiledPolicy.CHAIN + " -p " + port.protocol().label() + " -m conntrack" + key + " -j RETURN");
+        }
+        continue;
+      }
       for (IPAddress source : port.allowed().of(family)) {
         rules.add("-A " + CompiledPolicy.CHAIN + " -s " + prefixText(source) + " -p " + port.protocol().label()
             + " -m conntrack" + key + " -j RETURN");
@@ -136,6 +145,18 @@ public final class PolicyCompiler {
       for (String iface : interfaces) {
         rules.add("-A " + CompiledPolicy.CHAIN + " -i " + iface + " -p " + port.protocol().label()
             + " -m conntrack --ctstate NEW" + key + " " + denyTarget(family, port.protocol(), action));
+      }
+    }
+    if (catchAll) {
+      // Default deny also covers ports published after this apply: any connection from outside
+      // that Docker DNATs to a container on its bridges and no rule above let through. The
+      // 'DNAT' conntrack state keeps other forwarded traffic (a VM, a VPN) untouched.
+      for (String iface : interfaces) {
+        for (String bridge : List.of("docker0", "br-+")) {
+          rules.add("-A " + CompiledPolicy.CHAIN + " -i " + iface + " -o " + bridge + " -m conntrack --ctstate DNAT "
+              + (action == Policy.DenyAction.DROP ? "-j DROP"
+                  : "-j REJECT --reject-with " + (family == IpFamily.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable")));
+        }
       }
     }
     return List.copyOf(rules);

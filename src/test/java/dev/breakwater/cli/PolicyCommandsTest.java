@@ -35,7 +35,7 @@ class PolicyCommandsTest {
     Path policy = Files.writeString(dir.resolve("policy.yml"), "allow:\n  - port: 8080\n    from: [203.0.113.0/24, 2001:db8::/32]\n");
     Run r = run("plan", "--policy", policy.toString(), "--from", corpus("docker-28-ipv6"));
     assertThat(r.out())
-        .contains("IPv4 filter/BREAKWATER: 4 to add, 0 to remove")
+        .contains("IPv4 filter/BREAKWATER: 6 to add, 0 to remove")
         .contains("+ -A BREAKWATER -s 203.0.113.0/24 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN")
         .contains("+ -A BREAKWATER -s 2001:db8::/32 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN")
         .contains("web 0.0.0.0:8080/tcp  allow 203.0.113.0/24  (" + policy + ":2:5)")
@@ -49,7 +49,7 @@ class PolicyCommandsTest {
     Run r = run("plan", "--policy", policy.toString(), "--from", corpus("docker-28-ufw-bypass"), "--format", "json");
     var json = dev.breakwater.report.Json.mapper().readTree(r.out());
     assertThat(json.get("families").get(0).get("family").asString()).isEqualTo("v4");
-    assertThat(json.get("families").get(0).get("rules").size()).isEqualTo(2);
+    assertThat(json.get("families").get(0).get("rules").size()).isEqualTo(4);
     assertThat(json.get("ports").get(0).get("endpoint").asString()).isEqualTo("0.0.0.0:3306/tcp");
     assertThat(json.get("ports").get(0).get("allow").asString()).isEqualTo("nobody");
   }

@@ -27,7 +27,7 @@ class PlanTest {
 
     PlanDiff diff = PlanDiff.between(IpFamily.V4, ChainState.of(facts.ipv4()), compiled.rules(IpFamily.V4));
 
-    assertThat(diff.added()).isEqualTo(3);
+    assertThat(diff.added()).isEqualTo(5);
     assertThat(diff.removed()).isZero();
     assertThat(diff.jumpChange()).contains("new chain").contains("-I DOCKER-USER 1 -j BREAKWATER");
   }

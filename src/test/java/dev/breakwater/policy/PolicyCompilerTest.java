@@ -25,7 +25,9 @@ class PolicyCompilerTest {
     assertThat(compiled.rules(IpFamily.V4)).containsExactly(
         "-A BREAKWATER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
         "-A BREAKWATER -s 198.51.100.0/24 -p tcp -m conntrack --ctorigdstport 3306 --ctdir ORIGINAL -j RETURN",
-        "-A BREAKWATER -i eth0 -p tcp -m conntrack --ctstate NEW --ctorigdstport 3306 --ctdir ORIGINAL -j DROP");
+        "-A BREAKWATER -i eth0 -p tcp -m conntrack --ctstate NEW --ctorigdstport 3306 --ctdir ORIGINAL -j DROP",
+        "-A BREAKWATER -i eth0 -o docker0 -m conntrack --ctstate DNAT -j DROP",
+        "-A BREAKWATER -i eth0 -o br-+ -m conntrack --ctstate DNAT -j DROP");
     // No ip6tables-save.txt in this snapshot: IPv6 is left alone and the user is told.
     assertThat(compiled.families()).containsExactly(IpFamily.V4);
     assertThat(compiled.notes()).anyMatch(n -> n.startsWith("IPv6: no filter/DOCKER-USER chain"));
@@ -50,7 +52,9 @@ class PolicyCompilerTest {
         "-A BREAKWATER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
         "-A BREAKWATER -s 2001:db8::/32 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN",
         "-A BREAKWATER -i eth0 -p tcp -m conntrack --ctstate NEW --ctorigdstport 8080 --ctdir ORIGINAL -j REJECT --reject-with tcp-reset",
-        "-A BREAKWATER -i eth0 -p tcp -m conntrack --ctstate NEW --ctorigdstport 9200 --ctdir ORIGINAL -j REJECT --reject-with tcp-reset");
+        "-A BREAKWATER -i eth0 -p tcp -m conntrack --ctstate NEW --ctorigdstport 9200 --ctdir ORIGINAL -j REJECT --reject-with tcp-reset",
+        "-A BREAKWATER -i eth0 -o docker0 -m conntrack --ctstate DNAT -j REJECT --reject-with icmp6-port-unreachable",
+        "-A BREAKWATER -i eth0 -o br-+ -m conntrack --ctstate DNAT -j REJECT --reject-with icmp6-port-unreachable");
     assertThat(compiled.rules(IpFamily.V4)).contains(
         "-A BREAKWATER -s 203.0.113.0/24 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN")
         .noneMatch(r -> r.contains("2001:db8"));
@@ -73,7 +77,11 @@ class PolicyCompilerTest {
         "-A BREAKWATER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
         "-A BREAKWATER -s 203.0.113.0/24 -p tcp -m conntrack --ctorigdst 198.51.100.10 --ctorigdstport 3306 --ctdir ORIGINAL -j RETURN",
         "-A BREAKWATER -i eth0 -p tcp -m conntrack --ctstate NEW --ctorigdst 198.51.100.10 --ctorigdstport 3306 --ctdir ORIGINAL -j DROP",
-        "-A BREAKWATER -i eth1 -p tcp -m conntrack --ctstate NEW --ctorigdst 198.51.100.10 --ctorigdstport 3306 --ctdir ORIGINAL -j DROP");
+        "-A BREAKWATER -i eth1 -p tcp -m conntrack --ctstate NEW --ctorigdst 198.51.100.10 --ctorigdstport 3306 --ctdir ORIGINAL -j DROP",
+        "-A BREAKWATER -i eth0 -o docker0 -m conntrack --ctstate DNAT -j DROP",
+        "-A BREAKWATER -i eth0 -o br-+ -m conntrack --ctstate DNAT -j DROP",
+        "-A BREAKWATER -i eth1 -o docker0 -m conntrack --ctstate DNAT -j DROP",
+        "-A BREAKWATER -i eth1 -o br-+ -m conntrack --ctstate DNAT -j DROP");
     assertThat(compiled.ports().get(0).allowedBy()).containsExactly("label breakwater.allow on container mysql");
 
     CompiledPolicy noLabels = PolicyCompiler.compile(facts, PolicyFile.parse("labels: false\ninterfaces: [eth0]\n", "p.yml"));
@@ -95,6 +103,20 @@ class PolicyCompilerTest {
         "-A BREAKWATER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
         "-A BREAKWATER -s 198.51.100.0/24 -p tcp -m conntrack --ctorigdstport 9200 --ctdir ORIGINAL -j RETURN",
         "-A BREAKWATER -i eth0 -p tcp -m conntrack --ctstate NEW --ctorigdstport 9200 --ctdir ORIGINAL -j DROP");
+  }
+
+  @Test
+  void defaultDenyLetsAnyThroughBeforeTheCatchAllForPortsPublishedLater() {
+    CompiledPolicy compiled = PolicyCompiler.compile(Corpus.facts("docker-28-ufw-bypass"), PolicyFile.parse("""
+        allow:
+          - container: mysql
+            from: any
+        """, "p.yml"));
+    assertThat(compiled.rules(IpFamily.V4)).containsExactly(
+        "-A BREAKWATER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
+        "-A BREAKWATER -p tcp -m conntrack --ctorigdstport 3306 --ctdir ORIGINAL -j RETURN",
+        "-A BREAKWATER -i eth0 -o docker0 -m conntrack --ctstate DNAT -j DROP",
+        "-A BREAKWATER -i eth0 -o br-+ -m conntrack --ctstate DNAT -j DROP");
   }
 
   @Test
