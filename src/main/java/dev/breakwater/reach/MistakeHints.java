@@ -1,0 +1,128 @@
+package dev.breakwater.reach;
+
+import dev.breakwater.netfilter.Chain;
+import dev.breakwater.netfilter.Match;
+import dev.breakwater.netfilter.Rule;
+import dev.breakwater.netfilter.TableName;
+import dev.breakwater.netfilter.Target;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Recognises the well-known mistakes that explain why a port is (still) reachable. */
+final class MistakeHints {
+  private MistakeHints() {}
+
+  static List<Hint> of(HostNetwork net, RulesetIndex rules, Packet packet, WalkResult walk) {
+    List<Hint> hints = new ArrayList<>();
+    boolean forwarded = walk.route().map(r -> r instanceof RouteDecision.Forward).orElse(false);
+    dportAfterDnat(net, rules, packet, walk).ifPresent(hints::add);
+    if (forwarded) {
+      hints.addAll(inputRulesBypassed(rules, packet, walk));
+      dropWithoutEstablished(rules).ifPresent(hints::add);
+    }
+    return hints;
+  }
+
+  /** (a) {@code --dport N} in a FORWARD chain cannot match once DNAT changed N. */
+  private static Optional<Hint> dportAfterDnat(HostNetwork net, RulesetIndex rules, Packet packet, WalkResult walk) {
+    if (walk.nat().isEmpty() || walk.nat().get().fromPort() == walk.nat().get().toPort()) {
+      return Optional.empty();
+    }
+    int published = walk.nat().get().fromPort();
+    int translated = walk.nat().get().toPort();
+    for (Map.Entry<String, Integer> reached : sortedByName(walk.forwardChainsReached())) {
+      String[] tableAndChain = reached.getKey().split("/", 2);
+      TableName table = TableName.tryParse(tableAndChain[0]).orElseThrow();
+      Optional<ChainIndex> chain = rules.chain(table, tableAndChain[1]);
+      if (chain.isEmpty()) {
+        continue;
+      }
+      for (int i : chain.get().candidates(packet.protocol().number(), published, walk.finalDestination())) {
+        Rule rule = chain.get().rule(i);
+        if (rule.position() > reached.getValue() || !mentionsDestinationPort(rule, published)) {
+          continue;
+        }
+        if (Walk.wouldMatchInForward(net, packet, walk, rule, published)
+            && !Walk.wouldMatchInForward(net, packet, walk, rule, translated)) {
+          return Optional.of(new Hint("dport-after-dnat", rule,
+              rule.citation() + " tests --dport " + published + ", but DNAT already changed the port to "
+                  + translated + " before FORWARD, so it never matches this connection. Match the published port with"
+                  + " -m conntrack --ctorigdstport " + published + " --ctdir ORIGINAL instead."));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<Map.Entry<String, Integer>> sortedByName(Map<String, Integer> map) {
+    return map.entrySet().stream().sorted(Comparator.comparing(Map.Entry::getKey)).toList();
+  }
+
+  private static boolean mentionsDestinationPort(Rule rule, int port) {
+    return rule.matches().stream().anyMatch(m -> m instanceof Match.Ports p && !p.negated()
+        && p.field() != Match.PortField.SOURCE && p.ranges().stream().anyMatch(r -> r.contains(port)));
+  }
+
+  /** (b) the packet was forwarded, so INPUT and UFW rules for this port never saw it: one hint per rule. */
+  private static List<Hint> inputRulesBypassed(RulesetIndex rules, Packet packet, WalkResult walk) {
+    Optional<dev.breakwater.netfilter.Table> filter = rules.ruleset().table(TableName.FILTER);
+    if (filter.isEmpty()) {
+      return List.of();
+    }
+    int port = packet.destinationPort();
+    List<Chain> inputSide = filter.get().chains().values().stream()
+        .filter(c -> c.name().equals("INPUT") || c.name().startsWith("ufw"))
+        .filter(c -> !c.name().contains("forward") && !c.name().contains("output"))
+        // UFW's own rules first: they are what the user wrote.
+        .sorted(Comparator.comparingInt((Chain c) -> c.name().contains("user-input") ? 0 : c.name().equals("INPUT") ? 2 : 1))
+        .toList();
+    List<Hint> hints = new ArrayList<>();
+    String where = walk.delivery().map(Delivery::describe).orElse("a container");
+    for (Chain chain : inputSide) {
+      for (Rule rule : chain.rules()) {
+        if (mentionsDestinationPort(rule, port)) {
+          hints.add(new Hint("input-rules-bypassed", rule,
+              "The connection was routed to " + where + " through FORWARD, so INPUT never saw it: "
+                  + rule.citation() + " (" + rule.text() + ") is not on the path of published container ports."
+                  + " Put the policy in DOCKER-USER."));
+        }
+      }
+    }
+    return hints;
+  }
+
+  /** (c) a DROP on external input in DOCKER-USER with no ESTABLISHED,RELATED return before it. */
+  static Optional<Hint> dropWithoutEstablished(RulesetIndex rules) {
+    Optional<Chain> dockerUser = rules.ruleset().chain(TableName.FILTER, "DOCKER-USER");
+    if (dockerUser.isEmpty()) {
+      return Optional.empty();
+    }
+    for (Rule rule : dockerUser.get().rules()) {
+      boolean letsRepliesBack = (rule.target() instanceof Target.Return || rule.target() instanceof Target.Accept)
+          && rule.matches().stream().anyMatch(m -> m instanceof Match.ConnectionState s && !s.negated()
+              && s.states().contains(Match.CtState.ESTABLISHED));
+      if (letsRepliesBack) {
+        return Optional.empty();
+      }
+      boolean drops = rule.target() instanceof Target.Drop || rule.target() instanceof Target.Reject;
+      boolean onExternalInput = rule.matches().stream().anyMatch(m -> m instanceof Match.Interface i && i.inbound()
+          && !i.negated() && !isDockerInterfacePattern(i.pattern()));
+      boolean statefulAlready = rule.matches().stream().anyMatch(m -> m instanceof Match.ConnectionState
+          || m instanceof Match.ConntrackDirection || m instanceof Match.OriginalPort);
+      if (drops && onExternalInput && !statefulAlready) {
+        return Optional.of(new Hint("drop-without-established", rule,
+            rule.citation() + " drops on external input with no ESTABLISHED,RELATED return before it: it also drops"
+                + " the replies to connections containers open to the outside. Insert first:"
+                + " -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isDockerInterfacePattern(String pattern) {
+    return pattern.startsWith("docker") || pattern.startsWith("br-") || pattern.startsWith("veth");
+  }
+}

@@ -1,0 +1,73 @@
+package dev.breakwater.reach;
+
+import dev.breakwater.netfilter.Rule;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Evaluates a packet exactly, exploring both ways of every unknown it meets: if every branch
+ * agrees, the answer stays exact; otherwise it is "possibly reachable", naming the unknowns.
+ */
+final class PacketEvaluator {
+  /** Beyond this many branches the answer is "possibly" without further search. */
+  static final int MAX_BRANCHES = 256;
+
+  private final HostNetwork net;
+  private final RulesetIndex rules;
+
+  PacketEvaluator(HostNetwork net, RulesetIndex rules) {
+    this.net = net;
+    this.rules = rules;
+  }
+
+  /**
+   * @param first the branch where every unknown match does not match and every unknown target
+   *     lets the packet go on: what the trace shows
+   * @param sourceDependencies every source range any branch tested
+   */
+  record Evaluation(Verdict verdict, WalkResult first, List<Span> sourceDependencies, List<Rule> uncertain) {}
+
+  Evaluation evaluate(Packet packet) {
+    Deque<List<Integer>> pending = new ArrayDeque<>();
+    pending.push(List.of());
+    List<WalkResult> leaves = new ArrayList<>();
+    Set<Rule> uncertain = new LinkedHashSet<>();
+    List<Span> dependencies = new ArrayList<>();
+    boolean truncated = false;
+    while (!pending.isEmpty()) {
+      if (leaves.size() >= MAX_BRANCHES) {
+        truncated = true;
+        break;
+      }
+      List<Integer> prefix = pending.pop();
+      try {
+        WalkResult leaf = new Walk(net, rules, packet, prefix).run();
+        leaves.add(leaf);
+        uncertain.addAll(leaf.uncertain());
+        dependencies.addAll(leaf.sourceDependencies());
+      } catch (Walk.ChoiceNeeded needed) {
+        for (int option = needed.options - 1; option >= 0; option--) {
+          List<Integer> next = new ArrayList<>(prefix);
+          next.add(option);
+          pending.push(next);
+        }
+      }
+    }
+    boolean anyAccepted = leaves.stream().anyMatch(WalkResult::accepted);
+    boolean anyDropped = leaves.stream().anyMatch(l -> !l.accepted());
+    Verdict verdict;
+    if (truncated || (anyAccepted && anyDropped)) {
+      List<String> reasons = truncated
+          ? List.of("more than " + MAX_BRANCHES + " ways through unknown rules; search stopped")
+          : List.of();
+      verdict = new Verdict.PossiblyReachable(List.copyOf(uncertain), reasons);
+    } else {
+      verdict = anyAccepted ? Verdict.REACHABLE : Verdict.BLOCKED;
+    }
+    return new Evaluation(verdict, leaves.get(0), dependencies, List.copyOf(uncertain));
+  }
+}

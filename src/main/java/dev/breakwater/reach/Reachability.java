@@ -1,0 +1,144 @@
+package dev.breakwater.reach;
+
+import dev.breakwater.host.Container;
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.NetworkInterface;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.Ruleset;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who can reach what on one host: concrete traces of single packets and, per published port, the
+ * exact set of sources that reach it. Pure: everything comes from {@link HostFacts}.
+ *
+ * <pre>{@code
+ * Reachability r = Reachability.of(facts);
+ * for (PortExposure e : r.exposures()) {
+ *   System.out.println(e.container().name() + ":" + e.port().hostPort() + " <- " + e.reachableFrom());
+ * }
+ * Trace t = r.trace(new Packet(attacker, hostAddress, Transport.TCP, 50000, 3306, "eth0"));
+ * }</pre>
+ */
+public final class Reachability {
+  static final String NO_IP6TABLES_DUMP = "no ip6tables dump";
+
+  private final HostFacts facts;
+  private final HostNetwork net;
+  private final RulesetIndex ipv4;
+  private final Optional<RulesetIndex> ipv6;
+  private final RulesetIndex emptyIpv6;
+  /** Notes about firewall tables iptables-save does not show: they may still drop a packet. */
+  private final List<String> unanalysedTables;
+
+  private Reachability(HostFacts facts) {
+    this.facts = facts;
+    this.net = new HostNetwork(facts);
+    this.ipv4 = new RulesetIndex(facts.ipv4());
+    this.ipv6 = facts.ipv6().map(RulesetIndex::new);
+    this.emptyIpv6 = new RulesetIndex(Ruleset.empty(IpFamily.V6, "(no ip6tables dump)"));
+    // SnapshotDirectory words these notes; an nft base chain on the same hook can drop what
+    // iptables accepts, but cannot accept what iptables dropped.
+    this.unanalysedTables = facts.notes().stream().filter(n -> n.startsWith("nft table ")).toList();
+  }
+
+  public static Reachability of(HostFacts facts) {
+    return new Reachability(facts);
+  }
+
+  /** One packet through the host: the path, the NAT, the verdict and hints for known mistakes. */
+  public Trace trace(Packet packet) {
+    RulesetIndex rules = rulesFor(packet.family());
+    PacketEvaluator.Evaluation e = new PacketEvaluator(net, rules).evaluate(packet);
+    WalkResult walk = e.first();
+    Verdict verdict = e.verdict();
+    String decision = walk.decision();
+    if (!hasRules(packet.family()) && walk.route().map(r -> !(r instanceof RouteDecision.Dropped)).orElse(false)) {
+      verdict = new Verdict.PossiblyReachable(List.of(), List.of(NO_IP6TABLES_DUMP));
+      decision = NO_IP6TABLES_DUMP + ": the IPv6 firewall is unknown";
+    }
+    if (verdict instanceof Verdict.Reachable && !unanalysedTables.isEmpty()) {
+      verdict = new Verdict.PossiblyReachable(List.of(), unanalysedTables);
+      decision = decision + ", but " + String.join("; ", unanalysedTables);
+    }
+    Optional<Delivery> delivery = verdict instanceof Verdict.Blocked ? Optional.empty() : walk.delivery();
+    return new Trace(packet, verdict, delivery, walk.steps(), walk.nat(), walk.decidedBy(), decision,
+        MistakeHints.of(net, rules, packet, walk));
+  }
+
+  /** Every published port of every container, with the sources that reach it. */
+  public List<PortExposure> exposures() {
+    ExposureAnalysis analysis = new ExposureAnalysis(this);
+    List<PortExposure> out = new ArrayList<>();
+    for (Container c : facts.containers()) {
+      for (var port : c.ports()) {
+        out.add(analysis.analyse(c, port));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Interfaces where outside traffic arrives: not loopback, not Docker's bridges and veths, not
+   * members of a bridge.
+   */
+  public List<String> externalInterfaces() {
+    return net.interfaces().stream()
+        .filter(n -> !n.isLoopback() && n.master().isEmpty() && !isDockerInterface(n.name()))
+        .map(NetworkInterface::name)
+        .toList();
+  }
+
+  static boolean isDockerInterface(String name) {
+    return name.equals("docker0") || name.startsWith("br-") || name.startsWith("veth") || name.equals("docker_gwbridge");
+  }
+
+  /** The interface the route back to {@code source} uses: where its packets arrive. */
+  public String ingressFor(IPAddress source) {
+    return net.deviceTowards(source.withoutPrefixLength())
+        .orElseGet(() -> externalInterfaces().stream().findFirst().orElse(""));
+  }
+
+  /** Facts about the host that limit or qualify the answers (host-networked containers...). */
+  public List<String> notes() {
+    List<String> notes = new ArrayList<>();
+    for (Container c : facts.containers()) {
+      if (c.hostNetwork()) {
+        notes.add("container " + c.name() + " uses network_mode: host: its ports are host sockets, filtered by INPUT"
+            + " (UFW applies) and not by Docker's publishing rules");
+      }
+    }
+    if (facts.ipv6().isEmpty()) {
+      notes.add(NO_IP6TABLES_DUMP + ": IPv6 answers are \"possibly reachable\"");
+    }
+    return notes;
+  }
+
+  /** Reachable classes become "possibly" when a firewall table the engine cannot see exists. */
+  List<SourceClass> qualifiedByUnanalysedTables(List<SourceClass> classes) {
+    if (unanalysedTables.isEmpty()) {
+      return classes;
+    }
+    return classes.stream()
+        .map(c -> c.verdict() instanceof Verdict.Reachable
+            ? new SourceClass(c.ingress(), c.family(), c.sources(),
+                new Verdict.PossiblyReachable(List.of(), unanalysedTables), c.decidedBy(),
+                c.because() + ", but " + String.join("; ", unanalysedTables))
+            : c)
+        .toList();
+  }
+
+  HostNetwork network() {
+    return net;
+  }
+
+  boolean hasRules(IpFamily family) {
+    return family == IpFamily.V4 || ipv6.isPresent();
+  }
+
+  RulesetIndex rulesFor(IpFamily family) {
+    return family == IpFamily.V4 ? ipv4 : ipv6.orElse(emptyIpv6);
+  }
+}

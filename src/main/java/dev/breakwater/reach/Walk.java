@@ -1,0 +1,456 @@
+package dev.breakwater.reach;
+
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.net.PortRange;
+import dev.breakwater.net.Transport;
+import dev.breakwater.netfilter.Chain;
+import dev.breakwater.netfilter.Match;
+import dev.breakwater.netfilter.Match.CtState;
+import dev.breakwater.netfilter.Rule;
+import dev.breakwater.netfilter.TableName;
+import dev.breakwater.netfilter.Target;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One deterministic walk of a new inbound packet through PREROUTING, the routing decision and
+ * INPUT or FORWARD. Where the outcome depends on something the engine cannot evaluate (an unknown
+ * match or target), the walk takes the branch named by the next entry of {@code choices}; when
+ * none is left it stops with {@link ChoiceNeeded} and {@link PacketEvaluator} explores every branch.
+ */
+final class Walk {
+
+  /** The walk met an unknown it has no choice for; {@code options} branches exist. */
+  static final class ChoiceNeeded extends RuntimeException {
+    final int options;
+
+    ChoiceNeeded(int options) {
+      super(null, null, false, false);
+      this.options = options;
+    }
+  }
+
+  /** Branches for a rule whose matches hold except for unknown ones. */
+  static final int MATCH_NO = 0;
+  /** Branches for an unknown target: it lets the packet go on, accepts it, or drops it. */
+  static final int TARGET_CONTINUE = 0;
+  static final int TARGET_ACCEPT = 1;
+
+  private static final int MAX_CALL_DEPTH = 128;
+  private static final Set<String> ALL_TCP_FLAGS = Set.of("FIN", "SYN", "RST", "PSH", "ACK", "URG");
+
+  private final HostNetwork net;
+  private final RulesetIndex rules;
+  private final Packet packet;
+  private final List<Integer> choices;
+  private int nextChoice;
+
+  private IPAddress destination;
+  private int destinationPort;
+  private String outInterface = "";
+  private String hook = "PREROUTING";
+  /** False in raw/PREROUTING, before conntrack has seen the packet. */
+  private boolean conntrackSeen;
+  private boolean untracked;
+  private boolean dnatted;
+
+  private final List<TraceStep> steps = new ArrayList<>();
+  private final List<Rule> uncertain = new ArrayList<>();
+  private final List<Span> sourceDependencies = new ArrayList<>();
+  private final Map<String, Integer> forwardChainsReached = new LinkedHashMap<>();
+  private Optional<NatStep> nat = Optional.empty();
+  /** The last rule whose outcome depended on the source address: what tells one class from another. */
+  private Optional<Rule> lastSourceTest = Optional.empty();
+
+  Walk(HostNetwork net, RulesetIndex rules, Packet packet, List<Integer> choices) {
+    this.net = net;
+    this.rules = rules;
+    this.packet = packet;
+    this.choices = choices;
+    this.destination = packet.destination();
+    this.destinationPort = packet.destinationPort();
+  }
+
+  /**
+   * Whether {@code rule} would match the packet as FORWARD sees it after {@code done}, but with
+   * the destination port {@code port}: how a {@code --dport} written for the published port fares
+   * against the translated one. False when an unknown match leaves it open.
+   */
+  static boolean wouldMatchInForward(HostNetwork net, Packet packet, WalkResult done, Rule rule, int port) {
+    Walk probe = new Walk(net, null, packet, List.of());
+    probe.hook = "FORWARD";
+    probe.destination = done.finalDestination();
+    probe.destinationPort = port;
+    probe.conntrackSeen = true;
+    probe.dnatted = done.nat().isPresent();
+    probe.outInterface = done.route().map(r -> r instanceof RouteDecision.Forward f ? f.outInterface() : "").orElse("");
+    return rule.matches().stream().allMatch(m -> probe.evaluate(m) == Truth.TRUE);
+  }
+
+  /** How one table's traversal ended. */
+  private record TableOutcome(boolean accepted, Optional<Rule> rule, String decision) {}
+
+  WalkResult run() {
+    TableOutcome raw = traverse(TableName.RAW, "PREROUTING");
+    if (!raw.accepted()) {
+      return finish(raw, Optional.empty(), Optional.empty());
+    }
+    conntrackSeen = !untracked;
+    TableOutcome mangle = traverse(TableName.MANGLE, "PREROUTING");
+    if (!mangle.accepted()) {
+      return finish(mangle, Optional.empty(), Optional.empty());
+    }
+    if (!untracked) {
+      // Only the first packet of a connection traverses nat; an untracked one never does.
+      TableOutcome natOutcome = traverse(TableName.NAT, "PREROUTING");
+      if (!natOutcome.accepted()) {
+        return finish(natOutcome, Optional.empty(), Optional.empty());
+      }
+    }
+    RouteDecision route = net.route(destination, packet.inInterface());
+    steps.add(new TraceStep.Routed(route.describe()));
+    return switch (route) {
+      case RouteDecision.Dropped d -> finish(new TableOutcome(false, Optional.empty(), "routing: " + d.why()),
+          Optional.of(route), Optional.empty());
+      case RouteDecision.Local l -> {
+        hook = "INPUT";
+        yield filterHook(route, new Delivery.HostSocket(destination, destinationPort));
+      }
+      case RouteDecision.Forward f -> {
+        hook = "FORWARD";
+        outInterface = f.outInterface();
+        yield filterHook(route, new Delivery.Forwarded(destination, destinationPort, outInterface, net.containerAt(destination)));
+      }
+    };
+  }
+
+  private WalkResult filterHook(RouteDecision route, Delivery delivery) {
+    TableOutcome filter = null;
+    TableOutcome lastPresent = null;
+    for (TableName table : List.of(TableName.MANGLE, TableName.FILTER, TableName.SECURITY)) {
+      TableOutcome outcome = traverse(table, hook);
+      if (!outcome.accepted()) {
+        return finish(outcome, Optional.of(route), Optional.empty());
+      }
+      if (rules.hasTable(table)) {
+        lastPresent = outcome;
+        if (table == TableName.FILTER) {
+          filter = outcome;
+        }
+      }
+    }
+    // The filter table is where an accept means something; mangle and security usually pass all.
+    TableOutcome decisive = filter != null ? filter
+        : lastPresent != null ? lastPresent
+        : new TableOutcome(true, Optional.empty(), "no filter table: accepted");
+    return finish(decisive, Optional.of(route), Optional.of(delivery));
+  }
+
+  private WalkResult finish(TableOutcome outcome, Optional<RouteDecision> route, Optional<Delivery> delivery) {
+    return new WalkResult(outcome.accepted(), outcome.rule(), outcome.decision(), steps, uncertain,
+        sourceDependencies, forwardChainsReached, nat, route, delivery, destination, destinationPort, lastSourceTest);
+  }
+
+  private record Frame(ChainIndex chain, int[] candidates, int next) {}
+
+  private TableOutcome traverse(TableName table, String builtin) {
+    if (!rules.hasTable(table)) {
+      return new TableOutcome(true, Optional.empty(), "no " + table.label() + " table: accepted");
+    }
+    Optional<ChainIndex> start = rules.chain(table, builtin);
+    if (start.isEmpty()) {
+      return new TableOutcome(true, Optional.empty(), "no " + table.label() + "/" + builtin + " chain: accepted");
+    }
+    Deque<Frame> callers = new ArrayDeque<>();
+    ChainIndex current = start.get();
+    int[] candidates = candidatesOf(current);
+    int at = 0;
+    while (true) {
+      if (at >= candidates.length) {
+        if (callers.isEmpty()) {
+          return policy(table, start.get().chain());
+        }
+        Frame back = callers.pop();
+        current = back.chain();
+        candidates = back.candidates();
+        at = back.next();
+        continue;
+      }
+      Rule rule = current.rule(candidates[at++]);
+      if (hook.equals("FORWARD")) {
+        forwardChainsReached.merge(table.label() + "/" + rule.chain(), rule.position(), Math::max);
+      }
+      if (!matches(rule)) {
+        continue;
+      }
+      steps.add(new TraceStep.RuleMatched(hook, rule));
+      Target target = rule.target();
+      if (target instanceof Target.Jump || target instanceof Target.Goto) {
+        String to = target instanceof Target.Jump j ? j.chain() : ((Target.Goto) target).chain();
+        Optional<ChainIndex> next = rules.chain(table, to);
+        boolean loops = callers.size() >= MAX_CALL_DEPTH || current.chain().name().equals(to)
+            || callers.stream().anyMatch(f -> f.chain().chain().name().equals(to));
+        if (next.isEmpty() || loops) {
+          // iptables-restore refuses both; if a dump shows one anyway, do not guess.
+          target = new Target.Unknown(target instanceof Target.Jump ? "jump" : "goto", rule.text());
+        } else {
+          if (target instanceof Target.Jump) {
+            callers.push(new Frame(current, candidates, at));
+          }
+          current = next.get();
+          candidates = candidatesOf(current);
+          at = 0;
+          continue;
+        }
+      }
+      switch (target) {
+        case Target.Accept a -> {
+          return new TableOutcome(true, Optional.of(rule), rule.citation() + " ACCEPT");
+        }
+        case Target.Drop d -> {
+          return new TableOutcome(false, Optional.of(rule), rule.citation() + " DROP");
+        }
+        case Target.Reject r -> {
+          return new TableOutcome(false, Optional.of(rule), rule.citation() + " REJECT");
+        }
+        case Target.Return r -> {
+          if (callers.isEmpty()) {
+            return policy(table, start.get().chain());
+          }
+          Frame back = callers.pop();
+          current = back.chain();
+          candidates = back.candidates();
+          at = back.next();
+        }
+        case Target.Dnat d -> {
+          applyDnat(rule, d.first().map(IPAddress::withoutPrefixLength), d.ports());
+          return new TableOutcome(true, Optional.of(rule), rule.citation() + " DNAT");
+        }
+        case Target.Redirect r -> {
+          Optional<IPAddress> primary = net.primaryAddress(packet.inInterface(), packet.family());
+          if (primary.isEmpty()) {
+            return new TableOutcome(false, Optional.of(rule),
+                rule.citation() + " REDIRECT, but " + packet.inInterface() + " has no " + packet.family().label() + " address");
+          }
+          applyDnat(rule, primary, r.ports());
+          return new TableOutcome(true, Optional.of(rule), rule.citation() + " REDIRECT");
+        }
+        case Target.SourceNat s -> {
+          return new TableOutcome(true, Optional.of(rule), rule.citation() + " " + s.name());
+        }
+        case Target.Continue c -> {
+          if (table == TableName.RAW && (c.name().equals("NOTRACK") || (c.name().equals("CT") && c.text().contains("--notrack")))) {
+            untracked = true;
+          }
+        }
+        case Target.Unknown u -> {
+          uncertain.add(rule);
+          int choice = choose(3);
+          if (choice == TARGET_ACCEPT) {
+            return new TableOutcome(true, Optional.of(rule), rule.citation() + " " + u.name() + " (unknown target, taken as accepting)");
+          } else if (choice != TARGET_CONTINUE) {
+            return new TableOutcome(false, Optional.of(rule), rule.citation() + " " + u.name() + " (unknown target, taken as dropping)");
+          }
+        }
+        case Target.Jump j -> throw new AssertionError("handled above");
+        case Target.Goto g -> throw new AssertionError("handled above");
+      }
+    }
+  }
+
+  private int[] candidatesOf(ChainIndex chain) {
+    return chain.candidates(packet.protocol().number(), destinationPort, destination);
+  }
+
+  private TableOutcome policy(TableName table, Chain builtin) {
+    Chain.Policy policy = builtin.policy().orElse(Chain.Policy.ACCEPT);
+    steps.add(new TraceStep.PolicyApplied(hook, table, builtin.name(), policy));
+    return new TableOutcome(policy == Chain.Policy.ACCEPT, Optional.empty(),
+        table.label() + "/" + builtin.name() + " policy " + policy);
+  }
+
+  private void applyDnat(Rule rule, Optional<IPAddress> address, Optional<PortRange> ports) {
+    IPAddress fromAddress = destination;
+    int fromPort = destinationPort;
+    destination = address.orElse(destination);
+    // A range is load-balanced by the kernel; any member answers the same question, take the first.
+    destinationPort = ports.map(PortRange::first).orElse(destinationPort);
+    dnatted = true;
+    nat = Optional.of(new NatStep(rule, fromAddress, fromPort, destination, destinationPort));
+  }
+
+  private int choose(int options) {
+    if (nextChoice < choices.size()) {
+      return choices.get(nextChoice++);
+    }
+    throw new ChoiceNeeded(options);
+  }
+
+  private enum Truth {
+    TRUE,
+    FALSE,
+    UNKNOWN
+  }
+
+  private boolean matches(Rule rule) {
+    boolean unknown = false;
+    if (sourceDecides(rule)) {
+      lastSourceTest = Optional.of(rule);
+    }
+    for (Match m : rule.matches()) {
+      Truth t = evaluate(m);
+      if (t == Truth.FALSE) {
+        return false;
+      }
+      unknown |= t == Truth.UNKNOWN;
+    }
+    if (unknown) {
+      if (rule.target() instanceof Target.Continue c && !c.name().equals("NOTRACK") && !c.name().equals("CT")) {
+        // LOG, a bare counter, "-m recent --set": whether it matches changes nothing for the verdict.
+        return false;
+      }
+      uncertain.add(rule);
+      return choose(2) != MATCH_NO;
+    }
+    return true;
+  }
+
+  /** The rule tests the source, and everything else it tests holds: the source alone decides. */
+  private boolean sourceDecides(Rule rule) {
+    boolean testsSource = false;
+    for (Match m : rule.matches()) {
+      if (testsSource(m)) {
+        testsSource = true;
+      } else if (evaluate(m) != Truth.TRUE) {
+        return false;
+      }
+    }
+    return testsSource;
+  }
+
+  private static boolean testsSource(Match m) {
+    return switch (m) {
+      case Match.Address a -> a.side() == Match.Side.SOURCE;
+      case Match.OriginalAddress o -> o.side() == Match.Side.SOURCE;
+      case Match.AddressTypeMatch t -> t.side() == Match.Side.SOURCE;
+      case Match.IpSet s -> s.flags().size() == 1 && s.flags().get(0) == Match.Side.SOURCE;
+      default -> false;
+    };
+  }
+
+  private static Truth of(boolean value) {
+    return value ? Truth.TRUE : Truth.FALSE;
+  }
+
+  private Truth evaluate(Match match) {
+    return switch (match) {
+      case Match.Address a -> of(contains(a.prefix(), a.side() == Match.Side.SOURCE ? source() : destination) != a.negated());
+      case Match.Interface i -> of(i.matchesName(i.inbound() ? packet.inInterface() : outInterface));
+      case Match.Protocol p -> of((p.number() == 0 || p.number() == packet.protocol().number()) != p.negated());
+      case Match.Ports p -> of(portsHit(p) != p.negated());
+      case Match.ConnectionState s -> of(!java.util.Collections.disjoint(s.states(), ctStates()) != s.negated());
+      // xt_conntrack: without a conntrack entry every option but --ctstate fails, negated or not.
+      case Match.OriginalAddress o -> !hasConntrack() ? Truth.FALSE
+          : of(contains(o.prefix(), o.side() == Match.Side.SOURCE ? source() : packet.destination()) != o.negated());
+      case Match.OriginalPort o -> !hasConntrack() ? Truth.FALSE
+          : of(o.range().contains(o.side() == Match.Side.SOURCE ? packet.sourcePort() : packet.destinationPort()) != o.negated());
+      case Match.ConntrackDirection d -> of(hasConntrack() && d.original());
+      case Match.AddressTypeMatch t -> of(t.types().contains(addressType(t)) != t.negated());
+      case Match.Comment c -> Truth.TRUE;
+      case Match.TcpFlags f -> packet.protocol() != Transport.TCP ? Truth.FALSE : of(synMatches(f) != f.negated());
+      case Match.IcmpType i -> Truth.FALSE;
+      case Match.Fragment f -> of(f.negated());
+      case Match.IpSet s -> ipSet(s);
+      case Match.Unknown u -> Truth.UNKNOWN;
+    };
+  }
+
+  private IPAddress source() {
+    return packet.source();
+  }
+
+  private boolean hasConntrack() {
+    return conntrackSeen && !untracked;
+  }
+
+  private Set<CtState> ctStates() {
+    if (untracked) {
+      return Set.of(CtState.UNTRACKED);
+    }
+    if (!conntrackSeen) {
+      return Set.of(CtState.INVALID);
+    }
+    return dnatted ? EnumSet.of(CtState.NEW, CtState.DNAT) : EnumSet.of(CtState.NEW);
+  }
+
+  /** Tests a prefix against an address; a prefix about the source splits the source space. */
+  private boolean contains(IPAddress prefix, IPAddress address) {
+    if (prefix.isIPv4() != address.isIPv4()) {
+      return false;
+    }
+    if (address == packet.source()) {
+      sourceDependencies.add(Span.of(prefix));
+    }
+    return HostNetwork.block(prefix).contains(address);
+  }
+
+  private boolean portsHit(Match.Ports p) {
+    return switch (p.field()) {
+      case SOURCE -> p.ranges().stream().anyMatch(r -> r.contains(packet.sourcePort()));
+      case DESTINATION -> p.ranges().stream().anyMatch(r -> r.contains(destinationPort));
+      case EITHER -> p.ranges().stream().anyMatch(r -> r.contains(packet.sourcePort()) || r.contains(destinationPort));
+    };
+  }
+
+  private Match.AddressType addressType(Match.AddressTypeMatch t) {
+    Optional<String> limit = switch (t.limit()) {
+      case NONE -> Optional.empty();
+      case IN -> Optional.of(packet.inInterface());
+      case OUT -> Optional.of(outInterface);
+    };
+    if (t.side() == Match.Side.SOURCE) {
+      sourceDependencies.addAll(net.addressTypeBoundaries(packet.family()));
+      return net.addressType(source(), limit);
+    }
+    return net.addressType(destination, limit);
+  }
+
+  /** The packet is the initial SYN: of all TCP flags only SYN is set. */
+  private static boolean synMatches(Match.TcpFlags f) {
+    Set<String> mask = expand(f.mask());
+    Set<String> set = expand(f.set());
+    Set<String> seen = mask.contains("SYN") ? Set.of("SYN") : Set.of();
+    return seen.equals(set);
+  }
+
+  private static Set<String> expand(Set<String> flags) {
+    if (flags.contains("ALL")) {
+      return ALL_TCP_FLAGS;
+    }
+    return flags.stream().filter(x -> !x.equals("NONE")).collect(java.util.stream.Collectors.toSet());
+  }
+
+  private Truth ipSet(Match.IpSet s) {
+    if (s.members().isEmpty() || s.flags().size() != 1) {
+      return Truth.UNKNOWN;
+    }
+    IPAddress address = s.flags().get(0) == Match.Side.SOURCE ? source() : destination;
+    boolean hit = false;
+    for (IPAddress member : s.members().get()) {
+      hit |= contains(member, address);
+    }
+    return of(hit != s.negated());
+  }
+
+  static IpFamily familyOf(IPAddress a) {
+    return Span.familyOf(a);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.breakwater.reach;
+
+import dev.breakwater.netfilter.Rule;
+import inet.ipaddr.IPAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The end of one {@link Walk}.
+ *
+ * @param sourceDependencies address ranges of the source that some evaluated match tested:
+ *     every source inside one piece of the split they make would have walked the same way
+ * @param forwardChainsReached per {@code table/chain} walked in FORWARD, the highest rule
+ *     position reached
+ * @param lastSourceTest the last rule whose match tested the source address before the decision
+ */
+record WalkResult(
+    boolean accepted,
+    Optional<Rule> decidedBy,
+    String decision,
+    List<TraceStep> steps,
+    List<Rule> uncertain,
+    List<Span> sourceDependencies,
+    Map<String, Integer> forwardChainsReached,
+    Optional<NatStep> nat,
+    Optional<RouteDecision> route,
+    Optional<Delivery> delivery,
+    IPAddress finalDestination,
+    int finalDestinationPort,
+    Optional<Rule> lastSourceTest) {
+
+  WalkResult {
+    steps = List.copyOf(steps);
+    uncertain = List.copyOf(uncertain);
+    sourceDependencies = List.copyOf(sourceDependencies);
+    forwardChainsReached = Map.copyOf(forwardChainsReached);
+  }
+}

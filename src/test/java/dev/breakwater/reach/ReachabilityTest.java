@@ -1,0 +1,225 @@
+package dev.breakwater.reach;
+
+import static dev.breakwater.reach.HostFixture.container;
+import static dev.breakwater.reach.HostFixture.host;
+import static dev.breakwater.reach.HostFixture.port;
+import static dev.breakwater.reach.RulesetFixture.ip;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.host.Container;
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.Rule;
+import dev.breakwater.netfilter.Ruleset;
+import inet.ipaddr.IPAddress;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReachabilityTest {
+
+  private static Ruleset v4(String text) {
+    return RulesetFixture.parse(text, IpFamily.V4);
+  }
+
+  private static List<String> cidrs(List<IPAddress> addresses) {
+    return addresses.stream().map(IPAddress::toString).toList();
+  }
+
+  private static PortExposure onlyExposure(HostFacts facts) {
+    List<PortExposure> all = Reachability.of(facts).exposures();
+    assertThat(all).hasSize(1);
+    return all.get(0);
+  }
+
+  private static final Container MYSQL = container("mysql", "172.17.0.2", port("0.0.0.0", 3306, 3306, "172.17.0.2"));
+
+  @AfterEach
+  void forgetIpsets() {
+    RulesetFixture.IPSETS.clear();
+  }
+
+  @Test
+  void classicBypassUfwDeniesButDockerForwardsFromEverywhere() {
+    String rules = Layouts.docker20("", 3306, 3306, "");
+    PortExposure e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
+
+    assertThat(cidrs(e.reachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(e.exact()).isTrue();
+    assertThat(e.classes()).hasSize(1);
+    SourceClass c = e.classes().get(0);
+    assertThat(c.ingress()).isEqualTo("eth0");
+    assertThat(c.decidedBy().map(Rule::citation)).contains("filter/DOCKER #1 (line " + RulesetFixture.lineOf(rules, "-A DOCKER -d 172.17.0.2/32") + ")");
+    assertThat(c.because()).contains("filter/DOCKER #1").contains("ACCEPT");
+  }
+
+  @Test
+  void loopbackBindingIsNotReachableFromOutside() {
+    Container bound = container("mysql", "172.17.0.2", port("127.0.0.1", 3306, 3306, "172.17.0.2"));
+    PortExposure e = onlyExposure(host(v4(Layouts.docker20("-d 127.0.0.1/32 ", 3306, 3306, "")), Optional.empty(), bound));
+
+    assertThat(e.reachableFrom()).isEmpty();
+    assertThat(e.possiblyReachableFrom()).isEmpty();
+    assertThat(e.classes()).allSatisfy(c -> assertThat(c.verdict()).isInstanceOf(Verdict.Blocked.class));
+    assertThat(e.classes().get(0).because()).contains("127.0.0.1");
+    // Docker 20.10 has no raw PREROUTING drop: a neighbour that sends to 127.0.0.1 by hand is DNATed.
+    assertThat(e.notes()).anySatisfy(n -> assertThat(n).contains("neighbour on eth0").contains("192.0.2.0/24")
+        .contains("reachable"));
+  }
+
+  @Test
+  void dockerUserReturnForOneSubnetThenDropLeavesOnlyThatSubnet() {
+    String user = """
+        -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN
+        -A DOCKER-USER -s 198.51.100.0/24 -j RETURN
+        -A DOCKER-USER -i eth0 -j DROP
+        """;
+    String rules = Layouts.docker20("", 3306, 3306, user);
+    PortExposure e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
+
+    assertThat(cidrs(e.reachableFrom())).containsExactly("198.51.100.0/24");
+    SourceClass blocked = e.classes().stream().filter(c -> c.verdict() instanceof Verdict.Blocked).findFirst().orElseThrow();
+    assertThat(blocked.decidedBy().map(Rule::citation)).contains("filter/DOCKER-USER #3 (line " + RulesetFixture.lineOf(rules, "-A DOCKER-USER -i eth0 -j DROP") + ")");
+    // Everything but the /24, as the minimal CIDR list.
+    assertThat(blocked.sources()).hasSize(24).contains(ip("0.0.0.0/1"), ip("198.51.101.0/24"));
+  }
+
+  @Test
+  void dportInDockerUserAfterDnatDoesNotProtectAndSaysWhy() {
+    String user = "-A DOCKER-USER -i eth0 -p tcp -m tcp --dport 3306 -j DROP\n";
+    Container remapped = container("mysql", "172.17.0.2", port("0.0.0.0", 3306, 80, "172.17.0.2"));
+    HostFacts facts = host(v4(Layouts.docker20("", 3306, 80, user)), Optional.empty(), remapped);
+
+    assertThat(cidrs(onlyExposure(facts).reachableFrom())).containsExactly("0.0.0.0/0");
+    Trace t = Reachability.of(facts).trace(new Packet(ip("198.51.100.7"), ip(HostFixture.HOST_V4),
+        dev.breakwater.net.Transport.TCP, 50000, 3306, "eth0"));
+    assertThat(t.verdict()).isInstanceOf(Verdict.Reachable.class);
+    assertThat(t.hints()).extracting(Hint::code).contains("dport-after-dnat", "drop-without-established");
+    Hint h = t.hints().stream().filter(x -> x.code().equals("dport-after-dnat")).findFirst().orElseThrow();
+    assertThat(h.rule().chain()).isEqualTo("DOCKER-USER");
+    assertThat(h.message()).contains("--ctorigdstport 3306 --ctdir ORIGINAL");
+  }
+
+  @Test
+  void ctorigdstportInDockerUserDoesProtect() {
+    String user = """
+        -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN
+        -A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 3306 --ctdir ORIGINAL -j DROP
+        """;
+    Container remapped = container("mysql", "172.17.0.2", port("0.0.0.0", 3306, 80, "172.17.0.2"));
+    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 80, user)), Optional.empty(), remapped));
+
+    assertThat(e.reachableFrom()).isEmpty();
+    assertThat(e.exact()).isTrue();
+  }
+
+  @Test
+  void docker28PublishedPortReachableButContainerAddressNotRoutableDirectly() {
+    Container web = container("web", "172.17.0.2", port("0.0.0.0", 8080, 80, "172.17.0.2"));
+    HostFacts facts = host(v4(Layouts.docker28(8080, 80)), Optional.empty(), web);
+
+    assertThat(cidrs(onlyExposure(facts).reachableFrom())).containsExactly("0.0.0.0/0");
+    Trace direct = Reachability.of(facts).trace(new Packet(ip("198.51.100.7"), ip("172.17.0.2"),
+        dev.breakwater.net.Transport.TCP, 50000, 80, "eth0"));
+    assertThat(direct.verdict()).isInstanceOf(Verdict.Blocked.class);
+    assertThat(direct.decidedBy().map(Rule::citation)).contains("raw/PREROUTING #1 (line 4)");
+  }
+
+  @Test
+  void ipv6WithoutDockerRulesIsLocalDeliveryDecidedByUfwUserInput() {
+    Container mysql = container("mysql", "172.17.0.2", port("::", 3306, 3306, "172.17.0.2"));
+    HostFacts facts = host(v4(Layouts.docker20("", 3306, 3306, "")),
+        Optional.of(RulesetFixture.parse(Layouts.UFW_ONLY_V6, IpFamily.V6)), mysql);
+    PortExposure e = onlyExposure(facts);
+
+    assertThat(cidrs(e.reachableFrom())).containsExactly("2001:db8:5::/48");
+    SourceClass allowed = e.classes().stream().filter(c -> c.verdict() instanceof Verdict.Reachable).findFirst().orElseThrow();
+    assertThat(allowed.decidedBy().map(Rule::citation)).contains("filter/ufw6-user-input #2 (line 12)");
+    assertThat(allowed.family()).isEqualTo(IpFamily.V6);
+  }
+
+  @Test
+  void ipv6PortWithoutIp6tablesDumpIsPossiblyReachable() {
+    Container mysql = container("mysql", "172.17.0.2", port("::", 3306, 3306, "172.17.0.2"));
+    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), mysql));
+
+    assertThat(e.exact()).isFalse();
+    assertThat(e.reachableFrom()).isEmpty();
+    assertThat(cidrs(e.possiblyReachableFrom())).containsExactly("::/0");
+    assertThat(e.classes().get(0).verdict()).isInstanceOfSatisfying(Verdict.PossiblyReachable.class,
+        p -> assertThat(p.reasons()).containsExactly("no ip6tables dump"));
+  }
+
+  @Test
+  void unknownMatchThatDecidesMakesItPossiblyAndNamesTheRule() {
+    String user = "-A DOCKER-USER -i eth0 -m recent --rcheck --seconds 60 -j DROP\n";
+    String rules = Layouts.docker20("", 3306, 3306, user);
+    PortExposure e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
+
+    assertThat(e.exact()).isFalse();
+    assertThat(e.reachableFrom()).isEmpty();
+    assertThat(cidrs(e.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(e.uncertainBecause()).extracting(Rule::citation).containsExactly("filter/DOCKER-USER #1 (line " + RulesetFixture.lineOf(rules, "-m recent") + ")");
+    assertThat(e.classes().get(0).verdict().label()).isEqualTo("possibly-reachable");
+  }
+
+  @Test
+  void unknownMatchWhoseOutcomesAgreeKeepsTheAnswerExact() {
+    String user = """
+        -A DOCKER-USER -m limit --limit 5/min -j LOG --log-prefix "docker: "
+        -A DOCKER-USER -i eth0 -m mark --mark 0x1 -j RETURN
+        """;
+    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+
+    assertThat(e.exact()).isTrue();
+    assertThat(cidrs(e.reachableFrom())).containsExactly("0.0.0.0/0");
+  }
+
+  @Test
+  void resolvedIpsetSplitsSourcesExactlyAndUnresolvedOneIsPossibly() {
+    String user = """
+        -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN
+        -A DOCKER-USER -m set --match-set allowed src -j RETURN
+        -A DOCKER-USER -i eth0 -j DROP
+        """;
+    RulesetFixture.IPSETS.put("allowed", List.of(ip("198.51.100.0/25"), ip("203.0.113.5")));
+    PortExposure resolved = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+    RulesetFixture.IPSETS.clear();
+    PortExposure unresolved = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+
+    assertThat(cidrs(resolved.reachableFrom())).containsExactly("198.51.100.0/25", "203.0.113.5/32");
+    assertThat(resolved.exact()).isTrue();
+    assertThat(unresolved.exact()).isFalse();
+    assertThat(cidrs(unresolved.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
+  }
+
+  @Test
+  void sourceTypeMatchSplitsAtTheHostsOwnAddresses() {
+    // Only packets claiming a host address as source are refused: everything else reaches.
+    String user = "-A DOCKER-USER -m addrtype --src-type LOCAL -j DROP\n";
+    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+
+    assertThat(e.reachableFrom()).doesNotContain(ip("0.0.0.0/0"));
+    assertThat(AddressSpans.minus(List.of(ip("0.0.0.0/0")), e.reachableFrom()))
+        .containsExactly(ip("127.0.0.0/8"), ip("172.17.0.1/32"), ip("192.0.2.10/32"));
+  }
+
+  @Test
+  void interfacesAndIngress() {
+    Reachability r = Reachability.of(host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), MYSQL));
+
+    assertThat(r.externalInterfaces()).containsExactly("eth0");
+    assertThat(r.ingressFor(ip("198.51.100.7"))).isEqualTo("eth0");
+    assertThat(r.ingressFor(ip("172.17.0.9"))).isEqualTo("docker0");
+  }
+
+  @Test
+  void hostNetworkContainerIsANoteNotACrash() {
+    Container host = new Container("id", "proxy", "nginx", java.util.Map.of(), "host", List.of(), List.of(), List.of(), List.of());
+    Reachability r = Reachability.of(host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), host));
+
+    assertThat(r.exposures()).isEmpty();
+    assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("proxy").contains("network_mode: host"));
+  }
+}
