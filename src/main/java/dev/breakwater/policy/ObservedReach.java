@@ -11,6 +11,8 @@ import java.util.Optional;
  * kept free of the engine's own types so that the proof is tested on its own.
  *
  * @param boundAddress empty when the port is bound to every address of its family
+ * @param uncertainBecause why {@code possibly} is not decided: the rules (citations) or facts
+ *     (no ip6tables dump) the engine could not evaluate
  */
 public record ObservedReach(
     String container,
@@ -19,11 +21,13 @@ public record ObservedReach(
     int hostPort,
     Transport protocol,
     List<IPAddress> reachable,
-    List<IPAddress> possibly) {
+    List<IPAddress> possibly,
+    List<String> uncertainBecause) {
 
   public ObservedReach {
     reachable = List.copyOf(reachable);
     possibly = List.copyOf(possibly);
+    uncertainBecause = List.copyOf(uncertainBecause);
   }
 
   boolean isAbout(ProtectedPort port) {

@@ -59,11 +59,14 @@ public final class PolicyProof {
         List<IPAddress> possiblyOutside = AddressSets.minus(now.get().possibly(), allowed);
         if (!certainlyOutside.isEmpty()) {
           problems.add(name + ": would still be reachable from " + AddressSets.text(certainlyOutside)
-              + ", outside its allows (" + port.allowedText() + ")");
+              + ", outside its allows (" + port.allowedText() + ")"
+              + (compiled.families().contains(port.family()) ? ""
+                  : "; nothing is compiled for " + port.family().label() + " (no DOCKER-USER chain there), so only INPUT/UFW or binding the port elsewhere can close it"));
         }
         if (!possiblyOutside.isEmpty()) {
           problems.add(name + ": would possibly be reachable from " + AddressSets.text(possiblyOutside)
-              + ", outside its allows (" + port.allowedText() + "): a rule Breakwater does not model decides");
+              + ", outside its allows (" + port.allowedText() + "): the engine cannot decide"
+              + (now.get().uncertainBecause().isEmpty() ? "" : " (" + String.join("; ", now.get().uncertainBecause()) + ")"));
         }
         List<IPAddress> reachedBefore = was.map(ObservedReach::reachable).orElse(List.of());
         List<IPAddress> lost = AddressSets.minus(AddressSets.intersect(reachedBefore, allowed), now.get().reachable());

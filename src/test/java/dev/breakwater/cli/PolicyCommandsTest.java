@@ -40,7 +40,8 @@ class PolicyCommandsTest {
         .contains("+ -A BREAKWATER -s 2001:db8::/32 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN")
         .contains("web 0.0.0.0:8080/tcp  allow 203.0.113.0/24  (" + policy + ":2:5)")
         .contains("search-es-1 [::]:9200/tcp  allow nobody");
-    assertThat(r.exit()).isEqualTo(r.out().contains("The proof holds") ? ExitCodes.CLEAN : ExitCodes.FINDINGS);
+    assertThat(r.out()).contains("The proof holds").contains("    after:  203.0.113.0/24");
+    assertThat(r.exit()).isEqualTo(ExitCodes.CLEAN);
   }
 
   @Test
@@ -52,6 +53,14 @@ class PolicyCommandsTest {
     assertThat(json.get("families").get(0).get("rules").size()).isEqualTo(4);
     assertThat(json.get("ports").get(0).get("endpoint").asString()).isEqualTo("0.0.0.0:3306/tcp");
     assertThat(json.get("ports").get(0).get("allow").asString()).isEqualTo("nobody");
+  }
+
+  @Test
+  void aPlanWhoseProofFailsExitsOneAndSaysWhy() throws Exception {
+    Path policy = Files.writeString(dir.resolve("policy.yml"), "interfaces: [eth9]\n");
+    Run r = run("plan", "--policy", policy.toString(), "--from", corpus("docker-28-ipv6"));
+    assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(r.out()).contains("The proof FAILS").contains("0.0.0.0:8080/tcp (web): would still be reachable from 0.0.0.0/0");
   }
 
   @Test
