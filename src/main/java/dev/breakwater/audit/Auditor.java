@@ -50,7 +50,9 @@ public final class Auditor {
 
     if (reachable && store.isPresent()) {
       boolean dockerApi = store.get().name().equals("Docker Engine API");
-      Severity severity = reach.reachableFromAnywhere() || dockerApi ? Severity.CRITICAL : Severity.HIGH;
+      // Reachable only from chosen sources is what a deliberate allow-list looks like: still worth
+      // a look (those sources can try to log in), but not the incident that "anywhere" is.
+      Severity severity = dockerApi || reach.reachableFromAnywhere() ? Severity.CRITICAL : Severity.MEDIUM;
       findings.add(new Finding(
           dockerApi ? "exposed-docker-api" : "exposed-data-store",
           severity,
@@ -66,7 +68,7 @@ public final class Auditor {
     if (reachable && claim.equals("deny")) {
       findings.add(new Finding(
           "ufw-bypass",
-          Severity.HIGH,
+          reach.reachableFromAnywhere() ? Severity.HIGH : Severity.MEDIUM,
           "UFW denies " + port.hostPort() + "/" + proto + " but the port is reachable from " + sources + why
               + ": Docker's DNAT sends it through FORWARD, which UFW's INPUT rules never see.",
           "Bind the port to 127.0.0.1 (or an internal address) if only this host needs it, or filter it in "
@@ -74,12 +76,21 @@ public final class Auditor {
               + "ESTABLISHED,RELATED return; 'breakwater plan --policy FILE' writes and proves those rules."));
     }
     if (!reach.exact()) {
-      findings.add(new Finding(
-          "possibly-reachable",
-          store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
-          "Possibly reachable from " + describe(reach.possiblyFrom().isEmpty() ? List.of() : reach.possiblyFrom())
-              + ": the answer depends on " + citeAll(reach.uncertainBecause()) + ", which Breakwater does not model exactly.",
-          "Check that rule by hand, or express it with plain matches (-s, -i, --ctorigdstport) so it can be proved."));
+      String possibly = "Possibly reachable from " + describe(reach.possiblyFrom());
+      findings.add(reach.uncertainBecause().isEmpty()
+          ? new Finding(
+              "possibly-reachable",
+              store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
+              possibly + ": " + (reach.notes().isEmpty() ? "part of the firewall was not captured" : String.join("; ", reach.notes()))
+                  + ", so Breakwater cannot prove it blocked.",
+              "Audit the live host as root, or add the missing outputs to the snapshot (docs/snapshot.md lists them; "
+                  + "ip6tables-save.txt for IPv6).")
+          : new Finding(
+              "possibly-reachable",
+              store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
+              possibly + ": the answer depends on " + citeAll(reach.uncertainBecause())
+                  + ", which Breakwater does not model exactly.",
+              "Check that rule by hand, or express it with plain matches (-s, -i, --ctorigdstport) so it can be proved."));
     }
     if (port.boundToAll()) {
       findings.add(new Finding(

@@ -1,12 +1,149 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.NetworkInterface;
+import dev.breakwater.net.Transport;
+import dev.breakwater.reach.Packet;
+import dev.breakwater.reach.Reachability;
+import dev.breakwater.reach.Trace;
+import dev.breakwater.report.Json;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import inet.ipaddr.IPAddressStringParameters;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "trace", mixinStandardHelpOptions = true, description = "One packet through the host's firewall: every rule, the NAT, the verdict.")
+@Command(
+    name = "trace",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    header = "One new connection through the host's firewall: every rule, the NAT, the verdict.",
+    description = {
+      "Follows the first packet of a connection from --src to --dst:--port as the kernel would: "
+          + "raw, mangle and nat PREROUTING (where Docker's DNAT rewrites the destination), the routing "
+          + "decision, then INPUT (the host itself, where UFW filters) or FORWARD (a container, where "
+          + "DOCKER-USER and Docker's chains decide). It prints every rule that matched, the rule that "
+          + "decided with its line in iptables-save, and a hint when a well-known mistake explains the "
+          + "result.",
+      "",
+      "Without --from it traces against this host's live rules (needs root)."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  breakwater trace --from ./snap --src 198.51.100.66 --port 3306",
+      "  breakwater trace --from ./snap --src 2001:db8::66 --dst 2001:db8::1 --port 6379/tcp --format json",
+      "  sudo breakwater trace --src 198.51.100.66 --dst 198.51.100.1 --port 53/udp --in eth0",
+      "",
+      "Exit codes: 0 the connection is blocked, 1 it is reachable or possibly reachable, 2 bad input."
+    })
 public final class TraceCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--from", paramLabel = "DIR", description = "Trace against this snapshot directory instead of the live host.")
+  Path from;
+
+  @Option(names = "--src", paramLabel = "IP", required = true, description = "Where the connection comes from (an address outside the host).")
+  String source;
+
+  @Option(names = "--dst", paramLabel = "IP",
+      description = "The host address it is sent to. Default: the first address of the ingress interface.")
+  String destination;
+
+  @Option(names = "--port", paramLabel = "N[/PROTO]", required = true,
+      description = "Destination port, optionally with /tcp (default), /udp or /sctp.")
+  String port;
+
+  @Option(names = "--sport", paramLabel = "N", defaultValue = "40000", description = "Source port (default ${DEFAULT-VALUE}).")
+  int sourcePort;
+
+  @Option(names = "--in", paramLabel = "IFACE",
+      description = "Interface the packet arrives on. Default: the one the host's routes use towards --src.")
+  String ingress;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
+  OutputFormat format;
+
   @Override
   public Integer call() {
-    throw new UserError("'trace' is not available in this build yet.");
+    IPAddress src = address("--src", source);
+    Transport protocol = Transport.TCP;
+    String portText = port;
+    int slash = port.indexOf('/');
+    if (slash >= 0) {
+      portText = port.substring(0, slash);
+      protocol = Transport.tryParse(port.substring(slash + 1))
+          .orElseThrow(() -> new UserError("--port " + port + ": expected tcp, udp or sctp after '/'"));
+    }
+    int dport = portNumber("--port", portText);
+    if (sourcePort < 0 || sourcePort > 65535) {
+      throw new UserError("--sport " + sourcePort + ": expected a port number 0-65535");
+    }
+    HostFacts facts = from != null ? Facts.fromSnapshot(from) : Facts.fromLiveHost(spec.commandLine().getErr());
+    Reachability reachability = Reachability.of(facts);
+    String in = ingress != null ? checkedInterface(facts, ingress) : reachability.ingressFor(src);
+    IPAddress dst = destination != null ? address("--dst", destination) : defaultDestination(facts, in, src);
+    if (dst.isIPv4() != src.isIPv4()) {
+      throw new UserError("--src " + src + " and --dst " + dst + " must be of the same family (both IPv4 or both IPv6)");
+    }
+    Trace trace = reachability.trace(new Packet(src, dst, protocol, sourcePort, dport, in));
+    String rendered = switch (format) {
+      case TEXT -> TraceView.text(trace);
+      case JSON -> Json.write(TraceView.of(trace));
+    };
+    spec.commandLine().getOut().print(rendered);
+    spec.commandLine().getOut().flush();
+    return trace.verdict() instanceof dev.breakwater.reach.Verdict.Blocked ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
+  }
+
+  // Plain dotted quads and RFC 4291 text only: inet_aton forms would read "1.2.3" as 1.2.0.3.
+  private static final IPAddressStringParameters STRICT = new IPAddressStringParameters.Builder()
+      .allowEmpty(false).allowAll(false).allowMask(false).allowPrefix(false).allowWildcardedSeparator(false)
+      .getIPv4AddressParametersBuilder().allow_inet_aton(false).getParentBuilder()
+      .toParams();
+
+  static IPAddress address(String option, String text) {
+    IPAddressString parsed = new IPAddressString(text.trim(), STRICT);
+    IPAddress address = parsed.getAddress();
+    if (address == null || !parsed.isIPAddress() || address.getNetworkPrefixLength() != null) {
+      throw new UserError(option + " " + text + ": expected one IPv4 or IPv6 address, such as 198.51.100.7 or 2001:db8::7");
+    }
+    return address;
+  }
+
+  static int portNumber(String option, String text) {
+    try {
+      int n = Integer.parseInt(text.trim());
+      if (n >= 1 && n <= 65535) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UserError(option + " " + text + ": expected a port number 1-65535, optionally followed by /tcp or /udp");
+  }
+
+  private static String checkedInterface(HostFacts facts, String name) {
+    if (facts.interfaces().stream().noneMatch(i -> i.name().equals(name))) {
+      throw new UserError("--in " + name + ": the host has no such interface (it has "
+          + String.join(", ", facts.interfaces().stream().map(NetworkInterface::name).toList()) + ")");
+    }
+    return name;
+  }
+
+  private static IPAddress defaultDestination(HostFacts facts, String in, IPAddress src) {
+    return facts.interfaces().stream()
+        .filter(i -> i.name().equals(in))
+        .flatMap(i -> i.addresses().stream())
+        .filter(a -> a.isIPv4() == src.isIPv4() && !a.isLinkLocal())
+        .map(IPAddress::withoutPrefixLength)
+        .findFirst()
+        .orElseThrow(() -> new UserError("interface " + in + " has no " + (src.isIPv4() ? "IPv4" : "IPv6")
+            + " address to send to: give --dst"));
   }
 }

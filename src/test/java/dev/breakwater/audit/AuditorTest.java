@@ -62,11 +62,11 @@ class AuditorTest {
   }
 
   @Test
-  void aDataStoreOnlyReachableFromOneNetworkIsHighNotCritical() {
+  void aDataStoreOnlyReachableFromChosenSourcesIsMediumNotCritical() {
     Exposure e = Auditor.judge(reach(container("pg", "postgres:16"), port("0.0.0.0", 5432, 5432),
         List.of("198.51.100.0/24"), List.of(), List.of()), "allow");
     assertThat(e.findings()).extracting(Finding::id).containsExactly("exposed-data-store", "bound-all-interfaces");
-    assertThat(e.severity()).isEqualTo(Severity.HIGH);
+    assertThat(e.severity()).isEqualTo(Severity.MEDIUM);
   }
 
   @Test

@@ -1,0 +1,100 @@
+package dev.breakwater.lab;
+
+import dev.breakwater.cli.UserError;
+import dev.breakwater.host.CommandRunner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The Debian packages the lab needs, which of them this machine lacks, and installing them with
+ * apt-get. A package counts as present when dpkg says it is installed, or (for the ones whose
+ * programs other packages also ship, such as Docker's own docker-ce) when all its programs are
+ * found: installing docker.io next to docker-ce would fight over the same files.
+ */
+public class LabPackages {
+  private static final Duration QUERY = Duration.ofSeconds(30);
+  private static final Duration INSTALL = Duration.ofMinutes(20);
+
+  /**
+   * @param why what the demo does with it, in the user's terms
+   * @param tools programs that stand in for the package when dpkg does not know it; empty when only the package itself will do
+   */
+  public record DebianPackage(String name, String why, List<String> tools) {
+    public DebianPackage {
+      tools = List.copyOf(tools);
+    }
+  }
+
+  public static final List<DebianPackage> NEEDED = List.of(
+      new DebianPackage("iproute2", "network namespaces and the virtual cable between the lab host and the attacker", List.of("ip")),
+      new DebianPackage("iptables", "the packet filter Docker and UFW write their rules into", List.of("iptables", "iptables-save", "ip6tables")),
+      new DebianPackage("ufw", "the firewall that says \"deny\"", List.of("ufw")),
+      new DebianPackage("docker.io", "the lab's own Docker daemon (yours, if any, is left alone)", List.of("dockerd", "docker")),
+      // The dynamically linked busybox would not run inside the lab's image, which holds nothing else.
+      new DebianPackage("busybox-static", "the only program inside the lab's containers, so no image is downloaded", List.of()));
+
+  private final CommandRunner runner;
+
+  public LabPackages(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  /** The needed packages this machine lacks, in {@link #NEEDED}'s order. */
+  public List<DebianPackage> missing() {
+    Set<String> installed = installed(NEEDED.stream().map(DebianPackage::name).toList());
+    List<DebianPackage> missing = new ArrayList<>();
+    for (DebianPackage p : NEEDED) {
+      boolean toolsPresent = !p.tools().isEmpty() && p.tools().stream().allMatch(t -> CommandRunner.find(t).isPresent());
+      if (!installed.contains(p.name()) && !toolsPresent) {
+        missing.add(p);
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * Installs {@code packages} with {@code apt-get install -y}, its output on the user's terminal.
+   * When that fails (often: empty package lists on a fresh machine) runs {@code apt-get update}
+   * and tries once more.
+   */
+  public void install(List<DebianPackage> packages) {
+    if (packages.isEmpty()) {
+      return;
+    }
+    List<String> names = packages.stream().map(DebianPackage::name).toList();
+    if (CommandRunner.find("apt-get").isEmpty()) {
+      throw new UserError("missing " + String.join(", ", names) + ", and this machine has no apt-get: "
+          + "install them (or your distribution's equivalents) yourself, then run the demo again");
+    }
+    List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "--no-install-recommends"));
+    argv.addAll(names);
+    if (runner.runInteractive(argv, INSTALL) == 0) {
+      return;
+    }
+    if (runner.runInteractive(List.of("apt-get", "update"), INSTALL) == 0 && runner.runInteractive(argv, INSTALL) == 0) {
+      return;
+    }
+    throw new UserError("'" + String.join(" ", argv) + "' failed (its output is above): install the packages yourself, then run the demo again");
+  }
+
+  private Set<String> installed(List<String> names) {
+    if (CommandRunner.find("dpkg-query").isEmpty()) {
+      return Set.of();
+    }
+    List<String> argv = new ArrayList<>(List.of("dpkg-query", "-W", "-f", "${Package} ${db:Status-Status}\\n"));
+    argv.addAll(names);
+    // Exit 1 only means some name is unknown to dpkg; the known ones are still printed.
+    CommandRunner.Result result = runner.run(argv, QUERY);
+    Set<String> installed = new HashSet<>();
+    for (String line : result.stdout().split("\n")) {
+      String[] fields = line.strip().split(" ");
+      if (fields.length == 2 && fields[1].equals("installed")) {
+        installed.add(fields[0]);
+      }
+    }
+    return installed;
+  }
+}

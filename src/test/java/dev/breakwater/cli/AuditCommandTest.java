@@ -1,0 +1,73 @@
+package dev.breakwater.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.report.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class AuditCommandTest {
+
+  @Test
+  void theClassicBypassIsCriticalAndFailsTheRun() {
+    CliRun r = CliRun.of("audit", "--from", CliRun.corpus("docker-28-ufw-bypass"));
+    assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(r.out())
+        .contains("critical  mysql")
+        .contains("exposed-data-store")
+        .contains("ufw-bypass")
+        .containsPattern("UFW denies 3306/tcp but the port is reachable from anywhere")
+        .contains("filter/DOCKER #2 (line 76)");
+  }
+
+  @Test
+  void jsonNamesTheSourcesTheClaimAndTheDecidingRulePerPort() {
+    CliRun r = CliRun.of("audit", "--from", CliRun.corpus("docker-user-fixed"), "--format", "json");
+    JsonNode report = Json.mapper().readTree(r.out());
+    JsonNode mysql = null;
+    for (JsonNode e : report.get("exposures")) {
+      if (e.get("hostPort").asInt() == 3306 && e.get("hostIp").asString().equals("0.0.0.0")) {
+        mysql = e;
+      }
+    }
+    assertThat(mysql).as(r.out()).isNotNull();
+    assertThat(mysql.get("reachableFrom").toString()).isEqualTo("[\"198.51.100.0/24\"]");
+    assertThat(mysql.get("ufwClaim").asString()).isEqualTo("deny");
+    assertThat(mysql.get("decidedBy").asString()).startsWith("filter/");
+    assertThat(mysql.get("findings").toString()).contains("\"medium\"").doesNotContain("\"critical\"");
+    assertThat(mysql.get("exact").asBoolean()).isTrue();
+  }
+
+  @Test
+  void failOnCriticalIgnoresLesserFindings() {
+    CliRun high = CliRun.of("audit", "--from", CliRun.corpus("docker-user-dport-mistake"), "--fail-on", "high");
+    CliRun critical = CliRun.of("audit", "--from", CliRun.corpus("docker-user-dport-mistake"), "--fail-on", "critical");
+    assertThat(high.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(critical.exit()).isEqualTo(ExitCodes.CLEAN);
+  }
+
+  @Test
+  void aMissingSnapshotIsBadInputInOneLine(@TempDir Path dir) {
+    CliRun r = CliRun.of("audit", "--from", dir.resolve("nope").toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err().lines().count()).isEqualTo(1);
+    assertThat(r.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void aBrokenRulesetNamesFileAndLine(@TempDir Path dir) throws Exception {
+    Path source = Path.of(CliRun.corpus("docker-28-ufw-bypass"));
+    try (var files = Files.list(source)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    Files.writeString(dir.resolve("iptables-save.txt"), "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j\nCOMMIT\n");
+    CliRun r = CliRun.of("audit", "--from", dir.toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("iptables-save.txt:3").doesNotContain("Exception");
+  }
+}

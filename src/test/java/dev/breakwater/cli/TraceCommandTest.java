@@ -1,0 +1,68 @@
+package dev.breakwater.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.report.Json;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class TraceCommandTest {
+
+  @Test
+  void theBypassIsTracedToDockersAcceptWithTheNat() {
+    CliRun r = CliRun.of("trace", "--from", CliRun.corpus("docker-28-ufw-bypass"),
+        "--src", "198.51.100.66", "--port", "3306", "--format", "json");
+    assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
+    JsonNode t = Json.mapper().readTree(r.out());
+    assertThat(t.get("verdict").asString()).isEqualTo("reachable");
+    assertThat(t.get("deliveredTo").get("container").asString()).isEqualTo("mysql");
+    assertThat(t.get("deliveredTo").get("address").asString()).isEqualTo("172.17.0.2");
+    JsonNode decided = t.get("decidedBy");
+    assertThat(decided.get("table").asString()).isEqualTo("filter");
+    assertThat(decided.get("chain").asString()).isEqualTo("DOCKER");
+    assertThat(decided.get("line").asInt()).isEqualTo(76);
+    assertThat(decided.get("rule").asString()).contains("--dport 3306 -j ACCEPT");
+    assertThat(t.get("nat").asString()).contains("172.17.0.2:3306");
+    assertThat(t.get("path").size()).isGreaterThan(3);
+  }
+
+  @Test
+  void aDportRuleAfterDnatGetsItsHint() {
+    CliRun r = CliRun.of("trace", "--from", CliRun.corpus("docker-user-dport-mistake"),
+        "--src", "198.51.100.66", "--port", "3306");
+    assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(r.out()).contains("REACHABLE").contains("dport-after-dnat").contains("--ctorigdstport 3306 --ctdir ORIGINAL");
+  }
+
+  @Test
+  void theAllowListLetsTheLanInAndDropsTheRest() {
+    CliRun lan = CliRun.of("trace", "--from", CliRun.corpus("docker-user-fixed"),
+        "--src", "198.51.100.20", "--port", "3306", "--format", "json");
+    CliRun stranger = CliRun.of("trace", "--from", CliRun.corpus("docker-user-fixed"),
+        "--src", "198.18.7.7", "--port", "3306", "--in", "eth0", "--format", "json");
+    assertThat(Json.mapper().readTree(lan.out()).get("verdict").asString()).isEqualTo("reachable");
+    JsonNode blocked = Json.mapper().readTree(stranger.out());
+    assertThat(blocked.get("verdict").asString()).isEqualTo("blocked");
+    assertThat(blocked.get("decidedBy").get("rule").asString()).contains("-i eth0 -j DROP");
+    assertThat(stranger.exit()).isEqualTo(ExitCodes.CLEAN);
+  }
+
+  @Test
+  void badAddressesAndPortsAreOneLineErrors() {
+    for (String[] args : new String[][] {
+        {"--src", "1.2.3", "--port", "3306"},
+        {"--src", "198.51.100.7", "--port", "70000"},
+        {"--src", "198.51.100.7", "--port", "3306/icmp"},
+        {"--src", "198.51.100.7", "--dst", "2001:db8::1", "--port", "3306"},
+        {"--src", "198.51.100.7", "--port", "3306", "--in", "nosuch0"}}) {
+      String[] full = new String[args.length + 3];
+      full[0] = "trace";
+      full[1] = "--from";
+      full[2] = CliRun.corpus("docker-28-ufw-bypass");
+      System.arraycopy(args, 0, full, 3, args.length);
+      CliRun r = CliRun.of(full);
+      assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(r.err()).as(String.join(" ", args)).startsWith("breakwater: ").doesNotContain("Exception");
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.breakwater.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.host.Container;
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.PublishedPort;
+import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.net.Transport;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The lab's real snapshots in the corpus: readable by {@link SnapshotDirectory#read}, and their
+ * EXPECTED.md records a real connection from every attacker address to every published TCP port,
+ * so an engine test built on them has a ground truth for each port.
+ */
+class LabCorpusTest {
+
+  static Stream<Path> labSnapshots() throws IOException, URISyntaxException {
+    Path corpus = Path.of(LabCorpusTest.class.getResource("/corpus").toURI());
+    try (Stream<Path> list = Files.list(corpus)) {
+      return list.filter(p -> p.getFileName().toString().startsWith("lab-")).sorted().toList().stream();
+    }
+  }
+
+  @Test
+  void everyScenarioOfTheBriefHasARealSnapshot() throws Exception {
+    assertThat(labSnapshots().map(p -> p.getFileName().toString())).containsExactly(
+        "lab-docker-user-allowlist", "lab-docker-user-fix", "lab-docker-user-fix-v4", "lab-loopback-bound", "lab-seed-incident");
+  }
+
+  @ParameterizedTest
+  @MethodSource("labSnapshots")
+  void readsAsTheLabHostWithBothFamiliesAndUfw(Path dir) {
+    HostFacts facts = SnapshotDirectory.read(dir);
+
+    assertThat(facts.hostname()).isEqualTo(Lab.HOST_NS);
+    assertThat(facts.containers()).extracting(Container::name).containsExactlyInAnyOrder("db", "cache", "web");
+    assertThat(facts.ipv6()).isPresent();
+    assertThat(facts.ufw()).isPresent();
+    assertThat(facts.ipv4().tables()).isNotEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("labSnapshots")
+  void everyPublishedTcpPortWasProbedFromEveryAttackerAddress(Path dir) throws IOException {
+    HostFacts facts = SnapshotDirectory.read(dir);
+    ExpectedReach expected = ExpectedReach.read(dir.resolve("EXPECTED.md"));
+
+    Set<Integer> published = facts.containers().stream()
+        .flatMap(c -> c.ports().stream())
+        .filter(p -> p.protocol() == Transport.TCP)
+        .map(PublishedPort::hostPort)
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> probed = expected.attempts().stream().map(a -> a.source() + " " + a.port()).collect(Collectors.toSet());
+    Set<String> wanted = published.stream()
+        .flatMap(port -> Lab.ATTACKER_ADDRESSES.stream().map(source -> source + " " + port))
+        .collect(Collectors.toSet());
+    assertThat(probed).isEqualTo(wanted);
+    for (ExpectedReach.Attempt a : expected.attempts()) {
+      assertThat(a.target()).isEqualTo(a.source().contains(":") ? Lab.HOST_ADDRESS_V6 : Lab.HOST_ADDRESS);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("labSnapshots")
+  void portsBoundToLoopbackWereNeverReached(Path dir) throws IOException {
+    HostFacts facts = SnapshotDirectory.read(dir);
+    List<Integer> loopbackOnly = facts.containers().stream()
+        .flatMap(c -> c.ports().stream())
+        .filter(p -> p.hostIp().isLoopback())
+        .map(PublishedPort::hostPort)
+        .toList();
+    assertThat(loopbackOnly).isNotEmpty();
+    assertThat(ExpectedReach.read(dir.resolve("EXPECTED.md")).attempts())
+        .filteredOn(a -> loopbackOnly.contains(a.port()))
+        .isNotEmpty()
+        .noneMatch(ExpectedReach.Attempt::reached);
+  }
+}

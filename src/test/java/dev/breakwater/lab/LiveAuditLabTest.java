@@ -1,0 +1,119 @@
+package dev.breakwater.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.audit.AuditReport;
+import dev.breakwater.host.CommandRunner;
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.SnapshotDirectory;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Issue #6, item 6: the live audit of the lab reports exactly the exposures the attacker can
+ * reach. For each firewall state, the gatherer runs inside the lab namespace, the snapshot is
+ * read and audited, and every answer is held against a real connection from each attacker
+ * address (198.51.100.66, .67, 2001:db8:1::66) to every published port: no more, no fewer.
+ *
+ * <p>The states build on one lab (cheaper than a lab per state): the seed incident; then a
+ * DOCKER-USER allowlist for IPv4 only (.67 may reach 3306, .66 not, IPv6 still open); then the
+ * same drop for IPv6.
+ */
+@Tag("lab")
+class LiveAuditLabTest {
+  private static final List<String> LOG = new ArrayList<>();
+  private static Lab lab;
+  private static Function<HostFacts, AuditReport> audit;
+
+  @BeforeAll
+  static void up() {
+    boolean root = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
+    Assumptions.assumeTrue(root, "the lab needs root (network namespaces, mounts, dockerd): run the tests as root (CI does)");
+    Assumptions.assumeTrue(Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent()),
+        "the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");
+    Optional<Function<HostFacts, AuditReport>> engine = hostAudit();
+    Assumptions.assumeTrue(engine.isPresent(), "dev.breakwater.audit.HostAudit is not merged into this branch yet");
+    audit = engine.get();
+    lab = Lab.standard(LOG::add);
+    lab.up(Scenario.seedIncident());
+  }
+
+  @AfterAll
+  static void down() {
+    if (lab != null) {
+      lab.down();
+      assertThat(Path.of("/run/netns/" + Lab.HOST_NS)).doesNotExist();
+      assertThat(Path.of("/run/breakwater-lab")).doesNotExist();
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> theAuditPredictsEveryRealConnection() {
+    Scenario allowlist = Scenario.dockerUserAllowlist();
+    return Stream.of(
+        DynamicTest.dynamicTest("seed incident: 3306 open to all, UFW denies it", () -> auditMatchesTheKernel(List.of(), List.of(),
+            probes -> assertThat(Demo.reachedFromAll(probes, Demo.DB_PORT)).isTrue())),
+        DynamicTest.dynamicTest("IPv4 allowlist: 198.51.100.67 reaches 3306, .66 does not, IPv6 still does",
+            () -> auditMatchesTheKernel(allowlist.iptables(), List.of(), probes -> assertThat(reachedFrom(probes, Demo.DB_PORT))
+                .containsExactlyInAnyOrder("198.51.100.67", "2001:db8:1::66"))),
+        DynamicTest.dynamicTest("and the same drop for IPv6: only 198.51.100.67 reaches 3306",
+            () -> auditMatchesTheKernel(List.of(), allowlist.ip6tables(), probes -> assertThat(reachedFrom(probes, Demo.DB_PORT))
+                .containsExactly("198.51.100.67"))));
+  }
+
+  private static void auditMatchesTheKernel(List<List<String>> iptables, List<List<String>> ip6tables,
+      java.util.function.Consumer<List<AttackerProbe.Result>> theStateIsTheIntendedOne) throws IOException {
+    lab.applyRules(iptables, ip6tables);
+    Path snapshot = Files.createTempDirectory("breakwater-live-audit");
+    try {
+      lab.snapshot(snapshot);
+      AuditReport report = audit.apply(SnapshotDirectory.read(snapshot));
+      List<AttackerProbe.Result> probes = lab.probeEveryPublishedPort();
+
+      theStateIsTheIntendedOne.accept(probes);
+      assertThat(AuditCheck.compare(report, probes)).extracting(AuditCheck.Disagreement::describe).isEmpty();
+      // Nothing the attacker could not test is claimed either: every reachable exposure is a probed port.
+      assertThat(report.exposures()).filteredOn(e -> !e.reachableFrom().isEmpty())
+          .allSatisfy(e -> assertThat(probes).anyMatch(p -> p.probe().port() == e.hostPort()));
+    } finally {
+      try (Stream<Path> files = Files.walk(snapshot)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static List<String> reachedFrom(List<AttackerProbe.Result> probes, int port) {
+    return probes.stream().filter(p -> p.probe().port() == port && p.reached()).map(p -> p.probe().source()).toList();
+  }
+
+  // Replaced by a direct HostAudit::run once the lead's audit entry point is on main.
+  private static Optional<Function<HostFacts, AuditReport>> hostAudit() {
+    try {
+      Method run = Class.forName("dev.breakwater.audit.HostAudit").getMethod("run", HostFacts.class);
+      return Optional.of(facts -> {
+        try {
+          return (AuditReport) run.invoke(null, facts);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    } catch (ReflectiveOperationException e) {
+      return Optional.empty();
+    }
+  }
+}
