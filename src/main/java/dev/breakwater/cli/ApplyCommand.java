@@ -42,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
     footer = {
       "",
       "Examples:",
-      "  sudo breakwater apply --policy /etc/breakwater/policy.yml --from ./snap --confirm-within 2m",
+      "  sudo breakwater apply --policy /etc/breakwater/policy.yml --confirm-within 2m",
       "  sudo breakwater confirm            # keep it",
       "  sudo breakwater rollback           # or undo it now",
       "",
@@ -56,7 +56,7 @@ public final class ApplyCommand implements Callable<Integer> {
   Path policy;
 
   @Option(names = "--from", paramLabel = "DIR",
-      description = "Take the containers and interfaces from this snapshot directory (the rules always come from the live firewall).")
+      description = "Take the containers and interfaces from this snapshot directory instead of the live host (the rules always come from the live firewall).")
   Path from;
 
   @Option(names = "--confirm-within", paramLabel = "DURATION",
@@ -71,7 +71,7 @@ public final class ApplyCommand implements Callable<Integer> {
     Optional<Duration> confirm = confirmWithin == null ? Optional.empty() : Optional.of(DurationText.parse("--confirm-within", confirmWithin));
     var parsed = PolicyFile.read(policy);
     IptablesApplier firewall = target.firewall();
-    HostFacts facts = PolicyFacts.read(from, Optional.of(firewall));
+    HostFacts facts = PolicyFacts.read(from, Optional.of(firewall), spec.commandLine().getErr());
     Plan plan = Plan.make(facts, parsed, ReachProof.engine());
     out.print(PlanText.render(plan));
     out.flush();

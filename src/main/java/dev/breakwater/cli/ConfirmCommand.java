@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     header = "Keep the change made by the last 'apply --confirm-within'.",
     description = "Removes the marker of the unconfirmed change, so the rollback timer started by apply finds nothing to undo.",
-    footer = {"", "Example:", "  sudo breakwater apply --policy policy.yml --from ./snap --confirm-within 2m && sudo breakwater confirm",
+    footer = {"", "Example:", "  sudo breakwater apply --policy policy.yml --confirm-within 2m   # then, still connected:", "  sudo breakwater confirm",
       "", "Exit codes: 0 confirmed (or nothing was waiting), 2 bad input."})
 public final class ConfirmCommand implements Callable<Integer> {
 

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,7 +46,7 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--policy", paramLabel = "FILE", required = true, description = "The policy file (YAML, see docs/policy.md).")
   Path policy;
 
-  @Option(names = "--from", paramLabel = "DIR", description = "Plan against this snapshot directory instead of the live host.")
+  @Option(names = "--from", paramLabel = "DIR", description = "Plan against this snapshot directory instead of the live host (live: needs root for iptables-save and the Docker socket).")
   Path from;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
@@ -61,7 +60,7 @@ public final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     var parsed = PolicyFile.read(policy);
     Optional<IptablesApplier> live = netns == null ? Optional.empty() : Optional.of(firewallIn(netns));
-    HostFacts facts = PolicyFacts.read(from, live);
+    HostFacts facts = PolicyFacts.read(from, live, spec.commandLine().getErr());
     Plan plan = Plan.make(facts, parsed, ReachProof.engine());
     String rendered = switch (format) {
       case TEXT -> PlanText.render(plan);

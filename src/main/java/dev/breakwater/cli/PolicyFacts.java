@@ -8,6 +8,7 @@ import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.policy.ApplyException;
 import dev.breakwater.policy.IptablesApplier;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -19,12 +20,8 @@ import java.util.Optional;
 final class PolicyFacts {
   private PolicyFacts() {}
 
-  static HostFacts read(Path from, Optional<IptablesApplier> liveFirewall) {
-    if (from == null) {
-      throw new UserError("reading the live host's containers is not available in this build yet: "
-          + "write a snapshot directory (docs/snapshot.md) and pass --from DIR");
-    }
-    HostFacts facts = SnapshotDirectory.read(from);
+  static HostFacts read(Path from, Optional<IptablesApplier> liveFirewall, PrintWriter err) {
+    HostFacts facts = from != null ? SnapshotDirectory.read(from) : Facts.fromLiveHost(err);
     if (liveFirewall.isEmpty()) {
       return facts;
     }

@@ -5,7 +5,6 @@ import dev.breakwater.policy.ApplyException;
 import dev.breakwater.policy.ApplyTransaction;
 import dev.breakwater.policy.StateStore;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
