@@ -63,7 +63,7 @@ final class AddressSets {
     IPAddress first = sameFamily.get(0);
     IPAddress[] merged = first.mergeToPrefixBlocks(sameFamily.subList(1, sameFamily.size()).toArray(IPAddress[]::new));
     List<IPAddress> out = new ArrayList<>(Arrays.asList(merged));
-    out.sort(Comparator.naturalOrder());
+    out.sort(inet.ipaddr.Address.ADDRESS_LOW_VALUE_COMPARATOR);
     return out;
   }
 }

@@ -38,6 +38,21 @@ class PlanProofTest {
   }
 
   @Test
+  void theEngineSeesThroughTheIpsetOfALargeSourceList() {
+    StringBuilder yaml = new StringBuilder("ipset-threshold: 2\nallow:\n  - port: 8080\n    from: [");
+    for (int i = 0; i < 40; i++) {
+      yaml.append(i > 0 ? ", " : "").append("198.51.100.").append(i * 4).append("/30");
+    }
+    yaml.append("]\n");
+    Plan plan = Plan.make(Corpus.facts("docker-28-ipv6"), PolicyFile.parse(yaml.toString(), "p.yml"), ENGINE);
+
+    assertThat(plan.compiled().sets()).hasSize(1);
+    assertThat(plan.proof().orElseThrow().problems()).isEmpty();
+    // 40 blocks of /30 from .0 to .159, matched through the set, merged by the engine
+    assertThat(port(plan, "0.0.0.0:8080/tcp").reachableAfter()).containsExactly("198.51.100.0/25", "198.51.100.128/27");
+  }
+
+  @Test
   void theProofFailsWhenThePolicyFiltersTheWrongInterface() {
     Plan plan = Plan.make(Corpus.facts("docker-28-ipv6"), PolicyFile.parse("interfaces: [eth9]\n", "p.yml"), ENGINE);
 
