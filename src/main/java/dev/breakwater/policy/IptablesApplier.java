@@ -81,6 +81,16 @@ public final class IptablesApplier {
     return result.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
   }
 
+  /** {@code ipset save}: every set and its members; empty when the tool is missing or fails. */
+  public java.util.Optional<String> ipsetSave() {
+    try {
+      CommandRunner.Result result = runner.run(command("ipset", "save"), "");
+      return result.exitCode() == 0 ? java.util.Optional.of(result.stdout()) : java.util.Optional.empty();
+    } catch (ApplyException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** {@code ipset restore} with {@code text} on stdin. */
   public void ipsetRestore(String text) {
     List<String> command = command("ipset", "restore");

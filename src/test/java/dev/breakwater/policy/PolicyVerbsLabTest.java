@@ -86,4 +86,30 @@ class PolicyVerbsLabTest {
       assertThat(Files.readString(store.timerLog())).contains("was not confirmed in time: rolling back");
     }
   }
+
+  @Test
+  void theProofBeforeAChangeReadsTheLiveSetsOfTheCurrentChain() throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
+        "needs the ipset tool (Debian package ipset)");
+    Path snapshot = Corpus.dir("docker-28-ipv6");
+    StringBuilder yaml = new StringBuilder("ipset-threshold: 2\nallow:\n  - port: 8080\n    from: [");
+    for (int i = 0; i < 8; i++) {
+      yaml.append(i > 0 ? ", " : "").append("198.51.100.").append(i * 16).append("/28");
+    }
+    Path large = Files.writeString(tmp.resolve("large.yml"), yaml.append("]\n").toString());
+    Path small = Files.writeString(tmp.resolve("small.yml"), "allow:\n  - port: 8080\n    from: 198.51.100.0/25\n");
+    String state = tmp.resolve("state").toString();
+    try (LabNamespace ns = new LabNamespace()) {
+      ns.load("iptables-restore", Files.readString(snapshot.resolve("iptables-save.txt")));
+      ns.load("ip6tables-restore", Files.readString(snapshot.resolve("ip6tables-save.txt")));
+      Run first = run("apply", "--policy", large.toString(), "--from", snapshot.toString(), "--netns", ns.name, "--state-dir", state);
+      assertThat(first.exit()).as(first.out() + first.err()).isZero();
+
+      Run plan = run("plan", "--policy", small.toString(), "--from", snapshot.toString(), "--netns", ns.name);
+
+      assertThat(plan.exit()).as(plan.out() + plan.err()).isZero();
+      assertThat(plan.out()).contains("web 0.0.0.0:8080/tcp\n    before: 198.51.100.0/25\n    after:  198.51.100.0/25");
+    }
+  }
 }
