@@ -98,14 +98,18 @@ public final class PolicyCompiler {
         }
         IpFamily family = host.isIPv4() ? IpFamily.V4 : IpFamily.V6;
         Optional<IPAddress> bound = published.boundToAll() ? Optional.empty() : Optional.of(host.withoutPrefixLength());
-        Sources sources = Sources.NONE;
+        boolean any = false;
+        List<IPAddress> prefixes = new ArrayList<>();
         List<String> origins = new ArrayList<>();
         for (AllowRule allow : allows) {
           if (allow.covers(container, published)) {
-            sources = sources.plus(allow.sources());
+            any |= allow.sources().any();
+            prefixes.addAll(allow.sources().prefixes());
             origins.add(allow.origin());
           }
         }
+        // Minimal CIDR blocks: the same sources in fewer rules (and fewer classes for the proof).
+        Sources sources = any ? Sources.ANY : Sources.of(AddressSets.union(prefixes));
         if (origins.isEmpty() && policy.defaultVerdict() == Policy.Verdict.ALLOW) {
           sources = Sources.ANY;
           origins.add(policy.source() + ": default: allow");

@@ -150,7 +150,7 @@ class ApplyTransactionLabTest {
         "needs the ipset tool (Debian package ipset)");
     StringBuilder yaml = new StringBuilder("ipset-threshold: 4\nallow:\n  - port: 8080\n    from: [");
     for (int i = 0; i < 50; i++) {
-      yaml.append(i > 0 ? ", " : "").append("198.18.").append(i).append(".0/24");
+      yaml.append(i > 0 ? ", " : "").append("198.18.").append(2 * i).append(".0/24");
     }
     yaml.append("]\n");
     CompiledPolicy large = PolicyCompiler.compile(facts, PolicyFile.parse(yaml.toString(), "large.yml"));
@@ -163,7 +163,7 @@ class ApplyTransactionLabTest {
 
       assertThat(ns.save("iptables-save")).contains("-A BREAKWATER -p tcp -m set --match-set " + set + " src -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
       String saved = LabNamespace.run(List.of("ip", "netns", "exec", ns.name, "ipset", "save", set), "");
-      assertThat(saved.lines().filter(l -> l.startsWith("add " + set + " "))).hasSize(50).contains("add " + set + " 198.18.49.0/24");
+      assertThat(saved.lines().filter(l -> l.startsWith("add " + set + " "))).hasSize(50).contains("add " + set + " 198.18.98.0/24");
 
       transaction.apply(compiled); // a policy without sets: the large set is no longer used but the backup uses it
       assertThat(LabNamespace.run(List.of("ip", "netns", "exec", ns.name, "ipset", "list", "-n"), "")).contains(set);

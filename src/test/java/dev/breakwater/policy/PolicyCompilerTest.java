@@ -123,7 +123,7 @@ class PolicyCompilerTest {
   void aLargeSourceListBecomesOneSetMatchNamedAfterItsContent() {
     StringBuilder yaml = new StringBuilder("ipset-threshold: 3\nallow:\n  - port: 8080\n    from: [");
     for (int i = 0; i < 5; i++) {
-      yaml.append(i > 0 ? ", " : "").append("198.51.100.").append(i * 8).append("/29");
+      yaml.append(i > 0 ? ", " : "").append("198.51.100.").append(i * 16).append("/29");
     }
     yaml.append(", 2001:db8::/32]\n");
     CompiledPolicy compiled = PolicyCompiler.compile(Corpus.facts("docker-28-ipv6"), PolicyFile.parse(yaml.toString(), "p.yml"));
@@ -142,6 +142,7 @@ class PolicyCompilerTest {
         "-A BREAKWATER -s 2001:db8::/32 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
     // the same content gives the same name, whatever the order
     String reversed = yaml.toString().replace("198.51.100.0/29, ", "").replace("2001:db8::/32]", "2001:db8::/32, 198.51.100.0/29]");
+    assertThat(reversed).isNotEqualTo(yaml.toString());
     assertThat(PolicyCompiler.compile(Corpus.facts("docker-28-ipv6"), PolicyFile.parse(reversed, "p.yml")).sets().get(0).name()).isEqualTo(name);
     assertThat(compiled.sets().get(0).restoreText()).startsWith("create " + name + "-n hash:net family inet maxelem 65536 -exist\nflush " + name + "-n\n")
         .endsWith("rename " + name + "-n " + name + "\n");

@@ -95,7 +95,7 @@ class PolicyVerbsLabTest {
     Path snapshot = Corpus.dir("docker-28-ipv6");
     StringBuilder yaml = new StringBuilder("ipset-threshold: 2\nallow:\n  - port: 8080\n    from: [");
     for (int i = 0; i < 8; i++) {
-      yaml.append(i > 0 ? ", " : "").append("198.51.100.").append(i * 16).append("/28");
+      yaml.append(i > 0 ? ", " : "").append("198.51.100.").append(i * 32).append("/28");
     }
     Path large = Files.writeString(tmp.resolve("large.yml"), yaml.append("]\n").toString());
     Path small = Files.writeString(tmp.resolve("small.yml"), "allow:\n  - port: 8080\n    from: 198.51.100.0/25\n");
@@ -109,7 +109,8 @@ class PolicyVerbsLabTest {
       Run plan = run("plan", "--policy", small.toString(), "--from", snapshot.toString(), "--netns", ns.name);
 
       assertThat(plan.exit()).as(plan.out() + plan.err()).isZero();
-      assertThat(plan.out()).contains("web 0.0.0.0:8080/tcp\n    before: 198.51.100.0/25\n    after:  198.51.100.0/25");
+      assertThat(plan.out()).contains("web 0.0.0.0:8080/tcp\n    before: 198.51.100.0/28, 198.51.100.32/28, 198.51.100.64/28, 198.51.100.96/28, 198.51.100.128/28")
+          .contains("198.51.100.224/28\n    after:  198.51.100.0/25\n");
     }
   }
 }
