@@ -113,4 +113,29 @@ class PolicyVerbsLabTest {
           .contains("198.51.100.224/28\n    after:  198.51.100.0/25\n");
     }
   }
+
+  @Test
+  void watchAppliesAtStartThenFindsNothingToDoOnTheNextTick() throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
+    Path snapshot = Corpus.dir("docker-28-ipv6");
+    Path policy = Files.writeString(tmp.resolve("policy.yml"), "allow:\n  - port: 8080\n    from: 203.0.113.0/24\n");
+    int port;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    try (LabNamespace ns = new LabNamespace()) {
+      ns.load("iptables-restore", Files.readString(snapshot.resolve("iptables-save.txt")));
+      ns.load("ip6tables-restore", Files.readString(snapshot.resolve("ip6tables-save.txt")));
+
+      Run watch = run("watch", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name,
+          "--state-dir", tmp.resolve("state").toString(), "--interval", "1s", "--checks", "2", "--metrics", "127.0.0.1:" + port);
+
+      assertThat(watch.exit()).as(watch.err()).isZero();
+      java.util.List<String> lines = watch.out().lines().toList();
+      assertThat(lines).hasSize(2);
+      assertThat(lines.get(0)).contains("\"trigger\":\"start\"").contains("\"result\":\"applied\"");
+      assertThat(lines.get(1)).contains("\"trigger\":\"interval\"").contains("\"result\":\"unchanged\"");
+      assertThat(ns.save("iptables-save")).contains("-A DOCKER-USER -j BREAKWATER");
+    }
+  }
 }
