@@ -186,6 +186,12 @@ class PolicyTrafficLabTest {
     LabNamespace.run(command, "");
   }
 
+  static void ip6tables(LabNamespace ns, String... args) {
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name, "ip6tables"));
+    command.addAll(List.of(args));
+    LabNamespace.run(command, "");
+  }
+
   void serve(LabNamespace ns, int port, Path root) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("ip", "netns", "exec", ns.name, "busybox", "httpd", "-f", "-p", Integer.toString(port), "-h", root.toString())
         .redirectErrorStream(true).redirectOutput(tmp.resolve("httpd-" + port + ".log").toFile()).start();
