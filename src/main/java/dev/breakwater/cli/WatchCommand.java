@@ -91,7 +91,7 @@ public final class WatchCommand implements Callable<Integer> {
     IptablesApplier firewall = target.firewall();
     WatchMetrics metrics = new WatchMetrics();
     PolicyWatcher watcher = new PolicyWatcher(
-        () -> PolicyFacts.read(from, Optional.of(firewall), err), parsed, new ReachEngineOracle(),
+        () -> PolicyFacts.read(from, Optional.ofNullable(target.netns), Optional.of(firewall), err), parsed, new ReachEngineOracle(),
         new ApplyTransaction(firewall, target.store()), metrics, line -> {
           out.println(line);
           out.flush();
