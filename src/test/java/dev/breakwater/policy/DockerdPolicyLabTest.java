@@ -40,7 +40,6 @@ class DockerdPolicyLabTest {
           "storage-driver": "vfs"
       }
       """;
-  static final String IMAGE = "bwx-policy/busybox:latest";
 
   @TempDir Path tmp;
 
@@ -57,18 +56,18 @@ class DockerdPolicyLabTest {
       Process dockerd = null;
       try {
         String peer = "bwxd" + (ProcessHandle.current().pid() % 100000);
-        PolicyTrafficLabTest.ip(host, "link", "add", "eth0", "type", "veth", "peer", "name", peer);
-        PolicyTrafficLabTest.ip(host, "link", "set", peer, "netns", attacker.name);
-        PolicyTrafficLabTest.ip(host, "addr", "add", "198.51.100.1/24", "dev", "eth0");
-        PolicyTrafficLabTest.ip(host, "-6", "addr", "add", "2001:db8:1::1/64", "dev", "eth0", "nodad");
-        PolicyTrafficLabTest.ip(host, "link", "set", "eth0", "up");
-        PolicyTrafficLabTest.ip(host, "link", "set", "lo", "up");
-        PolicyTrafficLabTest.ip(host, "route", "add", "default", "via", "198.51.100.2");
-        PolicyTrafficLabTest.ip(attacker, "addr", "add", "198.51.100.2/24", "dev", peer);
-        PolicyTrafficLabTest.ip(attacker, "addr", "add", "198.51.100.3/24", "dev", peer);
-        PolicyTrafficLabTest.ip(attacker, "-6", "addr", "add", "2001:db8:1::66/64", "dev", peer, "nodad");
-        PolicyTrafficLabTest.ip(attacker, "link", "set", peer, "up");
-        PolicyTrafficLabTest.ip(attacker, "link", "set", "lo", "up");
+        host.ip("link", "add", "eth0", "type", "veth", "peer", "name", peer);
+        host.ip("link", "set", peer, "netns", attacker.name);
+        host.ip("addr", "add", "198.51.100.1/24", "dev", "eth0");
+        host.ip("-6", "addr", "add", "2001:db8:1::1/64", "dev", "eth0", "nodad");
+        host.ip("link", "set", "eth0", "up");
+        host.ip("link", "set", "lo", "up");
+        host.ip("route", "add", "default", "via", "198.51.100.2");
+        attacker.ip("addr", "add", "198.51.100.2/24", "dev", peer);
+        attacker.ip("addr", "add", "198.51.100.3/24", "dev", peer);
+        attacker.ip("-6", "addr", "add", "2001:db8:1::66/64", "dev", peer, "nodad");
+        attacker.ip("link", "set", peer, "up");
+        attacker.ip("link", "set", "lo", "up");
 
         holder = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private", "sleep", "infinity").start();
         String mnt = "/proc/" + holder.pid() + "/ns/mnt";
@@ -76,10 +75,10 @@ class DockerdPolicyLabTest {
           Thread.sleep(20);
         }
         Files.writeString(root.resolve("daemon.json"), DAEMON_JSON);
-        dockerd = startDockerd(root, socket, mnt, host);
+        dockerd = LabDockerd.start(root, socket, mnt, host);
         DockerClient docker = DockerClient.forSocket(socket, Duration.ofSeconds(30));
-        importImage(root, socket);
-        docker(socket, "run", "-d", "--restart", "always", "--name", "db", "-p", "3306:80", IMAGE, "httpd", "-f", "-p", "80", "-h", "/");
+        LabDockerd.importImage(root, socket);
+        LabDockerd.docker(socket, "run", "-d", "--restart", "always", "--name", "db", "-p", "3306:80", LabDockerd.IMAGE, "httpd", "-f", "-p", "80", "-h", "/");
         Files.writeString(Files.createDirectories(tmp.resolve("out")).resolve("index.html"), "outside\n");
         started.add(new ProcessBuilder("ip", "netns", "exec", attacker.name, "busybox", "httpd", "-f", "-p", "8080", "-h", tmp.resolve("out").toString())
             .redirectErrorStream(true).redirectOutput(tmp.resolve("httpd.log").toFile()).start());
@@ -103,7 +102,7 @@ class DockerdPolicyLabTest {
           assertThat(refused.err()).contains("apply refused: the plan is not proved");
           assertThat(host.save("iptables-save")).as("nothing was changed").isEqualTo(before);
           // The user's own fix for IPv6 (what the refusal asks for): drop it in ip6tables FORWARD. Then the plan holds.
-          PolicyTrafficLabTest.ip6tables(host, "-I", "FORWARD", "-i", "eth0", "-p", "tcp", "-m", "conntrack",
+          host.ip6tables("-I", "FORWARD", "-i", "eth0", "-p", "tcp", "-m", "conntrack",
               "--ctorigdstport", "3306", "--ctdir", "ORIGINAL", "-j", "DROP");
           new LiveGatherer(CommandRunner.inNetns(host.name), docker, root.resolve("daemon.json")).gather(snapshot);
         }
@@ -114,14 +113,14 @@ class DockerdPolicyLabTest {
         assertThat(apply.exit()).as(apply.out() + apply.err()).isZero();
         assertThat(reaches(attacker, "198.51.100.3")).as("the allowed address gets in").isTrue();
         assertThat(reaches(attacker, "198.51.100.2")).as("the other address is refused").isFalse();
-        assertThat(docker(socket, "exec", "db", "sh", "-c", "echo 'GET / HTTP/1.0' | nc -w 3 198.51.100.2 8080"))
+        assertThat(LabDockerd.docker(socket, "exec", "db", "sh", "-c", "echo 'GET / HTTP/1.0' | nc -w 3 198.51.100.2 8080"))
             .as("the container still reaches out").contains("outside");
         String chain = chain(host);
 
         dockerd.destroy(); // SIGTERM: dockerd stops its containers and exits
         assertThat(dockerd.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        dockerd = startDockerd(root, socket, mnt, host);
-        waitUntil(() -> docker(socket, "inspect", "-f", "{{.State.Running}}", "db").strip().equals("true"), "db restarted");
+        dockerd = LabDockerd.start(root, socket, mnt, host);
+        waitUntil(() -> LabDockerd.docker(socket, "inspect", "-f", "{{.State.Running}}", "db").strip().equals("true"), "db restarted");
         waitUntil(() -> reaches(attacker, "198.51.100.3"), "the allowed address gets in again after the restart");
 
         assertThat(chain(host)).as("dockerd's restart left the chain and its jump").isEqualTo(chain);
@@ -130,7 +129,7 @@ class DockerdPolicyLabTest {
         started.forEach(Process::destroy);
         if (dockerd != null && dockerd.isAlive()) {
           try {
-            docker(socket, "rm", "-f", "db");
+            LabDockerd.docker(socket, "rm", "-f", "db");
           } catch (RuntimeException e) {
             // the container goes with the daemon's directories anyway
           }
@@ -145,48 +144,6 @@ class DockerdPolicyLabTest {
         }
       }
     }
-  }
-
-  static Process startDockerd(Path root, Path socket, String mnt, LabNamespace host) throws Exception {
-    Process dockerd = new ProcessBuilder("nsenter", "--mount=" + mnt, "--net=/run/netns/" + host.name, "dockerd",
-        "--config-file", root.resolve("daemon.json").toString(), "--host", "unix://" + socket,
-        "--data-root", root.resolve("data").toString(), "--exec-root", root.resolve("exec").toString(),
-        "--pidfile", root.resolve("dockerd.pid").toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("dockerd.log").toFile())).start();
-    DockerClient docker = DockerClient.forSocket(socket, Duration.ofSeconds(5));
-    for (int i = 0; i < 600 && !(Files.exists(socket) && ping(docker)); i++) {
-      assertThat(dockerd.isAlive()).as("dockerd runs; its log:\n" + Files.readString(root.resolve("dockerd.log"))).isTrue();
-      Thread.sleep(100);
-    }
-    return dockerd;
-  }
-
-  static boolean ping(DockerClient docker) {
-    try {
-      return docker.ping();
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  static void importImage(Path root, Path socket) throws IOException {
-    Path bin = Files.createDirectories(root.resolve("image/bin"));
-    Files.createDirectories(root.resolve("image/tmp"));
-    Path busybox = CommandRunner.find("busybox").orElseThrow();
-    Files.copy(busybox, bin.resolve("busybox"));
-    for (String applet : LabNamespace.run(List.of(busybox.toString(), "--list"), "").split("\\s+")) {
-      if (applet.matches("[a-z0-9_.\\[-]+") && !applet.equals("busybox")) {
-        Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
-      }
-    }
-    LabNamespace.run(List.of("tar", "-C", root.resolve("image").toString(), "-cf", root.resolve("image.tar").toString(), "."), "");
-    docker(socket, "import", root.resolve("image.tar").toString(), IMAGE);
-  }
-
-  static String docker(Path socket, String... args) {
-    List<String> command = new ArrayList<>(List.of("docker", "--host", "unix://" + socket));
-    command.addAll(List.of(args));
-    return LabNamespace.run(command, "");
   }
 
   static boolean reaches(LabNamespace attacker, String source) {

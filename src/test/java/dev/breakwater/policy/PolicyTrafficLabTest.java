@@ -181,15 +181,7 @@ class PolicyTrafficLabTest {
   }
 
   static void ip(LabNamespace ns, String... args) {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name, "ip"));
-    command.addAll(List.of(args));
-    LabNamespace.run(command, "");
-  }
-
-  static void ip6tables(LabNamespace ns, String... args) {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name, "ip6tables"));
-    command.addAll(List.of(args));
-    LabNamespace.run(command, "");
+    ns.ip(args);
   }
 
   void serve(LabNamespace ns, int port, Path root) throws IOException, InterruptedException {
