@@ -75,6 +75,11 @@ public final class Lab {
     return new Lab(Path.of("/run/breakwater-lab"), progress);
   }
 
+  /** Where the lab keeps its state, sockets and data; removed by {@link #down}. */
+  public Path directory() {
+    return root;
+  }
+
   public Path socket() {
     return root.resolve("docker.sock");
   }

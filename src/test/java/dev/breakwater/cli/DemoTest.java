@@ -50,6 +50,9 @@ class DemoTest {
         .contains("The audit predicted all 9 connections exactly.")
         .contains("Proven: UFW said \"deny\" for 3306, and the attacker connected anyway")
         .contains("Proven: the cache bound to 127.0.0.1 was not reachable from outside")
+        .contains("The proof holds")
+        .containsPattern("db +3306 +blocked from all 3\n")
+        .contains("Proven: with Breakwater's plan applied, 3306 was closed to every outsider and 8080 stayed open.")
         .contains("namespaces, dockerd, mounts and files removed");
     assertThat(leftovers()).as(output).isEmpty();
   }
