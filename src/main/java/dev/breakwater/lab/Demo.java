@@ -49,12 +49,24 @@ public final class Demo {
   private final Optional<Function<HostFacts, AuditReport>> audit;
   private final DemoFix fix;
   private int step;
+  private volatile boolean interrupted;
+  private boolean leftBehind;
 
   public Demo(PrintStream out, Path labRoot, Optional<Function<HostFacts, AuditReport>> audit, DemoFix fix) {
     this.out = out;
     this.labRoot = labRoot;
     this.audit = audit;
     this.fix = fix;
+  }
+
+  /** True once Ctrl-C or SIGTERM started removing the lab: whatever the steps report after that is noise. */
+  public boolean interrupted() {
+    return interrupted;
+  }
+
+  /** True when the clean-up step could not remove all of the lab (it said what to run). */
+  public boolean leftBehind() {
+    return leftBehind;
   }
 
   /** The opening lines. */
@@ -84,6 +96,8 @@ public final class Demo {
           + ": install them (sudo apt-get install -y " + String.join(" ", missing.stream().map(LabPackages.DebianPackage::name).toList())
           + ") or run 'sudo breakwater demo --yes'");
     }
+    line("installing with apt-get; no service is started now (docker.io's own daemon starts at the next boot "
+        + "unless you run 'systemctl disable docker')");
     packages.install(missing);
     List<LabPackages.DebianPackage> still = packages.missing();
     if (!still.isEmpty()) {
@@ -95,7 +109,15 @@ public final class Demo {
   /** Steps 2 to 7. The lab is always removed at the end, also on failure or Ctrl-C. */
   public Outcome run() {
     Lab lab = new Lab(labRoot, text -> detail(text));
-    Thread cleanupOnInterrupt = new Thread(lab::down, "breakwater-demo-cleanup");
+    // Ctrl-C or SIGTERM: the JVM runs this hook while the steps may still be running; down() is
+    // synchronized, so the steps' own clean-up afterwards finds nothing left to remove.
+    Thread cleanupOnInterrupt = new Thread(() -> {
+      interrupted = true;
+      out.println();
+      out.println("Interrupted: removing the lab ...");
+      lab.down();
+      out.println("removed.");
+    }, "breakwater-demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanupOnInterrupt);
     try {
       buildLab(lab);
@@ -156,7 +178,17 @@ public final class Demo {
       return Optional.empty();
     }
     AuditReport report = audit.get().apply(facts);
-    AuditText.render(report).lines().forEach(l -> out.println(INDENT + l));
+    // The table and the one finding the demo is about; 'breakwater audit' prints every why and fix.
+    for (String l : AuditText.render(report).split("\n")) {
+      if (l.startsWith("Why, and what to do")) {
+        break;
+      }
+      if (!l.isBlank()) {
+        line(l);
+      }
+    }
+    report.exposures().stream().flatMap(e -> e.findings().stream()).filter(f -> f.id().equals("ufw-bypass")).findFirst()
+        .ifPresent(f -> line("ufw-bypass: " + f.message()));
     return Optional.of(report);
   }
 
@@ -181,6 +213,11 @@ public final class Demo {
     if (cacheAnswersInside(lab)) {
       line("cache 6379 answers on 127.0.0.1 inside the host: it runs, it is just not published outside.");
     }
+    AttackerProbe.Result neighbour = lab.probeLoopbackAsNeighbour(CACHE_PORT);
+    line(neighbour.reached()
+        ? "but a neighbour on the host's own link that sends to 127.0.0.1:6379 DOES reach the cache (it answered \""
+            + neighbour.banner() + "\"): Docker before 28 DNATs such packets too."
+        : "a neighbour on the host's own link sending to 127.0.0.1:6379 is dropped as well (Docker 28's raw-table rule).");
     report.ifPresent(r -> {
       List<AuditCheck.Disagreement> disagreements = AuditCheck.compare(r, results);
       if (disagreements.isEmpty()) {
@@ -196,7 +233,7 @@ public final class Demo {
   private List<AttackerProbe.Result> applyFix(Lab lab, HostFacts facts) {
     heading("The fix, proven", "close 3306 to outsiders without breaking the web site or the containers");
     line(fix.origin() + ":");
-    lab.applyRules(fix.iptables(), fix.ip6tables());
+    fix.apply(lab, facts).forEach(this::detail);
     List<AttackerProbe.Result> results = lab.probeEveryPublishedPort();
     Map<Integer, String> names = containerByPort(facts);
     for (Map.Entry<Integer, List<AttackerProbe.Result>> port : byPort(results).entrySet()) {
@@ -208,10 +245,22 @@ public final class Demo {
   }
 
   private void cleanUp(Lab lab) {
+    if (interrupted) {
+      lab.down(); // Waits for the hook's own down() to finish.
+      return;
+    }
     heading("Cleaning up", "nothing is left behind");
     long start = System.nanoTime();
-    lab.down();
+    try {
+      lab.down();
+    } catch (RuntimeException e) {
+      leftBehind = true;
+      line("removing the lab failed: " + e.getMessage());
+      line("run 'sudo breakwater lab down' to finish");
+      return;
+    }
     boolean clean = !Namespaces.exists(Lab.HOST_NS) && !Namespaces.exists(Lab.ATTACKER_NS) && !Files.exists(labRoot);
+    leftBehind = !clean;
     line(String.format(clean ? "namespaces, dockerd, mounts and files removed in %.1fs" : "some of the lab is still there after %.1fs: run 'sudo breakwater lab down'",
         seconds(start)));
   }
@@ -253,16 +302,25 @@ public final class Demo {
   }
 
   private void heading(String title, String proves) {
+    if (interrupted) {
+      return; // The steps may run on while the hook removes the lab: keep its message last.
+    }
     step++;
     out.println();
     out.println(step + ". " + title + " - " + proves);
   }
 
   private void line(String text) {
+    if (interrupted) {
+      return;
+    }
     out.println(INDENT + text);
   }
 
   private void detail(String text) {
+    if (interrupted) {
+      return;
+    }
     out.println(INDENT + "  · " + text);
   }
 

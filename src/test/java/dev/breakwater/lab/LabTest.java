@@ -52,8 +52,9 @@ class LabTest {
     assertThat(Path.of("/run/netns/" + Lab.HOST_NS)).doesNotExist();
     assertThat(Path.of("/run/netns/" + Lab.ATTACKER_NS)).doesNotExist();
     assertThat(Path.of("/run/breakwater-lab")).doesNotExist();
-    assertThat(processesMentioning("/run/breakwater-lab")).isEmpty();
-    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("breakwater-lab");
+    // With the slash: other labs on this machine may live in /run/breakwater-lab-NAME.
+    assertThat(processesMentioning("/run/breakwater-lab/")).isEmpty();
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("/run/breakwater-lab/").doesNotContain("/run/breakwater-lab ");
   }
 
   @Test
@@ -84,6 +85,17 @@ class LabTest {
     assertThat(outside.stdout()).doesNotContain("redis-like");
     CommandRunner.Result inside = lab.onHost(List.of("busybox", "nc", "-w", "2", "127.0.0.1", "6379"), NC);
     assertThat(inside.stdout()).as("%s", inside).contains("redis-like");
+  }
+
+  @Test
+  void aNeighbourOnTheLinkReachesTheLoopbackBoundCacheThroughDocker2010sDnat() {
+    String version = lab.docker().version().path("Version").asString("");
+    Assumptions.assumeTrue(Integer.parseInt(version.replaceFirst("\\..*", "")) < 28,
+        "Docker " + version + " drops packets for 127.0.0.1 from outside in raw PREROUTING; this proves the older behaviour");
+    AttackerProbe.Result neighbour = lab.probeLoopbackAsNeighbour(6379);
+    assertThat(neighbour.banner()).as("%s", neighbour).isEqualTo("redis-like");
+    // The attacker's own probes to the host's address are unchanged by its new route.
+    assertThat(lab.probe(List.of(new AttackerProbe.Probe("198.51.100.67", Lab.HOST_ADDRESS, 3306))).getFirst().reached()).isTrue();
   }
 
   @Test

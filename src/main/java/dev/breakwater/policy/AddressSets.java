@@ -1,0 +1,123 @@
+package dev.breakwater.policy;
+
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressSeqRange;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Set arithmetic over lists of prefixes (IPAddress does the per-prefix work). */
+final class AddressSets {
+  private AddressSets() {}
+
+  /** Minimal prefixes covering all of {@code a}; IPv4 first. */
+  static List<IPAddress> union(List<IPAddress> a) {
+    List<IPAddress> out = new ArrayList<>();
+    out.addAll(merge(a.stream().filter(IPAddress::isIPv4).toList()));
+    out.addAll(merge(a.stream().filter(IPAddress::isIPv6).toList()));
+    return out;
+  }
+
+  /** {@code a} without {@code b}: one sweep over both as sorted, disjoint ranges per family. */
+  static List<IPAddress> minus(List<IPAddress> a, List<IPAddress> b) {
+    List<IPAddress> out = new ArrayList<>();
+    for (boolean v4 : new boolean[] {true, false}) {
+      IPAddressSeqRange[] from = ranges(a, v4);
+      IPAddressSeqRange[] cuts = ranges(b, v4);
+      int j = 0;
+      for (IPAddressSeqRange range : from) {
+        IPAddressSeqRange rest = range;
+        while (j < cuts.length && cuts[j].getUpper().compareTo(rest.getLower()) < 0) {
+          j++;
+        }
+        for (int k = j; rest != null && k < cuts.length && cuts[k].getLower().compareTo(rest.getUpper()) <= 0; k++) {
+          IPAddressSeqRange[] pieces = rest.subtract(cuts[k]);
+          rest = null;
+          for (IPAddressSeqRange piece : pieces == null ? new IPAddressSeqRange[0] : pieces) {
+            if (piece.getUpper().compareTo(cuts[k].getLower()) < 0) {
+              out.addAll(Arrays.asList(piece.spanWithPrefixBlocks()));
+            } else {
+              rest = piece;
+            }
+          }
+        }
+        if (rest != null) {
+          out.addAll(Arrays.asList(rest.spanWithPrefixBlocks()));
+        }
+      }
+    }
+    return union(out);
+  }
+
+  private static IPAddressSeqRange[] ranges(List<IPAddress> prefixes, boolean v4) {
+    IPAddressSeqRange[] ranges = prefixes.stream()
+        .filter(p -> p.isIPv4() == v4)
+        .map(IPAddress::toSequentialRange)
+        .toArray(IPAddressSeqRange[]::new);
+    IPAddressSeqRange[] joined = IPAddressSeqRange.join(ranges);
+    Arrays.sort(joined, (x, y) -> x.getLower().compareTo(y.getLower()));
+    return joined;
+  }
+
+  static List<IPAddress> intersect(List<IPAddress> a, List<IPAddress> b) {
+    List<IPAddress> out = new ArrayList<>();
+    for (IPAddress x : a) {
+      for (IPAddress y : b) {
+        if (x.getIPVersion() == y.getIPVersion()) {
+          IPAddress both = x.intersect(y);
+          if (both != null) {
+            out.add(both);
+          }
+        }
+      }
+    }
+    return union(out.stream().flatMap(p -> Arrays.stream(p.spanWithPrefixBlocks())).toList());
+  }
+
+  static String text(List<IPAddress> prefixes) {
+    return prefixes.isEmpty() ? "nobody" : String.join(", ", prefixes.stream().map(PolicyCompiler::prefixText).toList());
+  }
+
+  /**
+   * Like {@link #text}, but a long list is said by what it leaves out when that is short
+   * ({@code every IPv6 address except 2001:db8:1::66/128}), else by its size and ends.
+   */
+  static String describe(List<IPAddress> prefixes) {
+    List<IPAddress> set = union(prefixes);
+    if (set.size() <= 8) {
+      return text(set);
+    }
+    List<String> parts = new ArrayList<>();
+    for (boolean v4 : new boolean[] {true, false}) {
+      List<IPAddress> family = set.stream().filter(p -> p.isIPv4() == v4).toList();
+      if (family.isEmpty()) {
+        continue;
+      }
+      IPAddress all = new inet.ipaddr.IPAddressString(v4 ? "0.0.0.0/0" : "::/0").getAddress();
+      List<IPAddress> missing = minus(List.of(all), family);
+      String label = v4 ? "IPv4" : "IPv6";
+      if (missing.isEmpty()) {
+        parts.add("every " + label + " address");
+      } else if (missing.size() <= 4) {
+        parts.add("every " + label + " address except " + text(missing));
+      } else if (family.size() <= 8) {
+        parts.add(text(family));
+      } else {
+        parts.add(family.size() + " " + label + " prefixes from " + PolicyCompiler.prefixText(family.get(0))
+            + " to " + PolicyCompiler.prefixText(family.get(family.size() - 1)));
+      }
+    }
+    return String.join("; ", parts);
+  }
+
+  private static List<IPAddress> merge(List<IPAddress> sameFamily) {
+    if (sameFamily.isEmpty()) {
+      return List.of();
+    }
+    IPAddress first = sameFamily.get(0);
+    IPAddress[] merged = first.mergeToPrefixBlocks(sameFamily.subList(1, sameFamily.size()).toArray(IPAddress[]::new));
+    List<IPAddress> out = new ArrayList<>(Arrays.asList(merged));
+    out.sort(inet.ipaddr.Address.ADDRESS_LOW_VALUE_COMPARATOR);
+    return out;
+  }
+}
