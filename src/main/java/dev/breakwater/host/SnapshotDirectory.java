@@ -2,10 +2,12 @@ package dev.breakwater.host;
 
 import dev.breakwater.cli.UserError;
 import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.IpsetSaveParser;
 import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.ufw.UfwStatus;
 import dev.breakwater.ufw.UfwStatusReader;
+import inet.ipaddr.IPAddress;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +32,7 @@ import java.util.Optional;
  * ufw-status.txt       ufw status verbose                  optional
  * daemon.json          /etc/docker/daemon.json             optional
  * nft-ruleset.json     nft -j list ruleset                 optional
+ * ipset-save.txt       ipset save                          optional
  * hostname             hostname                            optional
  * </pre>
  */
@@ -73,9 +77,13 @@ public final class SnapshotDirectory {
       }
     });
 
-    Ruleset ipv4 = IptablesSaveParser.parse(iptablesText, IpFamily.V4, name(dir, "iptables-save.txt"));
+    // Without ipset-save.txt, -m set rules stay unresolved and the answers that meet them "possibly".
+    Map<String, List<IPAddress>> ipsets = optional(dir, "ipset-save.txt")
+        .map(text -> IpsetSaveParser.parse(text, name(dir, "ipset-save.txt")))
+        .orElse(Map.of());
+    Ruleset ipv4 = IptablesSaveParser.parse(iptablesText, IpFamily.V4, name(dir, "iptables-save.txt"), ipsets);
     Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
-        .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, name(dir, "ip6tables-save.txt")));
+        .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, name(dir, "ip6tables-save.txt"), ipsets));
     if (ipv6.isEmpty()) {
       notes.add("no ip6tables-save.txt in the snapshot: IPv6 exposure is not analysed");
     }
