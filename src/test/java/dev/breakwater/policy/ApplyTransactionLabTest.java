@@ -146,7 +146,7 @@ class ApplyTransactionLabTest {
 
   @Test
   void aLargeSourceListGoesInAnIpsetThatRollbackRemovesWithTheChain() throws IOException {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
+    Required.that(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
         "needs the ipset tool (Debian package ipset)");
     StringBuilder yaml = new StringBuilder("ipset-threshold: 4\nallow:\n  - port: 8080\n    from: [");
     for (int i = 0; i < 50; i++) {

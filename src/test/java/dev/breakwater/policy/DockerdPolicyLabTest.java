@@ -46,8 +46,8 @@ class DockerdPolicyLabTest {
   @Test
   void theAllowedAddressGetsInTheOtherDoesNotAndItSurvivesADockerdRestart() throws Exception {
     Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root for namespaces and dockerd");
-    Assumptions.assumeTrue(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("docker").isPresent(), "needs docker.io");
-    Assumptions.assumeTrue(CommandRunner.find("busybox").isPresent() && CommandRunner.find("curl").isPresent(), "needs busybox and curl");
+    Required.that(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("docker").isPresent(), "needs docker.io");
+    Required.that(CommandRunner.find("busybox").isPresent() && CommandRunner.find("curl").isPresent(), "needs busybox and curl");
     Path root = Files.createDirectories(tmp.resolve("d"));
     Path socket = root.resolve("docker.sock");
     List<Process> started = new ArrayList<>();

@@ -70,12 +70,12 @@ class PolicyTrafficLabTest {
       "action: reject\nipset-threshold: 1\nallow:\n  - port: 3306\n    from: [198.51.100.3, 198.51.100.64/26]\n"})
   void onlyTheAllowedAddressGetsInAndTheContainerStillReachesOut(String policy) throws Exception {
     if (policy.contains("ipset")) {
-      Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
+      Required.that(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
           "needs the ipset tool (Debian package ipset)");
     }
     Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/busybox")) || Files.isExecutable(Path.of("/bin/busybox")), "needs busybox");
+    Required.that(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
+    Required.that(Files.isExecutable(Path.of("/usr/bin/busybox")) || Files.isExecutable(Path.of("/bin/busybox")), "needs busybox");
     try (LabNamespace host = new LabNamespace(); LabNamespace container = new LabNamespace(); LabNamespace attacker = new LabNamespace()) {
       try {
         wire(host, container, attacker);
@@ -113,7 +113,7 @@ class PolicyTrafficLabTest {
   @org.junit.jupiter.api.Test
   void aDeniedAddressNeverGetsInDuringAHundredApplyRollbackCycles() throws Exception {
     Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
+    Required.that(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
     try (LabNamespace host = new LabNamespace(); LabNamespace container = new LabNamespace(); LabNamespace attacker = new LabNamespace()) {
       Process prober = null;
       try {

@@ -90,7 +90,7 @@ class PolicyVerbsLabTest {
   @Test
   void theProofBeforeAChangeReadsTheLiveSetsOfTheCurrentChain() throws Exception {
     Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
+    Required.that(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
         "needs the ipset tool (Debian package ipset)");
     Path snapshot = Corpus.dir("docker-28-ipv6");
     StringBuilder yaml = new StringBuilder("ipset-threshold: 2\nallow:\n  - port: 8080\n    from: [");

@@ -27,7 +27,7 @@ class UfwReloadLabTest {
   @Test
   void theChainSurvivesUfwReloadAndDisableEnable() throws Exception {
     Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root for network and mount namespaces");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ufw")), "needs ufw");
+    Required.that(Files.isExecutable(Path.of("/usr/sbin/ufw")), "needs ufw");
     try (LabNamespace ns = new LabNamespace()) {
       // Docker's chains only: every ufw-* chain seen later was made by UFW in this namespace.
       ns.load("iptables-restore", PolicyTrafficLabTest.HOST_RULES);

@@ -17,7 +17,7 @@ class WatchDockerdLabTest {
   @Test
   void containersStartedLaterGetTheirLabelAllowAndNothingMore() throws Exception {
     Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root for namespaces and dockerd");
-    Assumptions.assumeTrue(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("curl").isPresent()
+    Required.that(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("curl").isPresent()
         && CommandRunner.find("busybox").isPresent(), "needs docker.io, curl and busybox");
 
     WatchLatencyBench.Result result = WatchLatencyBench.run(2);
