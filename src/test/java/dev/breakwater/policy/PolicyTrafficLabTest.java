@@ -69,11 +69,11 @@ class PolicyTrafficLabTest {
       "action: reject\nallow:\n  - port: 3306\n    from: 198.51.100.3\n",
       "action: reject\nipset-threshold: 1\nallow:\n  - port: 3306\n    from: [198.51.100.3, 198.51.100.64/26]\n"})
   void onlyTheAllowedAddressGetsInAndTheContainerStillReachesOut(String policy) throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces");
     if (policy.contains("ipset")) {
       Required.that(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
           "needs the ipset tool (Debian package ipset)");
     }
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces");
     Required.that(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
     Required.that(Files.isExecutable(Path.of("/usr/bin/busybox")) || Files.isExecutable(Path.of("/bin/busybox")), "needs busybox");
     try (LabNamespace host = new LabNamespace(); LabNamespace container = new LabNamespace(); LabNamespace attacker = new LabNamespace()) {
