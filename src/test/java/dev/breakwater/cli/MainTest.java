@@ -2,35 +2,24 @@ package dev.breakwater.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class MainTest {
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = Main.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void versionNamesTheProductAndTheJava() {
-    Run r = run("--version");
+    CliRun r = run("--version");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).startsWith("breakwater ").contains("Java " + Runtime.version().feature());
   }
 
   @Test
   void helpListsEveryVerbOfTheDesign() {
-    Run r = run("--help");
+    CliRun r = run("--help");
     assertThat(r.exit()).isZero();
     for (String verb : new String[] {"audit", "trace", "snapshot", "lint", "fix", "plan", "apply",
         "rollback", "watch", "probe", "lab", "demo"}) {
@@ -40,7 +29,7 @@ class MainTest {
 
   @Test
   void anUnknownOptionIsBadInputWithExitTwoAndNoStackTrace() {
-    Run r = run("--no-such-option");
+    CliRun r = run("--no-such-option");
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains("--no-such-option").doesNotContain("at dev.breakwater");
   }

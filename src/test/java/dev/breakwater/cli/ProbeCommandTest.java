@@ -4,28 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.report.Json;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 class ProbeCommandTest {
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = Main.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   /** A loopback web server that answers every connection with one fixed response. */
@@ -49,7 +38,7 @@ class ProbeCommandTest {
   void probesALoopbackPortAndPrintsJsonWithTheReminderOnStderr() throws IOException {
     try (ServerSocket server = webServer()) {
       int port = server.getLocalPort();
-      Run r = run("probe", "127.0.0.1", "--ports", String.valueOf(port), "--service", port + "=http", "--format", "json");
+      CliRun r = run("probe", "127.0.0.1", "--ports", String.valueOf(port), "--service", port + "=http", "--format", "json");
       assertThat(r.exit()).isEqualTo(ExitCodes.CLEAN);
       assertThat(r.err()).contains("Only probe hosts you own");
       JsonNode json = Json.mapper().readTree(r.out());
@@ -65,7 +54,7 @@ class ProbeCommandTest {
   void failOnDecidesTheExitCodeAndTextOutputNamesThePort() throws IOException {
     try (ServerSocket server = webServer()) {
       int port = server.getLocalPort();
-      Run r = run("probe", "127.0.0.1", "--ports", String.valueOf(port), "--service", port + "=http", "--fail-on", "info");
+      CliRun r = run("probe", "127.0.0.1", "--ports", String.valueOf(port), "--service", port + "=http", "--fail-on", "info");
       assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
       assertThat(r.out()).contains(port + "/tcp  open  http").contains("Probed 1 port(s) on 1 host(s)");
     }
@@ -73,21 +62,21 @@ class ProbeCommandTest {
 
   @Test
   void aVantagePointWithoutASnapshotIsBadInput() {
-    Run r = run("probe", "127.0.0.1", "--ports", "1", "--as", "198.51.100.50");
+    CliRun r = run("probe", "127.0.0.1", "--ports", "1", "--as", "198.51.100.50");
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err().strip()).isEqualTo("breakwater: --as states the vantage point for --expect-from; add --expect-from DIR");
   }
 
   @Test
   void badPortListsAreOneLineAndExitTwo() {
-    Run r = run("probe", "127.0.0.1", "--ports", "22,http");
+    CliRun r = run("probe", "127.0.0.1", "--ports", "22,http");
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err().strip()).isEqualTo("breakwater: --ports '22,http': 'http' is not a port (1-65535) or a range N-M");
   }
 
   @Test
   void aTargetLargerThanOneSlash24NeedsTheFlagAndNothingIsProbed() {
-    Run r = run("probe", "198.51.100.0/23", "--ports", "22");
+    CliRun r = run("probe", "198.51.100.0/23", "--ports", "22");
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains("--allow-large-ranges").doesNotContain("Only probe hosts");
   }
@@ -102,7 +91,7 @@ class ProbeCommandTest {
 
   @Test
   void helpTeachesWithExamples() {
-    Run r = run("probe", "--help");
+    CliRun r = run("probe", "--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("--try-default-credentials", "--expect-from", "Examples:", "own");
   }
