@@ -1,12 +1,113 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.policy.ApplyException;
+import dev.breakwater.policy.ApplyTransaction;
+import dev.breakwater.policy.IptablesApplier;
+import dev.breakwater.policy.Plan;
+import dev.breakwater.policy.PlanText;
+import dev.breakwater.policy.PolicyFile;
+import dev.breakwater.policy.RollbackTimer;
+import dev.breakwater.policy.StateStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "apply", mixinStandardHelpOptions = true, description = "Apply a policy atomically, with automatic rollback unless confirmed.")
+@Command(
+    name = "apply",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    header = "Apply a policy atomically, with automatic rollback unless confirmed.",
+    description = {
+      "Plans and proves the change exactly as 'plan' does, and refuses to touch the firewall if the "
+          + "proof fails. Then: backs up the filter table, changes only the BREAKWATER chain and its "
+          + "jump from DOCKER-USER in one 'iptables-restore --noflush' transaction per address family, "
+          + "and checks that iptables-save shows exactly the planned chain; if not, the previous rules "
+          + "are put back. Applying the same policy again changes nothing.",
+      "",
+      "With --confirm-within, the change undoes itself unless 'breakwater confirm' runs in time: if "
+          + "the new rules lock you out of SSH, wait and you are back in. INPUT, UFW's chains and "
+          + "Docker's chains are never touched. Needs root."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  sudo breakwater apply --policy /etc/breakwater/policy.yml --confirm-within 2m",
+      "  sudo breakwater confirm            # keep it",
+      "  sudo breakwater rollback           # or undo it now",
+      "",
+      "Exit codes: 0 applied (or nothing to change), 1 refused or failed (the firewall is as it was), 2 bad input."
+    })
 public final class ApplyCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--policy", paramLabel = "FILE", required = true, description = "The policy file (YAML, see docs/policy.md).")
+  Path policy;
+
+  @Option(names = "--from", paramLabel = "DIR",
+      description = "Take the containers and interfaces from this snapshot directory instead of the live host (the rules always come from the live firewall).")
+  Path from;
+
+  @Option(names = "--confirm-within", paramLabel = "DURATION",
+      description = "Roll back by itself unless 'breakwater confirm' runs within this time (90s, 5m, 1h).")
+  String confirmWithin;
+
+  @Mixin FirewallOptions target;
+
   @Override
   public Integer call() {
-    throw new UserError("'apply' is not available in this build yet.");
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<Duration> confirm = confirmWithin == null ? Optional.empty() : Optional.of(DurationText.parse("--confirm-within", confirmWithin));
+    var parsed = PolicyFile.read(policy);
+    IptablesApplier firewall = target.firewall();
+    HostFacts facts = PolicyFacts.read(from, Optional.of(firewall), spec.commandLine().getErr());
+    Plan plan = Plan.make(facts, parsed, ReachProof.engine());
+    out.print(PlanText.render(plan));
+    out.flush();
+    if (!plan.proved()) {
+      throw new UserError("apply refused: the plan is not proved (see above); nothing was changed", ExitCodes.FINDINGS);
+    }
+    StateStore store = target.store();
+    ApplyTransaction transaction = new ApplyTransaction(firewall, store);
+    ApplyTransaction.Outcome outcome;
+    try {
+      outcome = transaction.apply(plan.compiled());
+    } catch (ApplyException e) {
+      throw new UserError("apply failed: " + e.getMessage(), ExitCodes.FINDINGS);
+    }
+    if (!outcome.changed()) {
+      out.println("\nNothing to change: the firewall already holds this policy.");
+      out.flush();
+      return ExitCodes.CLEAN;
+    }
+    out.println("\nApplied; iptables-save shows exactly the planned chain. Backup in " + store.dir() + ".");
+    if (confirm.isPresent()) {
+      String token = UUID.randomUUID().toString();
+      store.writePending(token);
+      List<String> args = new ArrayList<>(List.of("rollback", "--if-unconfirmed", token,
+          "--wait", confirm.get().toMillis() + "ms"));
+      args.addAll(target.asArguments());
+      try {
+        RollbackTimer.start(RollbackTimer.selfCommand(), args, store.timerLog());
+      } catch (ApplyException e) {
+        transaction.rollback();
+        store.clearPending();
+        throw new UserError(e.getMessage() + "; the change was rolled back", ExitCodes.FINDINGS);
+      }
+      out.println("Run 'breakwater confirm' within " + confirmWithin + " to keep it; otherwise it rolls back by itself.");
+    }
+    out.flush();
+    return ExitCodes.CLEAN;
   }
 }

@@ -1,0 +1,45 @@
+package dev.breakwater.cli;
+
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.IptablesSaveParser;
+import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.netfilter.TableName;
+import dev.breakwater.policy.ApplyException;
+import dev.breakwater.policy.IptablesApplier;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The host facts plan and apply work on: a snapshot directory (or the live host), with the
+ * rulesets read from the firewall that will be changed when there is one, so that the plan and
+ * its proof are about the rules really in force.
+ */
+final class PolicyFacts {
+  private PolicyFacts() {}
+
+  static HostFacts read(Path from, Optional<IptablesApplier> liveFirewall, PrintWriter err) {
+    HostFacts facts = from != null ? SnapshotDirectory.read(from) : Facts.fromLiveHost(err);
+    if (liveFirewall.isEmpty()) {
+      return facts;
+    }
+    IptablesApplier firewall = liveFirewall.get();
+    Ruleset ipv4;
+    try {
+      ipv4 = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V4), IpFamily.V4, "iptables-save (live)");
+    } catch (ApplyException e) {
+      throw new UserError("cannot read the live IPv4 firewall: " + e.getMessage() + " (run as root?)");
+    }
+    Optional<Ruleset> ipv6;
+    try {
+      Ruleset r = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V6), IpFamily.V6, "ip6tables-save (live)");
+      ipv6 = r.table(TableName.FILTER).isPresent() ? Optional.of(r) : Optional.empty();
+    } catch (ApplyException e) {
+      ipv6 = Optional.empty();
+    }
+    return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(), ipv4, ipv6,
+        facts.ufw(), facts.daemon(), facts.notes());
+  }
+}

@@ -1,0 +1,36 @@
+package dev.breakwater.policy;
+
+import java.util.List;
+
+/**
+ * A policy file, validated.
+ *
+ * @param externalInterfaces where outside traffic enters; empty means "the interfaces of the
+ *     default routes"
+ * @param defaultVerdict what a published port without an allow gets from outside
+ * @param denyAction how a denied connection is refused
+ * @param useLabels whether {@code breakwater.allow} container labels add allows
+ */
+public record Policy(
+    List<String> externalInterfaces,
+    Verdict defaultVerdict,
+    DenyAction denyAction,
+    boolean useLabels,
+    List<AllowRule> allows,
+    String source) {
+
+  public Policy {
+    externalInterfaces = List.copyOf(externalInterfaces);
+    allows = List.copyOf(allows);
+  }
+
+  public enum Verdict {
+    DENY,
+    ALLOW
+  }
+
+  public enum DenyAction {
+    DROP,
+    REJECT
+  }
+}

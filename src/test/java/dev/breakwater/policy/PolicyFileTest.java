@@ -1,0 +1,97 @@
+package dev.breakwater.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.breakwater.cli.InputProblem;
+import dev.breakwater.net.Transport;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PolicyFileTest {
+
+  @Test
+  void readsEveryKindOfEntry() {
+    Policy policy = PolicyFile.parse("""
+        version: 1
+        interfaces: [eth0, ens3]
+        default: deny
+        action: reject
+        labels: false
+        allow:
+          - port: 443
+            from: any
+          - port: 3306/tcp
+            from: [198.51.100.0/24, 2001:db8::/32, 203.0.113.7]
+          - container: mysql
+            port: 33060
+            protocol: tcp
+            from: 10.0.0.0/8
+          - service: web
+            project: shop
+            from: any
+          - label: tier=public
+            from: any
+        """, "p.yml");
+    assertThat(policy.externalInterfaces()).containsExactly("eth0", "ens3");
+    assertThat(policy.defaultVerdict()).isEqualTo(Policy.Verdict.DENY);
+    assertThat(policy.denyAction()).isEqualTo(Policy.DenyAction.REJECT);
+    assertThat(policy.useLabels()).isFalse();
+    assertThat(policy.allows()).hasSize(5);
+    AllowRule mysqlPort = policy.allows().get(1);
+    assertThat(mysqlPort.selector()).isEqualTo(new Selector.AnyContainer());
+    assertThat(mysqlPort.port()).contains(3306);
+    assertThat(mysqlPort.protocol()).contains(Transport.TCP);
+    assertThat(mysqlPort.sources().toString()).isEqualTo("198.51.100.0/24, 2001:db8::/32, 203.0.113.7/32");
+    assertThat(mysqlPort.origin()).isEqualTo("p.yml:9:5");
+    assertThat(policy.allows().get(2).selector()).isEqualTo(new Selector.ContainerName("mysql"));
+    assertThat(policy.allows().get(3).selector()).isEqualTo(new Selector.ComposeService("web", Optional.of("shop")));
+    assertThat(policy.allows().get(4).selector()).isEqualTo(new Selector.Label("tier", Optional.of("public")));
+    assertThat(policy.allows().get(0).sources().any()).isTrue();
+  }
+
+  @Test
+  void defaultsAreDenyDropLabelsAndTheDefaultRoute() {
+    Policy policy = PolicyFile.parse("allow: []\n", "p.yml");
+    assertThat(policy.externalInterfaces()).isEmpty();
+    assertThat(policy.defaultVerdict()).isEqualTo(Policy.Verdict.DENY);
+    assertThat(policy.denyAction()).isEqualTo(Policy.DenyAction.DROP);
+    assertThat(policy.useLabels()).isTrue();
+    assertThat(policy.allows()).isEmpty();
+  }
+
+  static Stream<Arguments> badPolicies() {
+    return Stream.of(
+        Arguments.of("allow:\n  - port: 3306\n    from: 198.51.100.0/33\n", "p.yml:3:11: expected an IPv4 or IPv6 address or CIDR"),
+        Arguments.of("allow:\n  - port: 3306\n    from: [any, 10.1.2.3/8]\n", "p.yml:3:17: expected a network prefix with host bits zero, got '10.1.2.3/8' (did you mean 10.0.0.0/8?)"),
+        Arguments.of("allow:\n  - port: 70000\n    from: any\n", "p.yml:2:11: expected a port number 1-65535"),
+        Arguments.of("allow:\n  - port: 53/icmp\n    from: any\n", "p.yml:2:11: expected tcp, udp or sctp, got 'icmp'"),
+        Arguments.of("interfaces: [\"eth0; rm -rf /\"]\n", "p.yml:1:14: expected an interface name"),
+        Arguments.of("interfaces: [averyveryverylongname0]\n", "p.yml:1:14: expected an interface name"),
+        Arguments.of("defualt: deny\n", "p.yml:1:1: expected one of action, allow, default, interfaces, labels, version, got 'defualt'"),
+        Arguments.of("default: maybe\n", "p.yml:1:10: expected 'deny' or 'allow'"),
+        Arguments.of("action: explode\n", "p.yml:1:9: expected 'drop' or 'reject'"),
+        Arguments.of("allow:\n  - from: any\n", "p.yml:2:5: expected 'port', 'container', 'service' or 'label'"),
+        Arguments.of("allow:\n  - port: 80\n", "p.yml:2:5: expected 'from:'"),
+        Arguments.of("allow:\n  - container: a\n    label: b\n    from: any\n", "p.yml:3:12: expected only one of"),
+        Arguments.of("allow:\n  - port: 80\n    from: []\n", "p.yml:3:11: expected at least one source"),
+        Arguments.of("allow: yes please\n", "p.yml:1:8: expected a list of allow entries"),
+        Arguments.of("allow:\n  - port: 80\n    from: any\n  port: 3\n", "p.yml:4:3: expected valid YAML"),
+        Arguments.of("version: 2\n", "p.yml:1:10: expected version 1"),
+        Arguments.of("", "p.yml:1:1: expected a policy"),
+        Arguments.of("- a\n- b\n", "p.yml:1:1: expected a mapping"),
+        Arguments.of("default: deny\ndefault: allow\n", "p.yml:2:1: expected each key once, got 'default' again"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badPolicies")
+  void badPolicyIsRejectedWithItsPosition(String yaml, String message) {
+    assertThatThrownBy(() -> PolicyFile.parse(yaml, "p.yml"))
+        .isInstanceOf(InputProblem.class)
+        .hasMessageStartingWith(message);
+  }
+}

@@ -1,0 +1,170 @@
+package dev.breakwater.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.host.Container;
+import dev.breakwater.host.ContainerNetwork;
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.NetworkInterface;
+import dev.breakwater.host.PublishedPort;
+import dev.breakwater.host.Route;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.net.Transport;
+import dev.breakwater.netfilter.IptablesSaveParser;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real packets: three namespaces (host, container, attacker with two addresses), the host loaded
+ * with Docker's publishing rules for {@code -p 3306:80} (DNAT in nat/DOCKER, ACCEPT in
+ * filter/DOCKER, FORWARD policy DROP). The compiled chain must let the allowed attacker address
+ * in, keep the other out although the port was DNATed to 80, and leave the container's own
+ * outbound connections working. No dockerd: the rules are Docker's, written by the test.
+ */
+@Tag("lab")
+class PolicyTrafficLabTest {
+  static final String HOST_RULES = """
+      *nat
+      :PREROUTING ACCEPT [0:0]
+      :INPUT ACCEPT [0:0]
+      :OUTPUT ACCEPT [0:0]
+      :POSTROUTING ACCEPT [0:0]
+      :DOCKER - [0:0]
+      -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+      -A POSTROUTING -s 198.18.0.0/24 ! -o docker0 -j MASQUERADE
+      -A DOCKER -i docker0 -j RETURN
+      -A DOCKER ! -i docker0 -p tcp -m tcp --dport 3306 -j DNAT --to-destination 198.18.0.2:80
+      COMMIT
+      *filter
+      :INPUT ACCEPT [0:0]
+      :FORWARD DROP [0:0]
+      :OUTPUT ACCEPT [0:0]
+      :DOCKER - [0:0]
+      :DOCKER-USER - [0:0]
+      -A FORWARD -j DOCKER-USER
+      -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+      -A FORWARD -o docker0 -j DOCKER
+      -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+      -A DOCKER -d 198.18.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT
+      -A DOCKER-USER -j RETURN
+      COMMIT
+      """;
+
+  @TempDir Path tmp;
+  final List<Process> servers = new ArrayList<>();
+
+  @Test
+  void onlyTheAllowedAddressGetsInAndTheContainerStillReachesOut() throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces");
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/busybox")) || Files.isExecutable(Path.of("/bin/busybox")), "needs busybox");
+    try (LabNamespace host = new LabNamespace(); LabNamespace container = new LabNamespace(); LabNamespace attacker = new LabNamespace()) {
+      try {
+        wire(host, container, attacker);
+        host.load("iptables-restore", HOST_RULES);
+        Files.writeString(Files.createDirectories(tmp.resolve("www")).resolve("index.html"), "container\n");
+        Files.writeString(Files.createDirectories(tmp.resolve("out")).resolve("index.html"), "outside\n");
+        serve(container, 80, tmp.resolve("www"));
+        serve(attacker, 8080, tmp.resolve("out"));
+
+        assertThat(get(attacker, "198.51.100.2", "http://198.51.100.1:3306/")).as("before: the first attacker gets in").contains("container");
+        assertThat(get(attacker, "198.51.100.3", "http://198.51.100.1:3306/")).as("before: the second attacker gets in").contains("container");
+
+        HostFacts facts = facts(IptablesSaveParser.parse(host.save("iptables-save"), IpFamily.V4, "lab"));
+        CompiledPolicy compiled = PolicyCompiler.compile(facts, PolicyFile.parse("""
+            action: reject
+            allow:
+              - port: 3306
+                from: 198.51.100.3
+            """, "policy.yml"));
+        new ApplyTransaction(IptablesApplier.inNamespace(host.name), new StateStore(tmp.resolve("state"))).apply(compiled);
+
+        assertThat(get(attacker, "198.51.100.3", "http://198.51.100.1:3306/")).as("the allowed address gets in").contains("container");
+        assertThat(get(attacker, "198.51.100.2", "http://198.51.100.1:3306/")).as("the other address is refused").isEmpty();
+        assertThat(get(container, "198.18.0.2", "http://198.51.100.2:8080/")).as("the container still reaches out").contains("outside");
+      } finally {
+        servers.forEach(Process::destroy);
+        for (Process p : servers) {
+          p.waitFor(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  static void wire(LabNamespace host, LabNamespace container, LabNamespace attacker) {
+    String suffix = host.name.substring(host.name.lastIndexOf('-') + 1) + ProcessHandle.current().pid() % 10000;
+    String outside = "bwxo" + suffix;
+    String bridge = "bwxb" + suffix;
+    // Created inside the host namespace, so nothing ever appears in the root namespace.
+    ip(host, "link", "add", "eth0", "type", "veth", "peer", "name", outside);
+    ip(host, "link", "set", outside, "netns", attacker.name);
+    ip(host, "link", "add", "docker0", "type", "veth", "peer", "name", bridge);
+    ip(host, "link", "set", bridge, "netns", container.name);
+    ip(host, "addr", "add", "198.51.100.1/24", "dev", "eth0");
+    ip(host, "addr", "add", "198.18.0.1/24", "dev", "docker0");
+    ip(host, "link", "set", "eth0", "up");
+    ip(host, "link", "set", "docker0", "up");
+    ip(host, "link", "set", "lo", "up");
+    ip(attacker, "addr", "add", "198.51.100.2/24", "dev", outside);
+    ip(attacker, "addr", "add", "198.51.100.3/24", "dev", outside);
+    ip(attacker, "link", "set", outside, "up");
+    ip(attacker, "link", "set", "lo", "up");
+    ip(container, "addr", "add", "198.18.0.2/24", "dev", bridge);
+    ip(container, "link", "set", bridge, "up");
+    ip(container, "link", "set", "lo", "up");
+    ip(container, "route", "add", "default", "via", "198.18.0.1");
+    LabNamespace.run(List.of("ip", "netns", "exec", host.name, "sysctl", "-qw", "net.ipv4.ip_forward=1"), "");
+  }
+
+  static void ip(LabNamespace ns, String... args) {
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name, "ip"));
+    command.addAll(List.of(args));
+    LabNamespace.run(command, "");
+  }
+
+  void serve(LabNamespace ns, int port, Path root) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ip", "netns", "exec", ns.name, "busybox", "httpd", "-f", "-p", Integer.toString(port), "-h", root.toString())
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("httpd-" + port + ".log").toFile()).start();
+    servers.add(p);
+    Thread.sleep(300);
+    assertThat(p.isAlive()).as("busybox httpd on port " + port + " started").isTrue();
+  }
+
+  /** The body, or "" when the connection was refused or timed out. */
+  static String get(LabNamespace ns, String source, String url) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ip", "netns", "exec", ns.name, "curl", "-s", "--interface", source,
+        "--connect-timeout", "3", "--max-time", "5", url).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(10, TimeUnit.SECONDS);
+    return p.exitValue() == 0 ? out : "";
+  }
+
+  static HostFacts facts(dev.breakwater.netfilter.Ruleset ipv4) {
+    IPAddress any = new IPAddressString("0.0.0.0").getAddress();
+    IPAddress containerIp = new IPAddressString("198.18.0.2").getAddress();
+    Container db = new Container("c1", "/db", "busybox", Map.of(), "bridge",
+        List.of(new ContainerNetwork("bridge", Optional.of(containerIp), Optional.empty(), Optional.of(new IPAddressString("198.18.0.1").getAddress()))),
+        List.of(new PublishedPort(any, 3306, 80, Transport.TCP, Optional.of(containerIp))), List.of(), List.of());
+    List<NetworkInterface> interfaces = List.of(
+        new NetworkInterface("lo", "loopback", true, List.of(new IPAddressString("127.0.0.1/8").getAddress()), ""),
+        new NetworkInterface("eth0", "veth", true, List.of(new IPAddressString("198.51.100.1/24").getAddress()), ""),
+        new NetworkInterface("docker0", "veth", true, List.of(new IPAddressString("198.18.0.1/24").getAddress()), ""));
+    List<Route> routes = List.of(
+        new Route(IpFamily.V4, new IPAddressString("0.0.0.0/0").getAddress(), Optional.of(new IPAddressString("198.51.100.254").getAddress()), "eth0", "unicast"),
+        new Route(IpFamily.V4, new IPAddressString("198.51.100.0/24").getAddress(), Optional.empty(), "eth0", "unicast"),
+        new Route(IpFamily.V4, new IPAddressString("198.18.0.0/24").getAddress(), Optional.empty(), "docker0", "unicast"));
+    return new HostFacts("lab-host", interfaces, routes, List.of(db), ipv4, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+  }
+}

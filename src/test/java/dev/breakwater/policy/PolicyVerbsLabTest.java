@@ -1,0 +1,89 @@
+package dev.breakwater.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The verbs end to end, as a user runs them, against the firewall of a bwx namespace loaded with
+ * the corpus host docker-28-ipv6: apply (proof included) with --confirm-within, confirm,
+ * rollback, and an unconfirmed apply that undoes itself.
+ */
+@Tag("lab")
+class PolicyVerbsLabTest {
+  @TempDir Path tmp;
+
+  record Run(int exit, String out, String err) {}
+
+  static synchronized Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int exit = Main.execute(args);
+      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void applyConfirmRollbackAndAnUnconfirmedApplyThatUndoesItself() throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
+    Path snapshot = Corpus.dir("docker-28-ipv6");
+    Path policy = Files.writeString(tmp.resolve("policy.yml"), "allow:\n  - port: 8080\n    from: [203.0.113.0/24, 2001:db8::/32]\n");
+    String state = tmp.resolve("state").toString();
+    try (LabNamespace ns = new LabNamespace()) {
+      ns.load("iptables-restore", Files.readString(snapshot.resolve("iptables-save.txt")));
+      ns.load("ip6tables-restore", Files.readString(snapshot.resolve("ip6tables-save.txt")));
+      String v4 = ns.save("iptables-save");
+      String v6 = ns.save("ip6tables-save");
+
+      Run plan = run("plan", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name);
+      assertThat(plan.exit()).as(plan.out() + plan.err()).isZero();
+      assertThat(ns.save("iptables-save")).as("plan changes nothing").isEqualTo(v4);
+
+      Run apply = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
+          "--netns", ns.name, "--state-dir", state, "--confirm-within", "10m");
+      assertThat(apply.exit()).as(apply.out() + apply.err()).isZero();
+      assertThat(apply.out()).contains("The proof holds").contains("Applied").contains("breakwater confirm");
+      assertThat(ns.save("iptables-save")).contains("-A DOCKER-USER -j BREAKWATER")
+          .contains("-A BREAKWATER -s 203.0.113.0/24 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
+      assertThat(ns.save("ip6tables-save")).contains("-A BREAKWATER -s 2001:db8::/32 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
+
+      assertThat(run("confirm", "--state-dir", state).out()).contains("Confirmed");
+      Run again = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name, "--state-dir", state);
+      assertThat(again.out()).contains("Nothing to change");
+
+      Run rollback = run("rollback", "--netns", ns.name, "--state-dir", state);
+      assertThat(rollback.exit()).as(rollback.err()).isZero();
+      assertThat(ns.save("iptables-save")).isEqualTo(v4);
+      assertThat(ns.save("ip6tables-save")).isEqualTo(v6);
+
+      Run unconfirmed = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
+          "--netns", ns.name, "--state-dir", state, "--confirm-within", "2s");
+      assertThat(unconfirmed.exit()).as(unconfirmed.err()).isZero();
+      assertThat(ns.save("iptables-save")).isNotEqualTo(v4);
+      StateStore store = new StateStore(tmp.resolve("state"));
+      for (int i = 0; i < 600 && !(store.pending().isEmpty() && ns.save("iptables-save").equals(v4)); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(ns.save("iptables-save")).as("rolled back by itself; timer log:\n" + Files.readString(store.timerLog())).isEqualTo(v4);
+      assertThat(ns.save("ip6tables-save")).isEqualTo(v6);
+      assertThat(Files.readString(store.timerLog())).contains("was not confirmed in time: rolling back");
+    }
+  }
+}
