@@ -1,0 +1,205 @@
+package dev.breakwater.watch;
+
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.policy.ApplyException;
+import dev.breakwater.policy.ApplyTransaction;
+import dev.breakwater.policy.ChainState;
+import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.PlanDiff;
+import dev.breakwater.policy.Policy;
+import dev.breakwater.policy.PolicyCompiler;
+import dev.breakwater.policy.PolicyException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One check: read the host, compile the policy against it, compare with the BREAKWATER chain in
+ * force, and apply when they differ (someone flushed it, dockerd recreated DOCKER-USER, a
+ * container started that needs an allow). No I/O of its own: the reader, the enforcer, the clock
+ * and the log are given, so the decision logic is tested with fakes.
+ */
+public final class Watcher {
+  private final Policy policy;
+  private final HostReader reader;
+  private final Enforcer enforcer;
+  private final InstantSource clock;
+  private final WatchLog log;
+  private final WatchMetrics metrics;
+  private volatile Optional<String> lastProblem = Optional.empty();
+
+  public Watcher(Policy policy, HostReader reader, Enforcer enforcer, InstantSource clock, WatchLog log, WatchMetrics metrics) {
+    this.policy = policy;
+    this.reader = reader;
+    this.enforcer = enforcer;
+    this.clock = clock;
+    this.log = log;
+    this.metrics = metrics;
+  }
+
+  /** How a check ended. */
+  public enum Result {
+    /** The chain already held the compiled policy: nothing was applied. */
+    IN_FORCE,
+    /** The chain differed and was re-asserted. */
+    CORRECTED,
+    /** The host could not be read, the policy not compiled or the apply failed; retried soon. */
+    FAILED
+  }
+
+  /** Checks once for {@code batch} (the triggers it answers, at least one). */
+  public Result check(List<Trigger> batch) {
+    if (batch.isEmpty()) {
+      throw new IllegalArgumentException("a check answers at least one trigger");
+    }
+    Instant started = clock.instant();
+    HostFacts facts;
+    CompiledPolicy compiled;
+    try {
+      facts = reader.read();
+      compiled = PolicyCompiler.compile(facts, policy);
+    } catch (PolicyException e) {
+      return failed("policy-error", batch, e.getMessage());
+    } catch (RuntimeException e) {
+      return failed("check-failed", batch, describe(e));
+    }
+    metrics.ports(compiled.ports());
+    Map<IpFamily, ChainState> drifted = new EnumMap<>(IpFamily.class);
+    for (IpFamily family : compiled.families()) {
+      Optional<Ruleset> ruleset = family == IpFamily.V4 ? Optional.of(facts.ipv4()) : facts.ipv6();
+      ChainState state = ruleset.map(ChainState::of).orElseThrow();
+      if (!state.matches(compiled.rules(family))) {
+        drifted.put(family, state);
+      }
+    }
+    if (drifted.isEmpty()) {
+      recovered(batch);
+      metrics.inForce();
+      return Result.IN_FORCE;
+    }
+    ApplyTransaction.Outcome outcome;
+    try {
+      outcome = enforcer.apply(compiled);
+    } catch (ApplyException e) {
+      return failed("apply-failed", batch, e.getMessage());
+    } catch (RuntimeException e) {
+      return failed("apply-failed", batch, describe(e));
+    }
+    recovered(batch);
+    if (!outcome.changed()) {
+      // Someone else (an apply, a second watcher) fixed it between our read and our apply.
+      metrics.inForce();
+      return Result.IN_FORCE;
+    }
+    Instant done = clock.instant();
+    Instant cause = causeTime(batch, started);
+    Duration latency = Duration.between(cause, done);
+    for (PlanDiff diff : outcome.diffs().values().stream().sorted(Comparator.comparing(PlanDiff::family)).toList()) {
+      if (diff.isEmpty()) {
+        continue;
+      }
+      LogLine line = log.line("drift-corrected")
+          .with("chain", CompiledPolicy.CHAIN)
+          .with("family", family(diff.family()))
+          .with("added", diff.added())
+          .with("removed", diff.removed());
+      ChainState before = drifted.get(diff.family());
+      if (before != null) {
+        jumpChange(before).ifPresent(change -> line.with("jump", change));
+      }
+      line.with("latency_ms", latency.toMillis())
+          .with("apply_ms", Duration.between(started, done).toMillis());
+      causes(line, batch);
+      log.write(line);
+    }
+    metrics.corrected(latency, done);
+    return Result.CORRECTED;
+  }
+
+  /** The event the correction answers: the earliest Docker event, else when the check began. */
+  private static Instant causeTime(List<Trigger> batch, Instant started) {
+    return batch.stream()
+        .filter(t -> t instanceof Trigger.Docker)
+        .map(Trigger::at)
+        .min(Comparator.naturalOrder())
+        .filter(at -> !at.isAfter(started))
+        .orElse(started);
+  }
+
+  private static void causes(LogLine line, List<Trigger> batch) {
+    LinkedHashSet<String> causes = new LinkedHashSet<>();
+    LinkedHashSet<String> containers = new LinkedHashSet<>();
+    for (Trigger trigger : batch) {
+      causes.add(trigger.cause());
+      if (trigger instanceof Trigger.Docker docker && !docker.event().container().isEmpty()) {
+        containers.add(docker.event().container());
+      }
+    }
+    line.with("cause", String.join(",", causes));
+    if (!containers.isEmpty()) {
+      line.with("container", String.join(",", containers));
+    }
+    if (batch.size() > 1) {
+      line.with("events", batch.size());
+    }
+  }
+
+  private static Optional<String> jumpChange(ChainState before) {
+    if (!before.chainExists()) {
+      return Optional.of("chain-created");
+    }
+    if (before.jumpPositions().isEmpty()) {
+      return Optional.of("inserted");
+    }
+    if (!before.jumpPositions().equals(List.of(1))) {
+      return Optional.of("moved");
+    }
+    return Optional.empty();
+  }
+
+  private Result failed(String event, List<Trigger> batch, String problem) {
+    metrics.failed();
+    // A problem that persists (dockerd down for minutes) is logged once, not at every retry.
+    if (!lastProblem.equals(Optional.of(event + problem))) {
+      LogLine line = log.line(event).with("error", problem);
+      causes(line, batch);
+      log.write(line);
+      lastProblem = Optional.of(event + problem);
+    }
+    return Result.FAILED;
+  }
+
+  private void recovered(List<Trigger> batch) {
+    if (lastProblem.isPresent()) {
+      lastProblem = Optional.empty();
+      LogLine line = log.line("check-recovered");
+      causes(line, batch);
+      log.write(line);
+    }
+  }
+
+  static String family(IpFamily family) {
+    return family == IpFamily.V4 ? "ipv4" : "ipv6";
+  }
+
+  private static String describe(RuntimeException e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  /** Every family the compiled policy covers, for the start-up line. */
+  static List<String> families(CompiledPolicy compiled) {
+    List<String> families = new ArrayList<>();
+    compiled.families().forEach(f -> families.add(family(f)));
+    return families;
+  }
+}
