@@ -25,7 +25,7 @@ import java.util.Optional;
  * reads and applies; an apply advances the fake clock by {@link #applyCost}.
  */
 final class FakeHost implements HostReader, Enforcer {
-  final List<Container> containers = new ArrayList<>();
+  final List<Container> containers = new java.util.concurrent.CopyOnWriteArrayList<>();
   boolean chainExists;
   boolean jumpFirst;
   List<String> chain = new ArrayList<>();
