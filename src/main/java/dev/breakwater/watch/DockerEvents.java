@@ -24,6 +24,11 @@ public final class DockerEvents {
   private DockerEvents() {}
 
   public static Optional<WatchEvent> read(JsonNode event) {
+    return read(event, new ContainerNames());
+  }
+
+  /** Reads {@code event}, learning container names from container events into {@code names}. */
+  static Optional<WatchEvent> read(JsonNode event, ContainerNames names) {
     String type = event.path("Type").asString("");
     String action = event.path("Action").asString("");
     JsonNode attributes = event.path("Actor").path("Attributes");
@@ -38,10 +43,19 @@ public final class DockerEvents {
     if (kind.isEmpty()) {
       return Optional.empty();
     }
-    String container = type.equals("network")
-        ? attributes.path("container").asString("")
-        : attributes.path("name").asString(event.path("Actor").path("ID").asString(""));
-    return Optional.of(new WatchEvent(kind.get(), shortId(container), time(event)));
+    String container;
+    if (type.equals("network")) {
+      String id = attributes.path("container").asString("");
+      container = names.of(id).orElse(shortId(id));
+    } else {
+      String id = event.path("Actor").path("ID").asString("");
+      container = attributes.path("name").asString("");
+      names.learn(id, container);
+      if (container.isEmpty()) {
+        container = shortId(id);
+      }
+    }
+    return Optional.of(new WatchEvent(kind.get(), container, time(event)));
   }
 
   private static Instant time(JsonNode event) {

@@ -27,6 +27,7 @@ public final class EventPump implements Runnable {
   private volatile boolean stopped;
   private volatile EventConnection current;
   private final CountDownLatch firstAttempt = new CountDownLatch(1);
+  private final ContainerNames names = new ContainerNames();
 
   public EventPump(EventConnection.Connector connector, TriggerQueue queue, WatchLog log, InstantSource clock, Sleeper sleeper) {
     this.connector = connector;
@@ -80,7 +81,7 @@ public final class EventPump implements Runnable {
       try {
         while (!stopped) {
           Optional<JsonNode> event = connection.next(POLL);
-          event.flatMap(DockerEvents::read).ifPresent(e -> queue.offer(new Trigger.Docker(e)));
+          event.flatMap(e -> DockerEvents.read(e, names)).ifPresent(e -> queue.offer(new Trigger.Docker(e)));
         }
       } catch (RuntimeException e) {
         if (stopped) {

@@ -84,6 +84,13 @@ public final class Watcher {
     if (drifted.isEmpty()) {
       recovered(batch);
       metrics.inForce();
+      if (batch.stream().anyMatch(t -> t instanceof Trigger.Startup)) {
+        // Not a change, but the first thing an operator wants to read: the policy holds.
+        LogLine line = log.line("in-force").with("chain", CompiledPolicy.CHAIN)
+            .with("families", String.join(",", families(compiled))).with("ports", compiled.ports().size());
+        causes(line, batch);
+        log.write(line);
+      }
       return Result.IN_FORCE;
     }
     ApplyTransaction.Outcome outcome;

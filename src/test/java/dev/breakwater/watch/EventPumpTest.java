@@ -89,9 +89,24 @@ class EventPumpTest {
     List<Trigger> triggers = drain();
     assertThat(triggers).extracting(Trigger::cause).containsExactly("network-connect", "container-start");
     assertThat(triggers).extracting(t -> ((Trigger.Docker) t).event().container()).containsExactly("4f1c00000000", "db");
+    // Once a container event has named it, network events about it use the name.
+    assertThat(DockerEvents.read(event(CONNECT), names())).hasValueSatisfying(e -> assertThat(e.container()).isEqualTo("4f1c00000000"));
     assertThat(triggers.get(1).at()).isEqualTo(Instant.parse("2026-11-24T16:00:00.123Z"));
     assertThat(lines).isEmpty();
     assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void networkEventsNameAContainerSeenBefore() throws Exception {
+    attempts.add(stream(true, event(START_DB), event(CONNECT)));
+
+    runPump();
+
+    assertThat(drain()).extracting(t -> ((Trigger.Docker) t).event().container()).containsExactly("db", "db");
+  }
+
+  static ContainerNames names() {
+    return new ContainerNames();
   }
 
   @Test

@@ -65,6 +65,19 @@ class WatchLoopTest {
   }
 
   @Test
+  void startupWithThePolicyAlreadyInForceAppliesNothingAndSaysSo() {
+    host.containers.add(FakeHost.container("web", 8080, Map.of()));
+    loop.start();
+    WatchLoop second = new WatchLoop(new Watcher(POLICY, host, host, clock, new WatchLog(clock, lines::add), metrics), queue, clock, INTERVAL, RETRY);
+    lines.clear();
+
+    assertThat(second.start()).isEqualTo(Watcher.Result.IN_FORCE);
+
+    assertThat(host.applies).hasSize(1);
+    assertThat(lines).containsExactly("ts=2026-11-24T16:00:00Z event=in-force chain=BREAKWATER families=ipv4 ports=1 cause=startup");
+  }
+
+  @Test
   void aCheckWithNoDriftAppliesNothingAndLogsNothing() throws Exception {
     loop.start();
     lines.clear();
