@@ -36,6 +36,7 @@ public final class Watcher {
   private final WatchLog log;
   private final WatchMetrics metrics;
   private volatile Optional<String> lastProblem = Optional.empty();
+  private volatile List<String> lastNotes = List.of();
 
   public Watcher(Policy policy, HostReader reader, Enforcer enforcer, InstantSource clock, WatchLog log, WatchMetrics metrics) {
     this.policy = policy;
@@ -73,6 +74,7 @@ public final class Watcher {
       return failed("check-failed", batch, describe(e));
     }
     metrics.ports(compiled.ports());
+    notes(compiled);
     Map<IpFamily, ChainState> drifted = new EnumMap<>(IpFamily.class);
     for (IpFamily family : compiled.families()) {
       Optional<Ruleset> ruleset = family == IpFamily.V4 ? Optional.of(facts.ipv4()) : facts.ipv6();
@@ -171,6 +173,19 @@ public final class Watcher {
       return Optional.of("moved");
     }
     return Optional.empty();
+  }
+
+  /** The compiler's notes (a family left alone, a host-network container), each time they change. */
+  private void notes(CompiledPolicy compiled) {
+    if (compiled.notes().equals(lastNotes)) {
+      return;
+    }
+    for (String note : compiled.notes()) {
+      if (!lastNotes.contains(note)) {
+        log.write(log.line("policy-note").with("note", note));
+      }
+    }
+    lastNotes = compiled.notes();
   }
 
   private Result failed(String event, List<Trigger> batch, String problem) {

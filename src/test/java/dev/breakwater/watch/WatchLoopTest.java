@@ -204,6 +204,25 @@ class WatchLoopTest {
   }
 
   @Test
+  void theCompilersNotesAreLoggedOnceEachWhenTheyAppear() throws Exception {
+    loop.start();
+    lines.clear();
+    host.containers.add(hostNetwork("monitor"));
+    queue.offer(started("monitor", clock.instant()));
+    loop.step();
+    queue.offer(started("monitor", clock.instant()));
+    loop.step();
+
+    assertThat(lines).singleElement().asString()
+        .startsWith("ts=2026-11-24T16:00:00Z event=policy-note note=\"container monitor uses the host network:");
+  }
+
+  static dev.breakwater.host.Container hostNetwork(String name) {
+    var c = FakeHost.container(name, 9100, Map.of());
+    return new dev.breakwater.host.Container(c.id(), c.name(), c.image(), c.labels(), "host", List.of(), List.of(), List.of(), List.of());
+  }
+
+  @Test
   void anUnreadableHostIsACheckFailureNotACrash() {
     host.failRead = Optional.of(new IllegalStateException("cannot talk to the Docker daemon"));
 
