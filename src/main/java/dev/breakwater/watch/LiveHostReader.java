@@ -1,6 +1,7 @@
 package dev.breakwater.watch;
 
 import dev.breakwater.host.CommandRunner;
+import dev.breakwater.host.DockerApiException;
 import dev.breakwater.host.Container;
 import dev.breakwater.host.DockerClient;
 import dev.breakwater.host.DockerInspectReader;
@@ -24,7 +25,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
  * Reads the live host for a check, with the same readers as {@code snapshot} and {@code apply}
@@ -43,6 +46,7 @@ public final class LiveHostReader implements HostReader {
   private final CommandRunner commands;
   private final boolean needsRoutes;
   private final String hostname;
+  private final InspectCache inspected = new InspectCache();
 
   /**
    * @param commands runs {@code ip} in the same network namespace as {@code firewall}
@@ -85,8 +89,22 @@ public final class LiveHostReader implements HostReader {
   }
 
   private List<Container> containers() {
-    String inspect = JSON.writeValueAsString(docker.inspectRunning());
-    return DockerInspectReader.read(inspect, "docker inspect (live)");
+    List<JsonNode> inspects = inspected.refresh(docker.listContainers(false), this::inspect);
+    ArrayNode array = JSON.createArrayNode();
+    inspects.forEach(array::add);
+    return DockerInspectReader.read(JSON.writeValueAsString(array), "docker inspect (live)");
+  }
+
+  private Optional<JsonNode> inspect(String id) {
+    try {
+      return Optional.of(docker.inspect(id));
+    } catch (DockerApiException e) {
+      // Removed between list and inspect: docker inspect would also skip it.
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   private String save(IpFamily family, boolean all) {
