@@ -47,8 +47,9 @@ import picocli.CommandLine.Model.CommandSpec;
           + "dockerd rebuilt DOCKER-USER.",
       "",
       "Every change is one log line on standard output (key=value), for example:",
-      "  ts=2026-11-24T16:05:01.042Z event=drift-corrected chain=BREAKWATER family=ipv4 added=2 "
-          + "removed=0 latency_ms=37 apply_ms=31 cause=container-start container=db",
+      "  ts=2026-11-24T16:05:01.042Z event=drift-corrected chain=BREAKWATER",
+      "    family=ipv4 added=2 removed=0 latency_ms=37 apply_ms=31",
+      "    cause=container-start container=db",
       "When dockerd goes away, watch says so and reconnects with back-off, then re-checks. "
           + "With 'default: deny', a container that starts is never reachable from outside before "
           + "its allow is in place: the chain's catch-all drops it until then. Needs root.",
@@ -62,11 +63,15 @@ import picocli.CommandLine.Model.CommandSpec;
       "",
       "Examples:",
       "  sudo breakwater watch --policy /etc/breakwater/policy.yml",
-      "  sudo breakwater watch --policy policy.yml --metrics 127.0.0.1:9105 --interval 1m",
-      "  sudo DOCKER_HOST=unix:///run/breakwater-lab/docker.sock breakwater watch --policy p.yml --netns bwl-host",
+      "  sudo breakwater watch --policy p.yml --metrics 127.0.0.1:9105 --interval 1m",
+      "  # against the lab ('sudo breakwater lab up'):",
+      "  sudo DOCKER_HOST=unix:///run/breakwater-lab/docker.sock \\",
+      "    breakwater watch --policy p.yml --netns bwl-host",
       "",
-      "Runs until stopped (SIGTERM, Ctrl-C). As a service: packaging/breakwater-watch.service.",
-      "Exit codes: 0 stopped, 1 the policy's proof failed (nothing was changed), 2 bad input or environment."
+      "Runs until stopped (SIGTERM, Ctrl-C).",
+      "As a service: packaging/breakwater-watch.service",
+      "Exit codes: 0 stopped, 1 the policy's proof failed (nothing changed),",
+      "2 bad input or environment."
     })
 public final class WatchCommand implements Callable<Integer> {
 
