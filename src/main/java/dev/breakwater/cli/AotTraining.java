@@ -19,6 +19,7 @@ final class AotTraining {
       sub.usage(out);
     }
     cli.printVersionHelp(out);
+    out.print(dev.breakwater.compose.LintWarmup.run());
     out.flush();
   }
 }

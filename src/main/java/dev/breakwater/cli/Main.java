@@ -26,12 +26,12 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Start with:",
-      "  sudo breakwater demo                 see the flaw and the fix in a disposable lab",
-      "  sudo breakwater audit                who can reach the published ports of this host?",
-      "  breakwater audit --from DIR          the same, offline, from a snapshot directory",
-      "  breakwater lint compose.yaml         catch unsafe 'ports:' before they run",
+      "  sudo breakwater demo          see the flaw and the fix in a disposable lab",
+      "  sudo breakwater audit         who can reach this host's published ports?",
+      "  breakwater audit --from DIR   the same, offline, from a snapshot directory",
+      "  breakwater lint compose.yaml  catch unsafe 'ports:' before they run",
       "",
-      "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or environment."
+      "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input."
     },
     subcommands = {
       AuditCommand.class,

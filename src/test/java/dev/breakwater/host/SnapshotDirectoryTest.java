@@ -18,7 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,14 +37,6 @@ class SnapshotDirectoryTest {
     return dirs.stream();
   }
 
-  private static boolean parserMerged() {
-    try {
-      IptablesSaveParser.parse("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", IpFamily.V4, "probe");
-      return true;
-    } catch (UnsupportedOperationException e) {
-      return false;
-    }
-  }
 
   @Test
   void theCorpusHasEveryScenarioOfTheBrief() throws Exception {
@@ -60,7 +51,6 @@ class SnapshotDirectoryTest {
   @MethodSource("scenarios")
   void everyCorpusDirectoryLoads(Path dir) throws IOException {
     assertThat(dir.resolve("EXPECTED.md")).isRegularFile();
-    Assumptions.assumeTrue(parserMerged(), "the iptables-save parser (branch parser) is not merged yet");
 
     HostFacts facts = SnapshotDirectory.read(dir);
 
@@ -190,7 +180,6 @@ class SnapshotDirectoryTest {
 
   @Test
   void notesForExtraNftTablesAndDaemonSettings(@TempDir Path tmp) throws Exception {
-    Assumptions.assumeTrue(parserMerged(), "the iptables-save parser (branch parser) is not merged yet");
     Path dir = copyOf("nft-extra-table", tmp);
     Files.writeString(dir.resolve("daemon.json"), "{\"ip\": \"127.0.0.1\"}");
 

@@ -1,0 +1,18 @@
+package dev.breakwater.cli;
+
+import dev.breakwater.audit.HostAudit;
+import dev.breakwater.audit.PortReach;
+import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.reach.Reachability;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the analysis of a snapshot directory predicts for each published port. */
+final class Predictions {
+  private Predictions() {}
+
+  /** Reads and analyses the snapshot; bad input surfaces as the readers' one-line errors. */
+  static List<PortReach> forSnapshot(Path dir) {
+    return HostAudit.reaches(Reachability.of(SnapshotDirectory.read(dir)));
+  }
+}

@@ -1,0 +1,46 @@
+package dev.breakwater.compose;
+
+import dev.breakwater.report.DataStores;
+import java.util.Optional;
+
+/** Facts about a publication that several rules need. */
+final class Publications {
+  private Publications() {}
+
+  /**
+   * The binding that takes effect: "no address" means the network's host_binding_ipv4 when every
+   * network of the service sets one, else every address.
+   */
+  static HostBinding effectiveBinding(Service service, PortEntry port) {
+    HostBinding written = port.mapping().binding();
+    if (written != HostBinding.UNBOUND || service.defaultHostIp().isEmpty()) {
+      return written;
+    }
+    return new PortMapping(service.defaultHostIp(), port.mapping().published(), port.mapping().target(),
+        port.mapping().protocol()).binding();
+  }
+
+  /** The data store listening behind this publication, by image and container port. */
+  static Optional<DataStores.Kind> dataStore(Service service, PortEntry port) {
+    var target = port.mapping().target();
+    int last = Math.min(target.last(), target.first() + 256);
+    for (int p = target.first(); p <= last; p++) {
+      Optional<DataStores.Kind> kind = DataStores.identify(service.imageName(), p);
+      if (kind.isPresent()) {
+        return kind;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code 8080->80/tcp}, or {@code (random)->80/tcp} for an ephemeral host port. */
+  static String describe(PortEntry port) {
+    PortMapping m = port.mapping();
+    return m.published().map(Object::toString).orElse("(random)") + "->" + m.target() + "/" + m.protocol();
+  }
+
+  static String boundExample(PortEntry port) {
+    PortMapping m = port.mapping();
+    return new PortMapping(Optional.of("127.0.0.1"), m.published(), m.target(), m.protocol()).toShortSyntax();
+  }
+}

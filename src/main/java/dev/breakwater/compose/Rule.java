@@ -1,0 +1,12 @@
+package dev.breakwater.compose;
+
+import java.util.List;
+
+/** One lint check: looks at one declared container and returns its findings (never throws). */
+interface Rule {
+  List<Finding> check(Service service);
+
+  default RuleMeta meta() {
+    return RuleMeta.of(getClass());
+  }
+}

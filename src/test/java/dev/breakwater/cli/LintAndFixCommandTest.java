@@ -1,0 +1,149 @@
+package dev.breakwater.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LintAndFixCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = Main.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Path write(String name, String text) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private static final String UNSAFE = """
+      services:
+        web:
+          image: nginx
+          ports:
+            - "8080:80"   # keep this comment
+      """;
+
+  @Test
+  void lintPrintsLikeACompilerAndExitsOneOnFindings() throws Exception {
+    Path f = write("compose.yaml", UNSAFE);
+    Run r = run("lint", f.toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(r.out()).startsWith(f + ":5:9: high BW001: port 8080->80/tcp of 'web' is published on every address")
+        .contains("\n        - \"8080:80\"   # keep this comment\n          ^\n");
+    assertThat(r.err()).contains("1 finding in 1 file");
+  }
+
+  @Test
+  void failOnThresholdDecidesTheExitCode() throws Exception {
+    Path f = write("compose.yaml", UNSAFE);
+    assertThat(run("lint", "--fail-on", "critical", f.toString()).exit()).isEqualTo(ExitCodes.CLEAN);
+    assertThat(run("lint", "--fail-on", "high", f.toString()).exit()).isEqualTo(ExitCodes.FINDINGS);
+    Run bad = run("lint", "--fail-on", "severe", f.toString());
+    assertThat(bad.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(bad.err()).contains("--fail-on").doesNotContain("at dev.breakwater");
+  }
+
+  @Test
+  void cleanFilesExitZeroAndJsonIsData() throws Exception {
+    Path f = write("compose.yaml", UNSAFE.replace("\"8080:80\"", "\"127.0.0.1:8080:80\""));
+    assertThat(run("lint", f.toString()).exit()).isEqualTo(ExitCodes.CLEAN);
+    Run json = run("lint", "--format", "json", write("x-compose.yml", UNSAFE).toString());
+    assertThat(json.out()).contains("\"rule\" : \"BW001\"").contains("\"severity\" : \"high\"")
+        .contains("\"line\" : 5").contains("\"fixable\" : true");
+  }
+
+  @Test
+  void badInputExitsTwoWithFileLineColumn() throws Exception {
+    Path f = write("compose.yaml", "services:\n  web:\n    ports: [\"nope:80:80\"]\n");
+    Run r = run("lint", f.toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains(f + ":3:13: 'nope'").doesNotContain("at dev.breakwater");
+    assertThat(run("lint", dir.resolve("missing.yaml").toString()).exit()).isEqualTo(ExitCodes.BAD_INPUT);
+  }
+
+  @Test
+  void fileListsMergeAsComposeDoes() throws Exception {
+    Path base = write("base.yaml", """
+        services:
+          db:
+            image: postgres
+            environment: [POSTGRES_PASSWORD_FILE=/run/secrets/pg]
+            ports: ["5432:5432"]
+        """);
+    Path adds = write("prod.yaml", "services:\n  db:\n    ports: [\"127.0.0.1:5432:5432\"]\n");
+    Path replaces = write("prod2.yaml", "services:\n  db:\n    ports: !override [\"127.0.0.1:5432:5432\"]\n");
+    // ports merge as a set: the base's unbound entry survives an override that only adds one
+    Run merged = run("lint", "-f", base.toString(), "-f", adds.toString());
+    assertThat(merged.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(merged.out()).startsWith(base + ":5:13: critical BW002:");
+    assertThat(merged.err()).contains("1 finding in 2 files");
+    Run overridden = run("lint", "-f", base.toString(), "-f", replaces.toString());
+    assertThat(overridden.exit()).isEqualTo(ExitCodes.CLEAN);
+    assertThat(overridden.err()).contains("0 findings in 2 files");
+  }
+
+  @Test
+  void configFileSuppresses() throws Exception {
+    Path f = write("compose.yaml", UNSAFE);
+    Path config = write("lint.yaml", "ignore:\n  - rule: PublishedOnAllInterfaces\n    service: web\n    reason: public\n");
+    assertThat(run("lint", "--config", config.toString(), f.toString()).exit()).isEqualTo(ExitCodes.CLEAN);
+    Path badConfig = write("bad.yaml", "ignore:\n  - rule: BW001\n");
+    assertThat(run("lint", "--config", badConfig.toString(), f.toString()).err()).contains("non-empty 'reason'");
+  }
+
+  @Test
+  void fixShowsADiffThenWritesThenHasNothingLeft() throws Exception {
+    Path f = write("compose.yaml", UNSAFE);
+    Run dry = run("fix", f.toString());
+    assertThat(dry.exit()).isZero();
+    assertThat(dry.out()).contains("-      - \"8080:80\"   # keep this comment")
+        .contains("+      - \"127.0.0.1:8080:80\"   # keep this comment");
+    assertThat(Files.readString(f)).isEqualTo(UNSAFE);
+    Run write = run("fix", "--write", "--bind", "172.17.0.1", f.toString());
+    assertThat(write.exit()).isZero();
+    assertThat(Files.readString(f)).isEqualTo(UNSAFE.replace("\"8080:80\"", "\"172.17.0.1:8080:80\""));
+    Run again = run("fix", "--write", f.toString());
+    assertThat(again.out()).isEmpty();
+    assertThat(again.err()).contains("nothing to fix");
+    assertThat(run("lint", f.toString()).exit()).isZero();
+  }
+
+  @Test
+  void fixNeverTouchesAFileThatDoesNotParse() throws Exception {
+    String broken = UNSAFE + "    image: duplicate\n  x: [\n";
+    Path f = write("compose.yaml", broken);
+    Run r = run("fix", "--write", f.toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("file left unchanged");
+    assertThat(Files.readString(f)).isEqualTo(broken);
+  }
+
+  @Test
+  void fixRefusesABindAddressThatIsNotOne() throws Exception {
+    Path f = write("compose.yaml", UNSAFE);
+    assertThat(run("fix", "--bind", "localhost", f.toString()).exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(run("fix", "--bind", "0.0.0.0", f.toString()).err()).contains("every address");
+  }
+
+  @Test
+  void listRulesShowsEveryRule() {
+    Run r = run("lint", "--list-rules");
+    assertThat(r.out()).contains("BW001").contains("BW009").contains("DataStorePublished");
+  }
+}

@@ -1,0 +1,120 @@
+package dev.breakwater.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.report.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole CLI, run inside a scanner namespace against a target namespace whose firewall
+ * accepts one port, rejects another with a reset and drops the rest, over IPv4 and IPv6.
+ * Nothing touches the root namespace: the veth pair is created inside the namespaces.
+ */
+@Tag("lab")
+class ProbeNamespaceLabTest {
+  private static final String TARGET_V4 = "198.18.7.1";
+  private static final String SCANNER_V4 = "198.18.7.2";
+  private static final String TARGET_V6 = "2001:db8:7::1";
+  private static final String SCANNER_V6 = "2001:db8:7::2";
+
+  private final long id = ProcessHandle.current().pid() % 100_000;
+  private final String target = "bwp-lt-t" + id;
+  private final String scanner = "bwp-lt-s" + id;
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(command + " did not finish");
+    }
+    if (p.exitValue() != 0 && p.exitValue() != 1) {
+      throw new IllegalStateException(command + " exited " + p.exitValue() + ": " + err);
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
+    return run(List.of(command));
+  }
+
+  private void inTarget(String... command) throws IOException, InterruptedException {
+    List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", target));
+    c.addAll(List.of(command));
+    run(c);
+  }
+
+  @Test
+  void openRejectedAndDroppedPortsAreToldApartOverBothFamilies() throws Exception {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        "not root: this test creates network namespaces and firewall rules inside them");
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")) || Files.isExecutable(Path.of("/usr/bin/busybox")),
+        "busybox is missing (package busybox-static): it serves the open port");
+    Path www = Files.createTempDirectory("bwp-www-");
+    Process httpd = null;
+    try {
+      run("ip", "netns", "add", target);
+      run("ip", "netns", "add", scanner);
+      run("ip", "-n", target, "link", "add", "bwpt" + id, "type", "veth", "peer", "name", "bwps" + id, "netns", scanner);
+      run("ip", "-n", target, "addr", "add", TARGET_V4 + "/30", "dev", "bwpt" + id);
+      run("ip", "-n", scanner, "addr", "add", SCANNER_V4 + "/30", "dev", "bwps" + id);
+      run("ip", "-n", target, "addr", "add", TARGET_V6 + "/64", "dev", "bwpt" + id, "nodad");
+      run("ip", "-n", scanner, "addr", "add", SCANNER_V6 + "/64", "dev", "bwps" + id, "nodad");
+      for (String ns : List.of(target, scanner)) {
+        run("ip", "-n", ns, "link", "set", "lo", "up");
+      }
+      run("ip", "-n", target, "link", "set", "bwpt" + id, "up");
+      run("ip", "-n", scanner, "link", "set", "bwps" + id, "up");
+      for (String tool : List.of("iptables", "ip6tables")) {
+        inTarget(tool, "-A", "INPUT", "-i", "lo", "-j", "ACCEPT");
+        inTarget(tool, "-A", "INPUT", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT");
+        if (tool.equals("ip6tables")) {
+          inTarget(tool, "-A", "INPUT", "-p", "ipv6-icmp", "-j", "ACCEPT");
+        }
+        inTarget(tool, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "ACCEPT");
+        inTarget(tool, "-A", "INPUT", "-p", "tcp", "--dport", "8081", "-j", "REJECT", "--reject-with", "tcp-reset");
+        inTarget(tool, "-P", "INPUT", "DROP");
+      }
+      httpd = new ProcessBuilder("ip", "netns", "exec", target, "busybox", "httpd", "-f", "-p", "8080", "-h", www.toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Thread.sleep(300);
+
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      String json = run("ip", "netns", "exec", scanner, java, "-cp", System.getProperty("java.class.path"),
+          "dev.breakwater.cli.Main", "probe", TARGET_V4, TARGET_V6, "--ports", "8080,8081,9999",
+          "--timeout", "700", "--format", "json");
+      JsonNode report = Json.mapper().readTree(json);
+
+      assertThat(report.path("counts").path("open").asInt()).isEqualTo(2);
+      assertThat(report.path("counts").path("closed").asInt()).isEqualTo(2);
+      assertThat(report.path("counts").path("filtered").asInt()).isEqualTo(2);
+      List<String> open = new ArrayList<>();
+      report.path("open").forEach(o -> open.add(o.path("address").asString() + " " + o.path("port").asInt()));
+      assertThat(open).containsExactlyInAnyOrder(TARGET_V4 + " 8080", TARGET_V6 + " 8080");
+      List<String> services = new ArrayList<>();
+      report.path("findings").forEach(f -> services.add(f.path("service").asString() + " " + f.path("access").asString()));
+      assertThat(services).containsExactly("http untested", "http untested");
+    } finally {
+      if (httpd != null) {
+        httpd.descendants().forEach(ProcessHandle::destroy);
+        httpd.destroy();
+        httpd.waitFor(10, TimeUnit.SECONDS);
+      }
+      // Deleting a namespace removes its veth end, addresses and firewall rules with it.
+      new ProcessBuilder("ip", "netns", "del", target).start().waitFor(10, TimeUnit.SECONDS);
+      new ProcessBuilder("ip", "netns", "del", scanner).start().waitFor(10, TimeUnit.SECONDS);
+      Files.deleteIfExists(www);
+    }
+  }
+}
