@@ -1,6 +1,7 @@
 package dev.breakwater.cli;
 
 import dev.breakwater.audit.AuditReport;
+import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.CommandRunner;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.lab.Demo;
@@ -27,8 +28,9 @@ import picocli.CommandLine.Option;
       "Builds a disposable Docker host in network namespaces of this machine (its own dockerd and UFW; "
           + "this machine's network, firewall, /etc/ufw and Docker are never touched) with the classic incident: "
           + "UFW denies incoming, yet a MySQL-like service published as 3306 answers; a cache bound to 127.0.0.1 "
-          + "does not; the web site on 8080 is public on purpose. Then audits it, connects from an attacker "
-          + "namespace to prove the bypass, applies a DOCKER-USER fix and proves it, and removes everything.",
+          + "does not (except to a neighbour on the same link, on Docker before 28); the web site on 8080 is public "
+          + "on purpose. Then audits it, connects from an attacker namespace to prove the bypass, applies a "
+          + "DOCKER-USER fix and proves it, and removes everything, also on failure or Ctrl-C.",
       "",
       "Missing Debian packages (iproute2 iptables ufw docker.io busybox-static) are named with what each is "
           + "for, and installed with apt-get after you agree (or at once with --yes)."
@@ -74,12 +76,9 @@ public final class DemoCommand implements Callable<Integer> {
     return outcome.asExpected() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
   }
 
-  /**
-   * The audit the demo runs: the same engine as 'breakwater audit'. Empty until
-   * dev.breakwater.audit.HostAudit is on main; then: {@code Optional.of(HostAudit::run)}.
-   */
+  /** The audit the demo runs: the same engine as 'breakwater audit'. */
   static Optional<Function<HostFacts, AuditReport>> auditEngine() {
-    return Optional.empty();
+    return Optional.of(HostAudit::run);
   }
 
   private boolean mayInstall(List<LabPackages.DebianPackage> missing) {

@@ -155,9 +155,20 @@ public final class LabCommand implements Runnable {
             + "Exit 0 when nothing was reached, 1 when something was."
       })
   static final class Probe implements Callable<Integer> {
+    @Option(names = "--neighbour", paramLabel = "PORT", split = ",",
+        description = "Also connect to 127.0.0.1:PORT as a neighbour on the lab host's link would (the attacker routes 127.0.0.1 to the host; "
+            + "Docker before 28 lets that reach ports published on 127.0.0.1). Changes the attacker namespace until 'lab down'.")
+    List<Integer> neighbourPorts = List.of();
+
     @Override
     public Integer call() throws Exception {
-      List<dev.breakwater.lab.AttackerProbe.Result> results = reportingLabErrors(() -> lab().probeEveryPublishedPort());
+      List<dev.breakwater.lab.AttackerProbe.Result> results = reportingLabErrors(() -> {
+        List<dev.breakwater.lab.AttackerProbe.Result> all = new java.util.ArrayList<>(lab().probeEveryPublishedPort());
+        for (int port : neighbourPorts) {
+          all.add(lab().probeLoopbackAsNeighbour(port));
+        }
+        return all;
+      });
       for (dev.breakwater.lab.AttackerProbe.Result r : results) {
         System.out.printf("%-40s %-9s %s%n", r.probe().describe(), r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
             r.banner().isEmpty() ? "" : "\"" + r.banner() + "\"");

@@ -1,21 +1,29 @@
 package dev.breakwater.lab;
 
+import dev.breakwater.host.HostFacts;
 import java.util.List;
 
 /**
- * The fix step of the demo: firewall rules for the lab host that close the bypass and keep the
- * intended public port open. The seam for dev.breakwater.policy: once `breakwater plan` can
- * write rules for a host, the demo asks it instead of using {@link #handWritten()}.
+ * The fix step of the demo: change the lab host's firewall so that the bypass is closed and the
+ * intended public port stays open; the demo then proves both with real connections.
+ *
+ * <p>The seam for dev.breakwater.policy: once `breakwater plan`/`apply` are on main, an
+ * implementation compiles a demo policy (3306 from nobody outside, 8080 from anywhere) against
+ * {@code facts} with {@code Plan.make}, and restores the planned rules inside {@link Lab#HOST_NS}
+ * (its {@code IptablesApplier.inNamespace}); the demo then shows Breakwater's own fix instead of
+ * {@link #handWritten()}.
  */
 public interface DemoFix {
   /** One line saying where the rules come from. */
   String origin();
 
-  /** Argument lists for {@code iptables}, applied in order inside the lab host. */
-  List<List<String>> iptables();
-
-  /** The same for {@code ip6tables}. */
-  List<List<String>> ip6tables();
+  /**
+   * Applies the fix inside the running lab.
+   *
+   * @param facts the snapshot the audit read
+   * @return lines worth showing (the rules), beyond what the lab itself reports while applying
+   */
+  List<String> apply(Lab lab, HostFacts facts);
 
   /**
    * The rules of the docker-user-fix scenario: a return for replies, then a drop of new
@@ -30,13 +38,9 @@ public interface DemoFix {
       }
 
       @Override
-      public List<List<String>> iptables() {
-        return fixed.iptables();
-      }
-
-      @Override
-      public List<List<String>> ip6tables() {
-        return fixed.ip6tables();
+      public List<String> apply(Lab lab, HostFacts facts) {
+        lab.applyRules(fixed.iptables(), fixed.ip6tables()); // The lab prints each rule as it applies it.
+        return List.of();
       }
     };
   }

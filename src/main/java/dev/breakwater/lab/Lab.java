@@ -61,6 +61,9 @@ public final class Lab {
   private final Namespaces namespaces = new Namespaces();
   private final CommandRunner local = CommandRunner.local();
   private final Consumer<String> progress;
+  private static final Duration SESSION_WAIT = Duration.ofMinutes(10);
+  // Held from up() to down() when this instance brought the lab up; see LabLock.
+  private LabLock session;
 
   public Lab(Path root, Consumer<String> progress) {
     this.root = root;
@@ -89,9 +92,12 @@ public final class Lab {
             + "(apt-get install iproute2 util-linux docker.io ufw iptables busybox-static)");
       }
     }
+    if (session == null) {
+      session = LabLock.acquire(SESSION_WAIT, progress);
+    }
     if (LabState.load(stateFile()).isPresent() || Namespaces.exists(HOST_NS) || Namespaces.exists(ATTACKER_NS)) {
       progress.accept("removing what a previous lab left behind");
-      down();
+      removeEverything();
     }
     try {
       createDirectories(root);
@@ -117,8 +123,21 @@ public final class Lab {
     }
   }
 
-  /** Removes every namespace, process, mount and file the lab made; harmless when nothing is up. */
+  /**
+   * Removes every namespace, process, mount and file the lab made; harmless when nothing is up.
+   * Waits for another process's lab session (a test run, a demo) to end first.
+   */
   public synchronized void down() {
+    LabLock lock = session != null ? session : LabLock.acquire(SESSION_WAIT, progress);
+    session = null;
+    try {
+      removeEverything();
+    } finally {
+      lock.close();
+    }
+  }
+
+  private void removeEverything() {
     Optional<LabState> state = LabState.load(stateFile());
     removeContainers();
     state.map(LabState::dockerdPid).filter(pid -> pid > 0).ifPresent(this::stopDockerd);
@@ -196,6 +215,10 @@ public final class Lab {
         throw new IllegalArgumentException("probes go to the lab host only, not " + p.target());
       }
     }
+    return runProbes(probes);
+  }
+
+  private List<AttackerProbe.Result> runProbes(List<AttackerProbe.Probe> probes) {
     if (probes.isEmpty()) {
       return List.of();
     }
@@ -209,6 +232,29 @@ public final class Lab {
     CommandRunner.Result result = CommandRunner.inNetns(ATTACKER_NS).run(argv, Duration.ofSeconds(60));
     check(result, "the attacker's probe");
     return result.stdout().lines().filter(l -> !l.isBlank()).map(AttackerProbe::parseLine).toList();
+  }
+
+  /**
+   * Connects to 127.0.0.1:{@code port} as a neighbour on the lab host's link would: the
+   * attacker's namespace drops its own route for 127.0.0.1, routes it to the lab host instead,
+   * and accepts replies from that address (route_localnet, accept_local: settings any attacker
+   * controls on their own machine). Docker before 28 DNATs such packets to a container published
+   * on 127.0.0.1; Docker 28 drops them in raw PREROUTING. Changes only the attacker namespace.
+   */
+  public AttackerProbe.Result probeLoopbackAsNeighbour(int port) {
+    if (!Namespaces.exists(ATTACKER_NS)) {
+      throw new UserError("the lab is not up: run 'sudo breakwater lab up' first");
+    }
+    CommandRunner attacker = CommandRunner.inNetns(ATTACKER_NS);
+    CommandRunner.Result route = attacker.run(List.of("ip", "-4", "route", "show", "table", "local", "127.0.0.1/32"), COMMAND_TIMEOUT);
+    if (route.stdout().contains("local")) {
+      check(attacker.run(List.of("sysctl", "-q", "-w", "net.ipv4.conf.all.route_localnet=1", "net.ipv4.conf." + OUTSIDE_INTERFACE + ".route_localnet=1",
+          "net.ipv4.conf.all.accept_local=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf." + OUTSIDE_INTERFACE + ".rp_filter=0"), COMMAND_TIMEOUT), "attacker sysctl");
+      check(attacker.run(List.of("ip", "route", "del", "local", "127.0.0.1", "table", "local"), COMMAND_TIMEOUT), "attacker: removing its local 127.0.0.1");
+      check(attacker.run(List.of("ip", "route", "add", "127.0.0.1/32", "via", HOST_ADDRESS, "dev", OUTSIDE_INTERFACE, "src", ATTACKER_ADDRESSES.getFirst()),
+          COMMAND_TIMEOUT), "attacker: routing 127.0.0.1 to the lab host");
+    }
+    return runProbes(List.of(new AttackerProbe.Probe(ATTACKER_ADDRESSES.getFirst(), "127.0.0.1", port))).getFirst();
   }
 
   /**

@@ -2,6 +2,10 @@ package dev.breakwater.lab;
 
 import dev.breakwater.cli.UserError;
 import dev.breakwater.host.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +21,7 @@ import java.util.Set;
 public class LabPackages {
   private static final Duration QUERY = Duration.ofSeconds(30);
   private static final Duration INSTALL = Duration.ofMinutes(20);
+  static final Path POLICY_RC_D = Path.of("/usr/sbin/policy-rc.d");
 
   /**
    * @param why what the demo does with it, in the user's terms
@@ -71,13 +76,32 @@ public class LabPackages {
     }
     List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "--no-install-recommends"));
     argv.addAll(names);
-    if (runner.runInteractive(argv, INSTALL) == 0) {
-      return;
+    boolean installed;
+    // docker.io's postinst would start dockerd in this machine's own namespace, and that dockerd
+    // rewrites this machine's firewall (FORWARD policy DROP): policy-rc.d exit 101 forbids
+    // starting services while apt-get runs. An existing policy-rc.d is the admin's: left alone.
+    boolean ours = !Files.exists(POLICY_RC_D);
+    try {
+      if (ours) {
+        Files.writeString(POLICY_RC_D, "#!/bin/sh\n# breakwater demo: no service starts while it installs packages\nexit 101\n");
+        Files.setPosixFilePermissions(POLICY_RC_D, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+      installed = runner.runInteractive(argv, INSTALL) == 0
+          || (runner.runInteractive(List.of("apt-get", "update"), INSTALL) == 0 && runner.runInteractive(argv, INSTALL) == 0);
+    } catch (IOException e) {
+      throw new UserError("cannot write " + POLICY_RC_D + " (it keeps apt-get from starting services): " + e.getMessage());
+    } finally {
+      if (ours) {
+        try {
+          Files.deleteIfExists(POLICY_RC_D);
+        } catch (IOException e) {
+          System.err.println("breakwater: remove " + POLICY_RC_D + " yourself: " + e.getMessage());
+        }
+      }
     }
-    if (runner.runInteractive(List.of("apt-get", "update"), INSTALL) == 0 && runner.runInteractive(argv, INSTALL) == 0) {
-      return;
+    if (!installed) {
+      throw new UserError("'" + String.join(" ", argv) + "' failed (its output is above): install the packages yourself, then run the demo again");
     }
-    throw new UserError("'" + String.join(" ", argv) + "' failed (its output is above): install the packages yourself, then run the demo again");
   }
 
   private Set<String> installed(List<String> names) {

@@ -117,7 +117,9 @@ public record Scenario(
   public static Scenario portForms() {
     return new Scenario("port-forms", "deny", List.of("22/tcp", "8443/tcp"),
         List.of(
-            new LabContainer("range", List.of("8000-8001:8000-8001"), List.of("nc", "-ll", "-p", "8000", "-e", "echo", "range"), Map.of()),
+            // Both ports of the range listen: a reset from an empty port would read as "refused", not "reached".
+            new LabContainer("range", List.of("8000-8001:8000-8001"),
+                List.of("sh", "-c", "nc -ll -p 8001 -e echo range-8001 & exec nc -ll -p 8000 -e echo range-8000"), Map.of()),
             new LabContainer("dns", List.of("5353:53/udp"), List.of("sleep", "86400"), Map.of()),
             new LabContainer("admin", List.of("198.51.100.1:8443:443"), List.of("httpd", "-f", "-p", "443", "-h", "/"), Map.of()),
             new LabContainer("metrics", List.of("0.0.0.0:9100:9100"), List.of("httpd", "-f", "-p", "9100", "-h", "/"), Map.of())),

@@ -46,6 +46,8 @@ class DemoTest {
         .contains("3306  deny")
         .containsPattern("db +3306 +REACHED from 198\\.51\\.100\\.66, 198\\.51\\.100\\.67, 2001:db8:1::66, it answered \"5\\.7\\.44-mysql-like\" +<-- UFW BYPASS")
         .containsPattern("cache +6379 +blocked from all 3 \\(it is bound to 127\\.0\\.0\\.1\\)")
+        .containsPattern("critical +db +0\\.0\\.0\\.0:3306/tcp .*anywhere +deny .*ufw-bypass")
+        .contains("The audit predicted all 9 connections exactly.")
         .contains("Proven: UFW said \"deny\" for 3306, and the attacker connected anyway")
         .contains("Proven: the cache bound to 127.0.0.1 was not reachable from outside")
         .contains("namespaces, dockerd, mounts and files removed");

@@ -20,14 +20,23 @@ record ExpectedReach(List<Attempt> attempts) {
   record Attempt(String source, String target, int port, boolean reached, String banner) {}
 
   static ExpectedReach read(Path expectedMd) throws IOException {
+    return read(expectedMd, "probe");
+  }
+
+  /** The {@code ```block} of that name; {@code neighbour} holds `lab probe --neighbour` lines. Empty when absent and not "probe". */
+  static ExpectedReach read(Path expectedMd, String block) throws IOException {
     String text = Files.readString(expectedMd);
-    int start = text.indexOf("```probe\n");
+    String fence = "```" + block + "\n";
+    int start = text.indexOf(fence);
     if (start < 0) {
-      throw new IllegalArgumentException(expectedMd + ": no ```probe block");
+      if (block.equals("probe")) {
+        throw new IllegalArgumentException(expectedMd + ": no ```probe block");
+      }
+      return new ExpectedReach(List.of());
     }
-    int end = text.indexOf("```", start + 9);
+    int end = text.indexOf("```", start + fence.length());
     List<Attempt> attempts = new ArrayList<>();
-    for (String line : text.substring(start + 9, end).strip().split("\n")) {
+    for (String line : text.substring(start + fence.length(), end).strip().split("\n")) {
       Matcher m = LINE.matcher(line.strip());
       if (!m.matches()) {
         throw new IllegalArgumentException(expectedMd + ": not a probe line: " + line);

@@ -87,6 +87,17 @@ class LabTest {
   }
 
   @Test
+  void aNeighbourOnTheLinkReachesTheLoopbackBoundCacheThroughDocker2010sDnat() {
+    String version = lab.docker().version().path("Version").asString("");
+    Assumptions.assumeTrue(Integer.parseInt(version.replaceFirst("\\..*", "")) < 28,
+        "Docker " + version + " drops packets for 127.0.0.1 from outside in raw PREROUTING; this proves the older behaviour");
+    AttackerProbe.Result neighbour = lab.probeLoopbackAsNeighbour(6379);
+    assertThat(neighbour.banner()).as("%s", neighbour).isEqualTo("redis-like");
+    // The attacker's own probes to the host's address are unchanged by its new route.
+    assertThat(lab.probe(List.of(new AttackerProbe.Probe("198.51.100.67", Lab.HOST_ADDRESS, 3306))).getFirst().reached()).isTrue();
+  }
+
+  @Test
   void theClientNegotiatesListsAndInspectsOnTheRealDaemon() {
     DockerClient docker = lab.docker();
     assertThat(DockerClient.compareVersions(docker.apiVersion(), DockerClient.CLIENT_API_VERSION)).isLessThanOrEqualTo(0);

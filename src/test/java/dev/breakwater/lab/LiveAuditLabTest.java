@@ -3,16 +3,15 @@ package dev.breakwater.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.audit.AuditReport;
+import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.CommandRunner;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.SnapshotDirectory;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -44,9 +43,7 @@ class LiveAuditLabTest {
     Assumptions.assumeTrue(root, "the lab needs root (network namespaces, mounts, dockerd): run the tests as root (CI does)");
     Assumptions.assumeTrue(Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent()),
         "the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");
-    Optional<Function<HostFacts, AuditReport>> engine = hostAudit();
-    Assumptions.assumeTrue(engine.isPresent(), "dev.breakwater.audit.HostAudit is not merged into this branch yet");
-    audit = engine.get();
+    audit = HostAudit::run;
     lab = Lab.standard(LOG::add);
     lab.up(Scenario.seedIncident());
   }
@@ -99,21 +96,5 @@ class LiveAuditLabTest {
 
   private static List<String> reachedFrom(List<AttackerProbe.Result> probes, int port) {
     return probes.stream().filter(p -> p.probe().port() == port && p.reached()).map(p -> p.probe().source()).toList();
-  }
-
-  // Replaced by a direct HostAudit::run once the lead's audit entry point is on main.
-  private static Optional<Function<HostFacts, AuditReport>> hostAudit() {
-    try {
-      Method run = Class.forName("dev.breakwater.audit.HostAudit").getMethod("run", HostFacts.class);
-      return Optional.of(facts -> {
-        try {
-          return (AuditReport) run.invoke(null, facts);
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-    } catch (ReflectiveOperationException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -81,7 +81,8 @@ class CorpusReachabilityTest {
   @Test
   void everyCorpusDirectoryHasItsExpectationsHere() throws IOException {
     try (var dirs = Files.list(CORPUS)) {
-      assertThat(dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted())
+      // lab-* are real lab snapshots: dev.breakwater.lab.LabCorpusTest holds the engine to their real connections.
+      assertThat(dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).filter(n -> !n.startsWith("lab-")).sorted())
           .containsExactlyElementsOf(COVERED);
     }
   }
