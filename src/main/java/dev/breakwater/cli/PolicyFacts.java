@@ -3,6 +3,7 @@ package dev.breakwater.cli;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.SnapshotDirectory;
 import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.IpsetSaveParser;
 import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.TableName;
@@ -10,6 +11,9 @@ import dev.breakwater.policy.ApplyException;
 import dev.breakwater.policy.IptablesApplier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import inet.ipaddr.IPAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,15 +30,18 @@ final class PolicyFacts {
       return facts;
     }
     IptablesApplier firewall = liveFirewall.get();
+    // The members of the sets the rules match (Breakwater's own for large allow lists), so that
+    // the proof's "before" is exact for them too.
+    Map<String, List<IPAddress>> sets = firewall.ipsetSave().map(text -> IpsetSaveParser.parse(text, "ipset save (live)")).orElse(Map.of());
     Ruleset ipv4;
     try {
-      ipv4 = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V4), IpFamily.V4, "iptables-save (live)");
+      ipv4 = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V4), IpFamily.V4, "iptables-save (live)", sets);
     } catch (ApplyException e) {
       throw new UserError("cannot read the live IPv4 firewall: " + e.getMessage() + " (run as root?)");
     }
     Optional<Ruleset> ipv6;
     try {
-      Ruleset r = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V6), IpFamily.V6, "ip6tables-save (live)");
+      Ruleset r = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V6), IpFamily.V6, "ip6tables-save (live)", sets);
       ipv6 = r.table(TableName.FILTER).isPresent() ? Optional.of(r) : Optional.empty();
     } catch (ApplyException e) {
       ipv6 = Optional.empty();

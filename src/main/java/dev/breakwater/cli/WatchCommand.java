@@ -16,6 +16,7 @@ import dev.breakwater.watch.WatchLog;
 import dev.breakwater.watch.WatchMetrics;
 import dev.breakwater.watch.WatchSession;
 import dev.breakwater.watch.DockerEventConnection;
+import dev.breakwater.watch.HostReader;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -88,6 +89,14 @@ public final class WatchCommand implements Callable<Integer> {
       description = "Re-check this often even without Docker events, to undo hand edits (default: ${DEFAULT-VALUE}).")
   String interval;
 
+  @Option(names = "--from", paramLabel = "DIR",
+      description = "Take the containers and interfaces from this snapshot directory instead of the live host "
+          + "(the rules are always live); there are no Docker events then, only --interval checks.")
+  Path from;
+
+  @Option(names = "--checks", paramLabel = "N", hidden = true, description = "Stop after N checks (tests).")
+  long maxChecks = Long.MAX_VALUE;
+
   @Mixin FirewallOptions target;
 
   @Override
@@ -99,11 +108,13 @@ public final class WatchCommand implements Callable<Integer> {
     IptablesApplier firewall = firewall();
     CommandRunner commands = target.netns == null ? CommandRunner.local() : CommandRunner.inNetns(target.netns);
     DockerClient docker = DockerClient.fromEnvironment();
-    LiveHostReader reader = new LiveHostReader(docker, firewall, commands, parsed, hostname());
+    LiveHostReader live = new LiveHostReader(docker, firewall, commands, parsed, hostname());
+    PrintWriter err = spec.commandLine().getErr();
+    HostReader reader = from == null ? live : () -> PolicyFacts.read(from, Optional.of(firewall), err);
 
     HostFacts facts;
     try {
-      facts = reader.readForProof();
+      facts = from == null ? live.readForProof() : reader.read();
     } catch (DockerApiException e) {
       throw new UserError(e.getMessage() + ": is dockerd running? (run as root or as a member of the docker group)");
     } catch (dev.breakwater.policy.ApplyException e) {
@@ -126,12 +137,14 @@ public final class WatchCommand implements Callable<Integer> {
         .with("policy", policy.toString())
         .with("interval_s", every.toSeconds())
         .with("metrics", metricsAddress.map(MetricsAddress::toString).orElse("off"))
-        .with("docker", docker.socket().toString())
+        .with("docker", from == null ? docker.socket().toString() : "off (--from " + from + ")")
         .with("netns", target.netns == null ? "host" : target.netns)
         .with("ports", plan.compiled().ports().size()));
     WatchSession session;
     try {
-      session = WatchSession.start(parsed, reader, transaction::apply, DockerEventConnection.connector(docker), log, watchMetrics, every, metricsAddress);
+      session = WatchSession.start(parsed, reader, transaction::apply,
+          from == null ? Optional.of(DockerEventConnection.connector(docker)) : Optional.empty(),
+          log, watchMetrics, every, metricsAddress, maxChecks);
     } catch (UncheckedIOException e) {
       throw new UserError("--metrics " + metrics + ": " + e.getMessage());
     }
@@ -146,6 +159,10 @@ public final class WatchCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       throw new UserError(e.getMessage(), ExitCodes.FINDINGS);
     }
+    // Only with --checks: the session ended by itself.
+    Runtime.getRuntime().removeShutdownHook(hook);
+    session.close();
+    log.write(log.line("watch-stopped").with("reason", "checks"));
     return ExitCodes.CLEAN;
   }
 

@@ -1,9 +1,9 @@
 package dev.breakwater.policy;
 
 import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressSeqRange;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /** Set arithmetic over lists of prefixes (IPAddress does the per-prefix work). */
@@ -18,23 +18,45 @@ final class AddressSets {
     return out;
   }
 
+  /** {@code a} without {@code b}: one sweep over both as sorted, disjoint ranges per family. */
   static List<IPAddress> minus(List<IPAddress> a, List<IPAddress> b) {
-    List<IPAddress> rest = new ArrayList<>(union(a));
-    for (IPAddress cut : b) {
-      List<IPAddress> next = new ArrayList<>();
-      for (IPAddress piece : rest) {
-        if (piece.getIPVersion() != cut.getIPVersion()) {
-          next.add(piece);
-          continue;
+    List<IPAddress> out = new ArrayList<>();
+    for (boolean v4 : new boolean[] {true, false}) {
+      IPAddressSeqRange[] from = ranges(a, v4);
+      IPAddressSeqRange[] cuts = ranges(b, v4);
+      int j = 0;
+      for (IPAddressSeqRange range : from) {
+        IPAddressSeqRange rest = range;
+        while (j < cuts.length && cuts[j].getUpper().compareTo(rest.getLower()) < 0) {
+          j++;
         }
-        IPAddress[] left = piece.subtract(cut);
-        if (left != null) {
-          next.addAll(Arrays.asList(left));
+        for (int k = j; rest != null && k < cuts.length && cuts[k].getLower().compareTo(rest.getUpper()) <= 0; k++) {
+          IPAddressSeqRange[] pieces = rest.subtract(cuts[k]);
+          rest = null;
+          for (IPAddressSeqRange piece : pieces == null ? new IPAddressSeqRange[0] : pieces) {
+            if (piece.getUpper().compareTo(cuts[k].getLower()) < 0) {
+              out.addAll(Arrays.asList(piece.spanWithPrefixBlocks()));
+            } else {
+              rest = piece;
+            }
+          }
+        }
+        if (rest != null) {
+          out.addAll(Arrays.asList(rest.spanWithPrefixBlocks()));
         }
       }
-      rest = next;
     }
-    return union(rest.stream().flatMap(p -> Arrays.stream(p.spanWithPrefixBlocks())).toList());
+    return union(out);
+  }
+
+  private static IPAddressSeqRange[] ranges(List<IPAddress> prefixes, boolean v4) {
+    IPAddressSeqRange[] ranges = prefixes.stream()
+        .filter(p -> p.isIPv4() == v4)
+        .map(IPAddress::toSequentialRange)
+        .toArray(IPAddressSeqRange[]::new);
+    IPAddressSeqRange[] joined = IPAddressSeqRange.join(ranges);
+    Arrays.sort(joined, (x, y) -> x.getLower().compareTo(y.getLower()));
+    return joined;
   }
 
   static List<IPAddress> intersect(List<IPAddress> a, List<IPAddress> b) {
@@ -63,7 +85,7 @@ final class AddressSets {
     IPAddress first = sameFamily.get(0);
     IPAddress[] merged = first.mergeToPrefixBlocks(sameFamily.subList(1, sameFamily.size()).toArray(IPAddress[]::new));
     List<IPAddress> out = new ArrayList<>(Arrays.asList(merged));
-    out.sort(Comparator.naturalOrder());
+    out.sort(inet.ipaddr.Address.ADDRESS_LOW_VALUE_COMPARATOR);
     return out;
   }
 }

@@ -62,6 +62,7 @@ public final class ApplyTransaction {
         store.deleteBackup(family);
       }
     }
+    createSets(compiled.sets());
     List<IpFamily> touched = new ArrayList<>();
     try {
       for (IpFamily family : toChange) {
@@ -82,6 +83,7 @@ public final class ApplyTransaction {
           problems.add(e.getMessage());
         }
       }
+      removeUnusedSets();
       throw new ApplyException(failure.getMessage() + (problems.isEmpty()
           ? "; the previous rules are back in force"
           : "; putting the previous rules back ALSO failed: " + String.join("; ", problems) + " (backup in " + store.dir() + ")"));
@@ -89,6 +91,7 @@ public final class ApplyTransaction {
     for (IpFamily family : compiled.families()) {
       store.writeApplied(family, String.join("\n", compiled.rules(family)) + "\n");
     }
+    removeUnusedSets();
     return new Outcome(diffs);
   }
 
@@ -113,7 +116,64 @@ public final class ApplyTransaction {
     if (!any) {
       throw new ApplyException("nothing to roll back: no backup in " + store.dir() + " (no apply has changed this host)");
     }
+    removeUnusedSets();
     return changed;
+  }
+
+  /** Creates the sets the new chain matches; a set that exists already has this content (its name says so). */
+  private void createSets(List<SourceSet> sets) {
+    if (sets.isEmpty()) {
+      return;
+    }
+    List<String> existing;
+    try {
+      existing = firewall.setNames();
+    } catch (ApplyException e) {
+      throw new ApplyException("the policy needs ipsets for its large source lists, but " + e.getMessage()
+          + " (install the ipset package, or raise ipset-threshold in the policy). Nothing was changed.");
+    }
+    StringBuilder text = new StringBuilder();
+    for (SourceSet set : sets) {
+      if (!existing.contains(set.name())) {
+        text.append(set.restoreText());
+      }
+    }
+    if (!text.isEmpty()) {
+      try {
+        firewall.ipsetRestore(text.toString());
+      } catch (ApplyException e) {
+        removeUnusedSets();
+        throw new ApplyException(e.getMessage() + ". Nothing was changed.");
+      }
+    }
+  }
+
+  /**
+   * Destroys Breakwater's sets that neither the live chains nor the backup use (sets of older
+   * applies, temporary sets of a failed one). The kernel refuses to destroy a set a rule still
+   * references, which is the last guard.
+   */
+  private void removeUnusedSets() {
+    List<String> names;
+    try {
+      names = firewall.setNames();
+    } catch (ApplyException e) {
+      return; // no ipset tool: there are no sets of ours to remove
+    }
+    StringBuilder used = new StringBuilder();
+    for (IpFamily family : IpFamily.values()) {
+      try {
+        used.append(firewall.saveFilter(family));
+      } catch (ApplyException e) {
+        // a family without its tools has no rules that could use a set
+      }
+      store.backup(family).ifPresent(used::append);
+    }
+    for (String name : names) {
+      if (SourceSet.isOurs(name) && !used.toString().contains("--match-set " + name + " ")) {
+        firewall.destroySet(name);
+      }
+    }
   }
 
   /** Makes the live chain and jumps equal {@code target}; false when they already were. */

@@ -11,12 +11,14 @@ import java.util.Map;
  *
  * @param chainRules per family that has a DOCKER-USER chain; a family absent here is left alone
  * @param notes facts about the compilation the user should read (skipped families, ...)
+ * @param sets the ipsets the rules match large source lists with
  */
 public record CompiledPolicy(
     List<String> externalInterfaces,
     List<ProtectedPort> ports,
     Map<IpFamily, List<String>> chainRules,
-    List<String> notes) {
+    List<String> notes,
+    List<SourceSet> sets) {
 
   /** The chain Breakwater owns; jumped to from DOCKER-USER at position 1. */
   public static final String CHAIN = "BREAKWATER";
@@ -31,6 +33,19 @@ public record CompiledPolicy(
     chainRules.forEach((family, rules) -> copy.put(family, List.copyOf(rules)));
     chainRules = java.util.Collections.unmodifiableMap(copy);
     notes = List.copyOf(notes);
+    sets = List.copyOf(sets);
+  }
+
+  public CompiledPolicy(
+      List<String> externalInterfaces, List<ProtectedPort> ports, Map<IpFamily, List<String>> chainRules, List<String> notes) {
+    this(externalInterfaces, ports, chainRules, notes, List.of());
+  }
+
+  /** Set name -> members, as the iptables-save parser resolves {@code -m set} matches. */
+  public Map<String, List<inet.ipaddr.IPAddress>> setMembers() {
+    Map<String, List<inet.ipaddr.IPAddress>> members = new java.util.LinkedHashMap<>();
+    sets.forEach(s -> members.put(s.name(), s.prefixes()));
+    return members;
   }
 
   public List<IpFamily> families() {

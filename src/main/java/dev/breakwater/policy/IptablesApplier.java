@@ -83,6 +83,43 @@ public final class IptablesApplier {
     }
   }
 
+  /** {@code ipset list -n}: the names of the sets in this namespace. */
+  public List<String> setNames() {
+    List<String> command = command("ipset", "list", "-n");
+    CommandRunner.Result result = runner.run(command, "");
+    if (result.exitCode() != 0) {
+      throw new ApplyException(String.join(" ", command) + " failed (exit " + result.exitCode() + "): " + result.stderr().strip());
+    }
+    return result.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  /** {@code ipset save}: every set and its members; empty when the tool is missing or fails. */
+  public java.util.Optional<String> ipsetSave() {
+    try {
+      CommandRunner.Result result = runner.run(command("ipset", "save"), "");
+      return result.exitCode() == 0 ? java.util.Optional.of(result.stdout()) : java.util.Optional.empty();
+    } catch (ApplyException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** {@code ipset restore} with {@code text} on stdin. */
+  public void ipsetRestore(String text) {
+    List<String> command = command("ipset", "restore");
+    CommandRunner.Result result = runner.run(command, text);
+    if (result.exitCode() != 0) {
+      throw new ApplyException(String.join(" ", command) + " refused the sets (exit " + result.exitCode() + "): " + result.stderr().strip());
+    }
+  }
+
+  /** {@code ipset destroy NAME}; false when the kernel refuses (the set is still referenced). */
+  public boolean destroySet(String name) {
+    if (!SourceSet.isOurs(name)) {
+      throw new IllegalArgumentException("not a Breakwater set: " + name);
+    }
+    return runner.run(command("ipset", "destroy", name), "").exitCode() == 0;
+  }
+
   private List<String> command(String... args) {
     List<String> command = new ArrayList<>(prefix);
     command.addAll(List.of(args));

@@ -34,7 +34,7 @@ public final class PlannedRuleset {
     fragment.append(CompiledPolicy.JUMP).append('\n');
     compiled.rules(family).forEach(r -> fragment.append(r).append('\n'));
     fragment.append("COMMIT\n");
-    Table planned = IptablesSaveParser.parse(fragment.toString(), family, "planned " + CompiledPolicy.CHAIN + " chain")
+    Table planned = IptablesSaveParser.parse(fragment.toString(), family, "planned " + CompiledPolicy.CHAIN + " chain", compiled.setMembers())
         .table(TableName.FILTER).orElseThrow();
     Rule jump = planned.chain("DOCKER-USER").orElseThrow().rules().get(0);
 

@@ -10,6 +10,8 @@ import java.util.List;
  * @param defaultVerdict what a published port without an allow gets from outside
  * @param denyAction how a denied connection is refused
  * @param useLabels whether {@code breakwater.allow} container labels add allows
+ * @param ipsetThreshold a port whose sources of one family outnumber this is matched through an
+ *     ipset instead of one rule per prefix
  */
 public record Policy(
     List<String> externalInterfaces,
@@ -17,7 +19,10 @@ public record Policy(
     DenyAction denyAction,
     boolean useLabels,
     List<AllowRule> allows,
+    int ipsetThreshold,
     String source) {
+
+  public static final int DEFAULT_IPSET_THRESHOLD = 32;
 
   public Policy {
     externalInterfaces = List.copyOf(externalInterfaces);

@@ -38,6 +38,7 @@ public final class PolicyCompiler {
     List<ProtectedPort> ports = protectedPorts(facts, policy, notes);
 
     Map<IpFamily, List<String>> rules = new EnumMap<>(IpFamily.class);
+    Map<String, SourceSet> sets = new java.util.TreeMap<>();
     for (IpFamily family : IpFamily.values()) {
       Optional<Ruleset> ruleset = family == IpFamily.V4 ? Optional.of(facts.ipv4()) : facts.ipv6();
       boolean hasDockerUser = ruleset.flatMap(r -> r.chain(TableName.FILTER, "DOCKER-USER")).isPresent();
@@ -50,9 +51,9 @@ public final class PolicyCompiler {
         }
         continue;
       }
-      rules.put(family, chainRules(family, ports, interfaces, policy.denyAction(), policy.defaultVerdict()));
+      rules.put(family, chainRules(family, ports, interfaces, policy, sets));
     }
-    return new CompiledPolicy(interfaces, ports, rules, notes);
+    return new CompiledPolicy(interfaces, ports, rules, notes, List.copyOf(sets.values()));
   }
 
   /** The policy's interfaces, or the devices of the default routes. */
@@ -97,14 +98,18 @@ public final class PolicyCompiler {
         }
         IpFamily family = host.isIPv4() ? IpFamily.V4 : IpFamily.V6;
         Optional<IPAddress> bound = published.boundToAll() ? Optional.empty() : Optional.of(host.withoutPrefixLength());
-        Sources sources = Sources.NONE;
+        boolean any = false;
+        List<IPAddress> prefixes = new ArrayList<>();
         List<String> origins = new ArrayList<>();
         for (AllowRule allow : allows) {
           if (allow.covers(container, published)) {
-            sources = sources.plus(allow.sources());
+            any |= allow.sources().any();
+            prefixes.addAll(allow.sources().prefixes());
             origins.add(allow.origin());
           }
         }
+        // Minimal CIDR blocks: the same sources in fewer rules (and fewer classes for the proof).
+        Sources sources = any ? Sources.ANY : Sources.of(AddressSets.union(prefixes));
         if (origins.isEmpty() && policy.defaultVerdict() == Policy.Verdict.ALLOW) {
           sources = Sources.ANY;
           origins.add(policy.source() + ": default: allow");
@@ -122,8 +127,9 @@ public final class PolicyCompiler {
   }
 
   static List<String> chainRules(
-      IpFamily family, List<ProtectedPort> ports, List<String> interfaces, Policy.DenyAction action, Policy.Verdict defaultVerdict) {
-    boolean catchAll = defaultVerdict == Policy.Verdict.DENY;
+      IpFamily family, List<ProtectedPort> ports, List<String> interfaces, Policy policy, Map<String, SourceSet> sets) {
+    Policy.DenyAction action = policy.denyAction();
+    boolean catchAll = policy.defaultVerdict() == Policy.Verdict.DENY;
     LinkedHashSet<String> rules = new LinkedHashSet<>();
     rules.add(ESTABLISHED);
     for (ProtectedPort port : ports) {
@@ -138,7 +144,15 @@ public final class PolicyCompiler {
         }
         continue;
       }
-      for (IPAddress source : port.allowed().of(family)) {
+      List<IPAddress> sources = port.allowed().of(family);
+      if (sources.size() > policy.ipsetThreshold()) {
+        SourceSet set = SourceSet.of(family, sources);
+        sets.putIfAbsent(set.name(), set);
+        rules.add("-A " + CompiledPolicy.CHAIN + " -p " + port.protocol().label() + " -m set --match-set " + set.name()
+            + " src -m conntrack" + key + " -j RETURN");
+        sources = List.of();
+      }
+      for (IPAddress source : sources) {
         rules.add("-A " + CompiledPolicy.CHAIN + " -s " + prefixText(source) + " -p " + port.protocol().label()
             + " -m conntrack" + key + " -j RETURN");
       }

@@ -28,7 +28,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * plain maps, so every error can point at the line and column of the value that is wrong.
  */
 public final class PolicyFile {
-  private static final Set<String> TOP_KEYS = Set.of("version", "interfaces", "default", "action", "labels", "allow");
+  private static final Set<String> TOP_KEYS = Set.of("version", "interfaces", "default", "action", "labels", "allow", "ipset-threshold");
   private static final Set<String> ENTRY_KEYS = Set.of("port", "protocol", "container", "service", "project", "label", "from");
 
   private final String file;
@@ -122,7 +122,19 @@ public final class PolicyFile {
         }
       }
     }
-    return new Policy(interfaces, verdict, action, labels, allows, file);
+    int threshold = Policy.DEFAULT_IPSET_THRESHOLD;
+    if (keys.containsKey("ipset-threshold")) {
+      String thresholdText = scalar(keys.get("ipset-threshold"), "a number of sources");
+      try {
+        threshold = Integer.parseInt(thresholdText);
+      } catch (NumberFormatException e) {
+        threshold = -1;
+      }
+      if (threshold < 1 || threshold > 1_000_000) {
+        throw error(keys.get("ipset-threshold"), "expected a number of sources from 1 to 1000000, got '" + thresholdText + "'");
+      }
+    }
+    return new Policy(interfaces, verdict, action, labels, allows, threshold, file);
   }
 
   private AllowRule allowEntry(Node node) {

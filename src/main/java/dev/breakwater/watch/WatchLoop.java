@@ -59,9 +59,17 @@ public final class WatchLoop {
 
   /** Runs {@link #start} and then {@link #step} until {@link #stop}. */
   public void run() throws InterruptedException {
+    run(Long.MAX_VALUE);
+  }
+
+  /** Runs {@link #start} and then {@link #step} until {@link #stop} or {@code maxChecks} checks. */
+  public void run(long maxChecks) throws InterruptedException {
     start();
-    while (!stopped) {
-      step();
+    long checks = 1;
+    while (!stopped && checks < maxChecks) {
+      if (step().isPresent()) {
+        checks++;
+      }
     }
   }
 

@@ -16,20 +16,22 @@ public final class WatchSession implements AutoCloseable {
   /** How soon a failed check is tried again (dockerd restarting, DOCKER-USER not there yet). */
   public static final Duration RETRY = Duration.ofSeconds(1);
 
-  private final EventPump pump;
+  private final Optional<EventPump> pump;
   private final WatchLoop loop;
-  private final Thread pumpThread;
+  private final long maxChecks;
+  private final Optional<Thread> pumpThread;
   private final Thread loopThread;
   private final Optional<HTTPServer> server;
   private final WatchLog log;
   private volatile Throwable loopFailure;
 
-  private WatchSession(EventPump pump, WatchLoop loop, Optional<HTTPServer> server, WatchLog log) {
+  private WatchSession(Optional<EventPump> pump, WatchLoop loop, long maxChecks, Optional<HTTPServer> server, WatchLog log) {
     this.pump = pump;
     this.loop = loop;
+    this.maxChecks = maxChecks;
     this.server = server;
     this.log = log;
-    this.pumpThread = Thread.ofPlatform().name("breakwater-watch-events").daemon().unstarted(pump);
+    this.pumpThread = pump.map(p -> Thread.ofPlatform().name("breakwater-watch-events").daemon().unstarted(p));
     this.loopThread = Thread.ofPlatform().name("breakwater-watch-checks").daemon().unstarted(this::runLoop);
   }
 
@@ -46,16 +48,35 @@ public final class WatchSession implements AutoCloseable {
       WatchMetrics metrics,
       Duration interval,
       Optional<MetricsAddress> metricsAddress) {
+    return start(policy, reader, enforcer, Optional.of(events), log, metrics, interval, metricsAddress, Long.MAX_VALUE);
+  }
+
+  /**
+   * As above; without an event source only the interval triggers checks, and with
+   * {@code maxChecks} the session ends by itself after that many checks (for tests).
+   */
+  public static WatchSession start(
+      Policy policy,
+      HostReader reader,
+      Enforcer enforcer,
+      Optional<EventConnection.Connector> events,
+      WatchLog log,
+      WatchMetrics metrics,
+      Duration interval,
+      Optional<MetricsAddress> metricsAddress,
+      long maxChecks) {
     InstantSource clock = InstantSource.system();
     TriggerQueue queue = new TriggerQueue();
     Watcher watcher = new Watcher(policy, reader, enforcer, clock, log, metrics);
     WatchLoop loop = new WatchLoop(watcher, queue, clock, interval, RETRY);
-    EventPump pump = new EventPump(events, queue, log, clock, Sleeper.REAL);
+    Optional<EventPump> pump = events.map(connector -> new EventPump(connector, queue, log, clock, Sleeper.REAL));
     Optional<HTTPServer> server = metricsAddress.map(address -> serve(address, metrics));
-    WatchSession session = new WatchSession(pump, loop, server, log);
-    session.pumpThread.start();
+    WatchSession session = new WatchSession(pump, loop, maxChecks, server, log);
+    session.pumpThread.ifPresent(Thread::start);
     try {
-      pump.awaitFirstAttempt(Duration.ofSeconds(30));
+      if (pump.isPresent()) {
+        pump.get().awaitFirstAttempt(Duration.ofSeconds(30));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -73,7 +94,7 @@ public final class WatchSession implements AutoCloseable {
 
   private void runLoop() {
     try {
-      loop.run();
+      loop.run(maxChecks);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
@@ -99,10 +120,12 @@ public final class WatchSession implements AutoCloseable {
   @Override
   public void close() {
     loop.stop();
-    pump.stop();
+    pump.ifPresent(EventPump::stop);
     try {
       loopThread.join(Duration.ofSeconds(30));
-      pumpThread.join(Duration.ofSeconds(5));
+      if (pumpThread.isPresent()) {
+        pumpThread.get().join(Duration.ofSeconds(5));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -145,6 +145,39 @@ class ApplyTransactionLabTest {
   }
 
   @Test
+  void aLargeSourceListGoesInAnIpsetThatRollbackRemovesWithTheChain() throws IOException {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
+        "needs the ipset tool (Debian package ipset)");
+    StringBuilder yaml = new StringBuilder("ipset-threshold: 4\nallow:\n  - port: 8080\n    from: [");
+    for (int i = 0; i < 50; i++) {
+      yaml.append(i > 0 ? ", " : "").append("198.18.").append(2 * i).append(".0/24");
+    }
+    yaml.append("]\n");
+    CompiledPolicy large = PolicyCompiler.compile(facts, PolicyFile.parse(yaml.toString(), "large.yml"));
+    String set = large.sets().get(0).name();
+    try (LabNamespace ns = dockerHost()) {
+      String v4 = ns.save("iptables-save");
+      ApplyTransaction transaction = transaction(ns);
+
+      transaction.apply(large);
+
+      assertThat(ns.save("iptables-save")).contains("-A BREAKWATER -p tcp -m set --match-set " + set + " src -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
+      String saved = LabNamespace.run(List.of("ip", "netns", "exec", ns.name, "ipset", "save", set), "");
+      assertThat(saved.lines().filter(l -> l.startsWith("add " + set + " "))).hasSize(50).contains("add " + set + " 198.18.98.0/24");
+
+      transaction.apply(compiled); // a policy without sets: the large set is no longer used but the backup uses it
+      assertThat(LabNamespace.run(List.of("ip", "netns", "exec", ns.name, "ipset", "list", "-n"), "")).contains(set);
+      transaction.rollback();
+      assertThat(ns.save("iptables-save")).contains("--match-set " + set + " src");
+      transaction.apply(compiled);
+      transaction.apply(PolicyCompiler.compile(facts, PolicyFile.parse("default: deny\n", "strict.yml")));
+      assertThat(LabNamespace.run(List.of("ip", "netns", "exec", ns.name, "ipset", "list", "-n"), ""))
+          .as("neither the chain nor the backup uses the set any more").doesNotContain(set);
+      assertThat(ns.save("iptables-save")).isNotEqualTo(v4);
+    }
+  }
+
+  @Test
   void applyingTheSamePolicyTwiceChangesNothing() throws IOException {
     try (LabNamespace ns = dockerHost()) {
       ApplyTransaction transaction = transaction(ns);

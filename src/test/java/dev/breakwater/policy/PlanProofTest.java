@@ -38,6 +38,33 @@ class PlanProofTest {
   }
 
   @Test
+  void theEngineSeesThroughTheIpsetOfALargeSourceList() {
+    StringBuilder yaml = new StringBuilder("ipset-threshold: 2\nallow:\n  - port: 8080\n    from: [");
+    for (int i = 0; i < 40; i++) {
+      yaml.append(i > 0 ? ", " : "").append("198.18.").append(i).append(".0/30");
+    }
+    yaml.append("]\n");
+    Plan plan = Plan.make(Corpus.facts("docker-28-ipv6"), PolicyFile.parse(yaml.toString(), "p.yml"), ENGINE);
+
+    assertThat(plan.compiled().sets()).hasSize(1);
+    assertThat(plan.proof().orElseThrow().problems()).isEmpty();
+    // 40 separate /30 blocks, matched through the set
+    assertThat(port(plan, "0.0.0.0:8080/tcp").reachableAfter()).hasSize(40).startsWith("198.18.0.0/30", "198.18.1.0/30").endsWith("198.18.39.0/30");
+  }
+
+  @Test
+  void adjacentSourcesAreCompiledAsTheirMinimalBlocks() {
+    Plan plan = Plan.make(Corpus.facts("docker-28-ipv6"), PolicyFile.parse("""
+        allow:
+          - port: 8080
+            from: [198.51.100.0/25, 198.51.100.128/26, 198.51.100.192/26, 198.51.100.7]
+        """, "p.yml"), ENGINE);
+    assertThat(plan.compiled().rules(dev.breakwater.net.IpFamily.V4)).filteredOn(r -> r.contains(" -s ")).containsExactly(
+        "-A BREAKWATER -s 198.51.100.0/24 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
+    assertThat(port(plan, "0.0.0.0:8080/tcp").reachableAfter()).containsExactly("198.51.100.0/24");
+  }
+
+  @Test
   void theProofFailsWhenThePolicyFiltersTheWrongInterface() {
     Plan plan = Plan.make(Corpus.facts("docker-28-ipv6"), PolicyFile.parse("interfaces: [eth9]\n", "p.yml"), ENGINE);
 

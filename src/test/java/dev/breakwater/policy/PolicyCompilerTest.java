@@ -120,6 +120,35 @@ class PolicyCompilerTest {
   }
 
   @Test
+  void aLargeSourceListBecomesOneSetMatchNamedAfterItsContent() {
+    StringBuilder yaml = new StringBuilder("ipset-threshold: 3\nallow:\n  - port: 8080\n    from: [");
+    for (int i = 0; i < 5; i++) {
+      yaml.append(i > 0 ? ", " : "").append("198.51.100.").append(i * 16).append("/29");
+    }
+    yaml.append(", 2001:db8::/32]\n");
+    CompiledPolicy compiled = PolicyCompiler.compile(Corpus.facts("docker-28-ipv6"), PolicyFile.parse(yaml.toString(), "p.yml"));
+
+    assertThat(compiled.sets()).singleElement().satisfies(set -> {
+      assertThat(set.name()).matches("bw4-[0-9a-f]{16}");
+      assertThat(set.family()).isEqualTo(IpFamily.V4);
+      assertThat(set.prefixes()).hasSize(5);
+    });
+    String name = compiled.sets().get(0).name();
+    assertThat(compiled.rules(IpFamily.V4)).contains(
+        "-A BREAKWATER -p tcp -m set --match-set " + name + " src -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN")
+        .noneMatch(r -> r.contains("-s 198.51.100."));
+    // one IPv6 source stays below the threshold: a plain rule
+    assertThat(compiled.rules(IpFamily.V6)).contains(
+        "-A BREAKWATER -s 2001:db8::/32 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
+    // the same content gives the same name, whatever the order
+    String reversed = yaml.toString().replace("198.51.100.0/29, ", "").replace("2001:db8::/32]", "2001:db8::/32, 198.51.100.0/29]");
+    assertThat(reversed).isNotEqualTo(yaml.toString());
+    assertThat(PolicyCompiler.compile(Corpus.facts("docker-28-ipv6"), PolicyFile.parse(reversed, "p.yml")).sets().get(0).name()).isEqualTo(name);
+    assertThat(compiled.sets().get(0).restoreText()).startsWith("create " + name + "-n hash:net family inet maxelem 65536 -exist\nflush " + name + "-n\n")
+        .endsWith("rename " + name + "-n " + name + "\n");
+  }
+
+  @Test
   void hostWithoutDefaultRouteNeedsInterfacesInThePolicy() {
     HostFacts corpus = Corpus.facts("docker-28-ufw-bypass");
     HostFacts noRoutes = new HostFacts(corpus.hostname(), corpus.interfaces(), List.of(), corpus.containers(),

@@ -72,7 +72,7 @@ class PolicyFileTest {
         Arguments.of("allow:\n  - port: 53/icmp\n    from: any\n", "p.yml:2:11: expected tcp, udp or sctp, got 'icmp'"),
         Arguments.of("interfaces: [\"eth0; rm -rf /\"]\n", "p.yml:1:14: expected an interface name"),
         Arguments.of("interfaces: [averyveryverylongname0]\n", "p.yml:1:14: expected an interface name"),
-        Arguments.of("defualt: deny\n", "p.yml:1:1: expected one of action, allow, default, interfaces, labels, version, got 'defualt'"),
+        Arguments.of("defualt: deny\n", "p.yml:1:1: expected one of action, allow, default, interfaces, ipset-threshold, labels, version, got 'defualt'"),
         Arguments.of("default: maybe\n", "p.yml:1:10: expected 'deny' or 'allow'"),
         Arguments.of("action: explode\n", "p.yml:1:9: expected 'drop' or 'reject'"),
         Arguments.of("allow:\n  - from: any\n", "p.yml:2:5: expected 'port', 'container', 'service' or 'label'"),
@@ -82,6 +82,7 @@ class PolicyFileTest {
         Arguments.of("allow: yes please\n", "p.yml:1:8: expected a list of allow entries"),
         Arguments.of("allow:\n  - port: 80\n    from: any\n  port: 3\n", "p.yml:4:3: expected valid YAML"),
         Arguments.of("version: 2\n", "p.yml:1:10: expected version 1"),
+        Arguments.of("ipset-threshold: 0\n", "p.yml:1:18: expected a number of sources from 1 to 1000000, got '0'"),
         Arguments.of("", "p.yml:1:1: expected a policy"),
         Arguments.of("- a\n- b\n", "p.yml:1:1: expected a mapping"),
         Arguments.of("default: deny\ndefault: allow\n", "p.yml:2:1: expected each key once, got 'default' again"));

@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,8 +64,15 @@ class PolicyTrafficLabTest {
   @TempDir Path tmp;
   final List<Process> servers = new ArrayList<>();
 
-  @Test
-  void onlyTheAllowedAddressGetsInAndTheContainerStillReachesOut() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "action: reject\nallow:\n  - port: 3306\n    from: 198.51.100.3\n",
+      "action: reject\nipset-threshold: 1\nallow:\n  - port: 3306\n    from: [198.51.100.3, 198.51.100.64/26]\n"})
+  void onlyTheAllowedAddressGetsInAndTheContainerStillReachesOut(String policy) throws Exception {
+    if (policy.contains("ipset")) {
+      Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
+          "needs the ipset tool (Debian package ipset)");
+    }
     Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces");
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/busybox")) || Files.isExecutable(Path.of("/bin/busybox")), "needs busybox");
@@ -83,12 +89,8 @@ class PolicyTrafficLabTest {
         assertThat(get(attacker, "198.51.100.3", "http://198.51.100.1:3306/")).as("before: the second attacker gets in").contains("container");
 
         HostFacts facts = facts(IptablesSaveParser.parse(host.save("iptables-save"), IpFamily.V4, "lab"));
-        CompiledPolicy compiled = PolicyCompiler.compile(facts, PolicyFile.parse("""
-            action: reject
-            allow:
-              - port: 3306
-                from: 198.51.100.3
-            """, "policy.yml"));
+        CompiledPolicy compiled = PolicyCompiler.compile(facts, PolicyFile.parse(policy, "policy.yml"));
+        assertThat(compiled.sets()).hasSize(policy.contains("ipset") ? 1 : 0);
         new ApplyTransaction(IptablesApplier.inNamespace(host.name), new StateStore(tmp.resolve("state"))).apply(compiled);
 
         assertThat(get(attacker, "198.51.100.3", "http://198.51.100.1:3306/")).as("the allowed address gets in").contains("container");

@@ -86,4 +86,60 @@ class PolicyVerbsLabTest {
       assertThat(Files.readString(store.timerLog())).contains("was not confirmed in time: rolling back");
     }
   }
+
+  @Test
+  void theProofBeforeAChangeReadsTheLiveSetsOfTheCurrentChain() throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
+        "needs the ipset tool (Debian package ipset)");
+    Path snapshot = Corpus.dir("docker-28-ipv6");
+    StringBuilder yaml = new StringBuilder("ipset-threshold: 2\nallow:\n  - port: 8080\n    from: [");
+    for (int i = 0; i < 8; i++) {
+      yaml.append(i > 0 ? ", " : "").append("198.51.100.").append(i * 32).append("/28");
+    }
+    Path large = Files.writeString(tmp.resolve("large.yml"), yaml.append("]\n").toString());
+    Path small = Files.writeString(tmp.resolve("small.yml"), "allow:\n  - port: 8080\n    from: 198.51.100.0/25\n");
+    String state = tmp.resolve("state").toString();
+    try (LabNamespace ns = new LabNamespace()) {
+      ns.load("iptables-restore", Files.readString(snapshot.resolve("iptables-save.txt")));
+      ns.load("ip6tables-restore", Files.readString(snapshot.resolve("ip6tables-save.txt")));
+      Run first = run("apply", "--policy", large.toString(), "--from", snapshot.toString(), "--netns", ns.name, "--state-dir", state);
+      assertThat(first.exit()).as(first.out() + first.err()).isZero();
+
+      Run plan = run("plan", "--policy", small.toString(), "--from", snapshot.toString(), "--netns", ns.name);
+
+      assertThat(plan.exit()).as(plan.out() + plan.err()).isZero();
+      assertThat(plan.out()).contains("web 0.0.0.0:8080/tcp\n    before: 198.51.100.0/28, 198.51.100.32/28, 198.51.100.64/28, 198.51.100.96/28, 198.51.100.128/28")
+          .contains("198.51.100.224/28\n    after:  198.51.100.0/25\n");
+    }
+  }
+
+  @Test
+  void watchAppliesAtStartThenFindsNothingToDoOnTheNextTick() throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
+    Path snapshot = Corpus.dir("docker-28-ipv6");
+    Path policy = Files.writeString(tmp.resolve("policy.yml"), "allow:\n  - port: 8080\n    from: 203.0.113.0/24\n");
+    int port;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    try (LabNamespace ns = new LabNamespace()) {
+      ns.load("iptables-restore", Files.readString(snapshot.resolve("iptables-save.txt")));
+      ns.load("ip6tables-restore", Files.readString(snapshot.resolve("ip6tables-save.txt")));
+
+      Run watch = run("watch", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name,
+          "--state-dir", tmp.resolve("state").toString(), "--interval", "1s", "--checks", "2", "--metrics", "127.0.0.1:" + port);
+
+      assertThat(watch.exit()).as(watch.err()).isZero();
+      // watch logs changes only (docs/watch.md): the start-up apply, one line per family, and
+      // nothing for the second check, which found the policy in force.
+      java.util.List<String> lines = watch.out().lines().toList();
+      assertThat(lines.getFirst()).contains("event=watch-started");
+      assertThat(lines).filteredOn(l -> l.contains("event=drift-corrected")).isNotEmpty()
+          .allSatisfy(l -> assertThat(l).contains("cause=startup"));
+      assertThat(lines).noneMatch(l -> l.contains("cause=interval"));
+      assertThat(lines.getLast()).contains("event=watch-stopped reason=checks");
+      assertThat(ns.save("iptables-save")).contains("-A DOCKER-USER -j BREAKWATER");
+    }
+  }
 }
