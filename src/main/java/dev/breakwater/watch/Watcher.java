@@ -73,6 +73,7 @@ public final class Watcher {
     } catch (RuntimeException e) {
       return failed("check-failed", batch, describe(e));
     }
+    Instant read = clock.instant();
     metrics.ports(compiled.ports());
     notes(compiled);
     Map<IpFamily, ChainState> drifted = new EnumMap<>(IpFamily.class);
@@ -126,7 +127,8 @@ public final class Watcher {
         jumpChange(before).ifPresent(change -> line.with("jump", change));
       }
       line.with("latency_ms", latency.toMillis())
-          .with("apply_ms", Duration.between(started, done).toMillis());
+          .with("apply_ms", Duration.between(started, done).toMillis())
+          .with("read_ms", Duration.between(started, read).toMillis());
       causes(line, batch);
       log.write(line);
     }

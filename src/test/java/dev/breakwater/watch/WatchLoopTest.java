@@ -61,7 +61,7 @@ class WatchLoopTest {
     assertThat(host.applies).hasSize(1);
     assertThat(host.chain).contains("-A BREAKWATER -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
     assertThat(lines).containsExactly("ts=2026-11-24T16:00:00.042Z event=drift-corrected chain=BREAKWATER family=ipv4 added="
-        + host.chain.size() + " removed=0 jump=chain-created latency_ms=42 apply_ms=42 cause=startup");
+        + host.chain.size() + " removed=0 jump=chain-created latency_ms=42 apply_ms=42 read_ms=0 cause=startup");
   }
 
   @Test
@@ -108,7 +108,7 @@ class WatchLoopTest {
     assertThat(host.applies).hasSize(2);
     assertThat(host.chain).contains("-A BREAKWATER -s 198.51.100.66/32 -p tcp -m conntrack --ctorigdstport 3306 --ctdir ORIGINAL -j RETURN");
     assertThat(lines).containsExactly("ts=2026-11-24T16:00:00.037Z event=drift-corrected chain=BREAKWATER family=ipv4 added=2 removed=0"
-        + " latency_ms=37 apply_ms=32 cause=container-start container=db");
+        + " latency_ms=37 apply_ms=32 read_ms=10 cause=container-start container=db");
     assertThat(queue.size()).isZero();
   }
 
