@@ -8,9 +8,20 @@ import java.util.List;
  * intended public port stays open; the demo then proves both with real connections.
  *
  * <p>The seam for dev.breakwater.policy: once `breakwater plan`/`apply` are on main, an
- * implementation compiles a demo policy (3306 from nobody outside, 8080 from anywhere) against
- * {@code facts} with {@code Plan.make}, and restores the planned rules inside {@link Lab#HOST_NS}
- * (its {@code IptablesApplier.inNamespace}); the demo then shows Breakwater's own fix instead of
+ * implementation parses the demo policy
+ *
+ * <pre>
+ * interfaces: [eth0]
+ * default: deny
+ * allow:
+ *   - port: 8080/tcp
+ *     from: any
+ * </pre>
+ *
+ * plans it against {@code facts} ({@code Plan.make(facts, policy, engine)}, refusing when not
+ * proved), applies {@code plan.compiled()} with an {@code ApplyTransaction} on
+ * {@code IptablesApplier.inNamespace(Lab.HOST_NS)} whose state store lives under the lab's
+ * directory, and returns the plan's text; the demo then shows Breakwater's own fix instead of
  * {@link #handWritten()}.
  */
 public interface DemoFix {

@@ -10,71 +10,109 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A chain with its rules indexed by what a packet must carry for them to match: protocol,
- * destination port and a single destination address. {@link #candidates} returns, in chain order,
- * only the rules that can match a packet with those fields; the others cannot, so skipping them
- * changes nothing but the time a walk takes (Docker writes one DNAT and one ACCEPT rule per
- * published port).
+ * destination port ({@code --dport}), original destination port ({@code --ctorigdstport}) and a
+ * single destination address. {@link #candidates} returns, in chain order, only the rules that
+ * can match a packet with those fields; the others cannot, so skipping them changes nothing but
+ * the time a walk takes. Docker writes one DNAT and one ACCEPT rule per published port, and large
+ * DOCKER-USER allow-lists name the port each rule is about: without the index every packet would
+ * walk all of them.
+ *
+ * <p>Nothing is indexed by source address: the symbolic analysis needs every rule that tests the
+ * source on a packet's way to see where the source space splits.
  */
 final class ChainIndex {
   /** Port ranges wider than this are checked per lookup instead of being expanded into the map. */
   private static final int EXPAND_LIMIT = 64;
+  private static final int ANY_PROTOCOL = -1;
+  private static final int[] NONE = new int[0];
 
   private final Chain chain;
   private final List<Rule> rules;
   private final IPAddress[] exactDestination;
-  private final int[] anyProtocol;
-  private final Map<Integer, int[]> protocolOnly = new HashMap<>();
-  private final Map<Long, int[]> byProtocolAndPort = new HashMap<>();
-  private final Map<Integer, int[]> wideRanges = new HashMap<>();
-  private final Map<Long, int[]> portCache = new HashMap<>();
-  private final Map<Key, int[]> cache = new HashMap<>();
-
-  private record Key(long protocolAndPort, IPAddress destination) {}
+  /** Rules without an indexable port constraint, by protocol ({@link #ANY_PROTOCOL} for none). */
+  private final Map<Integer, int[]> unconstrained = new HashMap<>();
+  private final Map<Long, int[]> byPort = new HashMap<>();
+  private final Map<Long, int[]> byOriginalPort = new HashMap<>();
+  /** Rules whose port constraint is too wide to expand: tested at lookup. */
+  private final int[] wide;
+  private final int[] protocolOf;
+  /** Per rule, its resolved jump target ({@code Optional<ChainIndex>}), filled on first use. */
+  private final Object[] targets;
+  private final List<List<PortRange>> portsOf = new ArrayList<>();
+  private final List<PortRange> originalPortOf = new ArrayList<>();
+  private final Map<Long, PortCandidates> cache = new HashMap<>();
+  private final boolean indexed;
+  private final boolean indexesOriginalPort;
 
   ChainIndex(Chain chain) {
+    this(chain, true);
+  }
+
+  /** @param indexed false to make every rule a candidate (the reference the index is tested against) */
+  ChainIndex(Chain chain, boolean indexed) {
     this.chain = chain;
+    this.indexed = indexed;
     this.rules = chain.rules();
-    this.exactDestination = new IPAddress[rules.size()];
-    List<Integer> any = new ArrayList<>();
-    Map<Integer, List<Integer>> protoOnly = new HashMap<>();
-    Map<Long, List<Integer>> exact = new HashMap<>();
-    Map<Integer, List<Integer>> wide = new HashMap<>();
-    for (int i = 0; i < rules.size(); i++) {
+    int n = rules.size();
+    this.exactDestination = new IPAddress[n];
+    this.protocolOf = new int[n];
+    this.targets = new Object[n];
+    Map<Integer, List<Integer>> free = new HashMap<>();
+    Map<Long, List<Integer>> ports = new HashMap<>();
+    Map<Long, List<Integer>> originalPorts = new HashMap<>();
+    List<Integer> wideRules = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
       Rule r = rules.get(i);
-      int protocol = -1;
-      List<PortRange> ports = null;
+      int protocol = ANY_PROTOCOL;
+      List<PortRange> dports = null;
+      PortRange origin = null;
       for (Match m : r.matches()) {
         switch (m) {
           case Match.Protocol p when !p.negated() && p.number() != 0 -> protocol = p.number();
-          case Match.Ports p when !p.negated() && p.field() == Match.PortField.DESTINATION -> ports = p.ranges();
+          case Match.Ports p when !p.negated() && p.field() == Match.PortField.DESTINATION -> dports = p.ranges();
+          case Match.OriginalPort o when !o.negated() && o.side() == Match.Side.DESTINATION -> origin = o.range();
           case Match.Address a when !a.negated() && a.side() == Match.Side.DESTINATION
               && HostNetwork.prefixLength(a.prefix()) == a.prefix().getBitCount() ->
               exactDestination[i] = a.prefix().withoutPrefixLength();
           default -> {}
         }
       }
-      if (protocol < 0) {
-        any.add(i);
-      } else if (ports == null || ports.stream().mapToInt(PortRange::size).sum() > EXPAND_LIMIT) {
-        (ports == null ? protoOnly : wide).computeIfAbsent(protocol, k -> new ArrayList<>()).add(i);
-      } else {
-        for (PortRange range : ports) {
+      protocolOf[i] = protocol;
+      portsOf.add(dports);
+      originalPortOf.add(origin);
+      if (dports != null && dports.stream().mapToInt(PortRange::size).sum() <= EXPAND_LIMIT) {
+        for (PortRange range : dports) {
           for (int port = range.first(); port <= range.last(); port++) {
-            List<Integer> list = exact.computeIfAbsent(key(protocol, port), k -> new ArrayList<>());
-            if (list.isEmpty() || list.get(list.size() - 1) != i) {
-              list.add(i);
-            }
+            append(ports, key(protocol, port), i);
           }
         }
+      } else if (origin != null && origin.size() <= EXPAND_LIMIT) {
+        for (int port = origin.first(); port <= origin.last(); port++) {
+          append(originalPorts, key(protocol, port), i);
+        }
+      } else if (dports != null || origin != null) {
+        wideRules.add(i);
+      } else {
+        free.computeIfAbsent(protocol, k -> new ArrayList<>()).add(i);
       }
     }
-    this.anyProtocol = toArray(any);
-    protoOnly.forEach((k, v) -> protocolOnly.put(k, toArray(v)));
-    exact.forEach((k, v) -> byProtocolAndPort.put(k, toArray(v)));
-    wide.forEach((k, v) -> wideRanges.put(k, toArray(v)));
+    free.forEach((k, v) -> unconstrained.put(k, toArray(v)));
+    ports.forEach((k, v) -> byPort.put(k, toArray(v)));
+    originalPorts.forEach((k, v) -> byOriginalPort.put(k, toArray(v)));
+    this.wide = toArray(wideRules);
+    this.indexesOriginalPort = !byOriginalPort.isEmpty()
+        || wideRules.stream().anyMatch(i -> originalPortOf.get(i) != null);
+  }
+
+  private static void append(Map<Long, List<Integer>> map, long key, int index) {
+    List<Integer> list = map.computeIfAbsent(key, k -> new ArrayList<>());
+    if (list.isEmpty() || list.get(list.size() - 1) != index) {
+      list.add(index);
+    }
   }
 
   Chain chain() {
@@ -85,39 +123,113 @@ final class ChainIndex {
     return rules.get(index);
   }
 
-  /** Indices, in chain order, of the rules that can match a packet with these fields. */
-  int[] candidates(int protocol, int destinationPort, IPAddress destination) {
-    return cache.computeIfAbsent(new Key(key(protocol, destinationPort), destination), k -> {
-      int[] base = forPort(protocol, destinationPort);
-      int[] out = new int[base.length];
-      int n = 0;
-      for (int i : base) {
-        if (exactDestination[i] == null || exactDestination[i].equals(destination)) {
-          out[n++] = i;
+  /** The chain rule {@code index} jumps or goes to, resolved once. */
+  @SuppressWarnings("unchecked")
+  Optional<ChainIndex> target(int index, String name, RulesetIndex in) {
+    Object known = targets[index];
+    if (known == null) {
+      known = in.chain(chain.table(), name);
+      targets[index] = known;
+    }
+    return (Optional<ChainIndex>) known;
+  }
+
+  /**
+   * Indices, in chain order, of the rules that can match a packet with these fields.
+   *
+   * @param port the destination port now (after any DNAT)
+   * @param originalPort the destination port the connection was opened to
+   */
+  int[] candidates(int protocol, int port, int originalPort, IPAddress destination) {
+    if (!indexed) {
+      return java.util.stream.IntStream.range(0, rules.size()).toArray();
+    }
+    // Most chains have no --ctorigdstport rule: one entry per port serves every original port.
+    int origin = indexesOriginalPort ? originalPort : -1;
+    // A long rather than a record key: record equals/hashCode are slow until the JIT has run.
+    long key = ((long) protocol << 40) | ((long) port << 20) | (origin + 1);
+    PortCandidates found = cache.get(key);
+    if (found == null) {
+      found = forPorts(protocol, port, originalPort);
+      cache.put(key, found);
+    }
+    return found.forDestination(destination);
+  }
+
+
+  /**
+   * The candidates for one set of ports; Docker's filter/DOCKER holds one {@code -d CONTAINER/32
+   * --dport 80} rule per container, so those are split again by their exact destination.
+   */
+  private final class PortCandidates {
+    private final int[] all;
+    private final int[] anyDestination;
+    private final Map<IPAddress, int[]> byDestination = new HashMap<>();
+
+    PortCandidates(int[] all) {
+      this.all = all;
+      List<Integer> any = new ArrayList<>();
+      Map<IPAddress, List<Integer>> exact = new HashMap<>();
+      for (int i : all) {
+        if (exactDestination[i] == null) {
+          any.add(i);
+        } else {
+          exact.computeIfAbsent(exactDestination[i], d -> new ArrayList<>()).add(i);
         }
       }
-      return n == out.length ? out : Arrays.copyOf(out, n);
-    });
+      this.anyDestination = toArray(any);
+      exact.forEach((d, list) -> {
+        int[] merged = concat(anyDestination, toArray(list));
+        Arrays.sort(merged);
+        byDestination.put(d, merged);
+      });
+    }
+
+    int[] forDestination(IPAddress destination) {
+      if (byDestination.isEmpty()) {
+        return all;
+      }
+      return byDestination.getOrDefault(destination, anyDestination);
+    }
   }
 
-  private int[] forPort(int protocol, int destinationPort) {
-    return portCache.computeIfAbsent(key(protocol, destinationPort), k -> {
-      int[] wide = wideRanges.getOrDefault(protocol, new int[0]);
-      int[] wideHit = Arrays.stream(wide).filter(i -> portsContain(rules.get(i), destinationPort)).toArray();
-      int[] all = concat(anyProtocol, protocolOnly.getOrDefault(protocol, new int[0]),
-          byProtocolAndPort.getOrDefault(k, new int[0]), wideHit);
-      Arrays.sort(all);
-      return all;
-    });
+  private PortCandidates forPorts(int protocol, int port, int originalPort) {
+    int[] all = concat(
+        unconstrained.getOrDefault(ANY_PROTOCOL, NONE),
+        unconstrained.getOrDefault(protocol, NONE),
+        byPort.getOrDefault(key(ANY_PROTOCOL, port), NONE),
+        byPort.getOrDefault(key(protocol, port), NONE),
+        byOriginalPort.getOrDefault(key(ANY_PROTOCOL, originalPort), NONE),
+        byOriginalPort.getOrDefault(key(protocol, originalPort), NONE),
+        wideHits(protocol, port, originalPort));
+    Arrays.sort(all);
+    int n = 0;
+    for (int rule : all) {
+      if (n == 0 || all[n - 1] != rule) {
+        all[n++] = rule;
+      }
+    }
+    return new PortCandidates(n == all.length ? all : Arrays.copyOf(all, n));
   }
 
-  private static boolean portsContain(Rule r, int port) {
-    return r.matches().stream().anyMatch(m -> m instanceof Match.Ports p && !p.negated()
-        && p.field() == Match.PortField.DESTINATION && p.ranges().stream().anyMatch(x -> x.contains(port)));
+  private int[] wideHits(int protocol, int port, int originalPort) {
+    int[] out = new int[wide.length];
+    int n = 0;
+    for (int i : wide) {
+      boolean protocolOk = protocolOf[i] == ANY_PROTOCOL || protocolOf[i] == protocol;
+      List<PortRange> dports = portsOf.get(i);
+      PortRange origin = originalPortOf.get(i);
+      boolean portOk = dports == null || dports.stream().anyMatch(r -> r.contains(port));
+      boolean originOk = origin == null || origin.contains(originalPort);
+      if (protocolOk && portOk && originOk) {
+        out[n++] = i;
+      }
+    }
+    return Arrays.copyOf(out, n);
   }
 
   private static long key(int protocol, int port) {
-    return ((long) protocol << 16) | port;
+    return ((long) protocol << 16) ^ port;
   }
 
   private static int[] toArray(List<Integer> list) {

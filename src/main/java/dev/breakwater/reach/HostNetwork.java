@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The host's addressing as the kernel sees it for one packet: which addresses are its own, what
@@ -127,8 +126,15 @@ final class HostNetwork {
     return hostAddresses.containsKey(a) || isLoopback(a) || longestRoute(a).map(r -> r.type().equals("local")).orElse(false);
   }
 
+  private final Map<IPAddress, Map<String, RouteDecision>> routeCache = new HashMap<>();
+
   /** The kernel's routing decision for a packet that arrived on {@code inInterface}. */
   RouteDecision route(IPAddress destination, String inInterface) {
+    return routeCache.computeIfAbsent(destination, d -> new HashMap<>())
+        .computeIfAbsent(inInterface, in -> decideRoute(destination, in));
+  }
+
+  private RouteDecision decideRoute(IPAddress destination, String inInterface) {
     boolean fromLoopback = inInterface.equals("lo");
     if (isLoopback(destination) && !fromLoopback) {
       // ip_route_input_slow: a loopback destination from a non-loopback device is a martian.
@@ -253,7 +259,4 @@ final class HostNetwork {
     return out;
   }
 
-  static Set<String> dockerInterfacePrefixes() {
-    return Set.of("docker0", "br-", "veth", "docker_gwbridge");
-  }
 }

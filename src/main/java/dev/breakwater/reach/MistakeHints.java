@@ -1,10 +1,12 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.PortRange;
 import dev.breakwater.netfilter.Chain;
 import dev.breakwater.netfilter.Match;
 import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.Target;
+import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +15,9 @@ import java.util.Optional;
 
 /** Recognises the well-known mistakes that explain why a port is (still) reachable. */
 final class MistakeHints {
+  /** Linux's default net.ipv4.ip_local_port_range, where containers' outbound connections start. */
+  private static final PortRange EPHEMERAL = new PortRange(32768, 60999);
+
   private MistakeHints() {}
 
   static List<Hint> of(HostNetwork net, RulesetIndex rules, Packet packet, WalkResult walk) {
@@ -26,39 +31,56 @@ final class MistakeHints {
     return hints;
   }
 
-  /** (a) {@code --dport N} in a FORWARD chain cannot match once DNAT changed N. */
+  /**
+   * (a) {@code --dport N} (or {@code -d HOST}) in a FORWARD chain cannot match once DNAT changed
+   * N (or HOST): the rule would match the connection as it was opened, not as FORWARD sees it.
+   */
   private static Optional<Hint> dportAfterDnat(HostNetwork net, RulesetIndex rules, Packet packet, WalkResult walk) {
-    if (walk.nat().isEmpty() || walk.nat().get().fromPort() == walk.nat().get().toPort()) {
+    if (walk.nat().isEmpty()) {
       return Optional.empty();
     }
-    int published = walk.nat().get().fromPort();
-    int translated = walk.nat().get().toPort();
-    for (Map.Entry<String, Integer> reached : sortedByName(walk.forwardChainsReached())) {
-      String[] tableAndChain = reached.getKey().split("/", 2);
-      TableName table = TableName.tryParse(tableAndChain[0]).orElseThrow();
-      Optional<ChainIndex> chain = rules.chain(table, tableAndChain[1]);
-      if (chain.isEmpty()) {
-        continue;
-      }
-      for (int i : chain.get().candidates(packet.protocol().number(), published, walk.finalDestination())) {
-        Rule rule = chain.get().rule(i);
-        if (rule.position() > reached.getValue() || !mentionsDestinationPort(rule, published)) {
+    NatStep nat = walk.nat().get();
+    int published = nat.fromPort();
+    int translated = nat.toPort();
+    boolean portChanged = published != translated;
+    boolean addressChanged = !nat.fromAddress().equals(nat.toAddress());
+    for (Map.Entry<ChainIndex, Integer> reached : sortedByName(walk.forwardChainsReached())) {
+      ChainIndex chain = reached.getKey();
+      for (int i : chain.candidates(packet.protocol().number(), published, published, nat.fromAddress())) {
+        Rule rule = chain.rule(i);
+        boolean testsPort = portChanged && mentionsDestinationPort(rule, published);
+        boolean testsAddress = addressChanged && mentionsDestinationAddress(rule, nat.fromAddress());
+        if (rule.position() > reached.getValue() || !(testsPort || testsAddress)) {
           continue;
         }
-        if (Walk.wouldMatchInForward(net, packet, walk, rule, published)
-            && !Walk.wouldMatchInForward(net, packet, walk, rule, translated)) {
-          return Optional.of(new Hint("dport-after-dnat", rule,
-              rule.citation() + " tests --dport " + published + ", but DNAT already changed the port to "
-                  + translated + " before FORWARD, so it never matches this connection. Match the published port with"
-                  + " -m conntrack --ctorigdstport " + published + " --ctdir ORIGINAL instead."));
+        if (Walk.wouldMatchInForward(net, rules, packet, walk, rule, nat.fromAddress(), published)
+            && !Walk.wouldMatchInForward(net, rules, packet, walk, rule, nat.toAddress(), translated)) {
+          return Optional.of(testsPort
+              ? new Hint("dport-after-dnat", rule,
+                  rule.citation() + " tests --dport " + published + ", but DNAT already changed the port to "
+                      + translated + " before FORWARD, so it never matches this connection. Match the published"
+                      + " port with -m conntrack --ctorigdstport " + published + " --ctdir ORIGINAL instead.")
+              : new Hint("daddr-after-dnat", rule,
+                  rule.citation() + " tests the destination " + nat.fromAddress() + ", but DNAT already changed it to "
+                      + nat.toAddress() + " before FORWARD, so it never matches this connection. Match the address"
+                      + " the connection was opened to with -m conntrack --ctorigdst " + nat.fromAddress()
+                      + " --ctdir ORIGINAL instead."));
         }
       }
     }
     return Optional.empty();
   }
 
-  private static List<Map.Entry<String, Integer>> sortedByName(Map<String, Integer> map) {
-    return map.entrySet().stream().sorted(Comparator.comparing(Map.Entry::getKey)).toList();
+  private static boolean mentionsDestinationAddress(Rule rule, IPAddress address) {
+    return rule.matches().stream().anyMatch(m -> m instanceof Match.Address a && !a.negated()
+        && a.side() == Match.Side.DESTINATION && HostNetwork.block(a.prefix()).contains(address));
+  }
+
+  private static List<Map.Entry<ChainIndex, Integer>> sortedByName(Map<ChainIndex, Integer> map) {
+    return map.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<ChainIndex, Integer> e) -> e.getKey().chain().table())
+            .thenComparing(e -> e.getKey().chain().name()))
+        .toList();
   }
 
   private static boolean mentionsDestinationPort(Rule rule, int port) {
@@ -112,7 +134,7 @@ final class MistakeHints {
           && !i.negated() && !isDockerInterfacePattern(i.pattern()));
       boolean statefulAlready = rule.matches().stream().anyMatch(m -> m instanceof Match.ConnectionState
           || m instanceof Match.ConntrackDirection || m instanceof Match.OriginalPort);
-      if (drops && onExternalInput && !statefulAlready) {
+      if (drops && onExternalInput && !statefulAlready && !spares(rule)) {
         return Optional.of(new Hint("drop-without-established", rule,
             rule.citation() + " drops on external input with no ESTABLISHED,RELATED return before it: it also drops"
                 + " the replies to connections containers open to the outside. Insert first:"
@@ -120,6 +142,29 @@ final class MistakeHints {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Replies to containers' outbound connections arrive from anywhere at an ephemeral port: a drop
+   * only for some sources (a ban list) or only for a service port does not break them.
+   */
+  private static boolean spares(Rule rule) {
+    for (Match m : rule.matches()) {
+      switch (m) {
+        case Match.Address a when a.side() == Match.Side.SOURCE && !a.negated() -> {
+          return true;
+        }
+        case Match.IpSet set when !set.negated() && set.flags().contains(Match.Side.SOURCE) -> {
+          return true;
+        }
+        case Match.Ports p when !p.negated() && p.field() != Match.PortField.SOURCE
+            && p.ranges().stream().noneMatch(r -> r.first() <= EPHEMERAL.last() && r.last() >= EPHEMERAL.first()) -> {
+          return true;
+        }
+        default -> {}
+      }
+    }
+    return false;
   }
 
   private static boolean isDockerInterfacePattern(String pattern) {

@@ -18,10 +18,13 @@ final class PacketEvaluator {
 
   private final HostNetwork net;
   private final RulesetIndex rules;
+  private final boolean recording;
 
-  PacketEvaluator(HostNetwork net, RulesetIndex rules) {
+  /** @param recording whether walks keep their path (for traces) or only their outcome */
+  PacketEvaluator(HostNetwork net, RulesetIndex rules, boolean recording) {
     this.net = net;
     this.rules = rules;
+    this.recording = recording;
   }
 
   /**
@@ -45,7 +48,7 @@ final class PacketEvaluator {
       }
       List<Integer> prefix = pending.pop();
       try {
-        WalkResult leaf = new Walk(net, rules, packet, prefix).run();
+        WalkResult leaf = new Walk(net, rules, packet, prefix, recording).run();
         leaves.add(leaf);
         uncertain.addAll(leaf.uncertain());
         dependencies.addAll(leaf.sourceDependencies());

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Who can reach what on one host: concrete traces of single packets and, per published port, the
- * exact set of sources that reach it. Pure: everything comes from {@link HostFacts}.
+ * exact set of sources that reach it. Pure: everything comes from {@link HostFacts}. Not
+ * thread-safe: it indexes chains and caches answers as it goes; use one per thread.
  *
  * <pre>{@code
  * Reachability r = Reachability.of(facts);
@@ -33,11 +34,11 @@ public final class Reachability {
   /** Notes about firewall tables iptables-save does not show: they may still drop a packet. */
   private final List<String> unanalysedTables;
 
-  private Reachability(HostFacts facts) {
+  private Reachability(HostFacts facts, boolean indexed) {
     this.facts = facts;
     this.net = new HostNetwork(facts);
-    this.ipv4 = new RulesetIndex(facts.ipv4());
-    this.ipv6 = facts.ipv6().map(RulesetIndex::new);
+    this.ipv4 = new RulesetIndex(facts.ipv4(), indexed);
+    this.ipv6 = facts.ipv6().map(v6 -> new RulesetIndex(v6, indexed));
     this.emptyIpv6 = new RulesetIndex(Ruleset.empty(IpFamily.V6, "(no ip6tables dump)"));
     // SnapshotDirectory words these notes; an nft base chain on the same hook can drop what
     // iptables accepts, but cannot accept what iptables dropped.
@@ -45,13 +46,23 @@ public final class Reachability {
   }
 
   public static Reachability of(HostFacts facts) {
-    return new Reachability(facts);
+    return new Reachability(facts, true);
+  }
+
+  /** Without the chain index: every rule is looked at. The reference tests hold the index to. */
+  static Reachability unindexed(HostFacts facts) {
+    return new Reachability(facts, false);
   }
 
   /** One packet through the host: the path, the NAT, the verdict and hints for known mistakes. */
   public Trace trace(Packet packet) {
+    return trace(packet, true);
+  }
+
+  /** As {@link #trace(Packet)}; without looking for hints when only the verdict is wanted. */
+  Trace trace(Packet packet, boolean withHints) {
     RulesetIndex rules = rulesFor(packet.family());
-    PacketEvaluator.Evaluation e = new PacketEvaluator(net, rules).evaluate(packet);
+    PacketEvaluator.Evaluation e = new PacketEvaluator(net, rules, true).evaluate(packet);
     WalkResult walk = e.first();
     Verdict verdict = e.verdict();
     String decision = walk.decision();
@@ -65,19 +76,24 @@ public final class Reachability {
     }
     Optional<Delivery> delivery = verdict instanceof Verdict.Blocked ? Optional.empty() : walk.delivery();
     return new Trace(packet, verdict, delivery, walk.steps(), walk.nat(), walk.decidedBy(), decision,
-        MistakeHints.of(net, rules, packet, walk));
+        withHints ? MistakeHints.of(net, rules, packet, walk) : List.of());
   }
 
-  /** Every published port of every container, with the sources that reach it. */
+  private List<PortExposure> exposures;
+
+  /** Every published port of every container, with the sources that reach it (computed once). */
   public List<PortExposure> exposures() {
-    ExposureAnalysis analysis = new ExposureAnalysis(this);
-    List<PortExposure> out = new ArrayList<>();
-    for (Container c : facts.containers()) {
-      for (var port : c.ports()) {
-        out.add(analysis.analyse(c, port));
+    if (exposures == null) {
+      ExposureAnalysis analysis = new ExposureAnalysis(this);
+      List<PortExposure> out = new ArrayList<>();
+      for (Container c : facts.containers()) {
+        for (var port : c.ports()) {
+          out.add(analysis.analyse(c, port));
+        }
       }
+      exposures = List.copyOf(out);
     }
-    return out;
+    return exposures;
   }
 
   /**

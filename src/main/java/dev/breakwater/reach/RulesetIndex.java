@@ -2,6 +2,7 @@ package dev.breakwater.reach;
 
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.TableName;
+import inet.ipaddr.IPAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,10 +10,25 @@ import java.util.Optional;
 /** One family's ruleset with each chain's {@link ChainIndex}, built on first use. */
 final class RulesetIndex {
   private final Ruleset ruleset;
-  private final Map<String, Optional<ChainIndex>> chains = new HashMap<>();
+  private final Map<TableName, Map<String, Optional<ChainIndex>>> chains = new java.util.EnumMap<>(TableName.class);
+
+  /** The address range of each prefix a rule tests, by identity: rules keep their prefix objects. */
+  private final Map<IPAddress, Span> spans = new java.util.IdentityHashMap<>();
+
+  Span span(IPAddress prefix) {
+    return spans.computeIfAbsent(prefix, Span::of);
+  }
+
+  /** False only in tests: every rule is a candidate, to check the index changes no answer. */
+  private final boolean indexed;
 
   RulesetIndex(Ruleset ruleset) {
+    this(ruleset, true);
+  }
+
+  RulesetIndex(Ruleset ruleset, boolean indexed) {
     this.ruleset = ruleset;
+    this.indexed = indexed;
   }
 
   Ruleset ruleset() {
@@ -24,7 +40,16 @@ final class RulesetIndex {
   }
 
   Optional<ChainIndex> chain(TableName table, String name) {
-    return chains.computeIfAbsent(table.label() + "/" + name,
-        k -> ruleset.chain(table, name).map(ChainIndex::new));
+    Map<String, Optional<ChainIndex>> byName = chains.get(table);
+    if (byName == null) {
+      byName = new HashMap<>();
+      chains.put(table, byName);
+    }
+    Optional<ChainIndex> chain = byName.get(name);
+    if (chain == null) {
+      chain = ruleset.chain(table, name).map(c -> new ChainIndex(c, indexed));
+      byName.put(name, chain);
+    }
+    return chain;
   }
 }

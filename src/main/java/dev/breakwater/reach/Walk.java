@@ -1,6 +1,5 @@
 package dev.breakwater.reach;
 
-import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.PortRange;
 import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.Chain;
@@ -14,11 +13,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One deterministic walk of a new inbound packet through PREROUTING, the routing decision and
@@ -45,6 +44,12 @@ final class Walk {
   static final int TARGET_ACCEPT = 1;
 
   private static final int MAX_CALL_DEPTH = 128;
+  /** Gotos push no return point, so a goto cycle is caught by counting transfers instead. */
+  private static final int MAX_TRANSFERS = 4096;
+  private static final Set<CtState> UNTRACKED_STATE = EnumSet.of(CtState.UNTRACKED);
+  private static final Set<CtState> INVALID_STATE = EnumSet.of(CtState.INVALID);
+  private static final Set<CtState> NEW_STATE = EnumSet.of(CtState.NEW);
+  private static final Set<CtState> NEW_DNAT_STATE = EnumSet.of(CtState.NEW, CtState.DNAT);
   private static final Set<String> ALL_TCP_FLAGS = Set.of("FIN", "SYN", "RST", "PSH", "ACK", "URG");
 
   private final HostNetwork net;
@@ -65,12 +70,20 @@ final class Walk {
   private final List<TraceStep> steps = new ArrayList<>();
   private final List<Rule> uncertain = new ArrayList<>();
   private final List<Span> sourceDependencies = new ArrayList<>();
-  private final Map<String, Integer> forwardChainsReached = new LinkedHashMap<>();
+  private final Map<ChainIndex, Integer> forwardChainsReached = new java.util.IdentityHashMap<>();
   private Optional<NatStep> nat = Optional.empty();
   /** The last rule whose outcome depended on the source address: what tells one class from another. */
   private Optional<Rule> lastSourceTest = Optional.empty();
 
+  /** False when only the verdict is wanted: no path and no FORWARD bookkeeping for hints. */
+  private final boolean recording;
+
   Walk(HostNetwork net, RulesetIndex rules, Packet packet, List<Integer> choices) {
+    this(net, rules, packet, choices, true);
+  }
+
+  Walk(HostNetwork net, RulesetIndex rules, Packet packet, List<Integer> choices, boolean recording) {
+    this.recording = recording;
     this.net = net;
     this.rules = rules;
     this.packet = packet;
@@ -81,13 +94,15 @@ final class Walk {
 
   /**
    * Whether {@code rule} would match the packet as FORWARD sees it after {@code done}, but with
-   * the destination port {@code port}: how a {@code --dport} written for the published port fares
-   * against the translated one. False when an unknown match leaves it open.
+   * the destination {@code destination:port}: how a {@code -d}/{@code --dport} written for the
+   * published address and port fares against the translated ones. False when an unknown match
+   * leaves it open.
    */
-  static boolean wouldMatchInForward(HostNetwork net, Packet packet, WalkResult done, Rule rule, int port) {
-    Walk probe = new Walk(net, null, packet, List.of());
+  static boolean wouldMatchInForward(
+      HostNetwork net, RulesetIndex rules, Packet packet, WalkResult done, Rule rule, IPAddress destination, int port) {
+    Walk probe = new Walk(net, rules, packet, List.of());
     probe.hook = "FORWARD";
-    probe.destination = done.finalDestination();
+    probe.destination = destination;
     probe.destinationPort = port;
     probe.conntrackSeen = true;
     probe.dnatted = done.nat().isPresent();
@@ -96,7 +111,8 @@ final class Walk {
   }
 
   /** How one table's traversal ended. */
-  private record TableOutcome(boolean accepted, Optional<Rule> rule, String decision) {}
+  /** {@code decision} is built only when asked: most walks are never described. */
+  private record TableOutcome(boolean accepted, Optional<Rule> rule, Supplier<String> decision) {}
 
   WalkResult run() {
     TableOutcome raw = traverse(TableName.RAW, "PREROUTING");
@@ -116,9 +132,11 @@ final class Walk {
       }
     }
     RouteDecision route = net.route(destination, packet.inInterface());
-    steps.add(new TraceStep.Routed(route.describe()));
+    if (recording) {
+      steps.add(new TraceStep.Routed(route.describe()));
+    }
     return switch (route) {
-      case RouteDecision.Dropped d -> finish(new TableOutcome(false, Optional.empty(), "routing: " + d.why()),
+      case RouteDecision.Dropped d -> finish(new TableOutcome(false, Optional.empty(), () -> "routing: " + d.why()),
           Optional.of(route), Optional.empty());
       case RouteDecision.Local l -> {
         hook = "INPUT";
@@ -150,7 +168,7 @@ final class Walk {
     // The filter table is where an accept means something; mangle and security usually pass all.
     TableOutcome decisive = filter != null ? filter
         : lastPresent != null ? lastPresent
-        : new TableOutcome(true, Optional.empty(), "no filter table: accepted");
+        : new TableOutcome(true, Optional.empty(), () -> "no filter table: accepted");
     return finish(decisive, Optional.of(route), Optional.of(delivery));
   }
 
@@ -163,13 +181,15 @@ final class Walk {
 
   private TableOutcome traverse(TableName table, String builtin) {
     if (!rules.hasTable(table)) {
-      return new TableOutcome(true, Optional.empty(), "no " + table.label() + " table: accepted");
+      return new TableOutcome(true, Optional.empty(), () -> "no " + table.label() + " table: accepted");
     }
     Optional<ChainIndex> start = rules.chain(table, builtin);
     if (start.isEmpty()) {
-      return new TableOutcome(true, Optional.empty(), "no " + table.label() + "/" + builtin + " chain: accepted");
+      return new TableOutcome(true, Optional.empty(),
+          () -> "no " + table.label() + "/" + builtin + " chain: accepted");
     }
     Deque<Frame> callers = new ArrayDeque<>();
+    int transfers = 0;
     ChainIndex current = start.get();
     int[] candidates = candidatesOf(current);
     int at = 0;
@@ -184,20 +204,23 @@ final class Walk {
         at = back.next();
         continue;
       }
-      Rule rule = current.rule(candidates[at++]);
-      if (hook.equals("FORWARD")) {
-        forwardChainsReached.merge(table.label() + "/" + rule.chain(), rule.position(), Math::max);
+      int index = candidates[at++];
+      Rule rule = current.rule(index);
+      if (recording && hook.equals("FORWARD")) {
+        forwardChainsReached.merge(current, rule.position(), Math::max);
       }
       if (!matches(rule)) {
         continue;
       }
-      steps.add(new TraceStep.RuleMatched(hook, rule));
+      if (recording) {
+        steps.add(new TraceStep.RuleMatched(hook, rule));
+      }
       Target target = rule.target();
       if (target instanceof Target.Jump || target instanceof Target.Goto) {
         String to = target instanceof Target.Jump j ? j.chain() : ((Target.Goto) target).chain();
-        Optional<ChainIndex> next = rules.chain(table, to);
-        boolean loops = callers.size() >= MAX_CALL_DEPTH || current.chain().name().equals(to)
-            || callers.stream().anyMatch(f -> f.chain().chain().name().equals(to));
+        Optional<ChainIndex> next = current.target(index, to, rules);
+        boolean loops = ++transfers > MAX_TRANSFERS || callers.size() >= MAX_CALL_DEPTH
+            || current.chain().name().equals(to) || calledFrom(callers, to);
         if (next.isEmpty() || loops) {
           // iptables-restore refuses both; if a dump shows one anyway, do not guess.
           target = new Target.Unknown(target instanceof Target.Jump ? "jump" : "goto", rule.text());
@@ -213,13 +236,13 @@ final class Walk {
       }
       switch (target) {
         case Target.Accept a -> {
-          return new TableOutcome(true, Optional.of(rule), rule.citation() + " ACCEPT");
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " ACCEPT");
         }
         case Target.Drop d -> {
-          return new TableOutcome(false, Optional.of(rule), rule.citation() + " DROP");
+          return new TableOutcome(false, Optional.of(rule), () -> rule.citation() + " DROP");
         }
         case Target.Reject r -> {
-          return new TableOutcome(false, Optional.of(rule), rule.citation() + " REJECT");
+          return new TableOutcome(false, Optional.of(rule), () -> rule.citation() + " REJECT");
         }
         case Target.Return r -> {
           if (callers.isEmpty()) {
@@ -232,19 +255,19 @@ final class Walk {
         }
         case Target.Dnat d -> {
           applyDnat(rule, d.first().map(IPAddress::withoutPrefixLength), d.ports());
-          return new TableOutcome(true, Optional.of(rule), rule.citation() + " DNAT");
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " DNAT");
         }
         case Target.Redirect r -> {
           Optional<IPAddress> primary = net.primaryAddress(packet.inInterface(), packet.family());
           if (primary.isEmpty()) {
-            return new TableOutcome(false, Optional.of(rule),
-                rule.citation() + " REDIRECT, but " + packet.inInterface() + " has no " + packet.family().label() + " address");
+            return new TableOutcome(false, Optional.of(rule), () -> rule.citation() + " REDIRECT, but "
+                + packet.inInterface() + " has no " + packet.family().label() + " address");
           }
           applyDnat(rule, primary, r.ports());
-          return new TableOutcome(true, Optional.of(rule), rule.citation() + " REDIRECT");
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " REDIRECT");
         }
         case Target.SourceNat s -> {
-          return new TableOutcome(true, Optional.of(rule), rule.citation() + " " + s.name());
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " " + s.name());
         }
         case Target.Continue c -> {
           if (table == TableName.RAW && (c.name().equals("NOTRACK") || (c.name().equals("CT") && c.text().contains("--notrack")))) {
@@ -255,9 +278,11 @@ final class Walk {
           uncertain.add(rule);
           int choice = choose(3);
           if (choice == TARGET_ACCEPT) {
-            return new TableOutcome(true, Optional.of(rule), rule.citation() + " " + u.name() + " (unknown target, taken as accepting)");
+            return new TableOutcome(true, Optional.of(rule),
+                () -> rule.citation() + " " + u.name() + " (unknown target, taken as accepting)");
           } else if (choice != TARGET_CONTINUE) {
-            return new TableOutcome(false, Optional.of(rule), rule.citation() + " " + u.name() + " (unknown target, taken as dropping)");
+            return new TableOutcome(false, Optional.of(rule),
+                () -> rule.citation() + " " + u.name() + " (unknown target, taken as dropping)");
           }
         }
         case Target.Jump j -> throw new AssertionError("handled above");
@@ -266,15 +291,26 @@ final class Walk {
     }
   }
 
+  private static boolean calledFrom(Deque<Frame> callers, String chain) {
+    for (Frame f : callers) {
+      if (f.chain().chain().name().equals(chain)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private int[] candidatesOf(ChainIndex chain) {
-    return chain.candidates(packet.protocol().number(), destinationPort, destination);
+    return chain.candidates(packet.protocol().number(), destinationPort, packet.destinationPort(), destination);
   }
 
   private TableOutcome policy(TableName table, Chain builtin) {
     Chain.Policy policy = builtin.policy().orElse(Chain.Policy.ACCEPT);
-    steps.add(new TraceStep.PolicyApplied(hook, table, builtin.name(), policy));
+    if (recording) {
+      steps.add(new TraceStep.PolicyApplied(hook, table, builtin.name(), policy));
+    }
     return new TableOutcome(policy == Chain.Policy.ACCEPT, Optional.empty(),
-        table.label() + "/" + builtin.name() + " policy " + policy);
+        () -> table.label() + "/" + builtin.name() + " policy " + policy);
   }
 
   private void applyDnat(Rule rule, Optional<IPAddress> address, Optional<PortRange> ports) {
@@ -302,15 +338,29 @@ final class Walk {
 
   private boolean matches(Rule rule) {
     boolean unknown = false;
-    if (sourceDecides(rule)) {
-      lastSourceTest = Optional.of(rule);
-    }
+    boolean testsSource = false;
+    boolean sourceFails = false;
+    boolean othersHold = true;
     for (Match m : rule.matches()) {
       Truth t = evaluate(m);
-      if (t == Truth.FALSE) {
+      if (testsSource(m)) {
+        testsSource = true;
+        sourceFails |= t == Truth.FALSE;
+        unknown |= t == Truth.UNKNOWN;
+      } else if (t == Truth.FALSE) {
+        // Later matches are not evaluated: a source test after this one does not split anything.
         return false;
+      } else if (t == Truth.UNKNOWN) {
+        unknown = true;
+        othersHold = false;
       }
-      unknown |= t == Truth.UNKNOWN;
+    }
+    if (testsSource && othersHold) {
+      // Everything else holds: the source alone decides whether this rule matches.
+      lastSourceTest = Optional.of(rule);
+    }
+    if (sourceFails) {
+      return false;
     }
     if (unknown) {
       if (rule.target() instanceof Target.Continue c && !c.name().equals("NOTRACK") && !c.name().equals("CT")) {
@@ -321,19 +371,6 @@ final class Walk {
       return choose(2) != MATCH_NO;
     }
     return true;
-  }
-
-  /** The rule tests the source, and everything else it tests holds: the source alone decides. */
-  private boolean sourceDecides(Rule rule) {
-    boolean testsSource = false;
-    for (Match m : rule.matches()) {
-      if (testsSource(m)) {
-        testsSource = true;
-      } else if (evaluate(m) != Truth.TRUE) {
-        return false;
-      }
-    }
-    return testsSource;
   }
 
   private static boolean testsSource(Match m) {
@@ -373,6 +410,15 @@ final class Walk {
     };
   }
 
+  private java.math.BigInteger sourceValue;
+
+  private java.math.BigInteger sourceValue() {
+    if (sourceValue == null) {
+      sourceValue = packet.source().getValue();
+    }
+    return sourceValue;
+  }
+
   private IPAddress source() {
     return packet.source();
   }
@@ -383,12 +429,12 @@ final class Walk {
 
   private Set<CtState> ctStates() {
     if (untracked) {
-      return Set.of(CtState.UNTRACKED);
+      return UNTRACKED_STATE;
     }
     if (!conntrackSeen) {
-      return Set.of(CtState.INVALID);
+      return INVALID_STATE;
     }
-    return dnatted ? EnumSet.of(CtState.NEW, CtState.DNAT) : EnumSet.of(CtState.NEW);
+    return dnatted ? NEW_DNAT_STATE : NEW_STATE;
   }
 
   /** Tests a prefix against an address; a prefix about the source splits the source space. */
@@ -397,17 +443,28 @@ final class Walk {
       return false;
     }
     if (address == packet.source()) {
-      sourceDependencies.add(Span.of(prefix));
+      Span span = rules.span(prefix);
+      sourceDependencies.add(span);
+      return span.contains(sourceValue());
     }
     return HostNetwork.block(prefix).contains(address);
   }
 
   private boolean portsHit(Match.Ports p) {
     return switch (p.field()) {
-      case SOURCE -> p.ranges().stream().anyMatch(r -> r.contains(packet.sourcePort()));
-      case DESTINATION -> p.ranges().stream().anyMatch(r -> r.contains(destinationPort));
-      case EITHER -> p.ranges().stream().anyMatch(r -> r.contains(packet.sourcePort()) || r.contains(destinationPort));
+      case SOURCE -> anyContains(p.ranges(), packet.sourcePort());
+      case DESTINATION -> anyContains(p.ranges(), destinationPort);
+      case EITHER -> anyContains(p.ranges(), packet.sourcePort()) || anyContains(p.ranges(), destinationPort);
     };
+  }
+
+  private static boolean anyContains(List<PortRange> ranges, int port) {
+    for (PortRange r : ranges) {
+      if (r.contains(port)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Match.AddressType addressType(Match.AddressTypeMatch t) {
@@ -450,7 +507,4 @@ final class Walk {
     return of(hit != s.negated());
   }
 
-  static IpFamily familyOf(IPAddress a) {
-    return Span.familyOf(a);
-  }
 }

@@ -12,17 +12,17 @@ import java.util.Optional;
  * @param sourceDependencies address ranges of the source that some evaluated match tested:
  *     every source inside one piece of the split they make would have walked the same way
  * @param forwardChainsReached per {@code table/chain} walked in FORWARD, the highest rule
- *     position reached
+ *     position reached (by identity: cheap to record on every walk)
  * @param lastSourceTest the last rule whose match tested the source address before the decision
  */
 record WalkResult(
     boolean accepted,
     Optional<Rule> decidedBy,
-    String decision,
+    java.util.function.Supplier<String> describeDecision,
     List<TraceStep> steps,
     List<Rule> uncertain,
     List<Span> sourceDependencies,
-    Map<String, Integer> forwardChainsReached,
+    Map<ChainIndex, Integer> forwardChainsReached,
     Optional<NatStep> nat,
     Optional<RouteDecision> route,
     Optional<Delivery> delivery,
@@ -30,10 +30,14 @@ record WalkResult(
     int finalDestinationPort,
     Optional<Rule> lastSourceTest) {
 
+  /** The deciding step in words ({@code filter/DOCKER #1 (line 40) ACCEPT}). */
+  String decision() {
+    return describeDecision.get();
+  }
+
   WalkResult {
     steps = List.copyOf(steps);
     uncertain = List.copyOf(uncertain);
     sourceDependencies = List.copyOf(sourceDependencies);
-    forwardChainsReached = Map.copyOf(forwardChainsReached);
   }
 }

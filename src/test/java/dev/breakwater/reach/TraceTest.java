@@ -114,6 +114,14 @@ class TraceTest {
   }
 
   @Test
+  void aGotoCycleEndsAsPossiblyInsteadOfLooping() {
+    String rules = forwardOnly("DROP", ":A - [0:0]\n:B - [0:0]\n", "-A FORWARD -j A\n-A A -g B\n-A B -g A\n");
+    Trace t = tcp(rules, HOST_V4, 3306);
+
+    assertThat(t.verdict()).isInstanceOf(Verdict.PossiblyReachable.class);
+  }
+
+  @Test
   void aMissingTableAcceptsAndItsAbsenceIsSaid() {
     String natOnly = """
         *nat
@@ -163,6 +171,28 @@ class TraceTest {
 
     assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
     assertThat(decided(t)).contains("--ctorigdst 192.0.2.10/32");
+  }
+
+  @Test
+  void aDestinationAddressTestAfterDnatIsHintedWithCtorigdst() {
+    String user = "-A DOCKER-USER -d 192.0.2.10/32 -p tcp -j DROP\n";
+    Trace t = tcp(Layouts.docker20("", 3306, 3306, user), HOST_V4, 3306);
+
+    assertThat(t.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(t.hints()).anySatisfy(h -> {
+      assertThat(h.code()).isEqualTo("daddr-after-dnat");
+      assertThat(h.rule().text()).isEqualTo("-A DOCKER-USER -d 192.0.2.10/32 -p tcp -j DROP");
+      assertThat(h.message()).contains("--ctorigdst 192.0.2.10 --ctdir ORIGINAL");
+    });
+  }
+
+  @Test
+  void aRuleThatWouldNotHaveMatchedEitherGetsNoDnatHint() {
+    // -i docker0 never matches traffic from outside, before or after DNAT.
+    String user = "-A DOCKER-USER -i docker0 -p tcp -m tcp --dport 3306 -j DROP\n";
+    Trace t = tcp(Layouts.docker20("", 3306, 80, user), HOST_V4, 3306);
+
+    assertThat(t.hints()).extracting(Hint::code).doesNotContain("dport-after-dnat", "daddr-after-dnat");
   }
 
   @Test
@@ -242,5 +272,19 @@ class TraceTest {
     assertThat(broken.hints()).extracting(Hint::code).contains("drop-without-established");
     assertThat(fine.hints()).extracting(Hint::code).doesNotContain("drop-without-established");
     assertThat(List.of(broken.verdict(), fine.verdict())).containsOnly(Verdict.BLOCKED);
+  }
+
+  @Test
+  void aBanListOrAServicePortDropDoesNotBreakReplies() {
+    String banList = "-A DOCKER-USER -i eth0 -s 198.51.100.0/24 -j DROP\n";
+    String servicePort = "-A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 3306 -j DROP\n";
+    String allowList = "-A DOCKER-USER -i eth0 ! -s 10.0.0.0/8 -j DROP\n";
+
+    assertThat(tcp(Layouts.docker20("", 3306, 3306, banList), HOST_V4, 3306).hints())
+        .extracting(Hint::code).doesNotContain("drop-without-established");
+    assertThat(tcp(Layouts.docker20("", 3306, 3306, servicePort), HOST_V4, 3306).hints())
+        .extracting(Hint::code).doesNotContain("drop-without-established");
+    assertThat(tcp(Layouts.docker20("", 3306, 3306, allowList), HOST_V4, 3306).hints())
+        .extracting(Hint::code).contains("drop-without-established");
   }
 }

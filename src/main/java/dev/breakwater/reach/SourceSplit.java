@@ -1,0 +1,175 @@
+package dev.breakwater.reach;
+
+import dev.breakwater.host.PublishedPort;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.Rule;
+import inet.ipaddr.IPAddress;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The symbolic side: for one published port and ingress interface, the exact sets of sources of
+ * one family that reach it, and why.
+ *
+ * <p>Everything about the packet but its source is fixed (destination, protocol, ports, ingress).
+ * The source space starts as one piece; a piece is evaluated through one representative, and every
+ * source range a match on its way tested becomes a cut. A piece no cut falls inside walks the same
+ * way for all its members, so its representative's verdict is everyone's; otherwise it is split at
+ * the cuts and the parts are evaluated in turn. Only ranges rules actually test on the way become
+ * cuts, and no address is ever tried one by one.
+ */
+final class SourceSplit {
+  private final PacketEvaluator evaluator;
+  private final IpFamily family;
+
+  SourceSplit(PacketEvaluator evaluator, IpFamily family) {
+    this.evaluator = evaluator;
+    this.family = family;
+  }
+
+  /**
+   * @param plainDecidedBy the rule that accepted or dropped, whatever told the sources apart
+   * @param plainBecause {@code because} without the source-distinguishing part
+   */
+  private record Outcome(
+      Verdict verdict, Optional<Rule> decidedBy, String because, Optional<Rule> plainDecidedBy, String plainBecause) {
+
+    Outcome(Verdict verdict, Optional<Rule> decidedBy, String because) {
+      this(verdict, decidedBy, because, decidedBy, because);
+    }
+
+    /** When every source gets the same verdict, no rule told them apart: cite the decision. */
+    Outcome plain() {
+      return new Outcome(verdict, plainDecidedBy, plainBecause);
+    }
+  }
+
+  /** @param chains the nat chains whose DNAT applied (Swarm's DOCKER-INGRESS is worth a note) */
+  private record Piece(Outcome outcome, List<Span> dependencies, Set<String> chains) {}
+
+  /**
+   * The classes of sources arriving on {@code ingress}, minimal CIDRs each.
+   *
+   * @param destinations where the port can be addressed, the likeliest first
+   * @param chainsSeen gets the nat chains whose DNAT applied
+   */
+  List<SourceClass> classes(PublishedPort port, String ingress, List<IPAddress> destinations, Set<String> chainsSeen) {
+    Map<BigInteger, Piece> byRepresentative = new HashMap<>();
+    Deque<Span> work = new ArrayDeque<>();
+    work.push(Span.all(family));
+    List<Map.Entry<Span, Outcome>> done = new ArrayList<>();
+    while (!work.isEmpty()) {
+      Span span = work.pop();
+      Piece piece = byRepresentative.computeIfAbsent(span.low(),
+          low -> evaluate(port, ingress, destinations, span.lowAddress()));
+      chainsSeen.addAll(piece.chains());
+      TreeSet<BigInteger> cuts = new TreeSet<>();
+      for (Span d : piece.dependencies()) {
+        if (d.family() != family) {
+          continue;
+        }
+        if (d.low().compareTo(span.low()) > 0 && d.low().compareTo(span.high()) <= 0) {
+          cuts.add(d.low());
+        }
+        BigInteger after = d.high().add(BigInteger.ONE);
+        if (after.compareTo(span.low()) > 0 && after.compareTo(span.high()) <= 0) {
+          cuts.add(after);
+        }
+      }
+      if (cuts.isEmpty()) {
+        done.add(Map.entry(span, piece.outcome()));
+        continue;
+      }
+      BigInteger from = span.low();
+      List<Span> parts = new ArrayList<>();
+      for (BigInteger cut : cuts) {
+        parts.add(new Span(family, from, cut.subtract(BigInteger.ONE)));
+        from = cut;
+      }
+      parts.add(new Span(family, from, span.high()));
+      for (int i = parts.size() - 1; i >= 0; i--) {
+        work.push(parts.get(i));
+      }
+    }
+    boolean uniform = done.stream().map(e -> e.getValue().verdict().label()).distinct().count() == 1;
+    // Grouped by what the class will say (verdict, its reasons, the text citing the rule, which
+    // names the rule's line): cheaper than comparing rules field by field.
+    Map<String, Outcome> outcomes = new LinkedHashMap<>();
+    Map<String, List<Span>> grouped = new LinkedHashMap<>();
+    done.stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> {
+          Outcome o = uniform ? e.getValue().plain() : e.getValue();
+          String key = groupKey(o);
+          outcomes.putIfAbsent(key, o);
+          grouped.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
+        });
+    List<SourceClass> out = new ArrayList<>();
+    grouped.forEach((key, spans) -> {
+      Outcome o = outcomes.get(key);
+      out.add(new SourceClass(ingress, family, AddressSpans.toPrefixBlocks(spans), o.verdict(), o.decidedBy(), o.because()));
+    });
+    return out;
+  }
+
+  /**
+   * The verdict and the rule to cite for it: for a reachable class, the last rule that tested the
+   * source (the one that tells this class from the others: {@code -s 198.51.100.0/24 -j RETURN})
+   * when there is one, else the accepting rule; for a "possibly" class, the first rule the engine
+   * could not evaluate; for a blocked class, the dropping rule.
+   */
+  private static Outcome outcome(PacketEvaluator.Evaluation e, String destination) {
+    WalkResult walk = e.first();
+    String because = walk.decision() + destination;
+    return switch (e.verdict()) {
+      case Verdict.PossiblyReachable p when !p.uncertainBecause().isEmpty() -> new Outcome(p,
+          Optional.of(p.uncertainBecause().get(0)),
+          p.uncertainBecause().get(0).citation() + " uses a match or target Breakwater does not model; otherwise "
+              + because);
+      case Verdict.Reachable r when walk.lastSourceTest().isPresent()
+          && !walk.lastSourceTest().equals(walk.decidedBy()) -> new Outcome(r, walk.lastSourceTest(),
+          walk.lastSourceTest().get().citation() + " tells these sources apart, then " + because,
+          walk.decidedBy(), because);
+      default -> new Outcome(e.verdict(), walk.decidedBy(), because);
+    };
+  }
+
+  /** The representative against every destination the port is published on; the best path counts. */
+  private Piece evaluate(PublishedPort port, String ingress, List<IPAddress> destinations, IPAddress source) {
+    List<Span> dependencies = new ArrayList<>();
+    Set<String> chains = new LinkedHashSet<>();
+    Outcome best = null;
+    for (IPAddress destination : destinations) {
+      Packet packet = new Packet(source, destination, port.protocol(), ExposureAnalysis.CLIENT_PORT, port.hostPort(), ingress);
+      PacketEvaluator.Evaluation e = evaluator.evaluate(packet);
+      dependencies.addAll(e.sourceDependencies());
+      e.first().nat().ifPresent(n -> chains.add(n.rule().chain()));
+      if (best == null || e.verdict().strength() > best.verdict().strength()) {
+        best = outcome(e, destinations.size() > 1 ? " (to " + destination + ")" : "");
+      }
+      if (best.verdict() instanceof Verdict.Reachable) {
+        // Nothing beats reachable, and this destination's own cuts keep the piece uniform for it.
+        break;
+      }
+    }
+    return new Piece(best, dependencies, chains);
+  }
+
+  /** What a class will say: pieces with the same text are one class. */
+  private static String groupKey(Outcome o) {
+    String reasons = o.verdict() instanceof Verdict.PossiblyReachable p
+        ? p.uncertainBecause().stream().map(Rule::citation).toList() + " " + p.reasons()
+        : "";
+    return o.verdict().label() + "\n" + reasons + "\n" + o.because();
+  }
+}
