@@ -159,8 +159,12 @@ public final class WatchCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       throw new UserError(e.getMessage(), ExitCodes.FINDINGS);
     }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      return ExitCodes.CLEAN; // stopped by a signal: the hook has logged it
+    }
     // Only with --checks: the session ended by itself.
-    Runtime.getRuntime().removeShutdownHook(hook);
     session.close();
     log.write(log.line("watch-stopped").with("reason", "checks"));
     return ExitCodes.CLEAN;

@@ -47,9 +47,7 @@ class WatchLabTest {
     Assumptions.assumeTrue(root, "the lab needs root (network namespaces, mounts, dockerd): run the tests as root (CI does)");
     Assumptions.assumeTrue(Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent()),
         "the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");
-    // Lab.up removes whatever lab is up: never someone else's that is running right now.
-    Assumptions.assumeFalse(Files.exists(Path.of("/run/netns", Lab.HOST_NS)),
-        "a lab is up already (" + Lab.HOST_NS + "), probably another run's: not tearing it down ('sudo breakwater lab down' removes it)");
+    // Lab.up waits for any other lab session on this machine to end (LabLock).
     lab = Lab.standard(LAB_LOG::add);
     lab.up(Scenario.seedIncident());
   }
@@ -88,7 +86,9 @@ class WatchLabTest {
       }
       // Its rules go when it goes (the first event of its end may be the network's or the container's).
       watch.awaitLine(mark, l -> l.contains("event=drift-corrected") && l.contains("container=labelled") && l.contains("added=0 removed=2"), WAIT)
-          .orElseThrow(() -> new AssertionError("no correction after the container was removed: " + watch.lines()));
+          .orElseThrow(() -> new AssertionError("no correction after the container was removed: " + watch.lines()
+              + " checks in-force=" + watch.metrics().checks("in-force") + " corrected=" + watch.metrics().checks("corrected")
+              + " failed=" + watch.metrics().checks("failed") + "\n" + threads()));
       assertThat(liveChain(watch)).noneMatch(rule -> rule.contains("9001"));
     }
   }
@@ -107,6 +107,28 @@ class WatchLabTest {
       String line = watch.awaitLine(mark, l -> l.contains("event=drift-corrected") && l.contains("cause=interval"), WAIT)
           .orElseThrow(() -> new AssertionError("the flush was not corrected: " + watch.lines()));
       assertThat(line).contains("family=ipv4", "added=" + inForce.size(), "removed=0");
+      assertThat(liveChain(watch)).isEqualTo(inForce);
+      assertThat(probe(DENIED, 3306)).isEqualTo(AttackerProbe.Outcome.TIMED_OUT);
+    }
+  }
+
+  @Test
+  void ufwReloadLeavesThePolicyInForceAndWatchFindsNothingToCorrect() throws Exception {
+    try (LabWatch watch = new LabWatch(lab, tmp.resolve("state"), Duration.ofMillis(500), false)) {
+      assertThat(watch.awaitLine(0, l -> l.contains("cause=startup"), WAIT)).as("startup apply: %s", watch.lines()).isPresent();
+      List<String> inForce = liveChain(watch);
+      int mark = watch.lines().size();
+
+      CommandRunner.Result reload = lab.onHost(List.of("ufw", "reload"), WAIT);
+      assertThat(reload.ok()).as("%s", reload).isTrue();
+      double checks = watch.metrics().checks("in-force");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (watch.metrics().checks("in-force") < checks + 2 && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+
+      assertThat(watch.metrics().checks("in-force")).as("two interval checks ran after the reload").isGreaterThanOrEqualTo(checks + 2);
+      assertThat(watch.lines().subList(mark, watch.lines().size())).as("nothing had to be corrected").noneMatch(l -> l.contains("drift-corrected"));
       assertThat(liveChain(watch)).isEqualTo(inForce);
       assertThat(probe(DENIED, 3306)).isEqualTo(AttackerProbe.Outcome.TIMED_OUT);
     }
@@ -147,6 +169,19 @@ class WatchLabTest {
         run("rm", "-f", "starting");
       }
     }
+  }
+
+  private static String threads() {
+    StringBuilder dump = new StringBuilder();
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      if (thread.getName().startsWith("breakwater")) {
+        dump.append(thread.getName()).append('\n');
+        for (StackTraceElement e : stack) {
+          dump.append("    ").append(e).append('\n');
+        }
+      }
+    });
+    return dump.toString();
   }
 
   private static void run(String... args) {
