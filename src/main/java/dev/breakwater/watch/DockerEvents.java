@@ -19,7 +19,7 @@ public final class DockerEvents {
   /** The filters asked of dockerd, so that it sends nothing else (exec, health, image events...). */
   public static final Map<String, List<String>> FILTERS = Map.of(
       "type", List.of("container", "network"),
-      "event", List.of("start", "stop", "die", "connect", "disconnect"));
+      "event", List.of("start", "stop", "die", "destroy", "connect", "disconnect"));
 
   private DockerEvents() {}
 
@@ -36,6 +36,7 @@ public final class DockerEvents {
       case "container/start" -> Optional.of(WatchEvent.Kind.CONTAINER_START);
       case "container/stop" -> Optional.of(WatchEvent.Kind.CONTAINER_STOP);
       case "container/die" -> Optional.of(WatchEvent.Kind.CONTAINER_DIE);
+      case "container/destroy" -> Optional.of(WatchEvent.Kind.CONTAINER_DESTROY);
       case "network/connect" -> Optional.of(WatchEvent.Kind.NETWORK_CONNECT);
       case "network/disconnect" -> Optional.of(WatchEvent.Kind.NETWORK_DISCONNECT);
       default -> Optional.empty();

@@ -47,6 +47,14 @@ public sealed interface Trigger {
     }
   }
 
+  /** A container ended a moment ago: check again once dockerd's list has caught up. */
+  record Settle(Instant at) implements Trigger {
+    @Override
+    public String cause() {
+      return "settle";
+    }
+  }
+
   /** A previous check failed (dockerd restarting, DOCKER-USER missing): try again. */
   record Retry(Instant at) implements Trigger {
     @Override

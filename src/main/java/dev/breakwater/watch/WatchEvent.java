@@ -16,6 +16,7 @@ public record WatchEvent(Kind kind, String container, Instant at) {
     CONTAINER_START("container-start"),
     CONTAINER_STOP("container-stop"),
     CONTAINER_DIE("container-die"),
+    CONTAINER_DESTROY("container-destroy"),
     NETWORK_CONNECT("network-connect"),
     NETWORK_DISCONNECT("network-disconnect");
 

@@ -9,8 +9,16 @@ import java.util.Optional;
 /**
  * The checker's loop: a check at start, then one per batch of triggers, one when the interval
  * passes without any, and retries (sooner than the interval) after a failed check.
+ *
+ * <p>A container's end is checked twice: dockerd sends {@code die} and {@code network
+ * disconnect} before its container list stops showing the container as running (seen with
+ * Docker 20.10: a check on those events can still find it), so a {@link Trigger.Settle} check
+ * follows {@link #SETTLE} later and removes its rules.
  */
 public final class WatchLoop {
+  /** How long after a container's end its settle check runs. */
+  public static final Duration SETTLE = Duration.ofMillis(300);
+
   private final Watcher watcher;
   private final TriggerQueue queue;
   private final InstantSource clock;
@@ -19,6 +27,7 @@ public final class WatchLoop {
   private volatile boolean stopped;
   private Instant due;
   private boolean lastFailed;
+  private Instant settleDue;
 
   public WatchLoop(Watcher watcher, TriggerQueue queue, InstantSource clock, Duration interval, Duration retry) {
     if (interval.isNegative() || interval.isZero() || retry.isNegative() || retry.isZero()) {
@@ -42,19 +51,37 @@ public final class WatchLoop {
    * @return the check's result; empty when woken by {@link #stop} or early without a trigger
    */
   public Optional<Watcher.Result> step() throws InterruptedException {
-    Duration wait = Duration.between(clock.instant(), due());
-    List<Trigger> batch = queue.await(wait);
+    Instant next = settleDue != null && settleDue.isBefore(due()) ? settleDue : due();
+    List<Trigger> batch = queue.await(Duration.between(clock.instant(), next));
     if (stopped) {
       return Optional.empty();
     }
     if (batch.isEmpty()) {
       Instant now = clock.instant();
-      if (now.isBefore(due())) {
+      if (now.isBefore(next)) {
         return Optional.empty();
       }
-      batch = List.of(lastFailed ? new Trigger.Retry(now) : new Trigger.Periodic(now));
+      if (next == settleDue) {
+        batch = List.of(new Trigger.Settle(now));
+      } else {
+        batch = List.of(lastFailed ? new Trigger.Retry(now) : new Trigger.Periodic(now));
+      }
     }
-    return Optional.of(checked(watcher.check(batch)));
+    Instant started = clock.instant();
+    Watcher.Result result = checked(watcher.check(batch));
+    if (batch.stream().anyMatch(WatchLoop::endsAContainer)) {
+      settleDue = clock.instant().plus(SETTLE);
+    } else if (settleDue != null && !started.isBefore(settleDue)) {
+      settleDue = null;
+    }
+    return Optional.of(result);
+  }
+
+  private static boolean endsAContainer(Trigger trigger) {
+    return trigger instanceof Trigger.Docker docker && switch (docker.event().kind()) {
+      case CONTAINER_STOP, CONTAINER_DIE, CONTAINER_DESTROY, NETWORK_DISCONNECT -> true;
+      case CONTAINER_START, NETWORK_CONNECT -> false;
+    };
   }
 
   /** Runs {@link #start} and then {@link #step} until {@link #stop}. */

@@ -52,6 +52,6 @@ class DockerEventsTest {
   @Test
   void theFiltersAskDockerdForExactlyTheseEvents() {
     assertThat(DockerEvents.FILTERS.get("type")).containsExactlyInAnyOrder("container", "network");
-    assertThat(DockerEvents.FILTERS.get("event")).containsExactlyInAnyOrder("start", "stop", "die", "connect", "disconnect");
+    assertThat(DockerEvents.FILTERS.get("event")).containsExactlyInAnyOrder("start", "stop", "die", "destroy", "connect", "disconnect");
   }
 }

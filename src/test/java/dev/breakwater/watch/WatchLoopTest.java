@@ -113,6 +113,28 @@ class WatchLoopTest {
   }
 
   @Test
+  void aContainersEndIsCheckedAgainOnceDockerdsListHasCaughtUp() throws Exception {
+    host.containers.add(FakeHost.container("db", 3306, Map.of("breakwater.allow", "198.51.100.66/32")));
+    loop.start();
+    lines.clear();
+    // dockerd says "die" while its list still shows the container running.
+    queue.offer(new Trigger.Docker(new WatchEvent(WatchEvent.Kind.CONTAINER_DIE, "db", clock.instant())));
+    assertThat(loop.step()).contains(Watcher.Result.IN_FORCE);
+    host.containers.clear();
+
+    clock.advance(WatchLoop.SETTLE.minusMillis(1));
+    assertThat(loop.step()).as("not yet").isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(loop.step()).contains(Watcher.Result.CORRECTED);
+
+    assertThat(lines).singleElement().asString().contains("added=0 removed=2", "cause=settle");
+    clock.advance(WatchLoop.SETTLE);
+    queue.wake(); // returns at once: a second settle check would run now
+    assertThat(loop.step()).as("one settle check per end, then the interval").isEmpty();
+    assertThat(host.reads).isEqualTo(3);
+  }
+
+  @Test
   void aBurstOfEventsIsAnsweredByOneCheck() throws Exception {
     loop.start();
     lines.clear();
