@@ -13,5 +13,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 cd "$here"
 ./mvnw -q -B -o -DskipTests package test-compile >/dev/null
-exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -cp "target/test-classes:target/breakwater.jar" \
+# BREAKWATER_LAB_PREFIX=bww gives the benchmark a lab of its own (namespaces bww-*), away from test runs.
+exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Dbreakwater.lab.prefix="${BREAKWATER_LAB_PREFIX:-bwl}" -cp "target/test-classes:target/breakwater.jar" \
   dev.breakwater.bench.WatchLatencyBench "${1:-60}" "${2:-5}"

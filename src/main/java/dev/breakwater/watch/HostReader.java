@@ -9,4 +9,13 @@ import dev.breakwater.host.HostFacts;
 @FunctionalInterface
 public interface HostReader {
   HostFacts read();
+
+  /**
+   * Only the containers, now; everything else as in {@code previous} (a full read). A Docker
+   * event changes containers, not rules: this keeps iptables-save off the latency path of a
+   * container start. By default, a full read.
+   */
+  default HostFacts readContainers(HostFacts previous) {
+    return read();
+  }
 }

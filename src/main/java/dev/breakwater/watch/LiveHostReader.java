@@ -65,6 +65,12 @@ public final class LiveHostReader implements HostReader {
     return read(false);
   }
 
+  @Override
+  public HostFacts readContainers(HostFacts previous) {
+    return new HostFacts(previous.hostname(), previous.interfaces(), previous.routes(), containers(), previous.ipv4(),
+        previous.ipv6(), previous.ufw(), previous.daemon(), previous.notes());
+  }
+
   /**
    * Everything the reach engine needs to prove a plan: every table, the addresses and the
    * routes. Slower; read once at start-up.

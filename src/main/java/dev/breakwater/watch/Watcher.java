@@ -37,6 +37,9 @@ public final class Watcher {
   private final WatchMetrics metrics;
   private volatile Optional<String> lastProblem = Optional.empty();
   private volatile List<String> lastNotes = List.of();
+  // The last full read, and the chain rules the last check left in force (null: unknown).
+  private HostFacts lastFacts;
+  private Map<IpFamily, List<String>> inForce;
 
   public Watcher(Policy policy, HostReader reader, Enforcer enforcer, InstantSource clock, WatchLog log, WatchMetrics metrics) {
     this.policy = policy;
@@ -63,10 +66,14 @@ public final class Watcher {
       throw new IllegalArgumentException("a check answers at least one trigger");
     }
     Instant started = clock.instant();
+    // Docker events change containers, not rules: compile against the rules of the last full read
+    // and compare with what the last check left in force. Hand edits are the interval's job.
+    boolean containersOnly = lastFacts != null && inForce != null
+        && batch.stream().allMatch(t -> t instanceof Trigger.Docker || t instanceof Trigger.Settle);
     HostFacts facts;
     CompiledPolicy compiled;
     try {
-      facts = reader.read();
+      facts = containersOnly ? reader.readContainers(lastFacts) : reader.read();
       compiled = PolicyCompiler.compile(facts, policy);
     } catch (PolicyException e) {
       return failed("policy-error", batch, e.getMessage());
@@ -76,15 +83,19 @@ public final class Watcher {
     Instant read = clock.instant();
     metrics.ports(compiled.ports());
     notes(compiled);
-    Map<IpFamily, ChainState> drifted = new EnumMap<>(IpFamily.class);
-    for (IpFamily family : compiled.families()) {
-      Optional<Ruleset> ruleset = family == IpFamily.V4 ? Optional.of(facts.ipv4()) : facts.ipv6();
-      ChainState state = ruleset.map(ChainState::of).orElseThrow();
-      if (!state.matches(compiled.rules(family))) {
-        drifted.put(family, state);
+    boolean drifted;
+    if (containersOnly) {
+      drifted = !compiled.chainRules().equals(inForce);
+    } else {
+      lastFacts = facts;
+      drifted = false;
+      for (IpFamily family : compiled.families()) {
+        Optional<Ruleset> ruleset = family == IpFamily.V4 ? Optional.of(facts.ipv4()) : facts.ipv6();
+        drifted |= !ruleset.map(ChainState::of).orElseThrow().matches(compiled.rules(family));
       }
     }
-    if (drifted.isEmpty()) {
+    if (!drifted) {
+      inForce = compiled.chainRules();
       recovered(batch);
       metrics.inForce();
       if (batch.stream().anyMatch(t -> t instanceof Trigger.Startup)) {
@@ -104,6 +115,7 @@ public final class Watcher {
     } catch (RuntimeException e) {
       return failed("apply-failed", batch, describe(e));
     }
+    inForce = compiled.chainRules();
     recovered(batch);
     if (!outcome.changed()) {
       // Someone else (an apply, a second watcher) fixed it between our read and our apply.
@@ -122,10 +134,7 @@ public final class Watcher {
           .with("family", family(diff.family()))
           .with("added", diff.added())
           .with("removed", diff.removed());
-      ChainState before = drifted.get(diff.family());
-      if (before != null) {
-        jumpChange(before).ifPresent(change -> line.with("jump", change));
-      }
+      jumpChange(diff).ifPresent(change -> line.with("jump", change));
       line.with("latency_ms", latency.toMillis())
           .with("apply_ms", Duration.between(started, done).toMillis())
           .with("read_ms", Duration.between(started, read).toMillis());
@@ -164,14 +173,16 @@ public final class Watcher {
     }
   }
 
-  private static Optional<String> jumpChange(ChainState before) {
-    if (!before.chainExists()) {
+  /** What the apply did to the chain itself and the jump to it, from its diff's summary. */
+  private static Optional<String> jumpChange(PlanDiff diff) {
+    String change = diff.jumpChange();
+    if (change.contains("(new chain)")) {
       return Optional.of("chain-created");
     }
-    if (before.jumpPositions().isEmpty()) {
+    if (change.startsWith("+")) {
       return Optional.of("inserted");
     }
-    if (!before.jumpPositions().equals(List.of(1))) {
+    if (change.startsWith("~")) {
       return Optional.of("moved");
     }
     return Optional.empty();
@@ -192,6 +203,7 @@ public final class Watcher {
 
   private Result failed(String event, List<Trigger> batch, String problem) {
     metrics.failed();
+    inForce = null; // the next check reads everything again
     // A problem that persists (dockerd down for minutes) is logged once, not at every retry.
     if (!lastProblem.equals(Optional.of(event + problem))) {
       LogLine line = log.line(event).with("error", problem);

@@ -30,6 +30,7 @@ final class FakeHost implements HostReader, Enforcer {
   boolean jumpFirst;
   List<String> chain = new ArrayList<>();
   int reads;
+  int containerReads;
   final List<CompiledPolicy> applies = new ArrayList<>();
   Optional<RuntimeException> failApply = Optional.empty();
   Optional<RuntimeException> failRead = Optional.empty();
@@ -51,6 +52,18 @@ final class FakeHost implements HostReader, Enforcer {
     return new HostFacts("fake", List.of(), List.of(), containers,
         IptablesSaveParser.parse(filterTable(), IpFamily.V4, "fake iptables-save"),
         Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+  }
+
+  /** Like the live reader: fresh containers, the previous read's rules. */
+  @Override
+  public HostFacts readContainers(HostFacts previous) {
+    containerReads++;
+    clock.advance(readCost);
+    if (failRead.isPresent()) {
+      throw failRead.get();
+    }
+    return new HostFacts(previous.hostname(), previous.interfaces(), previous.routes(), containers, previous.ipv4(),
+        previous.ipv6(), previous.ufw(), previous.daemon(), previous.notes());
   }
 
   @Override
