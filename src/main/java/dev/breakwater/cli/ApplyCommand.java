@@ -71,7 +71,7 @@ public final class ApplyCommand implements Callable<Integer> {
     Optional<Duration> confirm = confirmWithin == null ? Optional.empty() : Optional.of(DurationText.parse("--confirm-within", confirmWithin));
     var parsed = PolicyFile.read(policy);
     IptablesApplier firewall = target.firewall();
-    HostFacts facts = PolicyFacts.read(from, Optional.of(firewall), spec.commandLine().getErr());
+    HostFacts facts = PolicyFacts.read(from, Optional.ofNullable(target.netns), Optional.of(firewall), spec.commandLine().getErr());
     Plan plan = Plan.make(facts, parsed, ReachProof.engine());
     out.print(PlanText.render(plan));
     out.flush();

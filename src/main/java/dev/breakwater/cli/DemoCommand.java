@@ -5,7 +5,7 @@ import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.CommandRunner;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.lab.Demo;
-import dev.breakwater.lab.DemoFix;
+import dev.breakwater.lab.PolicyFix;
 import dev.breakwater.lab.LabException;
 import dev.breakwater.lab.LabPackages;
 import java.io.Console;
@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
           + "this machine's network, firewall, /etc/ufw and Docker are never touched) with the classic incident: "
           + "UFW denies incoming, yet a MySQL-like service published as 3306 answers; a cache bound to 127.0.0.1 "
           + "does not (except to a neighbour on the same link, on Docker before 28); the web site on 8080 is public "
-          + "on purpose. Then audits it, connects from an attacker namespace to prove the bypass, applies a "
-          + "DOCKER-USER fix and proves it, and removes everything, also on failure or Ctrl-C.",
+          + "on purpose. Then audits it, connects from an attacker namespace to prove the bypass, plans and applies "
+          + "a policy (8080 from anywhere, nothing else) and proves it, and removes everything, also on failure or Ctrl-C.",
       "",
       "Missing Debian packages (iproute2 iptables ufw docker.io busybox-static) are named with what each is "
           + "for, and installed with apt-get after you agree (or at once with --yes)."
@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
       throw new UserError("the demo needs root: it creates network namespaces and runs its own dockerd and UFW inside them "
           + "(nothing outside them changes). Run: sudo ./breakwater demo");
     }
-    Demo demo = new Demo(out, Path.of("/run/breakwater-lab"), auditEngine(), DemoFix.handWritten());
+    Demo demo = new Demo(out, Path.of("/run/breakwater-lab"), auditEngine(), new PolicyFix());
     demo.introduce();
     demo.checkMachine(new LabPackages(CommandRunner.local()), this::mayInstall);
     Demo.Outcome outcome;
@@ -73,7 +73,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
     summarise(out, outcome);
     out.printf("Done in %.0fs.%n", (System.nanoTime() - start) / 1e9);
-    return outcome.asExpected() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
+    if (demo.leftBehind()) {
+      out.println("Part of the lab is still there (see step 7): run 'sudo breakwater lab down'.");
+    }
+    return outcome.asExpected() && !demo.leftBehind() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
   }
 
   /** The audit the demo runs: the same engine as 'breakwater audit'. */
@@ -104,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
         ? "Proven: the cache bound to 127.0.0.1 was not reachable from outside, yet ran inside the host."
         : "Unexpected: the loopback-bound cache did not behave as a loopback-bound port should (see step 5).");
     out.println(outcome.fixHolds()
-        ? "Proven: with the DOCKER-USER rules 3306 was closed to every outsider and 8080 stayed open."
+        ? "Proven: with Breakwater's plan applied, 3306 was closed to every outsider and 8080 stayed open."
         : "Not proven: the fix did not close 3306 or it closed 8080 (see step 6).");
     outcome.auditDisagreements().ifPresent(d -> out.println(d.isEmpty()
         ? "The audit agreed with every real connection."

@@ -60,7 +60,7 @@ public final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     var parsed = PolicyFile.read(policy);
     Optional<IptablesApplier> live = netns == null ? Optional.empty() : Optional.of(firewallIn(netns));
-    HostFacts facts = PolicyFacts.read(from, live, spec.commandLine().getErr());
+    HostFacts facts = PolicyFacts.read(from, Optional.ofNullable(netns), live, spec.commandLine().getErr());
     Plan plan = Plan.make(facts, parsed, ReachProof.engine());
     String rendered = switch (format) {
       case TEXT -> PlanText.render(plan);

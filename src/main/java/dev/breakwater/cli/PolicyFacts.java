@@ -24,8 +24,41 @@ import java.util.Optional;
 final class PolicyFacts {
   private PolicyFacts() {}
 
+  private static HostFacts gatherInNamespace(String netns, PrintWriter err) {
+    Path directory;
+    try {
+      directory = java.nio.file.Files.createTempDirectory("breakwater-netns-");
+    } catch (java.io.IOException e) {
+      throw new UserError("cannot create a temporary directory for the snapshot: " + e.getMessage());
+    }
+    try {
+      var gatherer = new dev.breakwater.host.LiveGatherer(dev.breakwater.host.CommandRunner.inNetns(netns),
+          dev.breakwater.host.DockerClient.fromEnvironment(), Path.of("/etc/docker/daemon.json"));
+      gatherer.gather(directory).notes().forEach(note -> err.println("note: " + note));
+      err.flush();
+      return SnapshotDirectory.read(directory);
+    } finally {
+      try (var files = java.nio.file.Files.walk(directory)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.deleteIfExists(p);
+        }
+      } catch (java.io.IOException e) {
+        err.println("note: could not remove " + directory + ": " + e.getMessage());
+      }
+    }
+  }
+
   static HostFacts read(Path from, Optional<IptablesApplier> liveFirewall, PrintWriter err) {
-    HostFacts facts = from != null ? SnapshotDirectory.read(from) : Facts.fromLiveHost(err);
+    return read(from, Optional.empty(), liveFirewall, err);
+  }
+
+  /**
+   * With {@code netns} and no snapshot, the live facts are gathered inside that network
+   * namespace (its interfaces, routes and rules; containers from {@code DOCKER_HOST}): a lab host.
+   */
+  static HostFacts read(Path from, Optional<String> netns, Optional<IptablesApplier> liveFirewall, PrintWriter err) {
+    HostFacts facts = from != null ? SnapshotDirectory.read(from)
+        : netns.isPresent() ? gatherInNamespace(netns.get(), err) : Facts.fromLiveHost(err);
     if (liveFirewall.isEmpty()) {
       return facts;
     }

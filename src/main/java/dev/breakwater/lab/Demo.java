@@ -50,6 +50,7 @@ public final class Demo {
   private final DemoFix fix;
   private int step;
   private volatile boolean interrupted;
+  private boolean leftBehind;
 
   public Demo(PrintStream out, Path labRoot, Optional<Function<HostFacts, AuditReport>> audit, DemoFix fix) {
     this.out = out;
@@ -61,6 +62,11 @@ public final class Demo {
   /** True once Ctrl-C or SIGTERM started removing the lab: whatever the steps report after that is noise. */
   public boolean interrupted() {
     return interrupted;
+  }
+
+  /** True when the clean-up step could not remove all of the lab (it said what to run). */
+  public boolean leftBehind() {
+    return leftBehind;
   }
 
   /** The opening lines. */
@@ -245,8 +251,16 @@ public final class Demo {
     }
     heading("Cleaning up", "nothing is left behind");
     long start = System.nanoTime();
-    lab.down();
+    try {
+      lab.down();
+    } catch (RuntimeException e) {
+      leftBehind = true;
+      line("removing the lab failed: " + e.getMessage());
+      line("run 'sudo breakwater lab down' to finish");
+      return;
+    }
     boolean clean = !Namespaces.exists(Lab.HOST_NS) && !Namespaces.exists(Lab.ATTACKER_NS) && !Files.exists(labRoot);
+    leftBehind = !clean;
     line(String.format(clean ? "namespaces, dockerd, mounts and files removed in %.1fs" : "some of the lab is still there after %.1fs: run 'sudo breakwater lab down'",
         seconds(start)));
   }

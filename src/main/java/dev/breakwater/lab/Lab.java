@@ -88,6 +88,11 @@ public final class Lab {
     return prefix;
   }
 
+  /** Where the lab keeps its state, sockets and data; removed by {@link #down}. */
+  public Path directory() {
+    return root;
+  }
+
   public Path socket() {
     return root.resolve("docker.sock");
   }
@@ -578,13 +583,24 @@ public final class Lab {
           throw new LabException("refusing to delete " + root + ": " + fields[4] + " is mounted inside it");
         }
       }
+    } catch (IOException e) {
+      throw new LabException("cannot check the mounts under " + root + ": " + e.getMessage());
+    }
+    // A process of the lab that was killed a moment ago may still be finishing a write under the
+    // exec root: a directory that is not empty yet, or a file that vanished, is tried again.
+    IOException last = null;
+    for (int attempt = 0; attempt < 10 && Files.exists(root); attempt++) {
       try (Stream<Path> walk = Files.walk(root)) {
         for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(path);
         }
+      } catch (IOException | UncheckedIOException e) {
+        last = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+        sleep(200);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + root + ": " + e.getMessage(), e);
+    }
+    if (Files.exists(root)) {
+      throw new LabException("cannot remove " + root + " (" + (last == null ? "still there" : last) + "): remove it by hand, or run 'sudo breakwater lab down' again");
     }
   }
 

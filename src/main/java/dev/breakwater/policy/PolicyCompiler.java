@@ -47,7 +47,8 @@ public final class PolicyCompiler {
         if (hasPorts) {
           notes.add(family.label() + ": no filter/DOCKER-USER chain in the " + (family == IpFamily.V4 ? "iptables" : "ip6tables")
               + " ruleset, so nothing is compiled for " + family.label() + " (is Docker running with "
-              + (family == IpFamily.V4 ? "iptables" : "ip6tables") + " enabled?)");
+              + (family == IpFamily.V4 ? "iptables" : "ip6tables") + " enabled? Docker before 27 does not create"
+              + " DOCKER-USER in ip6tables even with ip6tables: true)");
         }
         continue;
       }

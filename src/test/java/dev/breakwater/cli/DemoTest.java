@@ -50,6 +50,9 @@ class DemoTest {
         .contains("The audit predicted all 9 connections exactly.")
         .contains("Proven: UFW said \"deny\" for 3306, and the attacker connected anyway")
         .contains("Proven: the cache bound to 127.0.0.1 was not reachable from outside")
+        .contains("The proof holds")
+        .containsPattern("db +3306 +blocked from all 3\n")
+        .contains("Proven: with Breakwater's plan applied, 3306 was closed to every outsider and 8080 stayed open.")
         .contains("namespaces, dockerd, mounts and files removed");
     assertThat(leftovers()).as(output).isEmpty();
   }
@@ -65,12 +68,13 @@ class DemoTest {
     if (Files.exists(Path.of("/run/breakwater-lab"))) {
       found.add("directory /run/breakwater-lab");
     }
-    Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains("breakwater-lab")).forEach(l -> found.add("mount " + l));
+    Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains("/run/breakwater-lab/") || l.contains("/run/breakwater-lab ")).forEach(l -> found.add("mount " + l));
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
         try {
           String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-          if (cmdline.contains("/run/breakwater-lab") || cmdline.contains("--net=/run/netns/bwl-")) {
+          // "/run/breakwater-lab/" with its slash: other labs on this machine may use /run/breakwater-lab-NAME.
+          if (cmdline.contains("/run/breakwater-lab/") || cmdline.contains("--net=/run/netns/bwl-")) {
             found.add("process " + proc.getFileName() + " " + cmdline);
           }
         } catch (IOException gone) {

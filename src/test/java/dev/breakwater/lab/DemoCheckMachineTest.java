@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Step 1 of the demo without touching apt: what it says about missing packages, and when it installs. */
 class DemoCheckMachineTest {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-  private final Demo demo = new Demo(new PrintStream(bytes, true, StandardCharsets.UTF_8), Path.of("/nonexistent"), Optional.empty(), DemoFix.handWritten());
+  private final Demo demo = new Demo(new PrintStream(bytes, true, StandardCharsets.UTF_8), Path.of("/nonexistent"), Optional.empty(), new PolicyFix());
 
   /** Pretends docker.io and busybox-static are missing until installed. */
   private static final class FakePackages extends LabPackages {

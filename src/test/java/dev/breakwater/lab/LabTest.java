@@ -52,8 +52,9 @@ class LabTest {
     assertThat(Path.of("/run/netns/" + Lab.HOST_NS)).doesNotExist();
     assertThat(Path.of("/run/netns/" + Lab.ATTACKER_NS)).doesNotExist();
     assertThat(Path.of("/run/breakwater-lab")).doesNotExist();
-    assertThat(processesMentioning("/run/breakwater-lab")).isEmpty();
-    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("breakwater-lab");
+    // With the slash: other labs on this machine may live in /run/breakwater-lab-NAME.
+    assertThat(processesMentioning("/run/breakwater-lab/")).isEmpty();
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain("/run/breakwater-lab/").doesNotContain("/run/breakwater-lab ");
   }
 
   @Test

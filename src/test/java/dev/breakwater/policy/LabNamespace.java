@@ -51,6 +51,20 @@ final class LabNamespace implements AutoCloseable {
     return String.join("\n", lines) + "\n";
   }
 
+  /** {@code ip ARGS} inside this namespace. */
+  void ip(String... args) {
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name, "ip"));
+    command.addAll(List.of(args));
+    run(command, "");
+  }
+
+  /** {@code ip6tables ARGS} inside this namespace. */
+  void ip6tables(String... args) {
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name, "ip6tables"));
+    command.addAll(List.of(args));
+    run(command, "");
+  }
+
   @Override
   public void close() {
     run(List.of("ip", "netns", "del", name), "");

@@ -105,6 +105,56 @@ class PolicyTrafficLabTest {
     }
   }
 
+  /**
+   * A hundred apply/rollback cycles between two policies that both deny 198.51.100.2, while that
+   * address probes the port as fast as it can: it must never get in (each family's change is one
+   * iptables-restore transaction, so there is no moment without the chain).
+   */
+  @org.junit.jupiter.api.Test
+  void aDeniedAddressNeverGetsInDuringAHundredApplyRollbackCycles() throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces");
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
+    try (LabNamespace host = new LabNamespace(); LabNamespace container = new LabNamespace(); LabNamespace attacker = new LabNamespace()) {
+      Process prober = null;
+      try {
+        wire(host, container, attacker);
+        host.load("iptables-restore", HOST_RULES);
+        Files.writeString(Files.createDirectories(tmp.resolve("www")).resolve("index.html"), "container\n");
+        serve(container, 80, tmp.resolve("www"));
+        HostFacts facts = facts(IptablesSaveParser.parse(host.save("iptables-save"), IpFamily.V4, "lab"));
+        CompiledPolicy first = PolicyCompiler.compile(facts, PolicyFile.parse("action: reject\nallow:\n  - port: 3306\n    from: 198.51.100.3\n", "a.yml"));
+        CompiledPolicy second = PolicyCompiler.compile(facts, PolicyFile.parse("action: reject\nallow:\n  - port: 3306\n    from: [198.51.100.3, 198.51.100.128/25]\n", "b.yml"));
+        ApplyTransaction transaction = new ApplyTransaction(IptablesApplier.inNamespace(host.name), new StateStore(tmp.resolve("state")));
+        transaction.apply(first);
+        assertThat(get(attacker, "198.51.100.3", "http://198.51.100.1:3306/")).contains("container");
+
+        Path probes = tmp.resolve("probes.log");
+        prober = new ProcessBuilder("ip", "netns", "exec", attacker.name, "sh", "-c",
+            "while :; do if curl -s -o /dev/null --interface 198.51.100.2 --connect-timeout 1 --max-time 2 http://198.51.100.1:3306/; "
+                + "then echo OPEN; else echo closed; fi; done")
+            .redirectErrorStream(true).redirectOutput(probes.toFile()).start();
+        for (int cycle = 0; cycle < 100; cycle++) {
+          assertThat(transaction.apply(second).changed()).isTrue();
+          assertThat(transaction.rollback()).containsExactly(IpFamily.V4);
+        }
+        prober.destroy();
+        prober.waitFor(5, TimeUnit.SECONDS);
+        List<String> results = Files.readAllLines(probes);
+        System.out.println("probes from the denied address during 100 apply/rollback cycles: " + results.size());
+        assertThat(results).as("the prober ran").hasSizeGreaterThan(20).doesNotContain("OPEN");
+        assertThat(get(attacker, "198.51.100.3", "http://198.51.100.1:3306/")).as("the allowed address still gets in").contains("container");
+      } finally {
+        if (prober != null) {
+          prober.destroy();
+        }
+        servers.forEach(Process::destroy);
+        for (Process p : servers) {
+          p.waitFor(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
   static void wire(LabNamespace host, LabNamespace container, LabNamespace attacker) {
     String suffix = host.name.substring(host.name.lastIndexOf('-') + 1) + ProcessHandle.current().pid() % 10000;
     String outside = "bwxo" + suffix;
@@ -131,9 +181,7 @@ class PolicyTrafficLabTest {
   }
 
   static void ip(LabNamespace ns, String... args) {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name, "ip"));
-    command.addAll(List.of(args));
-    LabNamespace.run(command, "");
+    ns.ip(args);
   }
 
   void serve(LabNamespace ns, int port, Path root) throws IOException, InterruptedException {

@@ -1,0 +1,72 @@
+package dev.breakwater.reach.oracle;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs inside a "container" namespace: listens on every port given, TCP (accepts and closes) and
+ * UDP (answers each datagram, and prints {@code UDP address port} for it, so the lab knows it
+ * arrived even when the host drops the answer). Prints {@code READY} once every port is bound. The large backlog keeps half-open connections (a SYN
+ * that arrived but whose answer the host's firewall dropped) visible to {@code ss}.
+ */
+public final class PortListener {
+  private PortListener() {}
+
+  public static void main(String[] args) throws Exception {
+    List<ServerSocket> sockets = new ArrayList<>();
+    for (String port : args) {
+      ServerSocket s = new ServerSocket();
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(Integer.parseInt(port)), 4096);
+      sockets.add(s);
+    }
+    for (ServerSocket s : sockets) {
+      Thread.ofVirtual().start(() -> serve(s));
+    }
+    for (String port : args) {
+      DatagramSocket d = new DatagramSocket(Integer.parseInt(port));
+      Thread.ofPlatform().daemon().start(() -> echo(d));
+    }
+    System.out.println("READY");
+    System.out.flush();
+    // Ends when the lab closes stdin or kills the process.
+    while (System.in.read() >= 0) {
+      // keep running
+    }
+    System.exit(0);
+  }
+
+  private static void echo(DatagramSocket socket) {
+    byte[] buffer = new byte[512];
+    while (true) {
+      try {
+        DatagramPacket p = new DatagramPacket(buffer, buffer.length);
+        socket.receive(p);
+        synchronized (System.out) {
+          String host = p.getAddress().getHostAddress();
+          System.out.println("UDP " + (host.startsWith("::ffff:") ? host.substring(7) : host) + " " + p.getPort());
+          System.out.flush();
+        }
+        socket.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private static void serve(ServerSocket server) {
+    while (true) {
+      try (Socket ignored = server.accept()) {
+        // Accepting is the answer: the connection is closed at once.
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+}
