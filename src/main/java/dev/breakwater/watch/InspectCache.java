@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The inspect objects of the running containers, re-fetched only for the containers whose list
@@ -19,43 +18,44 @@ import tools.jackson.databind.node.ObjectNode;
  * with fifty containers running, a container start costs one list and one inspect, not fifty-one
  * calls on the latency path.
  */
-final class InspectCache {
-  private record Cached(String key, JsonNode inspect) {}
+final class InspectCache<T> {
+  private record Cached<T>(String key, T inspect) {}
 
-  private final Map<String, Cached> byId = new LinkedHashMap<>();
+  private final Map<String, Cached<T>> byId = new LinkedHashMap<>();
 
   /**
    * @param summaries {@code GET /containers/json}
-   * @param inspect {@code GET /containers/{id}/json}; empty when the container is gone
-   * @return the inspect objects, in the list's order
+   * @param inspect {@code GET /containers/{id}/json} (read into what the caller keeps, so that
+   *     a check parses only what changed); empty when the container is gone
+   * @return the inspected containers, in the list's order
    */
-  synchronized List<JsonNode> refresh(Iterable<JsonNode> summaries, Function<String, Optional<JsonNode>> inspect) {
+  synchronized List<T> refresh(Iterable<JsonNode> summaries, Function<String, Optional<T>> inspect) {
     Map<String, String> keys = new LinkedHashMap<>();
     for (JsonNode summary : summaries) {
       keys.put(summary.path("Id").asString(""), key(summary));
     }
-    Map<String, Future<Optional<JsonNode>>> fresh = new LinkedHashMap<>();
+    Map<String, Future<Optional<T>>> fresh = new LinkedHashMap<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       keys.forEach((id, key) -> {
-        Cached cached = byId.get(id);
+        Cached<T> cached = byId.get(id);
         if (cached == null || !cached.key().equals(key)) {
           fresh.put(id, pool.submit(() -> inspect.apply(id)));
         }
       });
     }
     byId.keySet().retainAll(keys.keySet());
-    List<JsonNode> inspects = new ArrayList<>();
+    List<T> inspects = new ArrayList<>();
     for (Map.Entry<String, String> entry : keys.entrySet()) {
-      Future<Optional<JsonNode>> pending = fresh.get(entry.getKey());
+      Future<Optional<T>> pending = fresh.get(entry.getKey());
       if (pending != null) {
-        Optional<JsonNode> node = get(pending);
+        Optional<T> node = get(pending);
         if (node.isPresent()) {
-          byId.put(entry.getKey(), new Cached(entry.getValue(), node.get()));
+          byId.put(entry.getKey(), new Cached<>(entry.getValue(), node.get()));
         } else {
           byId.remove(entry.getKey());
         }
       }
-      Cached cached = byId.get(entry.getKey());
+      Cached<T> cached = byId.get(entry.getKey());
       if (cached != null) {
         inspects.add(cached.inspect());
       }
@@ -67,18 +67,14 @@ final class InspectCache {
     return byId.size();
   }
 
-  // The summary without "Status" ("Up 3 seconds"), which changes every second; the rest (ports,
-  // labels, networks and their addresses, state) changes when the inspect object does.
+  // What in a summary changes when the inspect object does: state, ports, labels, networks and
+  // their addresses (not "Status", "Up 3 seconds", which changes every second).
   private static String key(JsonNode summary) {
-    if (summary instanceof ObjectNode object) {
-      ObjectNode copy = object.deepCopy();
-      copy.remove("Status");
-      return copy.toString();
-    }
-    return summary.toString();
+    return String.join("|", summary.path("State").toString(), summary.path("Ports").toString(), summary.path("Labels").toString(),
+        summary.path("NetworkSettings").toString(), summary.path("HostConfig").toString(), summary.path("Created").toString());
   }
 
-  private static Optional<JsonNode> get(Future<Optional<JsonNode>> future) {
+  private static <T> Optional<T> get(Future<Optional<T>> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {

@@ -25,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -46,7 +45,7 @@ public final class LiveHostReader implements HostReader {
   private final CommandRunner commands;
   private final boolean needsRoutes;
   private final String hostname;
-  private final InspectCache inspected = new InspectCache();
+  private final InspectCache<Container> inspected = new InspectCache<>();
 
   /**
    * @param commands runs {@code ip} in the same network namespace as {@code firewall}
@@ -95,15 +94,14 @@ public final class LiveHostReader implements HostReader {
   }
 
   private List<Container> containers() {
-    List<JsonNode> inspects = inspected.refresh(docker.listContainers(false), this::inspect);
-    ArrayNode array = JSON.createArrayNode();
-    inspects.forEach(array::add);
-    return DockerInspectReader.read(JSON.writeValueAsString(array), "docker inspect (live)");
+    return inspected.refresh(docker.listContainers(false), this::inspect);
   }
 
-  private Optional<JsonNode> inspect(String id) {
+  /** One container's inspect object, read as {@code snapshot} reads {@code docker-inspect.json}. */
+  private Optional<Container> inspect(String id) {
     try {
-      return Optional.of(docker.inspect(id));
+      ArrayNode one = JSON.createArrayNode().add(docker.inspect(id));
+      return DockerInspectReader.read(JSON.writeValueAsString(one), "docker inspect " + id + " (live)").stream().findFirst();
     } catch (DockerApiException e) {
       // Removed between list and inspect: docker inspect would also skip it.
       if (e.status() == 404) {

@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 class InspectCacheTest {
   static final JsonMapper JSON = JsonMapper.builder().build();
 
-  final InspectCache cache = new InspectCache();
+  final InspectCache<JsonNode> cache = new InspectCache<>();
   final List<String> inspected = new CopyOnWriteArrayList<>();
 
   static JsonNode summary(String id, String status, String ip) {
