@@ -77,6 +77,10 @@ public final class LiveGatherer {
     daemonConfig(notes).ifPresent(out -> files.add(writer.write("daemon.json", out).getFileName().toString()));
     optional("nft", List.of("nft", "-j", "list", "ruleset"), notes, "nftables tables that iptables does not show are not captured")
         .ifPresent(out -> files.add(writer.write("nft-ruleset.json", out).getFileName().toString()));
+    if (rules.contains(" -m set ")) {
+      optional("ipset", List.of("ipset", "save"), notes, "rules matching ipsets will be \"possibly\"")
+          .ifPresent(out -> files.add(writer.write("ipset-save.txt", out).getFileName().toString()));
+    }
     hostname().ifPresent(out -> files.add(writer.write("hostname", out).getFileName().toString()));
     return new Result(directory, files, notes);
   }

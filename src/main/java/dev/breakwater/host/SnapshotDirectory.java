@@ -2,10 +2,12 @@ package dev.breakwater.host;
 
 import dev.breakwater.cli.UserError;
 import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.IpsetSaveParser;
 import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.ufw.UfwStatus;
 import dev.breakwater.ufw.UfwStatusReader;
+import inet.ipaddr.IPAddress;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Reads a snapshot directory, the offline contract of DESIGN.md: plain outputs of standard
@@ -29,6 +34,7 @@ import java.util.Optional;
  * ufw-status.txt       ufw status verbose                  optional
  * daemon.json          /etc/docker/daemon.json             optional
  * nft-ruleset.json     nft -j list ruleset                 optional
+ * ipset-save.txt       ipset save                          optional
  * hostname             hostname                            optional
  * </pre>
  */
@@ -49,6 +55,15 @@ public final class SnapshotDirectory {
     String inspectText = required(dir, "docker-inspect.json", "docker inspect $(docker ps -q)");
     String addrText = required(dir, "ip-addr.json", "ip -j addr show");
     List<String> notes = new ArrayList<>();
+
+    // The IPv4 ruleset is the big file: parse it on the other core while the rest is read. Its
+    // error, if any, is still reported only after the small files' (join below).
+    Map<String, List<IPAddress>> ipsets = optional(dir, "ipset-save.txt")
+        .map(text -> IpsetSaveParser.parse(text, name(dir, "ipset-save.txt")))
+        .orElse(Map.of());
+    FutureTask<Ruleset> ipv4Parse = new FutureTask<>(
+        () -> IptablesSaveParser.parse(iptablesText, IpFamily.V4, name(dir, "iptables-save.txt"), ipsets));
+    Thread.ofPlatform().daemon().name("parse-iptables-save").start(ipv4Parse);
 
     List<Container> containers = DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json"));
     List<NetworkInterface> interfaces = IpAddrReader.read(addrText, name(dir, "ip-addr.json"));
@@ -73,9 +88,9 @@ public final class SnapshotDirectory {
       }
     });
 
-    Ruleset ipv4 = IptablesSaveParser.parse(iptablesText, IpFamily.V4, name(dir, "iptables-save.txt"));
+    Ruleset ipv4 = joined(ipv4Parse);
     Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
-        .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, name(dir, "ip6tables-save.txt")));
+        .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, name(dir, "ip6tables-save.txt"), ipsets));
     if (ipv6.isEmpty()) {
       notes.add("no ip6tables-save.txt in the snapshot: IPv6 exposure is not analysed");
     }
@@ -87,6 +102,23 @@ public final class SnapshotDirectory {
             : dir.toAbsolutePath().normalize().getFileName().toString());
 
     return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes);
+  }
+
+  private static Ruleset joined(FutureTask<Ruleset> parse) {
+    try {
+      return parse.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while parsing iptables-save.txt", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   private static String describe(String table) {

@@ -70,4 +70,41 @@ class AuditCommandTest {
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains("iptables-save.txt:3").doesNotContain("Exception");
   }
+
+  @Test
+  void anIpsetAllowListIsResolvedFromIpsetSaveAndPossiblyWithout(@TempDir Path dir) throws Exception {
+    Path source = Path.of(CliRun.corpus("docker-user-fixed"));
+    try (var files = Files.list(source)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    Path rules = dir.resolve("iptables-save.txt");
+    Files.writeString(rules, Files.readString(rules).replace(
+        "-A DOCKER-USER -s 198.51.100.0/24 -j RETURN", "-A DOCKER-USER -m set --match-set office src -j RETURN"));
+
+    JsonNode unresolved = mysqlOverIpv4(CliRun.of("audit", "--from", dir.toString(), "--format", "json"));
+    assertThat(unresolved.get("exact").asBoolean()).isFalse();
+    // An unresolved set could hold any source.
+    assertThat(unresolved.get("possiblyReachableFrom").toString()).isEqualTo("[\"0.0.0.0/0\"]");
+    assertThat(unresolved.get("reachableFrom").toString()).isEqualTo("[]");
+
+    Files.writeString(dir.resolve("ipset-save.txt"), """
+        create office hash:net family inet hashsize 1024 maxelem 65536
+        add office 198.51.100.0/25
+        add office 198.51.100.200
+        """);
+    JsonNode resolved = mysqlOverIpv4(CliRun.of("audit", "--from", dir.toString(), "--format", "json"));
+    assertThat(resolved.get("exact").asBoolean()).isTrue();
+    assertThat(resolved.get("reachableFrom").toString()).isEqualTo("[\"198.51.100.0/25\",\"198.51.100.200/32\"]");
+  }
+
+  private static JsonNode mysqlOverIpv4(CliRun run) {
+    for (JsonNode e : Json.mapper().readTree(run.out()).get("exposures")) {
+      if (e.get("hostPort").asInt() == 3306 && e.get("hostIp").asString().equals("0.0.0.0")) {
+        return e;
+      }
+    }
+    throw new AssertionError("no 0.0.0.0:3306 exposure in " + run.out() + run.err());
+  }
 }
