@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
           + "UFW denies incoming, yet a MySQL-like service published as 3306 answers; a cache bound to 127.0.0.1 "
           + "does not (except to a neighbour on the same link, on Docker before 28); the web site on 8080 is public "
           + "on purpose. Then audits it, connects from an attacker namespace to prove the bypass, plans and applies "
-          + "a policy (8080 from anywhere, nothing else) and proves it, and removes everything, also on failure or Ctrl-C.",
+          + "a policy (8080 from anywhere, 3306 from one office address, nothing else) and proves it, including that "
+          + "containers still reach the outside, and removes everything, also on failure or Ctrl-C.",
       "",
       "Missing Debian packages (iproute2 iptables ufw docker.io busybox-static) are named with what each is "
           + "for, and installed with apt-get after you agree (or at once with --yes)."
@@ -107,8 +108,14 @@ public final class DemoCommand implements Callable<Integer> {
         ? "Proven: the cache bound to 127.0.0.1 was not reachable from outside, yet ran inside the host."
         : "Unexpected: the loopback-bound cache did not behave as a loopback-bound port should (see step 5).");
     out.println(outcome.fixHolds()
-        ? "Proven: with Breakwater's plan applied, 3306 was closed to every outsider and 8080 stayed open."
-        : "Not proven: the fix did not close 3306 or it closed 8080 (see step 6).");
+        ? "Proven: with Breakwater's plan applied, 3306 was closed to every outsider but the office, and 8080 stayed open to all."
+        : "Not proven: the fix did not close 3306 to the other outsiders, or it closed 8080 (see step 6).");
+    out.println(outcome.officeGetsIn()
+        ? "Proven: the allowed source, the office, still got in to 3306."
+        : "Not proven: the fix shut out the office, the one source allowed to 3306 (see step 6).");
+    out.println(outcome.containersReachOut()
+        ? "Proven: containers still reach the outside: the replies to their own connections come back."
+        : "Not proven: a container's connection to the outside got no reply after the fix (see step 6).");
     outcome.auditDisagreements().ifPresent(d -> out.println(d.isEmpty()
         ? "The audit agreed with every real connection."
         : "The audit disagreed with " + d.size() + " real connections (see step 5): please report it."));

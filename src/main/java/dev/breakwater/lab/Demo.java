@@ -36,13 +36,24 @@ public final class Demo {
   static final int WEB_PORT = 8080;
   private static final String INDENT = "     ";
 
-  /** What the demo showed; each flag is a real connection's result, not the audit's. */
+  static final int OUTSIDE_PORT = 9000;
+
+  /**
+   * What the demo showed; each flag is a real connection's result, not the audit's.
+   *
+   * @param fixHolds after the fix, 3306 is closed to every outsider but the office and 8080 is open to all
+   * @param officeGetsIn after the fix, the office (the fix's allowed source) still reaches 3306
+   * @param containersReachOut after the fix, a container's own connection to the outside got its reply
+   */
   public record Outcome(boolean bypassProven, boolean cacheBlocked, boolean webReached, boolean fixHolds,
-      Optional<List<String>> auditDisagreements) {
+      boolean officeGetsIn, boolean containersReachOut, Optional<List<String>> auditDisagreements) {
     public boolean asExpected() {
-      return bypassProven && cacheBlocked && webReached && fixHolds && auditDisagreements.map(List::isEmpty).orElse(true);
+      return bypassProven && cacheBlocked && webReached && fixHolds && officeGetsIn && containersReachOut
+          && auditDisagreements.map(List::isEmpty).orElse(true);
     }
   }
+
+  private record AfterFix(List<AttackerProbe.Result> probes, Lab.OutboundResult outbound) {}
 
   private final PrintStream out;
   private final Path labRoot;
@@ -124,12 +135,15 @@ public final class Demo {
       HostFacts facts = ufwClaims(lab);
       Optional<AuditReport> report = audit(facts);
       List<AttackerProbe.Result> before = prove(lab, facts, report);
-      List<AttackerProbe.Result> after = applyFix(lab, facts);
+      AfterFix after = applyFix(lab, facts);
+      String office = fix.allowedSource();
       return new Outcome(
           reachedFromAll(before, DB_PORT),
           reachedFromNone(before, CACHE_PORT) && cacheAnswersInside(lab),
           reachedFromAll(before, WEB_PORT),
-          reachedFromNone(after, DB_PORT) && reachedFromAll(after, WEB_PORT),
+          reachedOnlyFrom(after.probes(), DB_PORT, office) && reachedFromAll(after.probes(), WEB_PORT),
+          after.probes().stream().anyMatch(r -> r.probe().port() == DB_PORT && r.probe().source().equals(office) && r.reached()),
+          after.outbound().answered(),
           report.map(r -> AuditCheck.compare(r, before).stream().map(AuditCheck.Disagreement::describe).toList()));
     } finally {
       cleanUp(lab);
@@ -230,18 +244,40 @@ public final class Demo {
     return results;
   }
 
-  private List<AttackerProbe.Result> applyFix(Lab lab, HostFacts facts) {
-    heading("The fix, proven", "close 3306 to outsiders without breaking the web site or the containers");
+  private AfterFix applyFix(Lab lab, HostFacts facts) {
+    heading("The fix, proven", "close 3306 to outsiders, keep the office, the web site and the containers' own connections working");
     line(fix.origin() + ":");
     fix.apply(lab, facts).forEach(this::detail);
     List<AttackerProbe.Result> results = lab.probeEveryPublishedPort();
     Map<Integer, String> names = containerByPort(facts);
     for (Map.Entry<Integer, List<AttackerProbe.Result>> port : byPort(results).entrySet()) {
-      long reached = port.getValue().stream().filter(AttackerProbe.Result::reached).count();
-      line(String.format("%-5s %-5d %s", names.getOrDefault(port.getKey(), "?"), port.getKey(),
-          reached == 0 ? "blocked from all " + port.getValue().size() : "reached from " + reached + " of " + port.getValue().size()));
+      line(String.format("%-5s %-5d %s", names.getOrDefault(port.getKey(), "?"), port.getKey(), whoGotIn(port.getValue())));
     }
-    return results;
+    Lab.OutboundResult out = lab.containerConnectsOut("db", OUTSIDE_PORT);
+    String from = String.format("%-5s %-5s", out.container(), "out");
+    line(out.answered()
+        ? from + " " + out.containerAddress() + " -> " + out.target() + ":" + out.port() + " (a server outside) connected and got its reply \""
+            + out.reply() + "\" (replies pass BREAKWATER's first rule, RELATED,ESTABLISHED -> RETURN)"
+        : from + " " + out.containerAddress() + " -> " + out.target() + ":" + out.port() + " (a server outside) got no reply"
+            + (out.reply().isEmpty() ? "" : " but \"" + out.reply() + "\"") + ": the fix broke the containers' own connections");
+    return new AfterFix(results, out);
+  }
+
+  /** "reached from all 3", "blocked from all 3", or who got in (the fix's allowed source named as the office) and who did not. */
+  private String whoGotIn(List<AttackerProbe.Result> forPort) {
+    List<String> reached = forPort.stream().filter(AttackerProbe.Result::reached).map(r -> named(r.probe().source())).toList();
+    List<String> blocked = forPort.stream().filter(r -> !r.reached()).map(r -> named(r.probe().source())).toList();
+    if (blocked.isEmpty()) {
+      return "reached from all " + forPort.size();
+    }
+    if (reached.isEmpty()) {
+      return "blocked from all " + forPort.size();
+    }
+    return "reached from " + String.join(", ", reached) + ", blocked from " + String.join(", ", blocked);
+  }
+
+  private String named(String source) {
+    return source.equals(fix.allowedSource()) ? source + " (the office)" : source;
   }
 
   private void cleanUp(Lab lab) {
@@ -294,6 +330,13 @@ public final class Demo {
   static boolean reachedFromAll(List<AttackerProbe.Result> results, int port) {
     List<AttackerProbe.Result> forPort = results.stream().filter(r -> r.probe().port() == port).toList();
     return forPort.size() == Lab.ATTACKER_ADDRESSES.size() && forPort.stream().allMatch(AttackerProbe.Result::reached);
+  }
+
+  /** Every attacker address was probed on {@code port} and only {@code source} got in. */
+  static boolean reachedOnlyFrom(List<AttackerProbe.Result> results, int port, String source) {
+    List<AttackerProbe.Result> forPort = results.stream().filter(r -> r.probe().port() == port).toList();
+    return forPort.size() == Lab.ATTACKER_ADDRESSES.size()
+        && forPort.stream().allMatch(r -> r.reached() == r.probe().source().equals(source));
   }
 
   static boolean reachedFromNone(List<AttackerProbe.Result> results, int port) {

@@ -14,6 +14,9 @@ public interface DemoFix {
   /** One line saying where the rules come from. */
   String origin();
 
+  /** The one attacker address the fix still lets reach 3306 ("the office"); the demo proves it gets in. */
+  String allowedSource();
+
   /**
    * Applies the fix inside the running lab.
    *

@@ -47,7 +47,7 @@ public final class Lab {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration DAEMON_START = Duration.ofSeconds(60);
   private static final Duration DAEMON_STOP = Duration.ofSeconds(15);
-  private static final List<String> TOOLS = List.of("ip", "nsenter", "unshare", "setsid", "mount", "cp", "tar", "dockerd", "docker", "ufw", "iptables", "busybox");
+  private static final List<String> TOOLS = List.of("ip", "ss", "nsenter", "unshare", "setsid", "mount", "cp", "tar", "dockerd", "docker", "ufw", "iptables", "busybox");
   // Docker's default bridge and pools inside 198.18.0.0/15 and 2001:db8::/32, never the machine's networks.
   private static final String DAEMON_JSON = """
       {
@@ -295,6 +295,61 @@ public final class Lab {
       }
     }
     return probe(probes);
+  }
+
+  /** What a container's own connection to the outside came back with. */
+  public record OutboundResult(String container, String containerAddress, String target, int port, String reply) {
+    /** True when the outside listener's reply made it back into the container. */
+    public boolean answered() {
+      return reply.equals(OUTSIDE_REPLY);
+    }
+  }
+
+  static final String OUTSIDE_REPLY = "hello-from-outside";
+  private static final java.util.regex.Pattern CONTAINER_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+  /**
+   * A container opens a TCP connection to the outside: a one-shot listener in the attacker
+   * namespace on {@code port} (at the attacker's first address) answers {@link #OUTSIDE_REPLY},
+   * and {@code container} connects to it with busybox nc through {@code docker exec}. The reply
+   * comes back through the lab host's FORWARD chain, so a firewall that drops replies to the
+   * containers' own connections shows here as an empty reply.
+   */
+  public OutboundResult containerConnectsOut(String container, int port) {
+    requireUp();
+    if (!CONTAINER_NAME.matcher(container).matches()) {
+      throw new IllegalArgumentException("not a container name: " + container);
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("not a TCP port: " + port);
+    }
+    String target = ATTACKER_ADDRESSES.getFirst();
+    String address = docker().inspect(container).path("NetworkSettings").path("IPAddress").asString("?");
+    CommandRunner attacker = CommandRunner.inNetns(ATTACKER_NS);
+    Process listener = startDetached(attacker.command(List.of("busybox", "nc", "-l", "-p", Integer.toString(port), "-e", "echo", OUTSIDE_REPLY)),
+        root.resolve("outside-listener.log"));
+    try {
+      awaitListening(attacker, port, listener);
+      CommandRunner.Result result = docker(List.of("exec", container, "nc", "-w", "3", target, Integer.toString(port)));
+      String reply = result.stdout().lines().findFirst().orElse("").strip();
+      return new OutboundResult(container, address, target, port, reply);
+    } finally {
+      listener.descendants().forEach(ProcessHandle::destroyForcibly);
+      listener.destroyForcibly();
+      awaitExit(listener.toHandle(), Duration.ofSeconds(5));
+    }
+  }
+
+  private static void awaitListening(CommandRunner attacker, int port, Process listener) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline && listener.isAlive()) {
+      CommandRunner.Result ss = attacker.run(List.of("ss", "-Hltn", "sport", "=", ":" + port), COMMAND_TIMEOUT);
+      if (ss.ok() && !ss.stdout().isBlank()) {
+        return;
+      }
+      sleep(50);
+    }
+    throw new LabException("the listener in " + ATTACKER_NS + " did not start listening on port " + port);
   }
 
   /** A gatherer that sees the lab host as {@code breakwater snapshot} sees a real one. */

@@ -21,17 +21,27 @@ import java.util.Optional;
  * facts, then applied in one transaction inside the lab host, as 'breakwater apply' does.
  */
 public final class PolicyFix implements DemoFix {
+  /** The second attacker address plays the office: the one outsider still allowed to the database. */
+  static final String OFFICE = "198.51.100.67";
   static final String POLICY = """
       interfaces: [eth0]
       default: deny
       allow:
         - port: 8080/tcp
           from: any
-      """;
+        - port: 3306/tcp
+          from: %s/32
+      """.formatted(OFFICE);
 
   @Override
   public String origin() {
-    return "breakwater plan + apply with the policy 'default: deny; 8080/tcp from any' (inside the lab host)";
+    return "breakwater plan + apply with the policy 'default: deny; 8080/tcp from any; 3306/tcp from " + OFFICE
+        + "/32 (the office)' (inside the lab host)";
+  }
+
+  @Override
+  public String allowedSource() {
+    return OFFICE;
   }
 
   @Override

@@ -18,12 +18,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** 'breakwater demo --yes' end to end on the real kernel: the bypass proven, the cache blocked, nothing left behind. */
+/**
+ * 'breakwater demo --yes' end to end on the real kernel: the bypass proven, the cache blocked, the fix
+ * proven (attacker out, office in, web open, containers' own connections answered), nothing left behind.
+ */
 @Tag("lab")
 class DemoTest {
 
   @Test
-  void theDemoProvesTheBypassAndTheBlockedCacheThenLeavesNothingBehind() throws IOException {
+  void theDemoProvesTheBypassAndItsFixThenLeavesNothingBehind() throws IOException {
     boolean root = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
     Assumptions.assumeTrue(root, "the demo needs root (network namespaces, mounts, dockerd): run the tests as root (CI does)");
     Assumptions.assumeTrue(new LabPackages(CommandRunner.local()).missing().isEmpty(),
@@ -51,8 +54,12 @@ class DemoTest {
         .contains("Proven: UFW said \"deny\" for 3306, and the attacker connected anyway")
         .contains("Proven: the cache bound to 127.0.0.1 was not reachable from outside")
         .contains("The proof holds")
-        .containsPattern("db +3306 +blocked from all 3\n")
-        .contains("Proven: with Breakwater's plan applied, 3306 was closed to every outsider and 8080 stayed open.")
+        .containsPattern("db +3306 +reached from 198\\.51\\.100\\.67 \\(the office\\), blocked from 198\\.51\\.100\\.66, 2001:db8:1::66\n")
+        .containsPattern("web +8080 +reached from all 3\n")
+        .containsPattern("db +out +198\\.18\\.\\d+\\.\\d+ -> 198\\.51\\.100\\.66:9000 \\(a server outside\\) connected and got its reply \"hello-from-outside\"")
+        .contains("Proven: with Breakwater's plan applied, 3306 was closed to every outsider but the office, and 8080 stayed open to all.")
+        .contains("Proven: the allowed source, the office, still got in to 3306.")
+        .contains("Proven: containers still reach the outside: the replies to their own connections come back.")
         .contains("namespaces, dockerd, mounts and files removed");
     assertThat(leftovers()).as(output).isEmpty();
   }
