@@ -31,8 +31,13 @@ import tools.jackson.databind.JsonNode;
  * next {@link #up} cleans up after a crashed run.
  */
 public final class Lab {
-  public static final String HOST_NS = "bwl-host";
-  public static final String ATTACKER_NS = "bwl-attacker";
+  /**
+   * The names' prefix: {@code bwl}, or another given as {@code -Dbreakwater.lab.prefix=bww} so a
+   * developer's lab (namespaces, /run directory, lock) never meets the one other runs use.
+   */
+  static final String PREFIX = labPrefix();
+  public static final String HOST_NS = PREFIX + "-host";
+  public static final String ATTACKER_NS = PREFIX + "-attacker";
   public static final String HOST_ADDRESS = "198.51.100.1";
   public static final String HOST_ADDRESS_V6 = "2001:db8:1::1";
   public static final List<String> ATTACKER_ADDRESSES = List.of("198.51.100.66", "198.51.100.67", "2001:db8:1::66");
@@ -72,7 +77,15 @@ public final class Lab {
 
   /** The lab in its usual place, {@code /run/breakwater-lab}. */
   public static Lab standard(Consumer<String> progress) {
-    return new Lab(Path.of("/run/breakwater-lab"), progress);
+    return new Lab(Path.of(PREFIX.equals("bwl") ? "/run/breakwater-lab" : "/run/breakwater-lab-" + PREFIX), progress);
+  }
+
+  private static String labPrefix() {
+    String prefix = System.getProperty("breakwater.lab.prefix", "bwl");
+    if (!prefix.matches("[a-z]{2,8}")) {
+      throw new IllegalArgumentException("breakwater.lab.prefix: expected 2-8 lower-case letters, got '" + prefix + "'");
+    }
+    return prefix;
   }
 
   /** Where the lab keeps its state, sockets and data; removed by {@link #down}. */

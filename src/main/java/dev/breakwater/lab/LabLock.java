@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * per process).
  */
 final class LabLock implements AutoCloseable {
-  static final Path FILE = Path.of("/run/breakwater-lab.lock");
+  static final Path FILE = Path.of(Lab.PREFIX.equals("bwl") ? "/run/breakwater-lab.lock" : "/run/breakwater-lab-" + Lab.PREFIX + ".lock");
   private static final Semaphore IN_THIS_JVM = new Semaphore(1);
 
   private final FileChannel channel;

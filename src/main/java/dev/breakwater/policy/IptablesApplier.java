@@ -36,6 +36,18 @@ public final class IptablesApplier {
     return new IptablesApplier(List.of("ip", "netns", "exec", name), Duration.ofSeconds(30));
   }
 
+  /**
+   * The firewall of network namespace {@code name} through {@code nsenter --net=/run/netns/NAME}:
+   * the same namespace as {@link #inNamespace}, about three times cheaper per command (no mount
+   * namespace set-up), which matters to {@code watch}'s latency.
+   */
+  public static IptablesApplier enteringNamespace(String name) {
+    if (!NAMESPACE.matcher(name).matches() || name.startsWith(".")) {
+      throw new IllegalArgumentException("not a network namespace name: '" + name + "'");
+    }
+    return new IptablesApplier(List.of("nsenter", "--net=/run/netns/" + name, "--"), Duration.ofSeconds(30));
+  }
+
   /** The command prefix, for a detached process that must act on the same firewall. */
   public List<String> prefix() {
     return prefix;

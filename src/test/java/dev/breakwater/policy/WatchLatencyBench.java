@@ -79,7 +79,7 @@ public final class WatchLatencyBench {
       ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(tmp.resolve("watch.log").toFile()).redirectError(tmp.resolve("watch.err").toFile());
       pb.environment().put("DOCKER_HOST", "unix://" + socket);
       watch = pb.start();
-      for (int i = 0; i < 600 && !Files.readString(tmp.resolve("watch.log")).contains("\"trigger\":\"start\""); i++) {
+      for (int i = 0; i < 600 && !Files.readString(tmp.resolve("watch.log")).contains("cause=startup"); i++) {
         Thread.sleep(100);
       }
       Thread.sleep(1000); // let watch open its event stream
@@ -106,8 +106,8 @@ public final class WatchLatencyBench {
       List<Long> watchLatency = new ArrayList<>();
       String log = Files.readString(tmp.resolve("watch.log"));
       for (String line : log.lines().toList()) {
-        if (line.contains("\"trigger\":\"docker container start") && line.contains("\"result\":\"applied\"")) {
-          watchLatency.add(Long.parseLong(line.replaceAll(".*\"latencyMs\":(\\d+).*", "$1")));
+        if (line.contains("event=drift-corrected") && line.contains("cause=container-start")) {
+          watchLatency.add(Long.parseLong(line.replaceAll(".* latency_ms=(\\d+).*", "$1")));
         }
       }
       return new Result(latencies, deniedGotIn, watchLatency, log + Files.readString(tmp.resolve("watch.err")));

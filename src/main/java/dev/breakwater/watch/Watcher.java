@@ -1,0 +1,241 @@
+package dev.breakwater.watch;
+
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.policy.ApplyException;
+import dev.breakwater.policy.ApplyTransaction;
+import dev.breakwater.policy.ChainState;
+import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.PlanDiff;
+import dev.breakwater.policy.Policy;
+import dev.breakwater.policy.PolicyCompiler;
+import dev.breakwater.policy.PolicyException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One check: read the host, compile the policy against it, compare with the BREAKWATER chain in
+ * force, and apply when they differ (someone flushed it, dockerd recreated DOCKER-USER, a
+ * container started that needs an allow). No I/O of its own: the reader, the enforcer, the clock
+ * and the log are given, so the decision logic is tested with fakes.
+ */
+public final class Watcher {
+  private final Policy policy;
+  private final HostReader reader;
+  private final Enforcer enforcer;
+  private final InstantSource clock;
+  private final WatchLog log;
+  private final WatchMetrics metrics;
+  private volatile Optional<String> lastProblem = Optional.empty();
+  private volatile List<String> lastNotes = List.of();
+  // The last full read, and the chain rules the last check left in force (null: unknown).
+  private HostFacts lastFacts;
+  private Map<IpFamily, List<String>> inForce;
+
+  public Watcher(Policy policy, HostReader reader, Enforcer enforcer, InstantSource clock, WatchLog log, WatchMetrics metrics) {
+    this.policy = policy;
+    this.reader = reader;
+    this.enforcer = enforcer;
+    this.clock = clock;
+    this.log = log;
+    this.metrics = metrics;
+  }
+
+  /** How a check ended. */
+  public enum Result {
+    /** The chain already held the compiled policy: nothing was applied. */
+    IN_FORCE,
+    /** The chain differed and was re-asserted. */
+    CORRECTED,
+    /** The host could not be read, the policy not compiled or the apply failed; retried soon. */
+    FAILED
+  }
+
+  /** Checks once for {@code batch} (the triggers it answers, at least one). */
+  public Result check(List<Trigger> batch) {
+    if (batch.isEmpty()) {
+      throw new IllegalArgumentException("a check answers at least one trigger");
+    }
+    Instant started = clock.instant();
+    // Docker events change containers, not rules: compile against the rules of the last full read
+    // and compare with what the last check left in force. Hand edits are the interval's job.
+    boolean containersOnly = lastFacts != null && inForce != null
+        && batch.stream().allMatch(t -> t instanceof Trigger.Docker || t instanceof Trigger.Settle);
+    HostFacts facts;
+    CompiledPolicy compiled;
+    try {
+      facts = containersOnly ? reader.readContainers(lastFacts) : reader.read();
+      compiled = PolicyCompiler.compile(facts, policy);
+    } catch (PolicyException e) {
+      return failed("policy-error", batch, e.getMessage());
+    } catch (RuntimeException e) {
+      return failed("check-failed", batch, describe(e));
+    }
+    Instant read = clock.instant();
+    metrics.ports(compiled.ports());
+    notes(compiled);
+    boolean drifted;
+    if (containersOnly) {
+      drifted = !compiled.chainRules().equals(inForce);
+    } else {
+      lastFacts = facts;
+      drifted = false;
+      for (IpFamily family : compiled.families()) {
+        Optional<Ruleset> ruleset = family == IpFamily.V4 ? Optional.of(facts.ipv4()) : facts.ipv6();
+        drifted |= !ruleset.map(ChainState::of).orElseThrow().matches(compiled.rules(family));
+      }
+    }
+    if (!drifted) {
+      inForce = compiled.chainRules();
+      recovered(batch);
+      metrics.inForce();
+      if (batch.stream().anyMatch(t -> t instanceof Trigger.Startup)) {
+        // Not a change, but the first thing an operator wants to read: the policy holds.
+        LogLine line = log.line("in-force").with("chain", CompiledPolicy.CHAIN)
+            .with("families", String.join(",", families(compiled))).with("ports", compiled.ports().size());
+        causes(line, batch);
+        log.write(line);
+      }
+      return Result.IN_FORCE;
+    }
+    ApplyTransaction.Outcome outcome;
+    try {
+      outcome = enforcer.apply(compiled);
+    } catch (ApplyException e) {
+      return failed("apply-failed", batch, e.getMessage());
+    } catch (RuntimeException e) {
+      return failed("apply-failed", batch, describe(e));
+    }
+    inForce = compiled.chainRules();
+    recovered(batch);
+    if (!outcome.changed()) {
+      // Someone else (an apply, a second watcher) fixed it between our read and our apply.
+      metrics.inForce();
+      return Result.IN_FORCE;
+    }
+    Instant done = clock.instant();
+    Instant cause = causeTime(batch, started);
+    Duration latency = Duration.between(cause, done);
+    for (PlanDiff diff : outcome.diffs().values().stream().sorted(Comparator.comparing(PlanDiff::family)).toList()) {
+      if (diff.isEmpty()) {
+        continue;
+      }
+      LogLine line = log.line("drift-corrected")
+          .with("chain", CompiledPolicy.CHAIN)
+          .with("family", family(diff.family()))
+          .with("added", diff.added())
+          .with("removed", diff.removed());
+      jumpChange(diff).ifPresent(change -> line.with("jump", change));
+      line.with("latency_ms", latency.toMillis())
+          .with("apply_ms", Duration.between(started, done).toMillis())
+          .with("read_ms", Duration.between(started, read).toMillis());
+      causes(line, batch);
+      log.write(line);
+    }
+    metrics.corrected(latency, done);
+    return Result.CORRECTED;
+  }
+
+  /** The event the correction answers: the earliest Docker event, else when the check began. */
+  private static Instant causeTime(List<Trigger> batch, Instant started) {
+    return batch.stream()
+        .filter(t -> t instanceof Trigger.Docker)
+        .map(Trigger::at)
+        .min(Comparator.naturalOrder())
+        .filter(at -> !at.isAfter(started))
+        .orElse(started);
+  }
+
+  private static void causes(LogLine line, List<Trigger> batch) {
+    LinkedHashSet<String> causes = new LinkedHashSet<>();
+    LinkedHashSet<String> containers = new LinkedHashSet<>();
+    for (Trigger trigger : batch) {
+      causes.add(trigger.cause());
+      if (trigger instanceof Trigger.Docker docker && !docker.event().container().isEmpty()) {
+        containers.add(docker.event().container());
+      }
+    }
+    line.with("cause", String.join(",", causes));
+    if (!containers.isEmpty()) {
+      line.with("container", String.join(",", containers));
+    }
+    if (batch.size() > 1) {
+      line.with("events", batch.size());
+    }
+  }
+
+  /** What the apply did to the chain itself and the jump to it, from its diff's summary. */
+  private static Optional<String> jumpChange(PlanDiff diff) {
+    String change = diff.jumpChange();
+    if (change.contains("(new chain)")) {
+      return Optional.of("chain-created");
+    }
+    if (change.startsWith("+")) {
+      return Optional.of("inserted");
+    }
+    if (change.startsWith("~")) {
+      return Optional.of("moved");
+    }
+    return Optional.empty();
+  }
+
+  /** The compiler's notes (a family left alone, a host-network container), each time they change. */
+  private void notes(CompiledPolicy compiled) {
+    if (compiled.notes().equals(lastNotes)) {
+      return;
+    }
+    for (String note : compiled.notes()) {
+      if (!lastNotes.contains(note)) {
+        log.write(log.line("policy-note").with("note", note));
+      }
+    }
+    lastNotes = compiled.notes();
+  }
+
+  private Result failed(String event, List<Trigger> batch, String problem) {
+    metrics.failed();
+    inForce = null; // the next check reads everything again
+    // A problem that persists (dockerd down for minutes) is logged once, not at every retry.
+    if (!lastProblem.equals(Optional.of(event + problem))) {
+      LogLine line = log.line(event).with("error", problem);
+      causes(line, batch);
+      log.write(line);
+      lastProblem = Optional.of(event + problem);
+    }
+    return Result.FAILED;
+  }
+
+  private void recovered(List<Trigger> batch) {
+    if (lastProblem.isPresent()) {
+      lastProblem = Optional.empty();
+      LogLine line = log.line("check-recovered");
+      causes(line, batch);
+      log.write(line);
+    }
+  }
+
+  static String family(IpFamily family) {
+    return family == IpFamily.V4 ? "ipv4" : "ipv6";
+  }
+
+  private static String describe(RuntimeException e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  /** Every family the compiled policy covers, for the start-up line. */
+  static List<String> families(CompiledPolicy compiled) {
+    List<String> families = new ArrayList<>();
+    compiled.families().forEach(f -> families.add(family(f)));
+    return families;
+  }
+}

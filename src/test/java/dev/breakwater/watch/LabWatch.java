@@ -1,0 +1,100 @@
+package dev.breakwater.watch;
+
+import dev.breakwater.host.CommandRunner;
+import dev.breakwater.lab.Lab;
+import dev.breakwater.policy.ApplyTransaction;
+import dev.breakwater.policy.IptablesApplier;
+import dev.breakwater.policy.Policy;
+import dev.breakwater.policy.StateStore;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * watch running in this JVM against the lab: the lab's dockerd (its socket) and the lab host's
+ * firewall (every iptables command through {@code nsenter --net=/run/netns/bwl-host}); never the
+ * machine's own. Used by the lab test and the latency benchmark.
+ */
+public final class LabWatch implements AutoCloseable {
+  public static final Policy POLICY = dev.breakwater.policy.PolicyFile.parse("""
+      interfaces: [eth0]
+      default: deny
+      allow:
+        - port: 8080
+          from: any
+      """, "lab-policy.yml");
+
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final WatchMetrics metrics = new WatchMetrics(new PrometheusRegistry());
+  private final IptablesApplier firewall = IptablesApplier.enteringNamespace(Lab.HOST_NS);
+  private final WatchSession session;
+
+  public LabWatch(Lab lab, Path stateDir, Duration interval, boolean echo) {
+    LiveHostReader reader = new LiveHostReader(lab.docker(), firewall, CommandRunner.inNetns(Lab.HOST_NS), POLICY, Lab.HOST_NS);
+    ApplyTransaction transaction = new ApplyTransaction(firewall, new StateStore(stateDir));
+    WatchLog log = new WatchLog(InstantSource.system(), line -> {
+      lines.add(line);
+      if (echo) {
+        System.out.println(line);
+      }
+    });
+    session = WatchSession.start(POLICY, reader, transaction::apply, DockerEventConnection.connector(lab.docker()),
+        log, metrics, interval, Optional.empty());
+  }
+
+  public List<String> lines() {
+    return lines;
+  }
+
+  public WatchMetrics metrics() {
+    return metrics;
+  }
+
+  public IptablesApplier firewall() {
+    return firewall;
+  }
+
+  /** The first log line after {@code from} that matches, waiting for it (at most {@code timeout}). */
+  public Optional<String> awaitLine(int from, Predicate<String> matches, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (int i = from; i < lines.size(); i++) {
+        if (matches.test(lines.get(i))) {
+          return Optional.of(lines.get(i));
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return Optional.empty();
+      }
+      TimeUnit.MILLISECONDS.sleep(2);
+    }
+  }
+
+  /** The value of {@code key=} in a log line. */
+  public static Optional<String> field(String line, String key) {
+    for (String part : line.split(" ")) {
+      if (part.startsWith(key + "=")) {
+        return Optional.of(part.substring(key.length() + 1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Runs {@code docker ARGS} against the lab's daemon. */
+  public static CommandRunner.Result docker(Lab lab, String... args) {
+    List<String> argv = new java.util.ArrayList<>(List.of("docker", "-H", "unix://" + lab.socket()));
+    argv.addAll(List.of(args));
+    return CommandRunner.local().run(argv, Duration.ofSeconds(60));
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+}
