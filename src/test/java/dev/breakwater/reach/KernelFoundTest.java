@@ -1,0 +1,116 @@
+package dev.breakwater.reach;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.NetworkInterface;
+import dev.breakwater.host.Route;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.net.Transport;
+import dev.breakwater.netfilter.IptablesSaveParser;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Disagreements between the engine and the kernel found by the kernel oracle
+ * ({@code dev.breakwater.reach.oracle.KernelOracleTest}), each cut down to the rules that decide
+ * it. The host is the oracle's lab: eth0 198.51.100.1/24, docker0 198.18.0.1/24 with containers
+ * behind it. The expected verdict is what the kernel did.
+ */
+class KernelFoundTest {
+
+  /**
+   * Found at seeds 28, 240 and 349 (generator of 15:45 UTC): {@code -p 8000-9000:8000-9000}
+   * publishes a range; DNAT to a port range keeps the packet's port when it lies inside the range
+   * (nf_nat's get_unique_tuple: "only bother mapping if it's not already in range and unique"), so a SYN to 8080 reaches the container's 8080 and
+   * the drop of 8080 applies. The engine rewrote the port to the range's first port (8000).
+   */
+  @Test
+  void dnatToAPortRangeKeepsThePortWhenItIsInsideTheRange() {
+    String rules = """
+        *mangle
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        -A FORWARD -d 198.18.0.2/32 -p tcp -m tcp --dport 8080 -j DROP
+        COMMIT
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        -A PREROUTING ! -i docker0 -p tcp -m tcp --dport 8000:9000 -j DNAT --to-destination 198.18.0.2:8000-9000
+        COMMIT
+        *filter
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        COMMIT
+        """;
+    Trace t = Reachability.of(lab(rules)).trace(syn("198.51.100.66", "198.51.100.1", 8080));
+
+    assertThat(t.nat()).hasValueSatisfying(n -> assertThat(n.toPort()).isEqualTo(8080));
+    assertThat(t.verdict().label()).isEqualTo("blocked");
+  }
+
+  /**
+   * Found at 35 of the first 250 seeds once the generator wrote mangle/POSTROUTING drops (16:00
+   * UTC): a forwarded packet still traverses POSTROUTING (mangle, then nat) after FORWARD, and a
+   * DROP there drops it. The engine's walk ends at the FORWARD hook's verdict. Same in IPv6.
+   */
+  @Test
+  void aForwardedPacketCanStillBeDroppedInManglePostrouting() {
+    String rules = """
+        *mangle
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        -A POSTROUTING -o docker0 -p tcp -m tcp --dport 80 -j DROP
+        COMMIT
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        -A PREROUTING ! -i docker0 -p tcp -m tcp --dport 3306 -j DNAT --to-destination 198.18.0.2:80
+        COMMIT
+        *filter
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        COMMIT
+        """;
+    Trace t = Reachability.of(lab(rules)).trace(syn("198.51.100.66", "198.51.100.1", 3306));
+
+    assertThat(t.verdict().label()).isEqualTo("blocked");
+  }
+
+  private static Packet syn(String source, String destination, int port) {
+    return new Packet(ip(source), ip(destination), Transport.TCP, 40_000, port, "eth0");
+  }
+
+  private static HostFacts lab(String rules) {
+    List<NetworkInterface> interfaces = List.of(
+        new NetworkInterface("lo", "loopback", true, List.of(ip("127.0.0.1/8")), ""),
+        new NetworkInterface("eth0", "veth", true, List.of(ip("198.51.100.1/24"), ip("198.51.100.2/24")), ""),
+        new NetworkInterface("docker0", "bridge", true, List.of(ip("198.18.0.1/24")), ""),
+        new NetworkInterface("vethc1", "veth", true, List.of(), "docker0"));
+    List<Route> routes = List.of(
+        new Route(IpFamily.V4, ip("198.51.100.0/24"), Optional.empty(), "eth0", "unicast"),
+        new Route(IpFamily.V4, ip("198.18.0.0/24"), Optional.empty(), "docker0", "unicast"));
+    return new HostFacts("bwo-host", interfaces, routes, List.of(),
+        IptablesSaveParser.parse(rules, IpFamily.V4, "KernelFoundTest"), Optional.empty(), Optional.empty(),
+        Optional.empty(), List.of());
+  }
+
+  private static IPAddress ip(String text) {
+    return new IPAddressString(text).getAddress();
+  }
+}
