@@ -297,7 +297,16 @@ final class Walk {
           at = back.next();
         }
         case Target.Dnat d -> {
-          applyDnat(rule, d.first().map(IPAddress::withoutPrefixLength), d.ports());
+          Optional<IPAddress> to = d.first().map(IPAddress::withoutPrefixLength);
+          if (d.last().isPresent() && !d.last().get().withoutPrefixLength().equals(to.orElse(null))) {
+            // An address range: nf_nat's find_best_ips_proto picks a member by a hash of the
+            // source and destination. The first and the last stand for it, the rule named as uncertain.
+            uncertain.add(rule);
+            if (choose(2) == 1) {
+              to = d.last().map(IPAddress::withoutPrefixLength);
+            }
+          }
+          applyDnat(rule, to, d.ports());
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " DNAT");
         }
         case Target.Redirect r -> {

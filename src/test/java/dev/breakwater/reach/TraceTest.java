@@ -373,4 +373,14 @@ class TraceTest {
     assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
     assertThat(decided(t)).isEqualTo("filter/INPUT policy DROP");
   }
+
+  @Test
+  void aDnatToAnAddressRangeIsPossiblyReachableWhenTheMemberDecides() {
+    // The kernel hashes the source and destination to pick the member: which one is not modelled.
+    Trace t = tcp(rangeDnat("172.17.0.2-172.17.0.3:8080",
+        "-A FORWARD -d 172.17.0.3/32 -j DROP\n"), HOST_V4, 8080);
+
+    assertThat(t.verdict().label()).isEqualTo("possibly-reachable");
+    assertThat(tcp(rangeDnat("172.17.0.2-172.17.0.3:8080", ""), HOST_V4, 8080).verdict()).isEqualTo(Verdict.REACHABLE);
+  }
 }
