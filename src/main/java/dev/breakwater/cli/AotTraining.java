@@ -1,15 +1,29 @@
 package dev.breakwater.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
  * A short run of the common start-up path, used once by the launcher to record the JDK AOT
- * cache. Touches no system state: it renders help and version text into memory.
+ * cache. It renders help and version text, lints an in-memory project, and audits and traces a
+ * small embedded snapshot (the corpus's docker-28-ipv6: both families, UFW, a Compose network)
+ * through the real commands, so the cache holds the snapshot readers, the iptables-save parser,
+ * the reachability engine and the renderers too. Output goes to memory; the snapshot is written
+ * to a temporary directory that is deleted afterwards. Touches no system state.
  */
 final class AotTraining {
   private AotTraining() {}
+
+  private static final String SNAPSHOT = "aot-training/";
+  private static final List<String> SNAPSHOT_FILES = List.of("daemon.json", "docker-inspect.json", "hostname",
+      "ip-addr.json", "ip-route.json", "ip6-route.json", "ip6tables-save.txt", "iptables-save.txt", "ufw-status.txt");
 
   static void run(CommandLine cli) {
     StringWriter sink = new StringWriter();
@@ -21,5 +35,57 @@ final class AotTraining {
     cli.printVersionHelp(out);
     out.print(dev.breakwater.compose.LintWarmup.run());
     out.flush();
+    auditSnapshot(out);
+  }
+
+  /** audit (text, json) and trace (text, json) of the embedded snapshot, as a user runs them. */
+  private static void auditSnapshot(PrintWriter out) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("breakwater-aot-");
+      for (String file : SNAPSHOT_FILES) {
+        try (InputStream in = AotTraining.class.getResourceAsStream(SNAPSHOT + file)) {
+          if (in == null) {
+            return; // a jar built without the resources: train on what there is
+          }
+          Files.copy(in, dir.resolve(file));
+        }
+      }
+      String from = dir.toString();
+      List<String[]> runs = List.of(
+          new String[] {"audit", "--from", from},
+          new String[] {"audit", "--from", from, "--format", "json"},
+          new String[] {"trace", "--from", from, "--src", "198.51.100.7", "--port", "8080"},
+          new String[] {"trace", "--from", from, "--src", "2001:db8:10::7", "--port", "8080", "--format", "json"});
+      for (String[] args : runs) {
+        CommandLine command = Main.newCommandLine();
+        command.setOut(out);
+        command.setErr(out);
+        command.execute(args);
+      }
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      deleteQuietly(dir);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    for (String file : SNAPSHOT_FILES) {
+      try {
+        Files.deleteIfExists(dir.resolve(file));
+      } catch (IOException ignored) {
+        // a temporary directory: the system cleans it up if we cannot
+      }
+    }
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException ignored) {
+      // as above
+    }
   }
 }

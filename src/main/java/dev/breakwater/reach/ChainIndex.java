@@ -119,6 +119,11 @@ final class ChainIndex {
     return chain;
   }
 
+  /** How many rules the chain holds: the position of its last one. */
+  int size() {
+    return rules.size();
+  }
+
   Rule rule(int index) {
     return rules.get(index);
   }

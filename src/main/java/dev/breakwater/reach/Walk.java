@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * One deterministic walk of a new inbound packet through PREROUTING, the routing decision and
- * INPUT or FORWARD. Where the outcome depends on something the engine cannot evaluate (an unknown
+ * INPUT, or FORWARD and POSTROUTING. Where the outcome depends on something the engine cannot evaluate (an unknown
  * match or target), the walk takes the branch named by the next entry of {@code choices}; when
  * none is left it stops with {@link ChoiceNeeded} and {@link PacketEvaluator} explores every branch.
  */
@@ -66,6 +66,8 @@ final class Walk {
   private boolean conntrackSeen;
   private boolean untracked;
   private boolean dnatted;
+  /** In the tables after INPUT's or FORWARD's filtering ones: they can only drop. */
+  private boolean afterVerdict;
 
   private final List<TraceStep> steps = new ArrayList<>();
   private final List<Rule> uncertain = new ArrayList<>();
@@ -140,20 +142,40 @@ final class Walk {
           Optional.of(route), Optional.empty());
       case RouteDecision.Local l -> {
         hook = "INPUT";
-        yield filterHook(route, new Delivery.HostSocket(destination, destinationPort));
+        // LOCAL_IN: mangle (-150), filter (0), security (50), nat (100, SNAT to local sockets).
+        yield hooks(route, new Delivery.HostSocket(destination, destinationPort),
+            List.of(TableName.MANGLE, TableName.FILTER, TableName.SECURITY), natIfTracked(), List.of());
       }
       case RouteDecision.Forward f -> {
-        hook = "FORWARD";
         outInterface = f.outInterface();
-        yield filterHook(route, new Delivery.Forwarded(destination, destinationPort, outInterface, net.containerAt(destination)));
+        // FORWARD: mangle, filter, security; then POST_ROUTING: mangle (-150), nat (100). A DROP in
+        // mangle/POSTROUTING drops a forwarded packet the FORWARD hook accepted (kernel oracle,
+        // KernelFoundTest); SNAT/MASQUERADE there only rewrite the source.
+        hook = "FORWARD";
+        yield hooks(route, new Delivery.Forwarded(destination, destinationPort, outInterface, net.containerAt(destination)),
+            List.of(TableName.MANGLE, TableName.FILTER, TableName.SECURITY), List.of(), postrouting());
       }
     };
   }
 
-  private WalkResult filterHook(RouteDecision route, Delivery delivery) {
+  private List<TableName> natIfTracked() {
+    return untracked ? List.of() : List.of(TableName.NAT);
+  }
+
+  private List<TableName> postrouting() {
+    return untracked ? List.of(TableName.MANGLE) : List.of(TableName.MANGLE, TableName.NAT);
+  }
+
+  /**
+   * The last hooks of the packet: {@code filtering} tables of INPUT or FORWARD, whose verdict is
+   * the answer, then {@code later} tables of the same hook and the {@code postrouting} tables,
+   * which can only drop what the filtering tables accepted.
+   */
+  private WalkResult hooks(RouteDecision route, Delivery delivery, List<TableName> filtering, List<TableName> later,
+      List<TableName> postrouting) {
     TableOutcome filter = null;
     TableOutcome lastPresent = null;
-    for (TableName table : List.of(TableName.MANGLE, TableName.FILTER, TableName.SECURITY)) {
+    for (TableName table : filtering) {
       TableOutcome outcome = traverse(table, hook);
       if (!outcome.accepted()) {
         return finish(outcome, Optional.of(route), Optional.empty());
@@ -169,6 +191,23 @@ final class Walk {
     TableOutcome decisive = filter != null ? filter
         : lastPresent != null ? lastPresent
         : new TableOutcome(true, Optional.empty(), () -> "no filter table: accepted");
+    // After the verdict: an accepting policy here is not worth a line of the path.
+    afterVerdict = true;
+    for (TableName table : later) {
+      TableOutcome outcome = traverse(table, hook);
+      if (!outcome.accepted()) {
+        return finish(outcome, Optional.of(route), Optional.empty());
+      }
+    }
+    if (!postrouting.isEmpty()) {
+      hook = "POSTROUTING";
+      for (TableName table : postrouting) {
+        TableOutcome outcome = traverse(table, hook);
+        if (!outcome.accepted()) {
+          return finish(outcome, Optional.of(route), Optional.empty());
+        }
+      }
+    }
     return finish(decisive, Optional.of(route), Optional.of(delivery));
   }
 
@@ -195,6 +234,10 @@ final class Walk {
     int at = 0;
     while (true) {
       if (at >= candidates.length) {
+        if (recording && hook.equals("FORWARD")) {
+          // Passed the whole chain, the rules the index skipped included.
+          forwardChainsReached.merge(current, current.size(), Math::max);
+        }
         if (callers.isEmpty()) {
           return policy(table, start.get().chain());
         }
@@ -254,7 +297,16 @@ final class Walk {
           at = back.next();
         }
         case Target.Dnat d -> {
-          applyDnat(rule, d.first().map(IPAddress::withoutPrefixLength), d.ports());
+          Optional<IPAddress> to = d.first().map(IPAddress::withoutPrefixLength);
+          if (d.last().isPresent() && !d.last().get().withoutPrefixLength().equals(to.orElse(null))) {
+            // An address range: nf_nat's find_best_ips_proto picks a member by a hash of the
+            // source and destination. The first and the last stand for it, the rule named as uncertain.
+            uncertain.add(rule);
+            if (choose(2) == 1) {
+              to = d.last().map(IPAddress::withoutPrefixLength);
+            }
+          }
+          applyDnat(rule, to, d.ports());
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " DNAT");
         }
         case Target.Redirect r -> {
@@ -306,7 +358,7 @@ final class Walk {
 
   private TableOutcome policy(TableName table, Chain builtin) {
     Chain.Policy policy = builtin.policy().orElse(Chain.Policy.ACCEPT);
-    if (recording) {
+    if (recording && !(afterVerdict && policy == Chain.Policy.ACCEPT)) {
       steps.add(new TraceStep.PolicyApplied(hook, table, builtin.name(), policy));
     }
     return new TableOutcome(policy == Chain.Policy.ACCEPT, Optional.empty(),
@@ -317,8 +369,16 @@ final class Walk {
     IPAddress fromAddress = destination;
     int fromPort = destinationPort;
     destination = address.orElse(destination);
-    // A range is load-balanced by the kernel; any member answers the same question, take the first.
-    destinationPort = ports.map(PortRange::first).orElse(destinationPort);
+    if (NatPortMapping.random(ports, rule.text())) {
+      // --random: any port of the range. Three representatives (the kept port, the first, the last),
+      // the rule named as uncertain; a verdict that depends on a port in between is not seen.
+      uncertain.add(rule);
+      int choice = choose(3);
+      destinationPort = choice == 0 ? NatPortMapping.translate(destinationPort, ports, rule.text())
+          : choice == 1 ? ports.get().first() : ports.get().last();
+    } else {
+      destinationPort = NatPortMapping.translate(destinationPort, ports, rule.text());
+    }
     dnatted = true;
     nat = Optional.of(new NatStep(rule, fromAddress, fromPort, destination, destinationPort));
   }
@@ -355,7 +415,8 @@ final class Walk {
         othersHold = false;
       }
     }
-    if (testsSource && othersHold) {
+    // SNAT/MASQUERADE only rewrite the source: they tell no sources apart for the verdict.
+    if (testsSource && othersHold && !(rule.target() instanceof Target.SourceNat)) {
       // Everything else holds: the source alone decides whether this rule matches.
       lastSourceTest = Optional.of(rule);
     }
@@ -390,7 +451,8 @@ final class Walk {
   private Truth evaluate(Match match) {
     return switch (match) {
       case Match.Address a -> of(contains(a.prefix(), a.side() == Match.Side.SOURCE ? source() : destination) != a.negated());
-      case Match.Interface i -> of(i.matchesName(i.inbound() ? packet.inInterface() : outInterface));
+      // POST_ROUTING has no input device: the kernel matches -i against the empty name there.
+      case Match.Interface i -> of(i.matchesName(i.inbound() ? (hook.equals("POSTROUTING") ? "" : packet.inInterface()) : outInterface));
       case Match.Protocol p -> of((p.number() == 0 || p.number() == packet.protocol().number()) != p.negated());
       case Match.Ports p -> of(portsHit(p) != p.negated());
       case Match.ConnectionState s -> of(!java.util.Collections.disjoint(s.states(), ctStates()) != s.negated());

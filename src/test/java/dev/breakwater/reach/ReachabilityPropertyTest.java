@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestFactory;
  * The symbolic answer equals concrete evaluation: for seeded random hosts with Docker- and
  * UFW-shaped rulesets (DNAT to containers, DOCKER-USER allow and deny by -s, ctorigsrc, ipsets
  * and ctorigdstport, negations, interface wildcards, jumps, gotos, RETURNs, policies, raw and
- * mangle drops, the odd unmodelled match), every source of a small address universe gets from
+ * mangle drops (POSTROUTING's included), port-range DNAT, MASQUERADE, the odd unmodelled
+ * match), every source of a small address universe gets from
  * {@link Reachability#exposures()} the verdict a {@link Reachability#trace} of that very source
  * gets, per published port, per ingress interface, in both families.
  * {@code -Dbreakwater.seed=N} replays one case.
@@ -290,8 +291,17 @@ class ReachabilityPropertyTest {
             continue; // another family, or the odd port Docker left to docker-proxy
           }
           String bind = p.boundToAll() ? "" : "-d " + p.hostIp().toCanonicalString() + (v4 ? "/32 " : "/128 ");
-          String to = v4 ? a + ":" + p.containerPort() : "[" + a + "]:" + p.containerPort();
-          nat.append("-A DOCKER ").append(bind).append("! -i docker0 -p tcp -m tcp --dport ").append(p.hostPort())
+          String toPorts = String.valueOf(p.containerPort());
+          String dport = String.valueOf(p.hostPort());
+          if (chance(0.25)) {
+            // A port range (-p 8000-9000:8000-9000 style): the kernel keeps a port inside the
+            // target range and maps one outside it to the range's first port.
+            dport = (p.hostPort() - random.nextInt(3)) + ":" + (p.hostPort() + random.nextInt(3));
+            toPorts = pick(List.of(p.containerPort() + "-" + (p.containerPort() + 10),
+                (p.hostPort() - 1) + "-" + (p.hostPort() + 1), (p.hostPort() + 1) + "-" + (p.hostPort() + 5)));
+          }
+          String to = v4 ? a + ":" + toPorts : "[" + a + "]:" + toPorts;
+          nat.append("-A DOCKER ").append(bind).append("! -i docker0 -p tcp -m tcp --dport ").append(dport)
               .append(" -j DNAT --to-destination ").append(to).append('\n');
           docker.append("-A DOCKER -d ").append(a).append(v4 ? "/32" : "/128")
               .append(" ! -i docker0 -o docker0 -p tcp -m tcp --dport ").append(p.containerPort()).append(" -j ACCEPT\n");
@@ -305,6 +315,19 @@ class ReachabilityPropertyTest {
       }
       if (chance(0.1)) {
         mangle.append("-A FORWARD -s ").append(pick(prefixes)).append(" -j MARK --set-xmark 0x1/0xffffffff\n");
+      }
+      // A forwarded packet still meets POSTROUTING after FORWARD: a mangle drop there drops it,
+      // SNAT/MASQUERADE only rewrite the source.
+      for (int i = chance(0.35) ? 1 + random.nextInt(2) : 0; i > 0; i--) {
+        mangle.append("-A POSTROUTING ").append(switch (random.nextInt(4)) {
+          case 0 -> "-o docker0 -p tcp -m tcp --dport " + pick(List.of("80", "3306", "8080", "5432", "6379", "8081")) + " -j DROP";
+          case 1 -> negate() + "-s " + pick(prefixes) + " -o docker0 -j DROP";
+          case 2 -> "! -o docker0 -j DROP";
+          default -> "-o docker0 -m conntrack --ctstate DNAT -p tcp -m tcp ! --dport 80 -j DROP";
+        }).append('\n');
+      }
+      if (chance(0.3)) {
+        nat.append("-A POSTROUTING -s ").append(pick(prefixes)).append(" ! -o docker0 -j MASQUERADE\n");
       }
       raw.append("COMMIT\n");
       mangle.append("COMMIT\n");

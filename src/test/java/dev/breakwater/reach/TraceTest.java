@@ -287,4 +287,100 @@ class TraceTest {
     assertThat(tcp(Layouts.docker20("", 3306, 3306, allowList), HOST_V4, 3306).hints())
         .extracting(Hint::code).contains("drop-without-established");
   }
+
+  /** nat DNATs 8000-9000 with {@code to}; the FORWARD policy accepts; {@code mangle} is the mangle table's rules. */
+  private static String rangeDnat(String to, String mangle) {
+    return """
+        *mangle
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        :BW-POST - [0:0]
+        %sCOMMIT
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        -A PREROUTING ! -i docker0 -p tcp -m tcp --dport 8000:9000 -j DNAT --to-destination %s
+        -A POSTROUTING -s 198.51.100.0/24 ! -o docker0 -j MASQUERADE
+        -A POSTROUTING -o docker0 -j MASQUERADE
+        COMMIT
+        *filter
+        :INPUT DROP [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        COMMIT
+        """.formatted(mangle, to);
+  }
+
+  @Test
+  void aPortRangeDnatKeepsAPortInsideTheRangeAndMapsOneOutsideToItsFirstPort() {
+    assertThat(tcp(rangeDnat("172.17.0.2:8000-9000", ""), HOST_V4, 8080).nat())
+        .hasValueSatisfying(n -> assertThat(n.toPort()).isEqualTo(8080));
+    assertThat(tcp(rangeDnat("172.17.0.2:80-90", ""), HOST_V4, 8080).nat())
+        .hasValueSatisfying(n -> assertThat(n.toPort()).isEqualTo(80));
+    // A base port (MIN-MAX/BASE) shifts every port: 80 + (8080 - 8000) % 11.
+    assertThat(tcp(rangeDnat("172.17.0.2:80-90/8000", ""), HOST_V4, 8080).nat())
+        .hasValueSatisfying(n -> assertThat(n.toPort()).isEqualTo(80 + 80 % 11));
+  }
+
+  @Test
+  void aRandomPortRangeDnatIsPossiblyReachableWhenThePortDecides() {
+    Trace t = tcp(rangeDnat("172.17.0.2:8000-9000 --random",
+        "-A FORWARD -p tcp -m tcp --dport 8000 -j DROP\n"), HOST_V4, 8080);
+
+    assertThat(t.verdict().label()).isEqualTo("possibly-reachable");
+  }
+
+  @Test
+  void aForwardedPacketMeetsManglePostroutingAfterFilterAcceptedIt() {
+    Trace t = tcp(rangeDnat("172.17.0.2:8000-9000", "-A POSTROUTING -o docker0 -p tcp -m tcp --dport 8080 -j DROP\n"),
+        HOST_V4, 8080);
+
+    assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
+    assertThat(decided(t)).isEqualTo("-A POSTROUTING -o docker0 -p tcp -m tcp --dport 8080 -j DROP");
+    assertThat(t.path()).last().extracting(TraceStep::describe).asString().startsWith("POSTROUTING: mangle/POSTROUTING #1");
+  }
+
+  @Test
+  void masqueradeInNatPostroutingChangesNoVerdict() {
+    Trace t = tcp(rangeDnat("172.17.0.2:8000-9000", ""), HOST_V4, 8080);
+
+    assertThat(t.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(decided(t)).isEqualTo("filter/FORWARD policy ACCEPT");
+    assertThat(t.path()).extracting(TraceStep::describe)
+        .contains("POSTROUTING: nat/POSTROUTING #2 (line 16): -A POSTROUTING -o docker0 -j MASQUERADE");
+  }
+
+  @Test
+  void postroutingHasNoInputInterface() {
+    // POST_ROUTING passes no input device: "-i eth0" fails there and "! -i eth0" holds.
+    String mangle = "-A POSTROUTING -j BW-POST\n-A BW-POST -i eth0 -j RETURN\n-A BW-POST ! -i eth0 -j DROP\n";
+    Trace t = tcp(rangeDnat("172.17.0.2:8000-9000", mangle), HOST_V4, 8080);
+
+    assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
+    assertThat(decided(t)).isEqualTo("-A BW-POST ! -i eth0 -j DROP");
+  }
+
+  @Test
+  void aLocallyDeliveredPacketEndsAtInput() {
+    // No DNAT for 22: delivered to the host, INPUT's verdict is the answer; POSTROUTING never sees it.
+    Trace t = tcp(rangeDnat("172.17.0.2:8000-9000", "-A POSTROUTING -j DROP\n-A INPUT -j ACCEPT\n"), HOST_V4, 22);
+
+    assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
+    assertThat(decided(t)).isEqualTo("filter/INPUT policy DROP");
+  }
+
+  @Test
+  void aDnatToAnAddressRangeIsPossiblyReachableWhenTheMemberDecides() {
+    // The kernel hashes the source and destination to pick the member: which one is not modelled.
+    Trace t = tcp(rangeDnat("172.17.0.2-172.17.0.3:8080",
+        "-A FORWARD -d 172.17.0.3/32 -j DROP\n"), HOST_V4, 8080);
+
+    assertThat(t.verdict().label()).isEqualTo("possibly-reachable");
+    assertThat(tcp(rangeDnat("172.17.0.2-172.17.0.3:8080", ""), HOST_V4, 8080).verdict()).isEqualTo(Verdict.REACHABLE);
+  }
 }
