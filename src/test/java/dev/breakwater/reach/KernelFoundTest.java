@@ -92,6 +92,38 @@ class KernelFoundTest {
     assertThat(t.verdict().label()).isEqualTo("blocked");
   }
 
+  /**
+   * Found at seed 4186 (16:30 UTC): a DNAT whose target is where the packet already goes (here
+   * direct routing to 198.18.0.2:80 meets {@code --to-destination 198.18.0.2}) changes nothing, and
+   * the kernel sets the connection's DNAT status only when the tuple changes (nf_nat_setup_info:
+   * {@code if (!nf_ct_tuple_equal(&new_tuple, &curr_tuple)) ... ct->status |= IPS_DST_NAT}), so
+   * {@code --ctstate DNAT} does not match and the FORWARD policy drops it. The engine counted the
+   * no-op DNAT as DNAT. Same in IPv6; a real rewrite (to 198.51.100.1:80) does match.
+   */
+  @Test
+  void aDnatThatChangesNothingLeavesNoDnatState() {
+    String rules = """
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        -A PREROUTING ! -i docker0 -p tcp -m tcp --dport 80 -j DNAT --to-destination 198.18.0.2
+        COMMIT
+        *filter
+        :INPUT ACCEPT [0:0]
+        :FORWARD DROP [0:0]
+        :OUTPUT ACCEPT [0:0]
+        -A FORWARD -i docker0 -j ACCEPT
+        -A FORWARD -o docker0 -m conntrack --ctstate DNAT -j ACCEPT
+        COMMIT
+        """;
+    Reachability engine = Reachability.of(lab(rules));
+
+    assertThat(engine.trace(syn("198.51.100.66", "198.18.0.2", 80)).verdict().label()).isEqualTo("blocked");
+    assertThat(engine.trace(syn("198.51.100.66", "198.51.100.1", 80)).verdict().label()).isEqualTo("reachable");
+  }
+
   private static Packet syn(String source, String destination, int port) {
     return new Packet(ip(source), ip(destination), Transport.TCP, 40_000, port, "eth0");
   }
