@@ -379,8 +379,12 @@ final class Walk {
     } else {
       destinationPort = NatPortMapping.translate(destinationPort, ports, rule.text());
     }
-    dnatted = true;
-    nat = Optional.of(new NatStep(rule, fromAddress, fromPort, destination, destinationPort));
+    // nf_nat_setup_info sets IPS_DST_NAT only when the tuple changes: a DNAT to where the packet
+    // already goes leaves no DNAT state, and is no translation to report (kernel oracle).
+    if (!destination.equals(fromAddress) || destinationPort != fromPort) {
+      dnatted = true;
+      nat = Optional.of(new NatStep(rule, fromAddress, fromPort, destination, destinationPort));
+    }
   }
 
   private int choose(int options) {
