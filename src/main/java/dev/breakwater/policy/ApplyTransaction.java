@@ -160,6 +160,9 @@ public final class ApplyTransaction {
     } catch (ApplyException e) {
       return; // no ipset tool: there are no sets of ours to remove
     }
+    if (names.stream().noneMatch(SourceSet::isOurs)) {
+      return; // the common case, and on watch's latency path: no save per family needed
+    }
     StringBuilder used = new StringBuilder();
     for (IpFamily family : IpFamily.values()) {
       try {
