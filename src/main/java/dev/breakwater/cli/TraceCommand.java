@@ -2,14 +2,15 @@ package dev.breakwater.cli;
 
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.NetworkInterface;
+import dev.breakwater.net.AddressLiterals;
 import dev.breakwater.net.Transport;
 import dev.breakwater.reach.Packet;
 import dev.breakwater.reach.Reachability;
 import dev.breakwater.reach.Trace;
+import dev.breakwater.reach.Verdict;
 import dev.breakwater.report.Json;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
-import inet.ipaddr.IPAddressStringParameters;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -98,17 +99,11 @@ public final class TraceCommand implements Callable<Integer> {
     };
     spec.commandLine().getOut().print(rendered);
     spec.commandLine().getOut().flush();
-    return trace.verdict() instanceof dev.breakwater.reach.Verdict.Blocked ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
+    return trace.verdict() instanceof Verdict.Blocked ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
   }
 
-  // Plain dotted quads and RFC 4291 text only: inet_aton forms would read "1.2.3" as 1.2.0.3.
-  private static final IPAddressStringParameters STRICT = new IPAddressStringParameters.Builder()
-      .allowEmpty(false).allowAll(false).allowMask(false).allowPrefix(false).allowWildcardedSeparator(false)
-      .getIPv4AddressParametersBuilder().allow_inet_aton(false).getParentBuilder()
-      .toParams();
-
   static IPAddress address(String option, String text) {
-    IPAddressString parsed = new IPAddressString(text.trim(), STRICT);
+    IPAddressString parsed = new IPAddressString(text.trim(), AddressLiterals.STRICT);
     IPAddress address = parsed.getAddress();
     if (address == null || !parsed.isIPAddress() || address.getNetworkPrefixLength() != null) {
       throw new UserError(option + " " + text + ": expected one IPv4 or IPv6 address, such as 198.51.100.7 or 2001:db8::7");

@@ -1,10 +1,9 @@
 package dev.breakwater.netfilter;
 
+import dev.breakwater.net.AddressLiterals;
 import dev.breakwater.net.IpFamily;
-import inet.ipaddr.AddressStringParameters.RangeParameters;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
-import inet.ipaddr.IPAddressStringParameters;
 import inet.ipaddr.ipv4.IPv4Address;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,20 +14,6 @@ import java.util.Map;
  * because a Docker host repeats the same few addresses across thousands of rules.
  */
 final class AddressParser {
-  // Only plain literals: no wildcards, ranges, inet_aton shorthands ("10.1") or prefixes, which
-  // iptables-save never prints and which would otherwise silently mean something else.
-  private static final IPAddressStringParameters STRICT = new IPAddressStringParameters.Builder()
-      .allowEmpty(false)
-      .allowAll(false)
-      .allowPrefixOnly(false)
-      .allowSingleSegment(false)
-      .allowPrefix(false)
-      .allowMask(false)
-      .allow_inet_aton(false)
-      .allowWildcardedSeparator(false)
-      .setRangeOptions(RangeParameters.NO_RANGE)
-      .toParams();
-
   /** Marks a prefix written with a non-contiguous mask, which no prefix can represent. */
   static final IPAddress NON_CONTIGUOUS = null;
 
@@ -115,7 +100,7 @@ final class AddressParser {
     if (dotted >= 0) {
       return new IPv4Address((int) dotted);
     }
-    return new IPAddressString(text, STRICT).getAddress();
+    return new IPAddressString(text, AddressLiterals.STRICT).getAddress();
   }
 
   /**

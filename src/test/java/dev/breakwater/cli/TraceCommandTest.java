@@ -51,6 +51,7 @@ class TraceCommandTest {
   void badAddressesAndPortsAreOneLineErrors() {
     for (String[] args : new String[][] {
         {"--src", "1.2.3", "--port", "3306"},
+        {"--src", "198.51.100.1-9", "--port", "3306"},
         {"--src", "198.51.100.7", "--port", "70000"},
         {"--src", "198.51.100.7", "--port", "3306/icmp"},
         {"--src", "198.51.100.7", "--dst", "2001:db8::1", "--port", "3306"},
