@@ -72,25 +72,9 @@ final class AotTraining {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      deleteQuietly(dir);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    for (String file : SNAPSHOT_FILES) {
-      try {
-        Files.deleteIfExists(dir.resolve(file));
-      } catch (IOException ignored) {
-        // a temporary directory: the system cleans it up if we cannot
+      if (dir != null) {
+        Facts.deleteTree(dir); // a temporary directory: the system cleans it up if this cannot
       }
-    }
-    try {
-      Files.deleteIfExists(dir);
-    } catch (IOException ignored) {
-      // as above
     }
   }
 }

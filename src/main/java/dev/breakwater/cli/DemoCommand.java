@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream out = System.out;
     long start = System.nanoTime();
-    if (!ProcessHandle.current().info().user().map("root"::equals).orElse(false)) {
+    if (!CommandRunner.runningAsRoot()) {
       throw new UserError("the demo needs root: it creates network namespaces and runs its own dockerd and UFW inside them "
           + "(nothing outside them changes). Run: sudo ./breakwater demo");
     }

@@ -5,7 +5,6 @@ import dev.breakwater.host.LiveGatherer;
 import dev.breakwater.host.SnapshotDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -19,11 +18,15 @@ final class Facts {
     return SnapshotDirectory.read(directory);
   }
 
-  /**
-   * Gathers a snapshot of this host into a private temporary directory and reads it back, so a
-   * live audit and {@code audit --from} on a snapshot of the same moment give the same answer.
-   */
   static HostFacts fromLiveHost(PrintWriter err) {
+    return fromLiveHost(LiveGatherer.forThisHost(), err);
+  }
+
+  /**
+   * Gathers a snapshot into a private temporary directory and reads it back, so a live audit and
+   * {@code audit --from} on a snapshot of the same moment give the same answer.
+   */
+  static HostFacts fromLiveHost(LiveGatherer gatherer, PrintWriter err) {
     Path directory;
     try {
       directory = Files.createTempDirectory("breakwater-live-");
@@ -31,22 +34,25 @@ final class Facts {
       throw new UserError("cannot create a temporary directory for the live snapshot: " + e.getMessage());
     }
     try {
-      LiveGatherer.Result result = LiveGatherer.forThisHost().gather(directory);
-      result.notes().forEach(note -> err.println("note: " + note));
+      gatherer.gather(directory).notes().forEach(note -> err.println("note: " + note));
       err.flush();
       return SnapshotDirectory.read(directory);
     } finally {
-      delete(directory);
+      if (!deleteTree(directory)) {
+        err.println("note: could not remove " + directory);
+      }
     }
   }
 
-  private static void delete(Path directory) {
+  /** Removes a directory this process made, and everything in it; false if some of it stayed. */
+  static boolean deleteTree(Path directory) {
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
+      return true;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return false;
     }
   }
 }

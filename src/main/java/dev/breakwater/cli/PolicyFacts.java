@@ -1,6 +1,9 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.host.CommandRunner;
+import dev.breakwater.host.DockerClient;
 import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.LiveGatherer;
 import dev.breakwater.host.SnapshotDirectory;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IpsetSaveParser;
@@ -25,27 +28,8 @@ final class PolicyFacts {
   private PolicyFacts() {}
 
   private static HostFacts gatherInNamespace(String netns, PrintWriter err) {
-    Path directory;
-    try {
-      directory = java.nio.file.Files.createTempDirectory("breakwater-netns-");
-    } catch (java.io.IOException e) {
-      throw new UserError("cannot create a temporary directory for the snapshot: " + e.getMessage());
-    }
-    try {
-      var gatherer = new dev.breakwater.host.LiveGatherer(dev.breakwater.host.CommandRunner.inNetns(netns),
-          dev.breakwater.host.DockerClient.fromEnvironment(), Path.of("/etc/docker/daemon.json"));
-      gatherer.gather(directory).notes().forEach(note -> err.println("note: " + note));
-      err.flush();
-      return SnapshotDirectory.read(directory);
-    } finally {
-      try (var files = java.nio.file.Files.walk(directory)) {
-        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          java.nio.file.Files.deleteIfExists(p);
-        }
-      } catch (java.io.IOException e) {
-        err.println("note: could not remove " + directory + ": " + e.getMessage());
-      }
-    }
+    return Facts.fromLiveHost(new LiveGatherer(CommandRunner.inNetns(netns), DockerClient.fromEnvironment(),
+        Path.of("/etc/docker/daemon.json")), err);
   }
 
   static HostFacts read(Path from, Optional<IptablesApplier> liveFirewall, PrintWriter err) {

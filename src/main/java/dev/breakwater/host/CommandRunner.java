@@ -58,6 +58,11 @@ public record CommandRunner(Optional<Path> netns, Optional<Path> mountns) {
   }
 
   /** The absolute path of {@code tool}, searched on PATH and the usual system directories. */
+  /** Whether this process runs as root: reading and changing the firewall needs it. */
+  public static boolean runningAsRoot() {
+    return ProcessHandle.current().info().user().map("root"::equals).orElse(false);
+  }
+
   public static Optional<Path> find(String tool) {
     if (tool.contains("/")) {
       Path path = Path.of(tool);

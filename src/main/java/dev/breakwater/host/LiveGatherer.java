@@ -92,7 +92,7 @@ public final class LiveGatherer {
     CommandRunner.Result result = runner.run(argv, COMMAND_TIMEOUT);
     if (!result.ok()) {
       String why = firstLine(result.stderr());
-      if (!runningAsRoot()) {
+      if (!CommandRunner.runningAsRoot()) {
         throw new UserError(String.join(" ", argv) + " failed (" + why + "): reading the firewall needs root; run with sudo, "
             + "or run 'breakwater audit --from DIR' on a snapshot made elsewhere");
       }
@@ -123,7 +123,7 @@ public final class LiveGatherer {
     try {
       return JSON.writer().with(GO_STYLE).writeValueAsString(docker.inspectRunning()) + "\n";
     } catch (DockerApiException e) {
-      String hint = runningAsRoot() ? "is dockerd running?" : "run with sudo or as a member of the docker group";
+      String hint = CommandRunner.runningAsRoot() ? "is dockerd running?" : "run with sudo or as a member of the docker group";
       throw new UserError(e.getMessage() + ": " + hint);
     }
   }
@@ -151,10 +151,6 @@ public final class LiveGatherer {
     } catch (IOException e) {
       return Optional.empty();
     }
-  }
-
-  static boolean runningAsRoot() {
-    return ProcessHandle.current().info().user().map("root"::equals).orElse(false);
   }
 
   private static String firstLine(String text) {

@@ -682,7 +682,7 @@ public final class Lab {
   }
 
   private static void requireRoot() {
-    if (!ProcessHandle.current().info().user().map("root"::equals).orElse(false)) {
+    if (!CommandRunner.runningAsRoot()) {
       throw new UserError("the lab needs root (network namespaces, mounts, dockerd): run 'sudo breakwater lab up'");
     }
   }
