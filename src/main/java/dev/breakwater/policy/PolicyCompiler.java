@@ -1,5 +1,6 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.net.AddressSets;
 import dev.breakwater.host.Container;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.PublishedPort;

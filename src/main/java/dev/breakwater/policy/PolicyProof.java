@@ -1,5 +1,6 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.net.AddressSets;
 import dev.breakwater.net.IpFamily;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
@@ -58,20 +59,20 @@ public final class PolicyProof {
         List<IPAddress> certainlyOutside = AddressSets.minus(now.get().reachable(), allowed);
         List<IPAddress> possiblyOutside = AddressSets.minus(now.get().possibly(), allowed);
         if (!certainlyOutside.isEmpty()) {
-          problems.add(name + ": would still be reachable from " + AddressSets.describe(certainlyOutside)
+          problems.add(name + ": would still be reachable from " + AddressText.describe(certainlyOutside)
               + ", outside its allows (" + port.allowedText() + ")"
               + (compiled.families().contains(port.family()) ? ""
                   : "; nothing is compiled for " + port.family().label() + " (no DOCKER-USER chain there), so only INPUT/UFW or binding the port elsewhere can close it"));
         }
         if (!possiblyOutside.isEmpty()) {
-          problems.add(name + ": would possibly be reachable from " + AddressSets.describe(possiblyOutside)
+          problems.add(name + ": would possibly be reachable from " + AddressText.describe(possiblyOutside)
               + ", outside its allows (" + port.allowedText() + "): the engine cannot decide"
               + (now.get().uncertainBecause().isEmpty() ? "" : " (" + String.join("; ", now.get().uncertainBecause()) + ")"));
         }
         List<IPAddress> reachedBefore = was.map(ObservedReach::reachable).orElse(List.of());
         List<IPAddress> lost = AddressSets.minus(AddressSets.intersect(reachedBefore, allowed), now.get().reachable());
         if (!lost.isEmpty()) {
-          problems.add(name + ": allowed source " + AddressSets.describe(lost) + " reaches it now and would not after the change");
+          problems.add(name + ": allowed source " + AddressText.describe(lost) + " reaches it now and would not after the change");
         }
       }
       all.addAll(problems);

@@ -1,5 +1,6 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.AddressSets;
 import dev.breakwater.host.Container;
 import dev.breakwater.host.PublishedPort;
 import dev.breakwater.netfilter.Rule;
@@ -35,7 +36,7 @@ public record PortExposure(
 
   /** Union of the reachable classes over all ingress interfaces: minimal CIDRs, IPv4 then IPv6. */
   public List<IPAddress> reachableFrom() {
-    return AddressSpans.union(classes.stream()
+    return AddressSets.union(classes.stream()
         .filter(c -> c.verdict() instanceof Verdict.Reachable)
         .flatMap(c -> c.sources().stream())
         .toList());
@@ -56,10 +57,10 @@ public record PortExposure(
 
   /** Union of the possibly-reachable classes that are not reachable through another ingress. */
   public List<IPAddress> possiblyReachableFrom() {
-    List<IPAddress> possibly = AddressSpans.union(classes.stream()
+    List<IPAddress> possibly = AddressSets.union(classes.stream()
         .filter(c -> c.verdict() instanceof Verdict.PossiblyReachable)
         .flatMap(c -> c.sources().stream())
         .toList());
-    return AddressSpans.minus(possibly, reachableFrom());
+    return AddressSets.minus(possibly, reachableFrom());
   }
 }

@@ -1,5 +1,6 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.net.AddressSets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.net.IpFamily;
@@ -78,21 +79,21 @@ class PolicyProofTest {
   void aLongSetIsSaidByWhatItLeavesOut() {
     List<IPAddress> allBut = AddressSets.minus(prefixes("::/0"), prefixes("2001:db8:1::66/128"));
     assertThat(allBut).hasSizeGreaterThan(100);
-    assertThat(AddressSets.describe(allBut)).isEqualTo("every IPv6 address except 2001:db8:1::66/128");
+    assertThat(AddressText.describe(allBut)).isEqualTo("every IPv6 address except 2001:db8:1::66/128");
     List<IPAddress> scattered = new java.util.ArrayList<>();
     for (int i = 0; i < 20; i++) {
       scattered.add(new IPAddressString("198.18." + (2 * i) + ".0/24").getAddress());
     }
-    assertThat(AddressSets.describe(scattered)).isEqualTo("20 IPv4 prefixes from 198.18.0.0/24 to 198.18.38.0/24");
-    assertThat(AddressSets.describe(prefixes("10.0.0.0/8"))).isEqualTo("10.0.0.0/8");
+    assertThat(AddressText.describe(scattered)).isEqualTo("20 IPv4 prefixes from 198.18.0.0/24 to 198.18.38.0/24");
+    assertThat(AddressText.describe(prefixes("10.0.0.0/8"))).isEqualTo("10.0.0.0/8");
   }
 
   @Test
   void addressSetArithmetic() {
-    assertThat(AddressSets.text(AddressSets.minus(prefixes("0.0.0.0/0", "::/0"), prefixes("128.0.0.0/1", "::/1"))))
+    assertThat(AddressText.text(AddressSets.minus(prefixes("0.0.0.0/0", "::/0"), prefixes("128.0.0.0/1", "::/1"))))
         .isEqualTo("0.0.0.0/1, 8000::/1");
-    assertThat(AddressSets.text(AddressSets.intersect(prefixes("10.0.0.0/8"), prefixes("10.1.0.0/16", "11.0.0.0/8"))))
+    assertThat(AddressText.text(AddressSets.intersect(prefixes("10.0.0.0/8"), prefixes("10.1.0.0/16", "11.0.0.0/8"))))
         .isEqualTo("10.1.0.0/16");
-    assertThat(AddressSets.text(AddressSets.union(prefixes("10.0.0.0/9", "10.128.0.0/9")))).isEqualTo("10.0.0.0/8");
+    assertThat(AddressText.text(AddressSets.union(prefixes("10.0.0.0/9", "10.128.0.0/9")))).isEqualTo("10.0.0.0/8");
   }
 }

@@ -1,5 +1,6 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.AddressSets;
 import static dev.breakwater.reach.RulesetFixture.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -250,8 +251,8 @@ class CorpusReachabilityTest {
         .singleElement()
         .satisfies(c -> {
           assertThat(text(c.decidedBy())).isEqualTo("-A DOCKER-USER -i eth0 -j DROP");
-          assertThat(AddressSpans.union(c.sources()))
-              .isEqualTo(AddressSpans.minus(List.of(ip("0.0.0.0/0")), List.of(ip("198.51.100.0/24"))));
+          assertThat(AddressSets.union(c.sources()))
+              .isEqualTo(AddressSets.minus(List.of(ip("0.0.0.0/0")), List.of(ip("198.51.100.0/24"))));
         });
 
     Trace lan = tcp(r, NEIGHBOUR, HOST, 3306);

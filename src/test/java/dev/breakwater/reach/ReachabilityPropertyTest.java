@@ -1,5 +1,6 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.AddressSets;
 import static dev.breakwater.reach.RulesetFixture.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,7 +99,7 @@ class ReachabilityPropertyTest {
         }
       }
       List<IPAddress> reachable = e.reachableFrom();
-      assertThat(AddressSpans.union(reachable)).as("minimal CIDRs").isEqualTo(reachable);
+      assertThat(AddressSets.union(reachable)).as("minimal CIDRs").isEqualTo(reachable);
       assertThat(e.exact()).isEqualTo(e.classes().stream().noneMatch(c -> c.verdict() instanceof Verdict.PossiblyReachable));
     }
   }
@@ -152,7 +153,7 @@ class ReachabilityPropertyTest {
     }
     assertThat(total).as("sizes add up to the space: %s", what)
         .isEqualTo(BigInteger.ONE.shiftLeft(family == IpFamily.V4 ? 32 : 128));
-    assertThat(AddressSpans.union(all)).as("no gaps: %s", what)
+    assertThat(AddressSets.union(all)).as("no gaps: %s", what)
         .containsExactly(ip(family == IpFamily.V4 ? "0.0.0.0/0" : "::/0"));
   }
 

@@ -1,5 +1,6 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.AddressSets;
 import static dev.breakwater.reach.HostFixture.container;
 import static dev.breakwater.reach.HostFixture.host;
 import static dev.breakwater.reach.HostFixture.port;
@@ -214,7 +215,7 @@ class ReachabilityTest {
     PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
 
     assertThat(e.reachableFrom()).doesNotContain(ip("0.0.0.0/0"));
-    assertThat(AddressSpans.minus(List.of(ip("0.0.0.0/0")), e.reachableFrom()))
+    assertThat(AddressSets.minus(List.of(ip("0.0.0.0/0")), e.reachableFrom()))
         .containsExactly(ip("127.0.0.0/8"), ip("172.17.0.1/32"), ip("192.0.2.10/32"));
   }
 

@@ -1,17 +1,21 @@
-package dev.breakwater.policy;
+package dev.breakwater.net;
 
+import inet.ipaddr.Address;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressSeqRange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Set arithmetic over lists of prefixes (IPAddress does the per-prefix work). */
-final class AddressSets {
+/**
+ * Set arithmetic over lists of prefixes, answered as minimal prefix lists sorted by address, IPv4
+ * first (IPAddress does the per-range work).
+ */
+public final class AddressSets {
   private AddressSets() {}
 
   /** Minimal prefixes covering all of {@code a}; IPv4 first. */
-  static List<IPAddress> union(List<IPAddress> a) {
+  public static List<IPAddress> union(List<IPAddress> a) {
     List<IPAddress> out = new ArrayList<>();
     out.addAll(merge(a.stream().filter(IPAddress::isIPv4).toList()));
     out.addAll(merge(a.stream().filter(IPAddress::isIPv6).toList()));
@@ -19,7 +23,7 @@ final class AddressSets {
   }
 
   /** {@code a} without {@code b}: one sweep over both as sorted, disjoint ranges per family. */
-  static List<IPAddress> minus(List<IPAddress> a, List<IPAddress> b) {
+  public static List<IPAddress> minus(List<IPAddress> a, List<IPAddress> b) {
     List<IPAddress> out = new ArrayList<>();
     for (boolean v4 : new boolean[] {true, false}) {
       IPAddressSeqRange[] from = ranges(a, v4);
@@ -59,7 +63,7 @@ final class AddressSets {
     return joined;
   }
 
-  static List<IPAddress> intersect(List<IPAddress> a, List<IPAddress> b) {
+  public static List<IPAddress> intersect(List<IPAddress> a, List<IPAddress> b) {
     List<IPAddress> out = new ArrayList<>();
     for (IPAddress x : a) {
       for (IPAddress y : b) {
@@ -74,42 +78,6 @@ final class AddressSets {
     return union(out.stream().flatMap(p -> Arrays.stream(p.spanWithPrefixBlocks())).toList());
   }
 
-  static String text(List<IPAddress> prefixes) {
-    return prefixes.isEmpty() ? "nobody" : String.join(", ", prefixes.stream().map(PolicyCompiler::prefixText).toList());
-  }
-
-  /**
-   * Like {@link #text}, but a long list is said by what it leaves out when that is short
-   * ({@code every IPv6 address except 2001:db8:1::66/128}), else by its size and ends.
-   */
-  static String describe(List<IPAddress> prefixes) {
-    List<IPAddress> set = union(prefixes);
-    if (set.size() <= 8) {
-      return text(set);
-    }
-    List<String> parts = new ArrayList<>();
-    for (boolean v4 : new boolean[] {true, false}) {
-      List<IPAddress> family = set.stream().filter(p -> p.isIPv4() == v4).toList();
-      if (family.isEmpty()) {
-        continue;
-      }
-      IPAddress all = new inet.ipaddr.IPAddressString(v4 ? "0.0.0.0/0" : "::/0").getAddress();
-      List<IPAddress> missing = minus(List.of(all), family);
-      String label = v4 ? "IPv4" : "IPv6";
-      if (missing.isEmpty()) {
-        parts.add("every " + label + " address");
-      } else if (missing.size() <= 4) {
-        parts.add("every " + label + " address except " + text(missing));
-      } else if (family.size() <= 8) {
-        parts.add(text(family));
-      } else {
-        parts.add(family.size() + " " + label + " prefixes from " + PolicyCompiler.prefixText(family.get(0))
-            + " to " + PolicyCompiler.prefixText(family.get(family.size() - 1)));
-      }
-    }
-    return String.join("; ", parts);
-  }
-
   private static List<IPAddress> merge(List<IPAddress> sameFamily) {
     if (sameFamily.isEmpty()) {
       return List.of();
@@ -117,7 +85,7 @@ final class AddressSets {
     IPAddress first = sameFamily.get(0);
     IPAddress[] merged = first.mergeToPrefixBlocks(sameFamily.subList(1, sameFamily.size()).toArray(IPAddress[]::new));
     List<IPAddress> out = new ArrayList<>(Arrays.asList(merged));
-    out.sort(inet.ipaddr.Address.ADDRESS_LOW_VALUE_COMPARATOR);
+    out.sort(Address.ADDRESS_LOW_VALUE_COMPARATOR);
     return out;
   }
 }
