@@ -62,9 +62,8 @@ final class ShortPortSyntax {
   }
 
   static void checkAddress(String ip, String spec) throws PortSyntaxException {
-    if (!ip.matches("[0-9A-Fa-f:.%a-zA-Z]+")
-        || !new IPAddressString(ip).isIPAddress()
-        || ip.contains("/")) {
+    // The character class already refuses '/', so a prefix never passes as an address.
+    if (!ip.matches("[0-9a-zA-Z:.%]+") || !new IPAddressString(ip).isIPAddress()) {
       throw new PortSyntaxException("'" + ip + "' in '" + spec
           + "' is not an IP address (Docker and Compose refuse host names here): write e.g. 127.0.0.1");
     }
