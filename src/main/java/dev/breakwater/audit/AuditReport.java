@@ -1,7 +1,7 @@
 package dev.breakwater.audit;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 import java.util.Comparator;
 import java.util.List;
 

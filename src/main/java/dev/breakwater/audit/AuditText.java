@@ -48,7 +48,7 @@ public final class AuditText {
         Integer.toString(e.containerPort()),
         reach(e),
         e.ufwClaim(),
-        String.join(", ", e.findings().stream().filter(f -> f.severity().compareTo(dev.breakwater.report.Severity.INFO) > 0)
+        String.join(", ", e.findings().stream().filter(f -> f.severity().compareTo(dev.breakwater.catalog.Severity.INFO) > 0)
             .map(Finding::id).toList())
       });
     }
@@ -87,7 +87,7 @@ public final class AuditText {
     boolean header = false;
     for (Exposure e : exposures) {
       List<Finding> shown = e.findings().stream()
-          .filter(f -> f.severity().compareTo(dev.breakwater.report.Severity.INFO) > 0).toList();
+          .filter(f -> f.severity().compareTo(dev.breakwater.catalog.Severity.INFO) > 0).toList();
       if (shown.isEmpty() && e.notes().isEmpty()) {
         continue;
       }

@@ -2,8 +2,8 @@ package dev.breakwater.audit;
 
 import dev.breakwater.host.PublishedPort;
 import dev.breakwater.netfilter.Rule;
-import dev.breakwater.report.DataStores;
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.DataStores;
+import dev.breakwater.catalog.Severity;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package dev.breakwater.audit;
 
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 
 /**
  * One thing wrong with an exposure: a value the audit returns, never an exception.

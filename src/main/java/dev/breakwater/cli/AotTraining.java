@@ -1,5 +1,7 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.gather.Facts;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -34,7 +36,7 @@ final class AotTraining {
       sub.usage(out);
     }
     cli.printVersionHelp(out);
-    out.print(dev.breakwater.compose.LintWarmup.run());
+    out.print(dev.breakwater.lint.LintWarmup.run());
     out.flush();
     auditSnapshot(out);
   }

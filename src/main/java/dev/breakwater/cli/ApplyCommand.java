@@ -1,14 +1,17 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.gather.PolicyFacts;
+import dev.breakwater.problem.UserError;
+
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.policy.ApplyException;
-import dev.breakwater.policy.ApplyTransaction;
-import dev.breakwater.policy.IptablesApplier;
-import dev.breakwater.policy.Plan;
-import dev.breakwater.policy.PlanText;
+import dev.breakwater.firewall.ApplyException;
+import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.plan.Plan;
+import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.PolicyFile;
-import dev.breakwater.policy.RollbackTimer;
-import dev.breakwater.policy.StateStore;
+import dev.breakwater.firewall.RollbackTimer;
+import dev.breakwater.firewall.StateStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

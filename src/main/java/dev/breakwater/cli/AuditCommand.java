@@ -1,11 +1,13 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.gather.Facts;
+
 import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.AuditText;
 import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.report.Json;
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

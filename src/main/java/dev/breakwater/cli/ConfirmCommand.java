@@ -1,6 +1,6 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.policy.StateStore;
+import dev.breakwater.firewall.StateStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

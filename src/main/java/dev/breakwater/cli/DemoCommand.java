@@ -1,11 +1,13 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.problem.UserError;
+
 import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.HostAudit;
-import dev.breakwater.host.CommandRunner;
+import dev.breakwater.system.CommandRunner;
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.lab.Demo;
-import dev.breakwater.lab.PolicyFix;
+import dev.breakwater.demo.Demo;
+import dev.breakwater.demo.PolicyFix;
 import dev.breakwater.lab.LabException;
 import dev.breakwater.lab.LabPackages;
 import java.io.Console;

@@ -1,5 +1,7 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.problem.UserError;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;

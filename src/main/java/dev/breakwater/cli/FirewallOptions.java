@@ -1,7 +1,9 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.policy.IptablesApplier;
-import dev.breakwater.policy.StateStore;
+import dev.breakwater.problem.UserError;
+
+import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.firewall.StateStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,13 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.problem.UserError;
+
 import dev.breakwater.compose.BadInputException;
-import dev.breakwater.compose.Finding;
-import dev.breakwater.compose.LintConfig;
-import dev.breakwater.compose.LintUnit;
-import dev.breakwater.compose.Linter;
-import dev.breakwater.compose.PortFixer;
+import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintConfig;
+import dev.breakwater.lint.LintUnit;
+import dev.breakwater.lint.Linter;
+import dev.breakwater.fix.PortFixer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

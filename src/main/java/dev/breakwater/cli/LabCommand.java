@@ -1,11 +1,13 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.problem.UserError;
+
 import dev.breakwater.lab.Lab;
 import dev.breakwater.lab.LabException;
 import dev.breakwater.lab.LabStatus;
 import dev.breakwater.lab.Scenario;
 import dev.breakwater.lab.ScenarioParser;
-import dev.breakwater.host.LiveGatherer;
+import dev.breakwater.gather.LiveGatherer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,17 +1,19 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.problem.UserError;
+
 import dev.breakwater.compose.BadInputException;
-import dev.breakwater.compose.Finding;
-import dev.breakwater.compose.JsonFindings;
-import dev.breakwater.compose.LintConfig;
-import dev.breakwater.compose.LintTargets;
-import dev.breakwater.compose.LintUnit;
-import dev.breakwater.compose.Linter;
-import dev.breakwater.compose.RuleMeta;
-import dev.breakwater.compose.Rules;
-import dev.breakwater.compose.SarifLog;
-import dev.breakwater.compose.TextFindings;
-import dev.breakwater.report.Severity;
+import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.JsonFindings;
+import dev.breakwater.lint.LintConfig;
+import dev.breakwater.lint.LintTargets;
+import dev.breakwater.lint.LintUnit;
+import dev.breakwater.lint.Linter;
+import dev.breakwater.lint.RuleMeta;
+import dev.breakwater.lint.Rules;
+import dev.breakwater.lint.SarifLog;
+import dev.breakwater.lint.TextFindings;
+import dev.breakwater.catalog.Severity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,13 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.gather.PolicyFacts;
+import dev.breakwater.problem.UserError;
+
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.policy.IptablesApplier;
-import dev.breakwater.policy.Plan;
-import dev.breakwater.policy.PlanJson;
-import dev.breakwater.policy.PlanText;
+import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.plan.Plan;
+import dev.breakwater.plan.PlanJson;
+import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.PolicyFile;
 import dev.breakwater.report.Json;
 import java.nio.file.Path;

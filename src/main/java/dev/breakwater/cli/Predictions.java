@@ -2,7 +2,7 @@ package dev.breakwater.cli;
 
 import dev.breakwater.audit.HostAudit;
 import dev.breakwater.audit.PortReach;
-import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.reach.Reachability;
 import java.nio.file.Path;
 import java.util.List;

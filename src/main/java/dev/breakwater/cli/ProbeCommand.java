@@ -1,5 +1,7 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.problem.UserError;
+
 import dev.breakwater.audit.PortReach;
 import dev.breakwater.net.Transport;
 import dev.breakwater.probe.CheckOptions;
@@ -15,7 +17,7 @@ import dev.breakwater.probe.ScanSettings;
 import dev.breakwater.probe.ServiceChecks;
 import dev.breakwater.probe.TargetParser;
 import dev.breakwater.probe.VantagePoint;
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.policy.ReachEngineOracle;
-import dev.breakwater.policy.ReachOracle;
+import dev.breakwater.plan.ReachEngineOracle;
+import dev.breakwater.plan.ReachOracle;
 import java.util.Optional;
 
 /** The reach engine the plan's proof runs. */

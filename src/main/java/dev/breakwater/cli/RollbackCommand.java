@@ -1,9 +1,11 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.problem.UserError;
+
 import dev.breakwater.net.IpFamily;
-import dev.breakwater.policy.ApplyException;
-import dev.breakwater.policy.ApplyTransaction;
-import dev.breakwater.policy.StateStore;
+import dev.breakwater.firewall.ApplyException;
+import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.StateStore;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;

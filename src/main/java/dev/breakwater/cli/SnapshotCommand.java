@@ -1,8 +1,8 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.host.CommandRunner;
-import dev.breakwater.host.DockerClient;
-import dev.breakwater.host.LiveGatherer;
+import dev.breakwater.system.CommandRunner;
+import dev.breakwater.docker.DockerClient;
+import dev.breakwater.gather.LiveGatherer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,5 +1,9 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.gather.Facts;
+import dev.breakwater.problem.UserError;
+import dev.breakwater.trace.TraceView;
+
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.net.AddressLiterals;

@@ -1,5 +1,8 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.problem.InputProblem;
+import dev.breakwater.problem.UserError;
+
 import picocli.CommandLine;
 
 /** Prints {@link UserError}s and other input problems as one line; never a stack trace for bad input. */

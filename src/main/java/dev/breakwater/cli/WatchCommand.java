@@ -1,22 +1,25 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.host.CommandRunner;
-import dev.breakwater.host.DockerApiException;
-import dev.breakwater.host.DockerClient;
+import dev.breakwater.gather.PolicyFacts;
+import dev.breakwater.problem.UserError;
+
+import dev.breakwater.system.CommandRunner;
+import dev.breakwater.docker.DockerApiException;
+import dev.breakwater.docker.DockerClient;
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.policy.ApplyTransaction;
-import dev.breakwater.policy.IptablesApplier;
-import dev.breakwater.policy.Plan;
-import dev.breakwater.policy.PlanText;
+import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.plan.Plan;
+import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.policy.PolicyFile;
-import dev.breakwater.watch.LiveHostReader;
+import dev.breakwater.gather.LiveHostReader;
 import dev.breakwater.watch.MetricsAddress;
 import dev.breakwater.watch.WatchLog;
 import dev.breakwater.watch.WatchMetrics;
 import dev.breakwater.watch.WatchSession;
-import dev.breakwater.watch.DockerEventConnection;
-import dev.breakwater.watch.HostReader;
+import dev.breakwater.docker.DockerEventConnection;
+import dev.breakwater.gather.HostReader;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -117,7 +120,7 @@ public final class WatchCommand implements Callable<Integer> {
       facts = from == null ? live.readForProof() : reader.read();
     } catch (DockerApiException e) {
       throw new UserError(e.getMessage() + ": is dockerd running? (run as root or as a member of the docker group)");
-    } catch (dev.breakwater.policy.ApplyException e) {
+    } catch (dev.breakwater.firewall.ApplyException e) {
       throw new UserError("cannot read the live firewall: " + e.getMessage() + " (run as root?)");
     }
     Plan plan = Plan.make(facts, parsed, ReachProof.engine());

@@ -1,6 +1,6 @@
 package dev.breakwater.compose;
 
-import dev.breakwater.cli.InputProblem;
+import dev.breakwater.problem.InputProblem;
 
 /**
  * A compose file, script or lint config that cannot be understood; the message reads {@code

@@ -9,7 +9,7 @@ import java.util.Set;
  * {@code !reset} or {@code !override}, and the default host address of each network that sets
  * {@code com.docker.network.bridge.host_binding_ipv4}.
  */
-record ComposeDocument(
+public record ComposeDocument(
     SourceFile file,
     List<Service> services,
     Map<String, Set<String>> resetKeys,

@@ -15,10 +15,10 @@ import java.util.Set;
  * variable; single values replaced; {@code !reset} clears a key and {@code !override} replaces
  * it instead of merging.
  */
-final class ComposeMerge {
+public final class ComposeMerge {
   private ComposeMerge() {}
 
-  static Project merge(List<ComposeDocument> docs) {
+  public static Project merge(List<ComposeDocument> docs) {
     Map<String, Service> services = new LinkedHashMap<>();
     Map<String, String> hostBindings = new HashMap<>();
     List<SourceFile> files = new ArrayList<>();

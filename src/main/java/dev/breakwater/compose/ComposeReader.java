@@ -1,5 +1,6 @@
 package dev.breakwater.compose;
 
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -29,7 +30,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * it uses. Works on SnakeYAML Engine's node graph, never on constructed Java objects, so plain
  * scalars keep the text the author wrote ({@code 2222:22} stays a port mapping, not 133342).
  */
-final class ComposeReader {
+public final class ComposeReader {
   /**
    * Limits that turn alias bombs and huge inputs into a clear error instead of an outage. Alias
    * count alone does not tell a bomb from a big file that reuses {@code x-defaults} in every
@@ -37,7 +38,7 @@ final class ComposeReader {
    */
   static final int MAX_ALIASES = 5_000;
   static final long MAX_EXPANDED_NODES = 1_000_000;
-  static final int MAX_CODE_POINTS = 8 * 1024 * 1024;
+  public static final int MAX_CODE_POINTS = 8 * 1024 * 1024;
 
   /** YAML 1.1 base-60 integers: what PyYAML-era tools make of {@code 2222:22}. */
   private static final Pattern SEXAGESIMAL = Pattern.compile("[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?");
@@ -51,7 +52,7 @@ final class ComposeReader {
     this.env = env;
   }
 
-  static ComposeDocument read(SourceFile file, Interpolator env) {
+  public static ComposeDocument read(SourceFile file, Interpolator env) {
     return new ComposeReader(file, env).read();
   }
 
@@ -67,7 +68,7 @@ final class ComposeReader {
   }
 
   /** The root node, or a {@link BadInputException} that says where and what. */
-  static Optional<Node> compose(SourceFile file) {
+  public static Optional<Node> compose(SourceFile file) {
     if (file.text().length() > MAX_CODE_POINTS) {
       throw new BadInputException(file.displayPath() + ":1:1: file is larger than the "
           + MAX_CODE_POINTS / (1024 * 1024) + " MiB limit for compose files");

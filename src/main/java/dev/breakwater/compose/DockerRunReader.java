@@ -1,5 +1,6 @@
 package dev.breakwater.compose;
 
+
 import dev.breakwater.compose.ShellWords.Word;
 import dev.breakwater.net.PortRange;
 import dev.breakwater.net.Transport;
@@ -17,7 +18,7 @@ import java.util.Set;
  * published=..,target=..}, {@code -P}/{@code --publish-all}, {@code --network host}/{@code
  * --net=host}, environment, volumes, {@code --privileged}, the image and its command.
  */
-final class DockerRunReader {
+public final class DockerRunReader {
 
   /** Options of docker run/create that take a value; everything else is a flag. */
   private static final Set<String> WITH_VALUE = Set.of(
@@ -44,7 +45,7 @@ final class DockerRunReader {
     this.file = file;
   }
 
-  static Project read(SourceFile file, boolean makefile) {
+  public static Project read(SourceFile file, boolean makefile) {
     DockerRunReader reader = new DockerRunReader(file);
     List<Service> services = new ArrayList<>();
     for (List<Word> command : ShellWords.commands(file.text(), makefile)) {

@@ -4,7 +4,7 @@ package dev.breakwater.compose;
  * Where and how a port entry can be bound to an address by editing only its own characters.
  * Computed when the entry is read, because only the parser knows quoting and indentation.
  */
-sealed interface FixSite {
+public sealed interface FixSite {
   /**
    * Short syntax: the address goes in front of the first part, inside any quotes. {@code
    * unquotedEnd} is the end of an unquoted scalar or word (an IPv6 address in brackets must then

@@ -10,14 +10,14 @@ import java.util.Map;
  * <p>Values come from the project's {@code .env} only, so a lint result does not depend on the
  * shell that runs it. An unset required variable ({@code :?}) reads as empty, like an unset one.
  */
-final class Interpolator {
+public final class Interpolator {
   private final Map<String, String> env;
 
-  Interpolator(Map<String, String> env) {
+  public Interpolator(Map<String, String> env) {
     this.env = Map.copyOf(env);
   }
 
-  static Interpolator none() {
+  public static Interpolator none() {
     return new Interpolator(Map.of());
   }
 
@@ -95,7 +95,7 @@ final class Interpolator {
   }
 
   /** Number of colons outside {@code ${...}}: the fixer only edits when it equals the value's. */
-  static int topLevelColons(String raw) {
+  public static int topLevelColons(String raw) {
     int count = 0;
     int depth = 0;
     for (int k = 0; k < raw.length(); k++) {

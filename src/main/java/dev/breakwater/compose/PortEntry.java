@@ -1,5 +1,6 @@
 package dev.breakwater.compose;
 
+
 /**
  * One {@code ports:} item or {@code -p} value as written: its meaning, its source span and how
  * the fixer may edit it. {@code yaml11Integer} is set for plain scalars such as {@code 2222:22}

@@ -1,17 +1,17 @@
 package dev.breakwater.compose;
 
-import dev.breakwater.report.DataStores;
+import dev.breakwater.catalog.DataStores;
 import java.util.Optional;
 
 /** Facts about a publication that several rules need. */
-final class Publications {
+public final class Publications {
   private Publications() {}
 
   /**
    * The binding that takes effect: "no address" means the network's host_binding_ipv4 when every
    * network of the service sets one, else every address.
    */
-  static HostBinding effectiveBinding(Service service, PortEntry port) {
+  public static HostBinding effectiveBinding(Service service, PortEntry port) {
     HostBinding written = port.mapping().binding();
     if (written != HostBinding.UNBOUND || service.defaultHostIp().isEmpty()) {
       return written;
@@ -21,7 +21,7 @@ final class Publications {
   }
 
   /** The data store listening behind this publication, by image and container port. */
-  static Optional<DataStores.Kind> dataStore(Service service, PortEntry port) {
+  public static Optional<DataStores.Kind> dataStore(Service service, PortEntry port) {
     var target = port.mapping().target();
     int last = Math.min(target.last(), target.first() + 256);
     for (int p = target.first(); p <= last; p++) {
@@ -34,12 +34,12 @@ final class Publications {
   }
 
   /** {@code 8080->80/tcp}, or {@code (random)->80/tcp} for an ephemeral host port. */
-  static String describe(PortEntry port) {
+  public static String describe(PortEntry port) {
     PortMapping m = port.mapping();
     return m.published().map(Object::toString).orElse("(random)") + "->" + m.target() + "/" + m.protocol();
   }
 
-  static String boundExample(PortEntry port) {
+  public static String boundExample(PortEntry port) {
     PortMapping m = port.mapping();
     return new PortMapping(Optional.of("127.0.0.1"), m.published(), m.target(), m.protocol()).toShortSyntax();
   }

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The daemon.json settings that change what the rules mean, said as notes for the user. */
-final class DaemonNotes {
+public final class DaemonNotes {
   private DaemonNotes() {}
 
-  static List<String> of(DaemonConfig config) {
+  public static List<String> of(DaemonConfig config) {
     List<String> notes = new ArrayList<>();
     if (!config.iptables()) {
       // Without its rules Docker publishes through docker-proxy alone, which listens on the host:

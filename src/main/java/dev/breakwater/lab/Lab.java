@@ -1,9 +1,9 @@
 package dev.breakwater.lab;
 
-import dev.breakwater.cli.UserError;
-import dev.breakwater.host.CommandRunner;
-import dev.breakwater.host.DockerClient;
-import dev.breakwater.host.LiveGatherer;
+import dev.breakwater.problem.UserError;
+import dev.breakwater.system.CommandRunner;
+import dev.breakwater.docker.DockerClient;
+import dev.breakwater.gather.LiveGatherer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -305,7 +305,7 @@ public final class Lab {
     }
   }
 
-  static final String OUTSIDE_REPLY = "hello-from-outside";
+  public static final String OUTSIDE_REPLY = "hello-from-outside";
   private static final java.util.regex.Pattern CONTAINER_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
   /**
@@ -360,7 +360,7 @@ public final class Lab {
   /** Writes a snapshot of the lab host; its hostname is the namespace's name so corpora are stable. */
   public LiveGatherer.Result snapshot(Path directory) {
     LiveGatherer.Result result = gatherer().gather(directory);
-    new dev.breakwater.host.SnapshotWriter(directory).write("hostname", HOST_NS + "\n");
+    new dev.breakwater.snapshot.SnapshotWriter(directory).write("hostname", HOST_NS + "\n");
     return result;
   }
 

@@ -1,7 +1,7 @@
 package dev.breakwater.lab;
 
-import dev.breakwater.cli.UserError;
-import dev.breakwater.host.CommandRunner;
+import dev.breakwater.problem.UserError;
+import dev.breakwater.system.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

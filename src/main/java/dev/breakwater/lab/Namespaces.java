@@ -1,6 +1,6 @@
 package dev.breakwater.lab;
 
-import dev.breakwater.host.CommandRunner;
+import dev.breakwater.system.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,11 +12,11 @@ import java.util.List;
  * {@code ip -n NS} and the veth pair is created directly inside the two namespaces, so the
  * root namespace never holds any of it, not even for a moment.
  */
-final class Namespaces {
+public final class Namespaces {
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
   private final CommandRunner root = CommandRunner.local();
 
-  static boolean exists(String name) {
+  public static boolean exists(String name) {
     return Files.exists(Path.of("/run/netns", name));
   }
 

@@ -1,6 +1,6 @@
 package dev.breakwater.lab;
 
-import dev.breakwater.cli.InputProblem;
+import dev.breakwater.problem.InputProblem;
 
 /** A scenario file that cannot be used; the message reads {@code file:line:col: what was expected}. */
 public final class ScenarioException extends RuntimeException implements InputProblem {

@@ -1,6 +1,6 @@
 package dev.breakwater.netfilter;
 
-import dev.breakwater.cli.InputProblem;
+import dev.breakwater.problem.InputProblem;
 
 /** A dump that is not iptables-save output; the message reads {@code file:line: what was expected}. */
 public final class RulesetParseException extends RuntimeException implements InputProblem {

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Prefix lists in words, for plans and proofs. */
-final class AddressText {
+public final class AddressText {
   private AddressText() {}
 
-  static String text(List<IPAddress> prefixes) {
+  public static String text(List<IPAddress> prefixes) {
     return prefixes.isEmpty() ? "nobody" : String.join(", ", prefixes.stream().map(PolicyCompiler::prefixText).toList());
   }
 
@@ -17,7 +17,7 @@ final class AddressText {
    * Like {@link #text}, but a long list is said by what it leaves out when that is short
    * ({@code every IPv6 address except 2001:db8:1::66/128}), else by its size and ends.
    */
-  static String describe(List<IPAddress> prefixes) {
+  public static String describe(List<IPAddress> prefixes) {
     List<IPAddress> set = AddressSets.union(prefixes);
     if (set.size() <= 8) {
       return text(set);

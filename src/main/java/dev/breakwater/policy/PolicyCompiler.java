@@ -195,7 +195,7 @@ public final class PolicyCompiler {
   }
 
   /** {@code 203.0.113.0/24}, {@code 203.0.113.5/32}, {@code 2001:db8::/32}: iptables-save's form. */
-  static String prefixText(IPAddress prefix) {
+  public static String prefixText(IPAddress prefix) {
     return prefix.getLower().withoutPrefixLength().toCompressedString() + "/" + prefix.getNetworkPrefixLength();
   }
 }

@@ -1,6 +1,6 @@
 package dev.breakwater.policy;
 
-import dev.breakwater.cli.InputProblem;
+import dev.breakwater.problem.InputProblem;
 
 /**
  * A policy the user must correct before anything is applied: the message reads

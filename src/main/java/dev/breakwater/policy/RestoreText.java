@@ -1,5 +1,7 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.firewall.ChainState;
+
 import java.util.List;
 
 /**

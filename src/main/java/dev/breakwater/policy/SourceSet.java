@@ -36,12 +36,12 @@ public record SourceSet(String name, IpFamily family, List<IPAddress> prefixes) 
     }
   }
 
-  static boolean isOurs(String setName) {
+  public static boolean isOurs(String setName) {
     return setName.startsWith(PREFIX_V4) || setName.startsWith(PREFIX_V6);
   }
 
   /** The input of {@code ipset restore} that creates this set under a temporary name and renames it. */
-  String restoreText() {
+  public String restoreText() {
     String temp = name + "-n";
     String family = this.family == IpFamily.V4 ? "inet" : "inet6";
     StringBuilder text = new StringBuilder();

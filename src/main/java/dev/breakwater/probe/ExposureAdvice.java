@@ -1,6 +1,6 @@
 package dev.breakwater.probe;
 
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 
 /** The advice every reachable data store shares, whatever its protocol. */
 final class ExposureAdvice {

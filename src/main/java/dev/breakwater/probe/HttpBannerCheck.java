@@ -1,6 +1,6 @@
 package dev.breakwater.probe;
 
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 import java.io.IOException;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package dev.breakwater.probe;
 
 import java.util.Locale;
 
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

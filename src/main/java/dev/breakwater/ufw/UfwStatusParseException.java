@@ -1,6 +1,6 @@
 package dev.breakwater.ufw;
 
-import dev.breakwater.cli.InputProblem;
+import dev.breakwater.problem.InputProblem;
 
 /** Text that is not {@code ufw status verbose} output; the message reads {@code file:line: ...}. */
 public final class UfwStatusParseException extends RuntimeException implements InputProblem {

@@ -1,5 +1,6 @@
 package dev.breakwater.watch;
 
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.breakwater.watch;
 
-import dev.breakwater.policy.ApplyTransaction;
+import dev.breakwater.firewall.ApplyTransaction;
 import dev.breakwater.policy.CompiledPolicy;
 
 /** Puts a compiled policy in force: {@link ApplyTransaction#apply} on the live firewall. */
 @FunctionalInterface
 public interface Enforcer {
-  /** @throws dev.breakwater.policy.ApplyException when it failed (and the previous rules are back) */
+  /** @throws dev.breakwater.firewall.ApplyException when it failed (and the previous rules are back) */
   ApplyTransaction.Outcome apply(CompiledPolicy compiled);
 }

@@ -1,5 +1,7 @@
 package dev.breakwater.watch;
 
+import dev.breakwater.docker.EventConnection;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -1,5 +1,8 @@
 package dev.breakwater.watch;
 
+import dev.breakwater.docker.EventConnection;
+import dev.breakwater.gather.HostReader;
+
 import dev.breakwater.policy.Policy;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;

@@ -1,13 +1,15 @@
 package dev.breakwater.watch;
 
+import dev.breakwater.gather.HostReader;
+
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.Ruleset;
-import dev.breakwater.policy.ApplyException;
-import dev.breakwater.policy.ApplyTransaction;
-import dev.breakwater.policy.ChainState;
+import dev.breakwater.firewall.ApplyException;
+import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.ChainState;
 import dev.breakwater.policy.CompiledPolicy;
-import dev.breakwater.policy.PlanDiff;
+import dev.breakwater.plan.PlanDiff;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.policy.PolicyCompiler;
 import dev.breakwater.policy.PolicyException;

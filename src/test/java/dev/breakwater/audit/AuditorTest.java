@@ -11,7 +11,7 @@ import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.Target;
 import dev.breakwater.report.Json;
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.util.List;
@@ -137,12 +137,12 @@ class AuditorTest {
 
   @Test
   void dataStoresAreRecognisedByImageRepositoryWhateverTheRegistryAndTag() {
-    assertThat(dev.breakwater.report.DataStores.identify("docker.io/library/mariadb:11@sha256:abc", 3306))
-        .map(dev.breakwater.report.DataStores.Kind::name).contains("MariaDB");
-    assertThat(dev.breakwater.report.DataStores.identify("bitnami/redis:7.2", 6379))
-        .map(dev.breakwater.report.DataStores.Kind::name).contains("Redis");
-    assertThat(dev.breakwater.report.DataStores.identify("registry:5000/team/app:1", 9000)).isEmpty();
-    assertThat(dev.breakwater.report.DataStores.identify("registry:5000/team/app:1", 5432))
-        .map(dev.breakwater.report.DataStores.Kind::name).contains("PostgreSQL");
+    assertThat(dev.breakwater.catalog.DataStores.identify("docker.io/library/mariadb:11@sha256:abc", 3306))
+        .map(dev.breakwater.catalog.DataStores.Kind::name).contains("MariaDB");
+    assertThat(dev.breakwater.catalog.DataStores.identify("bitnami/redis:7.2", 6379))
+        .map(dev.breakwater.catalog.DataStores.Kind::name).contains("Redis");
+    assertThat(dev.breakwater.catalog.DataStores.identify("registry:5000/team/app:1", 9000)).isEmpty();
+    assertThat(dev.breakwater.catalog.DataStores.identify("registry:5000/team/app:1", 5432))
+        .map(dev.breakwater.catalog.DataStores.Kind::name).contains("PostgreSQL");
   }
 }

@@ -1,7 +1,7 @@
 package dev.breakwater.bench;
 
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.reach.PortExposure;
 import dev.breakwater.reach.Reachability;
 import java.io.IOException;

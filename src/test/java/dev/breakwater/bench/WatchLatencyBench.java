@@ -1,6 +1,6 @@
 package dev.breakwater.bench;
 
-import dev.breakwater.host.CommandRunner;
+import dev.breakwater.system.CommandRunner;
 import dev.breakwater.lab.Lab;
 import dev.breakwater.lab.Scenario;
 import dev.breakwater.watch.LabWatch;

@@ -2,7 +2,7 @@ package dev.breakwater.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.host.CommandRunner;
+import dev.breakwater.system.CommandRunner;
 import dev.breakwater.lab.Lab;
 import dev.breakwater.lab.LabPackages;
 import java.io.ByteArrayOutputStream;

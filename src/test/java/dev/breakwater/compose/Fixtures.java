@@ -1,5 +1,9 @@
 package dev.breakwater.compose;
 
+import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintConfig;
+import dev.breakwater.lint.Linter;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -8,17 +12,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Lints a text block and compares the findings with its {@code # expect: RULE[,RULE]} markers. */
-final class Fixtures {
+public final class Fixtures {
   private static final Pattern EXPECT = Pattern.compile("#\\s*expect:\\s*([A-Z0-9, ]+)");
 
   private Fixtures() {}
 
-  static List<Finding> lint(String name, String text) {
+  public static List<Finding> lint(String name, String text) {
     return Linter.lintText(Path.of(name), text, LintConfig.empty());
   }
 
   /** "line:RULE" for each marker. */
-  static Set<String> expected(String text) {
+  public static Set<String> expected(String text) {
     Set<String> out = new TreeSet<>();
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -35,7 +39,7 @@ final class Fixtures {
   }
 
   /** "line:RULE" for each unsuppressed finding. */
-  static Set<String> actual(List<Finding> findings) {
+  public static Set<String> actual(List<Finding> findings) {
     Set<String> out = new TreeSet<>();
     for (Finding f : findings) {
       if (!f.suppressed()) {

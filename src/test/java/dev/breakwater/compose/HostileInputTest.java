@@ -1,5 +1,11 @@
 package dev.breakwater.compose;
 
+import dev.breakwater.fix.PortFixer;
+import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintConfig;
+import dev.breakwater.lint.LintUnit;
+import dev.breakwater.lint.Linter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -7,7 +7,7 @@ import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.Container;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.PublishedPort;
-import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.net.Transport;
 import java.io.IOException;
 import java.net.URISyntaxException;

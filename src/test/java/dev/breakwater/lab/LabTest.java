@@ -2,9 +2,9 @@ package dev.breakwater.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.host.CommandRunner;
-import dev.breakwater.host.DockerClient;
-import dev.breakwater.host.LiveGatherer;
+import dev.breakwater.system.CommandRunner;
+import dev.breakwater.docker.DockerClient;
+import dev.breakwater.gather.LiveGatherer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,14 @@
 package dev.breakwater.lab;
 
+import dev.breakwater.demo.Demo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.HostAudit;
-import dev.breakwater.host.CommandRunner;
+import dev.breakwater.system.CommandRunner;
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

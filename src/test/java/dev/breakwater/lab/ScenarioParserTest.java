@@ -3,7 +3,7 @@ package dev.breakwater.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakwater.cli.InputProblem;
+import dev.breakwater.problem.InputProblem;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,15 @@
 package dev.breakwater.policy;
 
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /** Snapshot directories of src/test/resources/corpus, read the way the CLI reads them. */
-final class Corpus {
+public final class Corpus {
   private Corpus() {}
 
-  static Path dir(String scenario) {
+  public static Path dir(String scenario) {
     try {
       return Path.of(Corpus.class.getResource("/corpus/" + scenario).toURI());
     } catch (URISyntaxException e) {
@@ -17,7 +17,7 @@ final class Corpus {
     }
   }
 
-  static HostFacts facts(String scenario) {
+  public static HostFacts facts(String scenario) {
     return SnapshotDirectory.read(dir(scenario));
   }
 }

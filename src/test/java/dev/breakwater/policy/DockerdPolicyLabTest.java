@@ -1,11 +1,13 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.firewall.ChainState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.cli.Main;
-import dev.breakwater.host.CommandRunner;
-import dev.breakwater.host.DockerClient;
-import dev.breakwater.host.LiveGatherer;
+import dev.breakwater.system.CommandRunner;
+import dev.breakwater.docker.DockerClient;
+import dev.breakwater.gather.LiveGatherer;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
 import java.io.IOException;

@@ -1,7 +1,8 @@
 package dev.breakwater.policy;
 
-import dev.breakwater.host.CommandRunner;
-import dev.breakwater.host.DockerClient;
+
+import dev.breakwater.system.CommandRunner;
+import dev.breakwater.docker.DockerClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,12 @@ import java.util.List;
  * own socket and directories, and an image imported from this machine's busybox (no registry).
  * No AssertJ here: the benchmarks use it too.
  */
-final class LabDockerd {
-  static final String IMAGE = "bwx-policy/busybox:latest";
+public final class LabDockerd {
+  public static final String IMAGE = "bwx-policy/busybox:latest";
 
   private LabDockerd() {}
 
-  static Process start(Path root, Path socket, String mnt, LabNamespace host) throws IOException, InterruptedException {
+  public static Process start(Path root, Path socket, String mnt, LabNamespace host) throws IOException, InterruptedException {
     Process dockerd = new ProcessBuilder("nsenter", "--mount=" + mnt, "--net=/run/netns/" + host.name, "dockerd",
         "--config-file", root.resolve("daemon.json").toString(), "--host", "unix://" + socket,
         "--data-root", root.resolve("data").toString(), "--exec-root", root.resolve("exec").toString(),
@@ -43,7 +44,7 @@ final class LabDockerd {
     }
   }
 
-  static void importImage(Path root, Path socket) throws IOException {
+  public static void importImage(Path root, Path socket) throws IOException {
     Path bin = Files.createDirectories(root.resolve("image/bin"));
     Files.createDirectories(root.resolve("image/tmp"));
     Path busybox = CommandRunner.find("busybox").orElseThrow();
@@ -57,7 +58,7 @@ final class LabDockerd {
     docker(socket, "import", root.resolve("image.tar").toString(), IMAGE);
   }
 
-  static String docker(Path socket, String... args) {
+  public static String docker(Path socket, String... args) {
     List<String> command = new ArrayList<>(List.of("docker", "--host", "unix://" + socket));
     command.addAll(List.of(args));
     return LabNamespace.run(command, "");

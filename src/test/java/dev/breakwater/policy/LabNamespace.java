@@ -11,17 +11,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A private network namespace ({@code bwx-PID-N}) with its own, empty firewall: the only place
  * these tests change rules. Closing it deletes the namespace and, with it, every rule in it.
  */
-final class LabNamespace implements AutoCloseable {
+public final class LabNamespace implements AutoCloseable {
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
-  final String name;
+  public final String name;
 
-  LabNamespace() {
+  public LabNamespace() {
     name = "bwx-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
     run(List.of("ip", "netns", "add", name), "");
   }
 
-  static boolean isRoot() {
+  public static boolean isRoot() {
     try {
       Process p = new ProcessBuilder("id", "-u").start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -35,12 +35,12 @@ final class LabNamespace implements AutoCloseable {
   }
 
   /** Loads a complete ruleset (replacing the tables it names), as Docker and UFW would have left it. */
-  void load(String tool, String rules) {
+  public void load(String tool, String rules) {
     run(List.of("ip", "netns", "exec", name, tool), rules);
   }
 
   /** {@code iptables-save} (or ip6tables-save) without its timestamped comment lines. */
-  String save(String tool) {
+  public String save(String tool) {
     String text = run(List.of("ip", "netns", "exec", name, tool), "");
     List<String> lines = new ArrayList<>();
     for (String line : text.split("\n")) {
@@ -52,7 +52,7 @@ final class LabNamespace implements AutoCloseable {
   }
 
   /** {@code ip ARGS} inside this namespace. */
-  void ip(String... args) {
+  public void ip(String... args) {
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name, "ip"));
     command.addAll(List.of(args));
     run(command, "");
@@ -70,7 +70,7 @@ final class LabNamespace implements AutoCloseable {
     run(List.of("ip", "netns", "del", name), "");
   }
 
-  static String run(List<String> command, String stdin) {
+  public static String run(List<String> command, String stdin) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       try (var in = p.getOutputStream()) {

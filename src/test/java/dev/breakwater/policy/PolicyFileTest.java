@@ -3,7 +3,7 @@ package dev.breakwater.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakwater.cli.InputProblem;
+import dev.breakwater.problem.InputProblem;
 import dev.breakwater.net.Transport;
 import java.util.Optional;
 import java.util.stream.Stream;

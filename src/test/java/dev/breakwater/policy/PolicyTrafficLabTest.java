@@ -1,5 +1,9 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.firewall.StateStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.host.Container;
@@ -33,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * outbound connections working. No dockerd: the rules are Docker's, written by the test.
  */
 @Tag("lab")
-class PolicyTrafficLabTest {
-  static final String HOST_RULES = """
+public class PolicyTrafficLabTest {
+  public static final String HOST_RULES = """
       *nat
       :PREROUTING ACCEPT [0:0]
       :INPUT ACCEPT [0:0]

@@ -1,5 +1,7 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.firewall.StateStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.cli.Main;

@@ -1,7 +1,9 @@
 package dev.breakwater.policy;
 
-import dev.breakwater.host.CommandRunner;
-import dev.breakwater.host.DockerClient;
+import dev.breakwater.firewall.RollbackTimer;
+
+import dev.breakwater.system.CommandRunner;
+import dev.breakwater.docker.DockerClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WatchLatencyBench {
   /** What one run saw: per container, ms from docker run to the allowed source connecting (-1: never). */
-  record Result(List<Long> latencies, int deniedGotIn, List<Long> watchLatencies, String watchLog) {}
+  public record Result(List<Long> latencies, int deniedGotIn, List<Long> watchLatencies, String watchLog) {}
 
   public static void main(String[] args) throws Exception {
     Result result = run(args.length > 0 ? Integer.parseInt(args[0]) : 20);
@@ -39,7 +41,7 @@ public final class WatchLatencyBench {
     System.out.println("goal (issue #3): allowed container reachable within 100 ms (p99) of its start event");
   }
 
-  static Result run(int containers) throws Exception {
+  public static Result run(int containers) throws Exception {
     Path tmp = Files.createTempDirectory("bwx-watch-bench-");
     Path root = Files.createDirectories(tmp.resolve("d"));
     Path socket = root.resolve("docker.sock");

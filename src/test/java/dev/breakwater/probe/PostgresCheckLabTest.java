@@ -2,7 +2,7 @@ package dev.breakwater.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;

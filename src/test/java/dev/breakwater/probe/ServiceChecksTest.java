@@ -3,7 +3,7 @@ package dev.breakwater.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakwater.report.Severity;
+import dev.breakwater.catalog.Severity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,7 +5,7 @@ import static dev.breakwater.reach.RulesetFixture.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.Rule;
 import inet.ipaddr.IPAddress;

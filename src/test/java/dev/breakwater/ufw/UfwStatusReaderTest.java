@@ -3,7 +3,7 @@ package dev.breakwater.ufw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakwater.cli.InputProblem;
+import dev.breakwater.problem.InputProblem;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.Transport;
 import org.junit.jupiter.api.Test;

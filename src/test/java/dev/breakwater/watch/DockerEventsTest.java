@@ -1,5 +1,6 @@
 package dev.breakwater.watch;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;

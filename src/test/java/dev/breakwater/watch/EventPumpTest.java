@@ -1,5 +1,7 @@
 package dev.breakwater.watch;
 
+import dev.breakwater.docker.EventConnection;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

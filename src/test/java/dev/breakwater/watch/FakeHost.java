@@ -1,5 +1,7 @@
 package dev.breakwater.watch;
 
+import dev.breakwater.gather.HostReader;
+
 import dev.breakwater.host.Container;
 import dev.breakwater.host.ContainerNetwork;
 import dev.breakwater.host.HostFacts;
@@ -7,11 +9,11 @@ import dev.breakwater.host.PublishedPort;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.IptablesSaveParser;
-import dev.breakwater.policy.ApplyException;
-import dev.breakwater.policy.ApplyTransaction;
-import dev.breakwater.policy.ChainState;
+import dev.breakwater.firewall.ApplyException;
+import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.ChainState;
 import dev.breakwater.policy.CompiledPolicy;
-import dev.breakwater.policy.PlanDiff;
+import dev.breakwater.plan.PlanDiff;
 import inet.ipaddr.IPAddressString;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,14 @@
 package dev.breakwater.watch;
 
-import dev.breakwater.host.CommandRunner;
+import dev.breakwater.docker.DockerEventConnection;
+import dev.breakwater.gather.LiveHostReader;
+
+import dev.breakwater.system.CommandRunner;
 import dev.breakwater.lab.Lab;
-import dev.breakwater.policy.ApplyTransaction;
-import dev.breakwater.policy.IptablesApplier;
+import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.IptablesApplier;
 import dev.breakwater.policy.Policy;
-import dev.breakwater.policy.StateStore;
+import dev.breakwater.firewall.StateStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,13 +2,13 @@ package dev.breakwater.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.host.CommandRunner;
+import dev.breakwater.system.CommandRunner;
 import dev.breakwater.lab.AttackerProbe;
 import dev.breakwater.lab.Lab;
 import dev.breakwater.lab.Scenario;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
-import dev.breakwater.policy.ChainState;
+import dev.breakwater.firewall.ChainState;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

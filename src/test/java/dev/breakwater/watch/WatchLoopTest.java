@@ -2,7 +2,7 @@ package dev.breakwater.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.policy.ApplyException;
+import dev.breakwater.firewall.ApplyException;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.policy.PolicyFile;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,5 +1,8 @@
 package dev.breakwater.watch;
 
+import dev.breakwater.docker.EventConnection;
+import dev.breakwater.gather.HostReader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

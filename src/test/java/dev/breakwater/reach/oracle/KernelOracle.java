@@ -1,7 +1,7 @@
 package dev.breakwater.reach.oracle;
 
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.net.Transport;
 import dev.breakwater.reach.Packet;
 import dev.breakwater.reach.Reachability;

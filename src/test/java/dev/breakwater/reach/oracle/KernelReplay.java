@@ -1,6 +1,6 @@
 package dev.breakwater.reach.oracle;
 
-import dev.breakwater.host.SnapshotDirectory;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.net.Transport;
 import dev.breakwater.reach.Packet;
 import dev.breakwater.reach.Reachability;

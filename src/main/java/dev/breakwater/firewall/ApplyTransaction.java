@@ -1,0 +1,212 @@
+package dev.breakwater.firewall;
+
+import dev.breakwater.plan.PlanDiff;
+import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.RestoreText;
+import dev.breakwater.policy.SourceSet;
+
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.IptablesSaveParser;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Apply and rollback, as transactions: back up the filter table, one {@code iptables-restore
+ * --noflush} per family, then {@code iptables-save} must show exactly the planned chain; any
+ * failure puts back what was there before and says so.
+ */
+public final class ApplyTransaction {
+  private final IptablesApplier firewall;
+  private final StateStore store;
+
+  public ApplyTransaction(IptablesApplier firewall, StateStore store) {
+    this.firewall = firewall;
+    this.store = store;
+  }
+
+  /** What an apply did, per family: the diff it applied (empty diffs when nothing changed). */
+  public record Outcome(Map<IpFamily, PlanDiff> diffs) {
+    public Outcome {
+      diffs = Map.copyOf(diffs);
+    }
+
+    public boolean changed() {
+      return diffs.values().stream().anyMatch(d -> !d.isEmpty());
+    }
+  }
+
+  public Outcome apply(CompiledPolicy compiled) {
+    Map<IpFamily, String> savedBefore = new EnumMap<>(IpFamily.class);
+    Map<IpFamily, ChainState> before = new EnumMap<>(IpFamily.class);
+    Map<IpFamily, PlanDiff> diffs = new EnumMap<>(IpFamily.class);
+    List<IpFamily> toChange = new ArrayList<>();
+    for (IpFamily family : compiled.families()) {
+      String text = firewall.saveFilter(family);
+      ChainState state = ChainState.of(IptablesSaveParser.parse(text, family, saveName(family)));
+      if (!state.dockerUserExists()) {
+        throw new ApplyException(saveName(family) + " shows no DOCKER-USER chain: is Docker running with iptables enabled? Nothing was changed.");
+      }
+      savedBefore.put(family, text);
+      before.put(family, state);
+      diffs.put(family, PlanDiff.between(family, state, compiled.rules(family)));
+      if (!state.matches(compiled.rules(family))) {
+        toChange.add(family);
+      }
+    }
+    if (toChange.isEmpty()) {
+      return new Outcome(diffs);
+    }
+    // The backup is the whole filter table as it was, so that rollback is exact for every family
+    // this policy covers; a family it no longer covers keeps no stale backup.
+    for (IpFamily family : IpFamily.values()) {
+      if (savedBefore.containsKey(family)) {
+        store.writeBackup(family, savedBefore.get(family));
+      } else {
+        store.deleteBackup(family);
+      }
+    }
+    createSets(compiled.sets());
+    List<IpFamily> touched = new ArrayList<>();
+    try {
+      for (IpFamily family : toChange) {
+        touched.add(family);
+        firewall.restore(family, RestoreText.apply(before.get(family), compiled.rules(family)));
+        ChainState after = liveState(family);
+        if (!after.matches(compiled.rules(family))) {
+          throw new ApplyException(saveName(family) + " does not show the planned " + CompiledPolicy.CHAIN
+              + " chain after the restore (it shows " + after.rules().size() + " rules, jumps at " + after.jumpPositions() + ")");
+        }
+      }
+    } catch (ApplyException failure) {
+      List<String> problems = new ArrayList<>();
+      for (IpFamily family : touched) {
+        try {
+          restoreTo(family, before.get(family));
+        } catch (ApplyException e) {
+          problems.add(e.getMessage());
+        }
+      }
+      removeUnusedSets();
+      throw new ApplyException(failure.getMessage() + (problems.isEmpty()
+          ? "; the previous rules are back in force"
+          : "; putting the previous rules back ALSO failed: " + String.join("; ", problems) + " (backup in " + store.dir() + ")"));
+    }
+    for (IpFamily family : compiled.families()) {
+      store.writeApplied(family, String.join("\n", compiled.rules(family)) + "\n");
+    }
+    removeUnusedSets();
+    return new Outcome(diffs);
+  }
+
+  /**
+   * Puts back the BREAKWATER chain and jumps saved before the last apply. Returns the families
+   * that changed; an empty list when the firewall already was in that state.
+   */
+  public List<IpFamily> rollback() {
+    List<IpFamily> changed = new ArrayList<>();
+    boolean any = false;
+    for (IpFamily family : IpFamily.values()) {
+      var backup = store.backup(family);
+      if (backup.isEmpty()) {
+        continue;
+      }
+      any = true;
+      ChainState previous = ChainState.of(IptablesSaveParser.parse(backup.get(), family, store.dir() + "/backup"));
+      if (restoreTo(family, previous)) {
+        changed.add(family);
+      }
+    }
+    if (!any) {
+      throw new ApplyException("nothing to roll back: no backup in " + store.dir() + " (no apply has changed this host)");
+    }
+    removeUnusedSets();
+    return changed;
+  }
+
+  /** Creates the sets the new chain matches; a set that exists already has this content (its name says so). */
+  private void createSets(List<SourceSet> sets) {
+    if (sets.isEmpty()) {
+      return;
+    }
+    List<String> existing;
+    try {
+      existing = firewall.setNames();
+    } catch (ApplyException e) {
+      throw new ApplyException("the policy needs ipsets for its large source lists, but " + e.getMessage()
+          + " (install the ipset package, or raise ipset-threshold in the policy). Nothing was changed.");
+    }
+    StringBuilder text = new StringBuilder();
+    for (SourceSet set : sets) {
+      if (!existing.contains(set.name())) {
+        text.append(set.restoreText());
+      }
+    }
+    if (!text.isEmpty()) {
+      try {
+        firewall.ipsetRestore(text.toString());
+      } catch (ApplyException e) {
+        removeUnusedSets();
+        throw new ApplyException(e.getMessage() + ". Nothing was changed.");
+      }
+    }
+  }
+
+  /**
+   * Destroys Breakwater's sets that neither the live chains nor the backup use (sets of older
+   * applies, temporary sets of a failed one). The kernel refuses to destroy a set a rule still
+   * references, which is the last guard.
+   */
+  private void removeUnusedSets() {
+    List<String> names;
+    try {
+      names = firewall.setNames();
+    } catch (ApplyException e) {
+      return; // no ipset tool: there are no sets of ours to remove
+    }
+    if (names.stream().noneMatch(SourceSet::isOurs)) {
+      return; // the common case, and on watch's latency path: no save per family needed
+    }
+    StringBuilder used = new StringBuilder();
+    for (IpFamily family : IpFamily.values()) {
+      try {
+        used.append(firewall.saveFilter(family));
+      } catch (ApplyException e) {
+        // a family without its tools has no rules that could use a set
+      }
+      store.backup(family).ifPresent(used::append);
+    }
+    for (String name : names) {
+      if (SourceSet.isOurs(name) && !used.toString().contains("--match-set " + name + " ")) {
+        firewall.destroySet(name);
+      }
+    }
+  }
+
+  /** Makes the live chain and jumps equal {@code target}; false when they already were. */
+  private boolean restoreTo(IpFamily family, ChainState target) {
+    ChainState current = liveState(family);
+    if (sameOwnedState(current, target)) {
+      return false;
+    }
+    firewall.restore(family, RestoreText.restore(current, target));
+    ChainState after = liveState(family);
+    if (!sameOwnedState(after, target)) {
+      throw new ApplyException(saveName(family) + " does not show the previous " + CompiledPolicy.CHAIN + " chain after restoring it");
+    }
+    return true;
+  }
+
+  private static boolean sameOwnedState(ChainState a, ChainState b) {
+    return a.chainExists() == b.chainExists() && a.rules().equals(b.rules()) && a.jumpPositions().equals(b.jumpPositions());
+  }
+
+  private ChainState liveState(IpFamily family) {
+    return ChainState.of(IptablesSaveParser.parse(firewall.saveFilter(family), family, saveName(family)));
+  }
+
+  private static String saveName(IpFamily family) {
+    return family == IpFamily.V4 ? "iptables-save" : "ip6tables-save";
+  }
+}

@@ -1,0 +1,115 @@
+package dev.breakwater.firewall;
+
+import dev.breakwater.net.IpFamily;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Breakwater's state directory (default {@code /var/lib/breakwater}): the filter table as it was
+ * before the last apply (per family), the chain last applied, and the marker of an unconfirmed
+ * change. Every write goes to a temporary file in the same directory and is moved into place
+ * atomically, so a crash leaves either the old or the new file, never half of one.
+ */
+public final class StateStore {
+  public static final Path DEFAULT = Path.of("/var/lib/breakwater");
+
+  private final Path dir;
+
+  public StateStore(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Optional<String> backup(IpFamily family) {
+    return read(backupFile(family));
+  }
+
+  public void writeBackup(IpFamily family, String saveText) {
+    write(backupFile(family), saveText);
+  }
+
+  public void deleteBackup(IpFamily family) {
+    delete(backupFile(family));
+  }
+
+  public Optional<String> applied(IpFamily family) {
+    return read(dir.resolve("applied-" + tag(family) + ".rules"));
+  }
+
+  public void writeApplied(IpFamily family, String rules) {
+    write(dir.resolve("applied-" + tag(family) + ".rules"), rules);
+  }
+
+  /** The unconfirmed change: its token, so that an old timer never rolls back a newer change. */
+  public Optional<String> pending() {
+    return read(dir.resolve("pending")).map(String::strip);
+  }
+
+  public void writePending(String token) {
+    write(dir.resolve("pending"), token + "\n");
+  }
+
+  public void clearPending() {
+    delete(dir.resolve("pending"));
+  }
+
+  public Path timerLog() {
+    return dir.resolve("rollback-timer.log");
+  }
+
+  private Path backupFile(IpFamily family) {
+    return dir.resolve("backup-" + tag(family) + ".rules");
+  }
+
+  private static String tag(IpFamily family) {
+    return family.name().toLowerCase(Locale.ROOT);
+  }
+
+  private Optional<String> read(Path file) {
+    try {
+      return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private void write(Path file, String text) {
+    try {
+      Files.createDirectories(dir);
+      Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      try {
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+          channel.force(true);
+        }
+        try {
+          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          throw new IOException("the state directory " + dir + " does not support atomic renames", e);
+        }
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new ApplyException("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+
+  private void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new ApplyException("cannot delete " + file + ": " + e.getMessage());
+    }
+  }
+}

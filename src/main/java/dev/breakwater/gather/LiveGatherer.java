@@ -1,0 +1,166 @@
+package dev.breakwater.gather;
+
+import dev.breakwater.docker.DockerApiException;
+import dev.breakwater.docker.DockerClient;
+import dev.breakwater.snapshot.SnapshotWriter;
+import dev.breakwater.system.CommandRunner;
+
+import dev.breakwater.problem.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes the snapshot directory of DESIGN.md from a live host: the same plain outputs an admin
+ * would collect by hand, so a snapshot made here and one made by a fleet tool read the same.
+ *
+ * <p>Required files missing means no analysis is possible: that is a {@link UserError} saying
+ * what to install or how to run. Optional ones are skipped with a note.
+ */
+public final class LiveGatherer {
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  // docker inspect prints Go's json.MarshalIndent layout: four spaces, "key": value, [] for empty.
+  private static final DefaultPrettyPrinter GO_STYLE = new DefaultPrettyPrinter(
+          Separators.createDefaultInstance()
+              .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+              .withArrayEmptySeparator("")
+              .withObjectEmptySeparator(""))
+      .withObjectIndenter(new DefaultIndenter("    ", "\n"))
+      .withArrayIndenter(new DefaultIndenter("    ", "\n"));
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final CommandRunner runner;
+  private final DockerClient docker;
+  private final Path daemonJson;
+
+  public LiveGatherer(CommandRunner runner, DockerClient docker, Path daemonJson) {
+    this.runner = runner;
+    this.docker = docker;
+    this.daemonJson = daemonJson;
+  }
+
+  /** This machine: local commands, DOCKER_HOST or the default socket, /etc/docker/daemon.json. */
+  public static LiveGatherer forThisHost() {
+    return new LiveGatherer(CommandRunner.local(), DockerClient.fromEnvironment(), Path.of("/etc/docker/daemon.json"));
+  }
+
+  /** What was written, and what could not be and why. */
+  public record Result(Path directory, List<String> files, List<String> notes) {
+    public Result {
+      files = List.copyOf(files);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /** Writes a snapshot of the host into {@code directory} (created when missing). */
+  public Result gather(Path directory) {
+    var writer = new SnapshotWriter(directory);
+    List<String> files = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+
+    String rules = required("iptables-save", List.of("iptables-save"), "install iptables");
+    files.add(writer.write("iptables-save.txt", rules).getFileName().toString());
+    optional("ip6tables-save", List.of("ip6tables-save"), notes, "IPv6 will not be analysed")
+        .ifPresent(out -> files.add(writer.write("ip6tables-save.txt", out).getFileName().toString()));
+    files.add(writer.write("docker-inspect.json", dockerInspect(notes)).getFileName().toString());
+    String addresses = required("ip", List.of("ip", "-j", "addr", "show"), "install iproute2");
+    files.add(writer.write("ip-addr.json", addresses).getFileName().toString());
+    optional("ip", List.of("ip", "-j", "route", "show"), notes, "routes will not be known")
+        .ifPresent(out -> files.add(writer.write("ip-route.json", out).getFileName().toString()));
+    optional("ip", List.of("ip", "-6", "-j", "route", "show"), notes, "IPv6 routes will not be known")
+        .ifPresent(out -> files.add(writer.write("ip6-route.json", out).getFileName().toString()));
+    optional("ufw", List.of("ufw", "status", "verbose"), notes, "the audit cannot compare with what UFW claims")
+        .ifPresent(out -> files.add(writer.write("ufw-status.txt", out).getFileName().toString()));
+    daemonConfig(notes).ifPresent(out -> files.add(writer.write("daemon.json", out).getFileName().toString()));
+    optional("nft", List.of("nft", "-j", "list", "ruleset"), notes, "nftables tables that iptables does not show are not captured")
+        .ifPresent(out -> files.add(writer.write("nft-ruleset.json", out).getFileName().toString()));
+    if (rules.contains(" -m set ")) {
+      optional("ipset", List.of("ipset", "save"), notes, "rules matching ipsets will be \"possibly\"")
+          .ifPresent(out -> files.add(writer.write("ipset-save.txt", out).getFileName().toString()));
+    }
+    hostname().ifPresent(out -> files.add(writer.write("hostname", out).getFileName().toString()));
+    return new Result(directory, files, notes);
+  }
+
+  private String required(String tool, List<String> argv, String install) {
+    if (CommandRunner.find(tool).isEmpty()) {
+      throw new UserError(tool + " not found: " + install + ", or run 'breakwater audit --from DIR' on a snapshot made elsewhere");
+    }
+    CommandRunner.Result result = runner.run(argv, COMMAND_TIMEOUT);
+    if (!result.ok()) {
+      String why = firstLine(result.stderr());
+      if (!CommandRunner.runningAsRoot()) {
+        throw new UserError(String.join(" ", argv) + " failed (" + why + "): reading the firewall needs root; run with sudo, "
+            + "or run 'breakwater audit --from DIR' on a snapshot made elsewhere");
+      }
+      throw new UserError(String.join(" ", argv) + " failed with exit " + result.exitCode() + ": " + why);
+    }
+    return result.stdout();
+  }
+
+  private Optional<String> optional(String tool, List<String> argv, List<String> notes, String consequence) {
+    if (CommandRunner.find(tool).isEmpty()) {
+      notes.add(tool + " is not installed: " + consequence);
+      return Optional.empty();
+    }
+    CommandRunner.Result result = runner.run(argv, COMMAND_TIMEOUT);
+    if (!result.ok()) {
+      notes.add(String.join(" ", argv) + " failed (" + firstLine(result.stderr() + result.stdout()) + "): " + consequence);
+      return Optional.empty();
+    }
+    return Optional.of(result.stdout());
+  }
+
+  private String dockerInspect(List<String> notes) {
+    if (!Files.exists(docker.socket())) {
+      notes.add("no Docker daemon socket at " + docker.socket() + " (set DOCKER_HOST=unix:///path if it listens elsewhere): "
+          + "docker-inspect.json lists no containers");
+      return "[]\n";
+    }
+    try {
+      return JSON.writer().with(GO_STYLE).writeValueAsString(docker.inspectRunning()) + "\n";
+    } catch (DockerApiException e) {
+      String hint = CommandRunner.runningAsRoot() ? "is dockerd running?" : "run with sudo or as a member of the docker group";
+      throw new UserError(e.getMessage() + ": " + hint);
+    }
+  }
+
+  private Optional<String> daemonConfig(List<String> notes) {
+    if (!Files.isRegularFile(daemonJson)) {
+      return Optional.empty(); // No daemon.json is the common case: Docker's defaults apply.
+    }
+    try {
+      String text = Files.readString(daemonJson);
+      JSON.readTree(text); // Docker refuses to start with an invalid file; say so rather than copy it.
+      return Optional.of(text);
+    } catch (IOException e) {
+      notes.add("cannot read " + daemonJson + ": " + e.getMessage());
+      return Optional.empty();
+    } catch (tools.jackson.core.JacksonException e) {
+      notes.add(daemonJson + " is not valid JSON (" + e.getOriginalMessage() + "): not captured");
+      return Optional.empty();
+    }
+  }
+
+  private Optional<String> hostname() {
+    try {
+      return Optional.of(Files.readString(Path.of("/proc/sys/kernel/hostname")));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String firstLine(String text) {
+    String trimmed = text.strip();
+    int newline = trimmed.indexOf('\n');
+    return newline < 0 ? trimmed : trimmed.substring(0, newline);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.breakwater.gather;
+
+import dev.breakwater.problem.UserError;
+
+import dev.breakwater.system.CommandRunner;
+import dev.breakwater.docker.DockerClient;
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.snapshot.SnapshotDirectory;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.IpsetSaveParser;
+import dev.breakwater.netfilter.IptablesSaveParser;
+import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.netfilter.TableName;
+import dev.breakwater.firewall.ApplyException;
+import dev.breakwater.firewall.IptablesApplier;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import inet.ipaddr.IPAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The host facts plan and apply work on: a snapshot directory (or the live host), with the
+ * rulesets read from the firewall that will be changed when there is one, so that the plan and
+ * its proof are about the rules really in force.
+ */
+public final class PolicyFacts {
+  private PolicyFacts() {}
+
+  private static HostFacts gatherInNamespace(String netns, PrintWriter err) {
+    return Facts.fromLiveHost(new LiveGatherer(CommandRunner.inNetns(netns), DockerClient.fromEnvironment(),
+        Path.of("/etc/docker/daemon.json")), err);
+  }
+
+  public static HostFacts read(Path from, Optional<IptablesApplier> liveFirewall, PrintWriter err) {
+    return read(from, Optional.empty(), liveFirewall, err);
+  }
+
+  /**
+   * With {@code netns} and no snapshot, the live facts are gathered inside that network
+   * namespace (its interfaces, routes and rules; containers from {@code DOCKER_HOST}): a lab host.
+   */
+  public static HostFacts read(Path from, Optional<String> netns, Optional<IptablesApplier> liveFirewall, PrintWriter err) {
+    HostFacts facts = from != null ? SnapshotDirectory.read(from)
+        : netns.isPresent() ? gatherInNamespace(netns.get(), err) : Facts.fromLiveHost(err);
+    if (liveFirewall.isEmpty()) {
+      return facts;
+    }
+    IptablesApplier firewall = liveFirewall.get();
+    // The members of the sets the rules match (Breakwater's own for large allow lists), so that
+    // the proof's "before" is exact for them too.
+    Map<String, List<IPAddress>> sets = firewall.ipsetSave().map(text -> IpsetSaveParser.parse(text, "ipset save (live)")).orElse(Map.of());
+    Ruleset ipv4;
+    try {
+      ipv4 = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V4), IpFamily.V4, "iptables-save (live)", sets);
+    } catch (ApplyException e) {
+      throw new UserError("cannot read the live IPv4 firewall: " + e.getMessage() + " (run as root?)");
+    }
+    Optional<Ruleset> ipv6;
+    try {
+      Ruleset r = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V6), IpFamily.V6, "ip6tables-save (live)", sets);
+      ipv6 = r.table(TableName.FILTER).isPresent() ? Optional.of(r) : Optional.empty();
+    } catch (ApplyException e) {
+      ipv6 = Optional.empty();
+    }
+    return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(), ipv4, ipv6,
+        facts.ufw(), facts.daemon(), facts.notes());
+  }
+}

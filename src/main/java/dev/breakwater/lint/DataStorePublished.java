@@ -1,0 +1,63 @@
+package dev.breakwater.lint;
+
+import dev.breakwater.compose.HostBinding;
+import dev.breakwater.compose.PortEntry;
+import dev.breakwater.compose.Publications;
+import dev.breakwater.compose.Service;
+
+import dev.breakwater.catalog.DataStores;
+import dev.breakwater.catalog.Severity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+@RuleInfo(
+    id = "BW002",
+    name = "DataStorePublished",
+    summary = "A data store's port (MySQL, PostgreSQL, Redis, MongoDB, Elasticsearch, the Docker API ...) is published beyond loopback.",
+    severity = Severity.CRITICAL,
+    why = """
+        Databases, caches, queues and the Docker API are the services attackers scan for: exposed
+        MySQL and MongoDB instances are wiped and ransomed, exposed Redis gets keys injected, an
+        exposed Docker API is a root shell. Published without a host address they are reachable
+        from everywhere, and UFW does not filter them (Docker's DNAT takes the packet to FORWARD,
+        UFW filters INPUT). Recognised by image (mysql, mariadb, percona, postgres, redis, valkey,
+        keydb, mongo, elasticsearch, opensearch, memcached, rabbitmq, couchdb, cassandra,
+        influxdb, neo4j, clickhouse, minio, etcd, zookeeper, kafka) and container port (2375 and
+        2376 for the Docker API). Critical when unbound or bound to every address; high when
+        bound to one non-loopback address.""",
+    fix = """
+        Do not publish a data store at all when only other containers use it: they reach it over
+        the Compose network by service name. When the host needs it, bind it to loopback
+        (`127.0.0.1:5432:5432`, or `host_ip: 127.0.0.1`) and use an SSH tunnel for remote admin
+        access. `breakwater fix --write` binds unbound publications.""")
+final class DataStorePublished implements Rule {
+  @Override
+  public List<Finding> check(Service service) {
+    List<Finding> out = new ArrayList<>();
+    if (service.hostNetwork()) {
+      return out; // Docker ignores ports with the host network; HostNetworkDataStore covers it
+    }
+    for (PortEntry port : service.ports()) {
+      Optional<DataStores.Kind> kind = Publications.dataStore(service, port);
+      if (kind.isEmpty()) {
+        continue;
+      }
+      HostBinding binding = Publications.effectiveBinding(service, port);
+      String what = kind.get().name() + " port " + Publications.describe(port) + " of '" + service.name() + "'";
+      switch (binding) {
+        case UNBOUND -> out.add(Finding.ofPort(this, Severity.CRITICAL, what
+            + " is published on every address, past UFW; bind it to loopback (\""
+            + Publications.boundExample(port) + "\") or do not publish it", service, port, true));
+        case ALL_INTERFACES -> out.add(Finding.ofPort(this, Severity.CRITICAL, what
+            + " is published on purpose on every address (" + port.mapping().hostIp().orElse("") + "); "
+            + "a data store should never face the internet", service, port, false));
+        case SPECIFIC -> out.add(Finding.ofPort(this, Severity.HIGH, what + " is reachable on "
+            + port.mapping().hostIp().or(service::defaultHostIp).orElse("?")
+            + "; make sure only trusted clients reach that address", service, port, false));
+        case LOOPBACK, UNKNOWN -> { }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.breakwater.lint;
+
+import dev.breakwater.compose.PortEntry;
+import dev.breakwater.compose.Scalar;
+import dev.breakwater.compose.Service;
+import dev.breakwater.compose.SourceFile;
+
+import dev.breakwater.catalog.Severity;
+import java.util.Optional;
+
+/**
+ * What a rule found, where: a value, never an exception. {@code port} is set when the finding is
+ * about a publication the fixer can bind; {@code suppression} holds the reason when an inline
+ * comment or the config file silenced it.
+ */
+public record Finding(
+    RuleMeta rule,
+    Severity severity,
+    String message,
+    String service,
+    SourceFile file,
+    int start,
+    int end,
+    Optional<PortEntry> port,
+    Optional<String> suppression) {
+
+  static Finding of(Rule rule, Severity severity, String message, Service service, Scalar where) {
+    return new Finding(rule.meta(), severity, message, service.name(), where.file(), where.start(),
+        where.end(), Optional.empty(), Optional.empty());
+  }
+
+  static Finding ofPort(Rule rule, Severity severity, String message, Service service, PortEntry port,
+      boolean fixable) {
+    return new Finding(rule.meta(), severity, message, service.name(), port.file(), port.start(),
+        port.end(), fixable ? Optional.of(port) : Optional.empty(), Optional.empty());
+  }
+
+  public int line() {
+    return file.line(start);
+  }
+
+  public int column() {
+    return file.column(start);
+  }
+
+  public boolean suppressed() {
+    return suppression.isPresent();
+  }
+
+  Finding suppressedBecause(String reason) {
+    return new Finding(rule, severity, message, service, file, start, end, port, Optional.of(reason));
+  }
+}

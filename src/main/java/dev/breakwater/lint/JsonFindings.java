@@ -1,0 +1,33 @@
+package dev.breakwater.lint;
+
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Findings as a JSON document: {@code {"findings":[{rule, name, severity, file, line, ...}]}}. */
+public final class JsonFindings {
+  private static final JsonMapper JSON = dev.breakwater.report.Json.mapper();
+
+  private JsonFindings() {}
+
+  public static String render(List<Finding> findings, int files) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("files", files);
+    ArrayNode list = root.putArray("findings");
+    for (Finding f : findings) {
+      ObjectNode n = list.addObject();
+      n.put("rule", f.rule().id());
+      n.put("name", f.rule().name());
+      n.put("severity", f.severity().label());
+      n.put("file", f.file().displayPath());
+      n.put("line", f.line());
+      n.put("column", f.column());
+      n.put("service", f.service());
+      n.put("message", f.message());
+      n.put("fixable", f.port().isPresent() && !f.suppressed());
+      f.suppression().ifPresent(r -> n.put("suppressed", r));
+    }
+    return JSON.writeValueAsString(root) + "\n";
+  }
+}

@@ -1,0 +1,47 @@
+package dev.breakwater.lint;
+
+import dev.breakwater.compose.HostBinding;
+import dev.breakwater.compose.PortEntry;
+import dev.breakwater.compose.Publications;
+import dev.breakwater.compose.Service;
+
+import dev.breakwater.catalog.Severity;
+import java.util.ArrayList;
+import java.util.List;
+
+@RuleInfo(
+    id = "BW001",
+    name = "PublishedOnAllInterfaces",
+    summary = "A port is published without a host address: every IPv4 and IPv6 address, past UFW.",
+    severity = Severity.HIGH,
+    why = """
+        `ports: ["8080:80"]` and `docker run -p 8080:80` publish on 0.0.0.0 **and** [::]. Docker
+        implements the publication with a DNAT rule in `nat/PREROUTING` and an ACCEPT rule in
+        `filter/FORWARD`; UFW filters `INPUT`, so `ufw deny 8080` and `default deny incoming`
+        never see this traffic. The port answers the whole internet while `ufw status` says deny.""",
+    fix = """
+        Bind the publication to the address that should reach it: `127.0.0.1:8080:80` for local
+        clients and a reverse proxy on the host, the docker0 address (`172.17.0.1:8080:80`) for
+        other containers, a VPN or LAN address for a private network. In long syntax add
+        `host_ip: 127.0.0.1`. `breakwater fix --write` does this edit for you. If the port must
+        be public (a web server), write `0.0.0.0:80:80` to say so, or suppress with
+        `# breakwater:ignore BW001 reason`.""")
+final class PublishedOnAllInterfaces implements Rule {
+  @Override
+  public List<Finding> check(Service service) {
+    List<Finding> out = new ArrayList<>();
+    if (service.hostNetwork()) {
+      return out; // Docker ignores ports with the host network; HostNetworkDataStore covers it
+    }
+    for (PortEntry port : service.ports()) {
+      if (Publications.effectiveBinding(service, port) == HostBinding.UNBOUND
+          && Publications.dataStore(service, port).isEmpty()) {
+        out.add(Finding.ofPort(this, Severity.HIGH, "port " + Publications.describe(port)
+            + " of '" + service.name() + "' is published on every address (0.0.0.0 and [::]), which UFW "
+            + "does not filter; bind it, e.g. \"" + Publications.boundExample(port) + "\"",
+            service, port, true));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,20 @@
+package dev.breakwater.lint;
+
+/** The Markdown page {@code docs/rules/ID.md} of a rule, generated from its {@link RuleInfo}. */
+public final class RuleDocs {
+  private RuleDocs() {}
+
+  public static String page(RuleMeta m) {
+    return "# " + m.id() + " " + m.name() + "\n\n"
+        + "_Generated from the rule's metadata (`" + m.name() + ".java`); edit it there._\n\n"
+        + "**Severity:** " + m.severity().label() + " (at most)\n\n"
+        + m.summary() + "\n\n"
+        + "## Why it matters\n\n" + m.why().strip() + "\n\n"
+        + "## How to fix it\n\n" + m.fix().strip() + "\n\n"
+        + "## Suppressing it\n\n"
+        + "On the line, or alone on the line above:\n\n"
+        + "```yaml\n- \"8080:80\"  # breakwater:ignore " + m.id() + " the reason\n```\n\n"
+        + "or in `.breakwater-lint.yaml`:\n\n"
+        + "```yaml\nignore:\n  - rule: " + m.id() + "\n    path: \"deploy/**\"\n    reason: the reason\n```\n";
+  }
+}

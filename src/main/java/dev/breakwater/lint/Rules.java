@@ -1,0 +1,23 @@
+package dev.breakwater.lint;
+
+import java.util.List;
+
+/** Every lint rule, in id order. */
+public final class Rules {
+  static final List<Rule> ALL = List.of(
+      new PublishedOnAllInterfaces(),
+      new DataStorePublished(),
+      new PublishAll(),
+      new HostNetworkDataStore(),
+      new AuthenticationDisabled(),
+      new WeakPassword(),
+      new DockerSocketMounted(),
+      new Privileged(),
+      new PortQuotingHazard());
+
+  private Rules() {}
+
+  public static List<RuleMeta> metas() {
+    return ALL.stream().map(Rule::meta).toList();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.breakwater.plan;
+
+import dev.breakwater.policy.AddressText;
+import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.PolicyCompiler;
+import dev.breakwater.policy.ProtectedPort;
+
+import dev.breakwater.net.AddressSets;
+import dev.breakwater.net.IpFamily;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks the reach engine's answer on the ruleset as it would be after the change against what
+ * the policy says: no source outside a port's allows reaches it (certainly or possibly), and no
+ * allowed source that reached it before loses it.
+ */
+public final class PolicyProof {
+  private PolicyProof() {}
+
+  /** One port: who reaches it before and after, and what is wrong, if anything. */
+  public record PortProof(
+      ProtectedPort port,
+      List<String> reachableBefore,
+      List<String> possiblyBefore,
+      List<String> reachableAfter,
+      List<String> possiblyAfter,
+      List<String> problems) {
+    public PortProof {
+      reachableBefore = List.copyOf(reachableBefore);
+      possiblyBefore = List.copyOf(possiblyBefore);
+      reachableAfter = List.copyOf(reachableAfter);
+      possiblyAfter = List.copyOf(possiblyAfter);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  public record Result(List<PortProof> ports, List<String> problems) {
+    public Result {
+      ports = List.copyOf(ports);
+      problems = List.copyOf(problems);
+    }
+
+    public boolean holds() {
+      return problems.isEmpty();
+    }
+  }
+
+  public static Result check(CompiledPolicy compiled, List<ObservedReach> before, List<ObservedReach> after) {
+    List<PortProof> ports = new ArrayList<>();
+    List<String> all = new ArrayList<>();
+    for (ProtectedPort port : compiled.ports()) {
+      Optional<ObservedReach> was = before.stream().filter(o -> o.isAbout(port)).findFirst();
+      Optional<ObservedReach> now = after.stream().filter(o -> o.isAbout(port)).findFirst();
+      List<String> problems = new ArrayList<>();
+      String name = port.endpoint() + " (" + port.container() + ")";
+      if (now.isEmpty()) {
+        problems.add(name + ": the reach engine gave no answer for this port, so the change cannot be proved");
+      } else {
+        List<IPAddress> allowed = allowed(port);
+        List<IPAddress> certainlyOutside = AddressSets.minus(now.get().reachable(), allowed);
+        List<IPAddress> possiblyOutside = AddressSets.minus(now.get().possibly(), allowed);
+        if (!certainlyOutside.isEmpty()) {
+          problems.add(name + ": would still be reachable from " + AddressText.describe(certainlyOutside)
+              + ", outside its allows (" + port.allowedText() + ")"
+              + (compiled.families().contains(port.family()) ? ""
+                  : "; nothing is compiled for " + port.family().label() + " (no DOCKER-USER chain there), so only INPUT/UFW or binding the port elsewhere can close it"));
+        }
+        if (!possiblyOutside.isEmpty()) {
+          problems.add(name + ": would possibly be reachable from " + AddressText.describe(possiblyOutside)
+              + ", outside its allows (" + port.allowedText() + "): the engine cannot decide"
+              + (now.get().uncertainBecause().isEmpty() ? "" : " (" + String.join("; ", now.get().uncertainBecause()) + ")"));
+        }
+        List<IPAddress> reachedBefore = was.map(ObservedReach::reachable).orElse(List.of());
+        List<IPAddress> lost = AddressSets.minus(AddressSets.intersect(reachedBefore, allowed), now.get().reachable());
+        if (!lost.isEmpty()) {
+          problems.add(name + ": allowed source " + AddressText.describe(lost) + " reaches it now and would not after the change");
+        }
+      }
+      all.addAll(problems);
+      ports.add(new PortProof(port,
+          texts(was.map(ObservedReach::reachable)), texts(was.map(ObservedReach::possibly)),
+          texts(now.map(ObservedReach::reachable)), texts(now.map(ObservedReach::possibly)), problems));
+    }
+    return new Result(ports, all);
+  }
+
+  private static List<IPAddress> allowed(ProtectedPort port) {
+    if (port.allowed().any()) {
+      return List.of(new IPAddressString(port.family() == IpFamily.V4 ? "0.0.0.0/0" : "::/0").getAddress());
+    }
+    return port.allowed().of(port.family());
+  }
+
+  private static List<String> texts(Optional<List<IPAddress>> prefixes) {
+    return prefixes.map(p -> AddressSets.union(p).stream().map(PolicyCompiler::prefixText).toList()).orElse(List.of());
+  }
+}

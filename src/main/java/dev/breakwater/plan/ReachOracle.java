@@ -1,0 +1,10 @@
+package dev.breakwater.plan;
+
+import dev.breakwater.host.HostFacts;
+import java.util.List;
+
+/** The reach engine as the proof sees it: who reaches every published port of a host. */
+@FunctionalInterface
+public interface ReachOracle {
+  List<ObservedReach> observe(HostFacts facts);
+}

@@ -1,0 +1,163 @@
+package dev.breakwater.snapshot;
+
+import dev.breakwater.host.Container;
+import dev.breakwater.host.DaemonConfig;
+import dev.breakwater.host.DaemonNotes;
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.NetworkInterface;
+import dev.breakwater.host.Route;
+
+import dev.breakwater.problem.UserError;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.IpsetSaveParser;
+import dev.breakwater.netfilter.IptablesSaveParser;
+import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.ufw.UfwStatus;
+import dev.breakwater.ufw.UfwStatusReader;
+import inet.ipaddr.IPAddress;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Reads a snapshot directory, the offline contract of DESIGN.md: plain outputs of standard
+ * commands, so that any host can produce one without Breakwater.
+ *
+ * <pre>
+ * iptables-save.txt    iptables-save                       required
+ * docker-inspect.json  docker inspect $(docker ps -q)      required ([] or empty: no containers)
+ * ip-addr.json         ip -j addr show                     required
+ * ip6tables-save.txt   ip6tables-save                      optional
+ * ip-route.json        ip -j route show                    optional (may also hold ip -6 -j route)
+ * ip6-route.json       ip -6 -j route show                 optional
+ * ufw-status.txt       ufw status verbose                  optional
+ * daemon.json          /etc/docker/daemon.json             optional
+ * nft-ruleset.json     nft -j list ruleset                 optional
+ * ipset-save.txt       ipset save                          optional
+ * hostname             hostname                            optional
+ * </pre>
+ */
+public final class SnapshotDirectory {
+  private SnapshotDirectory() {}
+
+  /**
+   * @throws UserError for a missing directory or required file, or an unreadable file
+   * @throws dev.breakwater.problem.InputProblem subclasses for a file that is not what its command writes
+   */
+  public static HostFacts read(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new UserError(dir + ": not a snapshot directory (write one with: breakwater snapshot " + dir + ")");
+    }
+    // A missing required file is reported before any file is parsed, and the small files are
+    // parsed before the rulesets: their errors are cheaper to find and fix first.
+    String iptablesText = required(dir, "iptables-save.txt", "iptables-save");
+    String inspectText = required(dir, "docker-inspect.json", "docker inspect $(docker ps -q)");
+    String addrText = required(dir, "ip-addr.json", "ip -j addr show");
+    List<String> notes = new ArrayList<>();
+
+    // The IPv4 ruleset is the big file: parse it on the other core while the rest is read. Its
+    // error, if any, is still reported only after the small files' (join below).
+    Map<String, List<IPAddress>> ipsets = optional(dir, "ipset-save.txt")
+        .map(text -> IpsetSaveParser.parse(text, name(dir, "ipset-save.txt")))
+        .orElse(Map.of());
+    FutureTask<Ruleset> ipv4Parse = new FutureTask<>(
+        () -> IptablesSaveParser.parse(iptablesText, IpFamily.V4, name(dir, "iptables-save.txt"), ipsets));
+    Thread.ofPlatform().daemon().name("parse-iptables-save").start(ipv4Parse);
+
+    List<Container> containers = DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json"));
+    List<NetworkInterface> interfaces = IpAddrReader.read(addrText, name(dir, "ip-addr.json"));
+
+    List<Route> routes = new ArrayList<>();
+    optional(dir, "ip-route.json")
+        .ifPresent(text -> routes.addAll(IpRouteReader.read(text, name(dir, "ip-route.json"), IpFamily.V4)));
+    optional(dir, "ip6-route.json")
+        .ifPresent(text -> routes.addAll(IpRouteReader.read(text, name(dir, "ip6-route.json"), IpFamily.V6)));
+
+    Optional<UfwStatus> ufw = optional(dir, "ufw-status.txt")
+        .map(text -> UfwStatusReader.read(text, name(dir, "ufw-status.txt")));
+
+    Optional<DaemonConfig> daemon = optional(dir, "daemon.json")
+        .map(text -> DaemonJsonReader.read(text, name(dir, "daemon.json")));
+    daemon.ifPresent(config -> notes.addAll(DaemonNotes.of(config)));
+
+    optional(dir, "nft-ruleset.json").ifPresent(text -> {
+      for (String table : NftRulesetReader.tablesNotShownByIptables(text, name(dir, "nft-ruleset.json"))) {
+        notes.add("nft table " + table + describe(table)
+            + " is not analysed: answers are \"possibly\" (it is in nft-ruleset.json, not in iptables-save)");
+      }
+    });
+
+    Ruleset ipv4 = joined(ipv4Parse);
+    Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
+        .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, name(dir, "ip6tables-save.txt"), ipsets));
+    if (ipv6.isEmpty()) {
+      notes.add("no ip6tables-save.txt in the snapshot: IPv6 exposure is not analysed");
+    }
+
+    String hostname = optional(dir, "hostname")
+        .flatMap(text -> text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst())
+        .orElseGet(() -> dir.toAbsolutePath().normalize().getFileName() == null
+            ? "unknown"
+            : dir.toAbsolutePath().normalize().getFileName().toString());
+
+    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes);
+  }
+
+  private static Ruleset joined(FutureTask<Ruleset> parse) {
+    try {
+      return parse.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while parsing iptables-save.txt", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static String describe(String table) {
+    if (table.equals("inet/firewalld")) {
+      return " (firewalld)";
+    }
+    if (table.endsWith("/docker-bridges")) {
+      return " (Docker's nftables backend)";
+    }
+    return "";
+  }
+
+  private static String required(Path dir, String file, String producedBy) {
+    return optional(dir, file).orElseThrow(() -> new UserError(
+        dir + ": missing " + file + " (produce it with: " + producedBy + " > " + dir.resolve(file) + ")"));
+  }
+
+  private static Optional<String> optional(Path dir, String file) {
+    Path path = dir.resolve(file);
+    if (!Files.exists(path)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Files.readString(path, StandardCharsets.UTF_8));
+    } catch (CharacterCodingException e) {
+      throw new UserError(path + ": not UTF-8 text (write it again with the command that produces it)");
+    } catch (IOException e) {
+      throw new UserError(path + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  private static String name(Path dir, String file) {
+    return dir.resolve(file).toString();
+  }
+}

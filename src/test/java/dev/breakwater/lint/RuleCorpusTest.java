@@ -1,0 +1,402 @@
+package dev.breakwater.lint;
+
+import dev.breakwater.compose.Fixtures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Fixtures written for Breakwater: every rule positive and negative, markers say what must be flagged. */
+class RuleCorpusTest {
+
+  private static void check(String name, String text) {
+    assertThat(Fixtures.actual(Fixtures.lint(name, text))).isEqualTo(Fixtures.expected(text));
+  }
+
+  @Test
+  void publishedOnAllInterfacesInEveryComposeForm() {
+    check("compose.yaml", """
+        services:
+          web:
+            image: nginx:1.27
+            ports:
+              - "8080:80"                  # expect: BW001
+              - '8443:443'                 # expect: BW001
+              - "80"                       # expect: BW001
+              - 8000-8010:8000-8010        # expect: BW001
+              - "9090-9091:8080"           # expect: BW001
+              - "53:53/udp"                # expect: BW001
+              - "5000:5000/SCTP"           # expect: BW001
+              - ":7000:7000"               # expect: BW001
+              - "127.0.0.1:8081:80"
+              - "127.0.0.1::5000"
+              - "[::1]:8082:80"
+              - "::1:8083:80"
+              - "0.0.0.0:80:80"
+              - "::::81"
+              - "10.8.0.1:8084:80"
+              - target: 80                 # expect: BW001
+                published: "8085"
+              - target: 80
+                published: 8086
+                host_ip: 127.0.0.1
+              - {target: 80, published: 8087}   # expect: BW001
+              - {target: 80, published: 8088, host_ip: "::1", protocol: udp, mode: host, name: web, app_protocol: http}
+            expose:
+              - "9000"
+        """);
+  }
+
+  @Test
+  void dataStoresByImageAndByPort() {
+    check("compose.yaml", """
+        services:
+          db:
+            image: mysql:8.4
+            environment:
+              MYSQL_ROOT_PASSWORD_FILE: /run/secrets/root
+            ports:
+              - "3306:3306"              # expect: BW002
+              - "127.0.0.1:33060:33060"
+          pg:
+            image: docker.io/library/postgres:16@sha256:abcdef
+            environment: [POSTGRES_PASSWORD_FILE=/run/secrets/pg]
+            ports: ["0.0.0.0:5432:5432"]  # expect: BW002
+          cache:
+            image: bitnami/redis:7
+            environment:
+              REDIS_PASSWORD: ${REDIS_PASSWORD}
+            ports:
+              - "192.168.10.5:6379:6379"   # expect: BW002
+          app:
+            image: registry.example.com/team/app:1
+            ports:
+              - "9200:9200"                # expect: BW002
+              - "2375:2375"                # expect: BW002
+              - "8080:8080"                # expect: BW001
+          mini:
+            image: minio/minio         # expect: BW006
+            ports:
+              - "127.0.0.1:9000:9000"
+        """);
+  }
+
+  @Test
+  void hostNetworkWithADataStore() {
+    check("compose.yaml", """
+        services:
+          cache:
+            image: valkey/valkey:8
+            command: ["valkey-server", "--requirepass", "${VALKEY_PASSWORD:?}"]
+            network_mode: host     # expect: BW004
+          proxy:
+            image: traefik:3
+            network_mode: host
+          custom:
+            image: acme/store
+            network_mode: "host"   # expect: BW004
+            expose: ["5432"]
+          # Docker ignores ports with the host network: the exposure is BW004's, not BW001/BW002's
+          pg:
+            image: postgres:16
+            environment: [POSTGRES_PASSWORD_FILE=/run/secrets/pg]
+            network_mode: host     # expect: BW004
+            ports: ["5432:5432"]
+          web:
+            image: nginx
+            network_mode: host
+            ports: ["8080:80"]
+        """);
+  }
+
+  @Test
+  void authenticationMissingOrDisabled() {
+    check("compose.yaml", """
+        services:
+          mysql:
+            image: mysql
+            environment:
+              MYSQL_ALLOW_EMPTY_PASSWORD: "yes"     # expect: BW005
+          mariadb:
+            image: mariadb
+            environment:
+              - MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1 # expect: BW005
+          mysql-ok:
+            image: mysql
+            environment:
+              MYSQL_ALLOW_EMPTY_PASSWORD: "no"
+          pg:
+            image: postgres
+            environment:
+              POSTGRES_HOST_AUTH_METHOD: trust      # expect: BW005
+          bitnami:
+            image: bitnami/mysql
+            environment:
+              ALLOW_EMPTY_PASSWORD: "yes"           # expect: BW005
+          redis:
+            image: redis:7                          # expect: BW005
+          redis-ok:
+            image: redis:7
+            command: redis-server --requirepass "$${REDIS_PASSWORD}"
+          redis-conf:
+            image: redis:7
+            command: ["redis-server", "/usr/local/etc/redis/redis.conf"]
+          mongo:
+            image: mongo:7                          # expect: BW005
+          mongo-ok:
+            image: mongo:7
+            environment:
+              MONGO_INITDB_ROOT_USERNAME: admin
+              MONGO_INITDB_ROOT_PASSWORD_FILE: /run/secrets/mongo
+          es:
+            image: docker.elastic.co/elasticsearch/elasticsearch:8.15.0
+            environment:
+              - xpack.security.enabled=false        # expect: BW005
+          es-ok:
+            image: elasticsearch:8.15.0
+            environment:
+              - xpack.security.enabled=true
+          os:
+            image: opensearchproject/opensearch:2
+            environment:
+              DISABLE_SECURITY_PLUGIN: "true"       # expect: BW005
+          neo4j:
+            image: neo4j:5
+            environment:
+              NEO4J_AUTH: none                      # expect: BW005
+          etcd:
+            image: bitnami/etcd:3.5
+            environment:
+              - ALLOW_NONE_AUTHENTICATION=yes       # expect: BW005
+          zk:
+            image: bitnami/zookeeper:3.9
+            environment:
+              ALLOW_ANONYMOUS_LOGIN: "yes"          # expect: BW005
+          zk-ok:
+            image: bitnami/zookeeper:3.9
+            environment:
+              ALLOW_ANONYMOUS_LOGIN: "no"
+              ZOO_ENABLE_AUTH: "yes"
+          valkey-conf:
+            image: valkey/valkey:8
+            command: valkey-server /etc/valkey/valkey.conf
+          keydb:
+            image: eqalpha/keydb                    # expect: BW005
+          mongo-auth:
+            image: mongo:7
+            command: mongod --auth
+        """);
+  }
+
+  @Test
+  void weakOrDefaultPasswords() {
+    check("compose.yaml", """
+        services:
+          a:
+            image: mysql
+            environment:
+              MYSQL_ROOT_PASSWORD: root          # expect: BW006
+              MYSQL_PASSWORD: "123456"           # expect: BW006
+          b:
+            image: postgres
+            environment:
+              - POSTGRES_PASSWORD=postgres       # expect: BW006
+          c:
+            image: rabbitmq:3-management
+            environment:
+              RABBITMQ_DEFAULT_PASS: changeme    # expect: BW006
+          d:
+            image: redis
+            command: redis-server --requirepass secret   # expect: BW006
+          e:
+            image: acme/app
+            environment:
+              APP_SECRET: example                # expect: BW006
+              ADMIN_PASSWORD: admin              # expect: BW006
+          f:
+            image: ghcr.io/acme/inventory:2
+            environment:
+              DB_PASSWORD: password              # expect: BW006
+              JWT_SECRET: secret                 # expect: BW006
+              INVENTORY_PASS: inventory          # expect: BW006
+              MINIO_SECRET_KEY: "12345678"       # expect: BW006
+          g:
+            image: valkey/valkey
+            command: ["valkey-server", "--requirepass", "valkey"]   # expect: BW006
+          h:
+            image: redis
+            command: redis-server --requirepass "changeme"   # expect: BW006
+          graph:
+            image: neo4j:5
+            environment:
+              NEO4J_AUTH: neo4j/neo4j            # expect: BW006
+          graph-ok:
+            image: neo4j:5
+            environment:
+              NEO4J_AUTH: neo4j/Zq8-tr4Lk2mW9vX
+          s3:
+            image: quay.io/minio/minio:latest    # expect: BW006
+            command: server /data
+          s3-ok:
+            image: minio/minio
+            environment:
+              MINIO_ROOT_USER: ops
+              MINIO_ROOT_PASSWORD_FILE: /run/secrets/minio
+          ok:
+            image: mysql
+            environment:
+              MYSQL_ROOT_PASSWORD: 9x!Vq2#pLr7@tZ4w
+              MYSQL_PASSWORD_FILE: /run/secrets/password
+              MYSQL_PASSWORD_HINT: root
+              DB_PASSWORD: ${DB_PASSWORD}
+        """);
+  }
+
+  @Test
+  void dockerSocketAndPrivileged() {
+    check("compose.yaml", """
+        services:
+          agent:
+            image: portainer/agent
+            volumes:
+              - /var/run/docker.sock:/var/run/docker.sock:ro   # expect: BW007
+              - type: bind
+                source: /run/docker.sock                       # expect: BW007
+                target: /sock
+              - data:/data
+            privileged: true                                   # expect: BW008
+          fine:
+            image: alpine
+            privileged: false
+            volumes: ["./docker.socket.txt:/x"]
+        """);
+  }
+
+  @Test
+  void unquotedBase60PortsAreUnderstoodAndFlagged() {
+    List<Finding> findings = Fixtures.lint("compose.yaml", """
+        services:
+          ssh:
+            image: linuxserver/openssh-server
+            ports:
+              - 2222:22
+        """);
+    assertThat(findings).extracting(f -> f.rule().id()).containsExactlyInAnyOrder("BW001", "BW009");
+    assertThat(findings.get(0).port().orElseThrow().mapping().target().first()).isEqualTo(22);
+    check("compose.yaml", """
+        services:
+          ssh:
+            image: linuxserver/openssh-server
+            ports:
+              - 2222:22            # expect: BW001,BW009
+              - 127.0.0.1:2223:22
+              - "2224:22"          # expect: BW001
+              - 8080:80            # expect: BW001
+        """);
+  }
+
+  @Test
+  void inlineSuppressionsOnTheLineOrAbove() {
+    check("compose.yaml", """
+        services:
+          web:
+            image: nginx
+            ports:
+              - "80:80"    # breakwater:ignore BW001 public web server
+              # breakwater:ignore PublishedOnAllInterfaces behind the load balancer
+              - "443:443"
+              - "8080:80"  # breakwater:ignore BW002 wrong rule, still flagged   # expect: BW001
+          db:
+            image: postgres
+            environment:
+              POSTGRES_PASSWORD_FILE: /run/secrets/pg
+            ports:
+              - "5432:5432"  # breakwater:ignore all lab only
+        """);
+  }
+
+  @Test
+  void yamlAnchorsAndMergeKeys() {
+    check("compose.yaml", """
+        x-db: &db
+          image: mysql:8
+          environment:
+            MYSQL_ROOT_PASSWORD: password
+          ports:
+            - "3306:3306"
+        services:
+          primary:
+            <<: *db
+          replica:
+            <<: *db
+            ports:
+              - "127.0.0.1:3307:3306"
+        """.replace("  MYSQL_ROOT_PASSWORD: password", "  MYSQL_ROOT_PASSWORD: password # expect: BW006")
+        .replace("- \"3306:3306\"", "- \"3306:3306\" # expect: BW002"));
+  }
+
+  @Test
+  void dockerRunLinesInScripts() {
+    check("deploy.sh", """
+        #!/usr/bin/env bash
+        set -euo pipefail
+        PORT=8080
+        docker run -d -p 3306:3306 mysql:8                                   # expect: BW002
+        docker run -d --publish 8080:80 nginx                                # expect: BW001
+        docker run -d --publish=127.0.0.1:8081:80 nginx
+        docker run -dit -p8082:80 nginx                                      # expect: BW001
+        docker container run -p "$PORT:80" nginx                             # expect: BW001
+        docker create -p ${BIND_IP}:8083:80 nginx
+        sudo docker run --publish published=8084,target=80,protocol=udp app  # expect: BW001
+        docker run -P nginx                                                  # expect: BW003
+        docker run --publish-all nginx                                       # expect: BW003
+        docker run --network host -e REDIS_PASSWORD=x redis:7                # expect: BW004
+        docker run --net=host nginx
+        docker run -v /var/run/docker.sock:/var/run/docker.sock --privileged traefik   # expect: BW007,BW008
+        docker run -e POSTGRES_HOST_AUTH_METHOD=trust -p 127.0.0.1:5432:5432 postgres  # expect: BW005
+        docker run -e POSTGRES_PASSWORD=postgres -p 127.0.0.1:5433:5432 postgres       # expect: BW006
+        docker ps -p 9999:9999
+        echo "docker run -p 1:1 x" > /dev/null
+        docker run -p 8085:80 nginx # breakwater:ignore BW001 public on purpose
+        """);
+  }
+
+  @Test
+  void continuationsAndMakefiles() {
+    List<Finding> script = Fixtures.lint("run.sh", """
+        docker run \\
+          --name db \\
+          -e MYSQL_ROOT_PASSWORD_FILE=/run/secrets/db \\
+          -p 3306:3306 \\
+          mysql:8
+        """);
+    assertThat(Fixtures.actual(script)).containsExactly("4:BW002");
+    check("Makefile", """
+        PORT := 6380
+        up:
+        \t@docker run -d -p $(PORT):80 nginx             # expect: BW001
+        \tdocker run -d -p 127.0.0.1:$(PORT):80 nginx
+        \tdocker run -d -e X=$$HOME -p 9000:9000 minio/minio   # expect: BW002,BW006
+        """);
+  }
+
+  @Test
+  void hostBindingOptionChangesWhatNoAddressMeans() {
+    check("compose.yaml", """
+        services:
+          web:
+            image: nginx
+            ports: ["8080:80"]
+          other:
+            image: nginx
+            networks: [public]
+            ports: ["8081:80"]   # expect: BW001
+        networks:
+          default:
+            driver_opts:
+              com.docker.network.bridge.host_binding_ipv4: "127.0.0.1"
+          public: {}
+        """);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.breakwater.plan;
+
+import dev.breakwater.policy.AddressText;
+import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.ProtectedPort;
+import dev.breakwater.policy.Sources;
+
+import dev.breakwater.net.AddressSets;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.net.Transport;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PolicyProofTest {
+  static List<IPAddress> prefixes(String... texts) {
+    return Arrays.stream(texts).map(t -> new IPAddressString(t).getAddress()).toList();
+  }
+
+  static CompiledPolicy policy(Sources allowed) {
+    ProtectedPort port = new ProtectedPort("mysql", IpFamily.V4, Optional.empty(), 3306, Transport.TCP, allowed, List.of("p.yml:2:5"));
+    return new CompiledPolicy(List.of("eth0"), List.of(port), Map.of(IpFamily.V4, List.of()), List.of());
+  }
+
+  static ObservedReach reach(List<IPAddress> reachable, List<IPAddress> possibly) {
+    return new ObservedReach("mysql", IpFamily.V4, Optional.empty(), 3306, Transport.TCP, reachable, possibly,
+        possibly.isEmpty() ? List.of() : List.of("filter/DOCKER-USER #1 (line 9) -A DOCKER-USER -m recent --rcheck -j DROP"));
+  }
+
+  @Test
+  void holdsWhenOnlyTheAllowedSourcesReachAfter() {
+    PolicyProof.Result result = PolicyProof.check(policy(Sources.of(prefixes("198.51.100.0/24"))),
+        List.of(reach(prefixes("0.0.0.0/0"), List.of())), List.of(reach(prefixes("198.51.100.0/24"), List.of())));
+    assertThat(result.holds()).isTrue();
+    assertThat(result.ports().get(0).reachableBefore()).containsExactly("0.0.0.0/0");
+    assertThat(result.ports().get(0).reachableAfter()).containsExactly("198.51.100.0/24");
+  }
+
+  @Test
+  void failsWhenAnOutsideSourceStillReachesAndNamesIt() {
+    PolicyProof.Result result = PolicyProof.check(policy(Sources.of(prefixes("198.51.100.0/24"))),
+        List.of(reach(prefixes("0.0.0.0/0"), List.of())), List.of(reach(prefixes("198.51.100.0/23"), List.of())));
+    assertThat(result.holds()).isFalse();
+    assertThat(result.problems()).containsExactly(
+        "0.0.0.0:3306/tcp (mysql): would still be reachable from 198.51.101.0/24, outside its allows (198.51.100.0/24)");
+  }
+
+  @Test
+  void failsWhenAnUnmodelledRuleMightLetOthersIn() {
+    PolicyProof.Result result = PolicyProof.check(policy(Sources.NONE),
+        List.of(reach(prefixes("0.0.0.0/0"), List.of())), List.of(reach(List.of(), prefixes("10.0.0.0/8"))));
+    assertThat(result.problems()).singleElement().asString().contains("possibly be reachable from 10.0.0.0/8")
+        .endsWith("the engine cannot decide (filter/DOCKER-USER #1 (line 9) -A DOCKER-USER -m recent --rcheck -j DROP)");
+  }
+
+  @Test
+  void failsWhenAnAllowedSourceLosesAccess() {
+    PolicyProof.Result result = PolicyProof.check(policy(Sources.of(prefixes("198.51.100.0/24", "203.0.113.0/24"))),
+        List.of(reach(prefixes("0.0.0.0/0"), List.of())), List.of(reach(prefixes("198.51.100.0/24"), List.of())));
+    assertThat(result.problems()).containsExactly(
+        "0.0.0.0:3306/tcp (mysql): allowed source 203.0.113.0/24 reaches it now and would not after the change");
+  }
+
+  @Test
+  void anAllowedSourceThatNeverReachedIsNotTheChangesFault() {
+    PolicyProof.Result result = PolicyProof.check(policy(Sources.ANY),
+        List.of(reach(List.of(), List.of())), List.of(reach(List.of(), List.of())));
+    assertThat(result.holds()).isTrue();
+  }
+
+  @Test
+  void aPortTheEngineDidNotAnswerForCannotBeProved() {
+    PolicyProof.Result result = PolicyProof.check(policy(Sources.ANY), List.of(), List.of());
+    assertThat(result.problems()).singleElement().asString().contains("cannot be proved");
+  }
+
+  @Test
+  void aLongSetIsSaidByWhatItLeavesOut() {
+    List<IPAddress> allBut = AddressSets.minus(prefixes("::/0"), prefixes("2001:db8:1::66/128"));
+    assertThat(allBut).hasSizeGreaterThan(100);
+    assertThat(AddressText.describe(allBut)).isEqualTo("every IPv6 address except 2001:db8:1::66/128");
+    List<IPAddress> scattered = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      scattered.add(new IPAddressString("198.18." + (2 * i) + ".0/24").getAddress());
+    }
+    assertThat(AddressText.describe(scattered)).isEqualTo("20 IPv4 prefixes from 198.18.0.0/24 to 198.18.38.0/24");
+    assertThat(AddressText.describe(prefixes("10.0.0.0/8"))).isEqualTo("10.0.0.0/8");
+  }
+
+  @Test
+  void addressSetArithmetic() {
+    assertThat(AddressText.text(AddressSets.minus(prefixes("0.0.0.0/0", "::/0"), prefixes("128.0.0.0/1", "::/1"))))
+        .isEqualTo("0.0.0.0/1, 8000::/1");
+    assertThat(AddressText.text(AddressSets.intersect(prefixes("10.0.0.0/8"), prefixes("10.1.0.0/16", "11.0.0.0/8"))))
+        .isEqualTo("10.1.0.0/16");
+    assertThat(AddressText.text(AddressSets.union(prefixes("10.0.0.0/9", "10.128.0.0/9")))).isEqualTo("10.0.0.0/8");
+  }
+}

@@ -1,0 +1,34 @@
+package dev.breakwater.watch;
+
+import dev.breakwater.policy.LabNamespace;
+import dev.breakwater.policy.Required;
+import dev.breakwater.policy.WatchLatencyBench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.system.CommandRunner;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * watch with a real dockerd: containers started after it (default deny, allow by label) become
+ * reachable from their allowed source, never from the other one. Timing is measured by
+ * bench/watch-latency.sh, not asserted here.
+ */
+@Tag("lab")
+class WatchDockerdLabTest {
+  @Test
+  void containersStartedLaterGetTheirLabelAllowAndNothingMore() throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root for namespaces and dockerd");
+    Required.that(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("curl").isPresent()
+        && CommandRunner.find("busybox").isPresent(), "needs docker.io, curl and busybox");
+
+    WatchLatencyBench.Result result = WatchLatencyBench.run(2);
+
+    assertThat(result.latencies()).as(result.watchLog()).hasSize(2).allMatch(ms -> ms >= 0);
+    assertThat(result.deniedGotIn()).as(result.watchLog()).isZero();
+    // watch's log lines (docs/watch.md): the start-up check, then the corrections for the starts.
+    assertThat(result.watchLog()).contains("cause=startup").contains("event=drift-corrected").contains("cause=container-start");
+  }
+}

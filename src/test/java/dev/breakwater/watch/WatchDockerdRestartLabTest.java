@@ -1,0 +1,125 @@
+package dev.breakwater.watch;
+
+import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.ChainState;
+import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.firewall.StateStore;
+import dev.breakwater.policy.LabDockerd;
+import dev.breakwater.policy.LabNamespace;
+import dev.breakwater.policy.Policy;
+import dev.breakwater.policy.PolicyFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.system.CommandRunner;
+import dev.breakwater.docker.DockerClient;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.IptablesSaveParser;
+import dev.breakwater.docker.DockerEventConnection;
+import dev.breakwater.gather.LiveHostReader;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * watch across a dockerd restart, with a real dockerd of the tests' own ({@link LabDockerd}, in a
+ * namespace; the machine's firewall is never touched): the event stream breaks, watch says so,
+ * reconnects when the daemon is back, keeps the policy in force, and a container started after
+ * the restart gets its allow.
+ */
+@Tag("lab")
+class WatchDockerdRestartLabTest {
+  static final Policy POLICY = PolicyFile.parse("interfaces: [eth0]\ndefault: deny\n", "policy.yml");
+
+  @Test
+  void watchReconnectsAfterADockerdRestartAndKeepsThePolicy() throws Exception {
+    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root for namespaces and dockerd");
+    Assumptions.assumeTrue(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("busybox").isPresent(),
+        "needs docker.io and busybox-static");
+    Path tmp = Files.createTempDirectory("bww-watch-restart-");
+    Path root = Files.createDirectories(tmp.resolve("d"));
+    Path socket = root.resolve("docker.sock");
+    Process holder = null;
+    Process dockerd = null;
+    List<String> lines = new CopyOnWriteArrayList<>();
+    try (LabNamespace host = new LabNamespace()) {
+      host.ip("link", "add", "eth0", "type", "veth", "peer", "name", "eth0peer"); // both ends inside the namespace
+      host.ip("addr", "add", "198.51.100.1/24", "dev", "eth0");
+      host.ip("link", "set", "eth0", "up");
+      host.ip("link", "set", "lo", "up");
+      holder = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private", "sleep", "infinity").start();
+      String mnt = "/proc/" + holder.pid() + "/ns/mnt";
+      for (int i = 0; i < 200 && Files.readSymbolicLink(Path.of(mnt)).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"))); i++) {
+        Thread.sleep(20);
+      }
+      Files.writeString(root.resolve("daemon.json"), """
+          {"bip": "198.18.0.1/24", "default-address-pools": [{"base": "198.18.16.0/20", "size": 24}],
+           "iptables": true, "ipv6": false, "ip6tables": false, "storage-driver": "vfs"}
+          """);
+      dockerd = LabDockerd.start(root, socket, mnt, host);
+      LabDockerd.importImage(root, socket);
+
+      DockerClient docker = DockerClient.forSocket(socket, Duration.ofSeconds(10));
+      IptablesApplier firewall = IptablesApplier.enteringNamespace(host.name);
+      try (WatchSession session = WatchSession.start(POLICY,
+          new LiveHostReader(docker, firewall, CommandRunner.inNetns(host.name), POLICY, host.name),
+          new ApplyTransaction(firewall, new StateStore(tmp.resolve("state")))::apply,
+          DockerEventConnection.connector(docker), new WatchLog(InstantSource.system(), lines::add),
+          new WatchMetrics(new PrometheusRegistry()), Duration.ofMinutes(10), Optional.empty())) {
+        await(lines, l -> l.contains("cause=startup"));
+
+        dockerd.destroy();
+        assertThat(dockerd.waitFor(60, TimeUnit.SECONDS)).as("dockerd stopped").isTrue();
+        await(lines, l -> l.contains("event=docker-disconnected") || l.contains("event=docker-connect-failed"));
+        dockerd = LabDockerd.start(root, socket, mnt, host);
+        await(lines, l -> l.contains("event=docker-reconnected"));
+
+        LabDockerd.docker(socket, "run", "-d", "--name", "after-restart", "-p", "9005:80",
+            "--label", "breakwater.allow=198.51.100.66/32", LabDockerd.IMAGE, "httpd", "-f", "-p", "80", "-h", "/");
+        await(lines, l -> l.contains("event=drift-corrected") && l.contains("container=after-restart"));
+
+        ChainState chain = ChainState.of(IptablesSaveParser.parse(firewall.saveFilter(IpFamily.V4), IpFamily.V4, "live"));
+        assertThat(chain.jumpPositions()).as("DOCKER-USER still jumps to BREAKWATER first").containsExactly(1);
+        assertThat(chain.rules()).as("%s", lines)
+            .contains("-A BREAKWATER -s 198.51.100.66/32 -p tcp -m conntrack --ctorigdstport 9005 --ctdir ORIGINAL -j RETURN")
+            .anyMatch(r -> r.contains("--ctstate DNAT -j DROP"));
+      }
+    } finally {
+      if (dockerd != null) {
+        try {
+          LabDockerd.docker(socket, "rm", "-f", "after-restart");
+        } catch (RuntimeException e) {
+          // not started, or dockerd is down
+        }
+        dockerd.destroy();
+        if (!dockerd.waitFor(60, TimeUnit.SECONDS)) {
+          dockerd.destroyForcibly();
+        }
+      }
+      if (holder != null) {
+        holder.destroy();
+        holder.waitFor(10, TimeUnit.SECONDS);
+      }
+      LabNamespace.run(List.of("rm", "-rf", tmp.toString()), "");
+    }
+  }
+
+  /** Waits for a line watch writes by itself; fails (with the log) only if it never comes. */
+  static void await(List<String> lines, Predicate<String> matches) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (lines.stream().noneMatch(matches)) {
+      assertThat(System.nanoTime()).as("waiting in vain; the log: %s", lines).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+}
