@@ -1,12 +1,11 @@
 package dev.breakwater.cli;
 
 import dev.breakwater.gather.PolicyFacts;
-import dev.breakwater.problem.UserError;
 
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.firewall.ApplyException;
 import dev.breakwater.firewall.ApplyTransaction;
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.plan.Plan;
 import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.PolicyFile;
@@ -73,8 +72,8 @@ public final class ApplyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Optional<Duration> confirm = confirmWithin == null ? Optional.empty() : Optional.of(DurationText.parse("--confirm-within", confirmWithin));
     var parsed = PolicyFile.read(policy);
-    IptablesApplier firewall = target.firewall();
-    HostFacts facts = PolicyFacts.read(from, Optional.ofNullable(target.netns), Optional.of(firewall), spec.commandLine().getErr());
+    NetfilterTools firewall = target.firewall();
+    HostFacts facts = PolicyFacts.read(from, target.namespace(), Optional.of(firewall), spec.commandLine().getErr());
     Plan plan = Plan.make(facts, parsed, ReachProof.engine());
     out.print(PlanText.render(plan));
     out.flush();

@@ -1,6 +1,5 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.problem.UserError;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,12 +1,13 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.problem.UserError;
 
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.firewall.StateStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Which firewall apply, confirm and rollback act on, and where they keep their state. */
@@ -19,7 +20,7 @@ final class FirewallOptions {
   Path stateDir;
 
   @Option(names = "--netns", paramLabel = "NAME",
-      description = "Act on the firewall of this network namespace (ip netns exec NAME ...) instead of the host's: for labs and tests.")
+      description = "Act on the firewall of this network namespace (as 'ip netns list' names it) instead of the host's: for labs and tests.")
   String netns;
 
   StateStore store() {
@@ -30,15 +31,21 @@ final class FirewallOptions {
     return new StateStore(env != null && !env.isBlank() ? Path.of(env) : StateStore.DEFAULT);
   }
 
-  IptablesApplier firewall() {
-    if (netns == null) {
-      return IptablesApplier.host();
-    }
-    try {
-      return IptablesApplier.inNamespace(netns);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--netns: expected a namespace name (A-Z a-z 0-9 _ . -, up to 64), got '" + netns + "'");
-    }
+  NetfilterTools firewall() {
+    return namespace("--netns", netns).map(NetfilterTools::in).orElseGet(NetfilterTools::host);
+  }
+
+  /**
+   * The namespace {@code option} names, read by the one rule of {@link NetworkNamespace}. That it
+   * exists is checked where it is entered, so that a command that need not enter it (a rollback
+   * with nothing to roll back) still says what it would say.
+   */
+  static Optional<NetworkNamespace> namespace(String option, String name) {
+    return name == null ? Optional.empty() : Optional.of(NetworkNamespace.named(option, name));
+  }
+
+  Optional<NetworkNamespace> namespace() {
+    return namespace("--netns", netns);
   }
 
   /** The same options, for a process started on their behalf (the rollback timer). */

@@ -1,6 +1,5 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.problem.UserError;
 
 import dev.breakwater.lab.Lab;
 import dev.breakwater.lab.LabException;

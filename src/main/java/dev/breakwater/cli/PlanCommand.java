@@ -1,10 +1,10 @@
 package dev.breakwater.cli;
 
 import dev.breakwater.gather.PolicyFacts;
-import dev.breakwater.problem.UserError;
 
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.plan.Plan;
 import dev.breakwater.plan.PlanJson;
 import dev.breakwater.plan.PlanText;
@@ -62,8 +62,8 @@ public final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var parsed = PolicyFile.read(policy);
-    Optional<IptablesApplier> live = netns == null ? Optional.empty() : Optional.of(firewallIn(netns));
-    HostFacts facts = PolicyFacts.read(from, Optional.ofNullable(netns), live, spec.commandLine().getErr());
+    Optional<NetworkNamespace> namespace = FirewallOptions.namespace("--netns", netns);
+    HostFacts facts = PolicyFacts.read(from, namespace, namespace.map(NetfilterTools::in), spec.commandLine().getErr());
     Plan plan = Plan.make(facts, parsed, ReachProof.engine());
     String rendered = switch (format) {
       case TEXT -> PlanText.render(plan);
@@ -74,11 +74,4 @@ public final class PlanCommand implements Callable<Integer> {
     return plan.proved() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
   }
 
-  static IptablesApplier firewallIn(String netns) {
-    try {
-      return IptablesApplier.inNamespace(netns);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--netns: expected a namespace name (A-Z a-z 0-9 _ . -, up to 64), got '" + netns + "'");
-    }
-  }
 }

@@ -1,6 +1,5 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.problem.UserError;
 
 import dev.breakwater.audit.PortReach;
 import dev.breakwater.net.Transport;

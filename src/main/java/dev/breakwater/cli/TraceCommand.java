@@ -1,7 +1,6 @@
 package dev.breakwater.cli;
 
 import dev.breakwater.gather.Facts;
-import dev.breakwater.problem.UserError;
 import dev.breakwater.trace.TraceView;
 
 import dev.breakwater.host.HostFacts;

@@ -1,11 +1,11 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.problem.EnvironmentProblem;
 import dev.breakwater.problem.InputProblem;
-import dev.breakwater.problem.UserError;
 
 import picocli.CommandLine;
 
-/** Prints {@link UserError}s and other input problems as one line; never a stack trace for bad input. */
+/** Prints {@link UserError}s, input and environment problems as one line; never a stack trace for bad input. */
 final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
   @Override
@@ -19,9 +19,13 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
       cli.getErr().println("breakwater: " + problem.getMessage());
       return ExitCodes.BAD_INPUT;
     }
+    if (e instanceof EnvironmentProblem problem) {
+      cli.getErr().println("breakwater: " + problem.getMessage());
+      return ExitCodes.ENVIRONMENT;
+    }
     // A bug in Breakwater, not in the user's input: say so, and keep the trace for the report.
     cli.getErr().println("breakwater: internal error (please report it with the trace below): " + e);
     e.printStackTrace(cli.getErr());
-    return 3;
+    return ExitCodes.INTERNAL_ERROR;
   }
 }

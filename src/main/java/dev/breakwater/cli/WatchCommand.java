@@ -1,14 +1,14 @@
 package dev.breakwater.cli;
 
 import dev.breakwater.gather.PolicyFacts;
-import dev.breakwater.problem.UserError;
 
 import dev.breakwater.system.CommandRunner;
 import dev.breakwater.docker.DockerApiException;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.firewall.ApplyTransaction;
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.CommandFailed;
+import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.plan.Plan;
 import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.Policy;
@@ -108,8 +108,8 @@ public final class WatchCommand implements Callable<Integer> {
     Duration every = DurationText.parse("--interval", interval);
     Optional<MetricsAddress> metricsAddress = Optional.ofNullable(metrics).map(WatchCommand::metricsAddress);
     Policy parsed = PolicyFile.read(policy);
-    IptablesApplier firewall = firewall();
-    CommandRunner commands = target.netns == null ? CommandRunner.local() : CommandRunner.inNetns(target.netns);
+    NetfilterTools firewall = target.firewall();
+    CommandRunner commands = target.namespace().map(CommandRunner::in).orElseGet(CommandRunner::local);
     DockerClient docker = DockerClient.fromEnvironment();
     LiveHostReader live = new LiveHostReader(docker, firewall, commands, parsed, hostname());
     PrintWriter err = spec.commandLine().getErr();
@@ -120,7 +120,7 @@ public final class WatchCommand implements Callable<Integer> {
       facts = from == null ? live.readForProof() : reader.read();
     } catch (DockerApiException e) {
       throw new UserError(e.getMessage() + ": is dockerd running? (run as root or as a member of the docker group)");
-    } catch (dev.breakwater.firewall.ApplyException e) {
+    } catch (CommandFailed e) {
       throw new UserError("cannot read the live firewall: " + e.getMessage() + " (run as root?)");
     }
     Plan plan = Plan.make(facts, parsed, ReachProof.engine());
@@ -171,18 +171,6 @@ public final class WatchCommand implements Callable<Integer> {
     session.close();
     log.write(log.line("watch-stopped").with("reason", "checks"));
     return ExitCodes.CLEAN;
-  }
-
-  private IptablesApplier firewall() {
-    if (target.netns == null) {
-      return IptablesApplier.host();
-    }
-    try {
-      // nsenter rather than 'ip netns exec': a third of the cost per command, on every check.
-      return IptablesApplier.enteringNamespace(target.netns);
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--netns: expected a namespace name (A-Z a-z 0-9 _ . -, up to 64), got '" + target.netns + "'");
-    }
   }
 
   private static MetricsAddress metricsAddress(String text) {

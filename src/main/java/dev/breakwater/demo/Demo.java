@@ -110,7 +110,7 @@ public final class Demo {
       line("  " + p.name() + " - " + p.why());
     }
     if (!consent.test(missing)) {
-      throw new dev.breakwater.problem.UserError("the demo needs " + String.join(", ", missing.stream().map(LabPackages.DebianPackage::name).toList())
+      throw new dev.breakwater.problem.EnvironmentProblem("the demo needs " + String.join(", ", missing.stream().map(LabPackages.DebianPackage::name).toList())
           + ": install them (sudo apt-get install -y " + String.join(" ", missing.stream().map(LabPackages.DebianPackage::name).toList())
           + ") or run 'sudo breakwater demo --yes'");
     }
@@ -119,7 +119,7 @@ public final class Demo {
     packages.install(missing);
     List<LabPackages.DebianPackage> still = packages.missing();
     if (!still.isEmpty()) {
-      throw new dev.breakwater.problem.UserError("still missing after apt-get: " + String.join(", ", still.stream().map(LabPackages.DebianPackage::name).toList()));
+      throw new dev.breakwater.problem.EnvironmentProblem("still missing after apt-get: " + String.join(", ", still.stream().map(LabPackages.DebianPackage::name).toList()));
     }
     line("installed.");
   }

@@ -9,7 +9,8 @@ import dev.breakwater.netfilter.TableName;
 import java.nio.file.Path;
 import dev.breakwater.firewall.ApplyException;
 import dev.breakwater.firewall.ApplyTransaction;
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.plan.Plan;
 import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.Policy;
@@ -67,7 +68,7 @@ public final class PolicyFix implements DemoFix {
       throw new LabException("the demo policy's plan is not proved, so it is not applied:\n" + String.join("\n", text));
     }
     try {
-      new ApplyTransaction(IptablesApplier.inNamespace(Lab.HOST_NS), new StateStore(lab.directory().resolve("policy-state")))
+      new ApplyTransaction(NetfilterTools.in(new NetworkNamespace(Lab.HOST_NS)), new StateStore(lab.directory().resolve("policy-state")))
           .apply(plan.compiled());
     } catch (ApplyException e) {
       throw new LabException("applying the demo policy failed: " + e.getMessage());

@@ -1,6 +1,6 @@
 package dev.breakwater.docker;
 
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.EnvironmentProblem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
@@ -56,7 +56,7 @@ public final class DockerClient {
   /**
    * The socket path a {@code DOCKER_HOST} value names.
    *
-   * @throws UserError for a {@code tcp://}, {@code ssh://} or other non-unix endpoint
+   * @throws EnvironmentProblem for a {@code tcp://}, {@code ssh://} or other non-unix endpoint
    */
   public static Path socketOf(Optional<String> dockerHost) {
     if (dockerHost.isEmpty() || dockerHost.get().isBlank()) {
@@ -64,7 +64,7 @@ public final class DockerClient {
     }
     String value = dockerHost.get().trim();
     if (!value.startsWith("unix://") || value.length() == "unix://".length()) {
-      throw new UserError("DOCKER_HOST=" + value + ": only unix sockets are supported (unix:///path/to/docker.sock); "
+      throw new EnvironmentProblem("DOCKER_HOST=" + value + ": only unix sockets are supported (unix:///path/to/docker.sock); "
           + "run breakwater on the Docker host itself, or use 'breakwater audit --from DIR' on a snapshot made there");
     }
     return Path.of(value.substring("unix://".length()));

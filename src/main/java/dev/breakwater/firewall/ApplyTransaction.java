@@ -7,6 +7,7 @@ import dev.breakwater.policy.SourceSet;
 
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
+import dev.breakwater.system.NetfilterTools;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -18,11 +19,11 @@ import java.util.Map;
  * failure puts back what was there before and says so.
  */
 public final class ApplyTransaction {
-  private final IptablesApplier firewall;
+  private final IptablesBackend firewall;
   private final StateStore store;
 
-  public ApplyTransaction(IptablesApplier firewall, StateStore store) {
-    this.firewall = firewall;
+  public ApplyTransaction(NetfilterTools firewall, StateStore store) {
+    this.firewall = new IptablesBackend(firewall);
     this.store = store;
   }
 
@@ -207,6 +208,6 @@ public final class ApplyTransaction {
   }
 
   private static String saveName(IpFamily family) {
-    return family == IpFamily.V4 ? "iptables-save" : "ip6tables-save";
+    return NetfilterTools.Tool.save(family).command();
   }
 }

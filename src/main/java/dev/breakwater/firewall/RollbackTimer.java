@@ -1,7 +1,7 @@
 package dev.breakwater.firewall;
 
-import java.io.File;
-import java.io.IOException;
+import dev.breakwater.problem.EnvironmentProblem;
+import dev.breakwater.system.CommandRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +22,12 @@ public final class RollbackTimer {
   }
 
   public static void start(List<String> selfCommand, List<String> rollbackArgs, Path log) {
-    List<String> command = new ArrayList<>();
-    command.add("setsid");
-    command.addAll(selfCommand);
+    List<String> command = new ArrayList<>(selfCommand);
     command.addAll(rollbackArgs);
     try {
-      new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .redirectErrorStream(true)
-          .start();
-    } catch (IOException e) {
-      throw new ApplyException("cannot start the rollback timer (" + String.join(" ", command.subList(0, 2)) + "): " + e.getMessage());
+      CommandRunner.local().startDetached(command, log);
+    } catch (EnvironmentProblem e) {
+      throw new ApplyException("cannot start the rollback timer: " + e.getMessage());
     }
   }
 }

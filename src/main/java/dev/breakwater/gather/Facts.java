@@ -1,6 +1,6 @@
 package dev.breakwater.gather;
 
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.EnvironmentProblem;
 
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.snapshot.SnapshotDirectory;
@@ -32,7 +32,7 @@ public final class Facts {
     try {
       directory = Files.createTempDirectory("breakwater-live-");
     } catch (IOException e) {
-      throw new UserError("cannot create a temporary directory for the live snapshot: " + e.getMessage());
+      throw new EnvironmentProblem("cannot create a temporary directory for the live snapshot: " + e.getMessage());
     }
     try {
       gatherer.gather(directory).notes().forEach(note -> err.println("note: " + note));

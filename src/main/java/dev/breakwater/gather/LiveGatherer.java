@@ -3,9 +3,12 @@ package dev.breakwater.gather;
 import dev.breakwater.docker.DockerApiException;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.snapshot.SnapshotWriter;
+import dev.breakwater.system.CommandFailed;
 import dev.breakwater.system.CommandRunner;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetfilterTools.Tool;
 
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.EnvironmentProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import tools.jackson.core.util.DefaultIndenter;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
@@ -22,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Writes the snapshot directory of DESIGN.md from a live host: the same plain outputs an admin
  * would collect by hand, so a snapshot made here and one made by a fleet tool read the same.
  *
- * <p>Required files missing means no analysis is possible: that is a {@link UserError} saying
+ * <p>Required files missing means no analysis is possible: that is a {@link EnvironmentProblem} saying
  * what to install or how to run. Optional ones are skipped with a note.
  */
 public final class LiveGatherer {
@@ -38,11 +42,13 @@ public final class LiveGatherer {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final CommandRunner runner;
+  private final NetfilterTools netfilter;
   private final DockerClient docker;
   private final Path daemonJson;
 
   public LiveGatherer(CommandRunner runner, DockerClient docker, Path daemonJson) {
     this.runner = runner;
+    this.netfilter = new NetfilterTools(runner);
     this.docker = docker;
     this.daemonJson = daemonJson;
   }
@@ -66,9 +72,9 @@ public final class LiveGatherer {
     List<String> files = new ArrayList<>();
     List<String> notes = new ArrayList<>();
 
-    String rules = required("iptables-save", List.of("iptables-save"), "install iptables");
+    String rules = required(Tool.IPTABLES_SAVE, List.of(), "install iptables");
     files.add(writer.write("iptables-save.txt", rules).getFileName().toString());
-    optional("ip6tables-save", List.of("ip6tables-save"), notes, "IPv6 will not be analysed")
+    optional(Tool.IP6TABLES_SAVE, List.of(), notes, "IPv6 will not be analysed")
         .ifPresent(out -> files.add(writer.write("ip6tables-save.txt", out).getFileName().toString()));
     files.add(writer.write("docker-inspect.json", dockerInspect(notes)).getFileName().toString());
     String addresses = required("ip", List.of("ip", "-j", "addr", "show"), "install iproute2");
@@ -80,38 +86,72 @@ public final class LiveGatherer {
     optional("ufw", List.of("ufw", "status", "verbose"), notes, "the audit cannot compare with what UFW claims")
         .ifPresent(out -> files.add(writer.write("ufw-status.txt", out).getFileName().toString()));
     daemonConfig(notes).ifPresent(out -> files.add(writer.write("daemon.json", out).getFileName().toString()));
-    optional("nft", List.of("nft", "-j", "list", "ruleset"), notes, "nftables tables that iptables does not show are not captured")
+    optional(Tool.NFT, List.of("-j", "list", "ruleset"), notes, "nftables tables that iptables does not show are not captured")
         .ifPresent(out -> files.add(writer.write("nft-ruleset.json", out).getFileName().toString()));
     if (rules.contains(" -m set ")) {
-      optional("ipset", List.of("ipset", "save"), notes, "rules matching ipsets will be \"possibly\"")
+      optional(Tool.IPSET, List.of("save"), notes, "rules matching ipsets will be \"possibly\"")
           .ifPresent(out -> files.add(writer.write("ipset-save.txt", out).getFileName().toString()));
     }
     hostname().ifPresent(out -> files.add(writer.write("hostname", out).getFileName().toString()));
     return new Result(directory, files, notes);
   }
 
+  private String required(Tool tool, List<String> args, String install) {
+    return required(tool.command(), argv(tool, args), install, () -> netfilter.run(tool, args));
+  }
+
+  private Optional<String> optional(Tool tool, List<String> args, List<String> notes, String consequence) {
+    return optional(tool.command(), argv(tool, args), notes, consequence, () -> netfilter.run(tool, args));
+  }
+
   private String required(String tool, List<String> argv, String install) {
+    return required(tool, argv, install, () -> runner.run(argv, COMMAND_TIMEOUT));
+  }
+
+  private Optional<String> optional(String tool, List<String> argv, List<String> notes, String consequence) {
+    return optional(tool, argv, notes, consequence, () -> runner.run(argv, COMMAND_TIMEOUT));
+  }
+
+  private static List<String> argv(Tool tool, List<String> args) {
+    List<String> argv = new ArrayList<>(List.of(tool.command()));
+    argv.addAll(args);
+    return argv;
+  }
+
+  private static String required(String tool, List<String> argv, String install, Supplier<CommandRunner.Result> run) {
     if (CommandRunner.find(tool).isEmpty()) {
-      throw new UserError(tool + " not found: " + install + ", or run 'breakwater audit --from DIR' on a snapshot made elsewhere");
+      throw new EnvironmentProblem(tool + " not found: " + install + ", or run 'breakwater audit --from DIR' on a snapshot made elsewhere");
     }
-    CommandRunner.Result result = runner.run(argv, COMMAND_TIMEOUT);
+    CommandRunner.Result result;
+    try {
+      result = run.get();
+    } catch (CommandFailed e) {
+      throw new EnvironmentProblem(e.getMessage());
+    }
     if (!result.ok()) {
       String why = firstLine(result.stderr());
       if (!CommandRunner.runningAsRoot()) {
-        throw new UserError(String.join(" ", argv) + " failed (" + why + "): reading the firewall needs root; run with sudo, "
+        throw new EnvironmentProblem(String.join(" ", argv) + " failed (" + why + "): reading the firewall needs root; run with sudo, "
             + "or run 'breakwater audit --from DIR' on a snapshot made elsewhere");
       }
-      throw new UserError(String.join(" ", argv) + " failed with exit " + result.exitCode() + ": " + why);
+      throw new EnvironmentProblem(String.join(" ", argv) + " failed with exit " + result.exitCode() + ": " + why);
     }
     return result.stdout();
   }
 
-  private Optional<String> optional(String tool, List<String> argv, List<String> notes, String consequence) {
+  private static Optional<String> optional(String tool, List<String> argv, List<String> notes, String consequence,
+      Supplier<CommandRunner.Result> run) {
     if (CommandRunner.find(tool).isEmpty()) {
       notes.add(tool + " is not installed: " + consequence);
       return Optional.empty();
     }
-    CommandRunner.Result result = runner.run(argv, COMMAND_TIMEOUT);
+    CommandRunner.Result result;
+    try {
+      result = run.get();
+    } catch (CommandFailed e) {
+      notes.add(e.getMessage() + ": " + consequence);
+      return Optional.empty();
+    }
     if (!result.ok()) {
       notes.add(String.join(" ", argv) + " failed (" + firstLine(result.stderr() + result.stdout()) + "): " + consequence);
       return Optional.empty();
@@ -129,7 +169,7 @@ public final class LiveGatherer {
       return JSON.writer().with(GO_STYLE).writeValueAsString(docker.inspectRunning()) + "\n";
     } catch (DockerApiException e) {
       String hint = CommandRunner.runningAsRoot() ? "is dockerd running?" : "run with sudo or as a member of the docker group";
-      throw new UserError(e.getMessage() + ": " + hint);
+      throw new EnvironmentProblem(e.getMessage() + ": " + hint);
     }
   }
 

@@ -15,8 +15,8 @@ import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.TableName;
-import dev.breakwater.firewall.ApplyException;
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.CommandFailed;
+import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.policy.Policy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class LiveHostReader implements HostReader {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final DockerClient docker;
-  private final IptablesApplier firewall;
+  private final NetfilterTools firewall;
   private final CommandRunner commands;
   private final boolean needsRoutes;
   private final String hostname;
@@ -51,7 +51,7 @@ public final class LiveHostReader implements HostReader {
   /**
    * @param commands runs {@code ip} in the same network namespace as {@code firewall}
    */
-  public LiveHostReader(DockerClient docker, IptablesApplier firewall, CommandRunner commands, Policy policy, String hostname) {
+  public LiveHostReader(DockerClient docker, NetfilterTools firewall, CommandRunner commands, Policy policy, String hostname) {
     this.docker = docker;
     this.firewall = firewall;
     this.commands = commands;
@@ -119,7 +119,7 @@ public final class LiveHostReader implements HostReader {
   private Optional<String> saveIfPossible(IpFamily family, boolean all) {
     try {
       return Optional.of(save(family, all));
-    } catch (ApplyException e) {
+    } catch (CommandFailed e) {
       return Optional.empty(); // no ip6tables: IPv6 is left alone, as apply does
     }
   }

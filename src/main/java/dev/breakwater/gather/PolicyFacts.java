@@ -1,6 +1,6 @@
 package dev.breakwater.gather;
 
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.EnvironmentProblem;
 
 import dev.breakwater.system.CommandRunner;
 import dev.breakwater.docker.DockerClient;
@@ -11,8 +11,9 @@ import dev.breakwater.netfilter.IpsetSaveParser;
 import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.TableName;
-import dev.breakwater.firewall.ApplyException;
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.CommandFailed;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import inet.ipaddr.IPAddress;
@@ -28,12 +29,12 @@ import java.util.Optional;
 public final class PolicyFacts {
   private PolicyFacts() {}
 
-  private static HostFacts gatherInNamespace(String netns, PrintWriter err) {
-    return Facts.fromLiveHost(new LiveGatherer(CommandRunner.inNetns(netns), DockerClient.fromEnvironment(),
+  private static HostFacts gatherInNamespace(NetworkNamespace netns, PrintWriter err) {
+    return Facts.fromLiveHost(new LiveGatherer(CommandRunner.in(netns), DockerClient.fromEnvironment(),
         Path.of("/etc/docker/daemon.json")), err);
   }
 
-  public static HostFacts read(Path from, Optional<IptablesApplier> liveFirewall, PrintWriter err) {
+  public static HostFacts read(Path from, Optional<NetfilterTools> liveFirewall, PrintWriter err) {
     return read(from, Optional.empty(), liveFirewall, err);
   }
 
@@ -41,27 +42,31 @@ public final class PolicyFacts {
    * With {@code netns} and no snapshot, the live facts are gathered inside that network
    * namespace (its interfaces, routes and rules; containers from {@code DOCKER_HOST}): a lab host.
    */
-  public static HostFacts read(Path from, Optional<String> netns, Optional<IptablesApplier> liveFirewall, PrintWriter err) {
-    HostFacts facts = from != null ? SnapshotDirectory.read(from)
-        : netns.isPresent() ? gatherInNamespace(netns.get(), err) : Facts.fromLiveHost(err);
+  public static HostFacts read(Path from, Optional<NetworkNamespace> netns, Optional<NetfilterTools> liveFirewall, PrintWriter err) {
+    if (from == null) {
+      // The live host, read once: the gathered snapshot already holds the rules in force (every
+      // table of both families, and the sets its rules match), so they are not read again.
+      return netns.isPresent() ? gatherInNamespace(netns.get(), err) : Facts.fromLiveHost(err);
+    }
+    HostFacts facts = SnapshotDirectory.read(from);
     if (liveFirewall.isEmpty()) {
       return facts;
     }
-    IptablesApplier firewall = liveFirewall.get();
+    NetfilterTools firewall = liveFirewall.get();
     // The members of the sets the rules match (Breakwater's own for large allow lists), so that
     // the proof's "before" is exact for them too.
     Map<String, List<IPAddress>> sets = firewall.ipsetSave().map(text -> IpsetSaveParser.parse(text, "ipset save (live)")).orElse(Map.of());
     Ruleset ipv4;
     try {
       ipv4 = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V4), IpFamily.V4, "iptables-save (live)", sets);
-    } catch (ApplyException e) {
-      throw new UserError("cannot read the live IPv4 firewall: " + e.getMessage() + " (run as root?)");
+    } catch (CommandFailed e) {
+      throw new EnvironmentProblem("cannot read the live IPv4 firewall: " + e.getMessage() + " (run as root?)");
     }
     Optional<Ruleset> ipv6;
     try {
       Ruleset r = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V6), IpFamily.V6, "ip6tables-save (live)", sets);
       ipv6 = r.table(TableName.FILTER).isPresent() ? Optional.of(r) : Optional.empty();
-    } catch (ApplyException e) {
+    } catch (CommandFailed e) {
       ipv6 = Optional.empty();
     }
     return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(), ipv4, ipv6,

@@ -1,7 +1,11 @@
 package dev.breakwater.lab;
 
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.EnvironmentProblem;
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.system.CommandFailed;
 import dev.breakwater.system.CommandRunner;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.gather.LiveGatherer;
 import java.io.IOException;
@@ -106,7 +110,7 @@ public final class Lab {
     requireRoot();
     for (String tool : TOOLS) {
       if (CommandRunner.find(tool).isEmpty()) {
-        throw new UserError(tool + " not found: the lab needs iproute2, util-linux, docker.io, ufw, iptables and busybox-static "
+        throw new EnvironmentProblem(tool + " not found: the lab needs iproute2, util-linux, docker.io, ufw, iptables and busybox-static "
             + "(apt-get install iproute2 util-linux docker.io ufw iptables busybox-static)");
       }
     }
@@ -205,7 +209,7 @@ public final class Lab {
   public int exec(boolean attacker, List<String> argv, Duration timeout) {
     CommandRunner runner = attacker ? CommandRunner.inNetns(ATTACKER_NS) : hostRunner(requireUp());
     if (attacker && !Namespaces.exists(ATTACKER_NS)) {
-      throw new UserError("the lab is not up: run 'sudo breakwater lab up' first");
+      throw new EnvironmentProblem("the lab is not up: run 'sudo breakwater lab up' first");
     }
     return runner.runInteractive(argv, timeout);
   }
@@ -226,7 +230,7 @@ public final class Lab {
    */
   public List<AttackerProbe.Result> probe(List<AttackerProbe.Probe> probes) {
     if (!Namespaces.exists(ATTACKER_NS)) {
-      throw new UserError("the lab is not up: run 'sudo breakwater lab up' first");
+      throw new EnvironmentProblem("the lab is not up: run 'sudo breakwater lab up' first");
     }
     for (AttackerProbe.Probe p : probes) {
       if (!p.target().equals(HOST_ADDRESS) && !p.target().equals(HOST_ADDRESS_V6)) {
@@ -261,7 +265,7 @@ public final class Lab {
    */
   public AttackerProbe.Result probeLoopbackAsNeighbour(int port) {
     if (!Namespaces.exists(ATTACKER_NS)) {
-      throw new UserError("the lab is not up: run 'sudo breakwater lab up' first");
+      throw new EnvironmentProblem("the lab is not up: run 'sudo breakwater lab up' first");
     }
     CommandRunner attacker = CommandRunner.inNetns(ATTACKER_NS);
     CommandRunner.Result route = attacker.run(List.of("ip", "-4", "route", "show", "table", "local", "127.0.0.1/32"), COMMAND_TIMEOUT);
@@ -367,7 +371,7 @@ public final class Lab {
   private LabState requireUp() {
     return LabState.load(stateFile())
         .filter(s -> alive(s.mountHolderPid()))
-        .orElseThrow(() -> new UserError("the lab is not up: run 'sudo breakwater lab up' first"));
+        .orElseThrow(() -> new EnvironmentProblem("the lab is not up: run 'sudo breakwater lab up' first"));
   }
 
   private CommandRunner hostRunner(LabState state) {
@@ -396,7 +400,7 @@ public final class Lab {
   private LabState startMountNamespace(LabState state) {
     progress.accept("private mount namespace for UFW and dockerd");
     String ours = readLink(Path.of("/proc/self/ns/mnt")).orElseThrow();
-    Process holder = startDetached(List.of("setsid", "unshare", "--mount", "--propagation", "private", "sleep", "infinity"), root.resolve("holder.log"));
+    Process holder = startDetached(List.of("unshare", "--mount", "--propagation", "private", "sleep", "infinity"), root.resolve("holder.log"));
     Path link = Path.of("/proc", Long.toString(holder.pid()), "ns", "mnt");
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
@@ -446,7 +450,6 @@ public final class Lab {
         "--data-root", root.resolve("data").toString(),
         "--exec-root", root.resolve("exec").toString(),
         "--pidfile", root.resolve("dockerd.pid").toString()));
-    argv.addFirst("setsid");
     Process dockerd = startDetached(argv, root.resolve("dockerd.log"));
     LabState withDockerd = state.withDockerd(dockerd.pid());
     withDockerd.save(stateFile());
@@ -510,17 +513,17 @@ public final class Lab {
   }
 
   private void applyRules(CommandRunner host, List<List<String>> iptables, List<List<String>> ip6tables) {
-    for (List<String> rule : iptables) {
-      progress.accept("iptables " + String.join(" ", rule));
-      List<String> argv = new ArrayList<>(List.of("iptables"));
-      argv.addAll(rule);
-      check(host.run(argv, COMMAND_TIMEOUT), "iptables " + String.join(" ", rule));
-    }
-    for (List<String> rule : ip6tables) {
-      progress.accept("ip6tables " + String.join(" ", rule));
-      List<String> argv = new ArrayList<>(List.of("ip6tables"));
-      argv.addAll(rule);
-      check(host.run(argv, COMMAND_TIMEOUT), "ip6tables " + String.join(" ", rule));
+    NetfilterTools firewall = new NetfilterTools(host);
+    for (IpFamily family : IpFamily.values()) {
+      for (List<String> rule : family == IpFamily.V4 ? iptables : ip6tables) {
+        String shown = NetfilterTools.Tool.iptables(family).command() + " " + String.join(" ", rule);
+        progress.accept(shown);
+        try {
+          firewall.iptables(family, rule);
+        } catch (CommandFailed e) {
+          throw new LabException(e.getMessage());
+        }
+      }
     }
   }
 
@@ -594,7 +597,7 @@ public final class Lab {
   private static boolean inNamespace(long pid, String ns) {
     Optional<String> theirs = readLink(Path.of("/proc", Long.toString(pid), "ns", "net"));
     try {
-      String expected = "net:[" + Files.getAttribute(Path.of("/run/netns", ns), "unix:ino") + "]";
+      String expected = "net:[" + Files.getAttribute(new NetworkNamespace(ns).path(), "unix:ino") + "]";
       return theirs.isPresent() && theirs.get().equals(expected);
     } catch (IOException | UnsupportedOperationException e) {
       return false;
@@ -663,16 +666,9 @@ public final class Lab {
     return root.resolve("state.json");
   }
 
+  /** Starts {@code argv} in a session of its own (see {@link CommandRunner#startDetached}). */
   private static Process startDetached(List<String> argv, Path log) {
-    try {
-      return new ProcessBuilder(argv)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(log.toFile())
-          .redirectErrorStream(true)
-          .start();
-    } catch (IOException e) {
-      throw new LabException("cannot start " + argv.getFirst() + ": " + e.getMessage());
-    }
+    return CommandRunner.local().startDetached(argv, log);
   }
 
   private static void check(CommandRunner.Result result, String what) {
@@ -683,7 +679,7 @@ public final class Lab {
 
   private static void requireRoot() {
     if (!CommandRunner.runningAsRoot()) {
-      throw new UserError("the lab needs root (network namespaces, mounts, dockerd): run 'sudo breakwater lab up'");
+      throw new EnvironmentProblem("the lab needs root (network namespaces, mounts, dockerd): run 'sudo breakwater lab up'");
     }
   }
 

@@ -1,7 +1,8 @@
 package dev.breakwater.lab;
 
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.EnvironmentProblem;
 import dev.breakwater.system.CommandRunner;
+import dev.breakwater.system.NetfilterTools.Tool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Set;
 
 /**
@@ -35,7 +37,7 @@ public class LabPackages {
 
   public static final List<DebianPackage> NEEDED = List.of(
       new DebianPackage("iproute2", "network namespaces and the virtual cable between the lab host and the attacker", List.of("ip")),
-      new DebianPackage("iptables", "the packet filter Docker and UFW write their rules into", List.of("iptables", "iptables-save", "ip6tables")),
+      new DebianPackage("iptables", "the packet filter Docker and UFW write their rules into", Stream.of(Tool.IPTABLES, Tool.IPTABLES_SAVE, Tool.IP6TABLES).map(Tool::command).toList()),
       new DebianPackage("ufw", "the firewall that says \"deny\"", List.of("ufw")),
       new DebianPackage("docker.io", "the lab's own Docker daemon (yours, if any, is left alone)", List.of("dockerd", "docker")),
       // The dynamically linked busybox would not run inside the lab's image, which holds nothing else.
@@ -71,7 +73,7 @@ public class LabPackages {
     }
     List<String> names = packages.stream().map(DebianPackage::name).toList();
     if (CommandRunner.find("apt-get").isEmpty()) {
-      throw new UserError("missing " + String.join(", ", names) + ", and this machine has no apt-get: "
+      throw new EnvironmentProblem("missing " + String.join(", ", names) + ", and this machine has no apt-get: "
           + "install them (or your distribution's equivalents) yourself, then run the demo again");
     }
     List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "--no-install-recommends"));
@@ -89,7 +91,7 @@ public class LabPackages {
       installed = runner.runInteractive(argv, INSTALL) == 0
           || (runner.runInteractive(List.of("apt-get", "update"), INSTALL) == 0 && runner.runInteractive(argv, INSTALL) == 0);
     } catch (IOException e) {
-      throw new UserError("cannot write " + POLICY_RC_D + " (it keeps apt-get from starting services): " + e.getMessage());
+      throw new EnvironmentProblem("cannot write " + POLICY_RC_D + " (it keeps apt-get from starting services): " + e.getMessage());
     } finally {
       if (ours) {
         try {
@@ -100,7 +102,7 @@ public class LabPackages {
       }
     }
     if (!installed) {
-      throw new UserError("'" + String.join(" ", argv) + "' failed (its output is above): install the packages yourself, then run the demo again");
+      throw new EnvironmentProblem("'" + String.join(" ", argv) + "' failed (its output is above): install the packages yourself, then run the demo again");
     }
   }
 

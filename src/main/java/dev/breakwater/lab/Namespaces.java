@@ -1,6 +1,7 @@
 package dev.breakwater.lab;
 
 import dev.breakwater.system.CommandRunner;
+import dev.breakwater.system.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,7 @@ public final class Namespaces {
   private final CommandRunner root = CommandRunner.local();
 
   public static boolean exists(String name) {
-    return Files.exists(Path.of("/run/netns", name));
+    return new NetworkNamespace(name).exists();
   }
 
   void add(String name) {

@@ -7,7 +7,7 @@ import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.Route;
 
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IpsetSaveParser;
 import dev.breakwater.netfilter.IptablesSaveParser;
@@ -49,12 +49,12 @@ public final class SnapshotDirectory {
   private SnapshotDirectory() {}
 
   /**
-   * @throws UserError for a missing directory or required file, or an unreadable file
+   * @throws BadInput for a missing directory or required file, or an unreadable file
    * @throws dev.breakwater.problem.InputProblem subclasses for a file that is not what its command writes
    */
   public static HostFacts read(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new UserError(dir + ": not a snapshot directory (write one with: breakwater snapshot " + dir + ")");
+      throw new BadInput(dir + ": not a snapshot directory (write one with: breakwater snapshot " + dir + ")");
     }
     // A missing required file is reported before any file is parsed, and the small files are
     // parsed before the rulesets: their errors are cheaper to find and fix first.
@@ -139,7 +139,7 @@ public final class SnapshotDirectory {
   }
 
   private static String required(Path dir, String file, String producedBy) {
-    return optional(dir, file).orElseThrow(() -> new UserError(
+    return optional(dir, file).orElseThrow(() -> new BadInput(
         dir + ": missing " + file + " (produce it with: " + producedBy + " > " + dir.resolve(file) + ")"));
   }
 
@@ -151,9 +151,9 @@ public final class SnapshotDirectory {
     try {
       return Optional.of(Files.readString(path, StandardCharsets.UTF_8));
     } catch (CharacterCodingException e) {
-      throw new UserError(path + ": not UTF-8 text (write it again with the command that produces it)");
+      throw new BadInput(path + ": not UTF-8 text (write it again with the command that produces it)");
     } catch (IOException e) {
-      throw new UserError(path + ": cannot read: " + e.getMessage());
+      throw new BadInput(path + ": cannot read: " + e.getMessage());
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.breakwater.system;
 
+import dev.breakwater.problem.EnvironmentProblem;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,31 +14,36 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
- * Runs external commands from argument lists (never a shell), with a timeout, optionally inside
- * a network namespace (and a mount namespace) through {@code nsenter}: the same gatherer then
- * serves the live host and a lab host in a namespace.
+ * The one way Breakwater runs another program: an argument list (never a shell), standard input
+ * from a string or nothing, a time limit after which the command and everything it started are
+ * killed, and optionally a network namespace (and a mount namespace) entered with
+ * {@code nsenter}, so the same code serves the live host and a lab host.
  *
- * @param netns a network namespace file such as {@code /run/netns/bwl-host}
+ * @param netns the network namespace to run in, or the caller's
  * @param mountns a mount namespace file such as {@code /proc/PID/ns/mnt}
  */
-public record CommandRunner(Optional<Path> netns, Optional<Path> mountns) {
-  private static final Pattern NETNS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+public record CommandRunner(Optional<NetworkNamespace> netns, Optional<Path> mountns) {
   // sudo and cron often run with a PATH without the sbin directories where iptables lives.
   private static final List<String> SYSTEM_DIRS = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
+  private static final File DEV_NULL = new File("/dev/null");
 
   public static CommandRunner local() {
     return new CommandRunner(Optional.empty(), Optional.empty());
   }
 
-  /** Runs commands in the named network namespace ({@code ip netns} name). */
+  public static CommandRunner in(NetworkNamespace namespace) {
+    return new CommandRunner(Optional.of(namespace), Optional.empty());
+  }
+
+  /**
+   * Runs commands in the named network namespace ({@code ip netns} name).
+   *
+   * @throws dev.breakwater.problem.BadInput when {@code name} is not a namespace name
+   */
   public static CommandRunner inNetns(String name) {
-    if (!NETNS_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("not a network namespace name: " + name);
-    }
-    return new CommandRunner(Optional.of(Path.of("/run/netns", name)), Optional.empty());
+    return in(new NetworkNamespace(name));
   }
 
   public CommandRunner withMountNamespace(Path mountNamespace) {
@@ -50,19 +57,19 @@ public record CommandRunner(Optional<Path> netns, Optional<Path> mountns) {
     }
   }
 
-  /** Thrown when a command did not finish in time (it has been killed). */
+  /** Thrown when a command did not finish in time (it and its descendants have been killed). */
   public static final class TimeoutException extends RuntimeException {
     TimeoutException(String message) {
       super(message);
     }
   }
 
-  /** The absolute path of {@code tool}, searched on PATH and the usual system directories. */
   /** Whether this process runs as root: reading and changing the firewall needs it. */
   public static boolean runningAsRoot() {
     return ProcessHandle.current().info().user().map("root"::equals).orElse(false);
   }
 
+  /** The absolute path of {@code tool}, searched on PATH and the usual system directories. */
   public static Optional<Path> find(String tool) {
     if (tool.contains("/")) {
       Path path = Path.of(tool);
@@ -85,25 +92,41 @@ public record CommandRunner(Optional<Path> netns, Optional<Path> mountns) {
    * Runs {@code argv} (its first element an absolute path or a tool found by {@link #find}) and
    * waits at most {@code timeout}.
    *
-   * @throws IllegalStateException when the tool is not installed (check with {@link #find} first)
+   * @throws EnvironmentProblem when the tool is not installed (check with {@link #find} first) or
+   *     the namespace does not exist
    * @throws TimeoutException when it ran too long
    */
   public Result run(List<String> argv, Duration timeout) {
+    return run(argv, Optional.empty(), timeout);
+  }
+
+  /** {@link #run(List, Duration)} with {@code stdin} as the command's standard input. */
+  public Result run(List<String> argv, String stdin, Duration timeout) {
+    return run(argv, Optional.of(stdin), timeout);
+  }
+
+  private Result run(List<String> argv, Optional<String> stdin, Duration timeout) {
+    netns.ifPresent(NetworkNamespace::requireExists);
     List<String> command = command(argv);
+    Path in = null;
     Path out = null;
     Path err = null;
     try {
+      // Files, not pipes: a command that writes more than a pipe holds before reading all of its
+      // input cannot dead-lock against us, and no thread per stream is needed.
+      if (stdin.isPresent()) {
+        in = Files.createTempFile("breakwater-in", ".txt");
+        Files.writeString(in, stdin.get(), StandardCharsets.UTF_8);
+      }
       out = Files.createTempFile("breakwater-out", ".txt");
       err = Files.createTempFile("breakwater-err", ".txt");
       Process process = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectInput(ProcessBuilder.Redirect.from(in == null ? DEV_NULL : in.toFile()))
           .redirectOutput(out.toFile())
           .redirectError(err.toFile())
           .start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
+        killTree(process);
         throw new TimeoutException(String.join(" ", argv) + " did not finish within " + timeout.toSeconds() + "s");
       }
       return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
@@ -113,6 +136,7 @@ public record CommandRunner(Optional<Path> netns, Optional<Path> mountns) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + argv.getFirst(), e);
     } finally {
+      deleteQuietly(in);
       deleteQuietly(out);
       deleteQuietly(err);
     }
@@ -123,11 +147,11 @@ public record CommandRunner(Optional<Path> netns, Optional<Path> mountns) {
    * its exit code; a command still running after {@code timeout} is killed (exit 124, like timeout(1)).
    */
   public int runInteractive(List<String> argv, Duration timeout) {
+    netns.ifPresent(NetworkNamespace::requireExists);
     try {
       Process process = new ProcessBuilder(command(argv)).inheritIO().start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        killTree(process);
         return 124;
       }
       return process.exitValue();
@@ -139,22 +163,56 @@ public record CommandRunner(Optional<Path> netns, Optional<Path> mountns) {
     }
   }
 
+  /**
+   * Starts {@code argv} in a session of its own ({@code setsid}) with no standard input and its
+   * output appended to {@code log}, and returns at once: the process outlives this one and the
+   * terminal or SSH session (and its SIGHUP) that started it.
+   *
+   * @throws EnvironmentProblem when the command cannot be started
+   */
+  public Process startDetached(List<String> argv, Path log) {
+    netns.ifPresent(NetworkNamespace::requireExists);
+    List<String> command = new ArrayList<>();
+    command.add(find("setsid").orElseThrow(() -> new EnvironmentProblem("setsid is not installed (util-linux)")).toString());
+    command.addAll(command(argv));
+    try {
+      return new ProcessBuilder(command)
+          .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectErrorStream(true)
+          .start();
+    } catch (IOException e) {
+      throw new EnvironmentProblem("cannot start " + argv.getFirst() + " (log " + log + "): " + e.getMessage());
+    }
+  }
+
   /** The full argument list: the nsenter prefix when in a namespace, then the resolved command. */
   public List<String> command(List<String> argv) {
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("empty command");
     }
-    Path tool = find(argv.getFirst()).orElseThrow(() -> new IllegalStateException(argv.getFirst() + " is not installed"));
+    Path tool = find(argv.getFirst()).orElseThrow(() -> new EnvironmentProblem(argv.getFirst() + " is not installed"));
     List<String> command = new ArrayList<>();
     if (netns.isPresent() || mountns.isPresent()) {
-      command.add(find("nsenter").orElseThrow(() -> new IllegalStateException("nsenter is not installed (util-linux)")).toString());
-      netns.ifPresent(n -> command.add("--net=" + n));
+      command.add(find("nsenter").orElseThrow(() -> new EnvironmentProblem("nsenter is not installed (util-linux)")).toString());
+      netns.ifPresent(n -> command.addAll(n.nsenterOptions()));
       mountns.ifPresent(m -> command.add("--mount=" + m));
       command.add("--");
     }
     command.add(tool.toString());
     command.addAll(argv.subList(1, argv.size()));
     return command;
+  }
+
+  /**
+   * Kills {@code process} and everything it started. The descendants are listed first: once the
+   * parent is gone its children are re-parented and no longer found through it.
+   */
+  static void killTree(Process process) throws InterruptedException {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+    process.waitFor(5, TimeUnit.SECONDS);
   }
 
   private static void deleteQuietly(Path path) {

@@ -5,7 +5,7 @@ import dev.breakwater.lab.LabPackages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.EnvironmentProblem;
 import dev.breakwater.system.CommandRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -55,7 +55,7 @@ class DemoCheckMachineTest {
   void withoutConsentNothingIsInstalledAndTheErrorSaysHow() {
     FakePackages packages = new FakePackages();
     assertThatThrownBy(() -> demo.checkMachine(packages, missing -> false))
-        .isInstanceOf(UserError.class)
+        .isInstanceOf(EnvironmentProblem.class)
         .hasMessage("the demo needs docker.io, busybox-static: install them (sudo apt-get install -y docker.io busybox-static) "
             + "or run 'sudo breakwater demo --yes'");
     assertThat(packages.installed).isEmpty();

@@ -3,7 +3,7 @@ package dev.breakwater.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.EnvironmentProblem;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -137,7 +137,7 @@ class DockerClientTest {
     assertThat(DockerClient.socketOf(Optional.of("unix:///run/user/1000/docker.sock"))).isEqualTo(Path.of("/run/user/1000/docker.sock"));
     for (String bad : List.of("tcp://10.0.0.1:2375", "ssh://me@host", "unix://", "/var/run/docker.sock")) {
       assertThatThrownBy(() -> DockerClient.socketOf(Optional.of(bad)))
-          .isInstanceOf(UserError.class).hasMessageContaining("only unix sockets are supported");
+          .isInstanceOf(EnvironmentProblem.class).hasMessageContaining("only unix sockets are supported");
     }
   }
 

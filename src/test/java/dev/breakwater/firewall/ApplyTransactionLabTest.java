@@ -1,5 +1,7 @@
 package dev.breakwater.firewall;
 
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.policy.Corpus;
 import dev.breakwater.policy.LabNamespace;
@@ -68,7 +70,7 @@ class ApplyTransactionLabTest {
   }
 
   ApplyTransaction transaction(LabNamespace ns) {
-    return new ApplyTransaction(IptablesApplier.inNamespace(ns.name), new StateStore(state));
+    return new ApplyTransaction(NetfilterTools.in(new NetworkNamespace(ns.name)), new StateStore(state));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.breakwater.firewall;
 
 import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.policy.Corpus;
 import dev.breakwater.policy.LabNamespace;
 import dev.breakwater.policy.PolicyCompiler;
@@ -67,7 +69,7 @@ class UfwReloadLabTest {
         ufw(mnt, ns, "--force", "enable");
         assertThat(ns.save("iptables-save")).as("UFW runs in the namespace").contains(":ufw-user-forward");
 
-        IptablesApplier firewall = IptablesApplier.inNamespace(ns.name);
+        NetfilterTools firewall = NetfilterTools.in(new NetworkNamespace(ns.name));
         CompiledPolicy compiled = PolicyCompiler.compile(Corpus.facts("docker-28-ipv6"),
             PolicyFile.parse("allow:\n  - port: 8080\n    from: [203.0.113.0/24, 2001:db8::/32]\n", "p.yml"));
         new ApplyTransaction(firewall, new StateStore(tmp.resolve("state"))).apply(compiled);
@@ -93,7 +95,7 @@ class UfwReloadLabTest {
     LabNamespace.run(command, "");
   }
 
-  static void assertInForce(IptablesApplier firewall, CompiledPolicy compiled) {
+  static void assertInForce(NetfilterTools firewall, CompiledPolicy compiled) {
     for (IpFamily family : IpFamily.values()) {
       ChainState state = ChainState.of(IptablesSaveParser.parse(firewall.saveFilter(family), family, "live"));
       assertThat(state.matches(compiled.rules(family))).as(family.label() + " chain and jump in force: " + state).isTrue();

@@ -1,7 +1,8 @@
 package dev.breakwater.policy;
 
 import dev.breakwater.firewall.ApplyTransaction;
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.firewall.StateStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,7 +96,7 @@ public class PolicyTrafficLabTest {
         HostFacts facts = facts(IptablesSaveParser.parse(host.save("iptables-save"), IpFamily.V4, "lab"));
         CompiledPolicy compiled = PolicyCompiler.compile(facts, PolicyFile.parse(policy, "policy.yml"));
         assertThat(compiled.sets()).hasSize(policy.contains("ipset") ? 1 : 0);
-        new ApplyTransaction(IptablesApplier.inNamespace(host.name), new StateStore(tmp.resolve("state"))).apply(compiled);
+        new ApplyTransaction(NetfilterTools.in(new NetworkNamespace(host.name)), new StateStore(tmp.resolve("state"))).apply(compiled);
 
         assertThat(get(attacker, "198.51.100.3", "http://198.51.100.1:3306/")).as("the allowed address gets in").contains("container");
         assertThat(get(attacker, "198.51.100.2", "http://198.51.100.1:3306/")).as("the other address is refused").isEmpty();
@@ -128,7 +129,7 @@ public class PolicyTrafficLabTest {
         HostFacts facts = facts(IptablesSaveParser.parse(host.save("iptables-save"), IpFamily.V4, "lab"));
         CompiledPolicy first = PolicyCompiler.compile(facts, PolicyFile.parse("action: reject\nallow:\n  - port: 3306\n    from: 198.51.100.3\n", "a.yml"));
         CompiledPolicy second = PolicyCompiler.compile(facts, PolicyFile.parse("action: reject\nallow:\n  - port: 3306\n    from: [198.51.100.3, 198.51.100.128/25]\n", "b.yml"));
-        ApplyTransaction transaction = new ApplyTransaction(IptablesApplier.inNamespace(host.name), new StateStore(tmp.resolve("state")));
+        ApplyTransaction transaction = new ApplyTransaction(NetfilterTools.in(new NetworkNamespace(host.name)), new StateStore(tmp.resolve("state")));
         transaction.apply(first);
         assertThat(get(attacker, "198.51.100.3", "http://198.51.100.1:3306/")).contains("container");
 

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakwater.problem.InputProblem;
-import dev.breakwater.problem.UserError;
+import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
 import java.io.IOException;
@@ -125,7 +125,7 @@ class SnapshotDirectoryTest {
     Files.delete(dir.resolve("iptables-save.txt"));
 
     assertThatThrownBy(() -> SnapshotDirectory.read(dir))
-        .isInstanceOf(UserError.class)
+        .isInstanceOf(BadInput.class)
         .hasMessage(dir + ": missing iptables-save.txt (produce it with: iptables-save > "
             + dir.resolve("iptables-save.txt") + ")");
   }
@@ -137,7 +137,7 @@ class SnapshotDirectoryTest {
       Files.delete(dir.resolve(file));
 
       assertThatThrownBy(() -> SnapshotDirectory.read(dir))
-          .isInstanceOf(UserError.class)
+          .isInstanceOf(BadInput.class)
           .hasMessageStartingWith(dir + ": missing " + file + " (produce it with: ");
     }
   }
@@ -145,7 +145,7 @@ class SnapshotDirectoryTest {
   @Test
   void notADirectory(@TempDir Path tmp) {
     assertThatThrownBy(() -> SnapshotDirectory.read(tmp.resolve("nope")))
-        .isInstanceOf(UserError.class)
+        .isInstanceOf(BadInput.class)
         .hasMessageContaining("not a snapshot directory");
   }
 
@@ -181,7 +181,7 @@ class SnapshotDirectoryTest {
     Files.write(dir.resolve("ip-addr.json"), new byte[] {'[', (byte) 0xff, (byte) 0xfe, ']'});
 
     assertThatThrownBy(() -> SnapshotDirectory.read(dir))
-        .isInstanceOf(UserError.class)
+        .isInstanceOf(BadInput.class)
         .hasMessage(dir.resolve("ip-addr.json") + ": not UTF-8 text (write it again with the command that produces it)");
   }
 

@@ -6,7 +6,8 @@ import dev.breakwater.gather.LiveHostReader;
 import dev.breakwater.system.CommandRunner;
 import dev.breakwater.lab.Lab;
 import dev.breakwater.firewall.ApplyTransaction;
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.firewall.StateStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -35,7 +36,7 @@ public final class LabWatch implements AutoCloseable {
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final WatchMetrics metrics = new WatchMetrics(new PrometheusRegistry());
-  private final IptablesApplier firewall = IptablesApplier.enteringNamespace(Lab.HOST_NS);
+  private final NetfilterTools firewall = NetfilterTools.in(new NetworkNamespace(Lab.HOST_NS));
   private final WatchSession session;
 
   public LabWatch(Lab lab, Path stateDir, Duration interval, boolean echo) {
@@ -59,7 +60,7 @@ public final class LabWatch implements AutoCloseable {
     return metrics;
   }
 
-  public IptablesApplier firewall() {
+  public NetfilterTools firewall() {
     return firewall;
   }
 

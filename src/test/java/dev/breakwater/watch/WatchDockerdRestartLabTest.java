@@ -2,7 +2,8 @@ package dev.breakwater.watch;
 
 import dev.breakwater.firewall.ApplyTransaction;
 import dev.breakwater.firewall.ChainState;
-import dev.breakwater.firewall.IptablesApplier;
+import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.firewall.StateStore;
 import dev.breakwater.policy.LabDockerd;
 import dev.breakwater.policy.LabNamespace;
@@ -70,7 +71,7 @@ class WatchDockerdRestartLabTest {
       LabDockerd.importImage(root, socket);
 
       DockerClient docker = DockerClient.forSocket(socket, Duration.ofSeconds(10));
-      IptablesApplier firewall = IptablesApplier.enteringNamespace(host.name);
+      NetfilterTools firewall = NetfilterTools.in(new NetworkNamespace(host.name));
       try (WatchSession session = WatchSession.start(POLICY,
           new LiveHostReader(docker, firewall, CommandRunner.inNetns(host.name), POLICY, host.name),
           new ApplyTransaction(firewall, new StateStore(tmp.resolve("state")))::apply,

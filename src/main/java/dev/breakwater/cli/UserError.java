@@ -1,4 +1,4 @@
-package dev.breakwater.problem;
+package dev.breakwater.cli;
 
 import dev.breakwater.cli.ExitCodes;
 
@@ -6,7 +6,7 @@ import dev.breakwater.cli.ExitCodes;
  * A problem the user can act on (bad input, missing privilege, missing tool). Printed as one
  * message without a stack trace; the process exits with {@link #exitCode()}.
  */
-public class UserError extends RuntimeException {
+public final class UserError extends RuntimeException {
   private final int exitCode;
 
   public UserError(String message) {

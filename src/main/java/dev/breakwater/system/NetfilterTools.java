@@ -1,0 +1,147 @@
+package dev.breakwater.system;
+
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.problem.EnvironmentProblem;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The only code that runs the netfilter tools ({@code iptables}, {@code iptables-save},
+ * {@code iptables-restore}, their ip6tables twins, {@code ipset} and {@code nft}), on this host
+ * or inside one network namespace, so that tests never touch the host's own firewall. Every
+ * failure, including a missing tool and a time-out, is a {@link CommandFailed} that names the
+ * command and carries its standard error.
+ */
+public final class NetfilterTools {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** The tools, by the command word that runs them. */
+  public enum Tool {
+    IPTABLES("iptables"), IP6TABLES("ip6tables"),
+    IPTABLES_SAVE("iptables-save"), IP6TABLES_SAVE("ip6tables-save"),
+    IPTABLES_RESTORE("iptables-restore"), IP6TABLES_RESTORE("ip6tables-restore"),
+    IPSET("ipset"), NFT("nft");
+
+    private final String command;
+
+    Tool(String command) {
+      this.command = command;
+    }
+
+    public String command() {
+      return command;
+    }
+
+    public boolean installed() {
+      return CommandRunner.find(command).isPresent();
+    }
+
+    public static Tool iptables(IpFamily family) {
+      return family == IpFamily.V4 ? IPTABLES : IP6TABLES;
+    }
+
+    public static Tool save(IpFamily family) {
+      return family == IpFamily.V4 ? IPTABLES_SAVE : IP6TABLES_SAVE;
+    }
+
+    public static Tool restore(IpFamily family) {
+      return family == IpFamily.V4 ? IPTABLES_RESTORE : IP6TABLES_RESTORE;
+    }
+  }
+
+  private final CommandRunner runner;
+
+  public NetfilterTools(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  /** The host's own firewall. */
+  public static NetfilterTools host() {
+    return new NetfilterTools(CommandRunner.local());
+  }
+
+  /** The firewall of {@code namespace}. */
+  public static NetfilterTools in(NetworkNamespace namespace) {
+    return new NetfilterTools(CommandRunner.in(namespace));
+  }
+
+  /** The namespace these tools act in, empty for the host's own. */
+  public Optional<NetworkNamespace> namespace() {
+    return runner.netns();
+  }
+
+  /** Runs {@code tool} with {@code args}; the result as it came, whatever its exit code. */
+  public CommandRunner.Result run(Tool tool, List<String> args) {
+    return run(tool, args, Optional.empty());
+  }
+
+  private CommandRunner.Result run(Tool tool, List<String> args, Optional<String> stdin) {
+    List<String> argv = new ArrayList<>();
+    argv.add(tool.command());
+    argv.addAll(args);
+    try {
+      return stdin.isPresent() ? runner.run(argv, stdin.get(), TIMEOUT) : runner.run(argv, TIMEOUT);
+    } catch (EnvironmentProblem | CommandRunner.TimeoutException e) {
+      throw new CommandFailed("cannot run " + String.join(" ", argv) + ": " + e.getMessage());
+    }
+  }
+
+  private String succeed(Tool tool, List<String> args, Optional<String> stdin, String failed) {
+    CommandRunner.Result result = run(tool, args, stdin);
+    if (!result.ok()) {
+      throw new CommandFailed(tool.command() + (args.isEmpty() ? "" : " " + String.join(" ", args)) + " " + failed
+          + " (exit " + result.exitCode() + "): " + result.stderr().strip());
+    }
+    return result.stdout();
+  }
+
+  /** {@code iptables-save -t filter}: the filter table as text. */
+  public String saveFilter(IpFamily family) {
+    return succeed(Tool.save(family), List.of("-t", "filter"), Optional.empty(), "failed");
+  }
+
+  /** {@code iptables-save}: every table. */
+  public String saveAll(IpFamily family) {
+    return succeed(Tool.save(family), List.of(), Optional.empty(), "failed");
+  }
+
+  /** One transaction: {@code iptables-restore --noflush} with {@code text} on stdin. */
+  public void restore(IpFamily family, String text) {
+    succeed(Tool.restore(family), List.of("--noflush"), Optional.of(text), "refused the change");
+  }
+
+  /** {@code iptables ARGS} (or ip6tables): one rule change, as the lab makes them. */
+  public void iptables(IpFamily family, List<String> args) {
+    succeed(Tool.iptables(family), args, Optional.empty(), "failed");
+  }
+
+  /** {@code ipset list -n}: the names of the sets. */
+  public List<String> setNames() {
+    return succeed(Tool.IPSET, List.of("list", "-n"), Optional.empty(), "failed")
+        .lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  /** {@code ipset save}: every set and its members; empty when the tool is missing or fails. */
+  public Optional<String> ipsetSave() {
+    try {
+      return Optional.of(succeed(Tool.IPSET, List.of("save"), Optional.empty(), "failed"));
+    } catch (CommandFailed e) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@code ipset restore} with {@code text} on stdin. */
+  public void ipsetRestore(String text) {
+    succeed(Tool.IPSET, List.of("restore"), Optional.of(text), "refused the sets");
+  }
+
+  /** {@code ipset destroy NAME}; false when the kernel refuses (the set is still referenced). */
+  public boolean destroySet(String name) {
+    if (!name.matches("[A-Za-z0-9_.-]{1,31}")) {
+      throw new IllegalArgumentException("not an ipset name: " + name);
+    }
+    return run(Tool.IPSET, List.of("destroy", name)).ok();
+  }
+}
