@@ -5,7 +5,7 @@ import dev.breakwater.trace.TraceView;
 
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.NetworkInterface;
-import dev.breakwater.net.AddressLiterals;
+import dev.breakwater.net.AddressInput;
 import dev.breakwater.net.Transport;
 import dev.breakwater.reach.Packet;
 import dev.breakwater.reach.Reachability;
@@ -13,7 +13,6 @@ import dev.breakwater.reach.Trace;
 import dev.breakwater.reach.Verdict;
 import dev.breakwater.report.Json;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -106,12 +105,11 @@ public final class TraceCommand implements Callable<Integer> {
   }
 
   static IPAddress address(String option, String text) {
-    IPAddressString parsed = new IPAddressString(text.trim(), AddressLiterals.STRICT);
-    IPAddress address = parsed.getAddress();
-    if (address == null || !parsed.isIPAddress() || address.getNetworkPrefixLength() != null) {
-      throw new UserError(option + " " + text + ": expected one IPv4 or IPv6 address, such as 198.51.100.7 or 2001:db8::7");
+    try {
+      return AddressInput.address(text.trim());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(option + " " + text + ": " + e.getMessage());
     }
-    return address;
   }
 
   static int portNumber(String option, String text) {

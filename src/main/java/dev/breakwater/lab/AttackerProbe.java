@@ -1,6 +1,6 @@
 package dev.breakwater.lab;
 
-import inet.ipaddr.IPAddressString;
+import dev.breakwater.net.AddressInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -140,9 +140,11 @@ public final class AttackerProbe {
 
   private static void requireAddress(String address) {
     // Only literal addresses: a name would be resolved, and a probe must never leave the lab.
-    // IPAddressString takes "" as loopback and accepts prefixes and zones: only plain literals pass.
-    if (!address.matches("[0-9A-Fa-f:.]+") || !new IPAddressString(address).isIPAddress()) {
-      throw new IllegalArgumentException("not an IP address: " + address);
+    // AddressInput takes no names, prefixes, zones or "" (loopback to the library): only plain literals.
+    try {
+      AddressInput.address(address);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not an IP address: " + address + " (" + e.getMessage() + ")", e);
     }
   }
 }

@@ -1,9 +1,8 @@
 package dev.breakwater.netfilter;
 
-import dev.breakwater.net.AddressLiterals;
+import dev.breakwater.net.AddressInput;
 import dev.breakwater.net.IpFamily;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import inet.ipaddr.ipv4.IPv4Address;
 import java.util.HashMap;
 import java.util.Map;
@@ -100,7 +99,12 @@ final class AddressParser {
     if (dotted >= 0) {
       return new IPv4Address((int) dotted);
     }
-    return new IPAddressString(text, AddressLiterals.STRICT).getAddress();
+    try {
+      // The same strict reading as user input; masks after '/' come through here one half at a time.
+      return AddressInput.address(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**

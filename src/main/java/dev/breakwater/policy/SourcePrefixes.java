@@ -1,15 +1,16 @@
 package dev.breakwater.policy;
 
-import inet.ipaddr.AddressStringException;
+import dev.breakwater.net.AddressInput;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Source addresses as a user writes them ({@code 203.0.113.0/24}, {@code 2001:db8::/32},
- * {@code 198.51.100.7}, {@code any}), checked with IPAddress before they reach a rule.
+ * {@code 198.51.100.7}, {@code any}), read by the one strict {@link AddressInput#prefix} so that
+ * {@code 10.1}, {@code 10.*} or {@code 3232235777} stop here instead of compiling into an allow
+ * wider than, or different from, what was written.
  */
 final class SourcePrefixes {
   private SourcePrefixes() {}
@@ -25,19 +26,12 @@ final class SourcePrefixes {
     }
     IPAddress address;
     try {
-      address = new IPAddressString(t).toAddress();
-    } catch (AddressStringException e) {
-      return failure("expected an IPv4 or IPv6 address or CIDR (203.0.113.0/24, 2001:db8::/32) or 'any', got '" + t + "'");
-    }
-    if (address == null || !(address.isIPv4() || address.isIPv6())) {
-      return failure("expected an IPv4 or IPv6 address or CIDR, got '" + t + "'");
-    }
-    if (address.getNetworkPrefixLength() == null) {
-      address = address.setPrefixLength(address.getBitCount(), false);
-    }
-    if (!address.isPrefixBlock()) {
-      return failure("expected a network prefix with host bits zero, got '" + t + "' (did you mean "
-          + address.toPrefixBlock().toCanonicalString() + "?)");
+      address = AddressInput.prefix(t);
+    } catch (IllegalArgumentException e) {
+      // The policy's own word for every source is not an address, so it is named here; a prefix
+      // with host bits set already has its suggestion.
+      String problem = e.getMessage();
+      return failure(problem.startsWith("expected an IPv4") ? problem + " (or 'any' for every source)" : problem);
     }
     return new Result(Optional.of(Sources.of(List.of(address))), "");
   }

@@ -1,8 +1,7 @@
 package dev.breakwater.probe;
 
-import inet.ipaddr.AddressStringException;
+import dev.breakwater.net.AddressInput;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -45,21 +44,20 @@ public final class TargetParser {
     List<IPAddress> blocks = new ArrayList<>();
     Set<InetAddress> out = new LinkedHashSet<>();
     for (String target : targets) {
-      IPAddressString text = new IPAddressString(target.trim());
-      if (!text.isIPAddress()) {
+      IPAddress block;
+      try {
+        // 198.51.100.7/24 means the whole /24, as in nmap; shorthands such as 10.1 and wildcards
+        // are refused rather than read as some other host.
+        block = AddressInput.block(target.trim());
+      } catch (IllegalArgumentException e) {
         if (looksLikeAddress(target)) {
-          throw new ProbeInputException("target '" + target + "': " + whyNotAnAddress(text));
+          throw new ProbeInputException("target '" + target + "': not an IP address or CIDR block (" + e.getMessage() + ")");
         }
         for (InetAddress a : resolve(target)) {
           out.add(a);
         }
         total = total.add(BigInteger.ONE);
         continue;
-      }
-      IPAddress block = text.getAddress();
-      if (block.isPrefixed() && !block.isMultiple()) {
-        // 198.51.100.7/24 means the whole /24, as in nmap.
-        block = block.toPrefixBlock();
       }
       blocks.add(block);
       total = total.add(hostCount(block));
@@ -76,16 +74,9 @@ public final class TargetParser {
   }
 
   private static boolean looksLikeAddress(String target) {
-    return target.contains("/") || target.contains(":") || target.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == '-');
-  }
-
-  private static String whyNotAnAddress(IPAddressString text) {
-    try {
-      text.validate();
-      return "not a single address or block";
-    } catch (AddressStringException e) {
-      return "not an IP address or CIDR block (" + e.getMessage() + ")";
-    }
+    // Wildcards and zones are address syntax too: "198.51.100.*" is no host name to look up.
+    return target.contains("/") || target.contains(":") || target.contains("*") || target.contains("%")
+        || target.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == '-');
   }
 
   private List<InetAddress> resolve(String name) {

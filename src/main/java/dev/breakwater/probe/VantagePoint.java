@@ -1,7 +1,7 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.net.AddressInput;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -25,9 +25,12 @@ public final class VantagePoint {
   public static List<InetAddress> parse(List<String> stated) {
     List<InetAddress> out = new ArrayList<>();
     for (String s : stated) {
-      IPAddress a = new IPAddressString(s.trim()).getAddress();
-      if (a == null || a.isPrefixed() || a.isMultiple()) {
-        throw new ProbeInputException("--as '" + s + "': expected one IPv4 or IPv6 address, the source the host sees");
+      IPAddress a;
+      try {
+        a = AddressInput.address(s.trim());
+      } catch (IllegalArgumentException e) {
+        throw new ProbeInputException("--as '" + s + "': expected one IPv4 or IPv6 address, the source the host sees"
+            + " (such as 198.51.100.7 or 2001:db8::7)");
       }
       InetAddress inet = a.toInetAddress();
       if (out.stream().anyMatch(o -> o.getClass() == inet.getClass())) {

@@ -66,4 +66,17 @@ class TraceCommandTest {
       assertThat(r.err()).as(String.join(" ", args)).startsWith("breakwater: ").doesNotContain("Exception");
     }
   }
+
+  @Test
+  void looseSourcesAndDestinationsSayWhatAnAddressLooksLike() {
+    for (String[] option : new String[][] {{"--src", "10.1"}, {"--src", "3232235777"}, {"--dst", "198.51.100.*"}, {"--src", "198.51.100.0/24"}}) {
+      String[] full = option[0].equals("--src")
+          ? new String[] {"trace", "--from", CliRun.corpus("docker-28-ufw-bypass"), "--src", option[1], "--port", "3306"}
+          : new String[] {"trace", "--from", CliRun.corpus("docker-28-ufw-bypass"), "--src", "198.51.100.66", "--dst", option[1], "--port", "3306"};
+      CliRun r = CliRun.of(full);
+      assertThat(r.exit()).as(option[1]).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(r.err()).as(option[1])
+          .contains(option[0] + " " + option[1] + ": expected an IPv4 or IPv6 address such as 198.51.100.7 or 2001:db8::7, got '" + option[1] + "'");
+    }
+  }
 }

@@ -40,4 +40,22 @@ class ContainerLabelsTest {
     assertThatThrownBy(() -> ContainerLabels.allows(withLabels(Map.of("breakwater.allow", "example.com"))))
         .hasMessageContaining("expected an IPv4 or IPv6 address or CIDR");
   }
+
+  @Test
+  void looseAddressesInALabelAreRefusedNotWidened() {
+    for (String value : List.of("10.1", "10.*", "3232235777", "*.*.*.*", "203.0.113.0/24,10.0.1", "10.0.0.0/255.0.0.0")) {
+      String written = value.contains(",") ? value.substring(value.indexOf(',') + 1) : value;
+      assertThatThrownBy(() -> ContainerLabels.allows(withLabels(Map.of("breakwater.allow.5432", value))))
+          .as(value)
+          .isInstanceOf(PolicyException.class)
+          .hasMessage("container web: label breakwater.allow.5432=" + value + ": expected an IPv4 or IPv6 address or "
+              + "CIDR prefix such as 198.51.100.0/24 or 2001:db8::/32, got '" + written + "' (or 'any' for every source)");
+    }
+  }
+
+  @Test
+  void spacesAfterTheCommasOfALabelAreStillFine() {
+    List<AllowRule> rules = ContainerLabels.allows(withLabels(Map.of("breakwater.allow", "203.0.113.0/24, 2001:db8::/32")));
+    assertThat(rules.get(0).sources().toString()).isEqualTo("203.0.113.0/24, 2001:db8::/32");
+  }
 }

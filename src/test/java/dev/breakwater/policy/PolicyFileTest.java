@@ -95,4 +95,29 @@ class PolicyFileTest {
         .isInstanceOf(InputProblem.class)
         .hasMessageStartingWith(message);
   }
+
+  /**
+   * What the lenient parser used to widen or move ("10.1" was 10.0.0.1/32, "10.*" 10.0.0.0/8,
+   * 3232235777 192.168.1.1/32, "*.*.*.*" 0.0.0.0/0) is refused where it was written.
+   */
+  static Stream<Arguments> loosePrefixes() {
+    return Stream.of(
+        Arguments.of("10.1", "10.1", 11),
+        Arguments.of("\"10.*\"", "10.*", 11),
+        Arguments.of("3232235777", "3232235777", 11),
+        Arguments.of("\"*.*.*.*\"", "*.*.*.*", 11),
+        Arguments.of("[any, 10.0.1]", "10.0.1", 17),
+        Arguments.of("\"10.0.0.0/255.0.0.0\"", "10.0.0.0/255.0.0.0", 11),
+        Arguments.of("\"10.0.0.1-9\"", "10.0.0.1-9", 11),
+        Arguments.of("\"fe80::1%eth0\"", "fe80::1%eth0", 11));
+  }
+
+  @ParameterizedTest(name = "from: {0}")
+  @MethodSource("loosePrefixes")
+  void looseAddressInFromIsRefusedWithItsPositionAndWhatAPrefixLooksLike(String yaml, String written, int column) {
+    assertThatThrownBy(() -> PolicyFile.parse("allow:\n  - port: 3306\n    from: " + yaml + "\n", "p.yml"))
+        .isInstanceOf(PolicyException.class)
+        .hasMessage("p.yml:3:" + column + ": expected an IPv4 or IPv6 address or CIDR prefix such as 198.51.100.0/24 "
+            + "or 2001:db8::/32, got '" + written + "' (or 'any' for every source)");
+  }
 }

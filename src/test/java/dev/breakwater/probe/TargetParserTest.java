@@ -84,4 +84,15 @@ class TargetParserTest {
     assertThatThrownBy(() -> PARSER.addresses(List.of(), false))
         .isInstanceOf(ProbeInputException.class).hasMessageStartingWith("no target");
   }
+
+  @Test
+  void shorthandsWildcardsAndMasksAreRefusedNotReadAsOtherHosts() {
+    for (String target : List.of("10.1", "3232235777", "198.51.100.*", "198.51.100.0/255.255.255.0", "fe80::1%eth0")) {
+      assertThatThrownBy(() -> parse(false, target))
+          .as(target)
+          .isInstanceOf(ProbeInputException.class)
+          .hasMessageStartingWith("target '" + target + "': not an IP address or CIDR block (expected an IPv4 or IPv6 address, CIDR block or range")
+          .hasMessageEndingWith("got '" + target + "')");
+    }
+  }
 }

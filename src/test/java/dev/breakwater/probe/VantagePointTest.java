@@ -35,4 +35,14 @@ class VantagePointTest {
     assertThat(VantagePoint.resolve(List.of(inet("198.51.100.50")), List.of(inet("127.0.0.1"), inet("::1"))))
         .containsExactly(inet("198.51.100.50"), inet("::1"));
   }
+
+  @Test
+  void aStatedAddressIsWrittenInFull() {
+    for (String stated : List.of("10.1", "3232235777", "198.51.100.*", "fe80::1%eth0", "")) {
+      assertThatThrownBy(() -> VantagePoint.parse(List.of(stated)))
+          .as(stated)
+          .isInstanceOf(ProbeInputException.class)
+          .hasMessageContaining("--as '" + stated + "': expected one IPv4 or IPv6 address");
+    }
+  }
 }
