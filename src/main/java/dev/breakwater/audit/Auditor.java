@@ -2,6 +2,8 @@ package dev.breakwater.audit;
 
 import dev.breakwater.host.PublishedPort;
 import dev.breakwater.netfilter.Rule;
+import dev.breakwater.reach.PortReach;
+import dev.breakwater.reach.ReachNote;
 import dev.breakwater.catalog.DataStores;
 import dev.breakwater.catalog.Severity;
 import inet.ipaddr.IPAddress;
@@ -43,16 +45,25 @@ public final class Auditor {
     String proto = port.protocol().label();
     String image = reach.container().image();
     Optional<DataStores.Kind> store = DataStores.identify(image, port.containerPort());
-    boolean reachable = !reach.reachableFrom().isEmpty();
-    String sources = describe(reach.reachableFrom());
-    String why = reach.decidedBy().map(r -> " (" + r.citation() + " lets it in)").orElse("");
+    // Each is a sum over the engine's classes: add them up once.
+    List<IPAddress> reachableFrom = reach.reachableFrom();
+    List<IPAddress> possiblyFrom = reach.possiblyReachableFrom();
+    boolean anywhere = reach.reachableFromAnywhere();
+    Optional<Rule> decidedBy = reach.decidedBy();
+    List<String> notes = reach.notes().stream().map(ReachNote::text).toList();
+    // The audit calls an answer exact when nothing beyond the reachable sources is in doubt: a
+    // class that is only "possibly" on one ingress but reachable on another leaves no doubt.
+    boolean exact = possiblyFrom.isEmpty() && reach.uncertainBecause().isEmpty();
+    boolean reachable = !reachableFrom.isEmpty();
+    String sources = describe(reachableFrom);
+    String why = decidedBy.map(r -> " (" + r.citation() + " lets it in)").orElse("");
     List<Finding> findings = new ArrayList<>();
 
     if (reachable && store.isPresent()) {
       boolean dockerApi = store.get().name().equals("Docker Engine API");
       // Reachable only from chosen sources is what a deliberate allow-list looks like: still worth
       // a look (those sources can try to log in), but not the incident that "anywhere" is.
-      Severity severity = dockerApi || reach.reachableFromAnywhere() ? Severity.CRITICAL : Severity.MEDIUM;
+      Severity severity = dockerApi || anywhere ? Severity.CRITICAL : Severity.MEDIUM;
       findings.add(new Finding(
           dockerApi ? "exposed-docker-api" : "exposed-data-store",
           severity,
@@ -68,20 +79,20 @@ public final class Auditor {
     if (reachable && claim.equals("deny")) {
       findings.add(new Finding(
           "ufw-bypass",
-          reach.reachableFromAnywhere() ? Severity.HIGH : Severity.MEDIUM,
+          anywhere ? Severity.HIGH : Severity.MEDIUM,
           "UFW denies " + port.hostPort() + "/" + proto + " but the port is reachable from " + sources + why
               + ": Docker's DNAT sends it through FORWARD, which UFW's INPUT rules never see.",
           "Bind the port to 127.0.0.1 (or an internal address) if only this host needs it, or filter it in "
               + "DOCKER-USER with '-m conntrack --ctorigdstport " + port.hostPort() + " --ctdir ORIGINAL' after an "
               + "ESTABLISHED,RELATED return; 'breakwater plan --policy FILE' writes and proves those rules."));
     }
-    if (!reach.exact()) {
-      String possibly = "Possibly reachable from " + describe(reach.possiblyFrom());
+    if (!exact) {
+      String possibly = "Possibly reachable from " + describe(possiblyFrom);
       findings.add(reach.uncertainBecause().isEmpty()
           ? new Finding(
               "possibly-reachable",
               store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
-              possibly + ": " + (reach.notes().isEmpty() ? "part of the firewall was not captured" : String.join("; ", reach.notes()))
+              possibly + ": " + (notes.isEmpty() ? "part of the firewall was not captured" : String.join("; ", notes))
                   + ", so Breakwater cannot prove it blocked.",
               "Audit the live host as root, or add the missing outputs to the snapshot (docs/snapshot.md lists them; "
                   + "ip6tables-save.txt for IPv6).")
@@ -112,12 +123,12 @@ public final class Auditor {
         port.hostPort(),
         proto,
         port.containerPort(),
-        cidrs(reach.reachableFrom()),
-        cidrs(reach.possiblyFrom()),
-        reach.exact(),
+        cidrs(reachableFrom),
+        cidrs(possiblyFrom),
+        exact,
         claim,
-        reach.decidedBy().map(Rule::citation).orElse(""),
-        reach.notes(),
+        decidedBy.map(Rule::citation).orElse(""),
+        notes,
         findings);
   }
 

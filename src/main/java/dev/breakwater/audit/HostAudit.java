@@ -2,9 +2,9 @@ package dev.breakwater.audit;
 
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.PublishedPort;
-import dev.breakwater.reach.PortExposure;
 import dev.breakwater.reach.Reachability;
-import java.util.ArrayList;
+import dev.breakwater.reach.ReachNote;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,32 +18,15 @@ public final class HostAudit {
   }
 
   public static AuditReport run(HostFacts facts, Reachability reachability) {
-    List<PortReach> reaches = reaches(reachability);
     Set<String> notes = new LinkedHashSet<>(facts.notes());
-    boolean snapshotSaysNoIpv6 = facts.notes().stream().anyMatch(n -> n.contains("ip6tables"));
-    for (String note : reachability.notes()) {
+    boolean snapshotSaysNoIpv6 = facts.notes().contains(SnapshotDirectory.NO_IP6TABLES_SAVE);
+    for (ReachNote note : reachability.notes()) {
       // The reader already said the IPv6 dump is missing, in the snapshot's own terms.
-      if (!(snapshotSaysNoIpv6 && note.contains("ip6tables"))) {
-        notes.add(note);
+      if (!(snapshotSaysNoIpv6 && note instanceof ReachNote.NoIp6tablesDump)) {
+        notes.add(note.text());
       }
     }
-    return Auditor.audit(facts.hostname(), reaches, port -> ufwClaim(facts, port), List.copyOf(notes));
-  }
-
-  /** The engine's answers in the audit's terms. */
-  public static List<PortReach> reaches(Reachability reachability) {
-    List<PortReach> reaches = new ArrayList<>();
-    for (PortExposure exposure : reachability.exposures()) {
-      reaches.add(new PortReach(
-          exposure.container(),
-          exposure.port(),
-          exposure.reachableFrom(),
-          exposure.possiblyReachableFrom(),
-          exposure.uncertainBecause(),
-          exposure.decidedBy(),
-          exposure.notes()));
-    }
-    return reaches;
+    return Auditor.audit(facts.hostname(), reachability.exposures(), port -> ufwClaim(facts, port), List.copyOf(notes));
   }
 
   static String ufwClaim(HostFacts facts, PublishedPort port) {

@@ -1,8 +1,7 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.audit.HostAudit;
-import dev.breakwater.audit.PortReach;
 import dev.breakwater.snapshot.SnapshotDirectory;
+import dev.breakwater.reach.PortReach;
 import dev.breakwater.reach.Reachability;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +12,6 @@ final class Predictions {
 
   /** Reads and analyses the snapshot; bad input surfaces as the readers' one-line errors. */
   static List<PortReach> forSnapshot(Path dir) {
-    return HostAudit.reaches(Reachability.of(SnapshotDirectory.read(dir)));
+    return Reachability.of(SnapshotDirectory.read(dir)).exposures();
   }
 }

@@ -1,7 +1,6 @@
 package dev.breakwater.cli;
 
 
-import dev.breakwater.audit.PortReach;
 import dev.breakwater.net.Transport;
 import dev.breakwater.probe.CheckOptions;
 import dev.breakwater.probe.Expectation;
@@ -16,6 +15,7 @@ import dev.breakwater.probe.ScanSettings;
 import dev.breakwater.probe.ServiceChecks;
 import dev.breakwater.probe.TargetParser;
 import dev.breakwater.probe.VantagePoint;
+import dev.breakwater.reach.PortReach;
 import dev.breakwater.catalog.Severity;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -5,8 +5,11 @@ import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.policy.PolicyCompiler;
 import dev.breakwater.policy.ProtectedPort;
 
+import dev.breakwater.host.PublishedPort;
 import dev.breakwater.net.AddressSets;
 import dev.breakwater.net.IpFamily;
+import dev.breakwater.reach.PortReach;
+import dev.breakwater.reach.ReachNote;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
@@ -49,12 +52,12 @@ public final class PolicyProof {
     }
   }
 
-  public static Result check(CompiledPolicy compiled, List<ObservedReach> before, List<ObservedReach> after) {
+  public static Result check(CompiledPolicy compiled, List<PortReach> before, List<PortReach> after) {
     List<PortProof> ports = new ArrayList<>();
     List<String> all = new ArrayList<>();
     for (ProtectedPort port : compiled.ports()) {
-      Optional<ObservedReach> was = before.stream().filter(o -> o.isAbout(port)).findFirst();
-      Optional<ObservedReach> now = after.stream().filter(o -> o.isAbout(port)).findFirst();
+      Optional<Observed> was = before.stream().filter(o -> isAbout(o, port)).findFirst().map(Observed::of);
+      Optional<Observed> now = after.stream().filter(o -> isAbout(o, port)).findFirst().map(Observed::of);
       List<String> problems = new ArrayList<>();
       String name = port.endpoint() + " (" + port.container() + ")";
       if (now.isEmpty()) {
@@ -74,7 +77,7 @@ public final class PolicyProof {
               + ", outside its allows (" + port.allowedText() + "): the engine cannot decide"
               + (now.get().uncertainBecause().isEmpty() ? "" : " (" + String.join("; ", now.get().uncertainBecause()) + ")"));
         }
-        List<IPAddress> reachedBefore = was.map(ObservedReach::reachable).orElse(List.of());
+        List<IPAddress> reachedBefore = was.map(Observed::reachable).orElse(List.of());
         List<IPAddress> lost = AddressSets.minus(AddressSets.intersect(reachedBefore, allowed), now.get().reachable());
         if (!lost.isEmpty()) {
           problems.add(name + ": allowed source " + AddressText.describe(lost) + " reaches it now and would not after the change");
@@ -82,10 +85,37 @@ public final class PolicyProof {
       }
       all.addAll(problems);
       ports.add(new PortProof(port,
-          texts(was.map(ObservedReach::reachable)), texts(was.map(ObservedReach::possibly)),
-          texts(now.map(ObservedReach::reachable)), texts(now.map(ObservedReach::possibly)), problems));
+          texts(was.map(Observed::reachable)), texts(was.map(Observed::possibly)),
+          texts(now.map(Observed::reachable)), texts(now.map(Observed::possibly)), problems));
     }
     return new Result(ports, all);
+  }
+
+  /**
+   * The sums of one answer the proof reads, added up once.
+   *
+   * @param uncertainBecause why {@code possibly} is not decided: the rules (citations) and the
+   *     facts (no ip6tables dump) the engine could not evaluate
+   */
+  private record Observed(List<IPAddress> reachable, List<IPAddress> possibly, List<String> uncertainBecause) {
+    static Observed of(PortReach reach) {
+      List<String> why = new ArrayList<>();
+      reach.uncertainBecause().forEach(rule -> why.add(rule.citation() + " " + rule.text().strip()));
+      reach.notes().stream().map(ReachNote::text).forEach(why::add);
+      return new Observed(reach.reachableFrom(), reach.possiblyReachableFrom(), List.copyOf(why));
+    }
+  }
+
+  /** The policy names a port by container (without Docker's leading '/'), family, address and port. */
+  private static boolean isAbout(PortReach reach, ProtectedPort port) {
+    PublishedPort published = reach.port();
+    String name = reach.container().name();
+    String container = name.startsWith("/") ? name.substring(1) : name;
+    IpFamily family = published.hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
+    Optional<IPAddress> bound = published.boundToAll() ? Optional.empty() : Optional.of(published.hostIp().withoutPrefixLength());
+    return container.equals(port.container()) && family == port.family() && published.hostPort() == port.hostPort()
+        && published.protocol() == port.protocol()
+        && bound.map(IPAddress::withoutPrefixLength).equals(port.boundAddress().map(IPAddress::withoutPrefixLength));
   }
 
   private static List<IPAddress> allowed(ProtectedPort port) {

@@ -1,7 +1,7 @@
 package dev.breakwater.probe;
 
-import dev.breakwater.audit.PortReach;
 import dev.breakwater.host.PublishedPort;
+import dev.breakwater.reach.PortReach;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
@@ -35,14 +35,16 @@ public record ReachExpectations(List<Expectation> expectations, List<String> unc
     List<String> uncertain = new ArrayList<>();
     for (PortReach reach : reaches) {
       PublishedPort port = reach.port();
+      List<IPAddress> reachableFrom = reach.reachableFrom();
+      List<IPAddress> possiblyFrom = reach.possiblyReachableFrom();
       for (InetAddress host : boundAddresses(port, probedHosts)) {
         Optional<IPAddress> vantage = sameFamily(vantages, host).map(ReachExpectations::ip);
         if (vantage.isEmpty()) {
           continue;
         }
         IPAddress source = vantage.get();
-        boolean reachable = reach.reachableFrom().stream().anyMatch(block -> block.contains(source));
-        boolean possibly = reach.possiblyFrom().stream().anyMatch(block -> block.contains(source));
+        boolean reachable = reachableFrom.stream().anyMatch(block -> block.contains(source));
+        boolean possibly = possiblyFrom.stream().anyMatch(block -> block.contains(source));
         if (!reachable && possibly) {
           uncertain.add(Endpoint.hostText(host) + ":" + port.hostPort() + "/" + port.protocol().label()
               + " is possibly reachable from " + source + " (a rule Breakwater does not model decides)");

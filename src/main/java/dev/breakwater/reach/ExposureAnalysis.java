@@ -32,11 +32,11 @@ final class ExposureAnalysis {
     this.net = reach.network();
   }
 
-  PortExposure analyse(Container container, PublishedPort port) {
+  PortReach analyse(Container container, PublishedPort port) {
     IpFamily family = Span.familyOf(port.hostIp());
-    List<String> notes = new ArrayList<>();
+    List<ReachNote> notes = new ArrayList<>();
     if (container.hostNetwork()) {
-      notes.add("network_mode: host: the service listens on the host itself; INPUT (UFW) decides, not Docker's rules");
+      notes.add(new ReachNote.HostNetworking());
     }
     List<IPAddress> wildcard = net.hostAddresses(family).stream().filter(a -> !HostNetwork.isLoopback(a)).toList();
 
@@ -47,20 +47,21 @@ final class ExposureAnalysis {
     }
     if (reach.externalInterfaces().isEmpty()) {
       // Without an outside interface there is nowhere to trace from: say so rather than "nobody".
-      String why = "no external interface in the host's addresses (only loopback and Docker's)";
-      notes.add(why);
+      ReachNote none = new ReachNote.NoExternalInterface();
+      String why = none.text();
+      notes.add(none);
       classes.add(new SourceClass("", family, Span.all(family).toPrefixBlocks(),
           new Verdict.PossiblyReachable(List.of(), List.of(why)), Optional.empty(), why));
-      return new PortExposure(container, port, classes, false, List.of(), notes);
+      return new PortReach(container, port, classes, List.of(), notes);
     }
     if (!reach.hasRules(family)) {
-      notes.add(Reachability.NO_IP6TABLES_DUMP + ": the IPv6 firewall is unknown");
+      notes.add(new ReachNote.Ipv6FirewallUnknown());
       for (String ingress : reach.externalInterfaces()) {
         classes.add(new SourceClass(ingress, family, Span.all(family).toPrefixBlocks(),
             new Verdict.PossiblyReachable(List.of(), List.of(Reachability.NO_IP6TABLES_DUMP)), Optional.empty(),
             Reachability.NO_IP6TABLES_DUMP));
       }
-      return new PortExposure(container, port, classes, false, List.of(), notes);
+      return new PortReach(container, port, classes, List.of(), notes);
     }
     Set<String> chainsSeen = new LinkedHashSet<>();
     for (String ingress : reach.externalInterfaces()) {
@@ -74,8 +75,7 @@ final class ExposureAnalysis {
       classes.addAll(split.classes(port, ingress, destinations(port, wildcard, ingress), chainsSeen));
     }
     if (chainsSeen.contains("DOCKER-INGRESS")) {
-      notes.add("published through Swarm's routing mesh (nat/DOCKER-INGRESS): traffic goes to the ingress sandbox on"
-          + " docker_gwbridge, and every node of the swarm answers on this port");
+      notes.add(new ReachNote.SwarmIngress());
     }
     Set<Rule> uncertain = new LinkedHashSet<>();
     for (SourceClass c : classes) {
@@ -84,8 +84,7 @@ final class ExposureAnalysis {
       }
     }
     classes = reach.qualifiedByUnanalysedTables(classes);
-    boolean exact = classes.stream().noneMatch(c -> c.verdict() instanceof Verdict.PossiblyReachable);
-    return new PortExposure(container, port, classes, exact, List.copyOf(uncertain), notes);
+    return new PortReach(container, port, classes, List.copyOf(uncertain), notes);
   }
 
   /**
@@ -118,7 +117,7 @@ final class ExposureAnalysis {
    * a neighbour on the link addresses to it by hand (moby#45610, closed by Docker 28's raw
    * PREROUTING drops): a concrete trace from such a neighbour says whether this host lets it in.
    */
-  private PortExposure unaddressable(Container container, PublishedPort port, IpFamily family, List<String> notes) {
+  private PortReach unaddressable(Container container, PublishedPort port, IpFamily family, List<ReachNote> notes) {
     IPAddress bound = port.hostIp().withoutPrefixLength();
     List<SourceClass> classes = new ArrayList<>();
     for (String ingress : reach.externalInterfaces()) {
@@ -127,15 +126,15 @@ final class ExposureAnalysis {
       net.neighbourOn(ingress, family).ifPresent(neighbour -> {
         Trace t = reach.trace(new Packet(neighbour, bound, port.protocol(), CLIENT_PORT, port.hostPort(), ingress), false);
         if (!(t.verdict() instanceof Verdict.Blocked)) {
-          notes.add("a neighbour on " + ingress + "'s link (" + net.linkPrefix(ingress, family).map(IPAddress::toString)
-              .orElse(neighbour.toString()) + ") that sends to " + bound + " directly is " + t.verdict().label()
-              + ": " + t.decision() + " (Docker 28 drops these in raw PREROUTING)");
+          notes.add(new ReachNote.NeighbourSendsDirectly(ingress,
+              net.linkPrefix(ingress, family).map(IPAddress::toString).orElse(neighbour.toString()), bound,
+              t.verdict(), t.decision()));
         }
       });
     }
     if (classes.isEmpty() || notes.isEmpty()) {
-      notes.add("bound to " + bound + ": only the host itself and its containers can connect");
+      notes.add(new ReachNote.HostOnlyBinding(bound));
     }
-    return new PortExposure(container, port, classes, true, List.of(), notes);
+    return new PortReach(container, port, classes, List.of(), notes);
   }
 }

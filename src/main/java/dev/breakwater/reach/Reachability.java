@@ -17,7 +17,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * Reachability r = Reachability.of(facts);
- * for (PortExposure e : r.exposures()) {
+ * for (PortReach e : r.exposures()) {
  *   System.out.println(e.container().name() + ":" + e.port().hostPort() + " <- " + e.reachableFrom());
  * }
  * Trace t = r.trace(new Packet(attacker, hostAddress, Transport.TCP, 50000, 3306, "eth0"));
@@ -68,7 +68,7 @@ public final class Reachability {
     String decision = walk.decision();
     if (!hasRules(packet.family()) && walk.route().map(r -> !(r instanceof RouteDecision.Dropped)).orElse(false)) {
       verdict = new Verdict.PossiblyReachable(List.of(), List.of(NO_IP6TABLES_DUMP));
-      decision = NO_IP6TABLES_DUMP + ": the IPv6 firewall is unknown";
+      decision = new ReachNote.Ipv6FirewallUnknown().text();
     }
     if (verdict instanceof Verdict.Reachable && !unanalysedTables.isEmpty()) {
       verdict = new Verdict.PossiblyReachable(List.of(), unanalysedTables);
@@ -79,13 +79,13 @@ public final class Reachability {
         withHints ? MistakeHints.of(net, rules, packet, walk) : List.of());
   }
 
-  private List<PortExposure> exposures;
+  private List<PortReach> exposures;
 
   /** Every published port of every container, with the sources that reach it (computed once). */
-  public List<PortExposure> exposures() {
+  public List<PortReach> exposures() {
     if (exposures == null) {
       ExposureAnalysis analysis = new ExposureAnalysis(this);
-      List<PortExposure> out = new ArrayList<>();
+      List<PortReach> out = new ArrayList<>();
       for (Container c : facts.containers()) {
         for (var port : c.ports()) {
           out.add(analysis.analyse(c, port));
@@ -118,16 +118,15 @@ public final class Reachability {
   }
 
   /** Facts about the host that limit or qualify the answers (host-networked containers...). */
-  public List<String> notes() {
-    List<String> notes = new ArrayList<>();
+  public List<ReachNote> notes() {
+    List<ReachNote> notes = new ArrayList<>();
     for (Container c : facts.containers()) {
       if (c.hostNetwork()) {
-        notes.add("container " + c.name() + " uses network_mode: host: its ports are host sockets, filtered by INPUT"
-            + " (UFW applies) and not by Docker's publishing rules");
+        notes.add(new ReachNote.HostNetworkContainer(c.name()));
       }
     }
     if (facts.ipv6().isEmpty()) {
-      notes.add(NO_IP6TABLES_DUMP + ": IPv6 answers are \"possibly reachable\"");
+      notes.add(new ReachNote.NoIp6tablesDump());
     }
     return notes;
   }

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.host.Container;
 import dev.breakwater.host.PublishedPort;
+import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.Counters;
 import dev.breakwater.netfilter.Match;
 import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.Target;
+import dev.breakwater.reach.PortReach;
+import dev.breakwater.reach.SourceClass;
+import dev.breakwater.reach.Verdict;
 import dev.breakwater.report.Json;
 import dev.breakwater.catalog.Severity;
 import inet.ipaddr.IPAddress;
@@ -44,8 +48,13 @@ class AuditorTest {
       List.of(new Match.Unknown("recent", "--rcheck --seconds 60")), new Target.Drop());
 
   private static PortReach reach(Container c, PublishedPort p, List<String> from, List<String> possibly, List<Rule> unknown) {
-    return new PortReach(c, p, from.stream().map(AuditorTest::ip).toList(), possibly.stream().map(AuditorTest::ip).toList(),
-        unknown, from.isEmpty() ? Optional.empty() : Optional.of(DOCKER_ACCEPT), List.of());
+    IpFamily family = p.hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
+    List<SourceClass> classes = List.of(
+        new SourceClass("eth0", family, from.stream().map(AuditorTest::ip).toList(), Verdict.REACHABLE,
+            from.isEmpty() ? Optional.empty() : Optional.of(DOCKER_ACCEPT)),
+        new SourceClass("eth0", family, possibly.stream().map(AuditorTest::ip).toList(),
+            new Verdict.PossiblyReachable(unknown, List.of()), Optional.empty()));
+    return new PortReach(c, p, classes, unknown, List.of());
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.breakwater.bench;
 
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.snapshot.SnapshotDirectory;
-import dev.breakwater.reach.PortExposure;
+import dev.breakwater.reach.PortReach;
 import dev.breakwater.reach.Reachability;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ public final class ReachabilityBench {
         for (int run = 0; run < runs; run++) {
           long start = System.nanoTime();
           long startCpu = cpu.getCurrentThreadCpuTime();
-          List<PortExposure> exposures = Reachability.of(facts).exposures();
+          List<PortReach> exposures = Reachability.of(facts).exposures();
           long took = System.nanoTime() - start;
           long tookCpu = cpu.getCurrentThreadCpuTime() - startCpu;
           cold = cold < 0 ? took : cold;

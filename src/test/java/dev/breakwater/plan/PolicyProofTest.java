@@ -8,8 +8,18 @@ import dev.breakwater.policy.Sources;
 import dev.breakwater.net.AddressSets;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.breakwater.host.Container;
+import dev.breakwater.host.PublishedPort;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.Transport;
+import dev.breakwater.netfilter.Counters;
+import dev.breakwater.netfilter.Match;
+import dev.breakwater.netfilter.Rule;
+import dev.breakwater.netfilter.TableName;
+import dev.breakwater.netfilter.Target;
+import dev.breakwater.reach.PortReach;
+import dev.breakwater.reach.SourceClass;
+import dev.breakwater.reach.Verdict;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.util.Arrays;
@@ -28,9 +38,21 @@ class PolicyProofTest {
     return new CompiledPolicy(List.of("eth0"), List.of(port), Map.of(IpFamily.V4, List.of()), List.of());
   }
 
-  static ObservedReach reach(List<IPAddress> reachable, List<IPAddress> possibly) {
-    return new ObservedReach("mysql", IpFamily.V4, Optional.empty(), 3306, Transport.TCP, reachable, possibly,
-        possibly.isEmpty() ? List.of() : List.of("filter/DOCKER-USER #1 (line 9) -A DOCKER-USER -m recent --rcheck -j DROP"));
+  static final Rule RECENT = new Rule(TableName.FILTER, "DOCKER-USER", 1, 9,
+      "-A DOCKER-USER -m recent --rcheck -j DROP", Counters.NONE,
+      List.of(new Match.Unknown("recent", "--rcheck")), new Target.Drop());
+
+  static PortReach reach(List<IPAddress> reachable, List<IPAddress> possibly) {
+    // Docker names containers with a leading '/': the proof matches the policy's name without it.
+    Container mysql = new Container("id-mysql", "/mysql", "mysql:8", Map.of(), "bridge",
+        List.of(), List.of(), List.of(), List.of());
+    PublishedPort port = new PublishedPort(new IPAddressString("0.0.0.0").getAddress(), 3306, 3306, Transport.TCP,
+        Optional.empty());
+    List<Rule> unknown = possibly.isEmpty() ? List.of() : List.of(RECENT);
+    return new PortReach(mysql, port, List.of(
+        new SourceClass("eth0", IpFamily.V4, reachable, Verdict.REACHABLE, Optional.empty()),
+        new SourceClass("eth0", IpFamily.V4, possibly, new Verdict.PossiblyReachable(unknown, List.of()), Optional.empty())),
+        unknown, List.of());
   }
 
   @Test

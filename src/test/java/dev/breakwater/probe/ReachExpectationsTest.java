@@ -2,10 +2,13 @@ package dev.breakwater.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.audit.PortReach;
 import dev.breakwater.host.Container;
 import dev.breakwater.host.PublishedPort;
+import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.Transport;
+import dev.breakwater.reach.PortReach;
+import dev.breakwater.reach.SourceClass;
+import dev.breakwater.reach.Verdict;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.net.InetAddress;
@@ -28,8 +31,12 @@ class ReachExpectationsTest {
 
   private static PortReach reach(String hostIp, int port, List<String> from, List<String> possibly) {
     PublishedPort p = new PublishedPort(ip(hostIp), port, port, Transport.TCP, Optional.empty());
-    return new PortReach(DB, p, from.stream().map(ReachExpectationsTest::ip).toList(),
-        possibly.stream().map(ReachExpectationsTest::ip).toList(), List.of(), Optional.empty(), List.of());
+    IpFamily family = p.hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
+    return new PortReach(DB, p, List.of(
+        new SourceClass("eth0", family, from.stream().map(ReachExpectationsTest::ip).toList(), Verdict.REACHABLE,
+            Optional.empty()),
+        new SourceClass("eth0", family, possibly.stream().map(ReachExpectationsTest::ip).toList(),
+            new Verdict.PossiblyReachable(List.of(), List.of()), Optional.empty())), List.of(), List.of());
   }
 
   @Test

@@ -77,10 +77,10 @@ class ReachabilityPropertyTest {
   private static void check(Case generated) {
     HostFacts facts = generated.facts();
     Reachability r = Reachability.of(facts);
-    List<PortExposure> exposures = r.exposures();
+    List<PortReach> exposures = r.exposures();
     assertThat(exposures).hasSize(facts.containers().stream().mapToInt(c -> c.ports().size()).sum());
     assertThat(r.externalInterfaces()).containsExactly("eth0", "eth1");
-    for (PortExposure e : exposures) {
+    for (PortReach e : exposures) {
       PublishedPort port = e.port();
       IpFamily family = port.hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
       String what = e.container().name() + " " + port.hostIp() + ":" + port.hostPort() + "\n" + dump(facts)

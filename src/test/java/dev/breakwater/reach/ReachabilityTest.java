@@ -19,6 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ReachabilityTest {
+  /** The notes as users read them. */
+  private static java.util.List<String> texts(java.util.List<ReachNote> notes) {
+    return notes.stream().map(ReachNote::text).toList();
+  }
+
 
   private static Ruleset v4(String text) {
     return RulesetFixture.parse(text, IpFamily.V4);
@@ -28,8 +33,8 @@ class ReachabilityTest {
     return addresses.stream().map(IPAddress::toString).toList();
   }
 
-  private static PortExposure onlyExposure(HostFacts facts) {
-    List<PortExposure> all = Reachability.of(facts).exposures();
+  private static PortReach onlyExposure(HostFacts facts) {
+    List<PortReach> all = Reachability.of(facts).exposures();
     assertThat(all).hasSize(1);
     return all.get(0);
   }
@@ -44,7 +49,7 @@ class ReachabilityTest {
   @Test
   void classicBypassUfwDeniesButDockerForwardsFromEverywhere() {
     String rules = Layouts.docker20("", 3306, 3306, "");
-    PortExposure e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
+    PortReach e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
 
     assertThat(cidrs(e.reachableFrom())).containsExactly("0.0.0.0/0");
     assertThat(e.exact()).isTrue();
@@ -58,14 +63,14 @@ class ReachabilityTest {
   @Test
   void loopbackBindingIsNotReachableFromOutside() {
     Container bound = container("mysql", "172.17.0.2", port("127.0.0.1", 3306, 3306, "172.17.0.2"));
-    PortExposure e = onlyExposure(host(v4(Layouts.docker20("-d 127.0.0.1/32 ", 3306, 3306, "")), Optional.empty(), bound));
+    PortReach e = onlyExposure(host(v4(Layouts.docker20("-d 127.0.0.1/32 ", 3306, 3306, "")), Optional.empty(), bound));
 
     assertThat(e.reachableFrom()).isEmpty();
     assertThat(e.possiblyReachableFrom()).isEmpty();
     assertThat(e.classes()).allSatisfy(c -> assertThat(c.verdict()).isInstanceOf(Verdict.Blocked.class));
     assertThat(e.classes().get(0).because()).contains("127.0.0.1");
     // Docker 20.10 has no raw PREROUTING drop: a neighbour that sends to 127.0.0.1 by hand is DNATed.
-    assertThat(e.notes()).anySatisfy(n -> assertThat(n).contains("neighbour on eth0").contains("192.0.2.0/24")
+    assertThat(texts(e.notes())).anySatisfy(n -> assertThat(n).contains("neighbour on eth0").contains("192.0.2.0/24")
         .contains("reachable"));
   }
 
@@ -77,7 +82,7 @@ class ReachabilityTest {
         -A DOCKER-USER -i eth0 -j DROP
         """;
     String rules = Layouts.docker20("", 3306, 3306, user);
-    PortExposure e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
+    PortReach e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
 
     assertThat(cidrs(e.reachableFrom())).containsExactly("198.51.100.0/24");
     SourceClass blocked = e.classes().stream().filter(c -> c.verdict() instanceof Verdict.Blocked).findFirst().orElseThrow();
@@ -89,7 +94,7 @@ class ReachabilityTest {
   @Test
   void aSourceTestThatChangesNothingLeavesOneClassCitedByTheAccept() {
     String user = "-A DOCKER-USER -s 198.51.100.0/24 -j RETURN\n";
-    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+    PortReach e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
 
     assertThat(e.classes()).singleElement().satisfies(c -> {
       assertThat(cidrs(c.sources())).containsExactly("0.0.0.0/0");
@@ -122,7 +127,7 @@ class ReachabilityTest {
         -A DOCKER-USER -i eth0 -p tcp -m conntrack --ctorigdstport 3306 --ctdir ORIGINAL -j DROP
         """;
     Container remapped = container("mysql", "172.17.0.2", port("0.0.0.0", 3306, 80, "172.17.0.2"));
-    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 80, user)), Optional.empty(), remapped));
+    PortReach e = onlyExposure(host(v4(Layouts.docker20("", 3306, 80, user)), Optional.empty(), remapped));
 
     assertThat(e.reachableFrom()).isEmpty();
     assertThat(e.exact()).isTrue();
@@ -145,7 +150,7 @@ class ReachabilityTest {
     Container mysql = container("mysql", "172.17.0.2", port("::", 3306, 3306, "172.17.0.2"));
     HostFacts facts = host(v4(Layouts.docker20("", 3306, 3306, "")),
         Optional.of(RulesetFixture.parse(Layouts.UFW_ONLY_V6, IpFamily.V6)), mysql);
-    PortExposure e = onlyExposure(facts);
+    PortReach e = onlyExposure(facts);
 
     assertThat(cidrs(e.reachableFrom())).containsExactly("2001:db8:5::/48");
     SourceClass allowed = e.classes().stream().filter(c -> c.verdict() instanceof Verdict.Reachable).findFirst().orElseThrow();
@@ -156,7 +161,7 @@ class ReachabilityTest {
   @Test
   void ipv6PortWithoutIp6tablesDumpIsPossiblyReachable() {
     Container mysql = container("mysql", "172.17.0.2", port("::", 3306, 3306, "172.17.0.2"));
-    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), mysql));
+    PortReach e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), mysql));
 
     assertThat(e.exact()).isFalse();
     assertThat(e.reachableFrom()).isEmpty();
@@ -169,7 +174,7 @@ class ReachabilityTest {
   void unknownMatchThatDecidesMakesItPossiblyAndNamesTheRule() {
     String user = "-A DOCKER-USER -i eth0 -m recent --rcheck --seconds 60 -j DROP\n";
     String rules = Layouts.docker20("", 3306, 3306, user);
-    PortExposure e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
+    PortReach e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
 
     assertThat(e.exact()).isFalse();
     assertThat(e.reachableFrom()).isEmpty();
@@ -184,7 +189,7 @@ class ReachabilityTest {
         -A DOCKER-USER -m limit --limit 5/min -j LOG --log-prefix "docker: "
         -A DOCKER-USER -i eth0 -m mark --mark 0x1 -j RETURN
         """;
-    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+    PortReach e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
 
     assertThat(e.exact()).isTrue();
     assertThat(cidrs(e.reachableFrom())).containsExactly("0.0.0.0/0");
@@ -198,9 +203,9 @@ class ReachabilityTest {
         -A DOCKER-USER -i eth0 -j DROP
         """;
     RulesetFixture.IPSETS.put("allowed", List.of(ip("198.51.100.0/25"), ip("203.0.113.5")));
-    PortExposure resolved = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+    PortReach resolved = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
     RulesetFixture.IPSETS.clear();
-    PortExposure unresolved = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+    PortReach unresolved = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
 
     assertThat(cidrs(resolved.reachableFrom())).containsExactly("198.51.100.0/25", "203.0.113.5/32");
     assertThat(resolved.exact()).isTrue();
@@ -212,7 +217,7 @@ class ReachabilityTest {
   void sourceTypeMatchSplitsAtTheHostsOwnAddresses() {
     // Only packets claiming a host address as source are refused: everything else reaches.
     String user = "-A DOCKER-USER -m addrtype --src-type LOCAL -j DROP\n";
-    PortExposure e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
+    PortReach e = onlyExposure(host(v4(Layouts.docker20("", 3306, 3306, user)), Optional.empty(), MYSQL));
 
     assertThat(e.reachableFrom()).doesNotContain(ip("0.0.0.0/0"));
     assertThat(AddressSets.minus(List.of(ip("0.0.0.0/0")), e.reachableFrom()))
@@ -247,10 +252,10 @@ class ReachabilityTest {
         COMMIT
         """;
     Container web = container("web", "172.17.0.2", port("0.0.0.0", 8080, 8080, "172.17.0.2"));
-    PortExposure e = onlyExposure(host(v4(rules), Optional.empty(), web));
+    PortReach e = onlyExposure(host(v4(rules), Optional.empty(), web));
 
     assertThat(cidrs(e.reachableFrom())).containsExactly("0.0.0.0/0");
-    assertThat(e.notes()).anySatisfy(n -> assertThat(n).contains("Swarm").contains("DOCKER-INGRESS"));
+    assertThat(texts(e.notes())).anySatisfy(n -> assertThat(n).contains("Swarm").contains("DOCKER-INGRESS"));
   }
 
   @Test
@@ -258,7 +263,7 @@ class ReachabilityTest {
     HostFacts full = host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), MYSQL);
     HostFacts noOutside = new HostFacts("lab", full.interfaces().stream().filter(n -> !n.name().equals("eth0")).toList(),
         full.routes(), full.containers(), full.ipv4(), full.ipv6(), Optional.empty(), Optional.empty(), List.of());
-    PortExposure e = onlyExposure(noOutside);
+    PortReach e = onlyExposure(noOutside);
 
     assertThat(e.exact()).isFalse();
     assertThat(cidrs(e.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
@@ -270,6 +275,6 @@ class ReachabilityTest {
     Reachability r = Reachability.of(host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), host));
 
     assertThat(r.exposures()).isEmpty();
-    assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("proxy").contains("network_mode: host"));
+    assertThat(texts(r.notes())).anySatisfy(n -> assertThat(n).contains("proxy").contains("network_mode: host"));
   }
 }
