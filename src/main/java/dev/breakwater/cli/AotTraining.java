@@ -36,7 +36,7 @@ final class AotTraining {
       sub.usage(out);
     }
     cli.printVersionHelp(out);
-    out.print(dev.breakwater.lint.LintWarmup.run());
+    out.print(dev.breakwater.cli.LintWarmup.run());
     out.flush();
     auditSnapshot(out);
   }

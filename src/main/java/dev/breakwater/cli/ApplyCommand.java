@@ -101,7 +101,7 @@ public final class ApplyCommand implements Callable<Integer> {
           "--wait", confirm.get().toMillis() + "ms"));
       args.addAll(target.asArguments());
       try {
-        RollbackTimer.start(RollbackTimer.selfCommand(), args, store.timerLog());
+        RollbackTimer.start(Main.selfCommand(), args, store.timerLog());
       } catch (ApplyException e) {
         transaction.rollback();
         store.clearPending();

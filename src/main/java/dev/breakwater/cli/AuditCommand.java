@@ -6,7 +6,6 @@ import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.AuditText;
 import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.report.Json;
 import dev.breakwater.catalog.Severity;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.breakwater.cli;
 
-
+import dev.breakwater.system.AtomicFile;
 import dev.breakwater.compose.BadInputException;
 import dev.breakwater.lint.Finding;
 import dev.breakwater.lint.LintConfig;
@@ -9,7 +9,6 @@ import dev.breakwater.lint.Linter;
 import dev.breakwater.fix.PortFixer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +91,8 @@ public final class FixCommand implements Callable<Integer> {
           edits += fix.edits().size();
           changedFiles++;
           if (write) {
-            Files.writeString(fix.file().path(), fix.newText());
+            // A crash or a failed rename leaves the user's file as it was, never truncated.
+            AtomicFile.write(fix.file().path(), fix.newText());
           } else {
             out.print(fix.diff());
           }

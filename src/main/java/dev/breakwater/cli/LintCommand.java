@@ -120,8 +120,8 @@ public final class LintCommand implements Callable<Integer> {
         out.print(TextFindings.render(findings));
         err.println(TextFindings.summary(findings, files));
       }
-      case json -> out.print(JsonFindings.render(findings, files));
-      case sarif -> out.print(SarifLog.render(findings, version()));
+      case json -> out.print(Json.write(JsonFindings.document(findings, files)));
+      case sarif -> out.print(Json.write(SarifLog.document(findings, version())));
     }
     out.flush();
     errors.forEach(e -> err.println("breakwater: " + e));

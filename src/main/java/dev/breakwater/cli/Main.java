@@ -1,5 +1,8 @@
 package dev.breakwater.cli;
 
+import java.nio.file.Path;
+import java.util.List;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -86,5 +89,12 @@ public final class Main implements Runnable {
       sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.BAD_INPUT);
     }
     return cli;
+  }
+
+  /** The command that starts this same Breakwater build: the running JVM, its class path, Main. */
+  public static List<String> selfCommand() {
+    String jvm = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    return List.of(jvm, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName());
   }
 }

@@ -9,7 +9,6 @@ import dev.breakwater.plan.Plan;
 import dev.breakwater.plan.PlanJson;
 import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.PolicyFile;
-import dev.breakwater.report.Json;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;

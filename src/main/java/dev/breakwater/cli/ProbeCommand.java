@@ -180,7 +180,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
     Optional<PredictionCheck> expected = predictions.map(p -> PredictionCheck.of(vantages, p, report.results()));
     if (format == OutputFormat.JSON) {
-      out.print(ProbeJsonReport.render(report, expected));
+      out.print(Json.write(ProbeJsonReport.of(report, expected)));
     } else {
       ProbeTextReport.render(report, expected, out);
     }

@@ -11,7 +11,6 @@ import dev.breakwater.reach.Packet;
 import dev.breakwater.reach.Reachability;
 import dev.breakwater.reach.Trace;
 import dev.breakwater.reach.Verdict;
-import dev.breakwater.report.Json;
 import inet.ipaddr.IPAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,5 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.cli.ExitCodes;
 
 /**
  * A problem the user can act on (bad input, missing privilege, missing tool). Printed as one

@@ -18,7 +18,7 @@ import dev.breakwater.watch.MetricsAddress;
 import dev.breakwater.watch.WatchLog;
 import dev.breakwater.watch.WatchMetrics;
 import dev.breakwater.watch.WatchSession;
-import dev.breakwater.docker.DockerEventConnection;
+import dev.breakwater.watch.DockerEventConnection;
 import dev.breakwater.gather.HostReader;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.breakwater.firewall;
 
+import dev.breakwater.policy.ChainState;
+
 import dev.breakwater.plan.PlanDiff;
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.policy.RestoreText;

@@ -14,13 +14,10 @@ import java.util.List;
 public final class RollbackTimer {
   private RollbackTimer() {}
 
-  /** The command that starts this same Breakwater build: the running JVM, its class path, Main. */
-  public static List<String> selfCommand() {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    return List.of(java, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.breakwater.cli.Main");
-  }
-
+  /**
+   * @param selfCommand the command that starts this same Breakwater build ({@code cli} knows it)
+   * @param rollbackArgs the rollback verb and its options
+   */
   public static void start(List<String> selfCommand, List<String> rollbackArgs, Path log) {
     List<String> command = new ArrayList<>(selfCommand);
     command.addAll(rollbackArgs);

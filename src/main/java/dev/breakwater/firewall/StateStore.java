@@ -1,13 +1,12 @@
 package dev.breakwater.firewall;
 
+import dev.breakwater.system.AtomicFile;
 import dev.breakwater.net.IpFamily;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -85,21 +84,7 @@ public final class StateStore {
 
   private void write(Path file, String text) {
     try {
-      Files.createDirectories(dir);
-      Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-      try {
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-          channel.force(true);
-        }
-        try {
-          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          throw new IOException("the state directory " + dir + " does not support atomic renames", e);
-        }
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      AtomicFile.write(file, text);
     } catch (IOException e) {
       throw new ApplyException("cannot write " + file + ": " + e.getMessage());
     }

@@ -2,7 +2,6 @@ package dev.breakwater.gather;
 
 import dev.breakwater.docker.DockerApiException;
 import dev.breakwater.docker.DockerClient;
-import dev.breakwater.snapshot.SnapshotWriter;
 import dev.breakwater.system.CommandFailed;
 import dev.breakwater.system.CommandRunner;
 import dev.breakwater.system.NetfilterTools;

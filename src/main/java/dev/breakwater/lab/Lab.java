@@ -364,7 +364,7 @@ public final class Lab {
   /** Writes a snapshot of the lab host; its hostname is the namespace's name so corpora are stable. */
   public LiveGatherer.Result snapshot(Path directory) {
     LiveGatherer.Result result = gatherer().gather(directory);
-    new dev.breakwater.snapshot.SnapshotWriter(directory).write("hostname", HOST_NS + "\n");
+    new dev.breakwater.gather.SnapshotWriter(directory).write("hostname", HOST_NS + "\n");
     return result;
   }
 

@@ -1,5 +1,6 @@
 package dev.breakwater.lab;
 
+import dev.breakwater.system.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,9 +35,7 @@ record LabState(String scenario, long mountHolderPid, String mountNamespace, lon
 
   void save(Path file) {
     try {
-      Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.writeString(temp, JSON.writeValueAsString(this));
-      Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      AtomicFile.write(file, JSON.writeValueAsString(this));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the lab state to " + file + ": " + e.getMessage(), e);
     }

@@ -2,8 +2,6 @@ package dev.breakwater.lab;
 
 import dev.breakwater.system.CommandRunner;
 import dev.breakwater.system.NetworkNamespace;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -1,18 +1,17 @@
 package dev.breakwater.lint;
 
 import java.util.List;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Findings as a JSON document: {@code {"findings":[{rule, name, severity, file, line, ...}]}}. */
 public final class JsonFindings {
-  private static final JsonMapper JSON = dev.breakwater.report.Json.mapper();
-
   private JsonFindings() {}
 
-  public static String render(List<Finding> findings, int files) {
-    ObjectNode root = JSON.createObjectNode();
+  /** The findings document; {@code cli} writes it with the one JSON configuration. */
+  public static ObjectNode document(List<Finding> findings, int files) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("files", files);
     ArrayNode list = root.putArray("findings");
     for (Finding f : findings) {
@@ -28,6 +27,6 @@ public final class JsonFindings {
       n.put("fixable", f.port().isPresent() && !f.suppressed());
       f.suppression().ifPresent(r -> n.put("suppressed", r));
     }
-    return JSON.writeValueAsString(root) + "\n";
+    return root;
   }
 }

@@ -1,7 +1,7 @@
 package dev.breakwater.lint;
 
 import java.util.List;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -13,12 +13,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class SarifLog {
   public static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-  private static final JsonMapper JSON = dev.breakwater.report.Json.mapper();
 
   private SarifLog() {}
 
-  public static String render(List<Finding> findings, String version) {
-    ObjectNode root = JSON.createObjectNode();
+  /** The SARIF document; {@code cli} writes it with the one JSON configuration. */
+  public static ObjectNode document(List<Finding> findings, String version) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("$schema", SCHEMA);
     root.put("version", "2.1.0");
     ObjectNode run = root.putArray("runs").addObject();
@@ -62,7 +62,7 @@ public final class SarifLog {
       f.suppression().ifPresent(reason -> res.putArray("suppressions").addObject()
           .put("kind", "inSource").put("justification", reason));
     }
-    return JSON.writeValueAsString(root) + "\n";
+    return root;
   }
 
   private static String oneParagraph(String markdown) {

@@ -1,6 +1,6 @@
 package dev.breakwater.plan;
 
-import dev.breakwater.firewall.ChainState;
+import dev.breakwater.policy.ChainState;
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.policy.PolicyCompiler;

@@ -1,6 +1,5 @@
 package dev.breakwater.policy;
 
-import dev.breakwater.firewall.ChainState;
 
 import java.util.List;
 

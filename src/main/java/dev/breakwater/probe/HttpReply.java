@@ -1,6 +1,5 @@
 package dev.breakwater.probe;
 
-import dev.breakwater.report.Json;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One plain HTTP/1.1 GET and its reply, for the checks that speak HTTP. Written on a raw socket
@@ -53,12 +53,17 @@ record HttpReply(int status, String statusLine, Map<String, String> headers, Str
     return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
   }
 
+  /** Reads (never writes) the JSON a service answers with; built on first use. */
+  private static final class Reader {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+  }
+
   /** The body as JSON, or a missing node when it is not JSON. */
   JsonNode json() {
     try {
-      return Json.mapper().readTree(body);
+      return Reader.JSON.readTree(body);
     } catch (JacksonException e) {
-      return Json.mapper().missingNode();
+      return Reader.JSON.missingNode();
     }
   }
 

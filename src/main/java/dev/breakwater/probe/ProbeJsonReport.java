@@ -3,14 +3,14 @@ package dev.breakwater.probe;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Optional;
-import dev.breakwater.report.Json;
 
 /** The probe run as JSON: stable field names, open ports only (counts for the rest). */
 public final class ProbeJsonReport {
   private ProbeJsonReport() {}
 
+  /** The JSON contract of {@code probe --format json}; {@code cli} writes it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record ProbeJson(List<String> hosts, int portsPerHost, long elapsedMillis, Counts counts,
+  public record ProbeJson(List<String> hosts, int portsPerHost, long elapsedMillis, Counts counts,
       List<OpenPort> open, List<Finding> findings, Expectations expectations) {}
 
   record Expectations(List<String> vantages, List<Mismatch> disagreements, List<String> unpredictedOpen,
@@ -25,7 +25,7 @@ public final class ProbeJsonReport {
 
   record Mismatch(String address, int port, String kind, String explanation) {}
 
-  public static String render(ProbeReport report, Optional<PredictionCheck> check) {
+  public static ProbeJson of(ProbeReport report, Optional<PredictionCheck> check) {
     ProbeJson json = new ProbeJson(
         report.hosts().stream().map(Endpoint::hostText).toList(),
         report.portsPerHost(),
@@ -35,7 +35,7 @@ public final class ProbeJsonReport {
         report.findings().stream().map(f -> new Finding(Endpoint.hostText(f.endpoint().address()), f.endpoint().port(),
             f.service(), f.access().label(), f.severity().label(), f.version(), f.summary(), f.fix())).toList(),
         check.map(ProbeJsonReport::expectations).orElse(null));
-    return Json.write(json);
+    return json;
   }
 
   private static Expectations expectations(PredictionCheck p) {

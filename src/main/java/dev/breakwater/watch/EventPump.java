@@ -1,6 +1,5 @@
 package dev.breakwater.watch;
 
-import dev.breakwater.docker.EventConnection;
 
 import java.time.Duration;
 import java.time.Instant;

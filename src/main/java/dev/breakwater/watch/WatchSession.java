@@ -1,6 +1,5 @@
 package dev.breakwater.watch;
 
-import dev.breakwater.docker.EventConnection;
 import dev.breakwater.gather.HostReader;
 
 import dev.breakwater.policy.Policy;

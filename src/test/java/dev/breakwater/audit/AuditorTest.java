@@ -14,7 +14,7 @@ import dev.breakwater.netfilter.Target;
 import dev.breakwater.reach.PortReach;
 import dev.breakwater.reach.SourceClass;
 import dev.breakwater.reach.Verdict;
-import dev.breakwater.report.Json;
+import dev.breakwater.cli.Json;
 import dev.breakwater.catalog.Severity;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;

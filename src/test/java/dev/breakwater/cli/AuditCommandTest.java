@@ -2,7 +2,6 @@ package dev.breakwater.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.report.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

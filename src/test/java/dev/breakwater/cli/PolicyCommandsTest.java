@@ -37,7 +37,7 @@ class PolicyCommandsTest {
   void planJsonHasTheRulesAndThePorts() throws Exception {
     Path policy = Files.writeString(dir.resolve("policy.yml"), "default: deny\n");
     CliRun r = run("plan", "--policy", policy.toString(), "--from", corpus("docker-28-ufw-bypass"), "--format", "json");
-    var json = dev.breakwater.report.Json.mapper().readTree(r.out());
+    var json = dev.breakwater.cli.Json.mapper().readTree(r.out());
     assertThat(json.get("families").get(0).get("family").asString()).isEqualTo("v4");
     assertThat(json.get("families").get(0).get("rules").size()).isEqualTo(4);
     assertThat(json.get("ports").get(0).get("endpoint").asString()).isEqualTo("0.0.0.0:3306/tcp");

@@ -2,7 +2,6 @@ package dev.breakwater.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.report.Json;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

@@ -18,20 +18,20 @@ import java.util.function.Function;
  * A unix-socket server that answers each request with raw bytes chosen by its request line, so
  * the client's HTTP handling (lengths, chunks, split writes, silence) is tested exactly.
  */
-final class FakeDockerDaemon implements AutoCloseable {
+public final class FakeDockerDaemon implements AutoCloseable {
   /** What to send back: parts are written separately, with {@code pauseMillis} between them. */
-  record Reply(List<String> parts, long pauseMillis, boolean keepOpen) {
-    static Reply of(String whole) {
+  public record Reply(List<String> parts, long pauseMillis, boolean keepOpen) {
+    public static Reply of(String whole) {
       return new Reply(List.of(whole), 0, false);
     }
   }
 
-  final Path socket;
-  final List<String> requestLines = new CopyOnWriteArrayList<>();
+  public final Path socket;
+  public final List<String> requestLines = new CopyOnWriteArrayList<>();
   private final ServerSocketChannel server;
   private final Thread thread;
 
-  FakeDockerDaemon(Path dir, Function<String, Reply> replies) throws IOException {
+  public FakeDockerDaemon(Path dir, Function<String, Reply> replies) throws IOException {
     socket = dir.resolve("docker.sock");
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));

@@ -213,7 +213,7 @@ class ApplyTransactionLabTest {
       String token = UUID.randomUUID().toString();
       store.writePending(token);
 
-      RollbackTimer.start(RollbackTimer.selfCommand(), List.of("rollback", "--if-unconfirmed", token, "--wait", "2s",
+      RollbackTimer.start(dev.breakwater.cli.Main.selfCommand(), List.of("rollback", "--if-unconfirmed", token, "--wait", "2s",
           "--state-dir", state.toString(), "--netns", ns.name), store.timerLog());
 
       waitFor(() -> store.pending().isEmpty() && ns.save("iptables-save").equals(v4), store);
@@ -224,7 +224,7 @@ class ApplyTransactionLabTest {
       transaction.apply(compiled);
       String confirmed = UUID.randomUUID().toString();
       store.writePending(confirmed);
-      RollbackTimer.start(RollbackTimer.selfCommand(), List.of("rollback", "--if-unconfirmed", confirmed, "--wait", "2s",
+      RollbackTimer.start(dev.breakwater.cli.Main.selfCommand(), List.of("rollback", "--if-unconfirmed", confirmed, "--wait", "2s",
           "--state-dir", state.toString(), "--netns", ns.name), store.timerLog());
       store.clearPending();
       waitFor(() -> log(store).contains("change " + confirmed + " was confirmed"), store);

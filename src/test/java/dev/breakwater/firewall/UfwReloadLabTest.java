@@ -1,5 +1,7 @@
 package dev.breakwater.firewall;
 
+import dev.breakwater.policy.ChainState;
+
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetworkNamespace;

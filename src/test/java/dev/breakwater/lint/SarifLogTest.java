@@ -21,7 +21,7 @@ class SarifLogTest {
   private static final Set<String> LEVELS = Set.of("none", "note", "warning", "error");
 
   private static JsonNode sarif(String name, String text) {
-    return JsonMapper.builder().build().readTree(SarifLog.render(Fixtures.lint(name, text), "0.1.0"));
+    return JsonMapper.builder().build().readTree(dev.breakwater.cli.Json.write(SarifLog.document(Fixtures.lint(name, text), "0.1.0")));
   }
 
   @Test

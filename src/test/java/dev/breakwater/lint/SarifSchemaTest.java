@@ -65,18 +65,18 @@ class SarifSchemaTest {
     assertThat(rules).as("the fixture exercises every rule").hasSize(Rules.metas().size());
     assertThat(findings).anyMatch(Finding::suppressed);
 
-    assertThat(validate(SarifLog.render(findings, "0.1.0"))).isEmpty();
+    assertThat(validate(dev.breakwater.cli.Json.write(SarifLog.document(findings, "0.1.0")))).isEmpty();
   }
 
   @Test
   void anEmptyRunValidates() {
-    assertThat(validate(SarifLog.render(List.of(), "0.1.0"))).isEmpty();
+    assertThat(validate(dev.breakwater.cli.Json.write(SarifLog.document(List.of(), "0.1.0")))).isEmpty();
   }
 
   @Test
   void aBrokenLogIsRejected() {
-    String good = SarifLog.render(Fixtures.lint("compose.yaml",
-        "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n"), "0.1.0");
+    String good = dev.breakwater.cli.Json.write(SarifLog.document(Fixtures.lint("compose.yaml",
+        "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n"), "0.1.0"));
     assertThat(validate(good)).isEmpty();
     assertThat(validate(broken(good, root -> root.put("version", "2.0.0")))).isNotEmpty();
     assertThat(validate(broken(good, root -> result(root).put("level", "critical")))).isNotEmpty();

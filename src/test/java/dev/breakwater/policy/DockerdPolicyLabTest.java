@@ -1,10 +1,7 @@
 package dev.breakwater.policy;
 
-import dev.breakwater.firewall.ChainState;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.cli.Main;
 import dev.breakwater.system.CommandRunner;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.gather.LiveGatherer;

@@ -1,12 +1,7 @@
 package dev.breakwater.policy;
 
-import dev.breakwater.firewall.RollbackTimer;
-
-import dev.breakwater.system.CommandRunner;
-import dev.breakwater.docker.DockerClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -75,7 +70,7 @@ public final class WatchLatencyBench {
       host.ip6tables("-P", "INPUT", "DROP");
 
       Path policy = Files.writeString(tmp.resolve("policy.yml"), "action: reject\ninterfaces: [eth0]\n");
-      List<String> command = new ArrayList<>(RollbackTimer.selfCommand());
+      List<String> command = new ArrayList<>(dev.breakwater.cli.Main.selfCommand());
       command.addAll(List.of("watch", "--policy", policy.toString(), "--netns", host.name,
           "--state-dir", tmp.resolve("state").toString(), "--interval", "60s"));
       ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(tmp.resolve("watch.log").toFile()).redirectError(tmp.resolve("watch.err").toFile());

@@ -2,7 +2,7 @@ package dev.breakwater.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.report.Json;
+import dev.breakwater.cli.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

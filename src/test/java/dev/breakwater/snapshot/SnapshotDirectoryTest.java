@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.breakwater.problem.InputProblem;
 import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
-import dev.breakwater.netfilter.IptablesSaveParser;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
 package dev.breakwater.watch;
 
-import dev.breakwater.docker.EventConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,5 @@
 package dev.breakwater.watch;
 
-import dev.breakwater.docker.DockerEventConnection;
 import dev.breakwater.gather.LiveHostReader;
 
 import dev.breakwater.system.CommandRunner;

@@ -1,7 +1,7 @@
 package dev.breakwater.watch;
 
 import dev.breakwater.firewall.ApplyTransaction;
-import dev.breakwater.firewall.ChainState;
+import dev.breakwater.policy.ChainState;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.firewall.StateStore;
@@ -16,7 +16,6 @@ import dev.breakwater.system.CommandRunner;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
-import dev.breakwater.docker.DockerEventConnection;
 import dev.breakwater.gather.LiveHostReader;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import dev.breakwater.lab.Lab;
 import dev.breakwater.lab.Scenario;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
-import dev.breakwater.firewall.ChainState;
+import dev.breakwater.policy.ChainState;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,11 @@
-package dev.breakwater.lint;
+package dev.breakwater.cli;
+
+import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.JsonFindings;
+import dev.breakwater.lint.LintConfig;
+import dev.breakwater.lint.Linter;
+import dev.breakwater.lint.SarifLog;
+import dev.breakwater.lint.TextFindings;
 
 import dev.breakwater.fix.PortFixer;
 
@@ -28,8 +35,8 @@ public final class LintWarmup {
         """;
     List<Finding> findings = new java.util.ArrayList<>(Linter.lintText(Path.of("compose.yaml"), compose, LintConfig.empty()));
     findings.addAll(Linter.lintText(Path.of("deploy.sh"), "docker run -d -p 6379:6379 -P redis:7\n", LintConfig.empty()));
-    int size = TextFindings.render(findings).length() + JsonFindings.render(findings, 2).length()
-        + SarifLog.render(findings, "warmup").length();
+    int size = TextFindings.render(findings).length() + Json.write(JsonFindings.document(findings, 2)).length()
+        + Json.write(SarifLog.document(findings, "warmup")).length();
     for (PortFixer.FileFix fix : new PortFixer("127.0.0.1").fix(findings)) {
       size += fix.diff().length();
     }

@@ -1,4 +1,4 @@
-package dev.breakwater.docker;
+package dev.breakwater.watch;
 
 import java.time.Duration;
 import java.util.Optional;

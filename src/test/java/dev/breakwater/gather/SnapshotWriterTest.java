@@ -1,4 +1,4 @@
-package dev.breakwater.snapshot;
+package dev.breakwater.gather;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.breakwater.report;
+package dev.breakwater.cli;
 
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;

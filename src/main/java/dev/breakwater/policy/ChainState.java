@@ -1,6 +1,5 @@
-package dev.breakwater.firewall;
+package dev.breakwater.policy;
 
-import dev.breakwater.policy.CompiledPolicy;
 
 import dev.breakwater.netfilter.Chain;
 import dev.breakwater.netfilter.Rule;

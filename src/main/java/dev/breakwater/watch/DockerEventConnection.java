@@ -1,6 +1,7 @@
-package dev.breakwater.docker;
+package dev.breakwater.watch;
 
-import dev.breakwater.watch.DockerEvents;
+import dev.breakwater.docker.DockerClient;
+
 
 import java.time.Duration;
 import java.util.Optional;

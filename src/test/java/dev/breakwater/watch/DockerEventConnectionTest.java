@@ -1,4 +1,7 @@
-package dev.breakwater.docker;
+package dev.breakwater.watch;
+
+import dev.breakwater.docker.DockerClient;
+import dev.breakwater.docker.FakeDockerDaemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

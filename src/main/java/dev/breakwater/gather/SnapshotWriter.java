@@ -1,12 +1,11 @@
-package dev.breakwater.snapshot;
+package dev.breakwater.gather;
 
+import dev.breakwater.system.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes the files of a snapshot directory, each atomically (a temporary file in the same
@@ -38,17 +37,7 @@ public final class SnapshotWriter {
     }
     Path target = directory.resolve(fileName);
     try {
-      Path temp = Files.createTempFile(directory, "." + fileName, ".tmp");
-      try {
-        Files.write(temp, content);
-        try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      AtomicFile.write(target, content);
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
