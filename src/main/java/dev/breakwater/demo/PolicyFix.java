@@ -11,7 +11,9 @@ import dev.breakwater.firewall.ApplyException;
 import dev.breakwater.firewall.ApplyTransaction;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetworkNamespace;
+import dev.breakwater.net.IpFamily;
 import dev.breakwater.plan.Plan;
+import dev.breakwater.plan.PlanDiff;
 import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.policy.PolicyFile;
@@ -63,9 +65,9 @@ public final class PolicyFix implements DemoFix {
     }
     Policy policy = PolicyFile.parse(POLICY, "demo-policy.yml");
     Plan plan = Plan.make(facts, policy, Optional.of(new ReachEngineOracle()));
-    List<String> text = PlanText.render(plan).lines().filter(l -> !l.isBlank()).toList();
     if (!plan.proved()) {
-      throw new LabException("the demo policy's plan is not proved, so it is not applied:\n" + String.join("\n", text));
+      throw new LabException("the demo policy's plan is not proved, so it is not applied:\n"
+          + String.join("\n", PlanText.render(plan).lines().filter(l -> !l.isBlank()).toList()));
     }
     try {
       new ApplyTransaction(NetfilterTools.in(new NetworkNamespace(Lab.HOST_NS)), new StateStore(lab.directory().resolve("policy-state")))
@@ -73,29 +75,21 @@ public final class PolicyFix implements DemoFix {
     } catch (ApplyException e) {
       throw new LabException("applying the demo policy failed: " + e.getMessage());
     }
-    return shortened(text);
+    return shown(plan);
   }
 
   /** The IPv4 rules, one line for IPv6 (the same rules), and the proof's verdict: the demo's reader needs no more. */
-  static List<String> shortened(List<String> planText) {
+  static List<String> shown(Plan plan) {
     List<String> shown = new java.util.ArrayList<>();
-    String section = "";
-    for (String line : planText) {
-      if (line.startsWith("IPv4 filter/")) {
-        section = "v4";
-        shown.add(line);
-      } else if (line.startsWith("IPv6 filter/")) {
-        section = "v6";
-        shown.add(line + " (the same rules)");
-      } else if (!line.startsWith(" ")) {
-        section = "";
-        if (line.startsWith("The proof")) {
-          shown.add(line);
-        }
-      } else if (section.equals("v4")) {
-        shown.add(line);
+    for (PlanDiff diff : plan.diffs()) {
+      if (diff.family() == IpFamily.V4) {
+        shown.add(PlanText.heading(diff));
+        shown.addAll(PlanText.changes(diff));
+      } else {
+        shown.add(PlanText.heading(diff) + " (the same rules)");
       }
     }
+    plan.proof().ifPresent(proof -> shown.add(PlanText.verdict(proof)));
     return shown;
   }
 }
