@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.breakwater.problem.InputProblem;
 import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
-import dev.breakwater.netfilter.IptablesSaveParser;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SnapshotDirectoryTest {
 
   static Path corpus() throws URISyntaxException {
-    return Path.of(SnapshotDirectoryTest.class.getResource("/corpus").toURI());
+    return Corpus.root();
   }
 
   static Stream<Path> scenarios() throws IOException, URISyntaxException {
