@@ -3,7 +3,7 @@ package dev.breakwater.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.host.HostFacts;
-import dev.breakwater.policy.Corpus;
+import dev.breakwater.snapshot.Corpus;
 import dev.breakwater.reach.ReachNote;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import java.util.List;

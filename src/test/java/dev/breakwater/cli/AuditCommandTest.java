@@ -1,5 +1,6 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.snapshot.Corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ class AuditCommandTest {
 
   @Test
   void theClassicBypassIsCriticalAndFailsTheRun() {
-    CliRun r = CliRun.of("audit", "--from", CliRun.corpus("docker-28-ufw-bypass"));
+    CliRun r = CliRun.of("audit", "--from", Corpus.arg("docker-28-ufw-bypass"));
     assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
     assertThat(r.out())
         .contains("critical  mysql")
@@ -24,7 +25,7 @@ class AuditCommandTest {
 
   @Test
   void jsonNamesTheSourcesTheClaimAndTheDecidingRulePerPort() {
-    CliRun r = CliRun.of("audit", "--from", CliRun.corpus("docker-user-fixed"), "--format", "json");
+    CliRun r = CliRun.of("audit", "--from", Corpus.arg("docker-user-fixed"), "--format", "json");
     JsonNode report = Json.mapper().readTree(r.out());
     JsonNode mysql = null;
     for (JsonNode e : report.get("exposures")) {
@@ -42,8 +43,8 @@ class AuditCommandTest {
 
   @Test
   void failOnCriticalIgnoresLesserFindings() {
-    CliRun high = CliRun.of("audit", "--from", CliRun.corpus("docker-user-dport-mistake"), "--fail-on", "high");
-    CliRun critical = CliRun.of("audit", "--from", CliRun.corpus("docker-user-dport-mistake"), "--fail-on", "critical");
+    CliRun high = CliRun.of("audit", "--from", Corpus.arg("docker-user-dport-mistake"), "--fail-on", "high");
+    CliRun critical = CliRun.of("audit", "--from", Corpus.arg("docker-user-dport-mistake"), "--fail-on", "critical");
     assertThat(high.exit()).isEqualTo(ExitCodes.FINDINGS);
     assertThat(critical.exit()).isEqualTo(ExitCodes.CLEAN);
   }
@@ -58,7 +59,7 @@ class AuditCommandTest {
 
   @Test
   void aBrokenRulesetNamesFileAndLine(@TempDir Path dir) throws Exception {
-    Path source = Path.of(CliRun.corpus("docker-28-ufw-bypass"));
+    Path source = Path.of(Corpus.arg("docker-28-ufw-bypass"));
     try (var files = Files.list(source)) {
       for (Path f : files.toList()) {
         Files.copy(f, dir.resolve(f.getFileName()));
@@ -72,7 +73,7 @@ class AuditCommandTest {
 
   @Test
   void anIpsetAllowListIsResolvedFromIpsetSaveAndPossiblyWithout(@TempDir Path dir) throws Exception {
-    Path source = Path.of(CliRun.corpus("docker-user-fixed"));
+    Path source = Path.of(Corpus.arg("docker-user-fixed"));
     try (var files = Files.list(source)) {
       for (Path f : files.toList()) {
         Files.copy(f, dir.resolve(f.getFileName()));

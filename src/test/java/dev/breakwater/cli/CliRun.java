@@ -2,13 +2,13 @@ package dev.breakwater.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine;
 
-/** Runs the CLI in-process and captures what a user would see. */
-record CliRun(int exit, String out, String err) {
+/** The tests' one in-process CLI run: what a user would see, and the exit code. */
+public record CliRun(int exit, String out, String err) {
 
-  static CliRun of(String... args) {
+  public static CliRun of(String... args) {
     CommandLine cli = Main.newCommandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -18,7 +18,7 @@ record CliRun(int exit, String out, String err) {
     return new CliRun(exit, out.toString(), err.toString());
   }
 
-  static String corpus(String name) {
-    return Path.of("src/test/resources/corpus", name).toString();
+  public static CliRun of(List<String> args) {
+    return of(args.toArray(String[]::new));
   }
 }

@@ -1,5 +1,6 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.system.RootCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.system.CommandRunner;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +27,7 @@ class DemoTest {
 
   @Test
   void theDemoProvesTheBypassAndItsFixThenLeavesNothingBehind() throws IOException {
-    boolean root = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
-    Assumptions.assumeTrue(root, "the demo needs root (network namespaces, mounts, dockerd): run the tests as root (CI does)");
+    RootCheck.assumeRoot("the demo needs root (network namespaces, mounts, dockerd)");
     // As root a missing package is a failure, not a skip: .ci/run installs them.
     if (!new LabPackages(CommandRunner.local()).missing().isEmpty()) {
       throw new AssertionError("this test does not install packages: install iproute2 iptables ufw docker.io busybox-static first (.ci/run does)");

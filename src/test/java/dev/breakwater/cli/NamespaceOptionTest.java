@@ -3,11 +3,11 @@ package dev.breakwater.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.system.CommandRunner;
+import dev.breakwater.system.RootCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +61,7 @@ class NamespaceOptionTest {
   @Test
   @Tag("lab")
   void planWorksInANamespaceWhoseNameStartsWithAnUnderscore() throws Exception {
-    Assumptions.assumeTrue(CommandRunner.runningAsRoot(), "needs root to create a network namespace: run the tests as root (CI does)");
+    RootCheck.assumeRoot("needs root to create a network namespace");
     String name = "_bwn" + ProcessHandle.current().pid();
     CommandRunner root = CommandRunner.local();
     assertThat(root.run(List.of("ip", "netns", "add", name), Duration.ofSeconds(10)).ok()).isTrue();

@@ -2,7 +2,7 @@ package dev.breakwater.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URISyntaxException;
+import dev.breakwater.snapshot.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,8 +15,8 @@ class PolicyCommandsTest {
     return CliRun.of(args);
   }
 
-  static String corpus(String scenario) throws URISyntaxException {
-    return Path.of(PolicyCommandsTest.class.getResource("/corpus/" + scenario).toURI()).toString();
+  static String corpus(String scenario) {
+    return Corpus.arg(scenario);
   }
 
   @Test

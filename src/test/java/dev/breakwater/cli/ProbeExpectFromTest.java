@@ -2,9 +2,8 @@ package dev.breakwater.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.breakwater.snapshot.Corpus;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,16 +31,8 @@ class ProbeExpectFromTest {
   private ServerSocket listener;
   private int port;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(List<String> args) {
-    CommandLine cli = Main.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args.toArray(String[]::new));
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(List<String> args) {
+    return CliRun.of(args);
   }
 
   @BeforeEach
@@ -50,7 +40,7 @@ class ProbeExpectFromTest {
     listener = new ServerSocket();
     listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
     port = listener.getLocalPort();
-    Path corpus = Path.of(getClass().getResource("/corpus/docker-user-fixed").toURI());
+    Path corpus = Corpus.dir("docker-user-fixed");
     try (Stream<Path> files = Files.list(corpus)) {
       for (Path f : files.toList()) {
         // 3306 appears only as the published and the container port: moving both keeps the
@@ -66,7 +56,7 @@ class ProbeExpectFromTest {
     listener.close();
   }
 
-  private Run probe(String vantage, String format) {
+  private CliRun probe(String vantage, String format) {
     List<String> args = new ArrayList<>(List.of("probe", "127.0.0.1", "--ports", "1", "--timeout", "700",
         "--expect-from", snapshot.toString(), "--as", vantage, "--format", format));
     return run(args);
@@ -74,7 +64,7 @@ class ProbeExpectFromTest {
 
   @Test
   void anOpenPortPredictedReachableFromHereAgrees() {
-    Run r = probe(TRUSTED, "text");
+    CliRun r = probe(TRUSTED, "text");
     assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.CLEAN);
     assertThat(r.out()).contains(port + "/tcp  open")
         .contains("Every predicted port agrees with the snapshot's prediction for " + TRUSTED);
@@ -82,7 +72,7 @@ class ProbeExpectFromTest {
 
   @Test
   void anOpenPortPredictedBlockedFromHereIsADisagreement() throws Exception {
-    Run r = probe(STRANGER, "json");
+    CliRun r = probe(STRANGER, "json");
     assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.FINDINGS);
     JsonNode expectations = Json.mapper().readTree(r.out()).path("expectations");
     assertThat(expectations.path("vantages").path(0).asString()).isEqualTo(STRANGER);
@@ -95,7 +85,7 @@ class ProbeExpectFromTest {
   @Test
   void aSilentPortPredictedReachableIsADisagreement() throws Exception {
     listener.close();
-    Run r = probe(TRUSTED, "text");
+    CliRun r = probe(TRUSTED, "text");
     assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.FINDINGS);
     assertThat(r.out()).contains("1 disagreement(s)")
         .contains("127.0.0.1:" + port + " is closed, but the ruleset says it is reachable from here");
@@ -103,7 +93,7 @@ class ProbeExpectFromTest {
 
   @Test
   void aMissingSnapshotIsBadInputBeforeAnyProbe() {
-    Run r = run(List.of("probe", "127.0.0.1", "--ports", "1", "--expect-from", snapshot.resolve("nope").toString()));
+    CliRun r = run(List.of("probe", "127.0.0.1", "--ports", "1", "--expect-from", snapshot.resolve("nope").toString()));
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).doesNotContain("Only probe hosts").contains("nope");
   }

@@ -1,5 +1,6 @@
 package dev.breakwater.cli;
 
+import dev.breakwater.snapshot.Corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ class TraceCommandTest {
 
   @Test
   void theBypassIsTracedToDockersAcceptWithTheNat() {
-    CliRun r = CliRun.of("trace", "--from", CliRun.corpus("docker-28-ufw-bypass"),
+    CliRun r = CliRun.of("trace", "--from", Corpus.arg("docker-28-ufw-bypass"),
         "--src", "198.51.100.66", "--port", "3306", "--format", "json");
     assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
     JsonNode t = Json.mapper().readTree(r.out());
@@ -27,7 +28,7 @@ class TraceCommandTest {
 
   @Test
   void aDportRuleAfterDnatGetsItsHint() {
-    CliRun r = CliRun.of("trace", "--from", CliRun.corpus("docker-user-dport-mistake"),
+    CliRun r = CliRun.of("trace", "--from", Corpus.arg("docker-user-dport-mistake"),
         "--src", "198.51.100.66", "--port", "3306");
     assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
     assertThat(r.out()).contains("REACHABLE").contains("dport-after-dnat").contains("--ctorigdstport 3306 --ctdir ORIGINAL");
@@ -35,9 +36,9 @@ class TraceCommandTest {
 
   @Test
   void theAllowListLetsTheLanInAndDropsTheRest() {
-    CliRun lan = CliRun.of("trace", "--from", CliRun.corpus("docker-user-fixed"),
+    CliRun lan = CliRun.of("trace", "--from", Corpus.arg("docker-user-fixed"),
         "--src", "198.51.100.20", "--port", "3306", "--format", "json");
-    CliRun stranger = CliRun.of("trace", "--from", CliRun.corpus("docker-user-fixed"),
+    CliRun stranger = CliRun.of("trace", "--from", Corpus.arg("docker-user-fixed"),
         "--src", "198.18.7.7", "--port", "3306", "--in", "eth0", "--format", "json");
     assertThat(Json.mapper().readTree(lan.out()).get("verdict").asString()).isEqualTo("reachable");
     JsonNode blocked = Json.mapper().readTree(stranger.out());
@@ -58,7 +59,7 @@ class TraceCommandTest {
       String[] full = new String[args.length + 3];
       full[0] = "trace";
       full[1] = "--from";
-      full[2] = CliRun.corpus("docker-28-ufw-bypass");
+      full[2] = Corpus.arg("docker-28-ufw-bypass");
       System.arraycopy(args, 0, full, 3, args.length);
       CliRun r = CliRun.of(full);
       assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(ExitCodes.BAD_INPUT);
@@ -70,8 +71,8 @@ class TraceCommandTest {
   void looseSourcesAndDestinationsSayWhatAnAddressLooksLike() {
     for (String[] option : new String[][] {{"--src", "10.1"}, {"--src", "3232235777"}, {"--dst", "198.51.100.*"}, {"--src", "198.51.100.0/24"}}) {
       String[] full = option[0].equals("--src")
-          ? new String[] {"trace", "--from", CliRun.corpus("docker-28-ufw-bypass"), "--src", option[1], "--port", "3306"}
-          : new String[] {"trace", "--from", CliRun.corpus("docker-28-ufw-bypass"), "--src", "198.51.100.66", "--dst", option[1], "--port", "3306"};
+          ? new String[] {"trace", "--from", Corpus.arg("docker-28-ufw-bypass"), "--src", option[1], "--port", "3306"}
+          : new String[] {"trace", "--from", Corpus.arg("docker-28-ufw-bypass"), "--src", "198.51.100.66", "--dst", option[1], "--port", "3306"};
       CliRun r = CliRun.of(full);
       assertThat(r.exit()).as(option[1]).isEqualTo(ExitCodes.BAD_INPUT);
       assertThat(r.err()).as(option[1])

@@ -1,5 +1,6 @@
 package dev.breakwater.demo;
 
+import dev.breakwater.system.RootCheck;
 import dev.breakwater.lab.Lab;
 import dev.breakwater.lab.Namespaces;
 import dev.breakwater.lab.Scenario;
@@ -10,7 +11,6 @@ import dev.breakwater.system.CommandRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +24,7 @@ class DemoOutboundTest {
 
   @Test
   void aContainersOutboundConnectionNeedsItsRepliesLetBackIn() {
-    boolean root = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
-    Assumptions.assumeTrue(root, "the lab needs root (network namespaces, mounts, dockerd): run the tests as root (CI does)");
+    RootCheck.assumeRoot("the lab needs root (network namespaces, mounts, dockerd)");
     // As root a missing tool is a failure, not a skip: CI installs it.
     if (!Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare", "ss").allMatch(t -> CommandRunner.find(t).isPresent())) {
       throw new AssertionError("the lab needs docker.io, ufw, iptables, busybox-static, util-linux, iproute2 (installed by .ci/run)");

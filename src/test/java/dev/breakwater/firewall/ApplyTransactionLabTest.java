@@ -1,10 +1,11 @@
 package dev.breakwater.firewall;
 
+import dev.breakwater.system.RootCheck;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.policy.CompiledPolicy;
-import dev.breakwater.policy.Corpus;
-import dev.breakwater.policy.LabNamespace;
+import dev.breakwater.snapshot.Corpus;
+import dev.breakwater.system.TestNamespace;
 import dev.breakwater.policy.PolicyCompiler;
 import dev.breakwater.policy.PolicyFile;
 import dev.breakwater.policy.Required;
@@ -22,7 +23,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -51,14 +51,14 @@ class ApplyTransactionLabTest {
 
   @BeforeEach
   void compile() {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
+    RootCheck.assumeRoot("needs root to create network namespaces and load rules into them");
     facts = Corpus.facts(SCENARIO);
     compiled = PolicyCompiler.compile(facts, PolicyFile.parse(POLICY, "policy.yml"));
     assertThat(compiled.families()).containsExactly(IpFamily.V4, IpFamily.V6);
   }
 
-  LabNamespace dockerHost() throws IOException {
-    LabNamespace ns = new LabNamespace();
+  TestNamespace dockerHost() throws IOException {
+    TestNamespace ns = new TestNamespace();
     try {
       ns.load("iptables-restore", Files.readString(Corpus.dir(SCENARIO).resolve("iptables-save.txt")));
       ns.load("ip6tables-restore", Files.readString(Corpus.dir(SCENARIO).resolve("ip6tables-save.txt")));
@@ -69,13 +69,13 @@ class ApplyTransactionLabTest {
     }
   }
 
-  ApplyTransaction transaction(LabNamespace ns) {
+  ApplyTransaction transaction(TestNamespace ns) {
     return new ApplyTransaction(NetfilterTools.in(new NetworkNamespace(ns.name)), new StateStore(state));
   }
 
   @Test
   void applyLeavesExactlyThePlannedChainAndChangesNothingElse() throws IOException {
-    try (LabNamespace ns = dockerHost()) {
+    try (TestNamespace ns = dockerHost()) {
       String v4 = ns.save("iptables-save");
       String v6 = ns.save("ip6tables-save");
 
@@ -100,7 +100,7 @@ class ApplyTransactionLabTest {
 
   @Test
   void rollbackRestoresTheRulesByteForByte() throws IOException {
-    try (LabNamespace ns = dockerHost()) {
+    try (TestNamespace ns = dockerHost()) {
       String v4 = ns.save("iptables-save");
       String v6 = ns.save("ip6tables-save");
       ApplyTransaction transaction = transaction(ns);
@@ -117,7 +117,7 @@ class ApplyTransactionLabTest {
 
   @Test
   void rollbackAfterTwoAppliesReturnsToTheFirst() throws IOException {
-    try (LabNamespace ns = dockerHost()) {
+    try (TestNamespace ns = dockerHost()) {
       ApplyTransaction transaction = transaction(ns);
       transaction.apply(compiled);
       String first = ns.save("iptables-save");
@@ -133,7 +133,7 @@ class ApplyTransactionLabTest {
 
   @Test
   void aRestoreThatFailsMidApplyLeavesTheOldRulesInForce() throws IOException {
-    try (LabNamespace ns = dockerHost()) {
+    try (TestNamespace ns = dockerHost()) {
       String v4 = ns.save("iptables-save");
       String v6 = ns.save("ip6tables-save");
       // IPv4 goes through; IPv6 carries a rule iptables-restore refuses, so the IPv4 change must be undone.
@@ -164,23 +164,23 @@ class ApplyTransactionLabTest {
     yaml.append("]\n");
     CompiledPolicy large = PolicyCompiler.compile(facts, PolicyFile.parse(yaml.toString(), "large.yml"));
     String set = large.sets().get(0).name();
-    try (LabNamespace ns = dockerHost()) {
+    try (TestNamespace ns = dockerHost()) {
       String v4 = ns.save("iptables-save");
       ApplyTransaction transaction = transaction(ns);
 
       transaction.apply(large);
 
       assertThat(ns.save("iptables-save")).contains("-A BREAKWATER -p tcp -m set --match-set " + set + " src -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
-      String saved = LabNamespace.run(List.of("ip", "netns", "exec", ns.name, "ipset", "save", set), "");
+      String saved = ns.run("ipset", "save", set);
       assertThat(saved.lines().filter(l -> l.startsWith("add " + set + " "))).hasSize(50).contains("add " + set + " 198.18.98.0/24");
 
       transaction.apply(compiled); // a policy without sets: the large set is no longer used but the backup uses it
-      assertThat(LabNamespace.run(List.of("ip", "netns", "exec", ns.name, "ipset", "list", "-n"), "")).contains(set);
+      assertThat(ns.run("ipset", "list", "-n")).contains(set);
       transaction.rollback();
       assertThat(ns.save("iptables-save")).contains("--match-set " + set + " src");
       transaction.apply(compiled);
       transaction.apply(PolicyCompiler.compile(facts, PolicyFile.parse("default: deny\n", "strict.yml")));
-      assertThat(LabNamespace.run(List.of("ip", "netns", "exec", ns.name, "ipset", "list", "-n"), ""))
+      assertThat(ns.run("ipset", "list", "-n"))
           .as("neither the chain nor the backup uses the set any more").doesNotContain(set);
       assertThat(ns.save("iptables-save")).isNotEqualTo(v4);
     }
@@ -188,7 +188,7 @@ class ApplyTransactionLabTest {
 
   @Test
   void applyingTheSamePolicyTwiceChangesNothing() throws IOException {
-    try (LabNamespace ns = dockerHost()) {
+    try (TestNamespace ns = dockerHost()) {
       ApplyTransaction transaction = transaction(ns);
       transaction.apply(compiled);
       String v4 = ns.save("iptables-save");
@@ -204,7 +204,7 @@ class ApplyTransactionLabTest {
 
   @Test
   void anUnconfirmedChangeRollsBackByItselfAndAConfirmedOneStays() throws Exception {
-    try (LabNamespace ns = dockerHost()) {
+    try (TestNamespace ns = dockerHost()) {
       String v4 = ns.save("iptables-save");
       StateStore store = new StateStore(state);
       ApplyTransaction transaction = transaction(ns);

@@ -1,12 +1,12 @@
 package dev.breakwater.firewall;
 
 import dev.breakwater.policy.ChainState;
-
+import dev.breakwater.system.RootCheck;
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetworkNamespace;
-import dev.breakwater.policy.Corpus;
-import dev.breakwater.policy.LabNamespace;
+import dev.breakwater.snapshot.Corpus;
+import dev.breakwater.system.TestNamespace;
 import dev.breakwater.policy.PolicyCompiler;
 import dev.breakwater.policy.PolicyFile;
 import dev.breakwater.policy.PolicyTrafficLabTest;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,9 +37,9 @@ class UfwReloadLabTest {
 
   @Test
   void theChainSurvivesUfwReloadAndDisableEnable() throws Exception {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root for network and mount namespaces");
+    RootCheck.assumeRoot("needs root for network and mount namespaces");
     Required.that(Files.isExecutable(Path.of("/usr/sbin/ufw")), "needs ufw");
-    try (LabNamespace ns = new LabNamespace()) {
+    try (TestNamespace ns = new TestNamespace()) {
       // Docker's chains only: every ufw-* chain seen later was made by UFW in this namespace.
       ns.load("iptables-restore", PolicyTrafficLabTest.HOST_RULES);
       ns.load("ip6tables-restore", """
@@ -63,8 +62,8 @@ class UfwReloadLabTest {
         }
         assertThat(Files.readSymbolicLink(Path.of(mnt))).isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")));
         for (String[] bind : new String[][] {{"/etc/ufw", "etc-ufw"}, {"/lib/ufw", "lib-ufw"}, {"/etc/default/ufw", "default-ufw"}}) {
-          LabNamespace.run(List.of("cp", "-a", "--", bind[0], tmp.resolve(bind[1]).toString()), "");
-          LabNamespace.run(List.of("nsenter", "--mount=" + mnt, "mount", "--bind", tmp.resolve(bind[1]).toString(), bind[0]), "");
+          TestNamespace.host(List.of("cp", "-a", "--", bind[0], tmp.resolve(bind[1]).toString()), "");
+          TestNamespace.host(List.of("nsenter", "--mount=" + mnt, "mount", "--bind", tmp.resolve(bind[1]).toString(), bind[0]), "");
         }
         ufw(mnt, ns, "--force", "reset");
         ufw(mnt, ns, "default", "deny", "routed");
@@ -91,10 +90,10 @@ class UfwReloadLabTest {
     }
   }
 
-  static void ufw(String mnt, LabNamespace ns, String... args) {
-    List<String> command = new ArrayList<>(List.of("nsenter", "--mount=" + mnt, "ip", "netns", "exec", ns.name, "ufw"));
+  static void ufw(String mnt, TestNamespace ns, String... args) {
+    List<String> command = new ArrayList<>(List.of("ufw"));
     command.addAll(List.of(args));
-    LabNamespace.run(command, "");
+    ns.run(Path.of(mnt), command);
   }
 
   static void assertInForce(NetfilterTools firewall, CompiledPolicy compiled) {

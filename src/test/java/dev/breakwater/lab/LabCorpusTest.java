@@ -7,6 +7,7 @@ import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.Container;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.PublishedPort;
+import dev.breakwater.snapshot.Corpus;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.net.Transport;
 import java.io.IOException;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LabCorpusTest {
 
   static Stream<Path> labSnapshots() throws IOException, URISyntaxException {
-    Path corpus = Path.of(LabCorpusTest.class.getResource("/corpus").toURI());
+    Path corpus = Corpus.root();
     try (Stream<Path> list = Files.list(corpus)) {
       return list.filter(p -> p.getFileName().toString().startsWith("lab-")).sorted().toList().stream();
     }

@@ -1,5 +1,6 @@
 package dev.breakwater.lab;
 
+import dev.breakwater.system.RootCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.system.CommandRunner;
@@ -35,8 +36,7 @@ class LabTest {
 
   @BeforeAll
   static void up() {
-    boolean root = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
-    Assumptions.assumeTrue(root, "the lab needs root (network namespaces, mounts, dockerd): run the tests as root (CI does)");
+    RootCheck.assumeRoot("the lab needs root (network namespaces, mounts, dockerd)");
     // As root a missing tool is a failure, not a skip: CI installs it.
     if (!Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent())) {
       throw new AssertionError("the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");

@@ -1,5 +1,6 @@
 package dev.breakwater.lab;
 
+import dev.breakwater.system.RootCheck;
 import dev.breakwater.demo.Demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
@@ -41,8 +41,7 @@ class LiveAuditLabTest {
 
   @BeforeAll
   static void up() {
-    boolean root = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
-    Assumptions.assumeTrue(root, "the lab needs root (network namespaces, mounts, dockerd): run the tests as root (CI does)");
+    RootCheck.assumeRoot("the lab needs root (network namespaces, mounts, dockerd)");
     // As root a missing tool is a failure, not a skip: CI installs it.
     if (!Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent())) {
       throw new AssertionError("the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");

@@ -3,14 +3,12 @@ package dev.breakwater.netfilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.net.IpFamily;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.breakwater.system.RootCheck;
+import dev.breakwater.system.TestNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,24 +26,15 @@ class IptablesSaveLabTest {
   @CsvSource({"iptables, nft, V4, lab-rules-v4.txt", "iptables, legacy, V4, lab-rules-v4.txt",
       "ip6tables, nft, V6, lab-rules-v6.txt", "ip6tables, legacy, V6, lab-rules-v6.txt"})
   void theKernelsDumpMeansWhatWasLoaded(String tool, String backend, IpFamily family, String rules) throws Exception {
-    Assumptions.assumeTrue(isRoot(),
-        "needs root to create a network namespace and load rules into it");
+    RootCheck.assumeRoot("needs root to create a network namespace and load rules into it");
     // As root a missing tool is a failure, not a skip: CI installs it.
     if (!(Files.isExecutable(Path.of("/usr/sbin/" + tool + "-" + backend + "-restore")))) {
       throw new AssertionError(tool + "-" + backend + "-restore is not installed");
     }
     String loaded = IptablesSaveParserTest.fixture(rules);
-    String namespace = "bw-prs-" + ProcessHandle.current().pid() + "-" + backend.charAt(0) + family.name().charAt(1);
-    run(List.of("ip", "netns", "add", namespace), null);
-    try {
-      Path input = Files.createTempFile("bw-prs-", ".rules");
-      try {
-        Files.writeString(input, loaded);
-        run(List.of("ip", "netns", "exec", namespace, tool + "-" + backend + "-restore"), input);
-      } finally {
-        Files.deleteIfExists(input);
-      }
-      String saved = run(List.of("ip", "netns", "exec", namespace, tool + "-" + backend + "-save", "-c"), null);
+    try (TestNamespace namespace = new TestNamespace()) {
+      namespace.load(tool + "-" + backend + "-restore", loaded);
+      String saved = namespace.run(tool + "-" + backend + "-save", "-c");
 
       Ruleset expected = IptablesSaveParser.parse(loaded, family, rules);
       Ruleset actual = IptablesSaveParser.parse(saved, family, tool + "-" + backend + "-save");
@@ -66,8 +55,6 @@ class IptablesSaveLabTest {
         }
       }
       assertThat(withoutPlace(actual.warnings())).isEqualTo(withoutPlace(expected.warnings()));
-    } finally {
-      run(List.of("ip", "netns", "del", namespace), null);
     }
   }
 
@@ -86,36 +73,5 @@ class IptablesSaveLabTest {
       return g.name().equals(w.name());
     }
     return got.equals(want);
-  }
-
-  private static boolean isRoot() {
-    try {
-      return run(List.of("id", "-u"), null).strip().equals("0");
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
-
-  private static String run(List<String> command, Path stdin) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    if (stdin != null) {
-      pb.redirectInput(stdin.toFile());
-    }
-    Path err = Files.createTempFile("bw-prs-", ".err");
-    pb.redirectError(err.toFile());
-    Process p = pb.start();
-    try {
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", command) + ": timed out");
-      }
-      if (p.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": " + Files.readString(err));
-      }
-      return new String(out, StandardCharsets.UTF_8);
-    } finally {
-      Files.deleteIfExists(err);
-    }
   }
 }

@@ -1,6 +1,6 @@
 package dev.breakwater.plan;
 
-import dev.breakwater.policy.Corpus;
+import dev.breakwater.snapshot.Corpus;
 import dev.breakwater.policy.PolicyCompiler;
 import dev.breakwater.policy.PolicyFile;
 

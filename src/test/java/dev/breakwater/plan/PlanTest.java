@@ -2,7 +2,7 @@ package dev.breakwater.plan;
 
 import dev.breakwater.policy.ChainState;
 import dev.breakwater.policy.CompiledPolicy;
-import dev.breakwater.policy.Corpus;
+import dev.breakwater.snapshot.Corpus;
 import dev.breakwater.policy.PolicyCompiler;
 import dev.breakwater.policy.PolicyFile;
 import dev.breakwater.policy.RestoreText;

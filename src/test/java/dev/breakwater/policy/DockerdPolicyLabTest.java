@@ -1,5 +1,10 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.cli.CliRun;
+import dev.breakwater.system.RootCheck;
+import dev.breakwater.docker.TestDockerd;
+import dev.breakwater.system.TestNamespace;
+import dev.breakwater.policy.ChainState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.system.CommandRunner;
@@ -14,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,13 +48,13 @@ class DockerdPolicyLabTest {
 
   @Test
   void theAllowedAddressGetsInTheOtherDoesNotAndItSurvivesADockerdRestart() throws Exception {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root for namespaces and dockerd");
+    RootCheck.assumeRoot("needs root for namespaces and dockerd");
     Required.that(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("docker").isPresent(), "needs docker.io");
     Required.that(CommandRunner.find("busybox").isPresent() && CommandRunner.find("curl").isPresent(), "needs busybox and curl");
     Path root = Files.createDirectories(tmp.resolve("d"));
     Path socket = root.resolve("docker.sock");
     List<Process> started = new ArrayList<>();
-    try (LabNamespace host = new LabNamespace(); LabNamespace attacker = new LabNamespace()) {
+    try (TestNamespace host = new TestNamespace(); TestNamespace attacker = new TestNamespace()) {
       Process holder = null;
       Process dockerd = null;
       try {
@@ -74,12 +78,12 @@ class DockerdPolicyLabTest {
           Thread.sleep(20);
         }
         Files.writeString(root.resolve("daemon.json"), DAEMON_JSON);
-        dockerd = LabDockerd.start(root, socket, mnt, host);
+        dockerd = TestDockerd.start(root, socket, mnt, host);
         DockerClient docker = DockerClient.forSocket(socket, Duration.ofSeconds(30));
-        LabDockerd.importImage(root, socket);
-        LabDockerd.docker(socket, "run", "-d", "--restart", "always", "--name", "db", "-p", "3306:80", LabDockerd.IMAGE, "httpd", "-f", "-p", "80", "-h", "/");
+        TestDockerd.importImage(root, socket);
+        TestDockerd.docker(socket, "run", "-d", "--restart", "always", "--name", "db", "-p", "3306:80", TestDockerd.IMAGE, "httpd", "-f", "-p", "80", "-h", "/");
         Files.writeString(Files.createDirectories(tmp.resolve("out")).resolve("index.html"), "outside\n");
-        started.add(new ProcessBuilder("ip", "netns", "exec", attacker.name, "busybox", "httpd", "-f", "-p", "8080", "-h", tmp.resolve("out").toString())
+        started.add(new ProcessBuilder(attacker.command("busybox", "httpd", "-f", "-p", "8080", "-h", tmp.resolve("out").toString()))
             .redirectErrorStream(true).redirectOutput(tmp.resolve("httpd.log").toFile()).start());
         waitUntil(() -> reaches(attacker, "198.51.100.2"), "the published port answers before the policy");
         assertThat(reaches(attacker, "198.51.100.3")).isTrue();
@@ -92,7 +96,7 @@ class DockerdPolicyLabTest {
         // Docker 20.10's experimental ip6tables DNATs [::]:3306 to the container but creates no
         // DOCKER-USER chain there: no chain of ours can close it. The proof sees it, apply refuses.
         String before = host.save("iptables-save");
-        PolicyVerbsLabTest.Run refused = PolicyVerbsLabTest.run("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
+        CliRun refused = CliRun.of("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
             "--netns", host.name, "--state-dir", state);
         boolean noIpv6DockerUser = !host.save("ip6tables-save").contains(":DOCKER-USER");
         if (noIpv6DockerUser) {
@@ -106,20 +110,20 @@ class DockerdPolicyLabTest {
           new LiveGatherer(CommandRunner.inNetns(host.name), docker, root.resolve("daemon.json")).gather(snapshot);
         }
 
-        PolicyVerbsLabTest.Run apply = PolicyVerbsLabTest.run("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
+        CliRun apply = CliRun.of("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
             "--netns", host.name, "--state-dir", state);
 
         assertThat(apply.exit()).as(apply.out() + apply.err()).isZero();
         assertThat(reaches(attacker, "198.51.100.3")).as("the allowed address gets in").isTrue();
         assertThat(reaches(attacker, "198.51.100.2")).as("the other address is refused").isFalse();
-        assertThat(LabDockerd.docker(socket, "exec", "db", "sh", "-c", "echo 'GET / HTTP/1.0' | nc -w 3 198.51.100.2 8080"))
+        assertThat(TestDockerd.docker(socket, "exec", "db", "sh", "-c", "echo 'GET / HTTP/1.0' | nc -w 3 198.51.100.2 8080"))
             .as("the container still reaches out").contains("outside");
         String chain = chain(host);
 
         dockerd.destroy(); // SIGTERM: dockerd stops its containers and exits
         assertThat(dockerd.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        dockerd = LabDockerd.start(root, socket, mnt, host);
-        waitUntil(() -> LabDockerd.docker(socket, "inspect", "-f", "{{.State.Running}}", "db").strip().equals("true"), "db restarted");
+        dockerd = TestDockerd.start(root, socket, mnt, host);
+        waitUntil(() -> TestDockerd.docker(socket, "inspect", "-f", "{{.State.Running}}", "db").strip().equals("true"), "db restarted");
         waitUntil(() -> reaches(attacker, "198.51.100.3"), "the allowed address gets in again after the restart");
 
         assertThat(chain(host)).as("dockerd's restart left the chain and its jump").isEqualTo(chain);
@@ -128,7 +132,7 @@ class DockerdPolicyLabTest {
         started.forEach(Process::destroy);
         if (dockerd != null && dockerd.isAlive()) {
           try {
-            LabDockerd.docker(socket, "rm", "-f", "db");
+            TestDockerd.docker(socket, "rm", "-f", "db");
           } catch (RuntimeException e) {
             // the container goes with the daemon's directories anyway
           }
@@ -145,7 +149,7 @@ class DockerdPolicyLabTest {
     }
   }
 
-  static boolean reaches(LabNamespace attacker, String source) {
+  static boolean reaches(TestNamespace attacker, String source) {
     try {
       return !PolicyTrafficLabTest.get(attacker, source, "http://198.51.100.1:3306/").isEmpty();
     } catch (IOException e) {
@@ -156,7 +160,7 @@ class DockerdPolicyLabTest {
     }
   }
 
-  static String chain(LabNamespace host) {
+  static String chain(TestNamespace host) {
     StringBuilder owned = new StringBuilder();
     for (String tool : List.of("iptables-save", "ip6tables-save")) {
       ChainState state = ChainState.of(IptablesSaveParser.parse(host.save(tool), tool.startsWith("ip6") ? IpFamily.V6 : IpFamily.V4, tool));

@@ -1,5 +1,6 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.snapshot.Corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.system.RootCheck;
+import dev.breakwater.system.TestNamespace;
 import dev.breakwater.firewall.ApplyTransaction;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetworkNamespace;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,14 +75,14 @@ public class PolicyTrafficLabTest {
       "action: reject\nallow:\n  - port: 3306\n    from: 198.51.100.3\n",
       "action: reject\nipset-threshold: 1\nallow:\n  - port: 3306\n    from: [198.51.100.3, 198.51.100.64/26]\n"})
   void onlyTheAllowedAddressGetsInAndTheContainerStillReachesOut(String policy) throws Exception {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces");
+    RootCheck.assumeRoot("needs root to create network namespaces");
     if (policy.contains("ipset")) {
       Required.that(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
           "needs the ipset tool (Debian package ipset)");
     }
     Required.that(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
     Required.that(Files.isExecutable(Path.of("/usr/bin/busybox")) || Files.isExecutable(Path.of("/bin/busybox")), "needs busybox");
-    try (LabNamespace host = new LabNamespace(); LabNamespace container = new LabNamespace(); LabNamespace attacker = new LabNamespace()) {
+    try (TestNamespace host = new TestNamespace(); TestNamespace container = new TestNamespace(); TestNamespace attacker = new TestNamespace()) {
       try {
         wire(host, container, attacker);
         host.load("iptables-restore", HOST_RULES);
@@ -117,9 +118,9 @@ public class PolicyTrafficLabTest {
    */
   @org.junit.jupiter.api.Test
   void aDeniedAddressNeverGetsInDuringAHundredApplyRollbackCycles() throws Exception {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces");
+    RootCheck.assumeRoot("needs root to create network namespaces");
     Required.that(Files.isExecutable(Path.of("/usr/bin/curl")), "needs curl");
-    try (LabNamespace host = new LabNamespace(); LabNamespace container = new LabNamespace(); LabNamespace attacker = new LabNamespace()) {
+    try (TestNamespace host = new TestNamespace(); TestNamespace container = new TestNamespace(); TestNamespace attacker = new TestNamespace()) {
       Process prober = null;
       try {
         wire(host, container, attacker);
@@ -134,9 +135,9 @@ public class PolicyTrafficLabTest {
         assertThat(get(attacker, "198.51.100.3", "http://198.51.100.1:3306/")).contains("container");
 
         Path probes = tmp.resolve("probes.log");
-        prober = new ProcessBuilder("ip", "netns", "exec", attacker.name, "sh", "-c",
+        prober = new ProcessBuilder(attacker.command("sh", "-c",
             "while :; do if curl -s -o /dev/null --interface 198.51.100.2 --connect-timeout 1 --max-time 2 http://198.51.100.1:3306/; "
-                + "then echo OPEN; else echo closed; fi; done")
+                + "then echo OPEN; else echo closed; fi; done"))
             .redirectErrorStream(true).redirectOutput(probes.toFile()).start();
         for (int cycle = 0; cycle < 100; cycle++) {
           assertThat(transaction.apply(second).changed()).isTrue();
@@ -160,7 +161,7 @@ public class PolicyTrafficLabTest {
     }
   }
 
-  static void wire(LabNamespace host, LabNamespace container, LabNamespace attacker) {
+  static void wire(TestNamespace host, TestNamespace container, TestNamespace attacker) {
     String suffix = host.name.substring(host.name.lastIndexOf('-') + 1) + ProcessHandle.current().pid() % 10000;
     String outside = "bwxo" + suffix;
     String bridge = "bwxb" + suffix;
@@ -182,15 +183,15 @@ public class PolicyTrafficLabTest {
     ip(container, "link", "set", bridge, "up");
     ip(container, "link", "set", "lo", "up");
     ip(container, "route", "add", "default", "via", "198.18.0.1");
-    LabNamespace.run(List.of("ip", "netns", "exec", host.name, "sysctl", "-qw", "net.ipv4.ip_forward=1"), "");
+    host.run("sysctl", "-qw", "net.ipv4.ip_forward=1");
   }
 
-  static void ip(LabNamespace ns, String... args) {
+  static void ip(TestNamespace ns, String... args) {
     ns.ip(args);
   }
 
-  void serve(LabNamespace ns, int port, Path root) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ip", "netns", "exec", ns.name, "busybox", "httpd", "-f", "-p", Integer.toString(port), "-h", root.toString())
+  void serve(TestNamespace ns, int port, Path root) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(ns.command("busybox", "httpd", "-f", "-p", Integer.toString(port), "-h", root.toString()))
         .redirectErrorStream(true).redirectOutput(tmp.resolve("httpd-" + port + ".log").toFile()).start();
     servers.add(p);
     Thread.sleep(300);
@@ -198,9 +199,9 @@ public class PolicyTrafficLabTest {
   }
 
   /** The body, or "" when the connection was refused or timed out. */
-  static String get(LabNamespace ns, String source, String url) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ip", "netns", "exec", ns.name, "curl", "-s", "--interface", source,
-        "--connect-timeout", "3", "--max-time", "5", url).redirectErrorStream(true).start();
+  static String get(TestNamespace ns, String source, String url) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(ns.command("curl", "-s", "--interface", source,
+        "--connect-timeout", "3", "--max-time", "5", url)).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor(10, TimeUnit.SECONDS);
     return p.exitValue() == 0 ? out : "";

@@ -1,16 +1,15 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.cli.CliRun;
+import dev.breakwater.snapshot.Corpus;
+import dev.breakwater.system.RootCheck;
+import dev.breakwater.system.TestNamespace;
 import dev.breakwater.firewall.StateStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,41 +23,27 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyVerbsLabTest {
   @TempDir Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
-  static synchronized Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = Main.execute(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void applyConfirmRollbackAndAnUnconfirmedApplyThatUndoesItself() throws Exception {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
+    RootCheck.assumeRoot("needs root to create network namespaces and load rules into them");
     Path snapshot = Corpus.dir("docker-28-ipv6");
     Path policy = Files.writeString(tmp.resolve("policy.yml"), "allow:\n  - port: 8080\n    from: [203.0.113.0/24, 2001:db8::/32]\n");
     String state = tmp.resolve("state").toString();
-    try (LabNamespace ns = new LabNamespace()) {
+    try (TestNamespace ns = new TestNamespace()) {
       ns.load("iptables-restore", Files.readString(snapshot.resolve("iptables-save.txt")));
       ns.load("ip6tables-restore", Files.readString(snapshot.resolve("ip6tables-save.txt")));
       String v4 = ns.save("iptables-save");
       String v6 = ns.save("ip6tables-save");
 
-      Run plan = run("plan", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name);
+      CliRun plan = run("plan", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name);
       assertThat(plan.exit()).as(plan.out() + plan.err()).isZero();
       assertThat(ns.save("iptables-save")).as("plan changes nothing").isEqualTo(v4);
 
-      Run apply = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
+      CliRun apply = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
           "--netns", ns.name, "--state-dir", state, "--confirm-within", "10m");
       assertThat(apply.exit()).as(apply.out() + apply.err()).isZero();
       assertThat(apply.out()).contains("The proof holds").contains("Applied").contains("breakwater confirm");
@@ -67,15 +52,15 @@ class PolicyVerbsLabTest {
       assertThat(ns.save("ip6tables-save")).contains("-A BREAKWATER -s 2001:db8::/32 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
 
       assertThat(run("confirm", "--state-dir", state).out()).contains("Confirmed");
-      Run again = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name, "--state-dir", state);
+      CliRun again = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name, "--state-dir", state);
       assertThat(again.out()).contains("Nothing to change");
 
-      Run rollback = run("rollback", "--netns", ns.name, "--state-dir", state);
+      CliRun rollback = run("rollback", "--netns", ns.name, "--state-dir", state);
       assertThat(rollback.exit()).as(rollback.err()).isZero();
       assertThat(ns.save("iptables-save")).isEqualTo(v4);
       assertThat(ns.save("ip6tables-save")).isEqualTo(v6);
 
-      Run unconfirmed = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
+      CliRun unconfirmed = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(),
           "--netns", ns.name, "--state-dir", state, "--confirm-within", "2s");
       assertThat(unconfirmed.exit()).as(unconfirmed.err()).isZero();
       assertThat(ns.save("iptables-save")).isNotEqualTo(v4);
@@ -91,7 +76,7 @@ class PolicyVerbsLabTest {
 
   @Test
   void theProofBeforeAChangeReadsTheLiveSetsOfTheCurrentChain() throws Exception {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
+    RootCheck.assumeRoot("needs root to create network namespaces and load rules into them");
     Required.that(Files.isExecutable(Path.of("/usr/sbin/ipset")) || Files.isExecutable(Path.of("/sbin/ipset")),
         "needs the ipset tool (Debian package ipset)");
     Path snapshot = Corpus.dir("docker-28-ipv6");
@@ -102,13 +87,13 @@ class PolicyVerbsLabTest {
     Path large = Files.writeString(tmp.resolve("large.yml"), yaml.append("]\n").toString());
     Path small = Files.writeString(tmp.resolve("small.yml"), "allow:\n  - port: 8080\n    from: 198.51.100.0/25\n");
     String state = tmp.resolve("state").toString();
-    try (LabNamespace ns = new LabNamespace()) {
+    try (TestNamespace ns = new TestNamespace()) {
       ns.load("iptables-restore", Files.readString(snapshot.resolve("iptables-save.txt")));
       ns.load("ip6tables-restore", Files.readString(snapshot.resolve("ip6tables-save.txt")));
-      Run first = run("apply", "--policy", large.toString(), "--from", snapshot.toString(), "--netns", ns.name, "--state-dir", state);
+      CliRun first = run("apply", "--policy", large.toString(), "--from", snapshot.toString(), "--netns", ns.name, "--state-dir", state);
       assertThat(first.exit()).as(first.out() + first.err()).isZero();
 
-      Run plan = run("plan", "--policy", small.toString(), "--from", snapshot.toString(), "--netns", ns.name);
+      CliRun plan = run("plan", "--policy", small.toString(), "--from", snapshot.toString(), "--netns", ns.name);
 
       assertThat(plan.exit()).as(plan.out() + plan.err()).isZero();
       assertThat(plan.out()).contains("web 0.0.0.0:8080/tcp\n    before: 198.51.100.0/28, 198.51.100.32/28, 198.51.100.64/28, 198.51.100.96/28, 198.51.100.128/28")
@@ -118,18 +103,18 @@ class PolicyVerbsLabTest {
 
   @Test
   void watchAppliesAtStartThenFindsNothingToDoOnTheNextTick() throws Exception {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root to create network namespaces and load rules into them");
+    RootCheck.assumeRoot("needs root to create network namespaces and load rules into them");
     Path snapshot = Corpus.dir("docker-28-ipv6");
     Path policy = Files.writeString(tmp.resolve("policy.yml"), "allow:\n  - port: 8080\n    from: 203.0.113.0/24\n");
     int port;
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    try (LabNamespace ns = new LabNamespace()) {
+    try (TestNamespace ns = new TestNamespace()) {
       ns.load("iptables-restore", Files.readString(snapshot.resolve("iptables-save.txt")));
       ns.load("ip6tables-restore", Files.readString(snapshot.resolve("ip6tables-save.txt")));
 
-      Run watch = run("watch", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name,
+      CliRun watch = run("watch", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name,
           "--state-dir", tmp.resolve("state").toString(), "--interval", "1s", "--checks", "2", "--metrics", "127.0.0.1:" + port);
 
       assertThat(watch.exit()).as(watch.err()).isZero();

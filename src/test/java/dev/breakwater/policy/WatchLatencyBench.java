@@ -1,5 +1,7 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.docker.TestDockerd;
+import dev.breakwater.system.TestNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +45,7 @@ public final class WatchLatencyBench {
     Process holder = null;
     Process dockerd = null;
     Process watch = null;
-    try (LabNamespace host = new LabNamespace(); LabNamespace attacker = new LabNamespace()) {
+    try (TestNamespace host = new TestNamespace(); TestNamespace attacker = new TestNamespace()) {
       String peer = "bwxw" + (ProcessHandle.current().pid() % 100000);
       host.ip("link", "add", "eth0", "type", "veth", "peer", "name", peer);
       host.ip("link", "set", peer, "netns", attacker.name);
@@ -64,8 +66,8 @@ public final class WatchLatencyBench {
           {"bip": "198.18.0.1/24", "default-address-pools": [{"base": "198.18.16.0/20", "size": 24}],
            "iptables": true, "ipv6": false, "ip6tables": false, "storage-driver": "vfs"}
           """);
-      dockerd = LabDockerd.start(root, socket, mnt, host);
-      LabDockerd.importImage(root, socket);
+      dockerd = TestDockerd.start(root, socket, mnt, host);
+      TestDockerd.importImage(root, socket);
       // Keep IPv6 out of the question: docker-proxy's [::] sockets are dropped as UFW would.
       host.ip6tables("-P", "INPUT", "DROP");
 
@@ -86,8 +88,8 @@ public final class WatchLatencyBench {
       for (int i = 0; i < containers; i++) {
         int port = 4000 + i;
         long t0 = System.nanoTime();
-        LabDockerd.docker(socket, "run", "-d", "--name", "c" + i, "--label", "breakwater.allow=198.51.100.3",
-            "-p", port + ":80", LabDockerd.IMAGE, "httpd", "-f", "-p", "80", "-h", "/");
+        TestDockerd.docker(socket, "run", "-d", "--name", "c" + i, "--label", "breakwater.allow=198.51.100.3",
+            "-p", port + ":80", TestDockerd.IMAGE, "httpd", "-f", "-p", "80", "-h", "/");
         long reached = -1;
         for (int tries = 0; tries < 3000; tries++) {
           if (connects(attacker, "198.51.100.3", port)) {
@@ -116,7 +118,7 @@ public final class WatchLatencyBench {
       if (dockerd != null) {
         for (int i = 0; i < containers; i++) {
           try {
-            LabDockerd.docker(socket, "rm", "-f", "c" + i);
+            TestDockerd.docker(socket, "rm", "-f", "c" + i);
           } catch (RuntimeException e) {
             // not started
           }
@@ -130,13 +132,13 @@ public final class WatchLatencyBench {
         holder.destroy();
         holder.waitFor(10, TimeUnit.SECONDS);
       }
-      LabNamespace.run(List.of("rm", "-rf", tmp.toString()), "");
+      TestNamespace.host(List.of("rm", "-rf", tmp.toString()), "");
     }
   }
 
-  static boolean connects(LabNamespace attacker, String source, int port) throws Exception {
-    Process p = new ProcessBuilder("ip", "netns", "exec", attacker.name, "curl", "-s", "-o", "/dev/null", "--interface", source,
-        "--connect-timeout", "1", "--max-time", "2", "http://198.51.100.1:" + port + "/").start();
+  static boolean connects(TestNamespace attacker, String source, int port) throws Exception {
+    Process p = new ProcessBuilder(attacker.command("curl", "-s", "-o", "/dev/null", "--interface", source,
+        "--connect-timeout", "1", "--max-time", "2", "http://198.51.100.1:" + port + "/")).start();
     p.waitFor(5, TimeUnit.SECONDS);
     return p.exitValue() == 0;
   }

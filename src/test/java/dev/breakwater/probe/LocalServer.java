@@ -1,5 +1,6 @@
 package dev.breakwater.probe;
 
+import dev.breakwater.system.RootCheck;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,7 +12,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real server from a Debian package, started by a test as a child process on 127.0.0.1 with a
@@ -32,8 +32,7 @@ final class LocalServer implements AutoCloseable {
   }
 
   static void assumeRootAnd(String... binaries) {
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-        "not root: this test starts real servers as an unprivileged user and needs root to switch to it");
+    RootCheck.assumeRoot("this test starts real servers as an unprivileged user and needs root to switch to it");
     for (String b : binaries) {
       // As root (CI) a missing server is a failure, not a skip: .ci/run installs them.
       if (!Files.isExecutable(Path.of(b))) {

@@ -3,6 +3,9 @@ package dev.breakwater.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.cli.Json;
+import dev.breakwater.snapshot.Corpus;
+import dev.breakwater.system.RootCheck;
+import dev.breakwater.system.TestNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -29,8 +31,6 @@ class ProbeExpectFromLabTest {
   private static final String SCANNER_OTHER = "198.18.8.2";
 
   private final long id = ProcessHandle.current().pid() % 100_000;
-  private final String target = "bwp-ef-t" + id;
-  private final String scanner = "bwp-ef-s" + id;
 
   private record Result(int exit, String out, String err) {}
 
@@ -52,9 +52,9 @@ class ProbeExpectFromLabTest {
     }
   }
 
-  private Result probe(String address, Path snapshot) throws IOException, InterruptedException {
+  private Result probe(TestNamespace scanner, String address, Path snapshot) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return exec(List.of("ip", "netns", "exec", scanner, java, "-cp", System.getProperty("java.class.path"),
+    return exec(scanner.command(java, "-cp", System.getProperty("java.class.path"),
         "dev.breakwater.cli.Main", "probe", address, "--ports", "22", "--timeout", "700", "--service", "3306=http",
         "--expect-from", snapshot.toString(), "--format", "json"));
   }
@@ -67,45 +67,40 @@ class ProbeExpectFromLabTest {
 
   @Test
   void whatAnswersEachVantagePointMatchesTheSnapshotUntilTheFirewallChanges() throws Exception {
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-        "not root: this test creates network namespaces and firewall rules inside them");
+    RootCheck.assumeRoot("this test creates network namespaces and firewall rules inside them");
     // As root a missing tool is a failure, not a skip: CI installs it.
     if (!(Files.isExecutable(Path.of("/bin/busybox")) || Files.isExecutable(Path.of("/usr/bin/busybox")))) {
       throw new AssertionError("busybox is missing (package busybox-static): it serves the published port");
     }
-    Path snapshot = Path.of(getClass().getResource("/corpus/docker-user-fixed").toURI());
+    Path snapshot = Corpus.dir("docker-user-fixed");
     Path www = Files.createTempDirectory("bwp-www-");
-    Process httpd = null;
-    try {
-      run("ip", "netns", "add", target);
-      run("ip", "netns", "add", scanner);
-      run("ip", "-n", target, "link", "add", "bwpet" + id, "type", "veth", "peer", "name", "bwpes" + id, "netns", scanner);
-      run("ip", "-n", target, "addr", "add", TARGET_TRUSTED + "/24", "dev", "bwpet" + id);
-      run("ip", "-n", target, "addr", "add", TARGET_OTHER + "/24", "dev", "bwpet" + id);
-      run("ip", "-n", scanner, "addr", "add", SCANNER_TRUSTED + "/24", "dev", "bwpes" + id);
-      run("ip", "-n", scanner, "addr", "add", SCANNER_OTHER + "/24", "dev", "bwpes" + id);
-      for (String ns : List.of(target, scanner)) {
+    try (TestNamespace target = new TestNamespace(); TestNamespace scanner = new TestNamespace()) {
+      run("ip", "-n", target.name, "link", "add", "bwpet" + id, "type", "veth", "peer", "name", "bwpes" + id, "netns", scanner.name);
+      run("ip", "-n", target.name, "addr", "add", TARGET_TRUSTED + "/24", "dev", "bwpet" + id);
+      run("ip", "-n", target.name, "addr", "add", TARGET_OTHER + "/24", "dev", "bwpet" + id);
+      run("ip", "-n", scanner.name, "addr", "add", SCANNER_TRUSTED + "/24", "dev", "bwpes" + id);
+      run("ip", "-n", scanner.name, "addr", "add", SCANNER_OTHER + "/24", "dev", "bwpes" + id);
+      for (String ns : List.of(target.name, scanner.name)) {
         run("ip", "-n", ns, "link", "set", "lo", "up");
       }
-      run("ip", "-n", target, "link", "set", "bwpet" + id, "up");
-      run("ip", "-n", scanner, "link", "set", "bwpes" + id, "up");
+      run("ip", "-n", target.name, "link", "set", "bwpet" + id, "up");
+      run("ip", "-n", scanner.name, "link", "set", "bwpes" + id, "up");
       // The snapshot's policy, applied to the target itself: the LAN gets 3306, the rest is dropped.
-      run("ip", "netns", "exec", target, "iptables", "-A", "INPUT", "-i", "lo", "-j", "ACCEPT");
-      run("ip", "netns", "exec", target, "iptables", "-A", "INPUT", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT");
-      run("ip", "netns", "exec", target, "iptables", "-A", "INPUT", "-s", "198.51.100.0/24", "-p", "tcp", "--dport", "3306", "-j", "ACCEPT");
-      run("ip", "netns", "exec", target, "iptables", "-P", "INPUT", "DROP");
-      httpd = new ProcessBuilder("ip", "netns", "exec", target, "busybox", "httpd", "-f", "-p", "3306", "-h", www.toString())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      target.run("iptables", "-A", "INPUT", "-i", "lo", "-j", "ACCEPT");
+      target.run("iptables", "-A", "INPUT", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT");
+      target.run("iptables", "-A", "INPUT", "-s", "198.51.100.0/24", "-p", "tcp", "--dport", "3306", "-j", "ACCEPT");
+      target.run("iptables", "-P", "INPUT", "DROP");
+      target.start("busybox", "httpd", "-f", "-p", "3306", "-h", www.toString());
       Thread.sleep(300);
 
-      Result fromLan = probe(TARGET_TRUSTED, snapshot);
+      Result fromLan = probe(scanner, TARGET_TRUSTED, snapshot);
       assertThat(fromLan.exit()).as(fromLan.err()).isEqualTo(0);
       JsonNode lan = Json.mapper().readTree(fromLan.out());
       assertThat(lan.path("expectations").path("vantages").path(0).asString()).isEqualTo(SCANNER_TRUSTED);
       assertThat(lan.path("open").path(0).path("port").asInt()).isEqualTo(3306);
       assertThat(kinds(lan)).isEmpty();
 
-      Result fromElsewhere = probe(TARGET_OTHER, snapshot);
+      Result fromElsewhere = probe(scanner, TARGET_OTHER, snapshot);
       assertThat(fromElsewhere.exit()).as(fromElsewhere.err()).isEqualTo(0);
       JsonNode other = Json.mapper().readTree(fromElsewhere.out());
       assertThat(other.path("expectations").path("vantages").path(0).asString()).isEqualTo(SCANNER_OTHER);
@@ -113,19 +108,12 @@ class ProbeExpectFromLabTest {
       assertThat(kinds(other)).isEmpty();
 
       // Someone opens the firewall; the snapshot still says only the LAN gets in.
-      run("ip", "netns", "exec", target, "iptables", "-P", "INPUT", "ACCEPT");
-      Result afterChange = probe(TARGET_OTHER, snapshot);
+      target.run("iptables", "-P", "INPUT", "ACCEPT");
+      Result afterChange = probe(scanner, TARGET_OTHER, snapshot);
       assertThat(afterChange.exit()).as(afterChange.err()).isEqualTo(1);
       assertThat(kinds(Json.mapper().readTree(afterChange.out()))).containsExactly("3306 open-against-prediction");
+      // Closing a namespace stops httpd and deletes the namespace: its veth end, addresses and firewall rules with it.
     } finally {
-      if (httpd != null) {
-        httpd.descendants().forEach(ProcessHandle::destroy);
-        httpd.destroy();
-        httpd.waitFor(10, TimeUnit.SECONDS);
-      }
-      // Deleting a namespace removes its veth end, addresses and firewall rules with it.
-      new ProcessBuilder("ip", "netns", "del", target).start().waitFor(10, TimeUnit.SECONDS);
-      new ProcessBuilder("ip", "netns", "del", scanner).start().waitFor(10, TimeUnit.SECONDS);
       Files.deleteIfExists(www);
     }
   }

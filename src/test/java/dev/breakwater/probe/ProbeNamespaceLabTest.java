@@ -3,6 +3,8 @@ package dev.breakwater.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.cli.Json;
+import dev.breakwater.system.RootCheck;
+import dev.breakwater.system.TestNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -28,8 +29,6 @@ class ProbeNamespaceLabTest {
   private static final String SCANNER_V6 = "2001:db8:7::2";
 
   private final long id = ProcessHandle.current().pid() % 100_000;
-  private final String target = "bwp-lt-t" + id;
-  private final String scanner = "bwp-lt-s" + id;
 
   private static String run(List<String> command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
@@ -49,53 +48,42 @@ class ProbeNamespaceLabTest {
     return run(List.of(command));
   }
 
-  private void inTarget(String... command) throws IOException, InterruptedException {
-    List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", target));
-    c.addAll(List.of(command));
-    run(c);
-  }
-
   @Test
   void openRejectedAndDroppedPortsAreToldApartOverBothFamilies() throws Exception {
-    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-        "not root: this test creates network namespaces and firewall rules inside them");
+    RootCheck.assumeRoot("this test creates network namespaces and firewall rules inside them");
     // As root a missing tool is a failure, not a skip: CI installs it.
     if (!(Files.isExecutable(Path.of("/bin/busybox")) || Files.isExecutable(Path.of("/usr/bin/busybox")))) {
       throw new AssertionError("busybox is missing (package busybox-static): it serves the open port");
     }
     Path www = Files.createTempDirectory("bwp-www-");
-    Process httpd = null;
-    try {
-      run("ip", "netns", "add", target);
-      run("ip", "netns", "add", scanner);
-      run("ip", "-n", target, "link", "add", "bwpt" + id, "type", "veth", "peer", "name", "bwps" + id, "netns", scanner);
-      run("ip", "-n", target, "addr", "add", TARGET_V4 + "/30", "dev", "bwpt" + id);
-      run("ip", "-n", scanner, "addr", "add", SCANNER_V4 + "/30", "dev", "bwps" + id);
-      run("ip", "-n", target, "addr", "add", TARGET_V6 + "/64", "dev", "bwpt" + id, "nodad");
-      run("ip", "-n", scanner, "addr", "add", SCANNER_V6 + "/64", "dev", "bwps" + id, "nodad");
-      for (String ns : List.of(target, scanner)) {
+    try (TestNamespace target = new TestNamespace(); TestNamespace scanner = new TestNamespace()) {
+      run("ip", "-n", target.name, "link", "add", "bwpt" + id, "type", "veth", "peer", "name", "bwps" + id, "netns", scanner.name);
+      run("ip", "-n", target.name, "addr", "add", TARGET_V4 + "/30", "dev", "bwpt" + id);
+      run("ip", "-n", scanner.name, "addr", "add", SCANNER_V4 + "/30", "dev", "bwps" + id);
+      run("ip", "-n", target.name, "addr", "add", TARGET_V6 + "/64", "dev", "bwpt" + id, "nodad");
+      run("ip", "-n", scanner.name, "addr", "add", SCANNER_V6 + "/64", "dev", "bwps" + id, "nodad");
+      for (String ns : List.of(target.name, scanner.name)) {
         run("ip", "-n", ns, "link", "set", "lo", "up");
       }
-      run("ip", "-n", target, "link", "set", "bwpt" + id, "up");
-      run("ip", "-n", scanner, "link", "set", "bwps" + id, "up");
+      run("ip", "-n", target.name, "link", "set", "bwpt" + id, "up");
+      run("ip", "-n", scanner.name, "link", "set", "bwps" + id, "up");
       for (String tool : List.of("iptables", "ip6tables")) {
-        inTarget(tool, "-A", "INPUT", "-i", "lo", "-j", "ACCEPT");
-        inTarget(tool, "-A", "INPUT", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT");
+        target.run(tool, "-A", "INPUT", "-i", "lo", "-j", "ACCEPT");
+        target.run(tool, "-A", "INPUT", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT");
         if (tool.equals("ip6tables")) {
-          inTarget(tool, "-A", "INPUT", "-p", "ipv6-icmp", "-j", "ACCEPT");
+          target.run(tool, "-A", "INPUT", "-p", "ipv6-icmp", "-j", "ACCEPT");
         }
-        inTarget(tool, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "ACCEPT");
-        inTarget(tool, "-A", "INPUT", "-p", "tcp", "--dport", "8081", "-j", "REJECT", "--reject-with", "tcp-reset");
-        inTarget(tool, "-P", "INPUT", "DROP");
+        target.run(tool, "-A", "INPUT", "-p", "tcp", "--dport", "8080", "-j", "ACCEPT");
+        target.run(tool, "-A", "INPUT", "-p", "tcp", "--dport", "8081", "-j", "REJECT", "--reject-with", "tcp-reset");
+        target.run(tool, "-P", "INPUT", "DROP");
       }
-      httpd = new ProcessBuilder("ip", "netns", "exec", target, "busybox", "httpd", "-f", "-p", "8080", "-h", www.toString())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      target.start("busybox", "httpd", "-f", "-p", "8080", "-h", www.toString());
       Thread.sleep(300);
 
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      String json = run("ip", "netns", "exec", scanner, java, "-cp", System.getProperty("java.class.path"),
+      String json = run(scanner.command(java, "-cp", System.getProperty("java.class.path"),
           "dev.breakwater.cli.Main", "probe", TARGET_V4, TARGET_V6, "--ports", "8080,8081,9999",
-          "--timeout", "700", "--format", "json");
+          "--timeout", "700", "--format", "json"));
       JsonNode report = Json.mapper().readTree(json);
 
       assertThat(report.path("counts").path("open").asInt()).isEqualTo(2);
@@ -107,15 +95,8 @@ class ProbeNamespaceLabTest {
       List<String> services = new ArrayList<>();
       report.path("findings").forEach(f -> services.add(f.path("service").asString() + " " + f.path("access").asString()));
       assertThat(services).containsExactly("http untested", "http untested");
+      // Closing a namespace stops httpd and deletes the namespace: its veth end, addresses and firewall rules with it.
     } finally {
-      if (httpd != null) {
-        httpd.descendants().forEach(ProcessHandle::destroy);
-        httpd.destroy();
-        httpd.waitFor(10, TimeUnit.SECONDS);
-      }
-      // Deleting a namespace removes its veth end, addresses and firewall rules with it.
-      new ProcessBuilder("ip", "netns", "del", target).start().waitFor(10, TimeUnit.SECONDS);
-      new ProcessBuilder("ip", "netns", "del", scanner).start().waitFor(10, TimeUnit.SECONDS);
       Files.deleteIfExists(www);
     }
   }

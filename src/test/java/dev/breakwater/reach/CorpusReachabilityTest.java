@@ -5,6 +5,7 @@ import static dev.breakwater.reach.RulesetFixture.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.host.HostFacts;
+import dev.breakwater.snapshot.Corpus;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.Rule;
@@ -32,7 +33,7 @@ class CorpusReachabilityTest {
     return notes.stream().map(ReachNote::text).toList();
   }
 
-  private static final Path CORPUS = Path.of("src/test/resources/corpus");
+  private static final Path CORPUS = Corpus.root();
   private static final String HOST = "198.51.100.10";
   private static final String NEIGHBOUR = "198.51.100.20";
   /** A source far away (CGNAT space): "anywhere". */

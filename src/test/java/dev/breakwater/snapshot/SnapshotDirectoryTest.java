@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SnapshotDirectoryTest {
 
   static Path corpus() throws URISyntaxException {
-    return Path.of(SnapshotDirectoryTest.class.getResource("/corpus").toURI());
+    return Corpus.root();
   }
 
   static Stream<Path> scenarios() throws IOException, URISyntaxException {

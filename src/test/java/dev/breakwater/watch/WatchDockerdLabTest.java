@@ -1,13 +1,12 @@
 package dev.breakwater.watch;
 
-import dev.breakwater.policy.LabNamespace;
+import dev.breakwater.system.RootCheck;
 import dev.breakwater.policy.Required;
 import dev.breakwater.policy.WatchLatencyBench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.system.CommandRunner;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class WatchDockerdLabTest {
   @Test
   void containersStartedLaterGetTheirLabelAllowAndNothingMore() throws Exception {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root for namespaces and dockerd");
+    RootCheck.assumeRoot("needs root for namespaces and dockerd");
     Required.that(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("curl").isPresent()
         && CommandRunner.find("busybox").isPresent(), "needs docker.io, curl and busybox");
 

@@ -1,12 +1,13 @@
 package dev.breakwater.watch;
 
+import dev.breakwater.system.RootCheck;
 import dev.breakwater.firewall.ApplyTransaction;
 import dev.breakwater.policy.ChainState;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetworkNamespace;
 import dev.breakwater.firewall.StateStore;
-import dev.breakwater.policy.LabDockerd;
-import dev.breakwater.policy.LabNamespace;
+import dev.breakwater.docker.TestDockerd;
+import dev.breakwater.system.TestNamespace;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.policy.PolicyFile;
 
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * watch across a dockerd restart, with a real dockerd of the tests' own ({@link LabDockerd}, in a
+ * watch across a dockerd restart, with a real dockerd of the tests' own ({@link TestDockerd}, in a
  * namespace; the machine's firewall is never touched): the event stream breaks, watch says so,
  * reconnects when the daemon is back, keeps the policy in force, and a container started after
  * the restart gets its allow.
@@ -43,7 +44,7 @@ class WatchDockerdRestartLabTest {
 
   @Test
   void watchReconnectsAfterADockerdRestartAndKeepsThePolicy() throws Exception {
-    Assumptions.assumeTrue(LabNamespace.isRoot(), "needs root for namespaces and dockerd");
+    RootCheck.assumeRoot("needs root for namespaces and dockerd");
     Assumptions.assumeTrue(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("busybox").isPresent(),
         "needs docker.io and busybox-static");
     Path tmp = Files.createTempDirectory("bww-watch-restart-");
@@ -52,7 +53,7 @@ class WatchDockerdRestartLabTest {
     Process holder = null;
     Process dockerd = null;
     List<String> lines = new CopyOnWriteArrayList<>();
-    try (LabNamespace host = new LabNamespace()) {
+    try (TestNamespace host = new TestNamespace()) {
       host.ip("link", "add", "eth0", "type", "veth", "peer", "name", "eth0peer"); // both ends inside the namespace
       host.ip("addr", "add", "198.51.100.1/24", "dev", "eth0");
       host.ip("link", "set", "eth0", "up");
@@ -66,8 +67,8 @@ class WatchDockerdRestartLabTest {
           {"bip": "198.18.0.1/24", "default-address-pools": [{"base": "198.18.16.0/20", "size": 24}],
            "iptables": true, "ipv6": false, "ip6tables": false, "storage-driver": "vfs"}
           """);
-      dockerd = LabDockerd.start(root, socket, mnt, host);
-      LabDockerd.importImage(root, socket);
+      dockerd = TestDockerd.start(root, socket, mnt, host);
+      TestDockerd.importImage(root, socket);
 
       DockerClient docker = DockerClient.forSocket(socket, Duration.ofSeconds(10));
       NetfilterTools firewall = NetfilterTools.in(new NetworkNamespace(host.name));
@@ -81,11 +82,11 @@ class WatchDockerdRestartLabTest {
         dockerd.destroy();
         assertThat(dockerd.waitFor(60, TimeUnit.SECONDS)).as("dockerd stopped").isTrue();
         await(lines, l -> l.contains("event=docker-disconnected") || l.contains("event=docker-connect-failed"));
-        dockerd = LabDockerd.start(root, socket, mnt, host);
+        dockerd = TestDockerd.start(root, socket, mnt, host);
         await(lines, l -> l.contains("event=docker-reconnected"));
 
-        LabDockerd.docker(socket, "run", "-d", "--name", "after-restart", "-p", "9005:80",
-            "--label", "breakwater.allow=198.51.100.66/32", LabDockerd.IMAGE, "httpd", "-f", "-p", "80", "-h", "/");
+        TestDockerd.docker(socket, "run", "-d", "--name", "after-restart", "-p", "9005:80",
+            "--label", "breakwater.allow=198.51.100.66/32", TestDockerd.IMAGE, "httpd", "-f", "-p", "80", "-h", "/");
         await(lines, l -> l.contains("event=drift-corrected") && l.contains("container=after-restart"));
 
         ChainState chain = ChainState.of(IptablesSaveParser.parse(firewall.saveFilter(IpFamily.V4), IpFamily.V4, "live"));
@@ -97,7 +98,7 @@ class WatchDockerdRestartLabTest {
     } finally {
       if (dockerd != null) {
         try {
-          LabDockerd.docker(socket, "rm", "-f", "after-restart");
+          TestDockerd.docker(socket, "rm", "-f", "after-restart");
         } catch (RuntimeException e) {
           // not started, or dockerd is down
         }
@@ -110,7 +111,7 @@ class WatchDockerdRestartLabTest {
         holder.destroy();
         holder.waitFor(10, TimeUnit.SECONDS);
       }
-      LabNamespace.run(List.of("rm", "-rf", tmp.toString()), "");
+      TestNamespace.host(List.of("rm", "-rf", tmp.toString()), "");
     }
   }
 

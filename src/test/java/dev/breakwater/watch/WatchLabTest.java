@@ -1,5 +1,6 @@
 package dev.breakwater.watch;
 
+import dev.breakwater.system.RootCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.system.CommandRunner;
@@ -43,8 +44,7 @@ class WatchLabTest {
 
   @BeforeAll
   static void up() {
-    boolean root = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
-    Assumptions.assumeTrue(root, "the lab needs root (network namespaces, mounts, dockerd): run the tests as root (CI does)");
+    RootCheck.assumeRoot("the lab needs root (network namespaces, mounts, dockerd)");
     Assumptions.assumeTrue(Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent()),
         "the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");
     // Lab.up waits for any other lab session on this machine to end (LabLock).

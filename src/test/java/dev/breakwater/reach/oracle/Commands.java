@@ -59,12 +59,4 @@ final class Commands {
       Files.deleteIfExists(err);
     }
   }
-
-  static boolean isRoot() {
-    try {
-      return run(List.of("id", "-u")).strip().equals("0");
-    } catch (IOException e) {
-      return false;
-    }
-  }
 }

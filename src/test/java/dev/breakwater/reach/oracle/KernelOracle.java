@@ -1,5 +1,6 @@
 package dev.breakwater.reach.oracle;
 
+import dev.breakwater.system.CommandRunner;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.net.Transport;
@@ -127,7 +128,7 @@ public final class KernelOracle {
     int rulesets = args.length > 0 ? Integer.parseInt(args[0]) : 250;
     long firstSeed = args.length > 1 ? Long.parseLong(args[1]) : 1;
     int perRuleset = args.length > 2 ? Integer.parseInt(args[2]) : 40;
-    if (!Commands.isRoot()) {
+    if (!CommandRunner.runningAsRoot()) {
       System.err.println("kernel oracle: needs root (network namespaces, iptables-restore)");
       System.exit(2);
     }

@@ -1,8 +1,8 @@
 package dev.breakwater.reach.oracle;
 
+import dev.breakwater.system.RootCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +17,7 @@ class KernelOracleTest {
 
   @Test
   void theEngineAgreesWithTheKernel() throws Exception {
-    Assumptions.assumeTrue(Commands.isRoot(),
-        "needs root: creates network namespaces (bwo-*) and loads rulesets with iptables-restore in them");
+    RootCheck.assumeRoot("needs root: creates network namespaces (bwo-*) and loads rulesets with iptables-restore in them");
     long firstSeed = Long.getLong("breakwater.seed", 1);
     int rulesets = Integer.getInteger("breakwater.oracle.rulesets", 25);
     int perRuleset = Integer.getInteger("breakwater.oracle.cases", 40);

@@ -1,8 +1,7 @@
-package dev.breakwater.policy;
-
+package dev.breakwater.docker;
 
 import dev.breakwater.system.CommandRunner;
-import dev.breakwater.docker.DockerClient;
+import dev.breakwater.system.TestNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,20 +10,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A dockerd of the tests' own, in a bwx network namespace and a private mount namespace, with its
- * own socket and directories, and an image imported from this machine's busybox (no registry).
- * No AssertJ here: the benchmarks use it too.
+ * The tests' one dockerd: in a {@link TestNamespace} (entered with {@code nsenter --net}) and a
+ * private mount namespace, with its own socket and directories, and an image imported from this
+ * machine's busybox (no registry). No JUnit or AssertJ here: the benchmarks use it too.
  */
-public final class LabDockerd {
-  public static final String IMAGE = "bwx-policy/busybox:latest";
+public final class TestDockerd {
+  public static final String IMAGE = "bwt-policy/busybox:latest";
 
-  private LabDockerd() {}
+  private TestDockerd() {}
 
-  public static Process start(Path root, Path socket, String mnt, LabNamespace host) throws IOException, InterruptedException {
-    Process dockerd = new ProcessBuilder("nsenter", "--mount=" + mnt, "--net=/run/netns/" + host.name, "dockerd",
+  /**
+   * Starts {@code nsenter --net=/run/netns/NAME --mount=MNT dockerd --host unix://SOCKET
+   * --data-root … --exec-root … --pidfile …} (config and log in {@code root}) and waits until it answers.
+   */
+  public static Process start(Path root, Path socket, String mnt, TestNamespace host) throws IOException, InterruptedException {
+    List<String> command = host.runner().withMountNamespace(Path.of(mnt)).command(List.of("dockerd",
         "--config-file", root.resolve("daemon.json").toString(), "--host", "unix://" + socket,
         "--data-root", root.resolve("data").toString(), "--exec-root", root.resolve("exec").toString(),
-        "--pidfile", root.resolve("dockerd.pid").toString())
+        "--pidfile", root.resolve("dockerd.pid").toString()));
+    Process dockerd = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("dockerd.log").toFile())).start();
     DockerClient docker = DockerClient.forSocket(socket, Duration.ofSeconds(5));
     for (int i = 0; i < 600 && !(Files.exists(socket) && ping(docker)); i++) {
@@ -44,24 +48,25 @@ public final class LabDockerd {
     }
   }
 
+  /** Builds {@link #IMAGE} from busybox and its applets, and {@code docker import}s it. */
   public static void importImage(Path root, Path socket) throws IOException {
     Path bin = Files.createDirectories(root.resolve("image/bin"));
     Files.createDirectories(root.resolve("image/tmp"));
     Path busybox = CommandRunner.find("busybox").orElseThrow();
     Files.copy(busybox, bin.resolve("busybox"));
-    for (String applet : LabNamespace.run(List.of(busybox.toString(), "--list"), "").split("\\s+")) {
+    for (String applet : TestNamespace.host(List.of(busybox.toString(), "--list")).split("\\s+")) {
       if (applet.matches("[a-z0-9_.\\[-]+") && !applet.equals("busybox")) {
         Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
       }
     }
-    LabNamespace.run(List.of("tar", "-C", root.resolve("image").toString(), "-cf", root.resolve("image.tar").toString(), "."), "");
+    TestNamespace.host(List.of("tar", "-C", root.resolve("image").toString(), "-cf", root.resolve("image.tar").toString(), "."));
     docker(socket, "import", root.resolve("image.tar").toString(), IMAGE);
   }
 
+  /** {@code docker ARGS} against the daemon on {@code socket}. */
   public static String docker(Path socket, String... args) {
     List<String> command = new ArrayList<>(List.of("docker", "--host", "unix://" + socket));
     command.addAll(List.of(args));
-    return LabNamespace.run(command, "");
+    return TestNamespace.host(command);
   }
-
 }
