@@ -49,7 +49,7 @@ public final class AuditText {
         reach(e),
         e.ufwClaim(),
         String.join(", ", e.findings().stream().filter(f -> f.severity().compareTo(dev.breakwater.catalog.Severity.INFO) > 0)
-            .map(Finding::id).toList())
+            .map(ExposureFinding::id).toList())
       });
     }
     int[] width = new int[rows.get(0).length];
@@ -86,7 +86,7 @@ public final class AuditText {
   private static void details(StringBuilder out, List<Exposure> exposures) {
     boolean header = false;
     for (Exposure e : exposures) {
-      List<Finding> shown = e.findings().stream()
+      List<ExposureFinding> shown = e.findings().stream()
           .filter(f -> f.severity().compareTo(dev.breakwater.catalog.Severity.INFO) > 0).toList();
       if (shown.isEmpty() && e.notes().isEmpty()) {
         continue;
@@ -97,7 +97,7 @@ public final class AuditText {
       }
       out.append("\n").append(e.container()).append(" (").append(e.image()).append(") ")
           .append(e.hostEndpoint()).append(" -> ").append(e.containerPort()).append('\n');
-      for (Finding f : shown) {
+      for (ExposureFinding f : shown) {
         out.append("  ").append(f.severity().label()).append(' ').append(f.id()).append(": ").append(f.message()).append('\n');
         out.append("    fix: ").append(f.fix()).append('\n');
       }

@@ -57,14 +57,14 @@ public final class Auditor {
     boolean reachable = !reachableFrom.isEmpty();
     String sources = describe(reachableFrom);
     String why = decidedBy.map(r -> " (" + r.citation() + " lets it in)").orElse("");
-    List<Finding> findings = new ArrayList<>();
+    List<ExposureFinding> findings = new ArrayList<>();
 
     if (reachable && store.isPresent()) {
       boolean dockerApi = store.get().name().equals("Docker Engine API");
       // Reachable only from chosen sources is what a deliberate allow-list looks like: still worth
       // a look (those sources can try to log in), but not the incident that "anywhere" is.
       Severity severity = dockerApi || anywhere ? Severity.CRITICAL : Severity.MEDIUM;
-      findings.add(new Finding(
+      findings.add(new ExposureFinding(
           dockerApi ? "exposed-docker-api" : "exposed-data-store",
           severity,
           store.get().name() + " in " + reach.container().name() + " is reachable from " + sources
@@ -77,7 +77,7 @@ public final class Auditor {
                   + "or allow only known sources with 'breakwater plan --policy'; require authentication."));
     }
     if (reachable && claim.equals("deny")) {
-      findings.add(new Finding(
+      findings.add(new ExposureFinding(
           "ufw-bypass",
           anywhere ? Severity.HIGH : Severity.MEDIUM,
           "UFW denies " + port.hostPort() + "/" + proto + " but the port is reachable from " + sources + why
@@ -89,14 +89,14 @@ public final class Auditor {
     if (!exact) {
       String possibly = "Possibly reachable from " + describe(possiblyFrom);
       findings.add(reach.uncertainBecause().isEmpty()
-          ? new Finding(
+          ? new ExposureFinding(
               "possibly-reachable",
               store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
               possibly + ": " + (notes.isEmpty() ? "part of the firewall was not captured" : String.join("; ", notes))
                   + ", so Breakwater cannot prove it blocked.",
               "Audit the live host as root, or add the missing outputs to the snapshot (docs/snapshot.md lists them; "
                   + "ip6tables-save.txt for IPv6).")
-          : new Finding(
+          : new ExposureFinding(
               "possibly-reachable",
               store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
               possibly + ": the answer depends on " + citeAll(reach.uncertainBecause())
@@ -104,7 +104,7 @@ public final class Auditor {
               "Check that rule by hand, or express it with plain matches (-s, -i, --ctorigdstport) so it can be proved."));
     }
     if (port.boundToAll()) {
-      findings.add(new Finding(
+      findings.add(new ExposureFinding(
           "bound-all-interfaces",
           reachable ? Severity.LOW : Severity.INFO,
           "Published on all " + (port.hostIp().isIPv4() ? "IPv4" : "IPv6") + " addresses"
@@ -112,7 +112,7 @@ public final class Auditor {
           "Publish it on the address that needs it ('127.0.0.1:" + port.hostPort() + ":" + port.containerPort()
               + "'), or set \"ip\": \"127.0.0.1\" in /etc/docker/daemon.json to make that the default."));
     }
-    findings.sort(Comparator.comparing(Finding::severity).reversed());
+    findings.sort(Comparator.comparing(ExposureFinding::severity).reversed());
 
     return new Exposure(
         reach.container().name(),

@@ -27,7 +27,7 @@ public record Exposure(
     String ufwClaim,
     String decidedBy,
     List<String> notes,
-    List<Finding> findings) {
+    List<ExposureFinding> findings) {
 
   public Exposure {
     reachableFrom = List.copyOf(reachableFrom);
@@ -39,7 +39,7 @@ public record Exposure(
   /** The worst finding's severity; {@code INFO} when there is none. */
   @JsonIgnore
   public Severity severity() {
-    return findings.stream().map(Finding::severity).max(Comparator.naturalOrder()).orElse(Severity.INFO);
+    return findings.stream().map(ExposureFinding::severity).max(Comparator.naturalOrder()).orElse(Severity.INFO);
   }
 
   /** {@code 0.0.0.0:3306/tcp}, with IPv6 host addresses in brackets. */

@@ -2,7 +2,7 @@ package dev.breakwater.cli;
 
 import dev.breakwater.system.AtomicFile;
 import dev.breakwater.compose.BadInputException;
-import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintFinding;
 import dev.breakwater.lint.LintConfig;
 import dev.breakwater.lint.LintUnit;
 import dev.breakwater.lint.Linter;
@@ -80,7 +80,7 @@ public final class FixCommand implements Callable<Integer> {
     int changedFiles = 0;
     for (LintUnit unit : LintCommand.units(paths, composeFiles)) {
       try {
-        List<Finding> findings = linter.lint(unit).findings();
+        List<LintFinding> findings = linter.lint(unit).findings();
         for (PortFixer.FileFix fix : fixer.fix(findings)) {
           fix.skipped().forEach(s -> err.println("breakwater: " + s));
           if (fix.edits().isEmpty()) {

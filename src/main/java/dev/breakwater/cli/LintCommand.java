@@ -2,7 +2,7 @@ package dev.breakwater.cli;
 
 
 import dev.breakwater.compose.BadInputException;
-import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintFinding;
 import dev.breakwater.lint.JsonFindings;
 import dev.breakwater.lint.LintConfig;
 import dev.breakwater.lint.LintTargets;
@@ -96,7 +96,7 @@ public final class LintCommand implements Callable<Integer> {
     LintConfig lintConfig = loadConfig(config);
     List<LintUnit> units = units(paths, composeFiles);
     Linter linter = new Linter(lintConfig);
-    List<Finding> findings = new ArrayList<>();
+    List<LintFinding> findings = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     int files = 0;
     // Units are independent: lint them in parallel, report them in the order they were found.

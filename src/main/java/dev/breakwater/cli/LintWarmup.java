@@ -1,6 +1,6 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintFinding;
 import dev.breakwater.lint.JsonFindings;
 import dev.breakwater.lint.LintConfig;
 import dev.breakwater.lint.Linter;
@@ -33,7 +33,7 @@ public final class LintWarmup {
                 published: 8080
               - 2222:22
         """;
-    List<Finding> findings = new java.util.ArrayList<>(Linter.lintText(Path.of("compose.yaml"), compose, LintConfig.empty()));
+    List<LintFinding> findings = new java.util.ArrayList<>(Linter.lintText(Path.of("compose.yaml"), compose, LintConfig.empty()));
     findings.addAll(Linter.lintText(Path.of("deploy.sh"), "docker run -d -p 6379:6379 -P redis:7\n", LintConfig.empty()));
     int size = TextFindings.render(findings).length() + Json.write(JsonFindings.document(findings, 2)).length()
         + Json.write(SarifLog.document(findings, "warmup")).length();

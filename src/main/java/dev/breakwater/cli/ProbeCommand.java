@@ -13,7 +13,7 @@ import dev.breakwater.probe.Prober;
 import dev.breakwater.probe.ReachExpectations;
 import dev.breakwater.probe.ScanSettings;
 import dev.breakwater.probe.ServiceChecks;
-import dev.breakwater.probe.TargetParser;
+import dev.breakwater.probe.ScanTargets;
 import dev.breakwater.probe.VantagePoint;
 import dev.breakwater.reach.PortReach;
 import dev.breakwater.catalog.Severity;
@@ -159,7 +159,7 @@ public final class ProbeCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     ServiceChecks checks = ServiceChecks.withOverrides(ServiceChecks.parseOverrides(serviceOverrides));
-    List<InetAddress> hosts = new TargetParser(TargetParser.DNS).addresses(targets, allowLargeRanges);
+    List<InetAddress> hosts = new ScanTargets(ScanTargets.DNS).addresses(targets, allowLargeRanges);
     List<InetAddress> vantages = reaches.isPresent() ? VantagePoint.resolve(stated, hosts) : List.of();
     Optional<ReachExpectations> predictions =
         reaches.map(r -> ReachExpectations.from(r, vantages, hosts));

@@ -17,7 +17,7 @@ import dev.breakwater.plan.PlanDiff;
 import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.policy.PolicyFile;
-import dev.breakwater.plan.ReachEngineOracle;
+import dev.breakwater.plan.ReachabilityEngine;
 import dev.breakwater.firewall.StateStore;
 import java.util.List;
 import java.util.Optional;
@@ -64,7 +64,7 @@ public final class PolicyFix implements DemoFix {
       facts = SnapshotDirectory.read(snapshot);
     }
     Policy policy = PolicyFile.parse(POLICY, "demo-policy.yml");
-    Plan plan = Plan.make(facts, policy, Optional.of(new ReachEngineOracle()));
+    Plan plan = Plan.make(facts, policy, Optional.of(new ReachabilityEngine()));
     if (!plan.proved()) {
       throw new LabException("the demo policy's plan is not proved, so it is not applied:\n"
           + String.join("\n", PlanText.render(plan).lines().filter(l -> !l.isBlank()).toList()));

@@ -5,7 +5,7 @@ import dev.breakwater.policy.ChainState;
 import dev.breakwater.plan.PlanDiff;
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.policy.RestoreText;
-import dev.breakwater.policy.SourceSet;
+import dev.breakwater.policy.SourceIpset;
 
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
@@ -129,7 +129,7 @@ public final class ApplyTransaction {
   }
 
   /** Creates the sets the new chain matches; a set that exists already has this content (its name says so). */
-  private void createSets(List<SourceSet> sets) {
+  private void createSets(List<SourceIpset> sets) {
     if (sets.isEmpty()) {
       return;
     }
@@ -141,7 +141,7 @@ public final class ApplyTransaction {
           + " (install the ipset package, or raise ipset-threshold in the policy). Nothing was changed.");
     }
     StringBuilder text = new StringBuilder();
-    for (SourceSet set : sets) {
+    for (SourceIpset set : sets) {
       if (!existing.contains(set.name())) {
         text.append(set.restoreText());
       }
@@ -168,7 +168,7 @@ public final class ApplyTransaction {
     } catch (ApplyException e) {
       return; // no ipset tool: there are no sets of ours to remove
     }
-    if (names.stream().noneMatch(SourceSet::isOurs)) {
+    if (names.stream().noneMatch(SourceIpset::isOurs)) {
       return; // the common case, and on watch's latency path: no save per family needed
     }
     StringBuilder used = new StringBuilder();
@@ -181,7 +181,7 @@ public final class ApplyTransaction {
       store.backup(family).ifPresent(used::append);
     }
     for (String name : names) {
-      if (SourceSet.isOurs(name) && !used.toString().contains("--match-set " + name + " ")) {
+      if (SourceIpset.isOurs(name) && !used.toString().contains("--match-set " + name + " ")) {
         firewall.destroySet(name);
       }
     }

@@ -1,7 +1,7 @@
 package dev.breakwater.firewall;
 
 import dev.breakwater.net.IpFamily;
-import dev.breakwater.policy.SourceSet;
+import dev.breakwater.policy.SourceIpset;
 import dev.breakwater.system.CommandFailed;
 import dev.breakwater.system.NetfilterTools;
 import java.util.List;
@@ -43,7 +43,7 @@ final class IptablesBackend {
 
   /** Destroys one of Breakwater's own sets; false when the kernel refuses (still referenced). */
   boolean destroySet(String name) {
-    if (!SourceSet.isOurs(name)) {
+    if (!SourceIpset.isOurs(name)) {
       throw new IllegalArgumentException("not a Breakwater set: " + name);
     }
     return call(() -> tools.destroySet(name));

@@ -7,7 +7,7 @@ import dev.breakwater.compose.Interpolator;
 import dev.breakwater.compose.PortEntry;
 import dev.breakwater.compose.PortMapping;
 import dev.breakwater.compose.SourceFile;
-import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintFinding;
 
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
@@ -57,11 +57,11 @@ public final class PortFixer {
     return ip;
   }
 
-  public List<FileFix> fix(List<Finding> findings) {
+  public List<FileFix> fix(List<LintFinding> findings) {
     Map<SourceFile, List<Edit>> edits = new LinkedHashMap<>();
     Map<SourceFile, List<String>> skipped = new LinkedHashMap<>();
     Map<SourceFile, java.util.Set<Integer>> seen = new LinkedHashMap<>();
-    for (Finding f : findings) {
+    for (LintFinding f : findings) {
       if (f.suppressed() || f.port().isEmpty()) {
         continue;
       }

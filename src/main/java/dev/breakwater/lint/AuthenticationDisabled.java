@@ -33,10 +33,10 @@ import java.util.Optional;
         `command: redis-server --requirepass "$${REDIS_PASSWORD}"`,
         `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD_FILE`), and keep security
         enabled in Elasticsearch / OpenSearch.""")
-final class AuthenticationDisabled implements Rule {
+final class AuthenticationDisabled implements LintRule {
   @Override
-  public List<Finding> check(Service service) {
-    List<Finding> out = new ArrayList<>();
+  public List<LintFinding> check(Service service) {
+    List<LintFinding> out = new ArrayList<>();
     Map<String, Scalar> env = service.environment();
     Severity severity = exposed(service) ? Severity.CRITICAL : Severity.HIGH;
     String who = "'" + service.name() + "'";
@@ -44,31 +44,31 @@ final class AuthenticationDisabled implements Rule {
         "MARIADB_ALLOW_EMPTY_PASSWORD")) {
       Scalar v = env.get(key);
       if (v != null && truthy(v.value())) {
-        out.add(Finding.of(this, severity, who + " allows a root login without password (" + key
+        out.add(LintFinding.of(this, severity, who + " allows a root login without password (" + key
             + "); set MYSQL_ROOT_PASSWORD_FILE from a secret instead", service, v));
       }
     }
     Scalar pgAuth = env.get("POSTGRES_HOST_AUTH_METHOD");
     if (pgAuth != null && pgAuth.value().trim().equalsIgnoreCase("trust")) {
-      out.add(Finding.of(this, severity, who + " lets any client log in as any user without a password "
+      out.add(LintFinding.of(this, severity, who + " lets any client log in as any user without a password "
           + "(POSTGRES_HOST_AUTH_METHOD=trust); remove it and set POSTGRES_PASSWORD_FILE", service, pgAuth));
     }
     Scalar empty = env.get("ALLOW_EMPTY_PASSWORD");
     if (empty != null && truthy(empty.value())) {
-      out.add(Finding.of(this, severity, who + " runs without a password (ALLOW_EMPTY_PASSWORD="
+      out.add(LintFinding.of(this, severity, who + " runs without a password (ALLOW_EMPTY_PASSWORD="
           + empty.value() + "); set the image's password variable from a secret", service, empty));
     }
     for (String key : List.of("xpack.security.enabled", "XPACK_SECURITY_ENABLED")) {
       Scalar v = env.get(key);
       if (v != null && v.value().trim().equalsIgnoreCase("false")) {
-        out.add(Finding.of(this, severity, who + " disables Elasticsearch security (" + key
+        out.add(LintFinding.of(this, severity, who + " disables Elasticsearch security (" + key
             + "=false): no authentication, no TLS", service, v));
       }
     }
     for (String key : List.of("plugins.security.disabled", "DISABLE_SECURITY_PLUGIN")) {
       Scalar v = env.get(key);
       if (v != null && v.value().trim().equalsIgnoreCase("true")) {
-        out.add(Finding.of(this, severity, who + " disables the OpenSearch security plugin (" + key
+        out.add(LintFinding.of(this, severity, who + " disables the OpenSearch security plugin (" + key
             + "=true)", service, v));
       }
     }
@@ -76,25 +76,25 @@ final class AuthenticationDisabled implements Rule {
     for (String key : List.of("ALLOW_NONE_AUTHENTICATION", "ALLOW_ANONYMOUS_LOGIN")) {
       Scalar v = env.get(key);
       if (v != null && v.value().trim().equalsIgnoreCase("yes")) {
-        out.add(Finding.of(this, severity, who + " accepts clients without authentication (" + key
+        out.add(LintFinding.of(this, severity, who + " accepts clients without authentication (" + key
             + "=" + v.value().trim() + "); configure credentials from a secret instead", service, v));
       }
     }
     Scalar neo4jAuth = env.get("NEO4J_AUTH");
     if (neo4jAuth != null && neo4jAuth.value().trim().equalsIgnoreCase("none")) {
-      out.add(Finding.of(this, severity, who + " disables Neo4j authentication (NEO4J_AUTH=none); "
+      out.add(LintFinding.of(this, severity, who + " disables Neo4j authentication (NEO4J_AUTH=none); "
           + "set NEO4J_AUTH_FILE from a secret", service, neo4jAuth));
     }
     Optional<DataStores.Kind> kind = service.image().flatMap(i -> DataStores.identify(i.value(), -1));
     String kindName = kind.map(DataStores.Kind::name).orElse("");
     if ((kindName.equals("Redis") || kindName.equals("Valkey") || kindName.equals("KeyDB")) && !redisAuthenticated(service)) {
-      out.add(Finding.of(this, severity, who + " runs " + kindName + " without a password: add "
+      out.add(LintFinding.of(this, severity, who + " runs " + kindName + " without a password: add "
           + "'--requirepass' to the command or start it with a configuration file that sets requirepass",
           service, service.image().orElseThrow()));
     }
     if (kindName.equals("MongoDB") && !hasAny(env, "MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_USERNAME_FILE", "MONGODB_ROOT_PASSWORD", "MONGODB_ROOT_PASSWORD_FILE")
         && !service.commandLine().contains("--auth")) {
-      out.add(Finding.of(this, severity, who + " runs MongoDB without root credentials, so it accepts "
+      out.add(LintFinding.of(this, severity, who + " runs MongoDB without root credentials, so it accepts "
           + "unauthenticated clients; set MONGO_INITDB_ROOT_USERNAME and MONGO_INITDB_ROOT_PASSWORD_FILE",
           service, service.image().orElseThrow()));
     }

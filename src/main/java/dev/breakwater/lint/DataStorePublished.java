@@ -31,10 +31,10 @@ import java.util.Optional;
         the Compose network by service name. When the host needs it, bind it to loopback
         (`127.0.0.1:5432:5432`, or `host_ip: 127.0.0.1`) and use an SSH tunnel for remote admin
         access. `breakwater fix --write` binds unbound publications.""")
-final class DataStorePublished implements Rule {
+final class DataStorePublished implements LintRule {
   @Override
-  public List<Finding> check(Service service) {
-    List<Finding> out = new ArrayList<>();
+  public List<LintFinding> check(Service service) {
+    List<LintFinding> out = new ArrayList<>();
     if (service.hostNetwork()) {
       return out; // Docker ignores ports with the host network; HostNetworkDataStore covers it
     }
@@ -46,13 +46,13 @@ final class DataStorePublished implements Rule {
       HostBinding binding = Publications.effectiveBinding(service, port);
       String what = kind.get().name() + " port " + Publications.describe(port) + " of '" + service.name() + "'";
       switch (binding) {
-        case UNBOUND -> out.add(Finding.ofPort(this, Severity.CRITICAL, what
+        case UNBOUND -> out.add(LintFinding.ofPort(this, Severity.CRITICAL, what
             + " is published on every address, past UFW; bind it to loopback (\""
             + Publications.boundExample(port) + "\") or do not publish it", service, port, true));
-        case ALL_INTERFACES -> out.add(Finding.ofPort(this, Severity.CRITICAL, what
+        case ALL_INTERFACES -> out.add(LintFinding.ofPort(this, Severity.CRITICAL, what
             + " is published on purpose on every address (" + port.mapping().hostIp().orElse("") + "); "
             + "a data store should never face the internet", service, port, false));
-        case SPECIFIC -> out.add(Finding.ofPort(this, Severity.HIGH, what + " is reachable on "
+        case SPECIFIC -> out.add(LintFinding.ofPort(this, Severity.HIGH, what + " is reachable on "
             + port.mapping().hostIp().or(service::defaultHostIp).orElse("?")
             + "; make sure only trusted clients reach that address", service, port, false));
         case LOOPBACK, UNKNOWN -> { }

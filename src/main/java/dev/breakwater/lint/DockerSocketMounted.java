@@ -21,14 +21,14 @@ import java.util.List;
         Avoid it. When a tool really needs the API, put a filtering proxy in between (for
         example a socket proxy that allows only read-only `GET /containers`), mount it `:ro`
         knowing that this does not make the API read-only, and never publish that container.""")
-final class DockerSocketMounted implements Rule {
+final class DockerSocketMounted implements LintRule {
   @Override
-  public List<Finding> check(Service service) {
-    List<Finding> out = new ArrayList<>();
+  public List<LintFinding> check(Service service) {
+    List<LintFinding> out = new ArrayList<>();
     for (Scalar v : service.volumes()) {
       String source = v.value().split(":", 2)[0].trim();
       if (source.endsWith("/docker.sock") || source.endsWith("/podman.sock")) {
-        out.add(Finding.of(this, Severity.HIGH, "'" + service.name() + "' mounts the Docker socket ("
+        out.add(LintFinding.of(this, Severity.HIGH, "'" + service.name() + "' mounts the Docker socket ("
             + source + "): anyone who controls this container has root on the host", service, v));
       }
     }

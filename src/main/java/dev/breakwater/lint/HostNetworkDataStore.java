@@ -21,9 +21,9 @@ import java.util.Optional;
         Use a bridge network and publish only what is needed on loopback
         (`127.0.0.1:3306:3306`), or configure the data store itself to listen on 127.0.0.1
         (MySQL `--bind-address=127.0.0.1`, Redis `--bind 127.0.0.1`).""")
-final class HostNetworkDataStore implements Rule {
+final class HostNetworkDataStore implements LintRule {
   @Override
-  public List<Finding> check(Service service) {
+  public List<LintFinding> check(Service service) {
     if (!service.hostNetwork()) {
       return List.of();
     }
@@ -33,7 +33,7 @@ final class HostNetworkDataStore implements Rule {
           .filter(v -> v.matches("\\d{1,5}")).map(Integer::parseInt)
           .flatMap(p -> DataStores.identify("", p).stream()).findFirst();
     }
-    return kind.map(k -> List.of(Finding.of(this, Severity.CRITICAL, "'" + service.name() + "' runs "
+    return kind.map(k -> List.of(LintFinding.of(this, Severity.CRITICAL, "'" + service.name() + "' runs "
         + k.name() + " on the host's network: it listens on the host's own addresses (ports "
         + k.ports().stream().sorted().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
         + "); use a bridge network and publish on 127.0.0.1", service, service.networkMode().orElseThrow())))

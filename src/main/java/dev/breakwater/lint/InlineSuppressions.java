@@ -37,7 +37,7 @@ final class InlineSuppressions {
     }
   }
 
-  Optional<String> reason(Finding f) {
+  Optional<String> reason(LintFinding f) {
     for (int line = f.line(); line <= f.file().line(Math.max(f.start(), f.end() - 1)); line++) {
       Directive d = byLine.get(line);
       if (d != null && matches(d.rules(), f.rule())) {

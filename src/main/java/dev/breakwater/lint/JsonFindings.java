@@ -10,11 +10,11 @@ public final class JsonFindings {
   private JsonFindings() {}
 
   /** The findings document; {@code cli} writes it with the one JSON configuration. */
-  public static ObjectNode document(List<Finding> findings, int files) {
+  public static ObjectNode document(List<LintFinding> findings, int files) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("files", files);
     ArrayNode list = root.putArray("findings");
-    for (Finding f : findings) {
+    for (LintFinding f : findings) {
       ObjectNode n = list.addObject();
       n.put("rule", f.rule().id());
       n.put("name", f.rule().name());

@@ -103,7 +103,7 @@ public final class LintConfig {
     return new BadInputException(label + ":" + where + ": " + what);
   }
 
-  Optional<String> reason(Finding f) {
+  Optional<String> reason(LintFinding f) {
     for (Ignore ig : ignores) {
       if (!InlineSuppressions.matches(ig.rule(), f.rule())) {
         continue;

@@ -35,7 +35,7 @@ public final class Linter {
   }
 
   /** The result of one unit: its findings (suppressed ones included, marked) and its files. */
-  public record Result(List<Finding> findings, List<SourceFile> files) {}
+  public record Result(List<LintFinding> findings, List<SourceFile> files) {}
 
   public Result lint(LintUnit unit) {
     Project project = read(unit);
@@ -57,7 +57,7 @@ public final class Linter {
   }
 
   /** Lints text already in memory (tests, the fixer's re-check). */
-  public static List<Finding> lintText(Path name, String text, LintConfig config) {
+  public static List<LintFinding> lintText(Path name, String text, LintConfig config) {
     SourceFile file = new SourceFile(name, text);
     String lower = name.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     Project project = lower.endsWith(".yaml") || lower.endsWith(".yml")
@@ -66,20 +66,20 @@ public final class Linter {
     return new Linter(config).check(project);
   }
 
-  List<Finding> check(Project project) {
+  List<LintFinding> check(Project project) {
     Map<SourceFile, InlineSuppressions> inline = new HashMap<>();
-    List<Finding> out = new ArrayList<>();
+    List<LintFinding> out = new ArrayList<>();
     for (Service service : project.services()) {
-      for (Rule rule : Rules.ALL) {
-        for (Finding f : rule.check(service)) {
+      for (LintRule rule : Rules.ALL) {
+        for (LintFinding f : rule.check(service)) {
           InlineSuppressions sup = inline.computeIfAbsent(f.file(), InlineSuppressions::new);
           Optional<String> reason = sup.reason(f).or(() -> config.reason(f));
           out.add(reason.map(f::suppressedBecause).orElse(f));
         }
       }
     }
-    out.sort(Comparator.comparing((Finding f) -> f.file().displayPath())
-        .thenComparingInt(Finding::start).thenComparing(f -> f.rule().id()));
+    out.sort(Comparator.comparing((LintFinding f) -> f.file().displayPath())
+        .thenComparingInt(LintFinding::start).thenComparing(f -> f.rule().id()));
     return out;
   }
 

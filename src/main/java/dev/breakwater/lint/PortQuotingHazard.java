@@ -20,13 +20,13 @@ import java.util.List;
     fix = """
         Quote port mappings: `- "2222:22"`. Breakwater reads the source text, so it understands
         what the author meant either way.""")
-final class PortQuotingHazard implements Rule {
+final class PortQuotingHazard implements LintRule {
   @Override
-  public List<Finding> check(Service service) {
-    List<Finding> out = new ArrayList<>();
+  public List<LintFinding> check(Service service) {
+    List<LintFinding> out = new ArrayList<>();
     for (PortEntry port : service.ports()) {
       if (port.yaml11Integer()) {
-        out.add(Finding.ofPort(this, Severity.MEDIUM, "unquoted port mapping '" + port.file().text()
+        out.add(LintFinding.ofPort(this, Severity.MEDIUM, "unquoted port mapping '" + port.file().text()
             .substring(port.start(), port.end()) + "' of '" + service.name()
             + "' is a base-60 number to YAML 1.1 parsers; quote it", service, port, false));
       }

@@ -17,13 +17,13 @@ import java.util.List;
     fix = """
         Remove it and grant only what is needed: `cap_add: [NET_ADMIN]`, `devices:
         [/dev/net/tun]`.""")
-final class Privileged implements Rule {
+final class Privileged implements LintRule {
   @Override
-  public List<Finding> check(Service service) {
+  public List<LintFinding> check(Service service) {
     if (!service.isPrivileged()) {
       return List.of();
     }
-    return List.of(Finding.of(this, Severity.HIGH, "'" + service.name()
+    return List.of(LintFinding.of(this, Severity.HIGH, "'" + service.name()
         + "' runs privileged (every capability and device of the host); grant only the capabilities it needs",
         service, service.privileged().orElseThrow()));
   }

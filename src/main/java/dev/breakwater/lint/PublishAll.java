@@ -16,10 +16,10 @@ import java.util.List;
         them.""",
     fix = """
         Replace `-P` with one `-p 127.0.0.1:HOST:CONTAINER` per port that is really needed.""")
-final class PublishAll implements Rule {
+final class PublishAll implements LintRule {
   @Override
-  public List<Finding> check(Service service) {
-    return service.publishAll().map(p -> List.of(Finding.of(this, Severity.HIGH,
+  public List<LintFinding> check(Service service) {
+    return service.publishAll().map(p -> List.of(LintFinding.of(this, Severity.HIGH,
         "'" + service.name() + "' publishes every exposed port of " + describeImage(service)
             + " on every address; publish the needed ports one by one with -p 127.0.0.1:HOST:CONTAINER",
         service, p))).orElse(List.of());

@@ -26,17 +26,17 @@ import java.util.List;
         `host_ip: 127.0.0.1`. `breakwater fix --write` does this edit for you. If the port must
         be public (a web server), write `0.0.0.0:80:80` to say so, or suppress with
         `# breakwater:ignore BW001 reason`.""")
-final class PublishedOnAllInterfaces implements Rule {
+final class PublishedOnAllInterfaces implements LintRule {
   @Override
-  public List<Finding> check(Service service) {
-    List<Finding> out = new ArrayList<>();
+  public List<LintFinding> check(Service service) {
+    List<LintFinding> out = new ArrayList<>();
     if (service.hostNetwork()) {
       return out; // Docker ignores ports with the host network; HostNetworkDataStore covers it
     }
     for (PortEntry port : service.ports()) {
       if (Publications.effectiveBinding(service, port) == HostBinding.UNBOUND
           && Publications.dataStore(service, port).isEmpty()) {
-        out.add(Finding.ofPort(this, Severity.HIGH, "port " + Publications.describe(port)
+        out.add(LintFinding.ofPort(this, Severity.HIGH, "port " + Publications.describe(port)
             + " of '" + service.name() + "' is published on every address (0.0.0.0 and [::]), which UFW "
             + "does not filter; bind it, e.g. \"" + Publications.boundExample(port) + "\"",
             service, port, true));

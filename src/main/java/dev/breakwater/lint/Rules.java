@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Every lint rule, in id order. */
 public final class Rules {
-  static final List<Rule> ALL = List.of(
+  static final List<LintRule> ALL = List.of(
       new PublishedOnAllInterfaces(),
       new DataStorePublished(),
       new PublishAll(),
@@ -18,6 +18,6 @@ public final class Rules {
   private Rules() {}
 
   public static List<RuleMeta> metas() {
-    return ALL.stream().map(Rule::meta).toList();
+    return ALL.stream().map(LintRule::meta).toList();
   }
 }

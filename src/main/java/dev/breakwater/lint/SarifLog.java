@@ -17,7 +17,7 @@ public final class SarifLog {
   private SarifLog() {}
 
   /** The SARIF document; {@code cli} writes it with the one JSON configuration. */
-  public static ObjectNode document(List<Finding> findings, String version) {
+  public static ObjectNode document(List<LintFinding> findings, String version) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("$schema", SCHEMA);
     root.put("version", "2.1.0");
@@ -41,7 +41,7 @@ public final class SarifLog {
       props.putArray("tags").add("security").add("docker");
     }
     ArrayNode results = run.putArray("results");
-    for (Finding f : findings) {
+    for (LintFinding f : findings) {
       ObjectNode res = results.addObject();
       res.put("ruleId", f.rule().id());
       res.put("ruleIndex", metas.indexOf(f.rule()));

@@ -9,9 +9,9 @@ import java.util.List;
 public final class TextFindings {
   private TextFindings() {}
 
-  public static String render(List<Finding> findings) {
+  public static String render(List<LintFinding> findings) {
     StringBuilder out = new StringBuilder();
-    for (Finding f : findings) {
+    for (LintFinding f : findings) {
       if (f.suppressed()) {
         continue;
       }
@@ -29,7 +29,7 @@ public final class TextFindings {
     return out.toString();
   }
 
-  public static String summary(List<Finding> findings, int files) {
+  public static String summary(List<LintFinding> findings, int files) {
     long shown = findings.stream().filter(f -> !f.suppressed()).count();
     long suppressed = findings.size() - shown;
     return shown + " finding" + (shown == 1 ? "" : "s") + " in " + files + " file" + (files == 1 ? "" : "s")

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
         Generate a long random password, keep it out of the repository and pass it as a secret
         (`MYSQL_ROOT_PASSWORD_FILE: /run/secrets/db_root_password`) or from an untracked `.env`
         (`POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}`).""")
-final class WeakPassword implements Rule {
+final class WeakPassword implements LintRule {
   private static final Pattern SECRET_KEY = Pattern.compile(
       "(?i).*(PASSWORD|PASSWD|_PASS|_PWD|SECRET|SECRET_KEY|ROOT_PASS)$");
   private static final Pattern REQUIREPASS = Pattern.compile("--requirepass[= ]+(\\S+)");
@@ -40,8 +40,8 @@ final class WeakPassword implements Rule {
       "mongodb", "elastic", "rabbitmq", "minioadmin", "neo4j", "sa", "dbpass", "db_password");
 
   @Override
-  public List<Finding> check(Service service) {
-    List<Finding> out = new ArrayList<>();
+  public List<LintFinding> check(Service service) {
+    List<LintFinding> out = new ArrayList<>();
     String imageName = imageShortName(service);
     for (Map.Entry<String, Scalar> e : service.environment().entrySet()) {
       String key = e.getKey();
@@ -50,7 +50,7 @@ final class WeakPassword implements Rule {
       }
       String value = e.getValue().value().trim();
       if (weak(value, imageName)) {
-        out.add(Finding.of(this, Severity.HIGH, "'" + service.name() + "' sets " + key
+        out.add(LintFinding.of(this, Severity.HIGH, "'" + service.name() + "' sets " + key
             + " to a well-known value; use a long random secret kept out of the repository",
             service, e.getValue()));
       }
@@ -59,28 +59,28 @@ final class WeakPassword implements Rule {
     Scalar neo4jAuth = service.environment().get("NEO4J_AUTH");
     if (neo4jAuth != null && neo4jAuth.value().contains("/")
         && weak(neo4jAuth.value().substring(neo4jAuth.value().indexOf('/') + 1), imageName)) {
-      out.add(Finding.of(this, Severity.HIGH, "'" + service.name()
+      out.add(LintFinding.of(this, Severity.HIGH, "'" + service.name()
           + "' sets NEO4J_AUTH to a well-known password; use a long random secret (NEO4J_AUTH_FILE)",
           service, neo4jAuth));
     }
     // MinIO without root credentials starts with the documented minioadmin:minioadmin.
     if (imageName.equals("minio") && !service.environment().keySet().stream().anyMatch(
         k -> k.startsWith("MINIO_ROOT_PASSWORD") || k.startsWith("MINIO_SECRET_KEY"))) {
-      out.add(Finding.of(this, Severity.HIGH, "'" + service.name() + "' runs MinIO without "
+      out.add(LintFinding.of(this, Severity.HIGH, "'" + service.name() + "' runs MinIO without "
           + "MINIO_ROOT_PASSWORD, so its login is the default minioadmin:minioadmin; set "
           + "MINIO_ROOT_USER and MINIO_ROOT_PASSWORD_FILE", service, service.image().orElseThrow()));
     }
     for (Scalar c : service.command()) {
       Matcher m = REQUIREPASS.matcher(c.value());
       if (m.find() && weak(m.group(1), imageName)) {
-        out.add(Finding.of(this, Severity.HIGH, "'" + service.name()
+        out.add(LintFinding.of(this, Severity.HIGH, "'" + service.name()
             + "' uses a well-known password for --requirepass", service, c));
       }
     }
     for (int i = 0; i + 1 < service.command().size(); i++) {
       if (service.command().get(i).value().equals("--requirepass")
           && weak(service.command().get(i + 1).value(), imageName)) {
-        out.add(Finding.of(this, Severity.HIGH, "'" + service.name()
+        out.add(LintFinding.of(this, Severity.HIGH, "'" + service.name()
             + "' uses a well-known password for --requirepass", service, service.command().get(i + 1)));
       }
     }

@@ -24,7 +24,7 @@ public record Plan(String policySource, String host, CompiledPolicy compiled, Li
     diffs = List.copyOf(diffs);
   }
 
-  public static Plan make(HostFacts facts, Policy policy, Optional<ReachOracle> oracle) {
+  public static Plan make(HostFacts facts, Policy policy, Optional<ReachEngine> oracle) {
     CompiledPolicy compiled = PolicyCompiler.compile(facts, policy);
     List<PlanDiff> diffs = new ArrayList<>();
     for (IpFamily family : compiled.families()) {

@@ -18,7 +18,7 @@ public record CompiledPolicy(
     List<ProtectedPort> ports,
     Map<IpFamily, List<String>> chainRules,
     List<String> notes,
-    List<SourceSet> sets) {
+    List<SourceIpset> sets) {
 
   /** The chain Breakwater owns; jumped to from DOCKER-USER at position 1. */
   public static final String CHAIN = "BREAKWATER";

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record Policy(
     List<String> externalInterfaces,
-    Verdict defaultVerdict,
+    Default defaultVerdict,
     DenyAction denyAction,
     boolean useLabels,
     List<AllowRule> allows,
@@ -29,7 +29,7 @@ public record Policy(
     allows = List.copyOf(allows);
   }
 
-  public enum Verdict {
+  public enum Default {
     DENY,
     ALLOW
   }

@@ -39,7 +39,7 @@ public final class PolicyCompiler {
     List<ProtectedPort> ports = protectedPorts(facts, policy, notes);
 
     Map<IpFamily, List<String>> rules = new EnumMap<>(IpFamily.class);
-    Map<String, SourceSet> sets = new java.util.TreeMap<>();
+    Map<String, SourceIpset> sets = new java.util.TreeMap<>();
     for (IpFamily family : IpFamily.values()) {
       Optional<Ruleset> ruleset = family == IpFamily.V4 ? Optional.of(facts.ipv4()) : facts.ipv6();
       boolean hasDockerUser = ruleset.flatMap(r -> r.chain(TableName.FILTER, "DOCKER-USER")).isPresent();
@@ -112,7 +112,7 @@ public final class PolicyCompiler {
         }
         // Minimal CIDR blocks: the same sources in fewer rules (and fewer classes for the proof).
         Sources sources = any ? Sources.ANY : Sources.of(AddressSets.union(prefixes));
-        if (origins.isEmpty() && policy.defaultVerdict() == Policy.Verdict.ALLOW) {
+        if (origins.isEmpty() && policy.defaultVerdict() == Policy.Default.ALLOW) {
           sources = Sources.ANY;
           origins.add(policy.source() + ": default: allow");
         }
@@ -129,9 +129,9 @@ public final class PolicyCompiler {
   }
 
   static List<String> chainRules(
-      IpFamily family, List<ProtectedPort> ports, List<String> interfaces, Policy policy, Map<String, SourceSet> sets) {
+      IpFamily family, List<ProtectedPort> ports, List<String> interfaces, Policy policy, Map<String, SourceIpset> sets) {
     Policy.DenyAction action = policy.denyAction();
-    boolean catchAll = policy.defaultVerdict() == Policy.Verdict.DENY;
+    boolean catchAll = policy.defaultVerdict() == Policy.Default.DENY;
     LinkedHashSet<String> rules = new LinkedHashSet<>();
     rules.add(ESTABLISHED);
     for (ProtectedPort port : ports) {
@@ -148,7 +148,7 @@ public final class PolicyCompiler {
       }
       List<IPAddress> sources = port.allowed().of(family);
       if (sources.size() > policy.ipsetThreshold()) {
-        SourceSet set = SourceSet.of(family, sources);
+        SourceIpset set = SourceIpset.of(family, sources);
         sets.putIfAbsent(set.name(), set);
         rules.add("-A " + CompiledPolicy.CHAIN + " -p " + port.protocol().label() + " -m set --match-set " + set.name()
             + " src -m conntrack" + key + " -j RETURN");

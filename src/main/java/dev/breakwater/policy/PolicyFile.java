@@ -88,11 +88,11 @@ public final class PolicyFile {
         interfaces.add(name);
       }
     }
-    Policy.Verdict verdict = Policy.Verdict.DENY;
+    Policy.Default verdict = Policy.Default.DENY;
     if (keys.containsKey("default")) {
       verdict = switch (scalar(keys.get("default"), "deny or allow").toLowerCase(Locale.ROOT)) {
-        case "deny" -> Policy.Verdict.DENY;
-        case "allow" -> Policy.Verdict.ALLOW;
+        case "deny" -> Policy.Default.DENY;
+        case "allow" -> Policy.Default.ALLOW;
         default -> throw error(keys.get("default"), "expected 'deny' or 'allow'");
       };
     }

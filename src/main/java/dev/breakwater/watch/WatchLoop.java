@@ -19,7 +19,7 @@ public final class WatchLoop {
   /** How long after a container's end its settle check runs. */
   public static final Duration SETTLE = Duration.ofMillis(300);
 
-  private final Watcher watcher;
+  private final DriftCheck watcher;
   private final TriggerQueue queue;
   private final InstantSource clock;
   private final Duration interval;
@@ -29,7 +29,7 @@ public final class WatchLoop {
   private boolean lastFailed;
   private Instant settleDue;
 
-  public WatchLoop(Watcher watcher, TriggerQueue queue, InstantSource clock, Duration interval, Duration retry) {
+  public WatchLoop(DriftCheck watcher, TriggerQueue queue, InstantSource clock, Duration interval, Duration retry) {
     if (interval.isNegative() || interval.isZero() || retry.isNegative() || retry.isZero()) {
       throw new IllegalArgumentException("interval and retry must be above zero");
     }
@@ -41,7 +41,7 @@ public final class WatchLoop {
   }
 
   /** The first check, before any event: the policy is put in force at once. */
-  public Watcher.Result start() {
+  public DriftCheck.Result start() {
     return checked(watcher.check(List.of(new Trigger.Startup(clock.instant()))));
   }
 
@@ -50,7 +50,7 @@ public final class WatchLoop {
    *
    * @return the check's result; empty when woken by {@link #stop} or early without a trigger
    */
-  public Optional<Watcher.Result> step() throws InterruptedException {
+  public Optional<DriftCheck.Result> step() throws InterruptedException {
     Instant next = settleDue != null && settleDue.isBefore(due()) ? settleDue : due();
     List<Trigger> batch = queue.await(Duration.between(clock.instant(), next));
     if (stopped) {
@@ -68,7 +68,7 @@ public final class WatchLoop {
       }
     }
     Instant started = clock.instant();
-    Watcher.Result result = checked(watcher.check(batch));
+    DriftCheck.Result result = checked(watcher.check(batch));
     if (batch.stream().anyMatch(WatchLoop::endsAContainer)) {
       settleDue = clock.instant().plus(SETTLE);
     } else if (settleDue != null && !started.isBefore(settleDue)) {
@@ -106,8 +106,8 @@ public final class WatchLoop {
     queue.wake();
   }
 
-  private Watcher.Result checked(Watcher.Result result) {
-    lastFailed = result == Watcher.Result.FAILED;
+  private DriftCheck.Result checked(DriftCheck.Result result) {
+    lastFailed = result == DriftCheck.Result.FAILED;
     due = clock.instant().plus(lastFailed ? retry : interval);
     return result;
   }

@@ -25,14 +25,14 @@ import java.util.Map;
  */
 public final class WatchMetrics {
   /** What the policy grants a published port, from outside. */
-  public enum Verdict {
+  public enum AllowScope {
     ANY("any"),
     RESTRICTED("restricted"),
     DENIED("denied");
 
     private final String label;
 
-    Verdict(String label) {
+    AllowScope(String label) {
       this.label = label;
     }
 
@@ -40,7 +40,7 @@ public final class WatchMetrics {
       return label;
     }
 
-    static Verdict of(ProtectedPort port) {
+    static AllowScope of(ProtectedPort port) {
       if (port.allowed().any()) {
         return ANY;
       }
@@ -81,7 +81,7 @@ public final class WatchMetrics {
         .help("Firewall checks, by result")
         .labelNames("result")
         .register(registry);
-    for (Verdict verdict : Verdict.values()) {
+    for (AllowScope verdict : AllowScope.values()) {
       publishedPorts.labelValues(verdict.label()).set(0);
     }
   }
@@ -91,11 +91,11 @@ public final class WatchMetrics {
   }
 
   void ports(List<ProtectedPort> ports) {
-    Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
-    for (Verdict verdict : Verdict.values()) {
+    Map<AllowScope, Integer> counts = new EnumMap<>(AllowScope.class);
+    for (AllowScope verdict : AllowScope.values()) {
       counts.put(verdict, 0);
     }
-    ports.forEach(p -> counts.merge(Verdict.of(p), 1, Integer::sum));
+    ports.forEach(p -> counts.merge(AllowScope.of(p), 1, Integer::sum));
     counts.forEach((verdict, n) -> publishedPorts.labelValues(verdict.label()).set(n));
   }
 
@@ -116,7 +116,7 @@ public final class WatchMetrics {
 
   // Read back, for tests and the benchmark.
 
-  public double publishedPorts(Verdict verdict) {
+  public double publishedPorts(AllowScope verdict) {
     return publishedPorts.labelValues(verdict.label()).get();
   }
 

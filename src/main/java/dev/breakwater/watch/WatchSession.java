@@ -69,7 +69,7 @@ public final class WatchSession implements AutoCloseable {
       long maxChecks) {
     InstantSource clock = InstantSource.system();
     TriggerQueue queue = new TriggerQueue();
-    Watcher watcher = new Watcher(policy, reader, enforcer, clock, log, metrics);
+    DriftCheck watcher = new DriftCheck(policy, reader, enforcer, clock, log, metrics);
     WatchLoop loop = new WatchLoop(watcher, queue, clock, interval, RETRY);
     Optional<EventPump> pump = events.map(connector -> new EventPump(connector, queue, log, clock, Sleeper.REAL));
     Optional<HTTPServer> server = metricsAddress.map(address -> serve(address, metrics));

@@ -63,7 +63,7 @@ class AuditorTest {
         List.of("0.0.0.0/0"), List.of(), List.of()), "deny");
 
     assertThat(e.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(e.findings()).extracting(Finding::id)
+    assertThat(e.findings()).extracting(ExposureFinding::id)
         .containsExactly("exposed-data-store", "ufw-bypass", "bound-all-interfaces");
     assertThat(e.findings().get(1).message()).contains("UFW denies 3306/tcp").contains("anywhere (0.0.0.0/0)")
         .contains("filter/DOCKER #1 (line 40)");
@@ -74,7 +74,7 @@ class AuditorTest {
   void aDataStoreOnlyReachableFromChosenSourcesIsMediumNotCritical() {
     Exposure e = Auditor.judge(reach(container("pg", "postgres:16"), port("0.0.0.0", 5432, 5432),
         List.of("198.51.100.0/24"), List.of(), List.of()), "allow");
-    assertThat(e.findings()).extracting(Finding::id).containsExactly("exposed-data-store", "bound-all-interfaces");
+    assertThat(e.findings()).extracting(ExposureFinding::id).containsExactly("exposed-data-store", "bound-all-interfaces");
     assertThat(e.severity()).isEqualTo(Severity.MEDIUM);
   }
 
@@ -91,7 +91,7 @@ class AuditorTest {
   void aPublicWebPortThatUfwAllowsIsOnlyLow() {
     Exposure e = Auditor.judge(reach(container("web", "nginx:1.27"), port("0.0.0.0", 443, 443),
         List.of("0.0.0.0/0"), List.of(), List.of()), "allow");
-    assertThat(e.findings()).extracting(Finding::id).containsExactly("bound-all-interfaces");
+    assertThat(e.findings()).extracting(ExposureFinding::id).containsExactly("bound-all-interfaces");
     assertThat(e.severity()).isEqualTo(Severity.LOW);
   }
 
@@ -100,7 +100,7 @@ class AuditorTest {
     Exposure e = Auditor.judge(reach(container("app", "example/app"), port("0.0.0.0", 8080, 80),
         List.of(), List.of("0.0.0.0/0"), List.of(RECENT)), "none");
     assertThat(e.exact()).isFalse();
-    assertThat(e.findings()).extracting(Finding::id).contains("possibly-reachable");
+    assertThat(e.findings()).extracting(ExposureFinding::id).contains("possibly-reachable");
     assertThat(e.findings().get(0).message()).contains("filter/DOCKER-USER #1 (line 30)").contains("-m recent");
     assertThat(e.severity()).isEqualTo(Severity.MEDIUM);
   }

@@ -1,6 +1,6 @@
 package dev.breakwater.compose;
 
-import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintFinding;
 import dev.breakwater.lint.LintConfig;
 import dev.breakwater.lint.LintTargets;
 import dev.breakwater.lint.LintUnit;
@@ -114,7 +114,7 @@ class ComposeProjectTest {
     Files.writeString(f, Files.readString(f).replace("      - \"$${LITERAL}:1\"\n", ""));
     Project project = Linter.read(new LintUnit.ComposeProject(List.of(f)));
     assertThat(ports(project, "web")).containsExactly("8080:80", "127.0.0.1:8443:443", "9000:9000");
-    List<Finding> findings = new Linter(LintConfig.empty()).lint(new LintUnit.ComposeProject(List.of(f))).findings();
+    List<LintFinding> findings = new Linter(LintConfig.empty()).lint(new LintUnit.ComposeProject(List.of(f))).findings();
     assertThat(findings).extracting(x -> x.rule().id() + "@" + x.line())
         .containsExactlyInAnyOrder("BW001@5", "BW001@7", "BW006@11");
   }

@@ -1,6 +1,6 @@
 package dev.breakwater.compose;
 
-import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintFinding;
 import dev.breakwater.lint.LintConfig;
 import dev.breakwater.lint.Linter;
 
@@ -17,7 +17,7 @@ public final class Fixtures {
 
   private Fixtures() {}
 
-  public static List<Finding> lint(String name, String text) {
+  public static List<LintFinding> lint(String name, String text) {
     return Linter.lintText(Path.of(name), text, LintConfig.empty());
   }
 
@@ -39,9 +39,9 @@ public final class Fixtures {
   }
 
   /** "line:RULE" for each unsuppressed finding. */
-  public static Set<String> actual(List<Finding> findings) {
+  public static Set<String> actual(List<LintFinding> findings) {
     Set<String> out = new TreeSet<>();
-    for (Finding f : findings) {
+    for (LintFinding f : findings) {
       if (!f.suppressed()) {
         out.add(f.line() + ":" + f.rule().id());
       }

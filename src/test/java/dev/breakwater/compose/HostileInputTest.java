@@ -1,7 +1,7 @@
 package dev.breakwater.compose;
 
 import dev.breakwater.fix.PortFixer;
-import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintFinding;
 import dev.breakwater.lint.LintConfig;
 import dev.breakwater.lint.LintUnit;
 import dev.breakwater.lint.Linter;
@@ -102,14 +102,14 @@ class HostileInputTest {
   Stream<DynamicTest> fixOfFuzzedInputNeverLeavesAFixablePortBehind() {
     return seeds().mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> {
       String text = composeLike(new Random(seed));
-      List<Finding> findings;
+      List<LintFinding> findings;
       try {
         findings = Fixtures.lint("compose.yaml", text);
       } catch (BadInputException e) {
         return; // a file that does not parse is never fixed
       }
       for (PortFixer.FileFix fix : new PortFixer("127.0.0.1").fix(findings)) {
-        List<Finding> after = Fixtures.lint("compose.yaml", fix.newText());
+        List<LintFinding> after = Fixtures.lint("compose.yaml", fix.newText());
         assertThat(after).filteredOn(f -> f.port().isPresent())
             .extracting(f -> f.rule().id()).doesNotContain("BW001", "BW002");
       }

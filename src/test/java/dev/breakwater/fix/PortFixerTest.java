@@ -1,7 +1,7 @@
 package dev.breakwater.fix;
 
 import dev.breakwater.compose.Fixtures;
-import dev.breakwater.lint.Finding;
+import dev.breakwater.lint.LintFinding;
 import dev.breakwater.lint.LintConfig;
 import dev.breakwater.lint.Linter;
 
@@ -124,7 +124,7 @@ class PortFixerTest {
     PortFixer.FileFix fix = fixes.get(0);
     assertThat(fix.skipped()).isEmpty();
     // Re-parse and re-lint: nothing left unbound except the suppressed entry.
-    List<Finding> after = Fixtures.lint("compose.yaml", fix.newText());
+    List<LintFinding> after = Fixtures.lint("compose.yaml", fix.newText());
     assertThat(after).filteredOn(f -> !f.suppressed())
         .extracting(f -> f.rule().id()).doesNotContain("BW001", "BW009");
     // A data store bound to a non-loopback address is still reported, as high instead of critical.

@@ -55,7 +55,7 @@ class LintConfigTest {
         """);
     assertThat(unsuppressed("compose.yaml", c)).containsExactly("db:BW006");
     assertThat(unsuppressed("lab/one/compose.yaml", c)).isEmpty();
-    List<Finding> all = Linter.lintText(Path.of("lab/compose.yaml"), COMPOSE, c);
+    List<LintFinding> all = Linter.lintText(Path.of("lab/compose.yaml"), COMPOSE, c);
     assertThat(all).filteredOn(f -> f.rule().id().equals("BW006"))
         .singleElement().satisfies(f -> assertThat(f.suppression()).contains("throw-away lab databases"));
   }

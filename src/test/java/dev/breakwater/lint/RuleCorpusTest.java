@@ -275,7 +275,7 @@ class RuleCorpusTest {
 
   @Test
   void unquotedBase60PortsAreUnderstoodAndFlagged() {
-    List<Finding> findings = Fixtures.lint("compose.yaml", """
+    List<LintFinding> findings = Fixtures.lint("compose.yaml", """
         services:
           ssh:
             image: linuxserver/openssh-server
@@ -364,7 +364,7 @@ class RuleCorpusTest {
 
   @Test
   void continuationsAndMakefiles() {
-    List<Finding> script = Fixtures.lint("run.sh", """
+    List<LintFinding> script = Fixtures.lint("run.sh", """
         docker run \\
           --name db \\
           -e MYSQL_ROOT_PASSWORD_FILE=/run/secrets/db \\

@@ -42,7 +42,7 @@ class SarifSchemaTest {
 
   @Test
   void everyRuleAndASuppressionValidate() {
-    List<Finding> findings = new java.util.ArrayList<>(Fixtures.lint("compose.yaml", """
+    List<LintFinding> findings = new java.util.ArrayList<>(Fixtures.lint("compose.yaml", """
         services:
           db:
             image: postgres
@@ -63,7 +63,7 @@ class SarifSchemaTest {
     Set<String> rules = new java.util.TreeSet<>();
     findings.forEach(f -> rules.add(f.rule().id()));
     assertThat(rules).as("the fixture exercises every rule").hasSize(Rules.metas().size());
-    assertThat(findings).anyMatch(Finding::suppressed);
+    assertThat(findings).anyMatch(LintFinding::suppressed);
 
     assertThat(validate(dev.breakwater.cli.Json.write(SarifLog.document(findings, "0.1.0")))).isEmpty();
   }

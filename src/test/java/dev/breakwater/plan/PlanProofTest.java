@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /** The proof with the real reach engine, on corpus hosts. */
 class PlanProofTest {
-  static final Optional<ReachOracle> ENGINE = Optional.of(new ReachEngineOracle());
+  static final Optional<ReachEngine> ENGINE = Optional.of(new ReachabilityEngine());
 
   static PolicyProof.PortProof port(Plan plan, String endpoint) {
     return plan.proof().orElseThrow().ports().stream().filter(p -> p.port().endpoint().equals(endpoint)).findFirst().orElseThrow();

@@ -38,7 +38,7 @@ class PolicyFileTest {
             from: any
         """, "p.yml");
     assertThat(policy.externalInterfaces()).containsExactly("eth0", "ens3");
-    assertThat(policy.defaultVerdict()).isEqualTo(Policy.Verdict.DENY);
+    assertThat(policy.defaultVerdict()).isEqualTo(Policy.Default.DENY);
     assertThat(policy.denyAction()).isEqualTo(Policy.DenyAction.REJECT);
     assertThat(policy.useLabels()).isFalse();
     assertThat(policy.allows()).hasSize(5);
@@ -58,7 +58,7 @@ class PolicyFileTest {
   void defaultsAreDenyDropLabelsAndTheDefaultRoute() {
     Policy policy = PolicyFile.parse("allow: []\n", "p.yml");
     assertThat(policy.externalInterfaces()).isEmpty();
-    assertThat(policy.defaultVerdict()).isEqualTo(Policy.Verdict.DENY);
+    assertThat(policy.defaultVerdict()).isEqualTo(Policy.Default.DENY);
     assertThat(policy.denyAction()).isEqualTo(Policy.DenyAction.DROP);
     assertThat(policy.useLabels()).isTrue();
     assertThat(policy.allows()).isEmpty();

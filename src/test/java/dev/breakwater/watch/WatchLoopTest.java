@@ -43,7 +43,7 @@ class WatchLoopTest {
     metrics = new WatchMetrics(new PrometheusRegistry());
     queue = new TriggerQueue();
     WatchLog log = new WatchLog(clock, lines::add);
-    loop = new WatchLoop(new Watcher(POLICY, host, host, clock, log, metrics), queue, clock, INTERVAL, RETRY);
+    loop = new WatchLoop(new DriftCheck(POLICY, host, host, clock, log, metrics), queue, clock, INTERVAL, RETRY);
   }
 
   Trigger started(String container, Instant at) {
@@ -55,7 +55,7 @@ class WatchLoopTest {
     host.containers.add(FakeHost.container("web", 8080, Map.of()));
     host.applyCost = Duration.ofMillis(42);
 
-    assertThat(loop.start()).isEqualTo(Watcher.Result.CORRECTED);
+    assertThat(loop.start()).isEqualTo(DriftCheck.Result.CORRECTED);
 
     assertThat(host.reads).isEqualTo(1);
     assertThat(host.applies).hasSize(1);
@@ -68,10 +68,10 @@ class WatchLoopTest {
   void startupWithThePolicyAlreadyInForceAppliesNothingAndSaysSo() {
     host.containers.add(FakeHost.container("web", 8080, Map.of()));
     loop.start();
-    WatchLoop second = new WatchLoop(new Watcher(POLICY, host, host, clock, new WatchLog(clock, lines::add), metrics), queue, clock, INTERVAL, RETRY);
+    WatchLoop second = new WatchLoop(new DriftCheck(POLICY, host, host, clock, new WatchLog(clock, lines::add), metrics), queue, clock, INTERVAL, RETRY);
     lines.clear();
 
-    assertThat(second.start()).isEqualTo(Watcher.Result.IN_FORCE);
+    assertThat(second.start()).isEqualTo(DriftCheck.Result.IN_FORCE);
 
     assertThat(host.applies).hasSize(1);
     assertThat(lines).containsExactly("ts=2026-11-24T16:00:00Z event=in-force chain=BREAKWATER families=ipv4 ports=1 cause=startup");
@@ -83,7 +83,7 @@ class WatchLoopTest {
     lines.clear();
     queue.offer(new Trigger.Docker(new WatchEvent(WatchEvent.Kind.CONTAINER_STOP, "old", T0)));
 
-    assertThat(loop.step()).contains(Watcher.Result.IN_FORCE);
+    assertThat(loop.step()).contains(DriftCheck.Result.IN_FORCE);
 
     assertThat(host.reads).as("no iptables-save for an event that changes nothing").isEqualTo(1);
     assertThat(host.containerReads).isEqualTo(1);
@@ -103,7 +103,7 @@ class WatchLoopTest {
     host.readCost = Duration.ofMillis(10);
     host.applyCost = Duration.ofMillis(22);
 
-    assertThat(loop.step()).contains(Watcher.Result.CORRECTED);
+    assertThat(loop.step()).contains(DriftCheck.Result.CORRECTED);
 
     assertThat(host.reads + host.containerReads).isEqualTo(2);
     assertThat(host.applies).hasSize(2);
@@ -120,13 +120,13 @@ class WatchLoopTest {
     lines.clear();
     // dockerd says "die" while its list still shows the container running.
     queue.offer(new Trigger.Docker(new WatchEvent(WatchEvent.Kind.CONTAINER_DIE, "db", clock.instant())));
-    assertThat(loop.step()).contains(Watcher.Result.IN_FORCE);
+    assertThat(loop.step()).contains(DriftCheck.Result.IN_FORCE);
     host.containers.clear();
 
     clock.advance(WatchLoop.SETTLE.minusMillis(1));
     assertThat(loop.step()).as("not yet").isEmpty();
     clock.advance(Duration.ofMillis(1));
-    assertThat(loop.step()).contains(Watcher.Result.CORRECTED);
+    assertThat(loop.step()).contains(DriftCheck.Result.CORRECTED);
 
     assertThat(lines).singleElement().asString().contains("added=0 removed=2", "cause=settle");
     clock.advance(WatchLoop.SETTLE);
@@ -144,7 +144,7 @@ class WatchLoopTest {
       queue.offer(started("svc" + i, clock.instant()));
     }
 
-    assertThat(loop.step()).contains(Watcher.Result.CORRECTED);
+    assertThat(loop.step()).contains(DriftCheck.Result.CORRECTED);
 
     assertThat(host.reads + host.containerReads).isEqualTo(2);
     assertThat(host.applies).hasSize(2);
@@ -167,7 +167,7 @@ class WatchLoopTest {
     assertThat(host.reads).isEqualTo(1);
 
     clock.advance(Duration.ofMillis(1));
-    assertThat(loop.step()).contains(Watcher.Result.CORRECTED);
+    assertThat(loop.step()).contains(DriftCheck.Result.CORRECTED);
 
     assertThat(host.chain).hasSize(rules);
     assertThat(lines).singleElement().asString()
@@ -183,7 +183,7 @@ class WatchLoopTest {
     host.containers.add(FakeHost.container("db", 3306, Map.of("breakwater.allow", "198.51.100.66/32")));
     queue.offer(started("db", clock.instant()));
 
-    assertThat(loop.step()).contains(Watcher.Result.CORRECTED);
+    assertThat(loop.step()).contains(DriftCheck.Result.CORRECTED);
 
     assertThat(host.chain).hasSize(host.applies.getLast().rules(dev.breakwater.net.IpFamily.V4).size());
     assertThat(lines).singleElement().asString().contains("added=" + host.chain.size() + " removed=0", "cause=container-start");
@@ -196,7 +196,7 @@ class WatchLoopTest {
     host.jumpFirst = false; // dockerd rebuilt DOCKER-USER without our jump
 
     queue.offer(new Trigger.Reconnected(clock.instant()));
-    assertThat(loop.step()).contains(Watcher.Result.CORRECTED);
+    assertThat(loop.step()).contains(DriftCheck.Result.CORRECTED);
 
     assertThat(host.jumpFirst).isTrue();
     assertThat(lines).singleElement().asString().contains("added=0 removed=0 jump=inserted", "cause=docker-reconnected");
@@ -206,9 +206,9 @@ class WatchLoopTest {
   void aFailedApplyIsLoggedOnceRetriedSoonAndItsRecoverySaid() throws Exception {
     host.failApply = Optional.of(new ApplyException("iptables-save shows no DOCKER-USER chain"));
 
-    assertThat(loop.start()).isEqualTo(Watcher.Result.FAILED);
+    assertThat(loop.start()).isEqualTo(DriftCheck.Result.FAILED);
     clock.advance(RETRY);
-    assertThat(loop.step()).contains(Watcher.Result.FAILED);
+    assertThat(loop.step()).contains(DriftCheck.Result.FAILED);
 
     assertThat(host.applies).hasSize(2);
     assertThat(lines).singleElement().asString()
@@ -216,7 +216,7 @@ class WatchLoopTest {
 
     host.failApply = Optional.empty();
     clock.advance(RETRY);
-    assertThat(loop.step()).contains(Watcher.Result.CORRECTED);
+    assertThat(loop.step()).contains(DriftCheck.Result.CORRECTED);
     assertThat(lines).hasSize(3);
     assertThat(lines.get(1)).isEqualTo("ts=2026-11-24T16:00:02Z event=check-recovered cause=retry");
     assertThat(lines.get(2)).contains("event=drift-corrected", "cause=retry");
@@ -231,7 +231,7 @@ class WatchLoopTest {
     host.containers.add(FakeHost.container("bad", 5432, Map.of("breakwater.allow", "10.1.2.3/8")));
     queue.offer(started("bad", clock.instant()));
 
-    assertThat(loop.step()).contains(Watcher.Result.FAILED);
+    assertThat(loop.step()).contains(DriftCheck.Result.FAILED);
 
     assertThat(host.chain).isEqualTo(before);
     assertThat(host.applies).hasSize(1);
@@ -263,7 +263,7 @@ class WatchLoopTest {
   void anUnreadableHostIsACheckFailureNotACrash() {
     host.failRead = Optional.of(new IllegalStateException("cannot talk to the Docker daemon"));
 
-    assertThat(loop.start()).isEqualTo(Watcher.Result.FAILED);
+    assertThat(loop.start()).isEqualTo(DriftCheck.Result.FAILED);
 
     assertThat(host.applies).isEmpty();
     assertThat(lines).singleElement().asString().contains("event=check-failed", "error=\"cannot talk to the Docker daemon\"");
@@ -280,7 +280,7 @@ class WatchLoopTest {
   }
 
   @Test
-  void metricsCountPortsByVerdictCorrectionsAndLastApply() throws Exception {
+  void metricsCountPortsByAllowScopeCorrectionsAndLastApply() throws Exception {
     host.containers.add(FakeHost.container("web", 8080, Map.of()));
     host.containers.add(FakeHost.container("db", 3306, Map.of("breakwater.allow", "198.51.100.66/32")));
     host.containers.add(FakeHost.container("cache", 6379, Map.of()));
@@ -288,9 +288,9 @@ class WatchLoopTest {
 
     loop.start();
 
-    assertThat(metrics.publishedPorts(WatchMetrics.Verdict.ANY)).isEqualTo(1);
-    assertThat(metrics.publishedPorts(WatchMetrics.Verdict.RESTRICTED)).isEqualTo(1);
-    assertThat(metrics.publishedPorts(WatchMetrics.Verdict.DENIED)).isEqualTo(1);
+    assertThat(metrics.publishedPorts(WatchMetrics.AllowScope.ANY)).isEqualTo(1);
+    assertThat(metrics.publishedPorts(WatchMetrics.AllowScope.RESTRICTED)).isEqualTo(1);
+    assertThat(metrics.publishedPorts(WatchMetrics.AllowScope.DENIED)).isEqualTo(1);
     assertThat(metrics.driftCorrections()).isEqualTo(1);
     assertThat(metrics.lastApplySeconds()).isEqualTo(T0.plusMillis(250).toEpochMilli() / 1000.0);
     assertThat(metrics.latencyCount()).isEqualTo(1);
@@ -300,7 +300,7 @@ class WatchLoopTest {
     queue.offer(new Trigger.Docker(new WatchEvent(WatchEvent.Kind.CONTAINER_DIE, "cache", clock.instant())));
     loop.step();
 
-    assertThat(metrics.publishedPorts(WatchMetrics.Verdict.DENIED)).isZero();
+    assertThat(metrics.publishedPorts(WatchMetrics.AllowScope.DENIED)).isZero();
     assertThat(metrics.driftCorrections()).isEqualTo(2);
     assertThat(metrics.checks("corrected")).isEqualTo(2);
   }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * about a publication the fixer can bind; {@code suppression} holds the reason when an inline
  * comment or the config file silenced it.
  */
-public record Finding(
+public record LintFinding(
     RuleMeta rule,
     Severity severity,
     String message,
@@ -24,14 +24,14 @@ public record Finding(
     Optional<PortEntry> port,
     Optional<String> suppression) {
 
-  static Finding of(Rule rule, Severity severity, String message, Service service, Scalar where) {
-    return new Finding(rule.meta(), severity, message, service.name(), where.file(), where.start(),
+  static LintFinding of(LintRule rule, Severity severity, String message, Service service, Scalar where) {
+    return new LintFinding(rule.meta(), severity, message, service.name(), where.file(), where.start(),
         where.end(), Optional.empty(), Optional.empty());
   }
 
-  static Finding ofPort(Rule rule, Severity severity, String message, Service service, PortEntry port,
+  static LintFinding ofPort(LintRule rule, Severity severity, String message, Service service, PortEntry port,
       boolean fixable) {
-    return new Finding(rule.meta(), severity, message, service.name(), port.file(), port.start(),
+    return new LintFinding(rule.meta(), severity, message, service.name(), port.file(), port.start(),
         port.end(), fixable ? Optional.of(port) : Optional.empty(), Optional.empty());
   }
 
@@ -47,7 +47,7 @@ public record Finding(
     return suppression.isPresent();
   }
 
-  Finding suppressedBecause(String reason) {
-    return new Finding(rule, severity, message, service, file, start, end, port, Optional.of(reason));
+  LintFinding suppressedBecause(String reason) {
+    return new LintFinding(rule, severity, message, service, file, start, end, port, Optional.of(reason));
   }
 }

@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class TargetParserTest {
+class ScanTargetsTest {
   private static final Map<String, List<String>> HOSTS = Map.of(
       "db.example.org", List.of("198.51.100.20", "2001:db8::20"));
 
-  private static final TargetParser PARSER = new TargetParser(name -> {
+  private static final ScanTargets PARSER = new ScanTargets(name -> {
     List<String> found = HOSTS.get(name);
     if (found == null) {
       throw new UnknownHostException(name);
     }
-    return found.stream().map(TargetParserTest::ip).toList();
+    return found.stream().map(ScanTargetsTest::ip).toList();
   });
 
   private static InetAddress ip(String s) {

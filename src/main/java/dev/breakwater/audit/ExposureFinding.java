@@ -9,4 +9,4 @@ import dev.breakwater.catalog.Severity;
  * @param message one line of why, naming the sources and the rule that decides
  * @param fix a concrete change that removes the finding
  */
-public record Finding(String id, Severity severity, String message, String fix) {}
+public record ExposureFinding(String id, Severity severity, String message, String fix) {}

@@ -18,7 +18,7 @@ import java.util.Set;
  * <p>More than {@value #LARGE_TARGET} addresses in total needs {@code allowLarge}: a typo such as
  * {@code /16} for {@code /26} should not start a scan of 65,536 hosts.
  */
-public final class TargetParser {
+public final class ScanTargets {
   public static final int LARGE_TARGET = 256;
 
   /** Resolves host names; the CLI passes DNS, tests pass a table. */
@@ -31,7 +31,7 @@ public final class TargetParser {
 
   private final HostResolver resolver;
 
-  public TargetParser(HostResolver resolver) {
+  public ScanTargets(HostResolver resolver) {
     this.resolver = resolver;
   }
 

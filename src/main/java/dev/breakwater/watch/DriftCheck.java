@@ -29,7 +29,7 @@ import java.util.Optional;
  * container started that needs an allow). No I/O of its own: the reader, the enforcer, the clock
  * and the log are given, so the decision logic is tested with fakes.
  */
-public final class Watcher {
+public final class DriftCheck {
   private final Policy policy;
   private final HostReader reader;
   private final Enforcer enforcer;
@@ -42,7 +42,7 @@ public final class Watcher {
   private HostFacts lastFacts;
   private Map<IpFamily, List<String>> inForce;
 
-  public Watcher(Policy policy, HostReader reader, Enforcer enforcer, InstantSource clock, WatchLog log, WatchMetrics metrics) {
+  public DriftCheck(Policy policy, HostReader reader, Enforcer enforcer, InstantSource clock, WatchLog log, WatchMetrics metrics) {
     this.policy = policy;
     this.reader = reader;
     this.enforcer = enforcer;

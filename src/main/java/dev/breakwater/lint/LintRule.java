@@ -5,8 +5,8 @@ import dev.breakwater.compose.Service;
 import java.util.List;
 
 /** One lint check: looks at one declared container and returns its findings (never throws). */
-interface Rule {
-  List<Finding> check(Service service);
+interface LintRule {
+  List<LintFinding> check(Service service);
 
   default RuleMeta meta() {
     return RuleMeta.of(getClass());

@@ -6,6 +6,6 @@ import java.util.List;
 
 /** The reach engine as the proof sees it: who reaches every published port of a host. */
 @FunctionalInterface
-public interface ReachOracle {
+public interface ReachEngine {
   List<PortReach> observe(HostFacts facts);
 }

@@ -6,7 +6,7 @@ import dev.breakwater.reach.Reachability;
 import java.util.List;
 
 /** The core reach engine ({@link Reachability}) as the proof's oracle. */
-public final class ReachEngineOracle implements ReachOracle {
+public final class ReachabilityEngine implements ReachEngine {
 
   @Override
   public List<PortReach> observe(HostFacts facts) {

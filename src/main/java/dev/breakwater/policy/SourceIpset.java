@@ -16,21 +16,21 @@ import java.util.List;
  * set never changes once created: a changed list is a new set, and the chain in the backup still
  * finds its own set on rollback.
  */
-public record SourceSet(String name, IpFamily family, List<IPAddress> prefixes) {
+public record SourceIpset(String name, IpFamily family, List<IPAddress> prefixes) {
   public static final String PREFIX_V4 = "bw4-";
   public static final String PREFIX_V6 = "bw6-";
 
-  public SourceSet {
+  public SourceIpset {
     prefixes = List.copyOf(prefixes);
   }
 
-  static SourceSet of(IpFamily family, List<IPAddress> prefixes) {
+  static SourceIpset of(IpFamily family, List<IPAddress> prefixes) {
     StringBuilder content = new StringBuilder(family.name());
     prefixes.stream().map(PolicyCompiler::prefixText).sorted().forEach(p -> content.append('\n').append(p));
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.toString().getBytes(StandardCharsets.UTF_8));
       String name = (family == IpFamily.V4 ? PREFIX_V4 : PREFIX_V6) + HexFormat.of().formatHex(digest, 0, 8);
-      return new SourceSet(name, family, prefixes);
+      return new SourceIpset(name, family, prefixes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
