@@ -114,6 +114,22 @@ class LintAndFixCommandTest {
   }
 
   @Test
+  void fixWriteGoesThroughTheAtomicWriteAndLeavesALinkedFileAlone() throws Exception {
+    // fix --write once rewrote the file in place (a crash mid-write truncated it); it now writes a
+    // temporary file and renames it, which would replace a symbolic link rather than its target.
+    Path real = write("real-compose.yaml", UNSAFE);
+    Path link = Files.createSymbolicLink(real.resolveSibling("compose.yaml"), real);
+    CliRun r = run("fix", "--write", link.toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("is a symbolic link").contains("file left unchanged");
+    assertThat(Files.readString(real)).isEqualTo(UNSAFE);
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    try (var files = Files.list(real.getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
   void fixNeverTouchesAFileThatDoesNotParse() throws Exception {
     String broken = UNSAFE + "    image: duplicate\n  x: [\n";
     Path f = write("compose.yaml", broken);

@@ -69,4 +69,32 @@ public final class TestDockerd {
     command.addAll(List.of(args));
     return TestNamespace.host(command);
   }
+
+  /**
+   * Stops what {@link #start} started, in the order that leaves nothing behind: the named
+   * containers (best effort: a container that never started is fine), dockerd (forcibly after a
+   * minute), then the mount-namespace holder. Either process may be null.
+   */
+  public static void stop(Process dockerd, Process holder, Path socket, java.util.List<String> containers)
+      throws InterruptedException {
+    if (dockerd != null) {
+      if (dockerd.isAlive()) {
+        for (String container : containers) {
+          try {
+            docker(socket, "rm", "-f", container);
+          } catch (RuntimeException e) {
+            // not started, or dockerd is down: it goes with the daemon's directories anyway
+          }
+        }
+      }
+      dockerd.destroy();
+      if (!dockerd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        dockerd.destroyForcibly();
+      }
+    }
+    if (holder != null) {
+      holder.destroy();
+      holder.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
 }

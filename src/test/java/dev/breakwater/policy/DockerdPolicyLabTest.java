@@ -130,21 +130,7 @@ class DockerdPolicyLabTest {
         assertThat(reaches(attacker, "198.51.100.2")).as("still refused after the restart").isFalse();
       } finally {
         started.forEach(Process::destroy);
-        if (dockerd != null && dockerd.isAlive()) {
-          try {
-            TestDockerd.docker(socket, "rm", "-f", "db");
-          } catch (RuntimeException e) {
-            // the container goes with the daemon's directories anyway
-          }
-          dockerd.destroy();
-          if (!dockerd.waitFor(60, TimeUnit.SECONDS)) {
-            dockerd.destroyForcibly();
-          }
-        }
-        if (holder != null) {
-          holder.destroy();
-          holder.waitFor(10, TimeUnit.SECONDS);
-        }
+        TestDockerd.stop(dockerd, holder, socket, List.of("db"));
       }
     }
   }

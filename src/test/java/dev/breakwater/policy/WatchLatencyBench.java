@@ -115,23 +115,7 @@ public final class WatchLatencyBench {
         watch.destroy();
         watch.waitFor(10, TimeUnit.SECONDS);
       }
-      if (dockerd != null) {
-        for (int i = 0; i < containers; i++) {
-          try {
-            TestDockerd.docker(socket, "rm", "-f", "c" + i);
-          } catch (RuntimeException e) {
-            // not started
-          }
-        }
-        dockerd.destroy();
-        if (!dockerd.waitFor(60, TimeUnit.SECONDS)) {
-          dockerd.destroyForcibly();
-        }
-      }
-      if (holder != null) {
-        holder.destroy();
-        holder.waitFor(10, TimeUnit.SECONDS);
-      }
+      TestDockerd.stop(dockerd, holder, socket, java.util.stream.IntStream.range(0, containers).mapToObj(i -> "c" + i).toList());
       TestNamespace.host(List.of("rm", "-rf", tmp.toString()), "");
     }
   }

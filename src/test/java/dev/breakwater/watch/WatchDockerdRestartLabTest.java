@@ -96,21 +96,7 @@ class WatchDockerdRestartLabTest {
             .anyMatch(r -> r.contains("--ctstate DNAT -j DROP"));
       }
     } finally {
-      if (dockerd != null) {
-        try {
-          TestDockerd.docker(socket, "rm", "-f", "after-restart");
-        } catch (RuntimeException e) {
-          // not started, or dockerd is down
-        }
-        dockerd.destroy();
-        if (!dockerd.waitFor(60, TimeUnit.SECONDS)) {
-          dockerd.destroyForcibly();
-        }
-      }
-      if (holder != null) {
-        holder.destroy();
-        holder.waitFor(10, TimeUnit.SECONDS);
-      }
+      TestDockerd.stop(dockerd, holder, socket, List.of("after-restart"));
       TestNamespace.host(List.of("rm", "-rf", tmp.toString()), "");
     }
   }
