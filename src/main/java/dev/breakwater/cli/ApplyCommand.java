@@ -5,6 +5,7 @@ import dev.breakwater.gather.PolicyFacts;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.firewall.ApplyException;
 import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.FlowCut;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.plan.Plan;
 import dev.breakwater.plan.PlanText;
@@ -94,6 +95,12 @@ public final class ApplyCommand implements Callable<Integer> {
       return ExitCodes.CLEAN;
     }
     out.println("\nApplied; iptables-save shows exactly the planned chain. Backup in " + store.dir() + ".");
+    // The chain passes ESTABLISHED traffic first: a session opened before this change would outlive it.
+    FlowCut.Result cut = FlowCut.cut(firewall, plan.compiled(), facts);
+    if (cut.cut() > 0) {
+      out.println("Cut " + cut.cut() + " open connection" + (cut.cut() == 1 ? "" : "s") + " that the policy now forbids.");
+    }
+    cut.notes().forEach(n -> spec.commandLine().getErr().println("note: " + n));
     if (confirm.isPresent()) {
       String token = UUID.randomUUID().toString();
       store.writePending(token);

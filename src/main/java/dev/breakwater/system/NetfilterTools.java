@@ -1,6 +1,7 @@
 package dev.breakwater.system;
 
 import dev.breakwater.net.IpFamily;
+import dev.breakwater.net.Transport;
 import dev.breakwater.problem.EnvironmentProblem;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class NetfilterTools {
     IPTABLES("iptables"), IP6TABLES("ip6tables"),
     IPTABLES_SAVE("iptables-save"), IP6TABLES_SAVE("ip6tables-save"),
     IPTABLES_RESTORE("iptables-restore"), IP6TABLES_RESTORE("ip6tables-restore"),
-    IPSET("ipset"), NFT("nft");
+    IPSET("ipset"), NFT("nft"), CONNTRACK("conntrack");
 
     private final String command;
 
@@ -143,5 +144,25 @@ public final class NetfilterTools {
       throw new IllegalArgumentException("not an ipset name: " + name);
     }
     return run(Tool.IPSET, List.of("destroy", name)).ok();
+  }
+
+  /**
+   * {@code conntrack -L}: the tracked connections of {@code protocol} whose original destination
+   * port is {@code port}, one line each as conntrack prints them.
+   */
+  public List<String> connections(IpFamily family, Transport protocol, int port) {
+    return succeed(Tool.CONNTRACK, List.of("-L", "-f", family == IpFamily.V4 ? "ipv4" : "ipv6", "-p", protocol.label(),
+        "--orig-port-dst", Integer.toString(port)), Optional.empty(), "failed").lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  /**
+   * {@code conntrack -D} of exactly one connection, by its original tuple; false when it was
+   * gone already (conntrack exits 1 when it deleted nothing).
+   */
+  public boolean deleteConnection(IpFamily family, Transport protocol, String source, String destination, int sourcePort,
+      int destinationPort) {
+    return run(Tool.CONNTRACK, List.of("-D", "-f", family == IpFamily.V4 ? "ipv4" : "ipv6", "-p", protocol.label(),
+        "--orig-src", source, "--orig-dst", destination,
+        "--orig-port-src", Integer.toString(sourcePort), "--orig-port-dst", Integer.toString(destinationPort))).ok();
   }
 }
