@@ -1,5 +1,7 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.UnseenTable;
 import inet.ipaddr.IPAddress;
 
 /**
@@ -8,7 +10,7 @@ import inet.ipaddr.IPAddress;
  * for words in the text; {@link #text()} is the one wording users read.
  *
  * <p>{@link PortReach#notes()} carries the per-port cases; {@link Reachability#notes()} the
- * host-wide ones ({@link HostNetworkContainer}, {@link NoIp6tablesDump}).
+ * host-wide ones ({@link HostNetworkContainer}, {@link NoIp6tablesDump}, {@link UnseenRules}).
  */
 public sealed interface ReachNote {
 
@@ -78,6 +80,17 @@ public sealed interface ReachNote {
     public String text() {
       return "container " + container + " uses network_mode: host: its ports are host sockets, filtered by INPUT"
           + " (UFW applies) and not by Docker's publishing rules";
+    }
+  }
+
+  /**
+   * Host-wide: a table whose rules exist but are not (all) in the dump; answers that go through it
+   * are "possibly" where it could change them.
+   */
+  record UnseenRules(IpFamily family, UnseenTable unseen) implements ReachNote {
+    @Override
+    public String text() {
+      return family.label() + ": " + unseen.text() + "; answers it could change are \"possibly reachable\"";
     }
   }
 

@@ -5,6 +5,8 @@ import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.netfilter.TableName;
+import dev.breakwater.netfilter.UnseenTable;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,12 +39,42 @@ public final class Reachability {
   private Reachability(HostFacts facts, boolean indexed) {
     this.facts = facts;
     this.net = new HostNetwork(facts);
-    this.ipv4 = new RulesetIndex(facts.ipv4(), indexed);
+    this.ipv4 = new RulesetIndex(withPublishedPorts(facts.ipv4(), facts), indexed);
     this.ipv6 = facts.ipv6().map(v6 -> new RulesetIndex(v6, indexed));
     this.emptyIpv6 = new RulesetIndex(Ruleset.empty(IpFamily.V6, "(no ip6tables dump)"));
     // SnapshotDirectory words these notes; an nft base chain on the same hook can drop what
     // iptables accepts, but cannot accept what iptables dropped.
     this.unanalysedTables = facts.notes().stream().filter(n -> n.startsWith("nft table ")).toList();
+  }
+
+  /**
+   * Docker publishes a port with a nat DNAT and filter ACCEPT rules (libnetwork, unless the daemon
+   * runs with {@code "iptables": false}): published IPv4 ports and an IPv4 dump without one of the
+   * two tables mean the dump was cut, not that the rules are absent. IPv6 is left to the parser's
+   * own inference from Docker's chains: with {@code ip6tables} off, Docker publishes IPv6 ports
+   * through docker-proxy, with no nat rule at all.
+   */
+  private static Ruleset withPublishedPorts(Ruleset ruleset, HostFacts facts) {
+    if (!facts.daemon().map(d -> d.iptables()).orElse(true)) {
+      return ruleset;
+    }
+    long published = facts.containers().stream()
+        .filter(c -> !c.hostNetwork())
+        .flatMap(c -> c.ports().stream())
+        .filter(p -> p.hostIp().isIPv4())
+        .count();
+    if (published == 0) {
+      return ruleset;
+    }
+    Ruleset out = ruleset;
+    for (TableName table : List.of(TableName.NAT, TableName.FILTER)) {
+      if (!out.tables().containsKey(table) && out.unseen(table).isEmpty()) {
+        out = out.withUnseen(new UnseenTable(table, false, published + " published IPv4 port"
+            + (published == 1 ? "" : "s") + " in docker-inspect, each with Docker's " + table.label()
+            + " rules, but " + ruleset.source() + " has no " + table.label() + " table"));
+      }
+    }
+    return out;
   }
 
   public static Reachability of(HostFacts facts) {
@@ -69,6 +101,9 @@ public final class Reachability {
     if (!hasRules(packet.family()) && walk.route().map(r -> !(r instanceof RouteDecision.Dropped)).orElse(false)) {
       verdict = new Verdict.PossiblyReachable(List.of(), List.of(NO_IP6TABLES_DUMP));
       decision = new ReachNote.Ipv6FirewallUnknown().text();
+    }
+    if (verdict instanceof Verdict.PossiblyReachable p && p.uncertainBecause().isEmpty() && !p.reasons().isEmpty()) {
+      decision = decision + ", but " + String.join("; ", p.reasons());
     }
     if (verdict instanceof Verdict.Reachable && !unanalysedTables.isEmpty()) {
       verdict = new Verdict.PossiblyReachable(List.of(), unanalysedTables);
@@ -123,6 +158,11 @@ public final class Reachability {
     for (Container c : facts.containers()) {
       if (c.hostNetwork()) {
         notes.add(new ReachNote.HostNetworkContainer(c.name()));
+      }
+    }
+    for (var family : List.of(IpFamily.V4, IpFamily.V6)) {
+      if (hasRules(family)) {
+        rulesFor(family).ruleset().unseen().forEach(u -> notes.add(new ReachNote.UnseenRules(family, u)));
       }
     }
     if (facts.ipv6().isEmpty()) {
