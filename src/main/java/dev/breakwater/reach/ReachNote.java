@@ -94,6 +94,23 @@ public sealed interface ReachNote {
     }
   }
 
+  /**
+   * Per port and host-wide: a DOCKER-USER chain that no rule reached from FORWARD jumps to (Docker
+   * writes {@code -I FORWARD -j DOCKER-USER} when it starts; a flush or a hand-written ruleset
+   * loses it). Its rules filter nothing.
+   *
+   * @param line the chain's declaration line
+   * @param rules how many rules it holds
+   */
+  record DockerUserNotJumped(IpFamily family, String source, int line, int rules) implements ReachNote {
+    @Override
+    public String text() {
+      return family.label() + ": filter/DOCKER-USER (" + source + ":" + line + ") is not jumped to from FORWARD, so its "
+          + rules + " rule" + (rules == 1 ? "" : "s") + " filter nothing; Docker writes '-I FORWARD -j DOCKER-USER'"
+          + " when it starts";
+    }
+  }
+
   /** Host-wide: no ip6tables rules were captured, so no IPv6 answer is certain. */
   record NoIp6tablesDump() implements ReachNote {
     @Override

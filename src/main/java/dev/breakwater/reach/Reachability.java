@@ -4,7 +4,9 @@ import dev.breakwater.host.Container;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.Chain;
 import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.netfilter.Target;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.UnseenTable;
 import inet.ipaddr.IPAddress;
@@ -165,6 +167,9 @@ public final class Reachability {
         rulesFor(family).ruleset().unseen().forEach(u -> notes.add(new ReachNote.UnseenRules(family, u)));
       }
     }
+    for (var family : List.of(IpFamily.V4, IpFamily.V6)) {
+      dockerUserNotJumped(family).ifPresent(notes::add);
+    }
     if (facts.ipv6().isEmpty()) {
       notes.add(new ReachNote.NoIp6tablesDump());
     }
@@ -183,6 +188,41 @@ public final class Reachability {
                 c.because() + ", but " + String.join("; ", unanalysedTables))
             : c)
         .toList();
+  }
+
+  /**
+   * A DOCKER-USER chain that no chain reached from filter FORWARD jumps or goes to. Unless the
+   * filter table is unseen in part: then the jump may be in what the dump does not show.
+   */
+  Optional<ReachNote.DockerUserNotJumped> dockerUserNotJumped(IpFamily family) {
+    if (!hasRules(family)) {
+      return Optional.empty();
+    }
+    Ruleset ruleset = rulesFor(family).ruleset();
+    Optional<Chain> user = ruleset.chain(TableName.FILTER, "DOCKER-USER");
+    if (user.isEmpty() || !ruleset.unseen(TableName.FILTER).isEmpty()) {
+      return Optional.empty();
+    }
+    java.util.Set<String> reached = new java.util.HashSet<>();
+    java.util.ArrayDeque<String> work = new java.util.ArrayDeque<>(List.of("FORWARD"));
+    while (!work.isEmpty()) {
+      String name = work.pop();
+      if (!reached.add(name)) {
+        continue;
+      }
+      ruleset.chain(TableName.FILTER, name).ifPresent(c -> c.rules().forEach(r -> {
+        switch (r.target()) {
+          case Target.Jump j -> work.push(j.chain());
+          case Target.Goto g -> work.push(g.chain());
+          default -> { }
+        }
+      }));
+    }
+    if (reached.contains("DOCKER-USER")) {
+      return Optional.empty();
+    }
+    return Optional.of(new ReachNote.DockerUserNotJumped(family, ruleset.source(), user.get().line(),
+        user.get().rules().size()));
   }
 
   HostNetwork network() {
