@@ -51,6 +51,10 @@ public final class Auditor {
     boolean anywhere = reach.reachableFromAnywhere();
     Optional<Rule> decidedBy = reach.decidedBy();
     List<String> notes = reach.notes().stream().map(ReachNote::text).toList();
+    boolean dockerUserInert = reach.notes().stream().anyMatch(n -> n instanceof ReachNote.DockerUserNotJumped);
+    // Why an answer is "possibly": every note but the one about DOCKER-USER, which decides nothing.
+    List<String> doubts = reach.notes().stream().filter(n -> !(n instanceof ReachNote.DockerUserNotJumped))
+        .map(ReachNote::text).toList();
     // The audit calls an answer exact when nothing beyond the reachable sources is in doubt: a
     // class that is only "possibly" on one ingress but reachable on another leaves no doubt.
     boolean exact = possiblyFrom.isEmpty() && reach.uncertainBecause().isEmpty();
@@ -82,9 +86,14 @@ public final class Auditor {
           anywhere ? Severity.HIGH : Severity.MEDIUM,
           "UFW denies " + port.hostPort() + "/" + proto + " but the port is reachable from " + sources + why
               + ": Docker's DNAT sends it through FORWARD, which UFW's INPUT rules never see.",
-          "Bind the port to 127.0.0.1 (or an internal address) if only this host needs it, or filter it in "
-              + "DOCKER-USER with '-m conntrack --ctorigdstport " + port.hostPort() + " --ctdir ORIGINAL' after an "
-              + "ESTABLISHED,RELATED return; 'breakwater plan --policy FILE' writes and proves those rules."));
+          dockerUserInert
+              ? "Bind the port to 127.0.0.1 (or an internal address) if only this host needs it. Rules in DOCKER-USER"
+                  + " do nothing here: FORWARD does not jump to it. Restore '-I FORWARD -j DOCKER-USER' first"
+                  + " (restarting dockerd writes it back), then 'breakwater plan --policy FILE' writes and proves"
+                  + " the filtering rules."
+              : "Bind the port to 127.0.0.1 (or an internal address) if only this host needs it, or filter it in "
+                  + "DOCKER-USER with '-m conntrack --ctorigdstport " + port.hostPort() + " --ctdir ORIGINAL' after an "
+                  + "ESTABLISHED,RELATED return; 'breakwater plan --policy FILE' writes and proves those rules."));
     }
     if (!exact) {
       String possibly = "Possibly reachable from " + describe(possiblyFrom);
@@ -92,7 +101,7 @@ public final class Auditor {
           ? new ExposureFinding(
               "possibly-reachable",
               store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
-              possibly + ": " + (notes.isEmpty() ? "part of the firewall was not captured" : String.join("; ", notes))
+              possibly + ": " + (doubts.isEmpty() ? "part of the firewall was not captured" : String.join("; ", doubts))
                   + ", so Breakwater cannot prove it blocked.",
               "Audit the live host as root, or add the missing outputs to the snapshot (docs/snapshot.md lists them; "
                   + "ip6tables-save.txt for IPv6).")

@@ -19,8 +19,22 @@ import java.util.Optional;
  * does not model exactly is kept as {@link Match.Unknown} or {@link Target.Unknown} (and listed in
  * {@link Ruleset#warnings()}), never dropped; only text that is not iptables-save output is an
  * error.
+ *
+ * <p>The same text may instead be an {@code iptables -S} listing ({@code -P INPUT ACCEPT},
+ * {@code -N DOCKER}, {@code -A FORWARD -j DOCKER-USER}, no {@code *table} or {@code COMMIT}): told
+ * by content, the first line that is not a comment starting with {@code -P}, {@code -N} or
+ * {@code -A}. Its table is decided by {@link ListingTable}.
+ *
+ * <p>What the dump leaves out becomes {@link Ruleset#unseen()}: a table iptables-nft-save could not
+ * print, the legacy backend's tables, and a {@code nat} (or {@code filter}) table missing beside
+ * Docker's chains in the other one, which Docker always writes in pairs.
  */
 public final class IptablesSaveParser {
+  /** Docker's chains in the filter table (libnetwork's iptables setup, Docker 17 to 28). */
+  private static final java.util.Set<String> DOCKER_FILTER_CHAINS =
+      java.util.Set.of("DOCKER", "DOCKER-USER", "DOCKER-FORWARD", "DOCKER-ISOLATION-STAGE-1", "DOCKER-CT",
+          "DOCKER-BRIDGE", "DOCKER-INGRESS");
+
   private IptablesSaveParser() {}
 
   /**
@@ -51,8 +65,13 @@ public final class IptablesSaveParser {
     private final StringPool strings = new StringPool();
     private final List<String> notes = new ArrayList<>();
 
+    private final List<UnseenTable> unseen = new ArrayList<>();
+
     private TableName table;
     private int tableLine;
+    /** An {@code iptables -S} listing: tables are opened and closed by {@link ListingTable}. */
+    private List<ListingTable.Section> sections;
+    private int section;
     private Map<String, ChainBuilder> chains;
     private int lineNumber;
 
@@ -66,6 +85,9 @@ public final class IptablesSaveParser {
     }
 
     Ruleset parse(String text) {
+      if (ListingTable.isListing(text)) {
+        sections = ListingTable.sections(text, source);
+      }
       int from = 0;
       int length = text.length();
       while (from < length) {
@@ -74,11 +96,18 @@ public final class IptablesSaveParser {
         int stop = end > from && text.charAt(end - 1) == '\r' ? end - 1 : end;
         lineNumber++;
         try {
-          line(text.substring(from, stop));
+          if (sections != null) {
+            listingLine(text.substring(from, stop));
+          } else {
+            line(text.substring(from, stop));
+          }
         } catch (RuleSyntaxError e) {
           throw new RulesetParseException(source, lineNumber, "expected " + e.getMessage());
         }
         from = end + 1;
+      }
+      if (sections != null && table != null) {
+        commit();
       }
       if (table != null) {
         throw new RulesetParseException(source, tableLine,
@@ -86,7 +115,92 @@ public final class IptablesSaveParser {
       }
       List<String> warnings = new ArrayList<>(notes);
       warnings.addAll(unknowns.warnings());
-      return new Ruleset(family, source, tables, warnings);
+      inferUnseen();
+      return new Ruleset(family, source, tables, warnings, unseen);
+    }
+
+    /**
+     * Docker writes its nat and filter rules together (libnetwork's setupIPTables): one table with
+     * Docker's chains and the other one missing means the dump was cut ({@code iptables-save -t
+     * filter}, {@code iptables -S}, a paste), not that the host has no such rules.
+     */
+    private void inferUnseen() {
+      if (tables.isEmpty()) {
+        return;
+      }
+      Optional<String> dockerFilter = Optional.ofNullable(tables.get(TableName.FILTER))
+          .flatMap(t -> t.chains().keySet().stream().filter(DOCKER_FILTER_CHAINS::contains).findFirst());
+      if (!tables.containsKey(TableName.NAT) && dockerFilter.isPresent() && unseen(TableName.NAT)) {
+        unseen.add(new UnseenTable(TableName.NAT, false, source + " has Docker's filter chain " + dockerFilter.get()
+            + " but no nat table, where Docker writes the DNAT of every published port"));
+      }
+      boolean dockerNat = Optional.ofNullable(tables.get(TableName.NAT)).flatMap(t -> t.chain("DOCKER")).isPresent();
+      if (!tables.containsKey(TableName.FILTER) && dockerNat && unseen(TableName.FILTER)) {
+        unseen.add(new UnseenTable(TableName.FILTER, false, source
+            + " has Docker's nat chain DOCKER but no filter table, where Docker and UFW filter what it translates"));
+      }
+    }
+
+    /** Whether nothing is known yet about unseen rules of {@code name}. */
+    private boolean unseen(TableName name) {
+      return unseen.stream().noneMatch(u -> u.table() == name);
+    }
+
+    /** One line of an {@code iptables -S} listing, opening and closing the sections' tables. */
+    private void listingLine(String line) {
+      if (section >= sections.size()) {
+        // After the last rule: only blank lines and comments, which sections() skipped.
+        String rest = line.strip();
+        if (rest.startsWith("#")) {
+          comment(rest.substring(1).strip());
+        }
+        return;
+      }
+      ListingTable.Section current = sections.get(section);
+      if (lineNumber == current.firstLine()) {
+        if (tables.containsKey(current.table())) {
+          throw new RuleSyntaxError("one 'iptables -S' listing per table, but this is a second listing of '"
+              + current.table().label() + "'");
+        }
+        table = current.table();
+        tableLine = lineNumber;
+        chains = new LinkedHashMap<>();
+        current.unseen().ifPresent(unseen::add);
+        for (String builtin : current.undeclaredBuiltins()) {
+          // A cut listing (no -P line): the policy is not shown. ACCEPT is the kernel's default;
+          // the section's UnseenTable makes answers that depend on it "possibly".
+          chains.put(builtin, new ChainBuilder(table, builtin, Optional.of(Chain.Policy.ACCEPT), Counters.NONE,
+              lineNumber));
+        }
+      }
+      String stripped = line.strip();
+      if (stripped.isEmpty()) {
+        // nothing
+      } else if (stripped.startsWith("#")) {
+        comment(stripped.substring(1).strip());
+      } else if (stripped.startsWith("-P ") || stripped.startsWith("--policy ")) {
+        List<RuleToken> tokens = RuleTokenizer.tokenize(stripped);
+        if (tokens.size() != 3 && !(tokens.size() == 6 && tokens.get(3).text().equals("-c"))) {
+          throw new RuleSyntaxError("'-P CHAIN POLICY' (or with '-c packets bytes'), got '" + abbreviate(stripped) + "'");
+        }
+        String counters = tokens.size() == 6 ? " [" + tokens.get(4).text() + ":" + tokens.get(5).text() + "]" : "";
+        declareChain(tokens.get(1).text() + " " + tokens.get(2).text() + counters);
+      } else if (stripped.startsWith("-N ") || stripped.startsWith("--new-chain ")) {
+        List<RuleToken> tokens = RuleTokenizer.tokenize(stripped);
+        if (tokens.size() != 2) {
+          throw new RuleSyntaxError("'-N CHAIN', got '" + abbreviate(stripped) + "'");
+        }
+        declareChain(tokens.get(1).text() + " -");
+      } else if (stripped.startsWith("-A ") || stripped.startsWith("--append ")) {
+        rule(line);
+      } else {
+        throw new RuleSyntaxError("an 'iptables -S' line ('-P CHAIN POLICY', '-N CHAIN', '-A CHAIN ...') or a '#'"
+            + " comment, got '" + abbreviate(stripped) + "'");
+      }
+      if (lineNumber == current.lastLine()) {
+        commit();
+        section++;
+      }
     }
 
     private void line(String line) {
@@ -121,12 +235,28 @@ public final class IptablesSaveParser {
      * whole firewall, which answers must know.
      */
     private void comment(String text) {
+      String at = source + ":" + lineNumber;
       if (text.contains("incompatible")) {
-        notes.add(source + ":" + lineNumber + ": iptables-nft-save could not print a table (\"" + text
+        notes.add(at + ": iptables-nft-save could not print a table (\"" + text
             + "\"); its rules are missing from this dump, so answers that depend on it say 'possibly'");
+        // nft's wording: "Table `filter' is incompatible, use 'nft' tool." (iptables nft-shared.c)
+        int open = text.indexOf('`');
+        int close = open < 0 ? -1 : text.indexOf('\'', open + 1);
+        Optional<TableName> named = close < 0 ? Optional.empty() : TableName.tryParse(text.substring(open + 1, close));
+        if (named.isPresent()) {
+          unseen.add(new UnseenTable(named.get(), false, at + ": iptables-nft-save could not print it"));
+        } else {
+          for (TableName t : TableName.values()) {
+            unseen.add(new UnseenTable(t, false, at + ": iptables-nft-save could not print a table: \"" + text + "\""));
+          }
+        }
       } else if (text.contains("iptables-legacy tables present")) {
-        notes.add(source + ":" + lineNumber + ": rules also exist in the iptables-legacy backend (\"" + text
+        notes.add(at + ": rules also exist in the iptables-legacy backend (\"" + text
             + "\"); they are not in this dump, so answers that depend on them say 'possibly'");
+        // Both backends register their hooks: a packet passes both, so legacy rules come on top.
+        for (TableName t : List.of(TableName.RAW, TableName.MANGLE, TableName.NAT, TableName.FILTER)) {
+          unseen.add(new UnseenTable(t, true, at + ": the iptables-legacy backend has tables too"));
+        }
       }
     }
 
@@ -186,8 +316,9 @@ public final class IptablesSaveParser {
       String chainName = tokens.get(i + 1).text();
       ChainBuilder chain = chains.get(chainName);
       if (chain == null) {
-        throw new RuleSyntaxError("a chain declared in table '" + table.label() + "' (':" + chainName
-            + " - [0:0]' before its rules), got -A " + chainName);
+        throw new RuleSyntaxError("a chain declared in table '" + table.label() + "' ("
+            + (sections != null ? "'-N " + chainName + "'" : "':" + chainName + " - [0:0]'")
+            + " before its rules), got -A " + chainName);
       }
       RuleReader.Parsed parsed = new RuleReader(line, tokens, i + 2, addresses, modules, targets, strings).read();
       if (parsed.counters() != null) {

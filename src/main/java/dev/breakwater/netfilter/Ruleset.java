@@ -11,13 +11,32 @@ import java.util.Optional;
  * @param source where it was read from, for messages ({@code snapshot/iptables-save.txt})
  * @param tables the tables present, by name; a table that was not printed is absent
  * @param warnings what the parser kept but did not fully understand
+ * @param unseen tables whose rules exist but are not (all) here: the engine treats them as unknown
  */
 public record Ruleset(
-    IpFamily family, String source, Map<TableName, Table> tables, List<String> warnings) {
+    IpFamily family, String source, Map<TableName, Table> tables, List<String> warnings, List<UnseenTable> unseen) {
 
   public Ruleset {
     tables = Map.copyOf(tables);
     warnings = List.copyOf(warnings);
+    unseen = List.copyOf(unseen);
+  }
+
+  /** A ruleset that is the whole firewall of its family. */
+  public Ruleset(IpFamily family, String source, Map<TableName, Table> tables, List<String> warnings) {
+    this(family, source, tables, warnings, List.of());
+  }
+
+  /** The unseen parts of {@code table}, empty when the dump shows all of it. */
+  public List<UnseenTable> unseen(TableName table) {
+    return unseen.stream().filter(u -> u.table() == table).toList();
+  }
+
+  /** This ruleset with one more unseen table (a fact learnt beside the dump: published ports). */
+  public Ruleset withUnseen(UnseenTable more) {
+    List<UnseenTable> all = new java.util.ArrayList<>(unseen);
+    all.add(more);
+    return new Ruleset(family, source, tables, warnings, all);
   }
 
   public Optional<Table> table(TableName name) {

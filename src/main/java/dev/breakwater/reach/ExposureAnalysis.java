@@ -37,6 +37,8 @@ final class ExposureAnalysis {
     List<ReachNote> notes = new ArrayList<>();
     if (container.hostNetwork()) {
       notes.add(new ReachNote.HostNetworking());
+    } else {
+      reach.dockerUserNotJumped(family).ifPresent(notes::add);
     }
     List<IPAddress> wildcard = net.hostAddresses(family).stream().filter(a -> !HostNetwork.isLoopback(a)).toList();
 
@@ -78,11 +80,17 @@ final class ExposureAnalysis {
       notes.add(new ReachNote.SwarmIngress());
     }
     Set<Rule> uncertain = new LinkedHashSet<>();
+    Set<String> reasons = new LinkedHashSet<>();
     for (SourceClass c : classes) {
       if (c.verdict() instanceof Verdict.PossiblyReachable p) {
         uncertain.addAll(p.uncertainBecause());
+        reasons.addAll(p.reasons());
       }
     }
+    // The unseen tables that made this port's answer "possibly", said where the port is judged.
+    reach.rulesFor(family).ruleset().unseen().stream()
+        .filter(u -> reasons.contains(u.text()))
+        .forEach(u -> notes.add(new ReachNote.UnseenRules(family, u)));
     classes = reach.qualifiedByUnanalysedTables(classes);
     return new PortReach(container, port, classes, List.copyOf(uncertain), notes);
   }

@@ -4,8 +4,10 @@ import dev.breakwater.host.Container;
 import dev.breakwater.host.ContainerNetwork;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.NetworkInterface;
+import dev.breakwater.host.PublishedPort;
 import dev.breakwater.host.Route;
 import dev.breakwater.net.IpFamily;
+import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.Match.AddressType;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
@@ -38,8 +40,22 @@ final class HostNetwork {
   private final List<Route> routes;
   private final Map<IPAddress, String> containerNames = new HashMap<>();
 
+  /** Where Docker's DNAT sends a published port: what an unseen nat table is taken to do. */
+  record PublishedDnat(IPAddress hostIp, int hostPort, Transport protocol, IPAddress to, int toPort) {}
+
+  private final List<PublishedDnat> dnats = new ArrayList<>();
+
   HostNetwork(HostFacts facts) {
     this.interfaces = facts.interfaces();
+    for (Container c : facts.containers()) {
+      if (c.hostNetwork()) {
+        continue;
+      }
+      for (PublishedPort p : c.ports()) {
+        p.containerIp().ifPresent(ip -> dnats.add(new PublishedDnat(p.hostIp().withoutPrefixLength(), p.hostPort(),
+            p.protocol(), ip.withoutPrefixLength(), p.containerPort())));
+      }
+    }
     for (NetworkInterface nic : facts.interfaces()) {
       for (IPAddress a : nic.addresses()) {
         hostAddresses.putIfAbsent(a.withoutPrefixLength(), nic.name());
@@ -59,6 +75,25 @@ final class HostNetwork {
         n.ipv6().ifPresent(a -> containerNames.putIfAbsent(a.withoutPrefixLength(), c.name()));
       }
     }
+  }
+
+  /**
+   * Docker's DNAT rules for a packet to {@code destination:port}: {@code -A DOCKER -d HOSTIP -p
+   * PROTO --dport PORT -j DNAT --to CONTAINER:PORT}, reached from PREROUTING for destinations of
+   * type LOCAL ({@code -m addrtype --dst-type LOCAL -j DOCKER}); a wildcard binding takes every
+   * local address of its family.
+   */
+  List<PublishedDnat> publishedDnats(IPAddress destination, int port, Transport protocol) {
+    List<PublishedDnat> out = new ArrayList<>();
+    for (PublishedDnat d : dnats) {
+      boolean address = d.hostIp().isAnyLocal()
+          ? d.hostIp().isIPv4() == destination.isIPv4() && isLocal(destination)
+          : d.hostIp().equals(destination);
+      if (address && d.hostPort() == port && d.protocol() == protocol && d.to().isIPv4() == destination.isIPv4()) {
+        out.add(d);
+      }
+    }
+    return out;
   }
 
   static int prefixLength(IPAddress a) {

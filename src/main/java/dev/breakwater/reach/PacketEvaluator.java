@@ -1,6 +1,7 @@
 package dev.breakwater.reach;
 
 import dev.breakwater.netfilter.Rule;
+import dev.breakwater.netfilter.UnseenTable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -61,12 +62,15 @@ final class PacketEvaluator {
       }
     }
     boolean anyAccepted = leaves.stream().anyMatch(WalkResult::accepted);
-    boolean anyDropped = leaves.stream().anyMatch(l -> !l.accepted());
+    // An accepted walk through an unseen table that could drop it is also a dropped one.
+    boolean anyDropped = leaves.stream().anyMatch(l -> !l.accepted() || l.mayBeDropped());
     Verdict verdict;
     if (truncated || (anyAccepted && anyDropped)) {
-      List<String> reasons = truncated
-          ? List.of("more than " + MAX_BRANCHES + " ways through unknown rules; search stopped")
-          : List.of();
+      List<String> reasons = new ArrayList<>();
+      leaves.stream().flatMap(l -> l.unseenDecides().stream()).distinct().map(UnseenTable::text).forEach(reasons::add);
+      if (truncated) {
+        reasons.add("more than " + MAX_BRANCHES + " ways through unknown rules; search stopped");
+      }
       verdict = new Verdict.PossiblyReachable(List.copyOf(uncertain), reasons);
     } else {
       verdict = anyAccepted ? Verdict.REACHABLE : Verdict.BLOCKED;

@@ -1,5 +1,7 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.UnseenTable;
 import inet.ipaddr.IPAddress;
 
 /**
@@ -8,7 +10,7 @@ import inet.ipaddr.IPAddress;
  * for words in the text; {@link #text()} is the one wording users read.
  *
  * <p>{@link PortReach#notes()} carries the per-port cases; {@link Reachability#notes()} the
- * host-wide ones ({@link HostNetworkContainer}, {@link NoIp6tablesDump}).
+ * host-wide ones ({@link HostNetworkContainer}, {@link NoIp6tablesDump}, {@link UnseenRules}).
  */
 public sealed interface ReachNote {
 
@@ -78,6 +80,34 @@ public sealed interface ReachNote {
     public String text() {
       return "container " + container + " uses network_mode: host: its ports are host sockets, filtered by INPUT"
           + " (UFW applies) and not by Docker's publishing rules";
+    }
+  }
+
+  /**
+   * Host-wide: a table whose rules exist but are not (all) in the dump; answers that go through it
+   * are "possibly" where it could change them.
+   */
+  record UnseenRules(IpFamily family, UnseenTable unseen) implements ReachNote {
+    @Override
+    public String text() {
+      return family.label() + ": " + unseen.text() + "; answers it could change are \"possibly reachable\"";
+    }
+  }
+
+  /**
+   * Per port and host-wide: a DOCKER-USER chain that no rule reached from FORWARD jumps to (Docker
+   * writes {@code -I FORWARD -j DOCKER-USER} when it starts; a flush or a hand-written ruleset
+   * loses it). Its rules filter nothing.
+   *
+   * @param line the chain's declaration line
+   * @param rules how many rules it holds
+   */
+  record DockerUserNotJumped(IpFamily family, String source, int line, int rules) implements ReachNote {
+    @Override
+    public String text() {
+      return family.label() + ": filter/DOCKER-USER (" + source + ":" + line + ") is not jumped to from FORWARD, so its "
+          + rules + " rule" + (rules == 1 ? "" : "s") + " filter nothing; Docker writes '-I FORWARD -j DOCKER-USER'"
+          + " when it starts";
     }
   }
 

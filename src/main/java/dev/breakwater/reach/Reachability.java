@@ -4,7 +4,11 @@ import dev.breakwater.host.Container;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.net.IpFamily;
+import dev.breakwater.netfilter.Chain;
 import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.netfilter.Target;
+import dev.breakwater.netfilter.TableName;
+import dev.breakwater.netfilter.UnseenTable;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,12 +41,42 @@ public final class Reachability {
   private Reachability(HostFacts facts, boolean indexed) {
     this.facts = facts;
     this.net = new HostNetwork(facts);
-    this.ipv4 = new RulesetIndex(facts.ipv4(), indexed);
+    this.ipv4 = new RulesetIndex(withPublishedPorts(facts.ipv4(), facts), indexed);
     this.ipv6 = facts.ipv6().map(v6 -> new RulesetIndex(v6, indexed));
     this.emptyIpv6 = new RulesetIndex(Ruleset.empty(IpFamily.V6, "(no ip6tables dump)"));
     // SnapshotDirectory words these notes; an nft base chain on the same hook can drop what
     // iptables accepts, but cannot accept what iptables dropped.
     this.unanalysedTables = facts.notes().stream().filter(n -> n.startsWith("nft table ")).toList();
+  }
+
+  /**
+   * Docker publishes a port with a nat DNAT and filter ACCEPT rules (libnetwork, unless the daemon
+   * runs with {@code "iptables": false}): published IPv4 ports and an IPv4 dump without one of the
+   * two tables mean the dump was cut, not that the rules are absent. IPv6 is left to the parser's
+   * own inference from Docker's chains: with {@code ip6tables} off, Docker publishes IPv6 ports
+   * through docker-proxy, with no nat rule at all.
+   */
+  private static Ruleset withPublishedPorts(Ruleset ruleset, HostFacts facts) {
+    if (!facts.daemon().map(d -> d.iptables()).orElse(true)) {
+      return ruleset;
+    }
+    long published = facts.containers().stream()
+        .filter(c -> !c.hostNetwork())
+        .flatMap(c -> c.ports().stream())
+        .filter(p -> p.hostIp().isIPv4())
+        .count();
+    if (published == 0) {
+      return ruleset;
+    }
+    Ruleset out = ruleset;
+    for (TableName table : List.of(TableName.NAT, TableName.FILTER)) {
+      if (!out.tables().containsKey(table) && out.unseen(table).isEmpty()) {
+        out = out.withUnseen(new UnseenTable(table, false, published + " published IPv4 port"
+            + (published == 1 ? "" : "s") + " in docker-inspect, each with Docker's " + table.label()
+            + " rules, but " + ruleset.source() + " has no " + table.label() + " table"));
+      }
+    }
+    return out;
   }
 
   public static Reachability of(HostFacts facts) {
@@ -69,6 +103,9 @@ public final class Reachability {
     if (!hasRules(packet.family()) && walk.route().map(r -> !(r instanceof RouteDecision.Dropped)).orElse(false)) {
       verdict = new Verdict.PossiblyReachable(List.of(), List.of(NO_IP6TABLES_DUMP));
       decision = new ReachNote.Ipv6FirewallUnknown().text();
+    }
+    if (verdict instanceof Verdict.PossiblyReachable p && p.uncertainBecause().isEmpty() && !p.reasons().isEmpty()) {
+      decision = decision + ", but " + String.join("; ", p.reasons());
     }
     if (verdict instanceof Verdict.Reachable && !unanalysedTables.isEmpty()) {
       verdict = new Verdict.PossiblyReachable(List.of(), unanalysedTables);
@@ -125,6 +162,14 @@ public final class Reachability {
         notes.add(new ReachNote.HostNetworkContainer(c.name()));
       }
     }
+    for (var family : List.of(IpFamily.V4, IpFamily.V6)) {
+      if (hasRules(family)) {
+        rulesFor(family).ruleset().unseen().forEach(u -> notes.add(new ReachNote.UnseenRules(family, u)));
+      }
+    }
+    for (var family : List.of(IpFamily.V4, IpFamily.V6)) {
+      dockerUserNotJumped(family).ifPresent(notes::add);
+    }
     if (facts.ipv6().isEmpty()) {
       notes.add(new ReachNote.NoIp6tablesDump());
     }
@@ -143,6 +188,41 @@ public final class Reachability {
                 c.because() + ", but " + String.join("; ", unanalysedTables))
             : c)
         .toList();
+  }
+
+  /**
+   * A DOCKER-USER chain that no chain reached from filter FORWARD jumps or goes to. Unless the
+   * filter table is unseen in part: then the jump may be in what the dump does not show.
+   */
+  Optional<ReachNote.DockerUserNotJumped> dockerUserNotJumped(IpFamily family) {
+    if (!hasRules(family)) {
+      return Optional.empty();
+    }
+    Ruleset ruleset = rulesFor(family).ruleset();
+    Optional<Chain> user = ruleset.chain(TableName.FILTER, "DOCKER-USER");
+    if (user.isEmpty() || !ruleset.unseen(TableName.FILTER).isEmpty()) {
+      return Optional.empty();
+    }
+    java.util.Set<String> reached = new java.util.HashSet<>();
+    java.util.ArrayDeque<String> work = new java.util.ArrayDeque<>(List.of("FORWARD"));
+    while (!work.isEmpty()) {
+      String name = work.pop();
+      if (!reached.add(name)) {
+        continue;
+      }
+      ruleset.chain(TableName.FILTER, name).ifPresent(c -> c.rules().forEach(r -> {
+        switch (r.target()) {
+          case Target.Jump j -> work.push(j.chain());
+          case Target.Goto g -> work.push(g.chain());
+          default -> { }
+        }
+      }));
+    }
+    if (reached.contains("DOCKER-USER")) {
+      return Optional.empty();
+    }
+    return Optional.of(new ReachNote.DockerUserNotJumped(family, ruleset.source(), user.get().line(),
+        user.get().rules().size()));
   }
 
   HostNetwork network() {

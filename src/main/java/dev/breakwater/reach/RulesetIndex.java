@@ -2,6 +2,8 @@ package dev.breakwater.reach;
 
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.TableName;
+import dev.breakwater.netfilter.UnseenTable;
+import java.util.List;
 import inet.ipaddr.IPAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +35,13 @@ final class RulesetIndex {
 
   Ruleset ruleset() {
     return ruleset;
+  }
+
+  private final Map<TableName, List<UnseenTable>> unseen = new java.util.EnumMap<>(TableName.class);
+
+  /** The parts of {@code table} the dump does not show (see {@link Ruleset#unseen()}). */
+  List<UnseenTable> unseen(TableName table) {
+    return unseen.computeIfAbsent(table, ruleset::unseen);
   }
 
   boolean hasTable(TableName table) {

@@ -136,6 +136,8 @@ final class SourceSplit {
           Optional.of(p.uncertainBecause().get(0)),
           p.uncertainBecause().get(0).citation() + " uses a match or target Breakwater does not model; otherwise "
               + because);
+      case Verdict.PossiblyReachable p when !p.reasons().isEmpty() -> new Outcome(p, walk.decidedBy(),
+          because + ", but " + String.join("; ", p.reasons()));
       case Verdict.Reachable r when walk.lastSourceTest().isPresent()
           && !walk.lastSourceTest().equals(walk.decidedBy()) -> new Outcome(r, walk.lastSourceTest(),
           walk.lastSourceTest().get().citation() + " tells these sources apart, then " + because,

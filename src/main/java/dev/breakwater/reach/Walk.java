@@ -8,6 +8,7 @@ import dev.breakwater.netfilter.Match.CtState;
 import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.Target;
+import dev.breakwater.netfilter.UnseenTable;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -72,6 +73,9 @@ final class Walk {
   private final List<TraceStep> steps = new ArrayList<>();
   private final List<Rule> uncertain = new ArrayList<>();
   private final List<Span> sourceDependencies = new ArrayList<>();
+  private final List<UnseenTable> unseenDecides = new ArrayList<>();
+  /** Unseen tables met that can drop; they matter only if the walk ends accepted. */
+  private final List<UnseenTable> unseenMayDrop = new ArrayList<>();
   private final Map<ChainIndex, Integer> forwardChainsReached = new java.util.IdentityHashMap<>();
   private Optional<NatStep> nat = Optional.empty();
   /** The last rule whose outcome depended on the source address: what tells one class from another. */
@@ -212,13 +216,59 @@ final class Walk {
   }
 
   private WalkResult finish(TableOutcome outcome, Optional<RouteDecision> route, Optional<Delivery> delivery) {
+    boolean mayBeDropped = outcome.accepted() && !unseenMayDrop.isEmpty();
+    List<UnseenTable> decides = new ArrayList<>(unseenDecides);
+    if (mayBeDropped) {
+      unseenMayDrop.stream().filter(u -> !decides.contains(u)).forEach(decides::add);
+    }
     return new WalkResult(outcome.accepted(), outcome.rule(), outcome.decision(), steps, uncertain,
-        sourceDependencies, forwardChainsReached, nat, route, delivery, destination, destinationPort, lastSourceTest);
+        sourceDependencies, forwardChainsReached, nat, route, delivery, destination, destinationPort, lastSourceTest,
+        decides, mayBeDropped);
   }
 
   private record Frame(ChainIndex chain, int[] candidates, int next) {}
 
+  /**
+   * The table's rules the dump shows, then what its unseen part could do. An unseen nat table in
+   * PREROUTING may DNAT the packet as Docker does for a published port of its address and port, or
+   * not (a branch: both are walked); in other hooks nat only rewrites the source. Any other unseen
+   * table may drop the packet or pass it on: that matters only to an accepted walk, which then
+   * counts as both (see {@link PacketEvaluator}). iptables refuses DROP in nat, so nat cannot drop.
+   */
   private TableOutcome traverse(TableName table, String builtin) {
+    TableOutcome seen = traverseSeen(table, builtin);
+    List<UnseenTable> unseen = rules.unseen(table);
+    if (unseen.isEmpty() || !seen.accepted()) {
+      return seen;
+    }
+    if (table != TableName.NAT) {
+      unseenMayDrop.addAll(unseen);
+      return rules.hasTable(table) ? seen
+          : new TableOutcome(true, Optional.empty(), () -> "the " + table.label() + " table is not in the dump");
+    }
+    if (!builtin.equals("PREROUTING") || dnatted) {
+      return seen;
+    }
+    List<HostNetwork.PublishedDnat> dnats = net.publishedDnats(destination, destinationPort, packet.protocol());
+    if (dnats.isEmpty()) {
+      return seen;
+    }
+    unseenDecides.addAll(unseen);
+    int choice = choose(dnats.size() + 1);
+    if (choice == 0) {
+      return seen;
+    }
+    HostNetwork.PublishedDnat dnat = dnats.get(choice - 1);
+    IPAddress fromAddress = destination;
+    int fromPort = destinationPort;
+    destination = dnat.to();
+    destinationPort = dnat.toPort();
+    dnatted = true;
+    return new TableOutcome(true, Optional.empty(), () -> "the unseen nat table taken as Docker's DNAT "
+        + Delivery.endpoint(fromAddress, fromPort) + " -> " + Delivery.endpoint(dnat.to(), dnat.toPort()));
+  }
+
+  private TableOutcome traverseSeen(TableName table, String builtin) {
     if (!rules.hasTable(table)) {
       return new TableOutcome(true, Optional.empty(), () -> "no " + table.label() + " table: accepted");
     }

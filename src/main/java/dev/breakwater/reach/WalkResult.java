@@ -1,6 +1,7 @@
 package dev.breakwater.reach;
 
 import dev.breakwater.netfilter.Rule;
+import dev.breakwater.netfilter.UnseenTable;
 import inet.ipaddr.IPAddress;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,9 @@ import java.util.Optional;
  * @param forwardChainsReached per {@code table/chain} walked in FORWARD, the highest rule
  *     position reached (by identity: cheap to record on every walk)
  * @param lastSourceTest the last rule whose match tested the source address before the decision
+ * @param unseenDecides unseen tables on the path that could change the outcome: a nat table whose
+ *     DNAT the walk chose or declined, a table that could drop what the walk accepted
+ * @param mayBeDropped whether an unseen table on the accepted path could still drop the packet
  */
 record WalkResult(
     boolean accepted,
@@ -28,7 +32,9 @@ record WalkResult(
     Optional<Delivery> delivery,
     IPAddress finalDestination,
     int finalDestinationPort,
-    Optional<Rule> lastSourceTest) {
+    Optional<Rule> lastSourceTest,
+    List<UnseenTable> unseenDecides,
+    boolean mayBeDropped) {
 
   /** The deciding step in words ({@code filter/DOCKER #1 (line 40) ACCEPT}). */
   String decision() {
@@ -39,5 +45,6 @@ record WalkResult(
     steps = List.copyOf(steps);
     uncertain = List.copyOf(uncertain);
     sourceDependencies = List.copyOf(sourceDependencies);
+    unseenDecides = List.copyOf(unseenDecides);
   }
 }

@@ -12,6 +12,7 @@ import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.Target;
 import dev.breakwater.reach.PortReach;
+import dev.breakwater.reach.ReachNote;
 import dev.breakwater.reach.SourceClass;
 import dev.breakwater.reach.Verdict;
 import dev.breakwater.cli.Json;
@@ -93,6 +94,28 @@ class AuditorTest {
         List.of("0.0.0.0/0"), List.of(), List.of()), "allow");
     assertThat(e.findings()).extracting(ExposureFinding::id).containsExactly("bound-all-interfaces");
     assertThat(e.severity()).isEqualTo(Severity.LOW);
+  }
+
+  @Test
+  void aDockerUserNothingJumpsToIsNotWhereTheFixSendsTheRules() {
+    PortReach wired = reach(container("app", "example/app"), port("0.0.0.0", 8080, 80), List.of("0.0.0.0/0"), List.of(),
+        List.of());
+    PortReach inert = new PortReach(wired.container(), wired.port(), wired.classes(), List.of(),
+        List.of(new ReachNote.DockerUserNotJumped(IpFamily.V4, "iptables-save.txt", 9, 1)));
+
+    String usual = fix(Auditor.judge(wired, "deny"), "ufw-bypass");
+    String fix = fix(Auditor.judge(inert, "deny"), "ufw-bypass");
+
+    assertThat(usual).contains("filter it in DOCKER-USER");
+    assertThat(fix).doesNotContain("filter it in DOCKER-USER").contains("Restore '-I FORWARD -j DOCKER-USER'");
+    Exposure e = Auditor.judge(inert, "deny");
+    assertThat(e.notes()).anySatisfy(n -> assertThat(n).contains("not jumped to from FORWARD"));
+    // The note decides nothing: the answer stays exact.
+    assertThat(e.exact()).isTrue();
+  }
+
+  private static String fix(Exposure e, String id) {
+    return e.findings().stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow().fix();
   }
 
   @Test

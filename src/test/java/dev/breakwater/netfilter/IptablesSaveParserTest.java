@@ -512,7 +512,9 @@ class IptablesSaveParserTest {
   static Stream<Arguments> rejectedDumps() {
     String head = "*filter\n:INPUT ACCEPT [0:0]\n";
     return Stream.of(
-        Arguments.of("-A INPUT -j ACCEPT\n", "t:1: expected '*table'"),
+        // A rule alone is an iptables -S listing (see the listing tests): an undeclared chain is still refused.
+        Arguments.of("-A FOO -j ACCEPT\n", "t:1: expected a chain declared in table 'filter' ('-N FOO' before its rules)"),
+        Arguments.of("-P INPUT ACCEPT\n-X INPUT\n", "t:2: expected an 'iptables -S' line"),
         Arguments.of(":INPUT ACCEPT [0:0]\n", "t:1: expected '*table'"),
         Arguments.of(head + "-A FORWARD -j ACCEPT\nCOMMIT\n", "t:3: expected a chain declared in table 'filter'"),
         Arguments.of(head + "-A INPUT -j ACCEPT\n", "t:1: expected COMMIT to end table 'filter'"),
@@ -577,5 +579,129 @@ class IptablesSaveParserTest {
           assertThat(e.line()).isEqualTo(3);
           assertThat(e.getMessage()).startsWith("ip6.txt:3: expected an IPv6 address");
         });
+  }
+
+  // --- iptables -S listings and unseen tables ---
+
+  private static final String FILTER_LISTING = """
+      -P INPUT DROP
+      -P FORWARD DROP
+      -P OUTPUT ACCEPT
+      -N DOCKER
+      -N DOCKER-USER
+      -A FORWARD -j DOCKER-USER
+      -A FORWARD -o docker0 -j DOCKER
+      -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 3306 -j ACCEPT
+      -A DOCKER-USER -j RETURN
+      """;
+
+  private static final String NAT_LISTING = """
+      -P PREROUTING ACCEPT
+      -P INPUT ACCEPT
+      -P OUTPUT ACCEPT
+      -P POSTROUTING ACCEPT
+      -N DOCKER
+      -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+      -A DOCKER ! -i docker0 -p tcp -m tcp --dport 3306 -j DNAT --to-destination 172.17.0.2:3306
+      """;
+
+  @Test
+  void readsAnIptablesSListingAsTheFilterTable() {
+    Ruleset r = IptablesSaveParser.parse(FILTER_LISTING, IpFamily.V4, "s.txt");
+
+    assertThat(r.tables()).containsOnlyKeys(TableName.FILTER);
+    Chain forward = r.chain(TableName.FILTER, "FORWARD").orElseThrow();
+    assertThat(forward.policy()).contains(Chain.Policy.DROP);
+    assertThat(forward.line()).isEqualTo(2);
+    assertThat(forward.rules()).extracting(Rule::target).containsExactly(new Target.Jump("DOCKER-USER"),
+        new Target.Jump("DOCKER"));
+    assertThat(forward.rules().get(0).line()).isEqualTo(6);
+    assertThat(r.chain(TableName.FILTER, "DOCKER").orElseThrow().isBuiltin()).isFalse();
+    // Docker's filter chains without nat: the DNAT is somewhere the paste does not show.
+    assertThat(r.unseen()).singleElement().satisfies(u -> {
+      assertThat(u.table()).isEqualTo(TableName.NAT);
+      assertThat(u.extra()).isFalse();
+      assertThat(u.text()).contains("nat table is not in the dump").contains("DOCKER");
+    });
+  }
+
+  @Test
+  void twoListingsInOneFileAreFilterThenNat() {
+    Ruleset r = IptablesSaveParser.parse(FILTER_LISTING + NAT_LISTING, IpFamily.V4, "s.txt");
+
+    assertThat(r.tables()).containsOnlyKeys(TableName.FILTER, TableName.NAT);
+    assertThat(r.chain(TableName.NAT, "PREROUTING").orElseThrow().line()).isEqualTo(10);
+    assertThat(r.chain(TableName.NAT, "DOCKER").orElseThrow().rules().get(0).target()).isInstanceOf(Target.Dnat.class);
+    assertThat(r.unseen()).isEmpty();
+  }
+
+  @Test
+  void aNatTargetMakesACutListingNatAndTheSameRulesAsASaveDumpReadTheSame() {
+    String save = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+        + ":DOCKER - [0:0]\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
+        + "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 3306 -j DNAT --to-destination 172.17.0.2:3306\nCOMMIT\n";
+    Ruleset fromSave = IptablesSaveParser.parse(save, IpFamily.V4, "s");
+    Ruleset fromListing = IptablesSaveParser.parse(NAT_LISTING, IpFamily.V4, "s");
+
+    Chain a = fromSave.chain(TableName.NAT, "DOCKER").orElseThrow();
+    Chain b = fromListing.chain(TableName.NAT, "DOCKER").orElseThrow();
+    assertThat(b.rules()).extracting(Rule::matches).isEqualTo(a.rules().stream().map(Rule::matches).toList());
+    assertThat(b.rules()).extracting(Rule::target).isEqualTo(a.rules().stream().map(Rule::target).toList());
+    // A nat listing alone with Docker's nat chain: the filter table was not pasted.
+    assertThat(fromListing.unseen()).extracting(UnseenTable::table).containsExactly(TableName.FILTER);
+
+    Ruleset cut = IptablesSaveParser.parse(
+        "-A DOCKER ! -i docker0 -p tcp --dport 80 -j DNAT --to-destination 172.17.0.2:80\n".replace("-A DOCKER", "-A PREROUTING"),
+        IpFamily.V4, "s");
+    assertThat(cut.tables()).containsOnlyKeys(TableName.NAT);
+  }
+
+  @Test
+  void aListingThatDoesNotSayItsTableIsAGuessSaidAsUnseen() {
+    Ruleset r = IptablesSaveParser.parse("-A FORWARD -i eth0 -j DROP\n", IpFamily.V4, "s.txt");
+
+    assertThat(r.tables()).containsOnlyKeys(TableName.FILTER);
+    // No -P line: the policy is not shown; ACCEPT stands in, the guess is unseen on top.
+    assertThat(r.chain(TableName.FILTER, "FORWARD").orElseThrow().policy()).contains(Chain.Policy.ACCEPT);
+    assertThat(r.unseen()).singleElement().satisfies(u -> {
+      assertThat(u.table()).isEqualTo(TableName.FILTER);
+      assertThat(u.extra()).isTrue();
+      assertThat(u.why()).startsWith("s.txt:1-1: an 'iptables -S' listing");
+    });
+  }
+
+  @Test
+  void aListingErrorNamesFileAndLine() {
+    assertThatThrownBy(() -> IptablesSaveParser.parse("-P INPUT ACCEPT\n-N X\n-A X -s 300.1.1.1 -j DROP\n", IpFamily.V4,
+        "snap/iptables-save.txt"))
+        .isInstanceOfSatisfying(RulesetParseException.class, e -> assertThat(e.line()).isEqualTo(3))
+        .hasMessageStartingWith("snap/iptables-save.txt:3: expected");
+  }
+
+  @Test
+  void aFilterOnlySaveDumpWithDockerChainsHasAnUnseenNatTable() {
+    String dump = "*filter\n:FORWARD DROP [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\nCOMMIT\n";
+    assertThat(IptablesSaveParser.parse(dump, IpFamily.V4, "t").unseen()).extracting(UnseenTable::table)
+        .containsExactly(TableName.NAT);
+    String plain = "*filter\n:FORWARD DROP [0:0]\nCOMMIT\n";
+    assertThat(IptablesSaveParser.parse(plain, IpFamily.V4, "t").unseen()).isEmpty();
+    String natOnly = "*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\nCOMMIT\n";
+    assertThat(IptablesSaveParser.parse(natOnly, IpFamily.V4, "t").unseen()).extracting(UnseenTable::table)
+        .containsExactly(TableName.FILTER);
+  }
+
+  @Test
+  void iptablesNftWarningsBecomeUnseenTables() {
+    String incompatible = "# Table `nat' is incompatible, use 'nft' tool.\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n";
+    assertThat(IptablesSaveParser.parse(incompatible, IpFamily.V4, "t").unseen()).singleElement().satisfies(u -> {
+      assertThat(u.table()).isEqualTo(TableName.NAT);
+      assertThat(u.extra()).isFalse();
+      assertThat(u.why()).startsWith("t:1:");
+    });
+    String legacy = "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n"
+        + "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n";
+    assertThat(IptablesSaveParser.parse(legacy, IpFamily.V4, "t").unseen())
+        .allSatisfy(u -> assertThat(u.extra()).isTrue())
+        .extracting(UnseenTable::table).contains(TableName.NAT, TableName.FILTER);
   }
 }

@@ -44,8 +44,8 @@ class CorpusReachabilityTest {
       "lab-port-forms", "lab-seed-incident");
   private static final List<String> COVERED = java.util.stream.Stream.concat(Stream.of(
       "docker-20.10-ufw-bypass", "docker-24-compose-network", "docker-28-ipv6", "docker-28-ufw-bypass",
-      "docker-user-bare-drop", "docker-user-dport-mistake", "docker-user-fixed", "host-network-container",
-      "input-only-belief", "nft-extra-table", "ufw-route-rules", "unknown-module"), LAB.stream()).sorted().toList();
+      "docker-user-bare-drop", "docker-user-dport-mistake", "docker-user-fixed", "docker-user-no-jump",
+      "filter-only-dump", "host-network-container", "input-only-belief", "iptables-s-paste", "nft-extra-table", "ufw-route-rules", "unknown-module"), LAB.stream()).sorted().toList();
 
   private static Reachability load(String scenario) {
     HostFacts facts = SnapshotDirectory.read(CORPUS.resolve(scenario));
@@ -99,6 +99,43 @@ class CorpusReachabilityTest {
       assertThat(dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted())
           .containsExactlyElementsOf(COVERED);
     }
+  }
+
+  @Test
+  void filterOnlyDump() {
+    Reachability r = load("filter-only-dump");
+
+    PortReach mysql = exposure(r, "mysql", "0.0.0.0", 3306);
+    assertThat(mysql.reachableFrom()).isEmpty();
+    assertThat(cidrs(mysql.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(mysql.classes()).allSatisfy(c -> assertThat(c.verdict()).isInstanceOfSatisfying(
+        Verdict.PossiblyReachable.class, p -> assertThat(p.reasons()).anySatisfy(
+            why -> assertThat(why).contains("the nat table is not in the dump").contains("DOCKER"))));
+    assertThat(texts(r.notes())).anySatisfy(n -> assertThat(n).contains("the nat table is not in the dump"));
+    assertThat(tcp(r, STRANGER, HOST, 3306).verdict().label()).isEqualTo("possibly-reachable");
+    assertThat(tcp(r, STRANGER, HOST, 8080).verdict().label()).isEqualTo("blocked");
+  }
+
+  @Test
+  void iptablesSPaste() {
+    Reachability r = load("iptables-s-paste");
+
+    PortReach mysql = exposure(r, "mysql", "0.0.0.0", 3306);
+    reachableFromAnywhereV4(mysql);
+    assertThat(text(mysql.decidedBy()))
+        .isEqualTo("-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 3306 -j ACCEPT");
+    assertThat(mysql.decidedBy().orElseThrow().line()).isEqualTo(64);
+    assertThat(texts(r.notes())).noneMatch(n -> n.contains("not in the dump"));
+  }
+
+  @Test
+  void dockerUserNoJump() {
+    Reachability r = load("docker-user-no-jump");
+
+    PortReach mysql = exposure(r, "mysql", "0.0.0.0", 3306);
+    reachableFromAnywhereV4(mysql);
+    assertThat(texts(mysql.notes())).anySatisfy(n -> assertThat(n).contains("filter/DOCKER-USER")
+        .contains("is not jumped to from FORWARD").contains("2 rules filter nothing"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.Transport;
 import dev.breakwater.net.AddressSets;
 import static dev.breakwater.reach.HostFixture.container;
 import static dev.breakwater.reach.HostFixture.host;
@@ -276,5 +277,100 @@ class ReachabilityTest {
 
     assertThat(r.exposures()).isEmpty();
     assertThat(texts(r.notes())).anySatisfy(n -> assertThat(n).contains("proxy").contains("network_mode: host"));
+  }
+
+  // --- tables the dump does not show ---
+
+  private static String filterOnly(String rules) {
+    return rules.substring(rules.indexOf("*filter"));
+  }
+
+  private static Trace strangerTo(Reachability r, int port) {
+    return r.trace(new Packet(ip("100.64.0.7"), ip(HostFixture.HOST_V4), Transport.TCP, 50000, port, "eth0"));
+  }
+
+  @Test
+  void aFilterOnlyDumpOfAPublishedPortIsPossiblyReachableNamingTheNatTable() {
+    HostFacts facts = host(v4(filterOnly(Layouts.docker20("", 3306, 3306, ""))), Optional.empty(), MYSQL);
+    PortReach e = onlyExposure(facts);
+
+    assertThat(e.reachableFrom()).isEmpty();
+    assertThat(cidrs(e.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(e.classes()).allSatisfy(c -> {
+      assertThat(c.verdict()).isInstanceOfSatisfying(Verdict.PossiblyReachable.class,
+          p -> assertThat(p.reasons()).singleElement().asString().contains("the nat table is not in the dump"));
+      assertThat(c.because()).contains("nat table is not in the dump");
+    });
+    assertThat(e.notes()).anySatisfy(n -> assertThat(n).isInstanceOf(ReachNote.UnseenRules.class));
+    Reachability r = Reachability.of(facts);
+    assertThat(strangerTo(r, 3306).verdict().label()).isEqualTo("possibly-reachable");
+    assertThat(strangerTo(r, 3306).decision()).contains("nat table is not in the dump");
+    // Nothing publishes 8080: no DNAT an unseen nat table is taken to make could let it in.
+    assertThat(strangerTo(r, 8080).verdict().label()).isEqualTo("blocked");
+    assertThat(texts(r.notes())).anySatisfy(n -> assertThat(n).startsWith("IPv4: the nat table is not in the dump"));
+  }
+
+  @Test
+  void aFilterOnlyDumpThatDropsEverythingForwardedStaysBlocked() {
+    String rules = filterOnly(Layouts.docker20("", 3306, 3306, "-A DOCKER-USER -i eth0 -j DROP\n"));
+    PortReach e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
+
+    // DNAT or not, the packet is dropped: the missing table cannot change the answer.
+    assertThat(e.reachableFrom()).isEmpty();
+    assertThat(e.possiblyReachableFrom()).isEmpty();
+    assertThat(e.exact()).isTrue();
+  }
+
+  @Test
+  void aNatOnlyDumpIsPossiblyReachableNamingTheFilterTable() {
+    String rules = Layouts.docker20("", 3306, 3306, "");
+    PortReach e = onlyExposure(host(v4(rules.substring(0, rules.indexOf("*filter"))), Optional.empty(), MYSQL));
+
+    assertThat(cidrs(e.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(e.classes()).allSatisfy(c -> assertThat(c.verdict()).isInstanceOfSatisfying(Verdict.PossiblyReachable.class,
+        p -> assertThat(p.reasons()).singleElement().asString().contains("the filter table is not in the dump")));
+  }
+
+  @Test
+  void legacyTablesPresentMakeAReachablePortPossiblyAndLeaveABlockedOneBlocked() {
+    String warning = "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n";
+    PortReach open = onlyExposure(host(v4(warning + Layouts.docker20("", 3306, 3306, "")), Optional.empty(), MYSQL));
+    assertThat(open.reachableFrom()).isEmpty();
+    assertThat(cidrs(open.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(open.classes()).allSatisfy(c -> assertThat(c.because()).contains("iptables-legacy"));
+
+    PortReach closed = onlyExposure(host(v4(warning + Layouts.docker20("", 3306, 3306, "-A DOCKER-USER -i eth0 -j DROP\n")),
+        Optional.empty(), MYSQL));
+    // A legacy nat table could DNAT the port as Docker does; the drop in DOCKER-USER still holds.
+    assertThat(closed.possiblyReachableFrom()).isEmpty();
+    assertThat(closed.reachableFrom()).isEmpty();
+  }
+
+  @Test
+  void publishedPortsWithoutAnyDockerTableAreSaidFromDockerInspect() {
+    String rules = "*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
+    PortReach e = onlyExposure(host(v4(rules), Optional.empty(), MYSQL));
+
+    assertThat(cidrs(e.possiblyReachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(e.classes()).allSatisfy(c -> assertThat(c.because()).contains("published IPv4 port in docker-inspect"));
+  }
+
+  @Test
+  void aDockerUserChainNothingJumpsToIsSaidAndFiltersNothing() {
+    String rules = Layouts.docker20("", 3306, 3306, "-A DOCKER-USER -i eth0 -j DROP\n")
+        .replace("-A FORWARD -j DOCKER-USER\n", "");
+    HostFacts facts = host(v4(rules), Optional.empty(), MYSQL);
+    PortReach e = onlyExposure(facts);
+
+    assertThat(cidrs(e.reachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(e.exact()).isTrue();
+    assertThat(e.notes()).anySatisfy(n -> assertThat(n).isInstanceOfSatisfying(ReachNote.DockerUserNotJumped.class,
+        d -> assertThat(d.rules()).isEqualTo(2)));
+    assertThat(texts(Reachability.of(facts).notes())).anySatisfy(n -> assertThat(n).contains("DOCKER-USER")
+        .contains("not jumped to from FORWARD"));
+
+    // With the jump in place, no such note.
+    HostFacts wired = host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), MYSQL);
+    assertThat(onlyExposure(wired).notes()).noneMatch(n -> n instanceof ReachNote.DockerUserNotJumped);
   }
 }

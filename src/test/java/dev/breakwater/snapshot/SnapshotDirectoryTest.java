@@ -50,7 +50,8 @@ class SnapshotDirectoryTest {
     assertThat(scenarios().map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("lab-"))).containsExactlyInAnyOrder(
         "docker-20.10-ufw-bypass", "docker-24-compose-network", "docker-28-ufw-bypass", "docker-28-ipv6",
         "docker-user-fixed", "docker-user-dport-mistake", "docker-user-bare-drop", "ufw-route-rules",
-        "input-only-belief", "host-network-container", "unknown-module", "nft-extra-table");
+        "input-only-belief", "host-network-container", "unknown-module", "nft-extra-table",
+        "filter-only-dump", "iptables-s-paste", "docker-user-no-jump");
   }
 
   @ParameterizedTest
@@ -84,7 +85,8 @@ class SnapshotDirectoryTest {
 
     for (Container c : containers) {
       for (PublishedPort p : c.ports()) {
-        if (p.hostIp().isIPv4()) {
+        // filter-only-dump is iptables-save -t filter on purpose: its DNAT is what is missing.
+        if (p.hostIp().isIPv4() && !dir.getFileName().toString().equals("filter-only-dump")) {
           String ip = p.containerIp().orElseThrow().toCanonicalString();
           assertThat(rules).as("%s: DNAT for %s", dir.getFileName(), p)
               .contains("--dport " + p.hostPort() + " -j DNAT --to-destination " + ip + ":" + p.containerPort());
