@@ -122,7 +122,9 @@ class TraceTest {
   }
 
   @Test
-  void aMissingTableAcceptsAndItsAbsenceIsSaid() {
+  void aMissingFilterTableWhilePortsArePublishedIsPossiblyAndSaysSo() {
+    // Issue 11: a dump without *filter while Docker publishes ports is partial (a paste cut at a
+    // table, an 'iptables-save -t nat'): never exact. It once answered "no filter table: accepted".
     String natOnly = """
         *nat
         :PREROUTING ACCEPT [0:0]
@@ -131,8 +133,8 @@ class TraceTest {
         """;
     Trace t = tcp(natOnly, HOST_V4, 3306);
 
-    assertThat(t.verdict()).isEqualTo(Verdict.REACHABLE);
-    assertThat(t.decision()).isEqualTo("no filter table: accepted");
+    assertThat(t.verdict()).isInstanceOfSatisfying(Verdict.PossiblyReachable.class,
+        p -> assertThat(p.reasons()).anyMatch(r -> r.startsWith("the filter table is not in the dump")));
   }
 
   @Test
