@@ -1,8 +1,8 @@
 package dev.breakwater.gather;
 
+import dev.breakwater.problem.EnvironmentProblem;
 import dev.breakwater.system.AtomicFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ public final class SnapshotWriter {
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + directory + ": " + e.getMessage(), e);
+      throw new EnvironmentProblem("cannot create the snapshot directory " + directory + " (" + e + "): choose a directory you may write to");
     }
   }
 
@@ -40,7 +40,7 @@ public final class SnapshotWriter {
       AtomicFile.write(target, content);
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new EnvironmentProblem("cannot write " + target + " (" + e + "): the snapshot is incomplete; choose a directory you may write to");
     }
   }
 }

@@ -33,4 +33,12 @@ class MainTest {
     assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains("--no-such-option").doesNotContain("at dev.breakwater");
   }
+
+  @Test
+  void aSnapshotDirectoryThatCannotBeMadeIsOneLineNotAnInternalError() {
+    // It once printed "internal error" and a trace (UncheckedIOException), exit 3.
+    CliRun r = CliRun.of("snapshot", "--out", "/proc/breakwater-cannot-be-here");
+    assertThat(r.err()).doesNotContain("internal error").contains("cannot create the snapshot directory /proc/breakwater-cannot-be-here");
+    assertThat(r.exit()).isEqualTo(2);
+  }
 }
