@@ -5,7 +5,13 @@
 # Downloads only from Maven Central (the jar's dependencies, picocli-codegen for the man pages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# shellcheck source=../scripts/find-jdk.sh
+. scripts/find-jdk.sh
+breakwater_find_jdk || exit 2
+if [ "$BREAKWATER_JAVA_MAJOR" -lt 25 ]; then
+  echo "build-deb: $JAVA_HOME is JDK $BREAKWATER_JAVA_MAJOR; the package needs a JDK 25 or newer (set JAVA_HOME)" >&2
+  exit 2
+fi
 for tool in "$JAVA_HOME/bin/jlink" "$JAVA_HOME/bin/jdeps"; do
   [ -x "$tool" ] || { echo "build-deb: $tool missing: set JAVA_HOME to a JDK 25 or newer" >&2; exit 2; }
 done

@@ -25,9 +25,9 @@ check "the audit names a finding" grep -qi 'reach' /tmp/check-deb-audit.txt
 # Both families in the snapshot, so the plan's proof can pass: exit 0 (2 would be a bad policy).
 check "the example policy plans, its proof holds" sh -c 'breakwater plan --policy /etc/breakwater/policy.example.yml --from src/test/resources/corpus/docker-28-ipv6 >/dev/null'
 # The launcher's cache must be the one the JVM maps (AOTMode=on refuses to start otherwise).
-check "the AOT cache is accepted" /usr/lib/breakwater/runtime/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-  -XX:AOTMode=on -XX:AOTCache=/usr/lib/breakwater/breakwater.aot -Xlog:aot=off -Xlog:cds=off \
-  -jar /usr/share/breakwater/breakwater.jar --version >/dev/null
+check "the AOT cache is accepted" sh -c '/usr/lib/breakwater/runtime/bin/java -XX:+UseSerialGC \
+  -XX:TieredStopAtLevel=1 -XX:AOTMode=on -XX:AOTCache=/usr/lib/breakwater/breakwater.aot \
+  -Xlog:aot=off -Xlog:cds=off -jar /usr/share/breakwater/breakwater.jar --version >/dev/null'
 check "man -w breakwater-audit" sh -c 'man -w breakwater-audit >/dev/null'
 check "bash completes 'breakwater au' to audit" bash -c '
   source /usr/share/bash-completion/completions/breakwater
