@@ -44,9 +44,9 @@ echo "build-deb: runtime of $modules"
 
 install -m 755 packaging/deb/breakwater "$root/usr/bin/breakwater"
 
-# The AOT cache is recorded here, with the staged runtime and jar: the JVM accepts a cache after
-# the runtime and jar move together (it checks their sizes and times, which dpkg keeps). Flags
-# as in packaging/deb/breakwater. A failed training ships no cache: start-up is only slower.
+# The AOT cache is recorded here, with the staged runtime and jar: the JVM maps it after both
+# move together to their installed paths (dpkg keeps sizes and times; check-deb.sh proves it with
+# -XX:AOTMode=on). Flags as in packaging/deb/breakwater. A failed training ships no cache.
 echo "build-deb: AOT cache"
 if ! "$root/usr/lib/breakwater/runtime/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -XX:AOTCacheOutput="$root/usr/lib/breakwater/breakwater.aot" -Xlog:aot=off -Xlog:cds=off \
