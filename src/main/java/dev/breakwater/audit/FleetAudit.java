@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -49,7 +49,8 @@ public final class FleetAudit {
     record Key(int hostPort, String protocol, String service, String reach) {}
     final class Group {
       Severity severity = Severity.INFO;
-      final Set<String> findings = new TreeSet<>();
+      // Each finding id with its worst severity here: listed worst first.
+      final Map<String, Severity> findings = new TreeMap<>();
       // By snapshot: two hosts may have the same name, and a host's IPv4 and IPv6 count once.
       final Map<String, String> hosts = new LinkedHashMap<>();
     }
@@ -65,7 +66,7 @@ public final class FleetAudit {
             g.severity = e.severity();
           }
           e.findings().stream().filter(f -> f.severity().compareTo(Severity.INFO) > 0)
-              .forEach(f -> g.findings.add(f.id()));
+              .forEach(f -> g.findings.merge(f.id(), f.severity(), (a, b) -> a.compareTo(b) >= 0 ? a : b));
           g.hosts.putIfAbsent(host.snapshot(), host.host());
         }
       }
@@ -73,9 +74,16 @@ public final class FleetAudit {
     List<SharedExposure> shared = new ArrayList<>();
     groups.forEach((k, g) -> shared.add(new SharedExposure(
         k.hostPort(), k.protocol(), k.service(), k.reach(), g.severity,
-        List.copyOf(g.findings), List.copyOf(g.hosts.values()), audited)));
+        worstFirst(g.findings), List.copyOf(g.hosts.values()), audited)));
     shared.sort(SHARED_ORDER);
     return shared;
+  }
+
+  private static List<String> worstFirst(Map<String, Severity> findings) {
+    return findings.entrySet().stream()
+        .sorted(Map.Entry.<String, Severity>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   /** Who reaches it, as a group's key: {@code anywhere}, the sources, or {@code possibly} either. */

@@ -3,6 +3,7 @@ package dev.breakwater.audit;
 import dev.breakwater.catalog.Severity;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -79,11 +80,16 @@ public final class FleetText {
     }
   }
 
-  private static String named(List<String> hosts) {
-    if (hosts.size() <= HOSTS_NAMED + 1) {
-      return String.join(", ", hosts);
+  /** The first few hosts by name; a name that several snapshots carry once, with their number. */
+  static String named(List<String> hosts) {
+    Map<String, Integer> names = new LinkedHashMap<>();
+    hosts.forEach(h -> names.merge(h, 1, Integer::sum));
+    List<String> shown = new ArrayList<>();
+    names.forEach((name, n) -> shown.add(n == 1 ? name : name + " (x" + n + ")"));
+    if (shown.size() <= HOSTS_NAMED + 1) {
+      return String.join(", ", shown);
     }
-    return String.join(", ", hosts.subList(0, HOSTS_NAMED)) + " +" + (hosts.size() - HOSTS_NAMED);
+    return String.join(", ", shown.subList(0, HOSTS_NAMED)) + " +" + (shown.size() - HOSTS_NAMED);
   }
 
   private static void badInput(StringBuilder out, FleetReport fleet) {
