@@ -30,11 +30,14 @@ public record SharedExposure(
     hosts = List.copyOf(hosts);
   }
 
-  /** "3306/tcp of mysql reachable from anywhere on 11 of 12 hosts" */
+  /** "3306/tcp of mysql reachable from anywhere on 11 of 12 hosts"; a long list of sources is shortened. */
   public String sentence() {
-    String from = reach.startsWith("possibly ")
-        ? "possibly reachable from " + reach.substring("possibly ".length())
-        : "reachable from " + reach;
+    boolean possibly = reach.startsWith("possibly ");
+    List<String> sources = List.of((possibly ? reach.substring("possibly ".length()) : reach).split(", "));
+    String shown = sources.size() <= 3
+        ? String.join(", ", sources)
+        : String.join(", ", sources.subList(0, 2)) + " +" + (sources.size() - 2) + " more";
+    String from = (possibly ? "possibly reachable from " : "reachable from ") + shown;
     return hostPort + "/" + protocol + " of " + service + " " + from + " on " + hosts.size() + " of " + of
         + (of == 1 ? " host" : " hosts");
   }

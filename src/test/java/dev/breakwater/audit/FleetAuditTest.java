@@ -62,6 +62,16 @@ class FleetAuditTest {
   }
 
   @Test
+  void aLongAllowListIsShortenedInTheSentenceButKeptWholeAsTheKey() {
+    List<String> from = List.of("198.51.100.0/28", "198.51.100.16/28", "198.51.100.32/28", "198.51.100.48/28");
+    FleetReport fleet = FleetAudit.of(List.of(host("a", exposure("mysql:8", "0.0.0.0", 3306, from, BYPASS))));
+
+    assertThat(fleet.shared().get(0).reach()).isEqualTo(String.join(", ", from));
+    assertThat(fleet.shared().get(0).sentence())
+        .isEqualTo("3306/tcp of mysql reachable from 198.51.100.0/28, 198.51.100.16/28 +2 more on 1 of 1 host");
+  }
+
+  @Test
   void possiblyReachableIsItsOwnGroupAndSaysSo() {
     Exposure possibly = new Exposure("c", "redis:7", "", "", "0.0.0.0", 6379, "tcp", 6379, List.of(), List.of("0.0.0.0/0"),
         false, "none", "", List.of(), List.of(new ExposureFinding("possibly-reachable", Severity.HIGH, "m", "f")));
