@@ -4,10 +4,15 @@ import dev.breakwater.gather.Facts;
 
 import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.AuditText;
+import dev.breakwater.audit.FleetAudit;
+import dev.breakwater.audit.FleetReport;
+import dev.breakwater.audit.FleetText;
 import dev.breakwater.audit.HostAudit;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.catalog.Severity;
+import dev.breakwater.snapshot.FleetDirectory;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +30,11 @@ import picocli.CommandLine.Model.CommandSpec;
           + "port, and findings with a concrete fix. Data stores and the Docker API reachable from "
           + "outside are critical; a port UFW denies but Docker lets through is the flaw itself.",
       "",
-      "Without --from it audits this host live (needs root: it reads iptables and the Docker socket)."
+      "Without --from it audits this host live (needs root: it reads iptables and the Docker socket).",
+      "",
+      "A fleet: --from a directory whose subdirectories are snapshots (one per host), or --from "
+          + "given several times. Every host is audited in parallel; the report groups the exposures "
+          + "hosts share, worst first, then lists the hosts, worst first (docs/fleet.md)."
     },
     footer = {
       "",
@@ -33,19 +42,23 @@ import picocli.CommandLine.Model.CommandSpec;
       "  sudo breakwater audit",
       "  breakwater audit --from ./snap --format json | jq '.exposures[] | select(.reachableFrom != [])'",
       "  breakwater audit --from ./snap --fail-on critical      # in CI: fail only on critical",
+      "  breakwater audit --from ./fleet                        # every snapshot in ./fleet/*",
       "",
       "A snapshot directory holds plain command outputs (iptables-save.txt, docker-inspect.json,",
       "ip-addr.json, ...): 'breakwater snapshot --out DIR' writes one; docs/snapshot.md lists them.",
       "",
-      "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input."
+      "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input.",
+      "A fleet: 1 also when some snapshot is bad input (that host cannot be called clean); 2 only",
+      "when every snapshot is bad input."
     })
 public final class AuditCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Option(names = "--from", paramLabel = "DIR",
-      description = "Audit this snapshot directory instead of the live host.")
-  Path from;
+      description = "Audit this snapshot directory instead of the live host; a directory of snapshots, "
+          + "or --from repeated, audits a fleet.")
+  List<Path> from;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (for people, default) or json (for scripts).")
@@ -57,14 +70,38 @@ public final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    HostFacts facts = from != null ? Facts.fromSnapshot(from) : Facts.fromLiveHost(spec.commandLine().getErr());
+    List<Path> froms = from == null ? List.of() : from;
+    if (froms.size() > 1 || (froms.size() == 1 && FleetDirectory.isFleet(froms.get(0)))) {
+      return fleet(FleetDirectory.expand(froms));
+    }
+    HostFacts facts = froms.isEmpty() ? Facts.fromLiveHost(spec.commandLine().getErr()) : Facts.fromSnapshot(froms.get(0));
     AuditReport report = HostAudit.run(facts);
-    String rendered = switch (format) {
+    print(switch (format) {
       case TEXT -> AuditText.render(report);
       case JSON -> Json.write(report);
-    };
+    });
+    return report.failsAt(failOn) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  private int fleet(List<Path> snapshots) {
+    FleetReport fleet = FleetAudit.of(FleetRun.audit(snapshots));
+    print(switch (format) {
+      case TEXT -> FleetText.render(fleet);
+      case JSON -> Json.write(fleet);
+    });
+    if (fleet.badInput() > 0) {
+      spec.commandLine().getErr().println("breakwater: " + fleet.badInput() + " of " + fleet.hostCount()
+          + " snapshots " + (fleet.badInput() == 1 ? "is" : "are") + " bad input and not audited (each named in the report)");
+      spec.commandLine().getErr().flush();
+    }
+    if (fleet.allBadInput()) {
+      return ExitCodes.BAD_INPUT;
+    }
+    return fleet.failsAt(failOn) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  private void print(String rendered) {
     spec.commandLine().getOut().print(rendered);
     spec.commandLine().getOut().flush();
-    return report.failsAt(failOn) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
 }

@@ -108,13 +108,31 @@ public final class SnapshotDirectory {
       notes.add(NO_IP6TABLES_SAVE);
     }
 
-    String hostname = optional(dir, "hostname")
-        .flatMap(text -> text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst())
-        .orElseGet(() -> dir.toAbsolutePath().normalize().getFileName() == null
-            ? "unknown"
-            : dir.toAbsolutePath().normalize().getFileName().toString());
+    String hostname = optional(dir, "hostname").flatMap(SnapshotDirectory::firstLine).orElseGet(() -> directoryName(dir));
 
     return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes);
+  }
+
+  /**
+   * The host's name as {@link #read} gives it (the {@code hostname} file, else the directory's
+   * name), without reading anything else: a fleet names a snapshot that is bad input by it.
+   * Never throws; an unreadable {@code hostname} file falls back to the directory's name.
+   */
+  public static String hostname(Path dir) {
+    try {
+      return optional(dir, "hostname").flatMap(SnapshotDirectory::firstLine).orElseGet(() -> directoryName(dir));
+    } catch (BadInput unreadable) {
+      return directoryName(dir);
+    }
+  }
+
+  private static Optional<String> firstLine(String text) {
+    return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
+  }
+
+  private static String directoryName(Path dir) {
+    Path name = dir.toAbsolutePath().normalize().getFileName();
+    return name == null ? "unknown" : name.toString();
   }
 
   private static Ruleset joined(FutureTask<Ruleset> parse) {
