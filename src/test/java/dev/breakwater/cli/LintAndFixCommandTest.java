@@ -23,7 +23,7 @@ class LintAndFixCommandTest {
   private static final String UNSAFE = """
       services:
         web:
-          image: nginx
+          image: acme/web
           ports:
             - "8080:80"   # keep this comment
       """;
