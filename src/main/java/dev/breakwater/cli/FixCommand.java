@@ -81,10 +81,11 @@ public final class FixCommand implements Callable<Integer> {
     } catch (BadInputException e) {
       throw new UserError(e.getMessage());
     }
-    Linter linter = new Linter(lintConfig);
+    Linter linter = new Linter(lintConfig, LintCommand.upstreams(paths, composeFiles));
     List<String> errors = new ArrayList<>();
     int edits = 0;
     int changedFiles = 0;
+    long proxied = 0;
     for (LintUnit unit : LintCommand.units(paths, composeFiles)) {
       try {
         List<LintFinding> findings = linter.lint(unit).findings();
@@ -93,8 +94,15 @@ public final class FixCommand implements Callable<Integer> {
           if (fix.edits().isEmpty()) {
             continue;
           }
-          // Never write what we could not read back.
-          Linter.lintText(fix.file().path(), fix.newText(), LintConfig.empty());
+          // Never write what we could not read back (a script's unreadable -p is a finding, not an error).
+          long unreadableAfter = Linter.lintText(fix.file().path(), fix.newText(), LintConfig.empty()).stream()
+              .filter(f -> f.rule().name().equals("UnreadablePublication")).count();
+          if (unreadableAfter > findings.stream().filter(f -> f.file().equals(fix.file())
+              && f.rule().name().equals("UnreadablePublication")).count()) {
+            throw new BadInputException(fix.file().displayPath() + ": the fix would make a publication unreadable");
+          }
+          proxied += findings.stream().filter(f -> f.file().equals(fix.file()) && f.bindTo().isPresent()
+              && f.port().isPresent() && !f.suppressed()).count();
           edits += fix.edits().size();
           changedFiles++;
           if (write) {
@@ -113,7 +121,8 @@ public final class FixCommand implements Callable<Integer> {
     out.flush();
     errors.forEach(e -> err.println("breakwater: " + e + " (file left unchanged)"));
     String bound = edits + " port" + (edits == 1 ? "" : "s") + " bound to " + bind + " in " + changedFiles
-        + " file" + (changedFiles == 1 ? "" : "s");
+        + " file" + (changedFiles == 1 ? "" : "s")
+        + (proxied == 0 ? "" : " (" + proxied + " of them to the address the reverse proxy config uses)");
     err.println(edits == 0 ? "nothing to fix" : write ? bound : bound + " (dry run: add --write to apply)");
     return errors.isEmpty() ? ExitCodes.CLEAN : ExitCodes.BAD_INPUT;
   }

@@ -8,6 +8,7 @@ import dev.breakwater.lint.LintConfig;
 import dev.breakwater.lint.LintTargets;
 import dev.breakwater.lint.LintUnit;
 import dev.breakwater.lint.Linter;
+import dev.breakwater.lint.ProxyUpstreams;
 import dev.breakwater.lint.RuleMeta;
 import dev.breakwater.lint.Rules;
 import dev.breakwater.lint.SarifLog;
@@ -95,7 +96,7 @@ public final class LintCommand implements Callable<Integer> {
         "--fail-on: '" + failOn + "' is not a severity; use info, low, medium, high or critical"));
     LintConfig lintConfig = loadConfig(config);
     List<LintUnit> units = units(paths, composeFiles);
-    Linter linter = new Linter(lintConfig);
+    Linter linter = new Linter(lintConfig, upstreams(paths, composeFiles));
     List<LintFinding> findings = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     int files = 0;
@@ -138,6 +139,15 @@ public final class LintCommand implements Callable<Integer> {
     }
     Path implicit = Path.of(LintConfig.DEFAULT_NAME);
     return java.nio.file.Files.isRegularFile(implicit) ? LintConfig.load(implicit) : LintConfig.empty();
+  }
+
+  /** The ports a reverse proxy config in the linted tree reaches: a bounded scan, see ProxyUpstreams. */
+  static ProxyUpstreams upstreams(List<Path> paths, List<Path> composeFiles) {
+    List<Path> roots = new ArrayList<>(composeFiles);
+    if (!paths.isEmpty() || composeFiles.isEmpty()) {
+      roots.addAll(paths.isEmpty() ? List.of(Path.of(".")) : paths);
+    }
+    return ProxyUpstreams.scan(roots);
   }
 
   static List<LintUnit> units(List<Path> paths, List<Path> composeFiles) {
