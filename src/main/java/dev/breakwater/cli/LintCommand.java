@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
           + "and shell scripts / Makefiles with docker run, docker create or docker container run. "
           + "Directories are searched. Flags ports published on every address (they bypass UFW), "
           + "published data stores, -P, data stores on the host network, disabled authentication, "
-          + "default passwords, the mounted Docker socket and privileged containers.",
+          + "default passwords, the mounted Docker socket, privileged containers and UDP reflectors "
+          + "(DNS, NTP, memcached ...). A reverse proxy's 80/443 is only a note; a port that an nginx or "
+          + "Caddy config in the tree proxies to is named as internal.",
       "",
       "Silence a finding with a comment on its line or the line above: "
           + "# breakwater:ignore BW001 reason; or in .breakwater-lint.yaml (see --config).",
