@@ -3,7 +3,6 @@ package dev.breakwater.lint;
 import dev.breakwater.catalog.Severity;
 import dev.breakwater.compose.ReadingNote;
 import dev.breakwater.compose.Service;
-import java.util.ArrayList;
 import java.util.List;
 
 @RuleInfo(
@@ -38,14 +37,9 @@ import java.util.List;
 final class HostAddressUnknown implements LintRule {
   @Override
   public List<LintFinding> check(Service service) {
-    List<LintFinding> out = new ArrayList<>();
-    for (ReadingNote note : service.notes()) {
-      if (note.kind() == ReadingNote.Kind.ADDRESS_UNKNOWN) {
-        out.add(LintFinding.of(this, Severity.MEDIUM, "the host address of '" + note.where().value()
+    return LintFinding.ofNotes(this, Severity.MEDIUM, service, ReadingNote.Kind.ADDRESS_UNKNOWN, 
+        note -> "the host address of '" + note.where().value()
             + "' (" + service.name() + ") is unknown: " + note.message()
-            + "; it may be every address, past UFW", service, note.where()));
-      }
-    }
-    return out;
+            + "; it may be every address, past UFW");
   }
 }

@@ -1,12 +1,15 @@
 package dev.breakwater.lint;
 
 import dev.breakwater.compose.PortEntry;
+import dev.breakwater.compose.ReadingNote;
 import dev.breakwater.compose.Scalar;
 import dev.breakwater.compose.Service;
 import dev.breakwater.compose.SourceFile;
 
 import dev.breakwater.catalog.Severity;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What a rule found, where: a value, never an exception. {@code port} is set when the finding is
@@ -36,6 +39,13 @@ public record LintFinding(
       boolean fixable) {
     return new LintFinding(rule.meta(), severity, message, service.name(), port.file(), port.start(),
         port.end(), fixable ? Optional.of(port) : Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /** One finding per reading note of {@code kind}: what the reader could not know, at its place. */
+  static List<LintFinding> ofNotes(LintRule rule, Severity severity, Service service, ReadingNote.Kind kind,
+      Function<ReadingNote, String> message) {
+    return service.notes().stream().filter(n -> n.kind() == kind)
+        .map(n -> of(rule, severity, message.apply(n), service, n.where())).toList();
   }
 
   public int line() {

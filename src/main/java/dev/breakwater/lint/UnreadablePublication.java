@@ -3,7 +3,6 @@ package dev.breakwater.lint;
 import dev.breakwater.catalog.Severity;
 import dev.breakwater.compose.ReadingNote;
 import dev.breakwater.compose.Service;
-import java.util.ArrayList;
 import java.util.List;
 
 @RuleInfo(
@@ -31,14 +30,8 @@ import java.util.List;
 final class UnreadablePublication implements LintRule {
   @Override
   public List<LintFinding> check(Service service) {
-    List<LintFinding> out = new ArrayList<>();
-    for (ReadingNote note : service.notes()) {
-      if (note.kind() == ReadingNote.Kind.UNREADABLE) {
-        out.add(LintFinding.of(this, Severity.MEDIUM, "cannot read the publication '" + note.where().value()
-            + "' of '" + service.name() + "': " + note.message() + "; lint cannot tell who reaches it",
-            service, note.where()));
-      }
-    }
-    return out;
+    return LintFinding.ofNotes(this, Severity.MEDIUM, service, ReadingNote.Kind.UNREADABLE, 
+        note -> "cannot read the publication '" + note.where().value()
+            + "' of '" + service.name() + "': " + note.message() + "; lint cannot tell who reaches it");
   }
 }
