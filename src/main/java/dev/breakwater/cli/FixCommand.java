@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
           + "compose files (short and long syntax) and docker run lines. Only the characters of "
           + "each port entry change: comments, quoting, key order and indentation stay. A file that "
           + "does not parse is never changed; suppressed findings and explicit addresses such as "
-          + "0.0.0.0:80:80 are left alone. Running it twice changes nothing the second time.",
+          + "0.0.0.0:80:80 are left alone, and so are a reverse proxy's 80/443 unless --all. A port "
+          + "that an nginx or Caddy config in the tree proxies to is bound to the address the proxy "
+          + "uses. Running it twice changes nothing the second time.",
     },
     footer = {
       "",
@@ -60,6 +62,10 @@ public final class FixCommand implements Callable<Integer> {
   @Option(names = "--write", description = "Write the changes instead of printing a diff.")
   boolean write;
 
+  @Option(names = "--all", description = "Bind also the ports fix leaves alone by default: a reverse "
+      + "proxy's 80/443/8443 (BW010). Same as 'fix: all' in the lint config.")
+  boolean all;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Suppressions file (default: " + LintConfig.DEFAULT_NAME + " in the working directory, if any).")
   Path config;
@@ -68,16 +74,18 @@ public final class FixCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    LintConfig lintConfig = LintCommand.loadConfig(config);
     PortFixer fixer;
     try {
-      fixer = new PortFixer(bind);
+      fixer = new PortFixer(bind, all || lintConfig.fixAll());
     } catch (BadInputException e) {
       throw new UserError(e.getMessage());
     }
-    Linter linter = new Linter(LintCommand.loadConfig(config));
+    Linter linter = new Linter(lintConfig, LintCommand.upstreams(paths, composeFiles));
     List<String> errors = new ArrayList<>();
     int edits = 0;
     int changedFiles = 0;
+    long proxied = 0;
     for (LintUnit unit : LintCommand.units(paths, composeFiles)) {
       try {
         List<LintFinding> findings = linter.lint(unit).findings();
@@ -86,8 +94,15 @@ public final class FixCommand implements Callable<Integer> {
           if (fix.edits().isEmpty()) {
             continue;
           }
-          // Never write what we could not read back.
-          Linter.lintText(fix.file().path(), fix.newText(), LintConfig.empty());
+          // Never write what we could not read back (a script's unreadable -p is a finding, not an error).
+          long unreadableAfter = Linter.lintText(fix.file().path(), fix.newText(), LintConfig.empty()).stream()
+              .filter(f -> f.rule().name().equals("UnreadablePublication")).count();
+          if (unreadableAfter > findings.stream().filter(f -> f.file().equals(fix.file())
+              && f.rule().name().equals("UnreadablePublication")).count()) {
+            throw new BadInputException(fix.file().displayPath() + ": the fix would make a publication unreadable");
+          }
+          proxied += findings.stream().filter(f -> f.file().equals(fix.file()) && f.bindTo().isPresent()
+              && f.port().isPresent() && !f.suppressed()).count();
           edits += fix.edits().size();
           changedFiles++;
           if (write) {
@@ -106,7 +121,8 @@ public final class FixCommand implements Callable<Integer> {
     out.flush();
     errors.forEach(e -> err.println("breakwater: " + e + " (file left unchanged)"));
     String bound = edits + " port" + (edits == 1 ? "" : "s") + " bound to " + bind + " in " + changedFiles
-        + " file" + (changedFiles == 1 ? "" : "s");
+        + " file" + (changedFiles == 1 ? "" : "s")
+        + (proxied == 0 ? "" : " (" + proxied + " of them to the address the reverse proxy config uses)");
     err.println(edits == 0 ? "nothing to fix" : write ? bound : bound + " (dry run: add --write to apply)");
     return errors.isEmpty() ? ExitCodes.CLEAN : ExitCodes.BAD_INPUT;
   }

@@ -8,6 +8,7 @@ import dev.breakwater.lint.LintConfig;
 import dev.breakwater.lint.LintTargets;
 import dev.breakwater.lint.LintUnit;
 import dev.breakwater.lint.Linter;
+import dev.breakwater.lint.ProxyUpstreams;
 import dev.breakwater.lint.RuleMeta;
 import dev.breakwater.lint.Rules;
 import dev.breakwater.lint.SarifLog;
@@ -35,7 +36,9 @@ import picocli.CommandLine.Spec;
           + "and shell scripts / Makefiles with docker run, docker create or docker container run. "
           + "Directories are searched. Flags ports published on every address (they bypass UFW), "
           + "published data stores, -P, data stores on the host network, disabled authentication, "
-          + "default passwords, the mounted Docker socket and privileged containers.",
+          + "default passwords, the mounted Docker socket, privileged containers and UDP reflectors "
+          + "(DNS, NTP, memcached ...). A reverse proxy's 80/443 is only a note; a port that an nginx or "
+          + "Caddy config in the tree proxies to is named as internal.",
       "",
       "Silence a finding with a comment on its line or the line above: "
           + "# breakwater:ignore BW001 reason; or in .breakwater-lint.yaml (see --config).",
@@ -95,7 +98,7 @@ public final class LintCommand implements Callable<Integer> {
         "--fail-on: '" + failOn + "' is not a severity; use info, low, medium, high or critical"));
     LintConfig lintConfig = loadConfig(config);
     List<LintUnit> units = units(paths, composeFiles);
-    Linter linter = new Linter(lintConfig);
+    Linter linter = new Linter(lintConfig, upstreams(paths, composeFiles));
     List<LintFinding> findings = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     int files = 0;
@@ -138,6 +141,15 @@ public final class LintCommand implements Callable<Integer> {
     }
     Path implicit = Path.of(LintConfig.DEFAULT_NAME);
     return java.nio.file.Files.isRegularFile(implicit) ? LintConfig.load(implicit) : LintConfig.empty();
+  }
+
+  /** The ports a reverse proxy config in the linted tree reaches: a bounded scan, see ProxyUpstreams. */
+  static ProxyUpstreams upstreams(List<Path> paths, List<Path> composeFiles) {
+    List<Path> roots = new ArrayList<>(composeFiles);
+    if (!paths.isEmpty() || composeFiles.isEmpty()) {
+      roots.addAll(paths.isEmpty() ? List.of(Path.of(".")) : paths);
+    }
+    return ProxyUpstreams.scan(roots);
   }
 
   static List<LintUnit> units(List<Path> paths, List<Path> composeFiles) {

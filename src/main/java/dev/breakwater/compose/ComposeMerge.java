@@ -70,7 +70,8 @@ public final class ComposeMerge {
         single("privileged", base.privileged(), over.privileged(), reset),
         Optional.empty(),
         list("networks", base.networks(), over.networks(), reset, override, n -> n),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   private static String portKey(PortEntry p) {

@@ -221,7 +221,7 @@ public final class ComposeReader {
       }
     });
     return new Service(name, anchor, image, ports, expose, networkMode, environment, command,
-        volumes, privileged, Optional.empty(), networks, Optional.empty());
+        volumes, privileged, Optional.empty(), networks, Optional.empty(), List.of());
   }
 
   private PortEntry port(Node item) {

@@ -82,6 +82,7 @@ public final class DockerRunReader {
     Map<String, Scalar> environment = new LinkedHashMap<>();
     List<Scalar> volumes = new ArrayList<>();
     List<Scalar> command = new ArrayList<>();
+    List<ReadingNote> notes = new ArrayList<>();
     Optional<Scalar> networkMode = Optional.empty();
     Optional<Scalar> privileged = Optional.empty();
     Optional<Scalar> publishAll = Optional.empty();
@@ -134,7 +135,7 @@ public final class DockerRunReader {
       switch (option) {
         case "-p", "--publish" -> {
           if (value != null) {
-            publish(value).ifPresent(ports::add);
+            publish(value, notes).ifPresent(ports::add);
           }
         }
         case "--publish-all" -> publishAll = Optional.of(here);
@@ -173,7 +174,7 @@ public final class DockerRunReader {
     Scalar anchor = new Scalar("docker", file, first.start(), first.end());
     String serviceName = name != null ? name : image.map(Scalar::value).orElse("container");
     return new Service(serviceName, anchor, image, ports, expose, networkMode, environment, command,
-        volumes, privileged, publishAll, List.of(), Optional.empty());
+        volumes, privileged, publishAll, List.of(), Optional.empty(), notes);
   }
 
   private record Value(Word word, String text, int start) {}
@@ -198,7 +199,27 @@ public final class DockerRunReader {
     return offset + k;
   }
 
-  private Optional<PortEntry> publish(Value value) {
+  /**
+   * The entry of one {@code -p} value. A value that does not parse, or whose address lint cannot
+   * know for a reason worth saying, becomes a note: the rest of the line and the file still count.
+   */
+  private Optional<PortEntry> publish(Value value, List<ReadingNote> notes) {
+    Scalar where = new Scalar(value.text(), file, value.start(), Math.max(value.start(), value.word().end()));
+    Optional<PortEntry> entry;
+    try {
+      entry = entry(value);
+    } catch (PortSyntaxException e) {
+      notes.add(new ReadingNote(ReadingNote.Kind.UNREADABLE, e.getMessage(), where));
+      return Optional.empty();
+    }
+    Optional<String> doubt = value.word().doubt();
+    if (doubt.isPresent() && entry.map(p -> p.mapping().binding() == HostBinding.UNKNOWN).orElse(true)) {
+      notes.add(new ReadingNote(ReadingNote.Kind.ADDRESS_UNKNOWN, doubt.get(), where));
+    }
+    return entry;
+  }
+
+  private Optional<PortEntry> entry(Value value) throws PortSyntaxException {
     String text = value.text();
     int start = value.start();
     int end = value.word().end();
@@ -207,7 +228,7 @@ public final class DockerRunReader {
       raw = raw.substring(0, raw.length() - 1);
       end--;
     }
-    try {
+    {
       if (text.contains("=")) {
         return Optional.of(new PortEntry(csv(text), PortSyntax.CLI_CSV, file, start, end,
             new FixSite.ReplaceWhole(start, end), false));
@@ -217,8 +238,6 @@ public final class DockerRunReader {
               .replaceAll("[\"']+$", ""), text,
               start > 0 && (file.text().charAt(start - 1) == '"' || file.text().charAt(start - 1) == '\'') ? -1 : value.word().end(),
               true), false));
-    } catch (PortSyntaxException e) {
-      throw BadInputException.at(file, start, e.getMessage());
     }
   }
 

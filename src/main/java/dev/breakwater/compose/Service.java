@@ -22,7 +22,8 @@ public record Service(
     Optional<Scalar> privileged,
     Optional<Scalar> publishAll,
     List<String> networks,
-    Optional<String> defaultHostIp) {
+    Optional<String> defaultHostIp,
+    List<ReadingNote> notes) {
 
   public Service {
     ports = List.copyOf(ports);
@@ -31,6 +32,7 @@ public record Service(
     command = List.copyOf(command);
     volumes = List.copyOf(volumes);
     networks = List.copyOf(networks);
+    notes = List.copyOf(notes);
   }
 
   public String imageName() {
@@ -56,6 +58,6 @@ public record Service(
 
   Service withDefaultHostIp(Optional<String> ip) {
     return new Service(name, anchor, image, ports, expose, networkMode, environment, command,
-        volumes, privileged, publishAll, networks, ip);
+        volumes, privileged, publishAll, networks, ip, notes);
   }
 }

@@ -22,11 +22,14 @@ import java.util.Optional;
  * {@code "3306:3306"} becomes {@code "127.0.0.1:3306:3306"} inside the same quotes, a long-syntax
  * entry gets a {@code host_ip:} key at its own indentation, {@code -p 8080:80} becomes {@code -p
  * 127.0.0.1:8080:80}. Comments, quoting, key order and indentation stay as they were. Suppressed
- * findings and explicit addresses ({@code 0.0.0.0:80:80}) are left alone.
+ * findings and explicit addresses ({@code 0.0.0.0:80:80}) are left alone, and so are the findings
+ * of rules that fix only on request (a reverse proxy's 80/443) unless {@code all} is set. A
+ * finding that names its own address (the one a proxy in the repository reaches it on) is bound
+ * to that address instead of the default.
  */
 public final class PortFixer {
-  private final String address;
-  private final boolean ipv6;
+  private final String defaultAddress;
+  private final boolean all;
 
   /** The fix of one file: its edits, the new text and the entries that could not be edited. */
   public record FileFix(SourceFile file, List<Edit> edits, String newText, List<String> skipped) {
@@ -36,9 +39,12 @@ public final class PortFixer {
   }
 
   public PortFixer(String bindAddress) {
-    IPAddress ip = parseBindAddress(bindAddress);
-    this.address = ip.toCanonicalString();
-    this.ipv6 = ip.isIPv6();
+    this(bindAddress, false);
+  }
+
+  public PortFixer(String bindAddress, boolean all) {
+    this.defaultAddress = parseBindAddress(bindAddress).toCanonicalString();
+    this.all = all;
   }
 
   /** An IP literal that is not "every address"; a {@link BadInputException} otherwise. */
@@ -62,14 +68,14 @@ public final class PortFixer {
     Map<SourceFile, List<String>> skipped = new LinkedHashMap<>();
     Map<SourceFile, java.util.Set<Integer>> seen = new LinkedHashMap<>();
     for (LintFinding f : findings) {
-      if (f.suppressed() || f.port().isEmpty()) {
+      if (f.suppressed() || f.port().isEmpty() || f.rule().fixOnRequest() && !all) {
         continue;
       }
       PortEntry port = f.port().get();
       if (!seen.computeIfAbsent(port.file(), k -> new java.util.HashSet<>()).add(port.start())) {
         continue;
       }
-      Optional<Edit> edit = edit(port);
+      Optional<Edit> edit = edit(port, new IPAddressString(f.bindTo().orElse(defaultAddress)).getAddress());
       if (edit.isPresent()) {
         edits.computeIfAbsent(port.file(), k -> new ArrayList<>()).add(edit.get());
       } else {
@@ -95,11 +101,18 @@ public final class PortFixer {
   }
 
   Optional<Edit> edit(PortEntry port) {
+    return edit(port, new IPAddressString(defaultAddress).getAddress());
+  }
+
+  private static Optional<Edit> edit(PortEntry port, IPAddress ip) {
+    String address = ip.toCanonicalString();
+    boolean ipv6 = ip.isIPv6();
+    String yamlAddress = ipv6 ? "\"" + address + "\"" : address;
     PortMapping m = port.mapping();
     return switch (port.fixSite()) {
-      case FixSite.Prefix p -> prefix(p, m);
-      case FixSite.AddKey a -> Optional.of(new Edit(a.offset(), a.offset(), a.lead() + "host_ip: " + yamlAddress() + a.trail()));
-      case FixSite.ReplaceValue r -> Optional.of(new Edit(r.start(), r.end(), r.quoted() ? address : yamlAddress()));
+      case FixSite.Prefix p -> prefix(p, m, address, ipv6);
+      case FixSite.AddKey a -> Optional.of(new Edit(a.offset(), a.offset(), a.lead() + "host_ip: " + yamlAddress + a.trail()));
+      case FixSite.ReplaceValue r -> Optional.of(new Edit(r.start(), r.end(), r.quoted() ? address : yamlAddress));
       case FixSite.ReplaceWhole w -> {
         String spec = new PortMapping(Optional.of(address), m.published(), m.target(), m.protocol()).toShortSyntax();
         yield Optional.of(new Edit(w.start(), w.end(), ipv6 ? "'" + spec + "'" : spec)); // '[' is a shell glob
@@ -108,7 +121,7 @@ public final class PortFixer {
     };
   }
 
-  private Optional<Edit> prefix(FixSite.Prefix p, PortMapping m) {
+  private static Optional<Edit> prefix(FixSite.Prefix p, PortMapping m, String address, boolean ipv6) {
     int rawColons = Interpolator.topLevelColons(p.rawContent());
     long valueColons = p.value().chars().filter(c -> c == ':').count();
     if (rawColons != valueColons) {
@@ -135,9 +148,5 @@ public final class PortFixer {
           "\"" + text + p.rawContent().replace("\\", "\\\\").replace("\"", "\\\"") + "\""));
     }
     return Optional.of(new Edit(p.offset(), p.offset(), text));
-  }
-
-  private String yamlAddress() {
-    return ipv6 ? "\"" + address + "\"" : address;
   }
 }

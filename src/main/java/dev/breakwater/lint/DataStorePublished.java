@@ -7,6 +7,7 @@ import dev.breakwater.compose.Service;
 
 import dev.breakwater.catalog.DataStores;
 import dev.breakwater.catalog.Severity;
+import dev.breakwater.net.PrivateNetworks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,13 +25,34 @@ import java.util.Optional;
         UFW filters INPUT). Recognised by image (mysql, mariadb, percona, postgres, redis, valkey,
         keydb, mongo, elasticsearch, opensearch, memcached, rabbitmq, couchdb, cassandra,
         influxdb, neo4j, clickhouse, minio, etcd, zookeeper, kafka) and container port (2375 and
-        2376 for the Docker API). Critical when unbound or bound to every address; high when
-        bound to one non-loopback address.""",
+        2376 for the Docker API). Critical when unbound or bound to every address; medium when
+        bound to an address of a private or tailnet network (10/8, 172.16/12, 192.168/16,
+        100.64/10, fd00::/8), which only that network reaches; high when bound to another
+        non-loopback address. The address may come from a variable whose value lint knows (the
+        project's `.env`, an assignment earlier in the script).""",
     fix = """
         Do not publish a data store at all when only other containers use it: they reach it over
         the Compose network by service name. When the host needs it, bind it to loopback
         (`127.0.0.1:5432:5432`, or `host_ip: 127.0.0.1`) and use an SSH tunnel for remote admin
-        access. `breakwater fix --write` binds unbound publications.""")
+        access. `breakwater fix --write` binds unbound publications.""",
+    bad = """
+        services:
+          db:
+            image: postgres:16
+            environment:
+              POSTGRES_PASSWORD_FILE: /run/secrets/pg
+            ports:
+              - "5432:5432"
+        """,
+    good = """
+        services:
+          db:
+            image: postgres:16
+            environment:
+              POSTGRES_PASSWORD_FILE: /run/secrets/pg
+            ports:
+              - "127.0.0.1:5432:5432"
+        """)
 final class DataStorePublished implements LintRule {
   @Override
   public List<LintFinding> check(Service service) {
@@ -52,12 +74,22 @@ final class DataStorePublished implements LintRule {
         case ALL_INTERFACES -> out.add(LintFinding.ofPort(this, Severity.CRITICAL, what
             + " is published on purpose on every address (" + port.mapping().hostIp().orElse("") + "); "
             + "a data store should never face the internet", service, port, false));
-        case SPECIFIC -> out.add(LintFinding.ofPort(this, Severity.HIGH, what + " is reachable on "
-            + port.mapping().hostIp().or(service::defaultHostIp).orElse("?")
-            + "; make sure only trusted clients reach that address", service, port, false));
+        case SPECIFIC -> out.add(specific(service, port, what));
         case LOOPBACK, UNKNOWN -> { }
       }
     }
     return out;
+  }
+
+  private LintFinding specific(Service service, PortEntry port, String what) {
+    String address = Publications.effectiveAddress(service, port).orElse("?");
+    Optional<String> network = PrivateNetworks.enclosing(address);
+    if (network.isPresent()) {
+      return LintFinding.ofPort(this, Severity.MEDIUM, what + " is bound to " + address
+          + ", reachable from the " + network.get() + " network it is bound in; make sure only "
+          + "trusted clients are on that network", service, port, false);
+    }
+    return LintFinding.ofPort(this, Severity.HIGH, what + " is reachable on " + address
+        + ", a routable address; make sure only trusted clients reach that address", service, port, false);
   }
 }

@@ -29,6 +29,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *     path: "deploy/public/**"    # glob against the reported path, optional
  *     service: web                # optional
  *     reason: served through the load balancer   # required
+ * fix: all      # optional: fix also what it leaves alone by default (a reverse proxy's 80/443)
  * </pre>
  */
 public final class LintConfig {
@@ -37,13 +38,20 @@ public final class LintConfig {
   record Ignore(String rule, Optional<PathMatcher> path, Optional<String> service, String reason) {}
 
   private final List<Ignore> ignores;
+  private final boolean fixAll;
 
-  private LintConfig(List<Ignore> ignores) {
+  private LintConfig(List<Ignore> ignores, boolean fixAll) {
     this.ignores = List.copyOf(ignores);
+    this.fixAll = fixAll;
   }
 
   public static LintConfig empty() {
-    return new LintConfig(List.of());
+    return new LintConfig(List.of(), false);
+  }
+
+  /** {@code fix: all}: the fixer binds also the ports it leaves alone by default. */
+  public boolean fixAll() {
+    return fixAll;
   }
 
   public static LintConfig load(Path file) {
@@ -57,9 +65,23 @@ public final class LintConfig {
     Optional<Node> root = ComposeReader.compose(new SourceFile(file, text));
     List<Ignore> ignores = new ArrayList<>();
     if (root.isEmpty()) {
-      return new LintConfig(ignores);
+      return new LintConfig(ignores, false);
     }
-    Node list = root.get() instanceof MappingNode m ? value(m, "ignore").orElse(null) : null;
+    if (!(root.get() instanceof MappingNode top)) {
+      throw problem(label, root.get(), "expected a mapping with an 'ignore' list");
+    }
+    Optional<Node> fix = value(top, "fix");
+    boolean fixAll = false;
+    if (fix.isPresent()) {
+      if (!(fix.get() instanceof ScalarNode f && (f.getValue().equals("all") || f.getValue().equals("default")))) {
+        throw problem(label, fix.get(), "expected 'fix: all' (bind every flagged port) or 'fix: default'");
+      }
+      fixAll = f.getValue().equals("all");
+    }
+    Node list = value(top, "ignore").orElse(null);
+    if (list == null && fix.isPresent()) {
+      return new LintConfig(ignores, fixAll);
+    }
     if (!(list instanceof SequenceNode items)) {
       throw problem(label, list == null ? root.get() : list, "expected a mapping with an 'ignore' list");
     }
@@ -82,7 +104,7 @@ public final class LintConfig {
           .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
       ignores.add(new Ignore(rule.get(), path, text(m, "service"), reason.get()));
     }
-    return new LintConfig(ignores);
+    return new LintConfig(ignores, fixAll);
   }
 
   private static Optional<Node> value(MappingNode m, String key) {

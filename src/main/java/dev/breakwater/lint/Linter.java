@@ -29,9 +29,16 @@ import java.util.Optional;
  */
 public final class Linter {
   private final LintConfig config;
+  private final ProxyUpstreams upstreams;
 
   public Linter(LintConfig config) {
+    this(config, ProxyUpstreams.none());
+  }
+
+  /** {@code upstreams}: the ports a reverse proxy in the linted tree reaches (see {@link ProxyUpstreams}). */
+  public Linter(LintConfig config, ProxyUpstreams upstreams) {
     this.config = config;
+    this.upstreams = upstreams;
   }
 
   /** The result of one unit: its findings (suppressed ones included, marked) and its files. */
@@ -71,7 +78,8 @@ public final class Linter {
     List<LintFinding> out = new ArrayList<>();
     for (Service service : project.services()) {
       for (LintRule rule : Rules.ALL) {
-        for (LintFinding f : rule.check(service)) {
+        for (LintFinding found : rule.check(service)) {
+          LintFinding f = behindProxy(found);
           InlineSuppressions sup = inline.computeIfAbsent(f.file(), InlineSuppressions::new);
           Optional<String> reason = sup.reason(f).or(() -> config.reason(f));
           out.add(reason.map(f::suppressedBecause).orElse(f));
@@ -81,6 +89,19 @@ public final class Linter {
     out.sort(Comparator.comparing((LintFinding f) -> f.file().displayPath())
         .thenComparingInt(LintFinding::start).thenComparing(f -> f.rule().id()));
     return out;
+  }
+
+  /**
+   * A bindable publication that a proxy config in the tree names as its upstream is meant to be
+   * internal: the finding says so and the fixer binds it to the address the proxy dials.
+   */
+  private LintFinding behindProxy(LintFinding f) {
+    if (f.port().isEmpty() || f.rule().fixOnRequest()) {
+      return f;
+    }
+    return upstreams.of(f.port().get()).map(u -> f.internalTo(u.address(), "the reverse proxy at " + u.where()
+        + " reaches it on " + (u.address().contains(":") ? "[" + u.address() + "]" : u.address()) + ":" + u.port()
+        + ", so it is meant to be internal: bind it to " + u.address())).orElse(f);
   }
 
   static String readText(Path f) {

@@ -24,8 +24,22 @@ import java.util.List;
         clients and a reverse proxy on the host, the docker0 address (`172.17.0.1:8080:80`) for
         other containers, a VPN or LAN address for a private network. In long syntax add
         `host_ip: 127.0.0.1`. `breakwater fix --write` does this edit for you. If the port must
-        be public (a web server), write `0.0.0.0:80:80` to say so, or suppress with
-        `# breakwater:ignore BW001 reason`.""")
+        be public, write `0.0.0.0:8080:80` to say so, or suppress with
+        `# breakwater:ignore BW001 reason`. A reverse proxy's 80/443 is BW010's, not this rule's.""",
+    bad = """
+        services:
+          app:
+            image: ghcr.io/acme/app:1
+            ports:
+              - "8080:8080"
+        """,
+    good = """
+        services:
+          app:
+            image: ghcr.io/acme/app:1
+            ports:
+              - "127.0.0.1:8080:8080"
+        """)
 final class PublishedOnAllInterfaces implements LintRule {
   @Override
   public List<LintFinding> check(Service service) {
@@ -34,8 +48,11 @@ final class PublishedOnAllInterfaces implements LintRule {
       return out; // Docker ignores ports with the host network; HostNetworkDataStore covers it
     }
     for (PortEntry port : service.ports()) {
+      // Data stores, a proxy's public ports and UDP reflectors have rules of their own.
       if (Publications.effectiveBinding(service, port) == HostBinding.UNBOUND
-          && Publications.dataStore(service, port).isEmpty()) {
+          && Publications.dataStore(service, port).isEmpty()
+          && !Publications.reverseProxyPublicPort(service, port)
+          && Publications.udpAmplifier(port).isEmpty()) {
         out.add(LintFinding.ofPort(this, Severity.HIGH, "port " + Publications.describe(port)
             + " of '" + service.name() + "' is published on every address (0.0.0.0 and [::]), which UFW "
             + "does not filter; bind it, e.g. \"" + Publications.boundExample(port) + "\"",

@@ -11,10 +11,22 @@ public final class RuleDocs {
         + m.summary() + "\n\n"
         + "## Why it matters\n\n" + m.why().strip() + "\n\n"
         + "## How to fix it\n\n" + m.fix().strip() + "\n\n"
+        + examples(m)
         + "## Suppressing it\n\n"
         + "On the line, or alone on the line above:\n\n"
         + "```yaml\n- \"8080:80\"  # breakwater:ignore " + m.id() + " the reason\n```\n\n"
         + "or in `.breakwater-lint.yaml`:\n\n"
         + "```yaml\nignore:\n  - rule: " + m.id() + "\n    path: \"deploy/**\"\n    reason: the reason\n```\n";
+  }
+
+  private static String examples(RuleMeta m) {
+    if (m.bad().isEmpty()) {
+      return "";
+    }
+    String lang = m.exampleFile().endsWith(".yaml") || m.exampleFile().endsWith(".yml") ? "yaml"
+        : m.exampleFile().endsWith(".sh") ? "sh" : "make";
+    return "## Examples\n\n"
+        + "Flagged (`" + m.exampleFile() + "`):\n\n```" + lang + "\n" + m.bad().stripTrailing() + "\n```\n\n"
+        + "Not flagged:\n\n```" + lang + "\n" + m.good().stripTrailing() + "\n```\n\n";
   }
 }

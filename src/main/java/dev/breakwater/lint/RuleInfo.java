@@ -30,4 +30,19 @@ import java.lang.annotation.Target;
 
   /** How to fix it (Markdown). */
   String fix();
+
+  /**
+   * True when {@code fix} leaves the rule's findings alone unless asked ({@code fix --all} or
+   * {@code fix: all} in the lint config): the port is most likely public on purpose.
+   */
+  boolean fixOnRequest() default false;
+
+  /** The name the examples are linted as: a compose file, a script or a Makefile. */
+  String exampleFile() default "compose.yaml";
+
+  /** An {@link #exampleFile()} that the rule flags (RuleDocsTest lints it). */
+  String bad() default "";
+
+  /** The same file, fixed: the rule does not flag it. */
+  String good() default "";
 }

@@ -13,7 +13,11 @@ public final class Rules {
       new WeakPassword(),
       new DockerSocketMounted(),
       new Privileged(),
-      new PortQuotingHazard());
+      new PortQuotingHazard(),
+      new ReverseProxyPublicPort(),
+      new UdpAmplifierPublished(),
+      new HostAddressUnknown(),
+      new UnreadablePublication());
 
   private Rules() {}
 

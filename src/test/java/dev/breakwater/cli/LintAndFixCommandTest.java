@@ -23,7 +23,7 @@ class LintAndFixCommandTest {
   private static final String UNSAFE = """
       services:
         web:
-          image: nginx
+          image: acme/web
           ports:
             - "8080:80"   # keep this comment
       """;
@@ -150,5 +150,77 @@ class LintAndFixCommandTest {
   void listRulesShowsEveryRule() {
     CliRun r = run("lint", "--list-rules");
     assertThat(r.out()).contains("BW001").contains("BW009").contains("DataStorePublished");
+  }
+
+  private static final String PROXIED = """
+      services:
+        proxy:
+          image: traefik:v3
+          ports:
+            - "80:80"
+            - "443:443"
+        admin:
+          image: ghcr.io/acme/admin:1
+          ports:
+            - "2019:2019"
+        app:
+          image: ghcr.io/acme/app:1
+          ports:
+            - "3000:3000"
+        other:
+          image: ghcr.io/acme/other:1
+          ports:
+            - "8080:8080"
+      """;
+
+  @Test
+  void aReverseProxysPortsStayPublicUnlessAllIsAsked() throws Exception {
+    Path f = write("compose.yaml", PROXIED);
+    CliRun lint = run("lint", f.toString());
+    assertThat(lint.out()).contains("BW010").contains("reverse proxy's public port");
+    run("fix", "--write", f.toString());
+    String fixed = Files.readString(f);
+    assertThat(fixed).contains("- \"80:80\"", "- \"443:443\"", "- \"127.0.0.1:8080:8080\"");
+    Path config = write("lint.yaml", "fix: all\n");
+    run("fix", "--write", "--config", config.toString(), f.toString());
+    assertThat(Files.readString(f)).contains("- \"127.0.0.1:80:80\"", "- \"127.0.0.1:443:443\"");
+    Files.writeString(f, PROXIED);
+    run("fix", "--write", "--all", f.toString());
+    assertThat(Files.readString(f)).contains("- \"127.0.0.1:80:80\"", "- \"127.0.0.1:443:443\"");
+    assertThat(run("lint", "--config", write("bad-fix.yaml", "fix: everything\n").toString(), f.toString()).err())
+        .contains("expected 'fix: all'");
+  }
+
+  @Test
+  void aPortAProxyConfigReachesIsBoundToTheAddressTheProxyUses() throws Exception {
+    Path f = write("compose.yaml", PROXIED);
+    Files.createDirectories(dir.resolve("nginx/conf.d"));
+    write("nginx/conf.d/admin.conf", """
+        server {
+          listen 443 ssl;
+          location / {
+            proxy_pass http://172.17.0.1:2019;
+          }
+          location /app { proxy_pass http://app:3000; }
+        }
+        """);
+    write("Caddyfile", "example.com {\n\treverse_proxy localhost:3000\n}\n");
+    CliRun lint = run("lint", dir.toString());
+    assertThat(lint.out()).contains("admin.conf:4 reaches it on 172.17.0.1:2019, so it is meant to be internal")
+        .contains("Caddyfile:2 reaches it on 127.0.0.1:3000");
+    CliRun fix = run("fix", "--write", dir.toString());
+    assertThat(fix.err()).contains("2 of them to the address the reverse proxy config uses");
+    assertThat(Files.readString(f)).contains("- \"172.17.0.1:2019:2019\"", "- \"127.0.0.1:3000:3000\"",
+        "- \"127.0.0.1:8080:8080\"", "- \"80:80\"");
+  }
+
+  @Test
+  void oneUnreadableLineDoesNotMakeTheScriptBadInput() throws Exception {
+    Path f = write("deploy.sh", "docker run -p 80:80:tcp acme/web\ndocker run -p 3306:3306 mysql:8\n");
+    CliRun r = run("lint", f.toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(r.out()).contains("deploy.sh:1:").contains("BW013").contains("deploy.sh:2:").contains("BW002");
+    assertThat(run("fix", "--write", f.toString()).exit()).isZero();
+    assertThat(Files.readString(f)).isEqualTo("docker run -p 80:80:tcp acme/web\ndocker run -p 127.0.0.1:3306:3306 mysql:8\n");
   }
 }

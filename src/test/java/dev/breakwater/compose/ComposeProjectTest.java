@@ -44,7 +44,7 @@ class ComposeProjectTest {
           db:
             ports: ["3306:3306", "3307:3306", "3306:3306/udp"]
           extra:
-            image: nginx
+            image: acme/web
         """);
     List<LintUnit> units = LintTargets.discover(List.of(dir));
     assertThat(units).hasSize(1);
@@ -65,7 +65,7 @@ class ComposeProjectTest {
             ports: ["5432:5432"]
             environment: {POSTGRES_HOST_AUTH_METHOD: trust, A: "1"}
           web:
-            image: nginx
+            image: acme/web
             ports: ["80:80", "443:443"]
         """);
     Path over = write("b.yaml", """
@@ -97,7 +97,7 @@ class ComposeProjectTest {
     Path f = write("compose.yaml", """
         services:
           web:
-            image: nginx
+            image: acme/web
             ports:
               - "${HTTP_PORT}:80"
               - "${BIND}:${HTTPS_PORT:-8443}:443"
@@ -151,9 +151,9 @@ class ComposeProjectTest {
   void directorySearchFindsComposeFilesAndScripts() throws Exception {
     write("app/docker-compose.yml", "services: {}\n");
     write("app/docker-compose.prod.yml", "services: {}\n");
-    write("ops/deploy.sh", "docker run nginx\n");
-    write("ops/Makefile", "x:\n\tdocker run nginx\n");
-    write("ops/bootstrap", "#!/bin/bash\ndocker run nginx\n");
+    write("ops/deploy.sh", "docker run acme/web\n");
+    write("ops/Makefile", "x:\n\tdocker run acme/web\n");
+    write("ops/bootstrap", "#!/bin/bash\ndocker run acme/web\n");
     write("ops/readme", "not a script\n");
     write("node_modules/x/compose.yaml", "services: {}\n");
     write(".git/compose.yaml", "services: {}\n");

@@ -162,10 +162,10 @@ class HostileInputTest {
         services:
         """);
     for (int i = 0; i < 300; i++) {
-      b.append("  s").append(i).append(":\n    <<: *defaults\n    logging: *logging\n    image: nginx\n")
+      b.append("  s").append(i).append(":\n    <<: *defaults\n    logging: *logging\n    image: acme/web\n")
           .append("    ports: [\"127.0.0.1:").append(10000 + i).append(":80\"]\n");
     }
-    b.append("  open:\n    <<: *defaults\n    image: nginx\n    ports: [\"80:80\"]\n");
+    b.append("  open:\n    <<: *defaults\n    image: acme/web\n    ports: [\"80:80\"]\n");
     assertThat(Fixtures.actual(Fixtures.lint("compose.yaml", b.toString())))
         .containsExactly((b.toString().split("\n", -1).length - 1) + ":BW001");
   }

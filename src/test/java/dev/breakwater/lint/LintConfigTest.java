@@ -18,7 +18,7 @@ class LintConfigTest {
   private static final String COMPOSE = """
       services:
         web:
-          image: nginx
+          image: acme/web
           ports: ["8080:80"]
         db:
           image: postgres

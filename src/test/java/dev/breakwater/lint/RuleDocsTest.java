@@ -26,6 +26,27 @@ class RuleDocsTest {
     }
   }
 
+  /** A page's bad example is flagged by its rule and its good one is not: the docs cannot drift. */
+  @Test
+  void examplesShowWhatTheRuleFlags() {
+    for (RuleMeta m : Rules.metas()) {
+      if (m.id().compareTo("BW010") >= 0 || m.id().equals("BW001") || m.id().equals("BW002")) {
+        assertThat(m.bad()).as(m.id() + " needs a bad and a good example").isNotBlank();
+        assertThat(m.good()).as(m.id()).isNotBlank();
+      }
+      if (m.bad().isBlank()) {
+        continue;
+      }
+      assertThat(ruleIds(m.exampleFile(), m.bad())).as(m.id() + "'s bad example").contains(m.id());
+      assertThat(ruleIds(m.exampleFile(), m.good())).as(m.id() + "'s good example").doesNotContain(m.id());
+    }
+  }
+
+  private static java.util.List<String> ruleIds(String file, String text) {
+    return Linter.lintText(Path.of(file), text, LintConfig.empty()).stream()
+        .filter(f -> !f.suppressed()).map(f -> f.rule().id()).toList();
+  }
+
   @Test
   void idsAndNamesAreUnique() {
     assertThat(Rules.metas()).extracting(RuleMeta::id).doesNotHaveDuplicates();

@@ -34,7 +34,7 @@ class SarifLogTest {
               POSTGRES_PASSWORD: postgres
             ports: ["5432:5432"]
           web:
-            image: nginx
+            image: acme/web
             ports: ["8080:80"]  # breakwater:ignore BW001 public site
         """);
     assertThat(root.get("version").asString()).isEqualTo("2.1.0");
@@ -77,7 +77,7 @@ class SarifLogTest {
 
   @Test
   void regionPointsAtThePortEntry() {
-    JsonNode r = sarif("compose.yaml", "services:\n  web:\n    image: nginx\n    ports:\n      - \"8080:80\"\n")
+    JsonNode r = sarif("compose.yaml", "services:\n  web:\n    image: acme/web\n    ports:\n      - \"8080:80\"\n")
         .get("runs").get(0).get("results").get(0);
     JsonNode region = r.get("locations").get(0).get("physicalLocation").get("region");
     assertThat(region.get("startLine").asInt()).isEqualTo(5);

@@ -56,10 +56,16 @@ class SarifSchemaTest {
             image: redis
             network_mode: host
           web:
-            image: nginx
+            image: acme/web
             ports: ["8080:80"]  # breakwater:ignore BW001 public site
+          proxy:
+            image: caddy:2-alpine
+            ports: ["443:443", "0.0.0.0:53:53/udp"]
         """));
-    findings.addAll(Fixtures.lint("deploy.sh", "docker run -P -p 8081:80 nginx\n"));
+    findings.addAll(Fixtures.lint("deploy.sh", """
+        docker run -P -p 8081:80 acme/web
+        docker run -p "${BIND:?}:8082:80" -p 80:80:tcp acme/web
+        """));
     Set<String> rules = new java.util.TreeSet<>();
     findings.forEach(f -> rules.add(f.rule().id()));
     assertThat(rules).as("the fixture exercises every rule").hasSize(Rules.metas().size());
@@ -76,7 +82,7 @@ class SarifSchemaTest {
   @Test
   void aBrokenLogIsRejected() {
     String good = dev.breakwater.cli.Json.write(SarifLog.document(Fixtures.lint("compose.yaml",
-        "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n"), "0.1.0"));
+        "services:\n  web:\n    image: acme/web\n    ports: [\"8080:80\"]\n"), "0.1.0"));
     assertThat(validate(good)).isEmpty();
     assertThat(validate(broken(good, root -> root.put("version", "2.0.0")))).isNotEmpty();
     assertThat(validate(broken(good, root -> result(root).put("level", "critical")))).isNotEmpty();
