@@ -192,14 +192,15 @@ public final class PolicyFile {
     if (!keys.containsKey("from")) {
       throw error(node, "expected 'from:' (CIDRs or 'any') in an allow entry");
     }
-    Sources sources = Sources.NONE;
+    List<Sources> each = new ArrayList<>();
     for (Node item : scalarOrList(keys.get("from"), "a CIDR, 'any', or a list of them")) {
       SourcePrefixes.Result one = SourcePrefixes.parse(scalar(item, "a CIDR or 'any'"));
       if (one.sources().isEmpty()) {
         throw error(item, one.problem());
       }
-      sources = sources.plus(one.sources().get());
+      each.add(one.sources().get());
     }
+    Sources sources = Sources.union(each);
     if (!sources.any() && sources.prefixes().isEmpty()) {
       throw error(keys.get("from"), "expected at least one source in 'from:' (a CIDR or 'any')");
     }
