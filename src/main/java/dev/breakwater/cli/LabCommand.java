@@ -7,7 +7,7 @@ import dev.breakwater.lab.LabStatus;
 import dev.breakwater.lab.Scenario;
 import dev.breakwater.lab.ScenarioParser;
 import dev.breakwater.gather.LiveGatherer;
-import java.io.IOException;
+import dev.breakwater.input.BoundedText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,9 +88,9 @@ public final class LabCommand implements Runnable {
         throw new UserError(file + ": no such scenario file, and not a built-in scenario (seed-incident, loopback-bound, docker-user-fix-v4, docker-user-fix, docker-user-allowlist, port-forms)");
       }
       try {
-        return ScenarioParser.parse(file, Files.readString(path));
-      } catch (IOException e) {
-        throw new UserError(file + ": cannot read: " + e.getMessage());
+        return ScenarioParser.parse(file, BoundedText.read(path, BoundedText.Limits.mib(8, "a scenario is YAML, see docs/lab.md")));
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new UserError(file + ": cannot read: no such file");
       }
     }
   }

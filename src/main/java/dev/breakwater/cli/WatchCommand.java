@@ -85,7 +85,7 @@ public final class WatchCommand implements Callable<Integer> {
   Path policy;
 
   @Option(names = "--metrics", paramLabel = "ADDRESS:PORT",
-      description = "Serve Prometheus metrics here (127.0.0.1:9105, [::1]:9105, :9105 for every address).")
+      description = "Serve Prometheus metrics here (127.0.0.1:9105, [::1]:9105, :9105 for every address of both families, 9105 for 127.0.0.1).")
   String metrics;
 
   @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s",

@@ -24,6 +24,14 @@ import java.util.Optional;
  */
 final class UnixHttpExchange implements AutoCloseable {
   private static final int NO_MORE = -1;
+  /**
+   * What a response may hold before it is refused: a daemon (or whatever listens on the socket)
+   * that floods headers or a body would otherwise fill the heap. Docker's heads are well under
+   * 1 KiB; an inspect of a few hundred containers is a few MiB; one event is a few KiB.
+   */
+  static final int MAX_HEAD_BYTES = 64 * 1024;
+  static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+  static final int MAX_LINE_BYTES = 1024 * 1024;
 
   private final SocketChannel channel;
   private final Selector selector;
@@ -88,6 +96,10 @@ final class UnixHttpExchange implements AutoCloseable {
     var body = new java.io.ByteArrayOutputStream();
     int b;
     while ((b = readBodyByte(deadline)) != NO_MORE) {
+      if (body.size() == MAX_BODY_BYTES) {
+        throw new IOException("the response body is larger than " + MAX_BODY_BYTES / (1024 * 1024)
+            + " MiB (is the socket Docker's?)");
+      }
       body.write(b);
     }
     return body.toByteArray();
@@ -105,6 +117,10 @@ final class UnixHttpExchange implements AutoCloseable {
     while ((b = readBodyByte(deadline)) != NO_MORE) {
       if (b == '\n') {
         return Optional.of(takePendingLine());
+      }
+      if (pendingLine.size() == MAX_LINE_BYTES) {
+        throw new IOException("a line of the streamed response is longer than " + MAX_LINE_BYTES / 1024
+            + " KiB (is the socket Docker's?)");
       }
       pendingLine.write(b);
     }
@@ -138,7 +154,12 @@ final class UnixHttpExchange implements AutoCloseable {
     } catch (NumberFormatException e) {
       throw new IOException("bad HTTP status line: " + statusLine, e);
     }
+    int headBytes = statusLine.length();
     for (String line = readLine(deadline); !line.isEmpty(); line = readLine(deadline)) {
+      headBytes += line.length() + 2;
+      if (headBytes > MAX_HEAD_BYTES) {
+        throw headTooLarge();
+      }
       int colon = line.indexOf(':');
       if (colon > 0) {
         headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
@@ -204,6 +225,12 @@ final class UnixHttpExchange implements AutoCloseable {
     return b;
   }
 
+  private static IOException headTooLarge() {
+    return new IOException("the response's status line and headers are larger than " + MAX_HEAD_BYTES / 1024
+        + " KiB (is the socket Docker's?)");
+  }
+
+  /** A line of the head (status, header) or a chunk size, each at most {@link #MAX_HEAD_BYTES}. */
   private String readLine(long deadline) throws IOException {
     var line = new StringBuilder();
     int b;
@@ -211,6 +238,9 @@ final class UnixHttpExchange implements AutoCloseable {
       if (b == '\n') {
         int end = line.length();
         return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+      }
+      if (line.length() == MAX_HEAD_BYTES) {
+        throw headTooLarge();
       }
       line.append((char) b);
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.breakwater.input.NestingLimit;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -57,7 +58,9 @@ public final class ScenarioParser {
   private Scenario parse(String text) {
     Optional<Node> root;
     try {
-      root = new Compose(LoadSettings.builder().setLabel(file).build()).composeString(text);
+      LoadSettings settings = LoadSettings.builder().setLabel(file).build();
+      NestingLimit.checkYaml(text, settings, file);
+      root = new Compose(settings).composeString(text);
     } catch (MarkedYamlEngineException e) {
       Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
       throw new ScenarioException(position(mark) + ": not valid YAML: " + e.getProblem());

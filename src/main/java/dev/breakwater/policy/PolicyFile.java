@@ -1,9 +1,9 @@
 package dev.breakwater.policy;
 
 import dev.breakwater.net.Transport;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.breakwater.input.BoundedText;
+import dev.breakwater.input.NestingLimit;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +31,9 @@ public final class PolicyFile {
   private static final Set<String> TOP_KEYS = Set.of("version", "interfaces", "default", "action", "labels", "allow", "ipset-threshold");
   private static final Set<String> ENTRY_KEYS = Set.of("port", "protocol", "container", "service", "project", "label", "from");
 
+  /** 20,000 sources take about 600 KiB; 8 MiB is far beyond any policy a person maintains. */
+  static final BoundedText.Limits FILE_LIMITS = BoundedText.Limits.mib(8, "a policy file is YAML, see docs/policy.md");
+
   private final String file;
 
   private PolicyFile(String file) {
@@ -40,9 +43,9 @@ public final class PolicyFile {
   public static Policy read(Path path) {
     String text;
     try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new PolicyException(path + ": cannot read the policy file (" + e.getMessage() + ")");
+      text = BoundedText.read(path, FILE_LIMITS);
+    } catch (NoSuchFileException e) {
+      throw new PolicyException(path + ": cannot read the policy file (no such file)");
     }
     return parse(text, path.toString());
   }
@@ -54,7 +57,9 @@ public final class PolicyFile {
   private Policy parseDocument(String text) {
     Optional<Node> root;
     try {
-      LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(false).build();
+      LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(false)
+          .setCodePointLimit((int) FILE_LIMITS.maxBytes()).build();
+      NestingLimit.checkYaml(text, settings, file);
       root = new Compose(settings).composeString(text);
     } catch (MarkedYamlEngineException e) {
       Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
@@ -187,14 +192,15 @@ public final class PolicyFile {
     if (!keys.containsKey("from")) {
       throw error(node, "expected 'from:' (CIDRs or 'any') in an allow entry");
     }
-    Sources sources = Sources.NONE;
+    List<Sources> each = new ArrayList<>();
     for (Node item : scalarOrList(keys.get("from"), "a CIDR, 'any', or a list of them")) {
       SourcePrefixes.Result one = SourcePrefixes.parse(scalar(item, "a CIDR or 'any'"));
       if (one.sources().isEmpty()) {
         throw error(item, one.problem());
       }
-      sources = sources.plus(one.sources().get());
+      each.add(one.sources().get());
     }
+    Sources sources = Sources.union(each);
     if (!sources.any() && sources.prefixes().isEmpty()) {
       throw error(keys.get("from"), "expected at least one source in 'from:' (a CIDR or 'any')");
     }

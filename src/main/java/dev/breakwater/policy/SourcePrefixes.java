@@ -38,9 +38,8 @@ final class SourcePrefixes {
 
   /** Parses a comma-separated list (the form container labels use). */
   static Result parseList(String text) {
-    Sources all = Sources.NONE;
-    List<String> parts = new ArrayList<>(List.of(text.split(",", -1)));
-    for (String part : parts) {
+    List<Sources> all = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
       if (part.isBlank()) {
         return failure("expected a comma-separated list of CIDRs or 'any', got '" + text + "'");
       }
@@ -48,9 +47,9 @@ final class SourcePrefixes {
       if (one.sources().isEmpty()) {
         return one;
       }
-      all = all.plus(one.sources().get());
+      all.add(one.sources().get());
     }
-    return new Result(Optional.of(all), "");
+    return new Result(Optional.of(Sources.union(all)), "");
   }
 
   private static Result failure(String message) {

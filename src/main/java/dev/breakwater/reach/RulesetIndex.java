@@ -21,6 +21,15 @@ final class RulesetIndex {
     return spans.computeIfAbsent(prefix, Span::of);
   }
 
+  /** An ipset's members of one family, sorted once, by identity of the member list. */
+  private final Map<java.util.List<IPAddress>, MemberSpans> v4Members = new java.util.IdentityHashMap<>();
+  private final Map<java.util.List<IPAddress>, MemberSpans> v6Members = new java.util.IdentityHashMap<>();
+
+  MemberSpans members(java.util.List<IPAddress> members, dev.breakwater.net.IpFamily family) {
+    return (family == dev.breakwater.net.IpFamily.V4 ? v4Members : v6Members)
+        .computeIfAbsent(members, m -> new MemberSpans(m, family));
+  }
+
   /** False only in tests: every rule is a candidate, to check the index changes no answer. */
   private final boolean indexed;
 

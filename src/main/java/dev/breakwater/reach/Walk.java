@@ -616,6 +616,11 @@ final class Walk {
       return Truth.UNKNOWN;
     }
     IPAddress address = s.flags().get(0) == Match.Side.SOURCE ? source() : destination;
+    if (address == packet.source()) {
+      MemberSpans members = rules.members(s.members().get(), packet.family());
+      sourceDependencies.add(members.regionAround(sourceValue()));
+      return of(members.contains(sourceValue()) != s.negated());
+    }
     boolean hit = false;
     for (IPAddress member : s.members().get()) {
       hit |= contains(member, address);

@@ -1,5 +1,6 @@
 package dev.breakwater.snapshot;
 
+import dev.breakwater.input.NestingLimit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class JsonDocument {
   // Jackson 3 rejects a second top-level value by default; we read them one by one on purpose.
+  // The depth cap turns a 3,000-deep document into a located error, not a stack overflow.
   private static final JsonMapper MAPPER =
-      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+      NestingLimit.jsonMapper().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private final String source;
   private final String text;
@@ -41,19 +43,29 @@ final class JsonDocument {
   static JsonDocument parse(String text, String source, String producedBy) {
     List<JsonNode> roots = new ArrayList<>();
     try (JsonParser parser = MAPPER.createParser(text)) {
-      while (parser.nextToken() != null) {
-        roots.add(MAPPER.readTree(parser));
+      try {
+        while (parser.nextToken() != null) {
+          roots.add(MAPPER.readTree(parser));
+        }
+      } catch (JacksonException e) {
+        // A constraint (the nesting depth) is reported without a location: the parser has it.
+        throw e.getLocation() == null ? problem(e, parser.currentLocation(), source, producedBy)
+            : problem(e, e.getLocation(), source, producedBy);
       }
     } catch (JacksonException e) {
-      TokenStreamLocation at = e.getLocation();
-      String why = firstLine(e.getOriginalMessage());
-      String expected = "expected valid JSON (the output of " + producedBy + "): " + why;
-      if (at == null || at.getLineNr() < 1) {
-        throw new SnapshotFileException(source, expected);
-      }
-      throw new SnapshotFileException(source, at.getLineNr(), Math.max(1, at.getColumnNr()), expected);
+      throw problem(e, e.getLocation(), source, producedBy);
     }
     return new JsonDocument(source, text, roots);
+  }
+
+  private static SnapshotFileException problem(JacksonException e, TokenStreamLocation at, String source,
+      String producedBy) {
+    String why = firstLine(e.getOriginalMessage());
+    String expected = "expected valid JSON (the output of " + producedBy + "): " + why;
+    if (at == null || at.getLineNr() < 1) {
+      return new SnapshotFileException(source, expected);
+    }
+    return new SnapshotFileException(source, at.getLineNr(), Math.max(1, at.getColumnNr()), expected);
   }
 
   String source() {

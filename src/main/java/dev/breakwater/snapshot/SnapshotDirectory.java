@@ -15,10 +15,9 @@ import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.ufw.UfwStatus;
 import dev.breakwater.ufw.UfwStatusReader;
 import inet.ipaddr.IPAddress;
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
+import dev.breakwater.input.BoundedText;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +50,13 @@ public final class SnapshotDirectory {
    * when this one is there, so the reader hears it once, in the snapshot's terms.
    */
   public static final String NO_IP6TABLES_SAVE = "no ip6tables-save.txt in the snapshot: IPv6 exposure is not analysed";
+
+  /**
+   * The largest snapshot file read: an iptables-save of 100,000 rules is about 15 MiB, so 64 MiB
+   * leaves room and still refuses {@code /dev/zero} or a disk image before memory runs out.
+   */
+  static final BoundedText.Limits FILE_LIMITS =
+      BoundedText.Limits.mib(64, "write it again with the command that produces it");
 
   private SnapshotDirectory() {}
 
@@ -168,16 +174,10 @@ public final class SnapshotDirectory {
   }
 
   private static Optional<String> optional(Path dir, String file) {
-    Path path = dir.resolve(file);
-    if (!Files.exists(path)) {
-      return Optional.empty();
-    }
     try {
-      return Optional.of(Files.readString(path, StandardCharsets.UTF_8));
-    } catch (CharacterCodingException e) {
-      throw new BadInput(path + ": not UTF-8 text (write it again with the command that produces it)");
-    } catch (IOException e) {
-      throw new BadInput(path + ": cannot read: " + e.getMessage());
+      return Optional.of(BoundedText.read(dir.resolve(file), FILE_LIMITS));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
     }
   }
 

@@ -2,11 +2,14 @@ package dev.breakwater.watch;
 
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
- * Where the metrics endpoint listens: {@code 127.0.0.1:9105}, {@code [::1]:9105}, or
- * {@code :9105} for every address. Only address literals: a name would need a DNS lookup at
+ * Where the metrics endpoint listens: {@code 127.0.0.1:9105}, {@code [::1]:9105}, {@code :9105}
+ * for every address of both families, or a bare {@code 9105} for 127.0.0.1 (the safe default when
+ * no address is given). Only address literals: a name would need a DNS lookup at
  * start-up, and a typo would expose metrics somewhere unexpected.
  */
 public record MetricsAddress(Optional<IPAddress> address, int port) {
@@ -15,10 +18,10 @@ public record MetricsAddress(Optional<IPAddress> address, int port) {
   public static MetricsAddress parse(String text) {
     String value = text.trim();
     int colon = value.lastIndexOf(':');
-    if (colon < 0) {
-      throw new IllegalArgumentException("expected ADDRESS:PORT (127.0.0.1:9105, [::1]:9105 or :9105), got '" + text + "'");
+    if (colon < 0 && !value.matches("[0-9]{1,5}")) {
+      throw new IllegalArgumentException("expected ADDRESS:PORT (127.0.0.1:9105, [::1]:9105, :9105) or PORT, got '" + text + "'");
     }
-    String host = value.substring(0, colon);
+    String host = colon < 0 ? "127.0.0.1" : value.substring(0, colon);
     String portText = value.substring(colon + 1);
     int port;
     try {
@@ -42,9 +45,18 @@ public record MetricsAddress(Optional<IPAddress> address, int port) {
     return new MetricsAddress(Optional.of(address), port);
   }
 
-  /** The address to bind, as the HTTP server takes it. */
+  /** The address to bind, as text. */
   public String hostname() {
-    return address.map(IPAddress::toCanonicalString).orElse("0.0.0.0");
+    return address.map(IPAddress::toCanonicalString).orElse("::");
+  }
+
+  /**
+   * The address to bind: for every address, the IPv6 wildcard, which on Linux also takes IPv4
+   * connections (as v4-mapped addresses, ipv6(7), unless net.ipv6.bindv6only is set); on a host
+   * without IPv6 the JDK binds IPv4 only.
+   */
+  InetAddress bindAddress() throws UnknownHostException {
+    return address.isPresent() ? address.get().toInetAddress() : InetAddress.getByName("::");
   }
 
   @Override

@@ -4,8 +4,6 @@ import dev.breakwater.gather.HostReader;
 
 import dev.breakwater.policy.Policy;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -87,11 +85,7 @@ public final class WatchSession implements AutoCloseable {
   }
 
   private static HTTPServer serve(MetricsAddress address, WatchMetrics metrics) {
-    try {
-      return HTTPServer.builder().hostname(address.hostname()).port(address.port()).registry(metrics.registry()).buildAndStart();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on " + address + ": " + e.getMessage(), e);
-    }
+    return MetricsServer.start(address, metrics.registry());
   }
 
   private void runLoop() {

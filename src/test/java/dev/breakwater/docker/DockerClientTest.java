@@ -20,6 +20,19 @@ class DockerClientTest {
   private static final String PING_141 = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK";
 
   @Test
+  void aHeaderFloodOrOneEndlessHeaderLineIsRefusedWithoutFillingTheHeap() throws Exception {
+    String flood = "HTTP/1.1 200 OK\r\n" + "X-Flood: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".repeat(3000) + "\r\n";
+    String endless = "HTTP/1.1 200 OK\r\nX-Flood: " + "a".repeat(70 * 1024);
+    for (String reply : new String[] {flood, endless}) {
+      try (var daemon = new FakeDockerDaemon(dir, line -> FakeDockerDaemon.Reply.of(reply))) {
+        assertThatThrownBy(() -> DockerClient.forSocket(daemon.socket, Duration.ofSeconds(5)).version())
+            .isInstanceOf(DockerApiException.class)
+            .hasMessageContaining("status line and headers are larger than 64 KiB");
+      }
+    }
+  }
+
+  @Test
   void negotiatesTheLowerOfTheDaemonsAndOurApiVersion() throws Exception {
     try (var daemon = new FakeDockerDaemon(dir, line -> FakeDockerDaemon.Reply.of(PING_141))) {
       assertThat(DockerClient.forSocket(daemon.socket, Duration.ofSeconds(2)).apiVersion()).isEqualTo("1.41");

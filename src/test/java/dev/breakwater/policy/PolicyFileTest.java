@@ -15,6 +15,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PolicyFileTest {
 
   @Test
+  void aPolicyNested3000LevelsDeepIsRefusedAtItsPosition() {
+    String deep = "allow: " + "[".repeat(3000) + "]".repeat(3000) + "\n";
+    assertThatThrownBy(() -> PolicyFile.parse(deep, "p.yaml"))
+        .isInstanceOf(InputProblem.class)
+        .hasMessage("p.yaml:1:263: expected YAML nested at most 256 levels deep");
+  }
+
+  @Test
+  void aDeviceOrADirectoryIsNotReadAsAPolicy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    assertThatThrownBy(() -> PolicyFile.read(java.nio.file.Path.of("/dev/zero")))
+        .isInstanceOf(InputProblem.class)
+        .hasMessage("/dev/zero: expected a regular file of at most 8 MiB, got a character device"
+            + " (a policy file is YAML, see docs/policy.md)");
+    assertThatThrownBy(() -> PolicyFile.read(tmp))
+        .hasMessageContaining("got a directory");
+    assertThatThrownBy(() -> PolicyFile.read(tmp.resolve("absent.yaml")))
+        .isInstanceOf(InputProblem.class)
+        .hasMessage(tmp.resolve("absent.yaml") + ": cannot read the policy file (no such file)");
+  }
+
+  @Test
   void readsEveryKindOfEntry() {
     Policy policy = PolicyFile.parse("""
         version: 1

@@ -187,6 +187,46 @@ class SnapshotDirectoryTest {
   }
 
   @Test
+  void aFifoOrADeviceInPlaceOfAFileIsRefusedNotWaitedOn(@TempDir Path tmp) throws Exception {
+    Path dir = copyOf("docker-user-fixed", tmp);
+    Path fifo = dir.resolve("ufw-status.txt");
+    Files.deleteIfExists(fifo);
+    org.assertj.core.api.Assumptions.assumeThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    assertThatThrownBy(() -> SnapshotDirectory.read(dir))
+        .isInstanceOf(BadInput.class)
+        .hasMessage(fifo + ": expected a regular file of at most 64 MiB, got a FIFO"
+            + " (write it again with the command that produces it)");
+
+    Files.delete(fifo);
+    Files.createSymbolicLink(dir.resolve("ufw-status.txt"), Path.of("/dev/zero"));
+    assertThatThrownBy(() -> SnapshotDirectory.read(dir))
+        .hasMessageContaining("ufw-status.txt: expected a regular file of at most 64 MiB, got a character device");
+  }
+
+  @Test
+  void aFileOverTheCapIsRefusedBeforeItIsRead(@TempDir Path tmp) throws Exception {
+    Path dir = copyOf("docker-user-fixed", tmp);
+    Path big = dir.resolve("iptables-save.txt");
+    try (var out = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.WRITE)) {
+      out.truncate(0).position(64 * 1024 * 1024).write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
+    }
+    assertThatThrownBy(() -> SnapshotDirectory.read(dir))
+        .isInstanceOf(BadInput.class)
+        .hasMessage(big + ": expected a regular file of at most 64 MiB, got 67,108,865 bytes"
+            + " (write it again with the command that produces it)");
+  }
+
+  @Test
+  void jsonNested3000LevelsIsAPositionedErrorNotAStackOverflow(@TempDir Path tmp) throws Exception {
+    Path dir = copyOf("docker-user-fixed", tmp);
+    Files.writeString(dir.resolve("docker-inspect.json"), "[".repeat(3000) + "]".repeat(3000));
+    assertThatThrownBy(() -> SnapshotDirectory.read(dir))
+        .isInstanceOf(InputProblem.class)
+        .hasMessageStartingWith(dir.resolve("docker-inspect.json") + ":1:258: expected valid JSON")
+        .hasMessageContaining("nesting depth");
+  }
+
+  @Test
   void notesForExtraNftTablesAndDaemonSettings(@TempDir Path tmp) throws Exception {
     Path dir = copyOf("nft-extra-table", tmp);
     Files.writeString(dir.resolve("daemon.json"), "{\"ip\": \"127.0.0.1\"}");
