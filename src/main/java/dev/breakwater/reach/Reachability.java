@@ -140,7 +140,7 @@ public final class Reachability {
         .map(c -> c.verdict() instanceof Verdict.Reachable
             ? new SourceClass(c.ingress(), c.family(), c.sources(),
                 new Verdict.PossiblyReachable(List.of(), unanalysedTables), c.decidedBy(),
-                c.because() + ", but " + String.join("; ", unanalysedTables))
+                c.because() + ", but " + String.join("; ", unanalysedTables), c.needs())
             : c)
         .toList();
   }

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param forwardChainsReached per {@code table/chain} walked in FORWARD, the highest rule
  *     position reached (by identity: cheap to record on every walk)
  * @param lastSourceTest the last rule whose match tested the source address before the decision
+ * @param sourcePortTests the source-port ranges matches tested ({@code --sport}, {@code --ctorigsrcport})
+ * @param flagsTested the TCP flag bits {@code --tcp-flags}/{@code --syn} matches tested
  */
 record WalkResult(
     boolean accepted,
@@ -28,7 +30,9 @@ record WalkResult(
     Optional<Delivery> delivery,
     IPAddress finalDestination,
     int finalDestinationPort,
-    Optional<Rule> lastSourceTest) {
+    Optional<Rule> lastSourceTest,
+    List<dev.breakwater.net.PortRange> sourcePortTests,
+    int flagsTested) {
 
   /** The deciding step in words ({@code filter/DOCKER #1 (line 40) ACCEPT}). */
   String decision() {
@@ -39,5 +43,6 @@ record WalkResult(
     steps = List.copyOf(steps);
     uncertain = List.copyOf(uncertain);
     sourceDependencies = List.copyOf(sourceDependencies);
+    sourcePortTests = List.copyOf(sourcePortTests);
   }
 }
