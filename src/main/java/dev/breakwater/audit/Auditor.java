@@ -2,8 +2,11 @@ package dev.breakwater.audit;
 
 import dev.breakwater.host.PublishedPort;
 import dev.breakwater.netfilter.Rule;
+import dev.breakwater.reach.AttackerChoice;
 import dev.breakwater.reach.PortReach;
 import dev.breakwater.reach.ReachNote;
+import dev.breakwater.reach.SourceClass;
+import dev.breakwater.reach.Verdict;
 import dev.breakwater.catalog.DataStores;
 import dev.breakwater.catalog.Severity;
 import inet.ipaddr.IPAddress;
@@ -50,7 +53,18 @@ public final class Auditor {
     List<IPAddress> possiblyFrom = reach.possiblyReachableFrom();
     boolean anywhere = reach.reachableFromAnywhere();
     Optional<Rule> decidedBy = reach.decidedBy();
-    List<String> notes = reach.notes().stream().map(ReachNote::text).toList();
+    List<String> notes = new ArrayList<>(reach.notes().stream().map(ReachNote::text).toList());
+    // The sender picks its source port and its SYN's flags: say which ones a reachable class needs.
+    List<SourceClass> reachableClasses = reach.classes().stream().filter(c -> c.verdict() instanceof Verdict.Reachable).toList();
+    for (SourceClass c : reachableClasses) {
+      if (!c.needs().isEmpty()) {
+        notes.add(describe(c.sources()) + " on " + c.ingress() + " get through "
+            + c.needs().stream().map(AttackerChoice::describe).collect(Collectors.joining("; or ")));
+      }
+    }
+    List<String> allNeed = reachableClasses.stream().allMatch(c -> !c.needs().isEmpty())
+        ? reachableClasses.stream().flatMap(c -> c.needs().stream()).map(AttackerChoice::describe).distinct().toList()
+        : List.of();
     boolean dockerUserInert = reach.notes().stream().anyMatch(n -> n instanceof ReachNote.DockerUserNotJumped);
     // Why an answer is "possibly": every note but the one about DOCKER-USER, which decides nothing.
     List<String> doubts = reach.notes().stream().filter(n -> !(n instanceof ReachNote.DockerUserNotJumped))
@@ -60,7 +74,8 @@ public final class Auditor {
     boolean exact = possiblyFrom.isEmpty() && reach.uncertainBecause().isEmpty();
     boolean reachable = !reachableFrom.isEmpty();
     String sources = describe(reachableFrom);
-    String why = decidedBy.map(r -> " (" + r.citation() + " lets it in)").orElse("");
+    String why = (allNeed.isEmpty() ? "" : " " + String.join("; or ", allNeed))
+        + decidedBy.map(r -> " (" + r.citation() + " lets it in)").orElse("");
     List<ExposureFinding> findings = new ArrayList<>();
 
     if (reachable && store.isPresent()) {

@@ -9,6 +9,7 @@ import dev.breakwater.net.AddressInput;
 import dev.breakwater.net.Transport;
 import dev.breakwater.reach.Packet;
 import dev.breakwater.reach.Reachability;
+import dev.breakwater.reach.TcpFlagBits;
 import dev.breakwater.reach.Trace;
 import dev.breakwater.reach.Verdict;
 import inet.ipaddr.IPAddress;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  breakwater trace --from ./snap --src 198.51.100.66 --port 3306",
+      "  breakwater trace --from ./snap --src 198.51.100.66 --port 3306 --sport 443 --tcp-flags SYN,PSH",
       "  breakwater trace --from ./snap --src 2001:db8::66 --dst 2001:db8::1 --port 6379/tcp --format json",
       "  sudo breakwater trace --src 198.51.100.66 --dst 198.51.100.1 --port 53/udp --in eth0",
       "",
@@ -61,8 +63,15 @@ public final class TraceCommand implements Callable<Integer> {
       description = "Destination port, optionally with /tcp (default), /udp or /sctp.")
   String port;
 
-  @Option(names = "--sport", paramLabel = "N", defaultValue = "40000", description = "Source port (default ${DEFAULT-VALUE}).")
-  int sourcePort;
+  @Option(names = "--sport", paramLabel = "N",
+      description = "Source port. Default: the sender's choice: every port is considered, the trace shows "
+          + "40000 unless another port does better, and says which ports get through when not all do.")
+  Integer sourcePort;
+
+  @Option(names = "--tcp-flags", paramLabel = "FLAGS",
+      description = "Flags of the first TCP packet, a SYN with any of PSH, URG, ECE, CWR (SYN,PSH). Default: the "
+          + "sender's choice, as for --sport.")
+  String tcpFlags;
 
   @Option(names = "--in", paramLabel = "IFACE",
       description = "Interface the packet arrives on. Default: the one the host's routes use towards --src.")
@@ -83,9 +92,10 @@ public final class TraceCommand implements Callable<Integer> {
           .orElseThrow(() -> new UserError("--port " + port + ": expected tcp, udp or sctp after '/'"));
     }
     int dport = portNumber("--port", portText);
-    if (sourcePort < 0 || sourcePort > 65535) {
+    if (sourcePort != null && (sourcePort < 0 || sourcePort > 65535)) {
       throw new UserError("--sport " + sourcePort + ": expected a port number 0-65535");
     }
+    int flags = tcpFlags == null ? TcpFlagBits.SYN : firstPacketFlags(tcpFlags);
     HostFacts facts = from != null ? Facts.fromSnapshot(from) : Facts.fromLiveHost(spec.commandLine().getErr());
     Reachability reachability = Reachability.of(facts);
     String in = ingress != null ? checkedInterface(facts, ingress) : reachability.ingressFor(src);
@@ -93,7 +103,8 @@ public final class TraceCommand implements Callable<Integer> {
     if (dst.isIPv4() != src.isIPv4()) {
       throw new UserError("--src " + src + " and --dst " + dst + " must be of the same family (both IPv4 or both IPv6)");
     }
-    Trace trace = reachability.trace(new Packet(src, dst, protocol, sourcePort, dport, in));
+    Packet packet = new Packet(src, dst, protocol, sourcePort == null ? DEFAULT_SOURCE_PORT : sourcePort, dport, in, flags);
+    Trace trace = reachability.traceChoosing(packet, sourcePort == null, tcpFlags == null);
     String rendered = switch (format) {
       case TEXT -> TraceView.text(trace);
       case JSON -> Json.write(TraceView.of(trace));
@@ -101,6 +112,24 @@ public final class TraceCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(rendered);
     spec.commandLine().getOut().flush();
     return trace.verdict() instanceof Verdict.Blocked ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
+  }
+
+  /** The source port a trace shows when the sender's choice does not matter. */
+  static final int DEFAULT_SOURCE_PORT = 40000;
+
+  /** The engine answers for first packets: a SYN that conntrack admits as NEW and a listener answers. */
+  private static int firstPacketFlags(String text) {
+    int flags;
+    try {
+      flags = TcpFlagBits.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--tcp-flags " + text + ": " + e.getMessage());
+    }
+    if (!TcpFlagBits.opensConnection(flags)) {
+      throw new UserError("--tcp-flags " + text + ": not a first packet that opens a connection; expected SYN with any"
+          + " of PSH, URG, ECE, CWR (SYN,FIN and SYN,RST are invalid to conntrack, a listener resets SYN,ACK)");
+    }
+    return flags;
   }
 
   static IPAddress address(String option, String text) {

@@ -5,8 +5,12 @@ import dev.breakwater.net.Transport;
 import inet.ipaddr.IPAddress;
 
 /**
- * The first packet of a new inbound connection, as it arrives on {@code inInterface}: for TCP the
- * initial SYN. Addresses carry no prefix length.
+ * The first packet of a new inbound connection, as it arrives on {@code inInterface}: for TCP a
+ * SYN. Addresses carry no prefix length.
+ *
+ * @param tcpFlags byte 13 of the TCP header ({@link TcpFlagBits}): {@code SYN} alone, or a SYN
+ *     with PSH, URG, ECE or CWR, which conntrack admits as NEW and a listener answers too; ignored
+ *     for UDP and SCTP
  */
 public record Packet(
     IPAddress source,
@@ -14,7 +18,8 @@ public record Packet(
     Transport protocol,
     int sourcePort,
     int destinationPort,
-    String inInterface) {
+    String inInterface,
+    int tcpFlags) {
 
   public Packet {
     source = source.withoutPrefixLength();
@@ -25,9 +30,22 @@ public record Packet(
     if (sourcePort < 0 || sourcePort > 65535 || destinationPort < 0 || destinationPort > 65535) {
       throw new IllegalArgumentException("ports must be in 0..65535");
     }
+    if (tcpFlags < 0 || tcpFlags > 0xff) {
+      throw new IllegalArgumentException("TCP flags are one byte");
+    }
+  }
+
+  /** A plain SYN for TCP. */
+  public Packet(IPAddress source, IPAddress destination, Transport protocol, int sourcePort, int destinationPort,
+      String inInterface) {
+    this(source, destination, protocol, sourcePort, destinationPort, inInterface, TcpFlagBits.SYN);
   }
 
   public IpFamily family() {
     return source.isIPv4() ? IpFamily.V4 : IpFamily.V6;
+  }
+
+  Packet withChoice(int sourcePort, int tcpFlags) {
+    return new Packet(source, destination, protocol, sourcePort, destinationPort, inInterface, tcpFlags);
   }
 }

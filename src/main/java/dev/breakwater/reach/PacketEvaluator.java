@@ -1,5 +1,6 @@
 package dev.breakwater.reach;
 
+import dev.breakwater.net.PortRange;
 import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.UnseenTable;
 import java.util.ArrayDeque;
@@ -32,8 +33,11 @@ final class PacketEvaluator {
    * @param first the branch where every unknown match does not match and every unknown target
    *     lets the packet go on: what the trace shows
    * @param sourceDependencies every source range any branch tested
+   * @param sourcePortTests every source-port range any branch tested
+   * @param flagsTested every TCP flag bit any branch tested
    */
-  record Evaluation(Verdict verdict, WalkResult first, List<Span> sourceDependencies, List<Rule> uncertain) {}
+  record Evaluation(Verdict verdict, WalkResult first, List<Span> sourceDependencies, List<Rule> uncertain,
+      List<PortRange> sourcePortTests, int flagsTested) {}
 
   Evaluation evaluate(Packet packet) {
     Deque<List<Integer>> pending = new ArrayDeque<>();
@@ -41,6 +45,8 @@ final class PacketEvaluator {
     List<WalkResult> leaves = new ArrayList<>();
     Set<Rule> uncertain = new LinkedHashSet<>();
     List<Span> dependencies = new ArrayList<>();
+    List<PortRange> portTests = new ArrayList<>();
+    int flagsTested = 0;
     boolean truncated = false;
     while (!pending.isEmpty()) {
       if (leaves.size() >= MAX_BRANCHES) {
@@ -53,6 +59,8 @@ final class PacketEvaluator {
         leaves.add(leaf);
         uncertain.addAll(leaf.uncertain());
         dependencies.addAll(leaf.sourceDependencies());
+        portTests.addAll(leaf.sourcePortTests());
+        flagsTested |= leaf.flagsTested();
       } catch (Walk.ChoiceNeeded needed) {
         for (int option = needed.options - 1; option >= 0; option--) {
           List<Integer> next = new ArrayList<>(prefix);
@@ -75,6 +83,6 @@ final class PacketEvaluator {
     } else {
       verdict = anyAccepted ? Verdict.REACHABLE : Verdict.BLOCKED;
     }
-    return new Evaluation(verdict, leaves.get(0), dependencies, List.copyOf(uncertain));
+    return new Evaluation(verdict, leaves.get(0), dependencies, List.copyOf(uncertain), portTests, flagsTested);
   }
 }

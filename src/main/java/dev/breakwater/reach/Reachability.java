@@ -93,6 +93,18 @@ public final class Reachability {
     return trace(packet, true);
   }
 
+  /**
+   * As {@link #trace(Packet)}, with the sender's choices explored: when {@code sourcePortFree}
+   * the source port, when {@code flagsFree} the TCP flags of the first packet (a SYN with any of
+   * PSH, URG, ECE, CWR). The trace is that of the best choice, the template's own when it is as
+   * good as any; {@link Trace#needs()} says which choices get that verdict when not all do.
+   */
+  public Trace traceChoosing(Packet template, boolean sourcePortFree, boolean flagsFree) {
+    PacketEvaluator evaluator = new PacketEvaluator(net, rulesFor(template.family()), false);
+    ChoiceSearch.Explored explored = ChoiceSearch.explore(template, sourcePortFree, flagsFree, evaluator::evaluate);
+    return trace(explored.best().packet(), true).needing(explored.needs());
+  }
+
   /** As {@link #trace(Packet)}; without looking for hints when only the verdict is wanted. */
   Trace trace(Packet packet, boolean withHints) {
     RulesetIndex rules = rulesFor(packet.family());
@@ -185,7 +197,7 @@ public final class Reachability {
         .map(c -> c.verdict() instanceof Verdict.Reachable
             ? new SourceClass(c.ingress(), c.family(), c.sources(),
                 new Verdict.PossiblyReachable(List.of(), unanalysedTables), c.decidedBy(),
-                c.because() + ", but " + String.join("; ", unanalysedTables))
+                c.because() + ", but " + String.join("; ", unanalysedTables), c.needs())
             : c)
         .toList();
   }

@@ -42,15 +42,25 @@ final class SourceSplit {
    * @param plainBecause {@code because} without the source-distinguishing part
    */
   private record Outcome(
-      Verdict verdict, Optional<Rule> decidedBy, String because, Optional<Rule> plainDecidedBy, String plainBecause) {
+      Verdict verdict, Optional<Rule> decidedBy, String because, Optional<Rule> plainDecidedBy, String plainBecause,
+      List<AttackerChoice> needs) {
 
     Outcome(Verdict verdict, Optional<Rule> decidedBy, String because) {
-      this(verdict, decidedBy, because, decidedBy, because);
+      this(verdict, decidedBy, because, decidedBy, because, List.of());
     }
 
     /** When every source gets the same verdict, no rule told them apart: cite the decision. */
     Outcome plain() {
-      return new Outcome(verdict, plainDecidedBy, plainBecause);
+      return new Outcome(verdict, plainDecidedBy, plainBecause, plainDecidedBy, plainBecause, needs);
+    }
+
+    Outcome needing(List<AttackerChoice> choices) {
+      return new Outcome(verdict, decidedBy, because, plainDecidedBy, plainBecause, choices);
+    }
+
+    String fullBecause() {
+      return needs.isEmpty() ? because
+          : because + ", " + String.join("; or ", needs.stream().map(AttackerChoice::describe).toList());
     }
   }
 
@@ -117,7 +127,8 @@ final class SourceSplit {
     List<SourceClass> out = new ArrayList<>();
     grouped.forEach((key, spans) -> {
       Outcome o = outcomes.get(key);
-      out.add(new SourceClass(ingress, family, AddressSpans.toPrefixBlocks(spans), o.verdict(), o.decidedBy(), o.because()));
+      out.add(new SourceClass(ingress, family, AddressSpans.toPrefixBlocks(spans), o.verdict(), o.decidedBy(),
+          o.fullBecause(), o.needs()));
     });
     return out;
   }
@@ -141,7 +152,7 @@ final class SourceSplit {
       case Verdict.Reachable r when walk.lastSourceTest().isPresent()
           && !walk.lastSourceTest().equals(walk.decidedBy()) -> new Outcome(r, walk.lastSourceTest(),
           walk.lastSourceTest().get().citation() + " tells these sources apart, then " + because,
-          walk.decidedBy(), because);
+          walk.decidedBy(), because, List.of());
       default -> new Outcome(e.verdict(), walk.decidedBy(), because);
     };
   }
@@ -153,11 +164,15 @@ final class SourceSplit {
     Outcome best = null;
     for (IPAddress destination : destinations) {
       Packet packet = new Packet(source, destination, port.protocol(), ExposureAnalysis.CLIENT_PORT, port.hostPort(), ingress);
-      PacketEvaluator.Evaluation e = evaluator.evaluate(packet);
-      dependencies.addAll(e.sourceDependencies());
-      e.first().nat().ifPresent(n -> chains.add(n.rule().chain()));
+      // The source port and the first packet's flags are the sender's: the best choice counts.
+      ChoiceSearch.Explored explored = ChoiceSearch.explore(packet, true, true, evaluator::evaluate);
+      for (ChoiceSearch.Tried t : explored.tried()) {
+        dependencies.addAll(t.evaluation().sourceDependencies());
+        t.evaluation().first().nat().ifPresent(n -> chains.add(n.rule().chain()));
+      }
+      PacketEvaluator.Evaluation e = explored.best().evaluation();
       if (best == null || e.verdict().strength() > best.verdict().strength()) {
-        best = outcome(e, destinations.size() > 1 ? " (to " + destination + ")" : "");
+        best = outcome(e, destinations.size() > 1 ? " (to " + destination + ")" : "").needing(explored.needs());
       }
       if (best.verdict() instanceof Verdict.Reachable) {
         // Nothing beats reachable, and this destination's own cuts keep the piece uniform for it.
@@ -172,6 +187,6 @@ final class SourceSplit {
     String reasons = o.verdict() instanceof Verdict.PossiblyReachable p
         ? p.uncertainBecause().stream().map(Rule::citation).toList() + " " + p.reasons()
         : "";
-    return o.verdict().label() + "\n" + reasons + "\n" + o.because();
+    return o.verdict().label() + "\n" + reasons + "\n" + o.fullBecause();
   }
 }

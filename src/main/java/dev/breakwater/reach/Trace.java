@@ -11,6 +11,8 @@ import java.util.Optional;
  *     decided; when an unknown match made the walk branch, the branch where unknowns do not match
  * @param decidedBy the rule that accepted or dropped it; empty when a policy or routing decided
  * @param decision the deciding step in words ({@code filter/DOCKER #1 (line 40) ACCEPT})
+ * @param needs when the sender's choices were explored ({@link Reachability#traceChoosing}) and not
+ *     every one gets this verdict: the ones that do; {@code packet} is one of them
  */
 public record Trace(
     Packet packet,
@@ -20,10 +22,21 @@ public record Trace(
     Optional<NatStep> nat,
     Optional<Rule> decidedBy,
     String decision,
-    List<Hint> hints) {
+    List<Hint> hints,
+    List<AttackerChoice> needs) {
 
   public Trace {
     path = List.copyOf(path);
     hints = List.copyOf(hints);
+    needs = List.copyOf(needs);
+  }
+
+  public Trace(Packet packet, Verdict verdict, Optional<Delivery> delivery, List<TraceStep> path, Optional<NatStep> nat,
+      Optional<Rule> decidedBy, String decision, List<Hint> hints) {
+    this(packet, verdict, delivery, path, nat, decidedBy, decision, hints, List.of());
+  }
+
+  Trace needing(List<AttackerChoice> choices) {
+    return new Trace(packet, verdict, delivery, path, nat, decidedBy, decision, hints, choices);
   }
 }

@@ -51,7 +51,6 @@ final class Walk {
   private static final Set<CtState> INVALID_STATE = EnumSet.of(CtState.INVALID);
   private static final Set<CtState> NEW_STATE = EnumSet.of(CtState.NEW);
   private static final Set<CtState> NEW_DNAT_STATE = EnumSet.of(CtState.NEW, CtState.DNAT);
-  private static final Set<String> ALL_TCP_FLAGS = Set.of("FIN", "SYN", "RST", "PSH", "ACK", "URG");
 
   private final HostNetwork net;
   private final RulesetIndex rules;
@@ -76,6 +75,10 @@ final class Walk {
   private final List<UnseenTable> unseenDecides = new ArrayList<>();
   /** Unseen tables met that can drop; they matter only if the walk ends accepted. */
   private final List<UnseenTable> unseenMayDrop = new ArrayList<>();
+  /** The source-port ranges matches tested: the attacker picks the port, so they cut its space. */
+  private final List<PortRange> sourcePortTests = new ArrayList<>();
+  /** The TCP flag bits matches tested: the attacker picks the first packet's flags. */
+  private int flagsTested;
   private final Map<ChainIndex, Integer> forwardChainsReached = new java.util.IdentityHashMap<>();
   private Optional<NatStep> nat = Optional.empty();
   /** The last rule whose outcome depended on the source address: what tells one class from another. */
@@ -223,7 +226,8 @@ final class Walk {
     }
     return new WalkResult(outcome.accepted(), outcome.rule(), outcome.decision(), steps, uncertain,
         sourceDependencies, forwardChainsReached, nat, route, delivery, destination, destinationPort, lastSourceTest,
-        decides, mayBeDropped);
+        decides, mayBeDropped,
+        sourcePortTests, flagsTested);
   }
 
   private record Frame(ChainIndex chain, int[] candidates, int next) {}
@@ -514,11 +518,12 @@ final class Walk {
       case Match.OriginalAddress o -> !hasConntrack() ? Truth.FALSE
           : of(contains(o.prefix(), o.side() == Match.Side.SOURCE ? source() : packet.destination()) != o.negated());
       case Match.OriginalPort o -> !hasConntrack() ? Truth.FALSE
-          : of(o.range().contains(o.side() == Match.Side.SOURCE ? packet.sourcePort() : packet.destinationPort()) != o.negated());
+          : of(o.side() == Match.Side.SOURCE ? sourcePortIn(o.range()) != o.negated()
+              : o.range().contains(packet.destinationPort()) != o.negated());
       case Match.ConntrackDirection d -> of(hasConntrack() && d.original());
       case Match.AddressTypeMatch t -> of(t.types().contains(addressType(t)) != t.negated());
       case Match.Comment c -> Truth.TRUE;
-      case Match.TcpFlags f -> packet.protocol() != Transport.TCP ? Truth.FALSE : of(synMatches(f) != f.negated());
+      case Match.TcpFlags f -> packet.protocol() != Transport.TCP ? Truth.FALSE : of(flagsMatch(f) != f.negated());
       case Match.IcmpType i -> Truth.FALSE;
       case Match.Fragment f -> of(f.negated());
       case Match.IpSet s -> ipSet(s);
@@ -568,10 +573,21 @@ final class Walk {
 
   private boolean portsHit(Match.Ports p) {
     return switch (p.field()) {
-      case SOURCE -> anyContains(p.ranges(), packet.sourcePort());
+      case SOURCE -> sourcePortIn(p.ranges());
       case DESTINATION -> anyContains(p.ranges(), destinationPort);
-      case EITHER -> anyContains(p.ranges(), packet.sourcePort()) || anyContains(p.ranges(), destinationPort);
+      case EITHER -> sourcePortIn(p.ranges()) || anyContains(p.ranges(), destinationPort);
     };
+  }
+
+  /** Tests the source port, which the attacker chooses: the ranges cut the port space. */
+  private boolean sourcePortIn(List<PortRange> ranges) {
+    sourcePortTests.addAll(ranges);
+    return anyContains(ranges, packet.sourcePort());
+  }
+
+  private boolean sourcePortIn(PortRange range) {
+    sourcePortTests.add(range);
+    return range.contains(packet.sourcePort());
   }
 
   private static boolean anyContains(List<PortRange> ranges, int port) {
@@ -596,19 +612,14 @@ final class Walk {
     return net.addressType(destination, limit);
   }
 
-  /** The packet is the initial SYN: of all TCP flags only SYN is set. */
-  private static boolean synMatches(Match.TcpFlags f) {
-    Set<String> mask = expand(f.mask());
-    Set<String> set = expand(f.set());
-    Set<String> seen = mask.contains("SYN") ? Set.of("SYN") : Set.of();
-    return seen.equals(set);
-  }
-
-  private static Set<String> expand(Set<String> flags) {
-    if (flags.contains("ALL")) {
-      return ALL_TCP_FLAGS;
-    }
-    return flags.stream().filter(x -> !x.equals("NONE")).collect(java.util.stream.Collectors.toSet());
+  /**
+   * xt_tcpudp's tcp_mt: {@code (byte 13 & mask) == comp}. The tested bits are the attacker's
+   * concern: first packets that differ only outside every tested mask walk the same way.
+   */
+  private boolean flagsMatch(Match.TcpFlags f) {
+    int mask = TcpFlagBits.bits(f.mask());
+    flagsTested |= mask;
+    return (packet.tcpFlags() & mask) == TcpFlagBits.bits(f.set());
   }
 
   private Truth ipSet(Match.IpSet s) {

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param unseenDecides unseen tables on the path that could change the outcome: a nat table whose
  *     DNAT the walk chose or declined, a table that could drop what the walk accepted
  * @param mayBeDropped whether an unseen table on the accepted path could still drop the packet
+ * @param sourcePortTests the source-port ranges matches tested ({@code --sport}, {@code --ctorigsrcport})
+ * @param flagsTested the TCP flag bits {@code --tcp-flags}/{@code --syn} matches tested
  */
 record WalkResult(
     boolean accepted,
@@ -34,7 +36,9 @@ record WalkResult(
     int finalDestinationPort,
     Optional<Rule> lastSourceTest,
     List<UnseenTable> unseenDecides,
-    boolean mayBeDropped) {
+    boolean mayBeDropped,
+    List<dev.breakwater.net.PortRange> sourcePortTests,
+    int flagsTested) {
 
   /** The deciding step in words ({@code filter/DOCKER #1 (line 40) ACCEPT}). */
   String decision() {
@@ -46,5 +50,6 @@ record WalkResult(
     uncertain = List.copyOf(uncertain);
     sourceDependencies = List.copyOf(sourceDependencies);
     unseenDecides = List.copyOf(unseenDecides);
+    sourcePortTests = List.copyOf(sourcePortTests);
   }
 }

@@ -1,9 +1,11 @@
 package dev.breakwater.trace;
 
 import dev.breakwater.netfilter.Rule;
+import dev.breakwater.reach.AttackerChoice;
 import dev.breakwater.reach.Delivery;
 import dev.breakwater.reach.Hint;
 import dev.breakwater.reach.NatStep;
+import dev.breakwater.reach.TcpFlagBits;
 import dev.breakwater.reach.Trace;
 import dev.breakwater.reach.TraceStep;
 import dev.breakwater.reach.Verdict;
@@ -21,7 +23,8 @@ public record TraceView(
     Optional<String> nat,
     List<StepView> path,
     List<String> uncertainBecause,
-    List<HintView> hints) {
+    List<HintView> hints,
+    List<String> needs) {
 
   record RuleView(String table, String chain, int position, int line, String rule) {
     public static RuleView of(Rule rule) {
@@ -42,6 +45,9 @@ public record TraceView(
         "sourcePort", p.sourcePort(),
         "destinationPort", p.destinationPort(),
         "inInterface", p.inInterface());
+    if (p.protocol() == dev.breakwater.net.Transport.TCP) {
+      packet.put("tcpFlags", TcpFlagBits.names(p.tcpFlags()));
+    }
     Optional<Map<String, Object>> delivered = trace.delivery().map(d -> switch (d) {
       case Delivery.HostSocket h -> ordered("kind", "host", "address", h.address().toString(), "port", h.port());
       case Delivery.Forwarded f -> f.container().isPresent()
@@ -58,7 +64,8 @@ public record TraceView(
     };
     return new TraceView(packet, trace.verdict().label(), delivered, trace.decidedBy().map(RuleView::of),
         trace.decision(), trace.nat().map(NatStep::describe), path, uncertain,
-        trace.hints().stream().map(h -> new HintView(h.code(), h.message(), RuleView.of(h.rule()))).toList());
+        trace.hints().stream().map(h -> new HintView(h.code(), h.message(), RuleView.of(h.rule()))).toList(),
+        trace.needs().stream().map(AttackerChoice::describe).toList());
   }
 
   /** Keys in the order given, so the JSON reads the same on every run. */
@@ -84,7 +91,10 @@ public record TraceView(
     StringBuilder out = new StringBuilder();
     out.append(p.protocol().label()).append(' ').append(Delivery.endpoint(p.source(), p.sourcePort()))
         .append(" -> ").append(Delivery.endpoint(p.destination(), p.destinationPort()))
-        .append(" arriving on ").append(p.inInterface().isEmpty() ? "(no interface)" : p.inInterface()).append("\n\n");
+        .append(" arriving on ").append(p.inInterface().isEmpty() ? "(no interface)" : p.inInterface())
+        .append(p.protocol() == dev.breakwater.net.Transport.TCP && p.tcpFlags() != TcpFlagBits.SYN
+            ? " (flags " + TcpFlagBits.names(p.tcpFlags()) + ")" : "")
+        .append("\n\n");
     for (TraceStep step : trace.path()) {
       out.append("  ").append(step.describe()).append('\n');
     }
@@ -100,6 +110,9 @@ public record TraceView(
       out.append("  decided by ").append(trace.decision()).append('\n');
     }
     trace.decidedBy().ifPresent(r -> out.append("  ").append(r.text()).append('\n'));
+    for (String n : view.needs()) {
+      out.append("  ").append(n).append('\n');
+    }
     for (String u : view.uncertainBecause()) {
       out.append("  uncertain because ").append(u).append('\n');
     }

@@ -11,6 +11,7 @@ import dev.breakwater.netfilter.Match;
 import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.Target;
+import dev.breakwater.reach.AttackerChoice;
 import dev.breakwater.reach.PortReach;
 import dev.breakwater.reach.ReachNote;
 import dev.breakwater.reach.SourceClass;
@@ -176,5 +177,19 @@ class AuditorTest {
     assertThat(dev.breakwater.catalog.DataStores.identify("registry:5000/team/app:1", 9000)).isEmpty();
     assertThat(dev.breakwater.catalog.DataStores.identify("registry:5000/team/app:1", 5432))
         .map(dev.breakwater.catalog.DataStores.Kind::name).contains("PostgreSQL");
+  }
+
+  @Test
+  void aClassThatNeedsASourcePortSaysSoInTheFindingAndTheNotes() {
+    Container db = container("db", "mysql:8");
+    PublishedPort p = port("0.0.0.0", 3306, 3306);
+    SourceClass needsPort = new SourceClass("eth0", IpFamily.V4, List.of(ip("0.0.0.0/0")), Verdict.REACHABLE,
+        Optional.of(DOCKER_ACCEPT), "filter/DOCKER #1 (line 40) ACCEPT",
+        List.of(new AttackerChoice(List.of(dev.breakwater.net.PortRange.of(443)), List.of(), 0)));
+    Exposure e = Auditor.judge(new PortReach(db, p, List.of(needsPort), List.of(), List.of()), "deny");
+
+    assertThat(e.notes()).containsExactly("anywhere (0.0.0.0/0) on eth0 get through only from source port 443");
+    assertThat(e.findings()).filteredOn(f -> f.id().equals("exposed-data-store")).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("reachable from anywhere (0.0.0.0/0) only from source port 443 ("));
   }
 }

@@ -3,7 +3,10 @@ package dev.breakwater.cli;
 import dev.breakwater.snapshot.Corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 class TraceCommandTest {
@@ -78,5 +81,52 @@ class TraceCommandTest {
       assertThat(r.err()).as(option[1])
           .contains(option[0] + " " + option[1] + ": expected an IPv4 or IPv6 address such as 198.51.100.7 or 2001:db8::7, got '" + option[1] + "'");
     }
+  }
+
+  /** docker-user-fixed (the LAN in, the rest of eth0 dropped) with {@code extra} before the drop. */
+  private static String withBeforeTheDrop(Path dir, String extra) throws java.io.IOException {
+    Path from = Path.of(Corpus.arg("docker-user-fixed"));
+    try (var files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    Path rules = dir.resolve("iptables-save.txt");
+    String text = Files.readString(rules);
+    assertThat(text).contains("-A DOCKER-USER -i eth0 -j DROP\n");
+    Files.writeString(rules, text.replace("-A DOCKER-USER -i eth0 -j DROP\n", extra + "-A DOCKER-USER -i eth0 -j DROP\n"));
+    return dir.toString();
+  }
+
+  @Test
+  void withoutSportTheTraceFindsThePortThatGetsThroughAndSaysSo(@TempDir Path dir) throws Exception {
+    String snap = withBeforeTheDrop(dir, "-A DOCKER-USER -p tcp -m tcp --sport 443 -j RETURN\n");
+    CliRun chosen = CliRun.of("trace", "--from", snap, "--src", "198.18.7.7", "--port", "3306", "--in", "eth0",
+        "--format", "json");
+    CliRun fixed = CliRun.of("trace", "--from", snap, "--src", "198.18.7.7", "--port", "3306", "--in", "eth0",
+        "--sport", "40000");
+
+    JsonNode t = Json.mapper().readTree(chosen.out());
+    assertThat(t.get("verdict").asString()).isEqualTo("reachable");
+    assertThat(t.get("packet").get("sourcePort").asInt()).isEqualTo(443);
+    assertThat(t.get("needs").get(0).asString()).isEqualTo("only from source port 443");
+    assertThat(chosen.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(fixed.out()).contains("BLOCKED").doesNotContain("only from");
+    assertThat(fixed.exit()).isEqualTo(ExitCodes.CLEAN);
+  }
+
+  @Test
+  void tcpFlagsPickTheFirstPacketAndOnlySynsThatOpenAConnectionAreAccepted(@TempDir Path dir) throws Exception {
+    String snap = withBeforeTheDrop(dir, "-A DOCKER-USER -p tcp -m tcp --tcp-flags FIN,SYN,RST,PSH,ACK,URG SYN,PSH -j RETURN\n");
+    CliRun chosen = CliRun.of("trace", "--from", snap, "--src", "198.18.7.7", "--port", "3306", "--in", "eth0");
+    CliRun plain = CliRun.of("trace", "--from", snap, "--src", "198.18.7.7", "--port", "3306", "--in", "eth0",
+        "--tcp-flags", "SYN");
+    CliRun bad = CliRun.of("trace", "--from", snap, "--src", "198.18.7.7", "--port", "3306", "--tcp-flags", "SYN,FIN");
+
+    assertThat(chosen.out()).contains("(flags SYN,PSH)").contains("REACHABLE")
+        .contains("only with a SYN,PSH first packet (ECE, CWR either way)");
+    assertThat(plain.out()).contains("BLOCKED");
+    assertThat(bad.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(bad.err()).startsWith("breakwater: --tcp-flags SYN,FIN: not a first packet that opens a connection");
   }
 }

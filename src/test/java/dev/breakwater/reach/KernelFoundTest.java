@@ -124,6 +124,53 @@ class KernelFoundTest {
     assertThat(engine.trace(syn("198.51.100.66", "198.51.100.1", 80)).verdict().label()).isEqualTo("reachable");
   }
 
+  /**
+   * Found with a raw-socket probe between two namespaces (docs/reach.md, "The sender's choices"),
+   * not yet by the oracle, whose probe sends only what connect() sends: a first packet SYN|PSH (or
+   * SYN|URG, SYN|ECE, SYN|CWR) is NEW to conntrack and answered with a SYN-ACK, so a drop of
+   * exactly SYN lets it through. The engine used to try only a plain SYN and said blocked; trace
+   * and audit now take the sender's choice.
+   */
+  @Test
+  void aSynWithPshGetsPastADropOfThePlainSyn() {
+    String rules = """
+        *filter
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        -A INPUT -i eth0 -p tcp -m tcp --tcp-flags FIN,SYN,RST,PSH,ACK,URG SYN -j DROP
+        COMMIT
+        """;
+    Reachability r = Reachability.of(lab(rules));
+    Packet plain = syn("198.51.100.66", "198.51.100.1", 80);
+
+    assertThat(r.trace(plain).verdict().label()).isEqualTo("blocked");
+    Trace chosen = r.traceChoosing(plain, false, true);
+    assertThat(chosen.verdict().label()).isEqualTo("reachable");
+    assertThat(chosen.packet().tcpFlags()).isEqualTo(TcpFlagBits.SYN | TcpFlagBits.PSH);
+  }
+
+  /**
+   * A SYN from source port 0 gets a SYN-ACK (raw-socket probe, as above): the source-port space
+   * the sender chooses from is 0-65535, and a rule that lets only port 0 through lets it in.
+   */
+  @Test
+  void aSynFromSourcePortZeroIsAnswered() {
+    String rules = """
+        *filter
+        :INPUT DROP [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        -A INPUT -p tcp -m tcp --sport 0 -j ACCEPT
+        COMMIT
+        """;
+    Trace chosen = Reachability.of(lab(rules)).traceChoosing(syn("198.51.100.66", "198.51.100.1", 80), true, true);
+
+    assertThat(chosen.verdict().label()).isEqualTo("reachable");
+    assertThat(chosen.packet().sourcePort()).isZero();
+    assertThat(chosen.needs()).extracting(AttackerChoice::describe).containsExactly("only from source port 0");
+  }
+
   private static Packet syn(String source, String destination, int port) {
     return new Packet(ip(source), ip(destination), Transport.TCP, 40_000, port, "eth0");
   }

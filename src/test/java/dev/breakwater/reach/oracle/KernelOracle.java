@@ -90,6 +90,34 @@ public final class KernelOracle {
           }
         }
         cases += probes.size();
+        // The sender's choices: where the engine says another source port gets through than the
+        // one probed, the kernel must connect from that port too.
+        List<ProbeCase> chosen = new ArrayList<>();
+        List<Packet> chosenPackets = new ArrayList<>();
+        for (ProbeCase p : probes) {
+          if (p.outbound()) {
+            continue;
+          }
+          Transport protocol = p.protocol().equals("udp") ? Transport.UDP : Transport.TCP;
+          Trace best = engine.traceChoosing(new Packet(address(p.source()), address(p.destination()), protocol,
+              p.sourcePort(), p.destinationPort(), p.inInterface()), true, false);
+          int port = best.packet().sourcePort();
+          if (port != p.sourcePort() && OracleCases.bindable(port) && OracleCases.unusedInBatch(probes, p.source(), port)
+              && OracleCases.unusedInBatch(chosen, p.source(), port)
+              && picker.claim(p.source(), port)) {
+            chosen.add(new ProbeCase(p.source(), port, p.destination(), p.destinationPort(), p.inInterface(), p.protocol()));
+            chosenPackets.add(best.packet());
+          }
+        }
+        List<KernelOutcome> chosenKernel = chosen.isEmpty() ? List.of() : lab.probe(chosen);
+        for (int i = 0; i < chosen.size(); i++) {
+          Trace trace = engine.trace(chosenPackets.get(i));
+          pairs.merge(chosenKernel.get(i) + "/" + trace.verdict().label() + " (chosen port)", 1, Integer::sum);
+          if (!agrees(chosenKernel.get(i), trace.verdict(), unknowns)) {
+            here.add(new Mismatch(ruleset, chosen.get(i), chosenKernel.get(i), trace));
+          }
+        }
+        cases += chosen.size();
         if (!here.isEmpty()) {
           out.println("--- seed " + seed + " (" + ruleset.shape() + "): " + here.size() + " mismatches; the ruleset:");
           out.print(ruleset.text());

@@ -16,7 +16,20 @@ final class OracleCases {
   private static final int FIRST_PORT = 20_000;
   private static final int LAST_PORT = 60_999;
 
+  /**
+   * Source ports rules pick out ({@code --sport 4443 -j RETURN}): a client may bind them. Not the
+   * attacker's listening ports ({@link OracleTopology#OUTBOUND_PORTS}), which a client cannot bind.
+   */
+  static final List<Integer> CHOSEN_PORTS = List.of(1023, 4443, 5353);
+
+  /** Whether the attacker's probe can bind {@code port}: not 0 (any port to bind()), not a listener's. */
+  static boolean bindable(int port) {
+    return port != 0 && !OracleTopology.OUTBOUND_PORTS.contains(port);
+  }
+
   private int nextPort = FIRST_PORT;
+  /** Every source and port of the run outside the counter's range: none is used twice. */
+  private final Set<String> chosenTuples = new java.util.HashSet<>();
 
   List<ProbeCase> choose(LabRuleset ruleset, int count) {
     Random r = new Random(ruleset.seed() * 31 + 7);
@@ -31,9 +44,13 @@ final class OracleCases {
       boolean v6 = r.nextInt(3) == 0;
       if (seen.add(source + " " + t + " " + v6)) {
         String ingress = OracleTopology.ingressFor(t.destination());
-        out.add(v6
-            ? new ProbeCase(Ipv6Twin.address(source), port(), Ipv6Twin.address(t.destination()), t.port(), ingress, t.protocol())
-            : new ProbeCase(source, port(), t.destination(), t.port(), ingress, t.protocol()));
+        String src = v6 ? Ipv6Twin.address(source) : source;
+        String dst = v6 ? Ipv6Twin.address(t.destination()) : t.destination();
+        // A quarter of the attempts bind a port rules may pick out, once per source and port in
+        // the run: the lab tells half-open sockets and heard datagrams apart by source and port.
+        int chosen = CHOSEN_PORTS.get(r.nextInt(CHOSEN_PORTS.size()));
+        boolean useChosen = r.nextInt(4) == 0 && unusedInBatch(out, src, chosen) && claim(src, chosen);
+        out.add(new ProbeCase(src, useChosen ? chosen : port(), dst, t.port(), ingress, t.protocol()));
       }
     }
     // An eighth more from the containers outwards: to the attacker's listeners and to the host.
@@ -51,6 +68,16 @@ final class OracleCases {
           : new ProbeCase(c.address(), port(), destination, port, c.bridge(), protocol, c.namespace()));
     }
     return out;
+  }
+
+  /** Whether no attempt of {@code batch} comes from {@code source} port {@code port}. */
+  static boolean unusedInBatch(List<ProbeCase> batch, String source, int port) {
+    return batch.stream().noneMatch(c -> c.source().equals(source) && c.sourcePort() == port);
+  }
+
+  /** Claims {@code source} port {@code port} for the run: false when an earlier attempt used it. */
+  boolean claim(String source, int port) {
+    return (port < FIRST_PORT || port > LAST_PORT) && chosenTuples.add(source + " " + port);
   }
 
   private static <T> T pick(Random r, List<T> from) {

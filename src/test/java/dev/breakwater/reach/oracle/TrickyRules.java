@@ -139,12 +139,16 @@ final class TrickyRules {
       case 4 -> "-p " + pick(List.of("tcp -m tcp ", "udp -m udp ")) + not + "--dport "
           + pick(List.of("3000:4000", "1:1024", "8000:9000", String.valueOf(port))) + " ";
       case 5 -> "-p tcp -m multiport " + not + "--dports " + port + "," + pick(CONTAINER_PORTS) + " ";
-      case 6 -> "-p tcp -m tcp " + pick(List.of("--syn ", "--tcp-flags SYN,RST,ACK,FIN SYN ", "! --syn "));
+      case 6 -> "-p tcp -m tcp " + pick(List.of("--syn ", "--tcp-flags SYN,RST,ACK,FIN SYN ", "! --syn ",
+          "--tcp-flags FIN,SYN,RST,PSH,ACK,URG SYN ", "! --tcp-flags ALL SYN "));
       case 7 -> "-m state --state " + pick(List.of("NEW", "RELATED,ESTABLISHED")) + " ";
       case 8 -> "-m comment --comment \"office only\" ";
       case 9 -> "! -p udp ";
       case 10 -> "-m addrtype " + not + "--" + pick(List.of("dst", "src")) + "-type " + pick(List.of("LOCAL", "UNICAST")) + " ";
-      case 11 -> "-p tcp -m tcp --sport " + pick(List.of("1024:65535", "1:1023", "20000:40000")) + " ";
+      // The sender picks its source port: OracleCases probes 1023, 4443 and 5353 now and then too.
+      case 11 -> r.nextInt(3) == 0
+          ? "-p tcp -m multiport " + not + "--sports " + pick(List.of("4443,5353", "1023,20000:30000", "5353")) + " "
+          : "-p tcp -m tcp " + not + "--sport " + pick(List.of("1024:65535", "1:1023", "20000:40000", "4443", "5353")) + " ";
       case 12 -> "-p tcp -m conntrack --ctorigdstport " + pick(List.of("3000:4000", "80:443", String.valueOf(port))) + " --ctdir ORIGINAL ";
       case 13 -> "-m conntrack --ctdir " + pick(List.of("REPLY", "ORIGINAL")) + " ";
       default -> "-p tcp -m conntrack " + not + "--ctorigdstport " + port + " ";
