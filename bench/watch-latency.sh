@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Prints watch's latency percentiles (container start event -> allow verified in iptables-save)
-# over container starts in the lab (its own dockerd and firewall in namespaces bwl-*; the
-# machine's own firewall is never touched). Needs root. Goal: p99 <= 100 ms.
-# Usage: sudo bench/watch-latency.sh [starts=60] [warm-up=5]
+# How long after a container starts its allow is in force, the one watch-latency bench, in two
+# modes (both need root; nothing touches the host's own firewall):
+#   sudo bench/watch-latency.sh [starts=60] [warm-up=5]     watch in the same JVM against the lab:
+#       start event -> allowed address connects, and watch's own start event -> policy in force
+#   sudo bench/watch-latency.sh --cli [containers=20]       `breakwater watch` as a child process
+#       on a real dockerd in a test namespace: docker run -> allowed source connects
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 . "$here/scripts/find-jdk.sh"
@@ -14,5 +16,8 @@ fi
 cd "$here"
 ./mvnw -q -B -o -DskipTests package test-compile >/dev/null
 # BREAKWATER_LAB_PREFIX=bww gives the benchmark a lab of its own (namespaces bww-*), away from test runs.
+if [ "${1:-}" = "--cli" ]; then
+  exec "$JAVA_HOME/bin/java" -cp "target/test-classes:target/breakwater.jar" dev.breakwater.bench.WatchCliLatencyBench "${2:-20}"
+fi
 exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Dbreakwater.lab.prefix="${BREAKWATER_LAB_PREFIX:-bwl}" -cp "target/test-classes:target/breakwater.jar" \
   dev.breakwater.bench.WatchLatencyBench "${1:-60}" "${2:-5}"

@@ -2,7 +2,7 @@ package dev.breakwater.watch;
 
 import dev.breakwater.system.RootCheck;
 import dev.breakwater.policy.Required;
-import dev.breakwater.policy.WatchLatencyBench;
+import dev.breakwater.bench.WatchCliLatencyBench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,7 @@ class WatchDockerdLabTest {
     Required.that(CommandRunner.find("dockerd").isPresent() && CommandRunner.find("curl").isPresent()
         && CommandRunner.find("busybox").isPresent(), "needs docker.io, curl and busybox");
 
-    WatchLatencyBench.Result result = WatchLatencyBench.run(2);
+    WatchCliLatencyBench.Result result = WatchCliLatencyBench.run(2);
 
     assertThat(result.latencies()).as(result.watchLog()).hasSize(2).allMatch(ms -> ms >= 0);
     assertThat(result.deniedGotIn()).as(result.watchLog()).isZero();

@@ -1,4 +1,5 @@
-package dev.breakwater.policy;
+package dev.breakwater.bench;
+
 
 import dev.breakwater.docker.TestDockerd;
 import dev.breakwater.system.TestNamespace;
@@ -13,9 +14,9 @@ import java.util.concurrent.TimeUnit;
  * How long after {@code docker run} an allowed container answers its allowed source, with
  * {@code breakwater watch} running (default deny, allows from container labels): a real dockerd
  * in a bwx namespace, `watch --netns` as a child process with DOCKER_HOST on the lab's socket.
- * Prints percentiles; run by bench/watch-latency.sh. Not a test: no assertion on time.
+ * Prints percentiles; run by bench/watch-latency.sh --cli. Not a test: no assertion on time.
  */
-public final class WatchLatencyBench {
+public final class WatchCliLatencyBench {
   /** What one run saw: per container, ms from docker run to the allowed source connecting (-1: never). */
   public record Result(List<Long> latencies, int deniedGotIn, List<Long> watchLatencies, String watchLog) {}
 
@@ -131,5 +132,5 @@ public final class WatchLatencyBench {
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
   }
 
-  private WatchLatencyBench() {}
+  private WatchCliLatencyBench() {}
 }
