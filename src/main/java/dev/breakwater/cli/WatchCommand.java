@@ -2,7 +2,6 @@ package dev.breakwater.cli;
 
 import dev.breakwater.gather.PolicyFacts;
 
-import dev.breakwater.system.CommandRunner;
 import dev.breakwater.docker.DockerApiException;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.host.HostFacts;
@@ -109,9 +108,8 @@ public final class WatchCommand implements Callable<Integer> {
     Optional<MetricsAddress> metricsAddress = Optional.ofNullable(metrics).map(WatchCommand::metricsAddress);
     Policy parsed = PolicyFile.read(policy);
     NetfilterTools firewall = target.firewall();
-    CommandRunner commands = target.namespace().map(CommandRunner::in).orElseGet(CommandRunner::local);
     DockerClient docker = DockerClient.fromEnvironment();
-    LiveHostReader live = new LiveHostReader(docker, firewall, commands, parsed, hostname());
+    LiveHostReader live = new LiveHostReader(docker, firewall, parsed, hostname());
     PrintWriter err = spec.commandLine().getErr();
     HostReader reader = from == null ? live : () -> PolicyFacts.read(from, Optional.of(firewall), err);
 

@@ -48,13 +48,11 @@ public final class LiveHostReader implements HostReader {
   private final String hostname;
   private final InspectCache<Container> inspected = new InspectCache<>();
 
-  /**
-   * @param commands runs {@code ip} in the same network namespace as {@code firewall}
-   */
-  public LiveHostReader(DockerClient docker, NetfilterTools firewall, CommandRunner commands, Policy policy, String hostname) {
+  /** {@code ip} runs in the namespace of {@code firewall}, through its runner: one namespace for both. */
+  public LiveHostReader(DockerClient docker, NetfilterTools firewall, Policy policy, String hostname) {
     this.docker = docker;
     this.firewall = firewall;
-    this.commands = commands;
+    this.commands = firewall.runner();
     this.needsRoutes = policy.externalInterfaces().isEmpty();
     this.hostname = hostname;
   }

@@ -68,9 +68,9 @@ public final class NetfilterTools {
     return new NetfilterTools(CommandRunner.in(namespace));
   }
 
-  /** The namespace these tools act in, empty for the host's own. */
-  public Optional<NetworkNamespace> namespace() {
-    return runner.netns();
+  /** The runner these tools use: other commands that must act in the same namespace run through it. */
+  public CommandRunner runner() {
+    return runner;
   }
 
   /** Runs {@code tool} with {@code args}; the result as it came, whatever its exit code. */

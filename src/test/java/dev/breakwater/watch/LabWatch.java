@@ -39,7 +39,7 @@ public final class LabWatch implements AutoCloseable {
   private final WatchSession session;
 
   public LabWatch(Lab lab, Path stateDir, Duration interval, boolean echo) {
-    LiveHostReader reader = new LiveHostReader(lab.docker(), firewall, CommandRunner.inNetns(Lab.HOST_NS), POLICY, Lab.HOST_NS);
+    LiveHostReader reader = new LiveHostReader(lab.docker(), firewall, POLICY, Lab.HOST_NS);
     ApplyTransaction transaction = new ApplyTransaction(firewall, new StateStore(stateDir));
     WatchLog log = new WatchLog(InstantSource.system(), line -> {
       lines.add(line);

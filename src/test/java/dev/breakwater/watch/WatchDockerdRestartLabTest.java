@@ -73,7 +73,7 @@ class WatchDockerdRestartLabTest {
       DockerClient docker = DockerClient.forSocket(socket, Duration.ofSeconds(10));
       NetfilterTools firewall = NetfilterTools.in(new NetworkNamespace(host.name));
       try (WatchSession session = WatchSession.start(POLICY,
-          new LiveHostReader(docker, firewall, CommandRunner.inNetns(host.name), POLICY, host.name),
+          new LiveHostReader(docker, firewall, POLICY, host.name),
           new ApplyTransaction(firewall, new StateStore(tmp.resolve("state")))::apply,
           DockerEventConnection.connector(docker), new WatchLog(InstantSource.system(), lines::add),
           new WatchMetrics(new PrometheusRegistry()), Duration.ofMinutes(10), Optional.empty())) {
