@@ -57,16 +57,10 @@ public final class WatchCliLatencyBench {
       attacker.ip("addr", "add", "198.51.100.2/24", "dev", peer);
       attacker.ip("addr", "add", "198.51.100.3/24", "dev", peer);
       attacker.ip("link", "set", peer, "up");
-      holder = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private", "sleep", "infinity").start();
-      String mnt = "/proc/" + holder.pid() + "/ns/mnt";
-      for (int i = 0; i < 200 && Files.readSymbolicLink(Path.of(mnt)).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"))); i++) {
-        Thread.sleep(20);
-      }
+      holder = TestDockerd.mountHolder();
+      String mnt = TestDockerd.mountNamespace(holder);
       // IPv4 only: Docker 20.10 has no ip6tables DOCKER-USER (see DockerdPolicyLabTest).
-      Files.writeString(root.resolve("daemon.json"), """
-          {"bip": "198.18.0.1/24", "default-address-pools": [{"base": "198.18.16.0/20", "size": 24}],
-           "iptables": true, "ipv6": false, "ip6tables": false, "storage-driver": "vfs"}
-          """);
+      Files.writeString(root.resolve("daemon.json"), TestDockerd.IPV4_DAEMON_JSON);
       dockerd = TestDockerd.start(root, socket, mnt, host);
       TestDockerd.importImage(root, socket);
       // Keep IPv6 out of the question: docker-proxy's [::] sockets are dropped as UFW would.

@@ -19,6 +19,30 @@ public final class TestDockerd {
 
   private TestDockerd() {}
 
+  /** Docker 20.10 on IPv4 only (it has no ip6tables DOCKER-USER), on the lab's addresses. */
+  public static final String IPV4_DAEMON_JSON = """
+      {"bip": "198.18.0.1/24", "default-address-pools": [{"base": "198.18.16.0/20", "size": 24}],
+       "iptables": true, "ipv6": false, "ip6tables": false, "storage-driver": "vfs"}
+      """;
+
+  /**
+   * Starts a process that holds a private mount namespace for dockerd ({@code unshare --mount
+   * --propagation private}), and waits until its namespace is not this one. Its namespace is
+   * {@link #mountNamespace}; stop it with {@link #stop}.
+   */
+  public static Process mountHolder() throws IOException, InterruptedException {
+    Process holder = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private", "sleep", "infinity").start();
+    Path mnt = Path.of(mountNamespace(holder));
+    for (int i = 0; i < 200 && Files.readSymbolicLink(mnt).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"))); i++) {
+      Thread.sleep(20);
+    }
+    return holder;
+  }
+
+  public static String mountNamespace(Process holder) {
+    return "/proc/" + holder.pid() + "/ns/mnt";
+  }
+
   /**
    * Starts {@code nsenter --net=/run/netns/NAME --mount=MNT dockerd --host unix://SOCKET
    * --data-root … --exec-root … --pidfile …} (config and log in {@code root}) and waits until it answers.

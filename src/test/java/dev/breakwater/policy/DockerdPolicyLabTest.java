@@ -72,11 +72,8 @@ class DockerdPolicyLabTest {
         attacker.ip("link", "set", peer, "up");
         attacker.ip("link", "set", "lo", "up");
 
-        holder = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private", "sleep", "infinity").start();
-        String mnt = "/proc/" + holder.pid() + "/ns/mnt";
-        for (int i = 0; i < 200 && Files.readSymbolicLink(Path.of(mnt)).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"))); i++) {
-          Thread.sleep(20);
-        }
+        holder = TestDockerd.mountHolder();
+        String mnt = TestDockerd.mountNamespace(holder);
         Files.writeString(root.resolve("daemon.json"), DAEMON_JSON);
         dockerd = TestDockerd.start(root, socket, mnt, host);
         DockerClient docker = DockerClient.forSocket(socket, Duration.ofSeconds(30));

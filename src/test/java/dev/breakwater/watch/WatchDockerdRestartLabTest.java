@@ -58,15 +58,9 @@ class WatchDockerdRestartLabTest {
       host.ip("addr", "add", "198.51.100.1/24", "dev", "eth0");
       host.ip("link", "set", "eth0", "up");
       host.ip("link", "set", "lo", "up");
-      holder = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private", "sleep", "infinity").start();
-      String mnt = "/proc/" + holder.pid() + "/ns/mnt";
-      for (int i = 0; i < 200 && Files.readSymbolicLink(Path.of(mnt)).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"))); i++) {
-        Thread.sleep(20);
-      }
-      Files.writeString(root.resolve("daemon.json"), """
-          {"bip": "198.18.0.1/24", "default-address-pools": [{"base": "198.18.16.0/20", "size": 24}],
-           "iptables": true, "ipv6": false, "ip6tables": false, "storage-driver": "vfs"}
-          """);
+      holder = TestDockerd.mountHolder();
+      String mnt = TestDockerd.mountNamespace(holder);
+      Files.writeString(root.resolve("daemon.json"), TestDockerd.IPV4_DAEMON_JSON);
       dockerd = TestDockerd.start(root, socket, mnt, host);
       TestDockerd.importImage(root, socket);
 
