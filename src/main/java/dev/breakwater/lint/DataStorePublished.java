@@ -1,6 +1,5 @@
 package dev.breakwater.lint;
 
-import dev.breakwater.compose.HostBinding;
 import dev.breakwater.compose.PortEntry;
 import dev.breakwater.compose.Publications;
 import dev.breakwater.compose.Service;
@@ -8,8 +7,6 @@ import dev.breakwater.compose.Service;
 import dev.breakwater.catalog.DataStores;
 import dev.breakwater.catalog.Severity;
 import dev.breakwater.net.PrivateNetworks;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 @RuleInfo(
@@ -53,32 +50,24 @@ import java.util.Optional;
             ports:
               - "127.0.0.1:5432:5432"
         """)
-final class DataStorePublished implements LintRule {
+final class DataStorePublished implements PublishedPortRule {
   @Override
-  public List<LintFinding> check(Service service) {
-    List<LintFinding> out = new ArrayList<>();
-    if (service.hostNetwork()) {
-      return out; // Docker ignores ports with the host network; HostNetworkDataStore covers it
+  public Optional<LintFinding> check(Service service, PortEntry port) {
+    Optional<DataStores.Kind> kind = Publications.dataStore(service, port);
+    if (kind.isEmpty()) {
+      return Optional.empty();
     }
-    for (PortEntry port : service.ports()) {
-      Optional<DataStores.Kind> kind = Publications.dataStore(service, port);
-      if (kind.isEmpty()) {
-        continue;
-      }
-      HostBinding binding = Publications.effectiveBinding(service, port);
-      String what = kind.get().name() + " port " + Publications.describe(port) + " of '" + service.name() + "'";
-      switch (binding) {
-        case UNBOUND -> out.add(LintFinding.ofPort(this, Severity.CRITICAL, what
-            + " is published on every address, past UFW; bind it to loopback (\""
-            + Publications.boundExample(port) + "\") or do not publish it", service, port, true));
-        case ALL_INTERFACES -> out.add(LintFinding.ofPort(this, Severity.CRITICAL, what
-            + " is published on purpose on every address (" + port.mapping().hostIp().orElse("") + "); "
-            + "a data store should never face the internet", service, port, false));
-        case SPECIFIC -> out.add(specific(service, port, what));
-        case LOOPBACK, UNKNOWN -> { }
-      }
-    }
-    return out;
+    String what = kind.get().name() + " port " + Publications.describe(port) + " of '" + service.name() + "'";
+    return switch (Publications.effectiveBinding(service, port)) {
+      case UNBOUND -> Optional.of(LintFinding.ofPort(this, Severity.CRITICAL, what
+          + " is published on every address, past UFW; bind it to loopback (\""
+          + Publications.boundExample(port) + "\") or do not publish it", service, port, true));
+      case ALL_INTERFACES -> Optional.of(LintFinding.ofPort(this, Severity.CRITICAL, what
+          + " is published on purpose on every address (" + port.mapping().hostIp().orElse("") + "); "
+          + "a data store should never face the internet", service, port, false));
+      case SPECIFIC -> Optional.of(specific(service, port, what));
+      case LOOPBACK, UNKNOWN -> Optional.empty();
+    };
   }
 
   private LintFinding specific(Service service, PortEntry port, String what) {

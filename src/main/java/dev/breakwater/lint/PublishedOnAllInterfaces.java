@@ -6,8 +6,7 @@ import dev.breakwater.compose.Publications;
 import dev.breakwater.compose.Service;
 
 import dev.breakwater.catalog.Severity;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 
 @RuleInfo(
     id = "BW001",
@@ -40,25 +39,19 @@ import java.util.List;
             ports:
               - "127.0.0.1:8080:8080"
         """)
-final class PublishedOnAllInterfaces implements LintRule {
+final class PublishedOnAllInterfaces implements PublishedPortRule {
   @Override
-  public List<LintFinding> check(Service service) {
-    List<LintFinding> out = new ArrayList<>();
-    if (service.hostNetwork()) {
-      return out; // Docker ignores ports with the host network; HostNetworkDataStore covers it
+  public Optional<LintFinding> check(Service service, PortEntry port) {
+    // Data stores, a proxy's public ports and UDP reflectors have rules of their own.
+    if (Publications.effectiveBinding(service, port) != HostBinding.UNBOUND
+        || Publications.dataStore(service, port).isPresent()
+        || Publications.reverseProxyPublicPort(service, port)
+        || Publications.udpAmplifier(port).isPresent()) {
+      return Optional.empty();
     }
-    for (PortEntry port : service.ports()) {
-      // Data stores, a proxy's public ports and UDP reflectors have rules of their own.
-      if (Publications.effectiveBinding(service, port) == HostBinding.UNBOUND
-          && Publications.dataStore(service, port).isEmpty()
-          && !Publications.reverseProxyPublicPort(service, port)
-          && Publications.udpAmplifier(port).isEmpty()) {
-        out.add(LintFinding.ofPort(this, Severity.HIGH, "port " + Publications.describe(port)
-            + " of '" + service.name() + "' is published on every address (0.0.0.0 and [::]), which UFW "
-            + "does not filter; bind it, e.g. \"" + Publications.boundExample(port) + "\"",
-            service, port, true));
-      }
-    }
-    return out;
+    return Optional.of(LintFinding.ofPort(this, Severity.HIGH, "port " + Publications.describe(port)
+        + " of '" + service.name() + "' is published on every address (0.0.0.0 and [::]), which UFW "
+        + "does not filter; bind it, e.g. \"" + Publications.boundExample(port) + "\"",
+        service, port, true));
   }
 }

@@ -5,8 +5,7 @@ import dev.breakwater.compose.HostBinding;
 import dev.breakwater.compose.PortEntry;
 import dev.breakwater.compose.Publications;
 import dev.breakwater.compose.Service;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 
 @RuleInfo(
     id = "BW010",
@@ -43,22 +42,16 @@ import java.util.List;
               - "0.0.0.0:80:80"
               - "0.0.0.0:443:443"
         """)
-final class ReverseProxyPublicPort implements LintRule {
+final class ReverseProxyPublicPort implements PublishedPortRule {
   @Override
-  public List<LintFinding> check(Service service) {
-    List<LintFinding> out = new ArrayList<>();
-    if (service.hostNetwork()) {
-      return out;
+  public Optional<LintFinding> check(Service service, PortEntry port) {
+    if (Publications.effectiveBinding(service, port) != HostBinding.UNBOUND
+        || !Publications.reverseProxyPublicPort(service, port)) {
+      return Optional.empty();
     }
-    for (PortEntry port : service.ports()) {
-      if (Publications.effectiveBinding(service, port) == HostBinding.UNBOUND
-          && Publications.reverseProxyPublicPort(service, port)) {
-        out.add(LintFinding.ofPort(this, Severity.INFO, "port " + Publications.describe(port) + " of '"
-            + service.name() + "' is a reverse proxy's public port, published on every address (past UFW); "
-            + "write \"0.0.0.0:" + port.mapping().toShortSyntax().replaceFirst("^:", "") + "\" if that is meant",
-            service, port, true));
-      }
-    }
-    return out;
+    return Optional.of(LintFinding.ofPort(this, Severity.INFO, "port " + Publications.describe(port) + " of '"
+        + service.name() + "' is a reverse proxy's public port, published on every address (past UFW); "
+        + "write \"0.0.0.0:" + port.mapping().toShortSyntax().replaceFirst("^:", "") + "\" if that is meant",
+        service, port, true));
   }
 }

@@ -5,8 +5,6 @@ import dev.breakwater.compose.HostBinding;
 import dev.breakwater.compose.PortEntry;
 import dev.breakwater.compose.Publications;
 import dev.breakwater.compose.Service;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 @RuleInfo(
@@ -44,26 +42,19 @@ import java.util.Optional;
             ports:
               - "10.8.0.1:53:53/udp"
         """)
-final class UdpAmplifierPublished implements LintRule {
+final class UdpAmplifierPublished implements PublishedPortRule {
   @Override
-  public List<LintFinding> check(Service service) {
-    List<LintFinding> out = new ArrayList<>();
-    if (service.hostNetwork()) {
-      return out;
+  public Optional<LintFinding> check(Service service, PortEntry port) {
+    Optional<String> amplifier = Publications.udpAmplifier(port);
+    HostBinding binding = Publications.effectiveBinding(service, port);
+    if (amplifier.isEmpty() || !binding.reachableFromEverywhere()) {
+      return Optional.empty();
     }
-    for (PortEntry port : service.ports()) {
-      Optional<String> amplifier = Publications.udpAmplifier(port);
-      HostBinding binding = Publications.effectiveBinding(service, port);
-      if (amplifier.isEmpty() || !binding.reachableFromEverywhere()) {
-        continue;
-      }
-      String where = binding == HostBinding.UNBOUND ? "without a host address, on every address"
-          : "on every address (" + Publications.effectiveAddress(service, port).orElse("") + ")";
-      out.add(LintFinding.ofPort(this, Severity.HIGH, amplifier.get() + " port " + Publications.describe(port)
-          + " of '" + service.name() + "' is published " + where + ": anyone can use it to reflect and "
-          + "amplify a flood at a forged source; bind it to the network that uses it", service, port,
-          binding == HostBinding.UNBOUND));
-    }
-    return out;
+    String where = binding == HostBinding.UNBOUND ? "without a host address, on every address"
+        : "on every address (" + Publications.effectiveAddress(service, port).orElse("") + ")";
+    return Optional.of(LintFinding.ofPort(this, Severity.HIGH, amplifier.get() + " port " + Publications.describe(port)
+        + " of '" + service.name() + "' is published " + where + ": anyone can use it to reflect and "
+        + "amplify a flood at a forged source; bind it to the network that uses it", service, port,
+        binding == HostBinding.UNBOUND));
   }
 }
