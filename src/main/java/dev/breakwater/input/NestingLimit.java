@@ -1,8 +1,14 @@
 package dev.breakwater.input;
 
 import dev.breakwater.problem.BadInput;
+import java.io.StringReader;
+import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import tools.jackson.core.StreamReadConstraints;
@@ -14,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * levels ({@code docker inspect} is the deepest); a 3,000-deep document is an attack or an
  * accident, and SnakeYAML Engine's composer recurses once per level, so it would overflow the
  * stack. Jackson checks the depth itself ({@link StreamReadConstraints#getMaxNestingDepth()});
- * SnakeYAML Engine has no such setting, so {@link #checkYaml} counts the parser's events, which
- * come from a state machine with its own stack and so never recurse.
+ * SnakeYAML Engine has no such setting, so {@link #composeYaml} counts the events the composer
+ * pulls from the parser (a state machine with its own stack, which never recurses).
  */
 public final class NestingLimit {
   public static final int MAX_DEPTH = 256;
@@ -31,15 +37,48 @@ public final class NestingLimit {
   }
 
   /**
-   * Refuses YAML nested deeper than {@link #MAX_DEPTH}, at the line and column where it gets too
-   * deep. Syntax errors are left to the composer that runs next (the parser throws the same
-   * {@code YamlEngineException} there, so callers report it once, as before).
+   * Composes {@code text} as {@code Compose.composeString} does, in one pass, refusing YAML nested
+   * deeper than {@link #MAX_DEPTH} at the line and column where it gets too deep: the composer
+   * pulls its events through a parser that counts how deep they are, so it never recurses past
+   * the limit and the text is parsed once.
    *
    * @param label the file name used in the message
+   * @throws BadInput when the document nests too deeply
    */
-  public static void checkYaml(String text, LoadSettings settings, String label) {
-    int depth = 0;
-    for (Event event : new Parse(settings).parseString(text)) {
+  public static Optional<Node> composeYaml(String text, LoadSettings settings, String label) {
+    Parser parser = new ParserImpl(settings, new StreamReader(settings, new StringReader(text)));
+    return new Composer(settings, new DepthCountingParser(parser, label)).getSingleNode();
+  }
+
+  /** The events of {@code parser}, refused once mappings and sequences nest too deeply. */
+  private static final class DepthCountingParser implements Parser {
+    private final Parser parser;
+    private final String label;
+    private int depth;
+
+    DepthCountingParser(Parser parser, String label) {
+      this.parser = parser;
+      this.label = label;
+    }
+
+    @Override
+    public boolean checkEvent(Event.ID choice) {
+      return parser.checkEvent(choice);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return parser.peekEvent();
+    }
+
+    @Override
+    public boolean hasNext() {
+      return parser.hasNext();
+    }
+
+    @Override
+    public Event next() {
+      Event event = parser.next();
       switch (event.getEventId()) {
         case SequenceStart, MappingStart -> {
           if (++depth > MAX_DEPTH) {
@@ -50,6 +89,7 @@ public final class NestingLimit {
         case SequenceEnd, MappingEnd -> depth--;
         default -> { }
       }
+      return event;
     }
   }
 

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import dev.breakwater.input.NestingLimit;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -59,8 +58,7 @@ public final class ScenarioParser {
     Optional<Node> root;
     try {
       LoadSettings settings = LoadSettings.builder().setLabel(file).build();
-      NestingLimit.checkYaml(text, settings, file);
-      root = new Compose(settings).composeString(text);
+      root = NestingLimit.composeYaml(text, settings, file);
     } catch (MarkedYamlEngineException e) {
       Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
       throw new ScenarioException(position(mark) + ": not valid YAML: " + e.getProblem());

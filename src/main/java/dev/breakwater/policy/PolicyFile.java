@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -59,8 +58,7 @@ public final class PolicyFile {
     try {
       LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(false)
           .setCodePointLimit((int) FILE_LIMITS.maxBytes()).build();
-      NestingLimit.checkYaml(text, settings, file);
-      root = new Compose(settings).composeString(text);
+      root = NestingLimit.composeYaml(text, settings, file);
     } catch (MarkedYamlEngineException e) {
       Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
       String problem = e.getProblem() == null ? "valid YAML" : "valid YAML (" + e.getProblem().trim() + ")";

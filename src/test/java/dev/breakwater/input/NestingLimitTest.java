@@ -15,7 +15,7 @@ class NestingLimitTest {
   void yamlNested3000LevelsIsRefusedWhereItGetsTooDeep() {
     String deep = "a: " + "[".repeat(3000) + "]".repeat(3000) + "\n";
 
-    assertThatThrownBy(() -> NestingLimit.checkYaml(deep, YAML, "p.yaml"))
+    assertThatThrownBy(() -> NestingLimit.composeYaml(deep, YAML, "p.yaml"))
         .isInstanceOf(BadInput.class)
         .hasMessage("p.yaml:1:" + (3 + NestingLimit.MAX_DEPTH) + ": expected YAML nested at most 256 levels deep");
   }
@@ -30,8 +30,8 @@ class NestingLimitTest {
     }
     block.append(" ".repeat(NestingLimit.MAX_DEPTH + 1)).append("v\n");
 
-    assertThatCode(() -> NestingLimit.checkYaml(atLimit, YAML, "p.yaml")).doesNotThrowAnyException();
-    assertThatThrownBy(() -> NestingLimit.checkYaml(block.toString(), YAML, "p.yaml"))
+    assertThatCode(() -> NestingLimit.composeYaml(atLimit, YAML, "p.yaml")).doesNotThrowAnyException();
+    assertThatThrownBy(() -> NestingLimit.composeYaml(block.toString(), YAML, "p.yaml"))
         .hasMessageContaining("nested at most 256 levels deep");
   }
 
