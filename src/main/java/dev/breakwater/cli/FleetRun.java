@@ -3,7 +3,6 @@ package dev.breakwater.cli;
 import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.FleetHost;
 import dev.breakwater.audit.HostAudit;
-import dev.breakwater.gather.Facts;
 import dev.breakwater.problem.InputProblem;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ final class FleetRun {
 
   static FleetHost auditOne(Path snapshot) {
     try {
-      AuditReport report = HostAudit.run(Facts.fromSnapshot(snapshot));
+      AuditReport report = HostAudit.run(SnapshotDirectory.readOnThisThread(snapshot));
       return FleetHost.audited(snapshot.toString(), report);
     } catch (RuntimeException e) {
       if (e instanceof InputProblem problem) {

@@ -65,6 +65,19 @@ public final class SnapshotDirectory {
    * @throws dev.breakwater.problem.InputProblem subclasses for a file that is not what its command writes
    */
   public static HostFacts read(Path dir) {
+    return read(dir, true);
+  }
+
+  /**
+   * {@link #read(Path)} without its second thread, for a caller that already reads many snapshots
+   * in parallel (a fleet): there the other cores are busy with other hosts, and a thread per
+   * snapshot would only oversubscribe them.
+   */
+  public static HostFacts readOnThisThread(Path dir) {
+    return read(dir, false);
+  }
+
+  private static HostFacts read(Path dir, boolean parseOnAnotherCore) {
     if (!Files.isDirectory(dir)) {
       throw new BadInput(dir + ": not a snapshot directory (write one with: breakwater snapshot " + dir + ")");
     }
@@ -82,7 +95,11 @@ public final class SnapshotDirectory {
         .orElse(Map.of());
     FutureTask<Ruleset> ipv4Parse = new FutureTask<>(
         () -> IptablesSaveParser.parse(iptablesText, IpFamily.V4, name(dir, "iptables-save.txt"), ipsets));
-    Thread.ofPlatform().daemon().name("parse-iptables-save").start(ipv4Parse);
+    if (parseOnAnotherCore) {
+      Thread.ofPlatform().daemon().name("parse-iptables-save").start(ipv4Parse);
+    } else {
+      ipv4Parse.run(); // its error is still reported after the small files' (joined below)
+    }
 
     List<Container> containers = DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json"));
     List<NetworkInterface> interfaces = IpAddrReader.read(addrText, name(dir, "ip-addr.json"));
