@@ -146,6 +146,29 @@ public sealed interface Match {
   }
 
   /**
+   * nft's sets: an anonymous set ({@code tcp dport { 80, 443 }}), a named one ({@code ip saddr
+   * @allowed}) or a concatenation ({@code ip saddr . tcp dport { 198.51.100.7 . 22 }}), resolved to
+   * its elements. Holds when all matches of some alternative hold; {@code negated} ({@code !=})
+   * when none does. An empty list is an empty set.
+   */
+  record AnyOf(List<List<Match>> alternatives, boolean negated) implements Match {
+    public AnyOf {
+      alternatives = alternatives.stream().map(List::copyOf).toList();
+    }
+  }
+
+  /** Which mark a {@link Mark} match or a {@link Target.SetMark} is about. */
+  enum MarkKind {
+    /** The packet's mark ({@code meta mark}, iptables {@code -m mark}): 0 on a packet from the wire. */
+    PACKET,
+    /** The connection's mark ({@code ct mark}, iptables {@code -m connmark}): 0 on a new connection. */
+    CONNECTION
+  }
+
+  /** {@code meta mark & MASK == VALUE} / {@code ct mark ...}, {@code -m mark --mark VALUE/MASK}. */
+  record Mark(MarkKind kind, long mask, long value, boolean negated) implements Match {}
+
+  /**
    * Anything not modelled exactly (limit, recent, hashlimit, mark, physdev, owner, a module never
    * seen): kept, never dropped. {@code text} is the option text as written.
    */

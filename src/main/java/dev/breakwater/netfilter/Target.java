@@ -44,6 +44,14 @@ public sealed interface Target {
    */
   record Continue(String name, String text) implements Target {}
 
+  /**
+   * Sets a mark and goes on: {@code new = (from & ~clear) ^ xor}. {@code meta mark set 0x1} is
+   * from the packet mark with clear all-ones; {@code meta mark set meta mark | 0x2000} clears and
+   * sets 0x2000; {@code ct mark set meta mark} copies ({@code from} the packet mark, nothing
+   * cleared, nothing flipped). iptables' {@code MARK --set-xmark V/M} is clear M, xor V.
+   */
+  record SetMark(Match.MarkKind kind, Match.MarkKind from, long clear, long xor, String text) implements Target {}
+
   /** A target never seen: may end traversal or not, so answers that reach it are "possibly". */
   record Unknown(String name, String text) implements Target {}
 }

@@ -68,6 +68,10 @@ final class Walk {
   private boolean dnatted;
   /** In the tables after INPUT's or FORWARD's filtering ones: they can only drop. */
   private boolean afterVerdict;
+  /** skb->mark: 0 on a packet from the wire until a rule sets it. */
+  private long packetMark;
+  /** The connection's mark: 0 on a new connection until a rule sets it. */
+  private long connectionMark;
 
   private final List<TraceStep> steps = new ArrayList<>();
   private final List<Rule> uncertain = new ArrayList<>();
@@ -375,6 +379,7 @@ final class Walk {
         case Target.SourceNat s -> {
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " " + s.name());
         }
+        case Target.SetMark m -> setMark(m);
         case Target.Continue c -> {
           if (table == TableName.RAW && (c.name().equals("NOTRACK") || (c.name().equals("CT") && c.text().contains("--notrack")))) {
             untracked = true;
@@ -498,6 +503,7 @@ final class Walk {
       case Match.OriginalAddress o -> o.side() == Match.Side.SOURCE;
       case Match.AddressTypeMatch t -> t.side() == Match.Side.SOURCE;
       case Match.IpSet s -> s.flags().size() == 1 && s.flags().get(0) == Match.Side.SOURCE;
+      case Match.AnyOf a -> a.alternatives().stream().flatMap(List::stream).anyMatch(Walk::testsSource);
       default -> false;
     };
   }
@@ -527,8 +533,45 @@ final class Walk {
       case Match.IcmpType i -> Truth.FALSE;
       case Match.Fragment f -> of(f.negated());
       case Match.IpSet s -> ipSet(s);
+      case Match.AnyOf a -> anyOf(a);
+      case Match.Mark m -> m.kind() == Match.MarkKind.CONNECTION && !hasConntrack() ? Truth.FALSE
+          : of(((m.kind() == Match.MarkKind.PACKET ? packetMark : connectionMark) & m.mask()) == m.value() != m.negated());
       case Match.Unknown u -> Truth.UNKNOWN;
     };
+  }
+
+  /** Some alternative whose matches all hold; unknown when none holds for sure and one might. */
+  private Truth anyOf(Match.AnyOf set) {
+    boolean unknown = false;
+    for (List<Match> alternative : set.alternatives()) {
+      Truth all = Truth.TRUE;
+      for (Match m : alternative) {
+        Truth t = evaluate(m);
+        if (t == Truth.FALSE) {
+          all = Truth.FALSE;
+          break;
+        }
+        if (t == Truth.UNKNOWN) {
+          all = Truth.UNKNOWN;
+        }
+      }
+      if (all == Truth.TRUE) {
+        return of(!set.negated());
+      }
+      unknown |= all == Truth.UNKNOWN;
+    }
+    return unknown ? Truth.UNKNOWN : of(set.negated());
+  }
+
+  /** nft_meta_set_eval / nft_ct_set_eval; a connection mark needs a connection. */
+  private void setMark(Target.SetMark m) {
+    long from = m.from() == Match.MarkKind.PACKET ? packetMark : connectionMark;
+    long value = ((from & ~m.clear()) ^ m.xor()) & 0xffffffffL;
+    if (m.kind() == Match.MarkKind.PACKET) {
+      packetMark = value;
+    } else if (hasConntrack()) {
+      connectionMark = value;
+    }
   }
 
   private java.math.BigInteger sourceValue;

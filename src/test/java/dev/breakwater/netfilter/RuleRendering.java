@@ -51,6 +51,9 @@ final class RuleRendering {
       case Match.Fragment f -> not(f.negated()) + "-f";
       case Match.IpSet s -> "-m set " + not(s.negated()) + "--match-set " + s.setName() + " "
           + s.flags().stream().map(x -> x == Side.SOURCE ? "src" : "dst").collect(Collectors.joining(","));
+      case Match.AnyOf a -> throw new IllegalArgumentException("iptables has no nft set: " + a);
+      case Match.Mark k -> (k.kind() == Match.MarkKind.PACKET ? "-m mark " : "-m connmark ") + not(k.negated())
+          + "--mark 0x" + Long.toHexString(k.value()) + "/0x" + Long.toHexString(k.mask());
       case Match.Unknown u -> "-m " + u.module() + " " + u.text();
     };
   }
@@ -98,6 +101,7 @@ final class RuleRendering {
       case Target.Redirect r -> "-j REDIRECT" + r.ports().map(p -> " --to-ports " + p.first() + "-" + p.last()).orElse("");
       case Target.SourceNat s -> "-j " + s.name() + (s.text().isEmpty() ? "" : " " + s.text());
       case Target.Continue c -> c.name().isEmpty() ? "" : "-j " + c.name() + (c.text().isEmpty() ? "" : " " + c.text());
+      case Target.SetMark m -> "-j " + m.text();
       case Target.Unknown u -> "-j " + u.name() + (u.text().isEmpty() ? "" : " " + u.text());
     };
   }
