@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param ipv6 empty when the host has no ip6tables dump (ip6tables missing, or not captured)
  * @param notes facts that limit the analysis, said to the user (nft tables iptables does not
  *     show, a daemon with ip6tables disabled, ...)
+ * @param setup how the firewall is put together (Docker's firewall backend, ...)
  */
 public record HostFacts(
     String hostname,
@@ -22,12 +23,20 @@ public record HostFacts(
     Optional<Ruleset> ipv6,
     Optional<UfwStatus> ufw,
     Optional<DaemonConfig> daemon,
-    List<String> notes) {
+    List<String> notes,
+    HostSetup setup) {
 
   public HostFacts {
     interfaces = List.copyOf(interfaces);
     routes = List.copyOf(routes);
     containers = List.copyOf(containers);
     notes = List.copyOf(notes);
+  }
+
+  /** Facts without {@link HostSetup}: what Docker's backend is, is not known. */
+  public HostFacts(String hostname, List<NetworkInterface> interfaces, List<Route> routes, List<Container> containers,
+      Ruleset ipv4, Optional<Ruleset> ipv6, Optional<UfwStatus> ufw, Optional<DaemonConfig> daemon,
+      List<String> notes) {
+    this(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, HostSetup.UNKNOWN);
   }
 }
