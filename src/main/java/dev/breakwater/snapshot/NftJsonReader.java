@@ -429,6 +429,19 @@ public final class NftJsonReader {
           matches.add(new Match.Unknown("xt", shown));
           return Optional.empty();
         }
+        case "set" -> {
+          // add/update @set { ip saddr }: writes a set (which is then unknown, see findSetWrites);
+          // it fails only when the set is full, and then the rule stops (NFT_BREAK), which for a
+          // last statement is what it does anyway. Its key's header has nft's family dependency.
+          if (readsOtherFamily(v.node())) {
+            throw new NeverMatches();
+          }
+          if (last) {
+            return end(new Target.Continue("", ""));
+          }
+          matches.add(new Match.Unknown(key, shown));
+          return Optional.empty();
+        }
         default -> {
           // limit, quota, ct count, meter, set add/update, numgen, queue, ...: may stop the rule or
           // take the packet; as the last statement it is the rule's outcome.
@@ -439,6 +452,19 @@ public final class NftJsonReader {
           return Optional.empty();
         }
       }
+    }
+
+    private boolean readsOtherFamily(JsonNode n) {
+      String protocol = n.path("payload").path("protocol").asString("");
+      if ((protocol.equals("ip") && packets != IpFamily.V4) || (protocol.equals("ip6") && packets != IpFamily.V6)) {
+        return true;
+      }
+      for (JsonNode child : n.isObject() || n.isArray() ? n.values() : List.<JsonNode>of()) {
+        if (readsOtherFamily(child)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private Optional<List<Rule>> end(Target target) {
@@ -492,7 +518,8 @@ public final class NftJsonReader {
       }
       List<Match> out = new ArrayList<>();
       for (Field f : fields) {
-        out.addAll(f.prerequisites());
+        // tcp flags ... tcp sport ...: nft adds the dependency once, so does this.
+        f.prerequisites().stream().filter(p -> !matches.contains(p) && !out.contains(p)).forEach(out::add);
       }
       if (fields.stream().anyMatch(f -> f instanceof UnknownField)) {
         out.add(new Match.Unknown(leftName(left), shown));

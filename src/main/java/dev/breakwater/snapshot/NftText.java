@@ -68,7 +68,9 @@ final class NftText {
     JsonNode left = m.path("left");
     String op = m.path("op").asString("==");
     String right = value(m.path("right"), quotes(left), isMark(left));
-    String shown = op.equals("==") || op.equals("in") ? "" : op + " ";
+    // nft leaves out an implicit ==, but prints it after a binary operation (meta mark & 0xff == 0x1).
+    boolean binary = left.has("&") || left.has("|") || left.has("^");
+    String shown = (op.equals("==") && !binary) || op.equals("in") ? "" : op + " ";
     return expr(left) + " " + shown + right;
   }
 
@@ -138,6 +140,12 @@ final class NftText {
     for (String op : List.of("&", "|", "^")) {
       if (e.has(op) && e.get(op).isArray() && e.get(op).size() == 2) {
         boolean mark = isMark(e.get(op).get(0));
+        JsonNode flags = e.get(op).get(1);
+        if (flags.isArray()) {
+          List<String> names = new ArrayList<>();
+          flags.forEach(f -> names.add(value(f, false)));
+          return expr(e.get(op).get(0)) + " " + op + " (" + String.join(" | ", names) + ")";
+        }
         return expr(e.get(op).get(0)) + " " + op + " " + value(e.get(op).get(1), false, mark);
       }
     }
@@ -189,6 +197,9 @@ final class NftText {
       List<String> parts = new ArrayList<>();
       v.get("concat").forEach(x -> parts.add(value(x, quoted, hex)));
       return String.join(" . ", parts);
+    }
+    if (v.has("&") || v.has("|") || v.has("^")) {
+      return expr(v);
     }
     if (v.has("elem")) {
       return value(v.get("elem").path("val"), quoted, hex);

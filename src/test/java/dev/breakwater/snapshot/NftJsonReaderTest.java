@@ -177,13 +177,13 @@ class NftJsonReaderTest {
         .containsExactly(new Match.Mark(Match.MarkKind.PACKET, 0xff00, 0x100, false));
     assertThat(matchesOf(fwd, "ct mark 0x00000002"))
         .containsExactly(new Match.Mark(Match.MarkKind.CONNECTION, 0xffffffffL, 2, false));
-    assertThat(matchesOf(fwd, "tcp flags & syn,ack == syn")).contains(
+    assertThat(matchesOf(fwd, "tcp flags & (syn | ack) == syn")).contains(
         new Match.TcpFlags(Set.of("SYN", "ACK"), Set.of("SYN"), false),
         new Match.Ports(Match.PortField.SOURCE, List.of(new PortRange(1, 1023)), false));
     assertThat(matchesOf(fwd, "iifname \"eth*\"")).containsExactly(new Match.Interface(true, "eth+", false),
         new Match.AnyOf(List.of(List.of(new Match.Interface(false, "br-a", false)),
             List.of(new Match.Interface(false, "br-b", false))), false));
-    assertThat(matchesOf(fwd, "ct status dnat")).containsExactly(new Match.Protocol(6, "tcp", false),
+    assertThat(matchesOf(fwd, "meta l4proto tcp ct status dnat")).containsExactly(new Match.Protocol(6, "tcp", false),
         new Match.ConnectionState(Set.of(Match.CtState.DNAT), false),
         new Match.OriginalPort(Match.Side.DESTINATION, PortRange.of(8080), false));
     assertThat(matchesOf(fwd, "ct direction")).containsExactly(new Match.ConntrackDirection(true),
