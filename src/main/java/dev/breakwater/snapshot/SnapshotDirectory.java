@@ -11,6 +11,7 @@ import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IpsetSaveParser;
 import dev.breakwater.netfilter.IptablesSaveParser;
+import dev.breakwater.netfilter.NftTable;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.ufw.UfwStatus;
 import dev.breakwater.ufw.UfwStatusReader;
@@ -117,18 +118,17 @@ public final class SnapshotDirectory {
         .map(text -> DaemonJsonReader.read(text, name(dir, "daemon.json")));
     daemon.ifPresent(config -> notes.addAll(DaemonNotes.of(config)));
 
-    optional(dir, "nft-ruleset.json").ifPresent(text -> {
-      for (String table : NftRulesetReader.tablesNotShownByIptables(text, name(dir, "nft-ruleset.json"))) {
-        notes.add("nft table " + table + describe(table)
-            + " is not analysed: answers are \"possibly\" (it is in nft-ruleset.json, not in iptables-save)");
-      }
-    });
-
     Ruleset ipv4 = joined(ipv4Parse);
     Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
         .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, name(dir, "ip6tables-save.txt"), ipsets));
     if (ipv6.isEmpty()) {
       notes.add(NO_IP6TABLES_SAVE);
+    }
+    Optional<String> nftText = optional(dir, "nft-ruleset.json");
+    if (nftText.isPresent()) {
+      String source = name(dir, "nft-ruleset.json");
+      ipv4 = withNft(ipv4, nftText.get(), source, notes);
+      ipv6 = ipv6.map(r -> withNft(r, nftText.get(), source, notes));
     }
 
     String hostname = optional(dir, "hostname").flatMap(SnapshotDirectory::firstLine).orElseGet(() -> directoryName(dir));
@@ -175,11 +175,31 @@ public final class SnapshotDirectory {
     }
   }
 
-  private static String describe(String table) {
-    if (table.equals("inet/firewalld")) {
+  /**
+   * The ruleset with the nft tables its family's packets pass (iptables-nft's own tables, which
+   * the dump already has, left out), and a note for each table with parts the engine cannot know.
+   */
+  public static Ruleset withNft(Ruleset ruleset, String text, String source, List<String> notes) {
+    List<NftTable> tables = NftJsonReader.read(text, source, ruleset.family(), ruleset.tables().keySet());
+    Ruleset with = ruleset.withNftTables(tables);
+    for (NftTable t : with.nftTables()) {
+      if (t.unknown().isEmpty()) {
+        continue;
+      }
+      String note = "nft table " + t.label() + describe(t) + " has parts Breakwater cannot know ("
+          + String.join("; ", t.unknown()) + "): answers that depend on them are \"possibly\"";
+      if (!notes.contains(note)) {
+        notes.add(note);
+      }
+    }
+    return with;
+  }
+
+  private static String describe(NftTable table) {
+    if (table.label().equals("inet firewalld")) {
       return " (firewalld)";
     }
-    if (table.endsWith("/docker-bridges")) {
+    if (table.name().equals("docker-bridges")) {
       return " (Docker's nftables backend)";
     }
     return "";

@@ -133,6 +133,18 @@ public final class NetfilterTools {
     }
   }
 
+  /**
+   * {@code nft -j list ruleset}: every nftables table; empty when nft is missing or fails (a host
+   * without nftables has only iptables' tables, which iptables-save shows).
+   */
+  public Optional<String> nftRuleset() {
+    try {
+      return Optional.of(succeed(Tool.NFT, List.of("-j", "list", "ruleset"), Optional.empty(), "failed"));
+    } catch (CommandFailed e) {
+      return Optional.empty();
+    }
+  }
+
   /** {@code ipset restore} with {@code text} on stdin. */
   public void ipsetRestore(String text) {
     succeed(Tool.IPSET, List.of("restore"), Optional.of(text), "refused the sets");
