@@ -182,7 +182,9 @@ public final class SnapshotDirectory {
   public static Ruleset withNft(Ruleset ruleset, String text, String source, List<String> notes) {
     List<NftTable> tables = NftJsonReader.read(text, source, ruleset.family(), ruleset.tables().keySet());
     Ruleset with = ruleset.withNftTables(tables);
-    for (NftTable t : with.nftTables()) {
+    List<NftTable> noted = new java.util.ArrayList<>(with.nftTables());
+    tables.stream().filter(t -> t.family() == dev.breakwater.netfilter.NftFamily.BRIDGE).forEach(noted::add);
+    for (NftTable t : noted) {
       if (t.unknown().isEmpty()) {
         continue;
       }
