@@ -50,9 +50,9 @@ class NftPolicyTextTest {
         \tchain bw_forward {
         \t\ttype filter hook forward priority filter - 1; policy accept;
         \t\tct state established,related accept
-        \t\tmeta nfproto ipv4 meta l4proto tcp ct original proto-dst 3306 ip saddr @allow_tcp_3306_v4 accept
+        \t\tmeta l4proto tcp ct original proto-dst 3306 ip saddr @allow_tcp_3306_v4 accept
         \t\tiifname "eth0" meta nfproto ipv4 meta l4proto tcp ct original proto-dst 3306 ct state new drop
-        \t\tmeta nfproto ipv6 meta l4proto tcp ct original proto-dst 3306 ip6 saddr @allow_tcp_3306_v6 accept
+        \t\tmeta l4proto tcp ct original proto-dst 3306 ip6 saddr @allow_tcp_3306_v6 accept
         \t\tiifname "eth0" meta nfproto ipv6 meta l4proto tcp ct original proto-dst 3306 ct state new drop
         \t\tiifname "eth0" oifname "docker0" ct status dnat drop
         \t\tiifname "eth0" oifname "br-*" ct status dnat drop
@@ -88,7 +88,7 @@ class NftPolicyTextTest {
     NftPolicyText nft = NftPolicyText.of(compiled);
     assertThat(nft.rules()).containsExactly(
         "ct state established,related accept",
-        "meta nfproto ipv4 meta l4proto udp ct original ip daddr 198.51.100.10 ct original proto-dst 53 ip saddr @allow_udp_53_v4_ac633640a accept",
+        "meta l4proto udp ct original ip daddr 198.51.100.10 ct original proto-dst 53 ip saddr @allow_udp_53_v4_ac633640a accept",
         "iifname \"eth0\" meta nfproto ipv4 meta l4proto udp ct original ip daddr 198.51.100.10 ct original proto-dst 53 ct state new reject");
   }
 
@@ -145,8 +145,8 @@ class NftPolicyTextTest {
       assertThat(modelSets).as(rule.text()).isEqualTo(s.find() ? List.of(scriptSets.get(s.group(1))) : List.of());
       assertThat(rule.target()).as(rule.text()).isInstanceOf(rule.text().endsWith("accept")
           ? dev.breakwater.netfilter.Target.Accept.class : dev.breakwater.netfilter.Target.Reject.class);
-      boolean v4 = rule.text().contains("nfproto ipv4");
-      boolean v6 = rule.text().contains("nfproto ipv6");
+      boolean v4 = rule.text().contains("nfproto ipv4") || rule.text().contains(" ip saddr");
+      boolean v6 = rule.text().contains("nfproto ipv6") || rule.text().contains(" ip6 saddr");
       assertThat(rule.matches().stream().filter(m -> m instanceof Match.Address a && a.side() == Match.Side.DESTINATION)
           .map(m -> ((Match.Address) m).prefix().isIPv4()).toList()).as(rule.text())
           .isEqualTo(v4 ? List.of(true) : v6 ? List.of(false) : List.of());
