@@ -58,19 +58,29 @@ public final class PlanCommand implements Callable<Integer> {
       description = "Read the rules in force from this network namespace's firewall (labs and tests).")
   String netns;
 
+  @picocli.CommandLine.Mixin BackendOption backend;
+
   @Override
   public Integer call() {
+    dev.breakwater.firewall.FirewallBackend kind = backend.backend();
     var parsed = PolicyFile.read(policy);
     Optional<NetworkNamespace> namespace = FirewallOptions.namespace("--netns", netns);
     HostFacts facts = PolicyFacts.read(from, namespace, namespace.map(NetfilterTools::in), spec.commandLine().getErr());
     Plan plan = Plan.make(facts, parsed, ReachProof.engine());
     String rendered = switch (format) {
-      case TEXT -> PlanText.render(plan);
+      case TEXT -> PlanText.render(plan) + (kind == dev.breakwater.firewall.FirewallBackend.NFT ? nftText(plan) : "");
       case JSON -> Json.write(PlanJson.of(plan));
     };
     spec.commandLine().getOut().print(rendered);
     spec.commandLine().getOut().flush();
     return plan.proved() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
+  }
+
+  /** The table apply --backend nft loads; the proof above is of the same policy as the DOCKER-USER chain. */
+  static String nftText(Plan plan) {
+    return "\nWith --backend nft, apply loads this table in one 'nft -f' instead of the chain above (the proof"
+        + " above is of the chain: the engine does not read nft tables yet):\n\n"
+        + dev.breakwater.policy.NftPolicyText.of(plan.compiled()).table();
   }
 
 }
