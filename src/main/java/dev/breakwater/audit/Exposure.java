@@ -50,7 +50,7 @@ public record Exposure(
   /** The worst finding's severity; {@code INFO} when there is none. */
   @JsonIgnore
   public Severity severity() {
-    return findings.stream().map(ExposureFinding::severity).max(Comparator.naturalOrder()).orElse(Severity.INFO);
+    return ExposureFinding.worst(findings);
   }
 
   /** {@code 0.0.0.0:3306/tcp}, with IPv6 host addresses in brackets. */

@@ -2,7 +2,6 @@ package dev.breakwater.audit;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.breakwater.catalog.Severity;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -44,7 +43,7 @@ public record ListenerExposure(
   /** The worst finding's severity; {@code INFO} when there is none. */
   @JsonIgnore
   public Severity severity() {
-    return findings.stream().map(ExposureFinding::severity).max(Comparator.naturalOrder()).orElse(Severity.INFO);
+    return ExposureFinding.worst(findings);
   }
 
   /** {@code 0.0.0.0:3306/tcp}, {@code [::1]:6379/tcp}, {@code *:22/tcp}, {@code 127.0.0.53%lo:53/udp}. */
