@@ -28,6 +28,7 @@ public final class AuditText {
       table(out, exposures);
       details(out, exposures);
     }
+    ListenerText.append(out, report);
     if (!report.notes().isEmpty()) {
       out.append("\nLimits of this answer:\n");
       for (String note : report.notes()) {
@@ -63,7 +64,7 @@ public final class AuditText {
     return certain + " (+possibly " + summarise(e.possiblyReachableFrom()) + ")";
   }
 
-  private static String summarise(List<String> cidrs) {
+  static String summarise(List<String> cidrs) {
     List<String> shown = cidrs.stream().map(c -> c.endsWith("/0") ? "anywhere" : c).distinct().toList();
     return shown.size() <= 2 ? String.join(", ", shown) : shown.get(0) + ", " + shown.get(1) + " +" + (shown.size() - 2);
   }

@@ -176,7 +176,7 @@ public final class Auditor {
     return String.join(", ", parts.subList(0, 3)) + " and " + (parts.size() - 3) + " more";
   }
 
-  private static String citeAll(List<Rule> rules) {
+  static String citeAll(List<Rule> rules) {
     if (rules.isEmpty()) {
       return "facts Breakwater could not see";
     }

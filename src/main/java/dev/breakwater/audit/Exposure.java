@@ -36,10 +36,21 @@ public record Exposure(
     findings = List.copyOf(findings);
   }
 
+  /** This exposure with more notes and findings (worst first), as a later judgement adds them. */
+  Exposure with(List<String> moreNotes, List<ExposureFinding> moreFindings) {
+    List<ExposureFinding> all = new java.util.ArrayList<>(findings);
+    all.addAll(moreFindings);
+    all.sort(Comparator.comparing(ExposureFinding::severity).reversed());
+    List<String> allNotes = new java.util.ArrayList<>(notes);
+    allNotes.addAll(moreNotes);
+    return new Exposure(container, image, composeProject, composeService, hostIp, hostPort, protocol, containerPort,
+        reachableFrom, possiblyReachableFrom, exact, ufwClaim, decidedBy, allNotes, all);
+  }
+
   /** The worst finding's severity; {@code INFO} when there is none. */
   @JsonIgnore
   public Severity severity() {
-    return findings.stream().map(ExposureFinding::severity).max(Comparator.naturalOrder()).orElse(Severity.INFO);
+    return ExposureFinding.worst(findings);
   }
 
   /** {@code 0.0.0.0:3306/tcp}, with IPv6 host addresses in brackets. */

@@ -91,6 +91,9 @@ public final class LiveGatherer {
       optional(Tool.IPSET, List.of("save"), notes, "rules matching ipsets will be \"possibly\"")
           .ifPresent(out -> files.add(writer.write("ipset-save.txt", out).getFileName().toString()));
     }
+    // Only root sees every socket's process (ss reads /proc/PID/fd); without it the column is empty.
+    optional("ss", List.of("ss", "-Htulnp"), notes, "the host's own listening sockets are not audited")
+        .ifPresent(out -> files.add(writer.write("ss-listening.txt", out).getFileName().toString()));
     hostname().ifPresent(out -> files.add(writer.write("hostname", out).getFileName().toString()));
     return new Result(directory, files, notes);
   }

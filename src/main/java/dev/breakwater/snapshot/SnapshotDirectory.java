@@ -4,6 +4,8 @@ import dev.breakwater.host.Container;
 import dev.breakwater.host.DaemonConfig;
 import dev.breakwater.host.DaemonNotes;
 import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.HostListener;
+import dev.breakwater.host.HostSetup;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.Route;
 
@@ -43,6 +45,7 @@ import java.util.concurrent.FutureTask;
  * nft-ruleset.json     nft -j list ruleset                 optional
  * ipset-save.txt       ipset save                          optional
  * hostname             hostname                            optional
+ * ss-listening.txt     ss -Htulnp                          optional (the host's own listeners)
  * </pre>
  */
 public final class SnapshotDirectory {
@@ -133,7 +136,11 @@ public final class SnapshotDirectory {
 
     String hostname = optional(dir, "hostname").flatMap(SnapshotDirectory::firstLine).orElseGet(() -> directoryName(dir));
 
-    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes);
+    Optional<List<HostListener>> listeners = optional(dir, "ss-listening.txt")
+        .map(text -> SsListeningReader.read(text, name(dir, "ss-listening.txt")));
+
+    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, HostSetup.UNKNOWN,
+        listeners);
   }
 
   /**
