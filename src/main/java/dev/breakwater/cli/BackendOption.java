@@ -1,6 +1,6 @@
 package dev.breakwater.cli;
 
-import dev.breakwater.firewall.FirewallBackend;
+import dev.breakwater.policy.FirewallBackend;
 import picocli.CommandLine.Option;
 
 /** {@code --backend nft|iptables|auto}: which kind of firewall plan shows and apply writes. */

@@ -62,13 +62,13 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    dev.breakwater.firewall.FirewallBackend kind = backend.backend();
+    dev.breakwater.policy.FirewallBackend kind = backend.backend();
     var parsed = PolicyFile.read(policy);
     Optional<NetworkNamespace> namespace = FirewallOptions.namespace("--netns", netns);
     HostFacts facts = PolicyFacts.read(from, namespace, namespace.map(NetfilterTools::in), spec.commandLine().getErr());
-    Plan plan = Plan.make(facts, parsed, ReachProof.engine());
+    Plan plan = Plan.make(facts, parsed, ReachProof.engine(), kind);
     String rendered = switch (format) {
-      case TEXT -> PlanText.render(plan) + (kind == dev.breakwater.firewall.FirewallBackend.NFT ? nftText(plan) : "");
+      case TEXT -> PlanText.render(plan) + (kind == dev.breakwater.policy.FirewallBackend.NFT ? nftText(plan) : "");
       case JSON -> Json.write(PlanJson.of(plan));
     };
     spec.commandLine().getOut().print(rendered);
@@ -76,10 +76,10 @@ public final class PlanCommand implements Callable<Integer> {
     return plan.proved() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
   }
 
-  /** The table apply --backend nft loads; the proof above is of the same policy as the DOCKER-USER chain. */
+  /** The table apply --backend nft loads, which the proof above was run with. */
   static String nftText(Plan plan) {
     return "\nWith --backend nft, apply loads this table in one 'nft -f' instead of the chain above (the proof"
-        + " above is of the chain: the engine does not read nft tables yet):\n\n"
+        + " above ran the engine on the host with this table in place):\n\n"
         + dev.breakwater.policy.NftPolicyText.of(plan.compiled()).table();
   }
 

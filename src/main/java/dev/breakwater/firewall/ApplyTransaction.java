@@ -1,5 +1,6 @@
 package dev.breakwater.firewall;
 
+import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.policy.ChainState;
 
 import dev.breakwater.plan.PlanDiff;

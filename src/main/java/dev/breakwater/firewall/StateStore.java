@@ -1,5 +1,6 @@
 package dev.breakwater.firewall;
 
+import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.system.AtomicFile;
 import dev.breakwater.net.IpFamily;
 import java.io.IOException;

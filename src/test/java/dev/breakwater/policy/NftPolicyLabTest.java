@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakwater.firewall.ApplyTransaction;
-import dev.breakwater.firewall.FirewallBackend;
+import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.firewall.NftBackend;
 import dev.breakwater.firewall.StateStore;
 import dev.breakwater.host.HostFacts;

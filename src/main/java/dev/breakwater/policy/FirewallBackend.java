@@ -1,12 +1,12 @@
-package dev.breakwater.firewall;
+package dev.breakwater.policy;
 
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Which kind of firewall a change is written to: the {@code BREAKWATER} chain jumped to from
- * DOCKER-USER ({@link IptablesBackend}), or the {@code inet breakwater} nft table at
- * {@code forward} priority {@code filter - 1} ({@link NftBackend}). An apply records its kind in
+ * DOCKER-USER (firewall.IptablesBackend), or the {@code inet breakwater} nft table at
+ * {@code forward} priority {@code filter - 1} (firewall.NftBackend). An apply records its kind in
  * the state directory, so that rollback and the rollback timer undo it with the same kind.
  */
 public enum FirewallBackend {
