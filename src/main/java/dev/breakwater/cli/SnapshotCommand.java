@@ -46,7 +46,7 @@ public final class SnapshotCommand implements Callable<Integer> {
     DockerClient docker = dockerHost == null
         ? DockerClient.fromEnvironment()
         : DockerClient.forSocket(DockerClient.socketOf(Optional.of(dockerHost)), Duration.ofSeconds(10));
-    LiveGatherer.Result result = new LiveGatherer(CommandRunner.local(), docker, daemonJson).gather(out);
+    LiveGatherer.Result result = new LiveGatherer(CommandRunner.local(), docker, LiveGatherer.HostFiles.system(daemonJson)).gather(out);
     result.notes().forEach(note -> System.err.println("note: " + note));
     System.out.println("wrote " + String.join(", ", result.files()) + " to " + result.directory());
     return ExitCodes.CLEAN;
