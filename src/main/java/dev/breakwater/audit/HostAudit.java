@@ -26,7 +26,9 @@ public final class HostAudit {
         notes.add(note.text());
       }
     }
-    return Auditor.audit(facts.hostname(), reachability.exposures(), port -> ufwClaim(facts, port), List.copyOf(notes));
+    notes.addAll(SetupFindings.notes(facts));
+    AuditReport ports = Auditor.audit(facts.hostname(), reachability.exposures(), port -> ufwClaim(facts, port), List.copyOf(notes));
+    return new AuditReport(ports.host(), ports.exposures(), ports.notes(), SetupFindings.findings(facts));
   }
 
   static String ufwClaim(HostFacts facts, PublishedPort port) {
