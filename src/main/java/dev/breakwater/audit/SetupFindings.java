@@ -49,8 +49,10 @@ final class SetupFindings {
   /** Facts of the setup that change what the rules mean (said in the audit's notes). */
   static List<String> notes(HostFacts facts) {
     List<String> notes = new ArrayList<>();
+    // ufw-default's ACCEPT wins over a status printed before it was changed: then the finding speaks.
     boolean routedDeny = facts.ufw().filter(UfwStatus::active)
-        .map(ufw -> ufw.defaultRouted().equals("deny") || ufw.defaultRouted().equals("reject")).orElse(false);
+        .map(ufw -> ufw.defaultRouted().equals("deny") || ufw.defaultRouted().equals("reject")).orElse(false)
+        && !facts.setup().ufwDefaults().map(UfwDefaults::forwardAccepts).orElse(false);
     if (routedDeny && dockerWritesNftables(facts)) {
       // Docker 29's nft rules and UFW's iptables-nft FORWARD chain are base chains of the same
       // forward hook: a packet must be accepted by both, and UFW's policy drops it (research

@@ -93,6 +93,9 @@ class SetupFindingsTest {
         .noneMatch(n -> n.contains("routed deny"));
     assertThat(HostAudit.run(withUfw(with(UFW_HOST, new HostSetup(Optional.of("nftables"))), false)).notes())
         .noneMatch(n -> n.contains("routed deny"));
+    HostSetup forwardAccept = new HostSetup(Optional.of("nftables"),
+        Optional.of(new UfwDefaults(Optional.of(Policy.ACCEPT), Optional.empty())), FirewalldSetup.UNKNOWN);
+    assertThat(HostAudit.run(with(UFW_HOST, forwardAccept)).notes()).noneMatch(n -> n.contains("routed deny"));
   }
 
   @Test
