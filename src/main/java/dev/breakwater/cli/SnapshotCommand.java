@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
       "  breakwater audit --from /tmp/web1",
       "",
       "DOCKER_HOST: only unix:///path sockets are supported (default /var/run/docker.sock).",
-      "Missing optional tools (ufw, nft, ip6tables) are skipped with a note on stderr."
+      "Missing optional tools (ufw, nft, ip6tables, podman, firewall-cmd) are skipped with a note on stderr."
     })
 public final class SnapshotCommand implements Callable<Integer> {
 

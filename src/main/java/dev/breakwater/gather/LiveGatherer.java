@@ -7,9 +7,12 @@ import dev.breakwater.system.CommandRunner;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetfilterTools.Tool;
 
+import dev.breakwater.input.BoundedText;
+import dev.breakwater.problem.BadInput;
 import dev.breakwater.problem.EnvironmentProblem;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +46,7 @@ public final class LiveGatherer {
       .withObjectIndenter(new DefaultIndenter("    ", "\n"))
       .withArrayIndenter(new DefaultIndenter("    ", "\n"));
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final BoundedText.Limits COPY_LIMITS = BoundedText.Limits.mib(64, "copy it by hand if it is right");
 
   private final CommandRunner runner;
   private final NetfilterTools netfilter;
@@ -280,15 +284,17 @@ public final class LiveGatherer {
     }
   }
 
-  /** A configuration file's text; empty (and said) when it cannot be read, silently when it does not exist. */
+  /**
+   * A configuration file's text, read with the snapshot reader's bounds (a regular file, at most
+   * 64 MiB, UTF-8); empty and said when it cannot be read, silently when it does not exist.
+   */
   private static Optional<String> copy(Path file, List<String> notes) {
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
     try {
-      return Optional.of(Files.readString(file));
-    } catch (IOException e) {
-      notes.add("cannot read " + file + ": " + e.getMessage());
+      return Optional.of(BoundedText.read(file, COPY_LIMITS));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (BadInput e) {
+      notes.add(e.getMessage() + ": not captured");
       return Optional.empty();
     }
   }

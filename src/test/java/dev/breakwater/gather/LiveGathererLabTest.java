@@ -72,11 +72,14 @@ class LiveGathererLabTest {
           case "GET /v1.41/containers/json HTTP/1.1" -> http("[]");
           default -> "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\noops";
         }))) {
+      // a directory where /etc/default/ufw should be: said, not copied, not fatal
+      var hostFiles = new LiveGatherer.HostFiles(dir.resolve("daemon.json"), Optional.of(dir), Optional.empty());
       LiveGatherer.Result result = new LiveGatherer(host.runner(),
-          DockerClient.forSocket(daemon.socket, Duration.ofSeconds(5)), dir.resolve("daemon.json")).gather(dir.resolve("snap"));
+          DockerClient.forSocket(daemon.socket, Duration.ofSeconds(5)), hostFiles).gather(dir.resolve("snap"));
 
       assertThat(result.files()).contains("docker-inspect.json").doesNotContain("docker-info.json", "ufw-default");
       assertThat(result.notes()).anyMatch(n -> n.contains("GET /info") && n.contains("docker-info.json"));
+      assertThat(result.notes()).anyMatch(n -> n.startsWith(dir + ": expected a regular file") && n.endsWith("not captured"));
     }
   }
 }
