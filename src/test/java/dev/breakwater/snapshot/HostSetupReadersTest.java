@@ -167,4 +167,30 @@ class HostSetupReadersTest {
         .isInstanceOf(InputProblem.class)
         .hasMessageStartingWith(dir.resolve("firewall-cmd-state.txt") + ":1:1: expected 'running' or 'not running'");
   }
+
+  @Test
+  void truncatedPodmanInspectAndDockerInfoAreInputProblemsNeverAnotherException() throws Exception {
+    String podman = Files.readString(Path.of(HostSetupReadersTest.class.getResource("/podman/podman-inspect.json").toURI()));
+    String info = "{\"ServerVersion\": \"29.1.2\", \"FirewallBackend\": {\"Driver\": \"nftables\", \"Info\": [[\"ReloadedAt\", \"x\"]]}}";
+    int problems = 0;
+    for (int cut = 1; cut < podman.strip().length(); cut += 37) {
+      String text = podman.substring(0, cut);
+      try {
+        DockerInspectReader.read(text, "p", ContainerRuntime.PODMAN);
+      } catch (RuntimeException e) {
+        assertThat(e).as("cut at %d", cut).isInstanceOf(InputProblem.class);
+        problems++;
+      }
+    }
+    for (int cut = 1; cut < info.length(); cut++) {
+      String text = info.substring(0, cut);
+      try {
+        DockerInfoReader.firewallDriver(text, "d");
+      } catch (RuntimeException e) {
+        assertThat(e).as("cut at %d", cut).isInstanceOf(InputProblem.class);
+        problems++;
+      }
+    }
+    assertThat(problems).isGreaterThan(100);
+  }
 }
