@@ -153,7 +153,8 @@ public final class Auditor {
         claim,
         decidedBy.map(Rule::citation).orElse(""),
         notes,
-        findings);
+        findings,
+        reach.container().runtime().label());
   }
 
   static List<String> cidrs(List<IPAddress> prefixes) {

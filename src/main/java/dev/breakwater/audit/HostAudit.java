@@ -47,6 +47,7 @@ public final class HostAudit {
         notes.add(note.text());
       }
     }
+    notes.addAll(SetupFindings.notes(facts));
     AuditReport published = Auditor.audit(facts.hostname(), reachability.exposures(), port -> ufwClaim(facts, port), List.of());
     List<Exposure> exposures = published.exposures().stream().map(e -> judgeIntent(e, expectedOpen)).toList();
 
@@ -78,7 +79,7 @@ public final class HostAudit {
           .thenComparing(ListenerExposure::address));
     }
     // Without the host's sockets, a port with no publication may still be a host service's.
-    return new AuditReport(facts.hostname(), exposures, List.copyOf(notes), listeners,
+    return new AuditReport(facts.hostname(), exposures, List.copyOf(notes), SetupFindings.findings(facts), listeners,
         facts.listeners().isPresent() ? notReachable(expectedOpen, exposures, listeners) : List.of());
   }
 

@@ -3,9 +3,12 @@ package dev.breakwater.snapshot;
 import dev.breakwater.host.Container;
 import dev.breakwater.host.DaemonConfig;
 import dev.breakwater.host.DaemonNotes;
+import dev.breakwater.host.ContainerRuntime;
+import dev.breakwater.host.FirewalldSetup;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.HostListener;
 import dev.breakwater.host.HostSetup;
+import dev.breakwater.host.UfwDefaults;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.Route;
 
@@ -46,6 +49,11 @@ import java.util.concurrent.FutureTask;
  * ipset-save.txt       ipset save                          optional
  * hostname             hostname                            optional
  * ss-listening.txt     ss -Htulnp                          optional (the host's own listeners)
+ * docker-info.json     docker info --format '{{json .}}'   optional (Docker's firewall backend)
+ * ufw-default          /etc/default/ufw                    optional
+ * firewalld.conf       /etc/firewalld/firewalld.conf       optional
+ * firewall-cmd-state.txt  firewall-cmd --state             optional
+ * podman-inspect.json  podman inspect $(podman ps -q)      optional
  * </pre>
  */
 public final class SnapshotDirectory {
@@ -105,7 +113,9 @@ public final class SnapshotDirectory {
       ipv4Parse.run(); // its error is still reported after the small files' (joined below)
     }
 
-    List<Container> containers = DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json"));
+    List<Container> containers = new ArrayList<>(DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json")));
+    optional(dir, "podman-inspect.json").ifPresent(text -> containers.addAll(
+        DockerInspectReader.read(text, name(dir, "podman-inspect.json"), ContainerRuntime.PODMAN)));
     List<NetworkInterface> interfaces = IpAddrReader.read(addrText, name(dir, "ip-addr.json"));
 
     List<Route> routes = new ArrayList<>();
@@ -120,6 +130,8 @@ public final class SnapshotDirectory {
     Optional<DaemonConfig> daemon = optional(dir, "daemon.json")
         .map(text -> DaemonJsonReader.read(text, name(dir, "daemon.json")));
     daemon.ifPresent(config -> notes.addAll(DaemonNotes.of(config)));
+
+    HostSetup setup = setup(dir);
 
     Ruleset ipv4 = joined(ipv4Parse);
     Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
@@ -139,8 +151,19 @@ public final class SnapshotDirectory {
     Optional<List<HostListener>> listeners = optional(dir, "ss-listening.txt")
         .map(text -> SsListeningReader.read(text, name(dir, "ss-listening.txt")));
 
-    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, HostSetup.UNKNOWN,
-        listeners);
+    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, setup, listeners);
+  }
+
+  /** The files that say how the firewall is put together, beside its rules. */
+  private static HostSetup setup(Path dir) {
+    Optional<String> driver = optional(dir, "docker-info.json")
+        .flatMap(text -> DockerInfoReader.firewallDriver(text, name(dir, "docker-info.json")));
+    Optional<UfwDefaults> ufwDefaults = optional(dir, "ufw-default")
+        .map(text -> UfwDefaultReader.read(text, name(dir, "ufw-default")));
+    FirewalldSetup firewalld = FirewalldReader.read(
+        optional(dir, "firewalld.conf"), name(dir, "firewalld.conf"),
+        optional(dir, "firewall-cmd-state.txt"), name(dir, "firewall-cmd-state.txt"));
+    return new HostSetup(driver, ufwDefaults, firewalld);
   }
 
   /**

@@ -259,12 +259,6 @@ class SnapshotDirectoryTest {
   }
 
   private static Path copyOf(String scenario, Path target) throws Exception {
-    Files.createDirectories(target);
-    try (Stream<Path> files = Files.list(corpus().resolve(scenario))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, target.resolve(f.getFileName()));
-      }
-    }
-    return target;
+    return Corpus.copy(scenario, target);
   }
 }
