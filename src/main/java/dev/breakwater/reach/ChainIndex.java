@@ -163,15 +163,16 @@ final class ChainIndex {
 
 
   /**
-   * The candidates for one set of ports; Docker's filter/DOCKER holds one {@code -d CONTAINER/32
-   * --dport 80} rule per container, so those are split again by their exact destination.
+   * Rules split by their exact destination: Docker's filter/DOCKER holds one {@code -d
+   * CONTAINER/32 --dport 80} rule per container, and its raw PREROUTING (and nft's raw-PREROUTING)
+   * one {@code -d CONTAINER ! -i docker0 -j DROP} per container, for every port.
    */
-  private final class PortCandidates {
+  private final class Split {
     private final int[] all;
     private final int[] anyDestination;
     private final Map<IPAddress, int[]> byDestination = new HashMap<>();
 
-    PortCandidates(int[] all) {
+    Split(int[] all) {
       this.all = all;
       List<Integer> any = new ArrayList<>();
       Map<IPAddress, List<Integer>> exact = new HashMap<>();
@@ -198,15 +199,55 @@ final class ChainIndex {
     }
   }
 
+  /**
+   * The rules with no port constraint, per protocol, split once: they are candidates for every
+   * port, so splitting them again for each port would cost rules x ports.
+   */
+  private final Map<Integer, Split> unconstrainedSplit = new HashMap<>();
+
+  private Split unconstrained(int protocol) {
+    return unconstrainedSplit.computeIfAbsent(protocol, p -> new Split(sortedUnique(concat(
+        unconstrained.getOrDefault(ANY_PROTOCOL, NONE), p == ANY_PROTOCOL ? NONE : unconstrained.getOrDefault(p, NONE)))));
+  }
+
+  /** The candidates for one set of ports: the port-free rules and the port's own, merged per destination. */
+  private final class PortCandidates {
+    private final Split free;
+    private final Split own;
+    private final Map<IPAddress, int[]> merged = new HashMap<>();
+
+    PortCandidates(Split free, Split own) {
+      this.free = free;
+      this.own = own;
+    }
+
+    int[] forDestination(IPAddress destination) {
+      if (own.all.length == 0) {
+        return free.forDestination(destination);
+      }
+      if (free.all.length == 0) {
+        return own.forDestination(destination);
+      }
+      int[] found = merged.get(destination);
+      if (found == null) {
+        found = mergeSorted(free.forDestination(destination), own.forDestination(destination));
+        merged.put(destination, found);
+      }
+      return found;
+    }
+  }
+
   private PortCandidates forPorts(int protocol, int port, int originalPort) {
-    int[] all = concat(
-        unconstrained.getOrDefault(ANY_PROTOCOL, NONE),
-        unconstrained.getOrDefault(protocol, NONE),
+    int[] own = concat(
         byPort.getOrDefault(key(ANY_PROTOCOL, port), NONE),
         byPort.getOrDefault(key(protocol, port), NONE),
         byOriginalPort.getOrDefault(key(ANY_PROTOCOL, originalPort), NONE),
         byOriginalPort.getOrDefault(key(protocol, originalPort), NONE),
         wideHits(protocol, port, originalPort));
+    return new PortCandidates(unconstrained(protocol), new Split(sortedUnique(own)));
+  }
+
+  private static int[] sortedUnique(int[] all) {
     Arrays.sort(all);
     int n = 0;
     for (int rule : all) {
@@ -214,7 +255,22 @@ final class ChainIndex {
         all[n++] = rule;
       }
     }
-    return new PortCandidates(n == all.length ? all : Arrays.copyOf(all, n));
+    return n == all.length ? all : Arrays.copyOf(all, n);
+  }
+
+  /** Two sorted arrays of distinct rule indices, merged; a rule in both (none are) would appear once. */
+  private static int[] mergeSorted(int[] a, int[] b) {
+    int[] out = new int[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int n = 0;
+    while (i < a.length || j < b.length) {
+      int next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+      if (n == 0 || out[n - 1] != next) {
+        out[n++] = next;
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   private int[] wideHits(int protocol, int port, int originalPort) {

@@ -70,10 +70,26 @@ public final class NftJsonReader {
    * @throws dev.breakwater.problem.InputProblem at the file, line and column of a value of the wrong shape
    */
   public static List<NftTable> read(String text, String source, IpFamily view, Set<TableName> shownByIptables) {
-    if (text.isBlank()) {
-      return List.of();
+    return read(parse(text, source), view, shownByIptables);
+  }
+
+  /** nft-ruleset.json parsed once, to be read for each family. */
+  public static final class Parsed {
+    private final Optional<JsonDocument> document;
+
+    private Parsed(Optional<JsonDocument> document) {
+      this.document = document;
     }
-    return new NftJsonReader(view, shownByIptables).read(JsonDocument.parse(text, source, PRODUCED_BY));
+  }
+
+  /** @throws dev.breakwater.problem.InputProblem for text that is not JSON */
+  public static Parsed parse(String text, String source) {
+    return new Parsed(text.isBlank() ? Optional.empty() : Optional.of(JsonDocument.parse(text, source, PRODUCED_BY)));
+  }
+
+  /** As {@link #read(String, String, IpFamily, Set)}, on a document parsed once for both families. */
+  public static List<NftTable> read(Parsed parsed, IpFamily view, Set<TableName> shownByIptables) {
+    return parsed.document.map(d -> new NftJsonReader(view, shownByIptables).read(d)).orElse(List.of());
   }
 
   /** The labels ({@code inet firewalld}) of the tables that have parts the engine cannot know. */
@@ -129,7 +145,9 @@ public final class NftJsonReader {
     for (Map.Entry<String, NftFamily> e : families.entrySet()) {
       NftFamily family = e.getValue();
       String name = e.getKey().substring(e.getKey().indexOf(' ') + 1);
-      if (isIptablesNftTable(family, name)) {
+      // A table of the other IP family never sees this family's packets: not read for it. Bridge
+      // tables are read, for the note that they are not walked.
+      if (isIptablesNftTable(family, name) || (!family.sees(view) && family != NftFamily.BRIDGE)) {
         continue;
       }
       tables.add(table(family, name, e.getKey(), chains.getOrDefault(e.getKey(), Map.of())));

@@ -142,8 +142,9 @@ public final class SnapshotDirectory {
     Optional<String> nftText = optional(dir, "nft-ruleset.json");
     if (nftText.isPresent()) {
       String source = name(dir, "nft-ruleset.json");
-      ipv4 = withNft(ipv4, nftText.get(), source, notes);
-      ipv6 = ipv6.map(r -> withNft(r, nftText.get(), source, notes));
+      NftJsonReader.Parsed parsed = NftJsonReader.parse(nftText.get(), source);
+      ipv4 = withNft(ipv4, parsed, notes);
+      ipv6 = ipv6.map(r -> withNft(r, parsed, notes));
     }
 
     String hostname = optional(dir, "hostname").flatMap(SnapshotDirectory::firstLine).orElseGet(() -> directoryName(dir));
@@ -210,7 +211,11 @@ public final class SnapshotDirectory {
    * the dump already has, left out), and a note for each table with parts the engine cannot know.
    */
   public static Ruleset withNft(Ruleset ruleset, String text, String source, List<String> notes) {
-    List<NftTable> tables = NftJsonReader.read(text, source, ruleset.family(), ruleset.tables().keySet());
+    return withNft(ruleset, NftJsonReader.parse(text, source), notes);
+  }
+
+  private static Ruleset withNft(Ruleset ruleset, NftJsonReader.Parsed parsed, List<String> notes) {
+    List<NftTable> tables = NftJsonReader.read(parsed, ruleset.family(), ruleset.tables().keySet());
     Ruleset with = ruleset.withNftTables(tables);
     List<NftTable> noted = new java.util.ArrayList<>(with.nftTables());
     tables.stream().filter(t -> t.family() == dev.breakwater.netfilter.NftFamily.BRIDGE).forEach(noted::add);
