@@ -133,7 +133,7 @@ final class ChainIndex {
   Optional<ChainIndex> target(int index, String name, RulesetIndex in) {
     Object known = targets[index];
     if (known == null) {
-      known = in.chain(chain.table(), name);
+      known = in.chain(chain, name);
       targets[index] = known;
     }
     return (Optional<ChainIndex>) known;

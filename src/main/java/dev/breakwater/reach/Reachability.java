@@ -70,13 +70,26 @@ public final class Reachability {
     }
     Ruleset out = ruleset;
     for (TableName table : List.of(TableName.NAT, TableName.FILTER)) {
-      if (!out.tables().containsKey(table) && out.unseen(table).isEmpty()) {
+      if (!out.tables().containsKey(table) && out.unseen(table).isEmpty() && !nftPlays(ruleset, table)) {
         out = out.withUnseen(new UnseenTable(table, false, published + " published IPv4 port"
             + (published == 1 ? "" : "s") + " in docker-inspect, each with Docker's " + table.label()
             + " rules, but " + ruleset.source() + " has no " + table.label() + " table"));
       }
     }
     return out;
+  }
+
+  /**
+   * Whether an nft table does the job of Docker's iptables {@code table}: a nat chain on
+   * prerouting, a filter chain on forward (Docker 29's nftables backend writes no iptables rules).
+   */
+  private static boolean nftPlays(Ruleset ruleset, TableName table) {
+    dev.breakwater.netfilter.Hook hook = table == TableName.NAT ? dev.breakwater.netfilter.Hook.PREROUTING
+        : dev.breakwater.netfilter.Hook.FORWARD;
+    dev.breakwater.netfilter.BaseChain.Type type = table == TableName.NAT ? dev.breakwater.netfilter.BaseChain.Type.NAT
+        : dev.breakwater.netfilter.BaseChain.Type.FILTER;
+    return ruleset.nftTables().stream().flatMap(t -> t.baseChains().stream())
+        .anyMatch(b -> b.hook() == hook && b.type() == type);
   }
 
   public static Reachability of(HostFacts facts) {

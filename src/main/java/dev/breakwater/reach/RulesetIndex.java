@@ -53,6 +53,77 @@ final class RulesetIndex {
     return unseen.computeIfAbsent(table, ruleset::unseen);
   }
 
+  private final Map<dev.breakwater.netfilter.Hook, List<HookStation>> stations =
+      new java.util.EnumMap<>(dev.breakwater.netfilter.Hook.class);
+
+  /**
+   * The base chains {@code hook} runs, in the kernel's order: iptables' tables (only those the
+   * dump has, or has unseen parts of) and the nft base chains of this family. Stations of equal
+   * priority keep iptables first, then nft's in file order: the kernel orders them by
+   * registration, which no dump shows; for accept and drop the order does not matter (all must
+   * accept), and nat chains of equal priority are rare.
+   */
+  List<HookStation> stations(dev.breakwater.netfilter.Hook hook) {
+    return stations.computeIfAbsent(hook, this::computeStations);
+  }
+
+  private List<HookStation> computeStations(dev.breakwater.netfilter.Hook hook) {
+    List<HookStation> out = new java.util.ArrayList<>();
+    for (TableName table : iptablesTables(hook)) {
+      int priority = dev.breakwater.netfilter.BaseChain.iptablesPriority(table, hook);
+      out.add(new HookStation.Iptables(table, priority, priority));
+    }
+    for (dev.breakwater.netfilter.NftTable table : ruleset.nftTables()) {
+      for (dev.breakwater.netfilter.BaseChain base : table.baseChains()) {
+        if (base.hook() != hook) {
+          continue;
+        }
+        boolean nat = base.type() == dev.breakwater.netfilter.BaseChain.Type.NAT;
+        out.add(new HookStation.Nft(table, base,
+            nat ? dev.breakwater.netfilter.BaseChain.natPriority(hook) : base.priority(), base.priority()));
+      }
+    }
+    // A stable sort: equal keys keep iptables first, then nft's in file order.
+    out.sort(java.util.Comparator.comparingInt(HookStation::priority).thenComparingInt(HookStation::subPriority));
+    return List.copyOf(out);
+  }
+
+  /** The iptables tables with a built-in chain at {@code hook}, as the kernel registers them. */
+  private static List<TableName> iptablesTables(dev.breakwater.netfilter.Hook hook) {
+    return switch (hook) {
+      case INGRESS -> List.of();
+      case PREROUTING -> List.of(TableName.RAW, TableName.MANGLE, TableName.NAT);
+      case INPUT -> List.of(TableName.MANGLE, TableName.FILTER, TableName.SECURITY, TableName.NAT);
+      case FORWARD -> List.of(TableName.MANGLE, TableName.FILTER, TableName.SECURITY);
+      case OUTPUT -> List.of(TableName.RAW, TableName.MANGLE, TableName.NAT, TableName.FILTER, TableName.SECURITY);
+      case POSTROUTING -> List.of(TableName.MANGLE, TableName.NAT);
+    };
+  }
+
+  /** Whether the ruleset has nft tables beside iptables': then the walk weighs their chains' verdicts too. */
+  boolean hasNftTables() {
+    return !ruleset.nftTables().isEmpty();
+  }
+
+  private final Map<String, Map<String, Optional<ChainIndex>>> nftChains = new HashMap<>();
+
+  /** A chain of the nft table labelled {@code table} ({@code inet firewalld}). */
+  Optional<ChainIndex> nftChain(String table, String name) {
+    Map<String, Optional<ChainIndex>> byName = nftChains.computeIfAbsent(table, t -> new HashMap<>());
+    Optional<ChainIndex> chain = byName.get(name);
+    if (chain == null) {
+      chain = ruleset.nftTables().stream().filter(t -> t.label().equals(table)).findFirst()
+          .flatMap(t -> t.chain(name)).map(c -> new ChainIndex(c, indexed));
+      byName.put(name, chain);
+    }
+    return chain;
+  }
+
+  /** The chain a rule of {@code from} jumps to: in its own nft table, or in its iptables table. */
+  Optional<ChainIndex> chain(dev.breakwater.netfilter.Chain from, String name) {
+    return from.nftTable().isPresent() ? nftChain(from.nftTable().get(), name) : chain(from.table(), name);
+  }
+
   boolean hasTable(TableName table) {
     return ruleset.tables().containsKey(table);
   }

@@ -2,7 +2,6 @@ package dev.breakwater.reach;
 
 import dev.breakwater.netfilter.Chain;
 import dev.breakwater.netfilter.Rule;
-import dev.breakwater.netfilter.TableName;
 
 /** One thing that happened to the packet, in order. */
 public sealed interface TraceStep {
@@ -18,11 +17,11 @@ public sealed interface TraceStep {
     }
   }
 
-  /** The packet fell off the end of a built-in chain (or RETURNed from it). */
-  record PolicyApplied(String hook, TableName table, String chain, Chain.Policy policy) implements TraceStep {
+  /** The packet fell off the end of a built-in (base) chain or RETURNed from it; {@code table} is its label. */
+  record PolicyApplied(String hook, String table, String chain, Chain.Policy policy) implements TraceStep {
     @Override
     public String describe() {
-      return hook + ": " + table.label() + "/" + chain + " policy " + policy;
+      return hook + ": " + table + "/" + chain + " policy " + policy;
     }
   }
 

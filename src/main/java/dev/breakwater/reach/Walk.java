@@ -2,7 +2,9 @@ package dev.breakwater.reach;
 
 import dev.breakwater.net.PortRange;
 import dev.breakwater.net.Transport;
+import dev.breakwater.netfilter.BaseChain;
 import dev.breakwater.netfilter.Chain;
+import dev.breakwater.netfilter.Hook;
 import dev.breakwater.netfilter.Match;
 import dev.breakwater.netfilter.Match.CtState;
 import dev.breakwater.netfilter.Rule;
@@ -128,22 +130,31 @@ final class Walk {
   private record TableOutcome(boolean accepted, Optional<Rule> rule, Supplier<String> decision) {}
 
   WalkResult run() {
-    TableOutcome raw = traverse(TableName.RAW, "PREROUTING");
-    if (!raw.accepted()) {
-      return finish(raw, Optional.empty(), Optional.empty());
-    }
-    conntrackSeen = !untracked;
-    TableOutcome mangle = traverse(TableName.MANGLE, "PREROUTING");
-    if (!mangle.accepted()) {
-      return finish(mangle, Optional.empty(), Optional.empty());
-    }
-    if (!untracked) {
-      // Only the first packet of a connection traverses nat; an untracked one never does.
-      TableOutcome natOutcome = traverse(TableName.NAT, "PREROUTING");
-      if (!natOutcome.accepted()) {
-        return finish(natOutcome, Optional.empty(), Optional.empty());
+    for (HookStation station : rules.stations(Hook.INGRESS)) {
+      // netdev ingress: before the IP stack and conntrack, only for its own device.
+      if (station instanceof HookStation.Nft nft && nft.base().device().orElse("").equals(packet.inInterface())) {
+        hook = "INGRESS";
+        TableOutcome outcome = traverse(station);
+        if (!outcome.accepted()) {
+          return finish(outcome, Optional.empty(), Optional.empty());
+        }
       }
     }
+    hook = "PREROUTING";
+    natBound = false;
+    for (HookStation station : rules.stations(Hook.PREROUTING)) {
+      passConntrackBefore(station);
+      if (station.nat() && (untracked || natBound)) {
+        // Only the first packet of a connection traverses nat, an untracked one never does, and
+        // the NAT core stops at the first nat chain that set up a translation (nf_nat_inet_fn).
+        continue;
+      }
+      TableOutcome outcome = traverse(station);
+      if (!outcome.accepted()) {
+        return finish(outcome, Optional.empty(), Optional.empty());
+      }
+    }
+    passConntrack();
     RouteDecision route = net.route(destination, packet.inInterface());
     if (recording) {
       steps.add(new TraceStep.Routed(route.describe()));
@@ -154,8 +165,7 @@ final class Walk {
       case RouteDecision.Local l -> {
         hook = "INPUT";
         // LOCAL_IN: mangle (-150), filter (0), security (50), nat (100, SNAT to local sockets).
-        yield hooks(route, new Delivery.HostSocket(destination, destinationPort),
-            List.of(TableName.MANGLE, TableName.FILTER, TableName.SECURITY), natIfTracked(), List.of());
+        yield hooks(route, new Delivery.HostSocket(destination, destinationPort), Hook.INPUT, false);
       }
       case RouteDecision.Forward f -> {
         outInterface = f.outInterface();
@@ -164,62 +174,108 @@ final class Walk {
         // KernelFoundTest); SNAT/MASQUERADE there only rewrite the source.
         hook = "FORWARD";
         yield hooks(route, new Delivery.Forwarded(destination, destinationPort, outInterface, net.containerAt(destination)),
-            List.of(TableName.MANGLE, TableName.FILTER, TableName.SECURITY), List.of(), postrouting());
+            Hook.FORWARD, true);
       }
     };
   }
 
-  private List<TableName> natIfTracked() {
-    return untracked ? List.of() : List.of(TableName.NAT);
+  /** Whether conntrack ({@link BaseChain#CONNTRACK_PRIORITY}) has looked at the packet yet. */
+  private boolean pastConntrack;
+  /** A nat chain of this hook set up a translation: the NAT core calls no further nat chain. */
+  private boolean natBound;
+
+  private void passConntrackBefore(HookStation station) {
+    if (station.priority() > BaseChain.CONNTRACK_PRIORITY) {
+      passConntrack();
+    }
   }
 
-  private List<TableName> postrouting() {
-    return untracked ? List.of(TableName.MANGLE) : List.of(TableName.MANGLE, TableName.NAT);
+  private void passConntrack() {
+    if (!pastConntrack) {
+      pastConntrack = true;
+      conntrackSeen = !untracked;
+    }
   }
 
   /**
-   * The last hooks of the packet: {@code filtering} tables of INPUT or FORWARD, whose verdict is
-   * the answer, then {@code later} tables of the same hook and the {@code postrouting} tables,
-   * which can only drop what the filtering tables accepted.
+   * The last hooks of the packet: the stations of INPUT or FORWARD, whose verdict is the answer,
+   * then (when forwarded) POSTROUTING's, which can only drop what the filtering hook accepted.
    */
-  private WalkResult hooks(RouteDecision route, Delivery delivery, List<TableName> filtering, List<TableName> later,
-      List<TableName> postrouting) {
+  private WalkResult hooks(RouteDecision route, Delivery delivery, Hook filteringHook, boolean postrouting) {
     TableOutcome filter = null;
     TableOutcome lastPresent = null;
-    for (TableName table : filtering) {
-      TableOutcome outcome = traverse(table, hook);
+    TableOutcome lastByRule = null;
+    natBound = false;
+    for (HookStation station : rules.stations(filteringHook)) {
+      if (station.nat()) {
+        if (untracked || natBound) {
+          continue;
+        }
+        // nat at INPUT only rewrites the source: after the verdict, not part of it.
+        afterVerdict = true;
+      }
+      TableOutcome outcome = traverse(station);
       if (!outcome.accepted()) {
         return finish(outcome, Optional.of(route), Optional.empty());
       }
-      if (rules.hasTable(table)) {
+      if (station.nat()) {
+        continue;
+      }
+      boolean present = switch (station) {
+        case HookStation.Iptables t -> rules.hasTable(t.table());
+        case HookStation.Nft n -> true;
+      };
+      if (present) {
         lastPresent = outcome;
-        if (table == TableName.FILTER) {
+        if (outcome.rule().isPresent()) {
+          lastByRule = outcome;
+        }
+        if (station instanceof HookStation.Iptables t && t.table() == TableName.FILTER) {
           filter = outcome;
         }
       }
     }
     // The filter table is where an accept means something; mangle and security usually pass all.
-    TableOutcome decisive = filter != null ? filter
-        : lastPresent != null ? lastPresent
-        : new TableOutcome(true, Optional.empty(), () -> "no filter table: accepted");
+    // Beside nft tables, the station whose rule accepted says more than one whose policy did.
+    TableOutcome decisive;
+    if (!rules.hasNftTables()) {
+      decisive = filter != null ? filter : lastPresent;
+    } else if (filter != null && filter.rule().isPresent()) {
+      decisive = filter;
+    } else {
+      decisive = lastByRule != null ? lastByRule : filter != null ? filter : lastPresent;
+    }
+    if (decisive == null) {
+      decisive = new TableOutcome(true, Optional.empty(), () -> "no filter table: accepted");
+    }
     // After the verdict: an accepting policy here is not worth a line of the path.
     afterVerdict = true;
-    for (TableName table : later) {
-      TableOutcome outcome = traverse(table, hook);
-      if (!outcome.accepted()) {
-        return finish(outcome, Optional.of(route), Optional.empty());
-      }
-    }
-    if (!postrouting.isEmpty()) {
+    if (postrouting) {
       hook = "POSTROUTING";
-      for (TableName table : postrouting) {
-        TableOutcome outcome = traverse(table, hook);
+      natBound = false;
+      for (HookStation station : rules.stations(Hook.POSTROUTING)) {
+        if (station.nat() && (untracked || natBound)) {
+          continue;
+        }
+        TableOutcome outcome = traverse(station);
         if (!outcome.accepted()) {
           return finish(outcome, Optional.of(route), Optional.empty());
         }
       }
     }
     return finish(decisive, Optional.of(route), Optional.of(delivery));
+  }
+
+  private TableOutcome traverse(HookStation station) {
+    return switch (station) {
+      case HookStation.Iptables t -> traverse(t.table(), hook);
+      case HookStation.Nft n -> {
+        Optional<ChainIndex> start = rules.nftChain(n.table().label(), n.base().chain());
+        yield start.isEmpty()
+            ? new TableOutcome(true, Optional.empty(), () -> n.table().label() + "/" + n.base().chain() + ": accepted")
+            : walkChain(start.get());
+      }
+    };
   }
 
   private WalkResult finish(TableOutcome outcome, Optional<RouteDecision> route, Optional<Delivery> delivery) {
@@ -267,6 +323,7 @@ final class Walk {
       return seen;
     }
     HostNetwork.PublishedDnat dnat = dnats.get(choice - 1);
+    natBound = true;
     IPAddress fromAddress = destination;
     int fromPort = destinationPort;
     destination = dnat.to();
@@ -285,6 +342,12 @@ final class Walk {
       return new TableOutcome(true, Optional.empty(),
           () -> "no " + table.label() + "/" + builtin + " chain: accepted");
     }
+    return walkChain(start.get());
+  }
+
+  /** A base chain's rules, jumps followed, to its verdict or policy. */
+  private TableOutcome walkChain(ChainIndex base) {
+    Optional<ChainIndex> start = Optional.of(base);
     Deque<Frame> callers = new ArrayDeque<>();
     int transfers = 0;
     ChainIndex current = start.get();
@@ -297,7 +360,7 @@ final class Walk {
           forwardChainsReached.merge(current, current.size(), Math::max);
         }
         if (callers.isEmpty()) {
-          return policy(table, start.get().chain());
+          return policy(start.get().chain());
         }
         Frame back = callers.pop();
         current = back.chain();
@@ -315,6 +378,12 @@ final class Walk {
       }
       if (recording) {
         steps.add(new TraceStep.RuleMatched(hook, rule));
+      }
+      for (Target effect : rule.effects()) {
+        Optional<TableOutcome> ended = effect(rule, effect);
+        if (ended.isPresent()) {
+          return ended.get();
+        }
       }
       Target target = rule.target();
       if (target instanceof Target.Jump || target instanceof Target.Goto) {
@@ -347,7 +416,7 @@ final class Walk {
         }
         case Target.Return r -> {
           if (callers.isEmpty()) {
-            return policy(table, start.get().chain());
+            return policy(start.get().chain());
           }
           Frame back = callers.pop();
           current = back.chain();
@@ -364,6 +433,7 @@ final class Walk {
               to = d.last().map(IPAddress::withoutPrefixLength);
             }
           }
+          natBound = true;
           applyDnat(rule, to, d.ports());
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " DNAT");
         }
@@ -373,33 +443,63 @@ final class Walk {
             return new TableOutcome(false, Optional.of(rule), () -> rule.citation() + " REDIRECT, but "
                 + packet.inInterface() + " has no " + packet.family().label() + " address");
           }
+          natBound = true;
           applyDnat(rule, primary, r.ports());
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " REDIRECT");
         }
         case Target.SourceNat s -> {
+          natBound = true;
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " " + s.name());
         }
         case Target.SetMark m -> setMark(m);
-        case Target.Continue c -> {
-          if (table == TableName.RAW && (c.name().equals("NOTRACK") || (c.name().equals("CT") && c.text().contains("--notrack")))) {
-            untracked = true;
-          }
-        }
+        case Target.Continue c -> notrack(c);
         case Target.Unknown u -> {
-          uncertain.add(rule);
-          int choice = choose(3);
-          if (choice == TARGET_ACCEPT) {
-            return new TableOutcome(true, Optional.of(rule),
-                () -> rule.citation() + " " + u.name() + " (unknown target, taken as accepting)");
-          } else if (choice != TARGET_CONTINUE) {
-            return new TableOutcome(false, Optional.of(rule),
-                () -> rule.citation() + " " + u.name() + " (unknown target, taken as dropping)");
+          Optional<TableOutcome> ended = unknownTarget(rule, u);
+          if (ended.isPresent()) {
+            return ended.get();
           }
         }
         case Target.Jump j -> throw new AssertionError("handled above");
         case Target.Goto g -> throw new AssertionError("handled above");
       }
     }
+  }
+
+  /** What an nft statement before the verdict does; an unknown one may end the chain. */
+  private Optional<TableOutcome> effect(Rule rule, Target effect) {
+    switch (effect) {
+      case Target.SetMark m -> setMark(m);
+      case Target.Continue c -> notrack(c);
+      case Target.Unknown u -> {
+        return unknownTarget(rule, u);
+      }
+      default -> throw new IllegalStateException("not a statement before a verdict: " + effect);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * NOTRACK, {@code CT --notrack} and nft's {@code notrack}: only before conntrack has seen the
+   * packet (iptables allows them in raw alone; nft_notrack_eval does nothing once a conntrack is attached).
+   */
+  private void notrack(Target.Continue c) {
+    if (!pastConntrack && (c.name().equals("NOTRACK") || (c.name().equals("CT") && c.text().contains("--notrack")))) {
+      untracked = true;
+    }
+  }
+
+  /** An unknown target lets the packet go on, accepts it, or drops it: three branches. */
+  private Optional<TableOutcome> unknownTarget(Rule rule, Target.Unknown u) {
+    uncertain.add(rule);
+    int choice = choose(3);
+    if (choice == TARGET_ACCEPT) {
+      return Optional.of(new TableOutcome(true, Optional.of(rule),
+          () -> rule.citation() + " " + u.name() + " (unknown target, taken as accepting)"));
+    } else if (choice != TARGET_CONTINUE) {
+      return Optional.of(new TableOutcome(false, Optional.of(rule),
+          () -> rule.citation() + " " + u.name() + " (unknown target, taken as dropping)"));
+    }
+    return Optional.empty();
   }
 
   private static boolean calledFrom(Deque<Frame> callers, String chain) {
@@ -415,13 +515,14 @@ final class Walk {
     return chain.candidates(packet.protocol().number(), destinationPort, packet.destinationPort(), destination);
   }
 
-  private TableOutcome policy(TableName table, Chain builtin) {
+  private TableOutcome policy(Chain builtin) {
     Chain.Policy policy = builtin.policy().orElse(Chain.Policy.ACCEPT);
+    String table = builtin.tableLabel();
     if (recording && !(afterVerdict && policy == Chain.Policy.ACCEPT)) {
       steps.add(new TraceStep.PolicyApplied(hook, table, builtin.name(), policy));
     }
     return new TableOutcome(policy == Chain.Policy.ACCEPT, Optional.empty(),
-        () -> table.label() + "/" + builtin.name() + " policy " + policy);
+        () -> table + "/" + builtin.name() + " policy " + policy);
   }
 
   private void applyDnat(Rule rule, Optional<IPAddress> address, Optional<PortRange> ports) {
@@ -487,7 +588,8 @@ final class Walk {
       return false;
     }
     if (unknown) {
-      if (rule.target() instanceof Target.Continue c && !c.name().equals("NOTRACK") && !c.name().equals("CT")) {
+      if (rule.target() instanceof Target.Continue c && !c.name().equals("NOTRACK") && !c.name().equals("CT")
+          && rule.effects().isEmpty()) {
         // LOG, a bare counter, "-m recent --set": whether it matches changes nothing for the verdict.
         return false;
       }
