@@ -263,8 +263,9 @@ final class NftKernelLab implements AutoCloseable {
    */
   void snapshot(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("iptables-save.txt"), host.run("iptables-nft-save"));
-    Files.writeString(dir.resolve("ip6tables-save.txt"), host.run("ip6tables-nft-save"));
+    // Without the timestamped comment lines: the recorded snapshots are compared with the lab's.
+    Files.writeString(dir.resolve("iptables-save.txt"), host.save("iptables-nft-save"));
+    Files.writeString(dir.resolve("ip6tables-save.txt"), host.save("ip6tables-nft-save"));
     Files.writeString(dir.resolve("nft-ruleset.json"), host.run("nft", "-j", "list", "ruleset"));
     Files.writeString(dir.resolve("ip-addr.json"), host.run("ip", "-j", "addr", "show"));
     Files.writeString(dir.resolve("ip-route.json"), host.run("ip", "-j", "route", "show"));

@@ -50,6 +50,17 @@ class NftKernelOracleTest {
   /** What the kernel did in one scenario, and the snapshot taken while its ruleset was loaded. */
   record Measured(Scenario scenario, Map<NftKernelLab.Attempt, KernelOutcome> outcomes, Path snapshot) {}
 
+  /**
+   * The lab's results kept for the unit tests ({@code reach.NftKernelFoundTest}, no root): one
+   * {@code SCENARIO KEY OUTCOME} line per attempt in {@value #VERDICTS}, and each scenario's
+   * snapshot in a directory of its name. {@code -Dbreakwater.nft.oracle.record=DIR} writes them
+   * anew (DIR: {@code src/test/resources/oracle/nft/recorded}).
+   */
+  static final String RECORDED = "/oracle/nft/recorded";
+  static final String VERDICTS = "kernel-verdicts.txt";
+  /** The snapshot files compared with the recorded ones; ip-addr.json holds the lab's random MACs. */
+  private static final List<String> RULESET_FILES = List.of("iptables-save.txt", "ip6tables-save.txt", "nft-ruleset.json");
+
   private final List<Measured> measured = new ArrayList<>();
   private Path work;
 
@@ -129,6 +140,49 @@ class NftKernelOracleTest {
         Map<NftKernelLab.Attempt, KernelOutcome> outcomes = lab.probe(lab.attempts());
         measured.add(new Measured(s, outcomes, snapshot));
         System.out.println("nft kernel oracle: " + s.name() + " (" + s.what() + "): " + describe(outcomes));
+      }
+    }
+    String record = System.getProperty("breakwater.nft.oracle.record", "");
+    if (!record.isEmpty()) {
+      record(Path.of(record));
+    }
+  }
+
+  private List<String> verdictLines() {
+    List<String> lines = new ArrayList<>();
+    for (Measured m : measured) {
+      m.outcomes().forEach((a, o) -> lines.add(m.scenario().name() + " " + key(a) + " " + o));
+    }
+    return lines;
+  }
+
+  private void record(Path dir) throws Exception {
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(VERDICTS), verdictLines());
+    for (Measured m : measured) {
+      Path to = Files.createDirectories(dir.resolve(m.scenario().name()));
+      try (Stream<Path> files = Files.list(m.snapshot())) {
+        for (Path f : files.toList()) {
+          Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  /**
+   * What NftKernelFoundTest reads is what this lab does: the recorded verdicts are the kernel's
+   * outcomes of this run, and the recorded snapshots hold the rulesets loaded now.
+   */
+  @Test
+  void theRecordedVerdictsAndSnapshotsAreTheLabs() throws Exception {
+    Path recorded = Path.of(getClass().getResource(RECORDED).toURI());
+    assertThat(verdictLines()).as("kernel outcomes against " + RECORDED + "/" + VERDICTS
+        + " (record anew with -Dbreakwater.nft.oracle.record=src/test/resources" + RECORDED + ")")
+        .containsExactlyElementsOf(Files.readAllLines(recorded.resolve(VERDICTS)));
+    for (Measured m : measured) {
+      for (String file : RULESET_FILES) {
+        assertThat(Files.readString(m.snapshot().resolve(file))).as(m.scenario().name() + "/" + file)
+            .isEqualTo(Files.readString(recorded.resolve(m.scenario().name()).resolve(file)));
       }
     }
   }
