@@ -28,7 +28,7 @@ public record TraceView(
 
   record RuleView(String table, String chain, int position, int line, String rule) {
     public static RuleView of(Rule rule) {
-      return new RuleView(rule.table().label(), rule.chain(), rule.position(), rule.line(), rule.text());
+      return new RuleView(rule.tableLabel(), rule.chain(), rule.position(), rule.line(), rule.text());
     }
   }
 
