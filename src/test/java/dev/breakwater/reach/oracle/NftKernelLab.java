@@ -87,6 +87,10 @@ final class NftKernelLab implements AutoCloseable {
     ns.ip("link", "set", "lo", "up");
     ns.run("sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0");
     ns.run("sysctl", "-qw", "net.ipv4.conf.default.rp_filter=0");
+    // An IPv4 lab: no link-local addresses, whose timing and tentative flags would change the
+    // recorded ip-addr.json from run to run.
+    ns.run("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+    ns.run("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
     return ns;
   }
 
@@ -103,6 +107,12 @@ final class NftKernelLab implements AutoCloseable {
     host.ip("link", "add", "veth-c1", "type", "veth", "peer", "name", "eth0", "netns", container.name);
     host.ip("link", "set", "veth-c1", "master", BRIDGE);
     host.ip("link", "set", "veth-c1", "up");
+    // Fixed MACs: the recorded snapshots' ip-addr.json is the same on every run.
+    host.ip("link", "set", OUTSIDE, "address", "02:00:c6:12:14:02");
+    host.ip("link", "set", BRIDGE, "address", "02:00:c6:13:14:01");
+    host.ip("link", "set", "veth-c1", "address", "02:00:c6:13:14:fe");
+    attacker.ip("link", "set", OUTSIDE, "address", "02:00:c6:12:14:01");
+    container.ip("link", "set", "eth0", "address", "02:00:c6:13:14:02");
     host.run("sysctl", "-qw", "net.ipv4.ip_forward=1");
     for (String source : SOURCES) {
       attacker.ip("addr", "add", source + "/24", "dev", OUTSIDE);
@@ -258,10 +268,11 @@ final class NftKernelLab implements AutoCloseable {
   }
 
   /**
-   * A snapshot directory of the host namespace, as {@code breakwater snapshot} writes one, with a
-   * docker-inspect.json naming the container, its address and its published port.
+   * A snapshot directory of the host namespace, as {@code breakwater snapshot} writes one, plus
+   * {@code files} that describe what is not in the namespace (docker-inspect.json, docker-info.json,
+   * firewalld.conf...); a missing docker-inspect.json is written as {@code []}.
    */
-  void snapshot(Path dir) throws IOException {
+  void snapshot(Path dir, Map<String, String> files) throws IOException {
     Files.createDirectories(dir);
     // Without the timestamped comment lines: the recorded snapshots are compared with the lab's.
     Files.writeString(dir.resolve("iptables-save.txt"), host.save("iptables-nft-save"));
@@ -269,8 +280,21 @@ final class NftKernelLab implements AutoCloseable {
     Files.writeString(dir.resolve("nft-ruleset.json"), host.run("nft", "-j", "list", "ruleset"));
     Files.writeString(dir.resolve("ip-addr.json"), host.run("ip", "-j", "addr", "show"));
     Files.writeString(dir.resolve("ip-route.json"), host.run("ip", "-j", "route", "show"));
-    Files.writeString(dir.resolve("docker-inspect.json"), dockerInspect());
+    Files.writeString(dir.resolve("docker-inspect.json"), "[]\n");
     Files.writeString(dir.resolve("hostname"), "nft-lab\n");
+    for (var f : files.entrySet()) {
+      Files.writeString(dir.resolve(f.getKey()), f.getValue());
+    }
+  }
+
+  /**
+   * The files a Docker 29 host with the nftables backend adds to its snapshot: docker inspect of
+   * {@code docker run --network bridge1 -p 8080:80} with the lab's names, and {@code docker info}'s
+   * FirewallBackend ({@code driver}: {@code nftables} or {@code nftables+firewalld}).
+   */
+  static Map<String, String> dockerFiles(String driver) {
+    return Map.of("docker-inspect.json", dockerInspect(),
+        "docker-info.json", "{\"FirewallBackend\": {\"Driver\": \"" + driver + "\"}}\n");
   }
 
   /** What {@code docker inspect} says of {@code docker run --network bridge1 -p 8080:80}, the lab's names. */

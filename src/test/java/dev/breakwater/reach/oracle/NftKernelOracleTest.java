@@ -45,7 +45,26 @@ class NftKernelOracleTest {
    * connection completes, false where it does not. Attempts the note leaves open are measured
    * and compared with the engine all the same.
    */
-  record Scenario(String name, String what, List<String> nftLayers, String iptablesLayer, Map<String, Boolean> expected) {}
+  record Scenario(String name, String what, List<String> nftLayers, String iptablesLayer, Map<String, Boolean> expected,
+      Map<String, String> snapshotFiles) {
+
+    Scenario(String name, String what, List<String> nftLayers, String iptablesLayer, Map<String, Boolean> expected) {
+      this(name, what, nftLayers, iptablesLayer, expected, NftKernelLab.dockerFiles("nftables"));
+    }
+
+    /** With firewalld running, FirewallBackend says so, and firewalld.conf says whether it is strict. */
+    Scenario withFirewalld(boolean strict) {
+      Map<String, String> files = new java.util.HashMap<>(NftKernelLab.dockerFiles("nftables+firewalld"));
+      files.put("firewalld.conf", "FirewallBackend=nftables\nStrictForwardPorts=" + (strict ? "yes" : "no") + "\n");
+      files.put("firewall-cmd-state.txt", "running\n");
+      return new Scenario(name, what, nftLayers, iptablesLayer, expected, files);
+    }
+
+    /** A Podman host: no Docker files (podman-inspect.json is not written: the traces need none). */
+    Scenario withoutDocker() {
+      return new Scenario(name, what, nftLayers, iptablesLayer, expected, Map.of());
+    }
+  }
 
   /** What the kernel did in one scenario, and the snapshot taken while its ruleset was loaded. */
   record Measured(Scenario scenario, Map<NftKernelLab.Attempt, KernelOutcome> outcomes, Path snapshot) {}
@@ -58,8 +77,6 @@ class NftKernelOracleTest {
    */
   static final String RECORDED = "/oracle/nft/recorded";
   static final String VERDICTS = "kernel-verdicts.txt";
-  /** The snapshot files compared with the recorded ones; ip-addr.json holds the lab's random MACs. */
-  private static final List<String> RULESET_FILES = List.of("iptables-save.txt", "ip6tables-save.txt", "nft-ruleset.json");
 
   private final List<Measured> measured = new ArrayList<>();
   private Path work;
@@ -91,14 +108,14 @@ class NftKernelOracleTest {
         // Research §2.3 gives these from firewalld's code, not from a lab run: this lab runs them.
         new Scenario("F1", "+ firewalld filter_FORWARD at +10, ct status dnat accept",
             List.of(docker, NftKernelLab.fixture("firewalld.nft")), "",
-            cells(".1 host", true, ".9 host", true, ".1 direct", false, "egress", true)),
+            cells(".1 host", true, ".9 host", true, ".1 direct", false, "egress", true)).withFirewalld(false),
         new Scenario("F2", "+ firewalld StrictForwardPorts=yes, no forward-port",
             List.of(docker, NftKernelLab.fixture("firewalld-strict.nft")), "",
-            cells(".1 host", false, ".9 host", false, ".1 direct", false, "egress", true)),
+            cells(".1 host", false, ".9 host", false, ".1 direct", false, "egress", true)).withFirewalld(true),
         new Scenario("N1", "netavark 2.x inet netavark alone", List.of(NftKernelLab.fixture("netavark.nft")), "",
-            cells(".1 host", true, ".9 host", true, "egress", true)),
+            cells(".1 host", true, ".9 host", true, "egress", true)).withoutDocker(),
         new Scenario("N2", "netavark 2.x + UFW routed deny", List.of(NftKernelLab.fixture("netavark.nft")), UFW,
-            cells(".1 host", false, ".9 host", false, "egress", false)));
+            cells(".1 host", false, ".9 host", false, "egress", false)).withoutDocker());
   }
 
   /** UFW's ruleset with rules appended to ufw-user-input and ufw-user-forward. */
@@ -136,7 +153,7 @@ class NftKernelOracleTest {
       for (Scenario s : scenarios()) {
         lab.load(s.nftLayers(), s.iptablesLayer());
         Path snapshot = work.resolve(s.name());
-        lab.snapshot(snapshot);
+        lab.snapshot(snapshot, s.snapshotFiles());
         Map<NftKernelLab.Attempt, KernelOutcome> outcomes = lab.probe(lab.attempts());
         measured.add(new Measured(s, outcomes, snapshot));
         System.out.println("nft kernel oracle: " + s.name() + " (" + s.what() + "): " + describe(outcomes));
@@ -171,7 +188,7 @@ class NftKernelOracleTest {
 
   /**
    * What NftKernelFoundTest reads is what this lab does: the recorded verdicts are the kernel's
-   * outcomes of this run, and the recorded snapshots hold the rulesets loaded now.
+   * outcomes of this run, and the recorded snapshots are, file for file, the lab host's now.
    */
   @Test
   void theRecordedVerdictsAndSnapshotsAreTheLabs() throws Exception {
@@ -180,9 +197,12 @@ class NftKernelOracleTest {
         + " (record anew with -Dbreakwater.nft.oracle.record=src/test/resources" + RECORDED + ")")
         .containsExactlyElementsOf(Files.readAllLines(recorded.resolve(VERDICTS)));
     for (Measured m : measured) {
-      for (String file : RULESET_FILES) {
-        assertThat(Files.readString(m.snapshot().resolve(file))).as(m.scenario().name() + "/" + file)
-            .isEqualTo(Files.readString(recorded.resolve(m.scenario().name()).resolve(file)));
+      Path kept = recorded.resolve(m.scenario().name());
+      try (Stream<Path> files = Files.list(m.snapshot())) {
+        for (Path file : files.toList()) {
+          assertThat(Files.readString(file)).as(m.scenario().name() + "/" + file.getFileName())
+              .isEqualTo(Files.readString(kept.resolve(file.getFileName())));
+        }
       }
     }
   }
