@@ -6,6 +6,7 @@ import dev.breakwater.host.HostFacts;
 import dev.breakwater.net.Transport;
 import dev.breakwater.reach.Packet;
 import dev.breakwater.reach.Reachability;
+import dev.breakwater.reach.SourceClass;
 import dev.breakwater.reach.Trace;
 import dev.breakwater.reach.TraceStep;
 import dev.breakwater.snapshot.SnapshotDirectory;
@@ -268,10 +269,36 @@ class NftKernelOracleTest {
         if (!KernelOracle.agrees(e.getValue(), trace.verdict(), false)) {
           mismatches.add(mismatch(m.scenario(), a, e.getValue(), trace));
         }
+        if (a.destination().equals(NftKernelLab.HOST_ADDRESS) && !facts.containers().isEmpty()) {
+          exposureMismatch(m.scenario(), engine, a, e.getValue()).ifPresent(mismatches::add);
+        }
       }
     }
     mismatches.forEach(System.out::print);
     assertThat(mismatches).as("(scenario, packet) where the engine's verdict is not the kernel's (printed above)").isEmpty();
+  }
+
+  /**
+   * The audit's answer for the same source: the published port's source class on the outside
+   * link that holds {@code a}'s source must carry the kernel's verdict too.
+   */
+  static java.util.Optional<String> exposureMismatch(Scenario s, Reachability engine, NftKernelLab.Attempt a,
+      KernelOutcome kernel) {
+    var source = new IPAddressString(a.source()).getAddress();
+    List<SourceClass> classes = engine.exposures().stream()
+        .filter(r -> r.port().hostPort() == a.destinationPort())
+        .flatMap(r -> r.classes().stream())
+        .filter(c -> c.ingress().equals(a.inInterface()) && c.sources().stream().anyMatch(p -> p.contains(source)))
+        .toList();
+    if (classes.size() != 1) {
+      return java.util.Optional.of(s.name() + ": exposures() of host port " + a.destinationPort() + " has "
+          + classes.size() + " source classes on " + a.inInterface() + " holding " + a.source() + ": " + classes + "\n");
+    }
+    SourceClass c = classes.getFirst();
+    return KernelOracle.agrees(kernel, c.verdict(), false) ? java.util.Optional.empty()
+        : java.util.Optional.of(s.name() + " (" + s.what() + "): exposures() of host port " + a.destinationPort() + " for "
+            + a.source() + " on " + a.inInterface() + ": kernel " + kernel + ", engine " + c.verdict().label() + " ("
+            + c.because() + ")\n");
   }
 
   static Packet packet(NftKernelLab.Attempt a) {
