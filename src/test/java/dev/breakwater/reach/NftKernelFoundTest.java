@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * 198.19.20.2 (published 8080 -> 80); attackers 198.18.20.1, .9, .33. Connected, refused or
  * half-open means the first packet got through: "reachable"; anything else "blocked".
  */
-class NftKernelFoundTest {
+public class NftKernelFoundTest {
   private static final String RECORDED = "/oracle/nft/recorded";
 
   /** One recorded cell: {@code S1 198.18.20.1 host:8080 CONNECTED} or {@code S6 egress HALF_OPEN}. */
@@ -68,9 +68,8 @@ class NftKernelFoundTest {
    * is in the snapshot).
    */
   @TestFactory
-  @Disabled("engine: nft-ruleset.json is not read into Ruleset.nftTables yet, so every answer on these hosts is"
-      + " \"possibly\"; enable when the reader lands")
   List<DynamicTest> theEngineGivesTheKernelsVerdict() throws Exception {
+    assumeTheEngineReadsNftTables();
     Map<String, Reachability> engines = new HashMap<>();
     List<DynamicTest> tests = new ArrayList<>();
     for (Cell c : cells()) {
@@ -83,6 +82,20 @@ class NftKernelFoundTest {
       }));
     }
     return tests;
+  }
+
+  /**
+   * Skips, saying why, while the snapshot reader leaves nft-ruleset.json out of
+   * {@code Ruleset.nftTables} (every answer on these hosts is then "possibly"); the tests run by
+   * themselves once it reads them.
+   */
+  public static void assumeTheEngineReadsNftTables() {
+    if (SnapshotDirectory.read(recordedDir("S1")).ipv4().nftTables().isEmpty()) {
+      String why = "skipped: the engine does not read nft-ruleset.json into Ruleset.nftTables yet, so every answer on"
+          + " an nftables host is \"possibly\"";
+      System.err.println(why);
+      Assumptions.abort(why);
+    }
   }
 
   private static Path recordedDir(String scenario) {
