@@ -28,6 +28,11 @@ public final class AuditText {
       table(out, exposures);
       details(out, exposures);
     }
+    if (!report.hostFindings().isEmpty()) {
+      out.append("\nThe host's firewall:\n");
+      report.hostFindings().forEach(f -> finding(out, f));
+    }
+    ListenerText.append(out, report);
     if (!report.notes().isEmpty()) {
       out.append("\nLimits of this answer:\n");
       for (String note : report.notes()) {
@@ -43,7 +48,7 @@ public final class AuditText {
     for (Exposure e : exposures) {
       rows.add(new String[] {
         e.severity().label(),
-        e.container(),
+        name(e),
         e.hostEndpoint(),
         Integer.toString(e.containerPort()),
         reach(e),
@@ -63,7 +68,7 @@ public final class AuditText {
     return certain + " (+possibly " + summarise(e.possiblyReachableFrom()) + ")";
   }
 
-  private static String summarise(List<String> cidrs) {
+  static String summarise(List<String> cidrs) {
     List<String> shown = cidrs.stream().map(c -> c.endsWith("/0") ? "anywhere" : c).distinct().toList();
     return shown.size() <= 2 ? String.join(", ", shown) : shown.get(0) + ", " + shown.get(1) + " +" + (shown.size() - 2);
   }
@@ -80,15 +85,22 @@ public final class AuditText {
         out.append("\nWhy, and what to do:\n");
         header = true;
       }
-      out.append("\n").append(e.container()).append(" (").append(e.image()).append(") ")
+      out.append("\n").append(name(e)).append(" (").append(e.image()).append(") ")
           .append(e.hostEndpoint()).append(" -> ").append(e.containerPort()).append('\n');
-      for (ExposureFinding f : shown) {
-        out.append("  ").append(f.severity().label()).append(' ').append(f.id()).append(": ").append(f.message()).append('\n');
-        out.append("    fix: ").append(f.fix()).append('\n');
-      }
+      shown.forEach(f -> finding(out, f));
       for (String note : e.notes()) {
         out.append("  note: ").append(note).append('\n');
       }
     }
+  }
+
+  private static void finding(StringBuilder out, ExposureFinding f) {
+    out.append("  ").append(f.severity().label()).append(' ').append(f.id()).append(": ").append(f.message()).append('\n');
+    out.append("    fix: ").append(f.fix()).append('\n');
+  }
+
+  /** The container's name, with its engine when that is not Docker: {@code web (podman)}. */
+  private static String name(Exposure e) {
+    return e.runtime().equals("docker") ? e.container() : e.container() + " (" + e.runtime() + ")";
   }
 }

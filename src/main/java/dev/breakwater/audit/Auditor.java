@@ -153,7 +153,8 @@ public final class Auditor {
         claim,
         decidedBy.map(Rule::citation).orElse(""),
         notes,
-        findings);
+        findings,
+        reach.container().runtime().label());
   }
 
   static List<String> cidrs(List<IPAddress> prefixes) {
@@ -176,7 +177,7 @@ public final class Auditor {
     return String.join(", ", parts.subList(0, 3)) + " and " + (parts.size() - 3) + " more";
   }
 
-  private static String citeAll(List<Rule> rules) {
+  static String citeAll(List<Rule> rules) {
     if (rules.isEmpty()) {
       return "facts Breakwater could not see";
     }

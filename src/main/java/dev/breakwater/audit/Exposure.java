@@ -11,6 +11,7 @@ import java.util.List;
  *
  * @param ufwClaim what UFW says about this port: {@code deny}, {@code allow} or {@code none}
  * @param decidedBy citation of the rule that lets the sources in, or the empty string
+ * @param runtime the container's engine: {@code docker} or {@code podman}
  */
 public record Exposure(
     String container,
@@ -27,7 +28,8 @@ public record Exposure(
     String ufwClaim,
     String decidedBy,
     List<String> notes,
-    List<ExposureFinding> findings) {
+    List<ExposureFinding> findings,
+    String runtime) {
 
   public Exposure {
     reachableFrom = List.copyOf(reachableFrom);
@@ -36,10 +38,29 @@ public record Exposure(
     findings = List.copyOf(findings);
   }
 
+  /** This exposure with more notes and findings (worst first), as a later judgement adds them. */
+  Exposure with(List<String> moreNotes, List<ExposureFinding> moreFindings) {
+    List<ExposureFinding> all = new java.util.ArrayList<>(findings);
+    all.addAll(moreFindings);
+    all.sort(Comparator.comparing(ExposureFinding::severity).reversed());
+    List<String> allNotes = new java.util.ArrayList<>(notes);
+    allNotes.addAll(moreNotes);
+    return new Exposure(container, image, composeProject, composeService, hostIp, hostPort, protocol, containerPort,
+        reachableFrom, possiblyReachableFrom, exact, ufwClaim, decidedBy, allNotes, all, runtime);
+  }
+
+  /** An exposure of a Docker container. */
+  public Exposure(String container, String image, String composeProject, String composeService, String hostIp,
+      int hostPort, String protocol, int containerPort, List<String> reachableFrom, List<String> possiblyReachableFrom,
+      boolean exact, String ufwClaim, String decidedBy, List<String> notes, List<ExposureFinding> findings) {
+    this(container, image, composeProject, composeService, hostIp, hostPort, protocol, containerPort, reachableFrom,
+        possiblyReachableFrom, exact, ufwClaim, decidedBy, notes, findings, "docker");
+  }
+
   /** The worst finding's severity; {@code INFO} when there is none. */
   @JsonIgnore
   public Severity severity() {
-    return findings.stream().map(ExposureFinding::severity).max(Comparator.naturalOrder()).orElse(Severity.INFO);
+    return ExposureFinding.worst(findings);
   }
 
   /** {@code 0.0.0.0:3306/tcp}, with IPv6 host addresses in brackets. */

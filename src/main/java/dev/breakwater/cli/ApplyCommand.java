@@ -68,6 +68,8 @@ public final class ApplyCommand implements Callable<Integer> {
 
   @Mixin FirewallOptions target;
 
+  @Mixin BackendOption backend;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -75,14 +77,18 @@ public final class ApplyCommand implements Callable<Integer> {
     var parsed = PolicyFile.read(policy);
     NetfilterTools firewall = target.firewall();
     HostFacts facts = PolicyFacts.read(from, target.namespace(), Optional.of(firewall), spec.commandLine().getErr());
-    Plan plan = Plan.make(facts, parsed, ReachProof.engine());
+    dev.breakwater.policy.FirewallBackend kind = backend.backend();
+    Plan plan = Plan.make(facts, parsed, ReachProof.engine(), kind);
     out.print(PlanText.render(plan));
     out.flush();
     if (!plan.proved()) {
       throw new UserError("apply refused: the plan is not proved (see above); nothing was changed", ExitCodes.FINDINGS);
     }
     StateStore store = target.store();
-    ApplyTransaction transaction = new ApplyTransaction(firewall, store);
+    if (kind == dev.breakwater.policy.FirewallBackend.NFT) {
+      out.print(PlanCommand.nftText(plan));
+    }
+    ApplyTransaction transaction = new ApplyTransaction(firewall, store, kind);
     ApplyTransaction.Outcome outcome;
     try {
       outcome = transaction.apply(plan.compiled());
@@ -94,7 +100,9 @@ public final class ApplyCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.CLEAN;
     }
-    out.println("\nApplied; iptables-save shows exactly the planned chain. Backup in " + store.dir() + ".");
+    out.println(kind == dev.breakwater.policy.FirewallBackend.NFT
+        ? "\nApplied; nft list table inet breakwater shows exactly the planned table. Backup in " + store.dir() + "."
+        : "\nApplied; iptables-save shows exactly the planned chain. Backup in " + store.dir() + ".");
     // The chain passes ESTABLISHED traffic first: a session opened before this change would outlive it.
     FlowCut.Result cut = FlowCut.cut(firewall, plan.compiled(), facts);
     if (cut.cut() > 0) {

@@ -4,6 +4,7 @@ import dev.breakwater.gather.Facts;
 
 import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.AuditText;
+import dev.breakwater.audit.ExpectedOpen;
 import dev.breakwater.audit.FleetAudit;
 import dev.breakwater.audit.FleetReport;
 import dev.breakwater.audit.FleetText;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  breakwater audit --from ./snap --format json | jq '.exposures[] | select(.reachableFrom != [])'",
       "  breakwater audit --from ./snap --fail-on critical      # in CI: fail only on critical",
       "  breakwater audit --from ./fleet                        # every snapshot in ./fleet/*",
+      "  sudo breakwater audit --expect-open 22/tcp,80/tcp,443  # anything else reachable is a finding",
       "",
       "A snapshot directory holds plain command outputs (iptables-save.txt, docker-inspect.json,",
       "ip-addr.json, ...): 'breakwater snapshot --out DIR' writes one; docs/snapshot.md lists them.",
@@ -68,14 +70,22 @@ public final class AuditCommand implements Callable<Integer> {
       description = "Exit 1 when a finding is at least this severe: info, low, medium, high (default), critical.")
   Severity failOn;
 
+  @Option(names = "--expect-open", paramLabel = "PORT[/PROTO][,...]",
+      description = "Ports meant to be reachable from outside, such as 22/tcp,443 (a bare port is tcp and udp; "
+          + "repeatable). A published port or host listener that outside sources reach and that is not listed is an "
+          + "'unexpected-open' finding (high); a listed one is reported as expected; a listed port nothing answers "
+          + "on is said too. The host's listeners come from ss -Htulnp (ss-listening.txt in a snapshot).")
+  List<String> expectOpen;
+
   @Override
   public Integer call() {
+    ExpectedOpen expected = expectedOpen();
     List<Path> froms = from == null ? List.of() : from;
     if (froms.size() > 1 || (froms.size() == 1 && FleetDirectory.isFleet(froms.get(0)))) {
-      return fleet(FleetDirectory.expand(froms));
+      return fleet(FleetDirectory.expand(froms), expected);
     }
     HostFacts facts = froms.isEmpty() ? Facts.fromLiveHost(spec.commandLine().getErr()) : Facts.fromSnapshot(froms.get(0));
-    AuditReport report = HostAudit.run(facts);
+    AuditReport report = HostAudit.run(facts, expected);
     print(switch (format) {
       case TEXT -> AuditText.render(report);
       case JSON -> Json.write(report);
@@ -83,8 +93,19 @@ public final class AuditCommand implements Callable<Integer> {
     return report.failsAt(failOn) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
 
-  private int fleet(List<Path> snapshots) {
-    FleetReport fleet = FleetAudit.of(FleetRun.audit(snapshots));
+  private ExpectedOpen expectedOpen() {
+    if (expectOpen == null || expectOpen.isEmpty()) {
+      return ExpectedOpen.NONE;
+    }
+    try {
+      return ExpectedOpen.parse(expectOpen);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--expect-open " + String.join(",", expectOpen) + ": " + e.getMessage());
+    }
+  }
+
+  private int fleet(List<Path> snapshots, ExpectedOpen expected) {
+    FleetReport fleet = FleetAudit.of(FleetRun.audit(snapshots, expected));
     print(switch (format) {
       case TEXT -> FleetText.render(fleet);
       case JSON -> Json.write(fleet);

@@ -1,6 +1,7 @@
 package dev.breakwater.cli;
 
 import dev.breakwater.audit.AuditReport;
+import dev.breakwater.audit.ExpectedOpen;
 import dev.breakwater.audit.FleetHost;
 import dev.breakwater.audit.HostAudit;
 import dev.breakwater.problem.InputProblem;
@@ -18,16 +19,17 @@ import java.util.List;
 final class FleetRun {
   private FleetRun() {}
 
-  static List<FleetHost> audit(List<Path> snapshots) {
+  /** Every host is judged against the same {@code --expect-open}. */
+  static List<FleetHost> audit(List<Path> snapshots, ExpectedOpen expected) {
     // The common fork-join pool has one thread fewer than the machine has cores, and the calling
     // thread works too; the list keeps the order given. An exception that is not bad input (a bug)
     // is rethrown here, as it would be for one host.
-    return snapshots.parallelStream().map(FleetRun::auditOne).toList();
+    return snapshots.parallelStream().map(s -> auditOne(s, expected)).toList();
   }
 
-  static FleetHost auditOne(Path snapshot) {
+  static FleetHost auditOne(Path snapshot, ExpectedOpen expected) {
     try {
-      AuditReport report = HostAudit.run(SnapshotDirectory.readOnThisThread(snapshot));
+      AuditReport report = HostAudit.run(SnapshotDirectory.readOnThisThread(snapshot), expected);
       return FleetHost.audited(snapshot.toString(), report);
     } catch (RuntimeException e) {
       if (e instanceof InputProblem problem) {

@@ -58,19 +58,29 @@ public final class PlanCommand implements Callable<Integer> {
       description = "Read the rules in force from this network namespace's firewall (labs and tests).")
   String netns;
 
+  @picocli.CommandLine.Mixin BackendOption backend;
+
   @Override
   public Integer call() {
+    dev.breakwater.policy.FirewallBackend kind = backend.backend();
     var parsed = PolicyFile.read(policy);
     Optional<NetworkNamespace> namespace = FirewallOptions.namespace("--netns", netns);
     HostFacts facts = PolicyFacts.read(from, namespace, namespace.map(NetfilterTools::in), spec.commandLine().getErr());
-    Plan plan = Plan.make(facts, parsed, ReachProof.engine());
+    Plan plan = Plan.make(facts, parsed, ReachProof.engine(), kind);
     String rendered = switch (format) {
-      case TEXT -> PlanText.render(plan);
+      case TEXT -> PlanText.render(plan) + (kind == dev.breakwater.policy.FirewallBackend.NFT ? nftText(plan) : "");
       case JSON -> Json.write(PlanJson.of(plan));
     };
     spec.commandLine().getOut().print(rendered);
     spec.commandLine().getOut().flush();
     return plan.proved() ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
+  }
+
+  /** The table apply --backend nft loads, which the proof above was run with. */
+  static String nftText(Plan plan) {
+    return "\nWith --backend nft, apply loads this table in one 'nft -f' instead of the chain above (the proof"
+        + " above ran the engine on the host with this table in place):\n\n"
+        + dev.breakwater.policy.NftPolicyText.of(plan.compiled()).table();
   }
 
 }

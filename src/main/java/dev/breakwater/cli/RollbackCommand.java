@@ -63,7 +63,9 @@ public final class RollbackCommand implements Callable<Integer> {
     out.println(changed.isEmpty()
         ? "Nothing to roll back: the firewall already is as it was before the last apply."
         : "Rolled back " + String.join(" and ", changed.stream().map(IpFamily::label).toList())
-            + ": the BREAKWATER chain and its jumps are as they were before the last apply.");
+            + (store.backend() == dev.breakwater.policy.FirewallBackend.NFT
+                ? ": the inet breakwater table is as it was before the last apply."
+                : ": the BREAKWATER chain and its jumps are as they were before the last apply."));
     out.flush();
     return ExitCodes.CLEAN;
   }

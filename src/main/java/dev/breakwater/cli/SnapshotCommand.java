@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
       "  breakwater audit --from /tmp/web1",
       "",
       "DOCKER_HOST: only unix:///path sockets are supported (default /var/run/docker.sock).",
-      "Missing optional tools (ufw, nft, ip6tables) are skipped with a note on stderr."
+      "Missing optional tools (ufw, nft, ip6tables, podman, firewall-cmd) are skipped with a note on stderr."
     })
 public final class SnapshotCommand implements Callable<Integer> {
 
@@ -46,7 +46,7 @@ public final class SnapshotCommand implements Callable<Integer> {
     DockerClient docker = dockerHost == null
         ? DockerClient.fromEnvironment()
         : DockerClient.forSocket(DockerClient.socketOf(Optional.of(dockerHost)), Duration.ofSeconds(10));
-    LiveGatherer.Result result = new LiveGatherer(CommandRunner.local(), docker, daemonJson).gather(out);
+    LiveGatherer.Result result = new LiveGatherer(CommandRunner.local(), docker, LiveGatherer.HostFiles.system(daemonJson)).gather(out);
     result.notes().forEach(note -> System.err.println("note: " + note));
     System.out.println("wrote " + String.join(", ", result.files()) + " to " + result.directory());
     return ExitCodes.CLEAN;

@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ArrayNode;
 
 /**
  * A small Docker Engine API client over the daemon's unix socket: only what gathering needs
- * (ping, version, list, inspect, events). Every call opens its own connection, so the client is
+ * (ping, version, info, list, inspect, events). Every call opens its own connection, so the client is
  * safe to share between threads.
  *
  * <p>The API version is negotiated like the docker CLI does: the lower of the daemon's
@@ -87,6 +87,16 @@ public final class DockerClient {
   /** {@code GET /version}: the daemon's Version, ApiVersion, MinAPIVersion, Os, Arch... */
   public JsonNode version() {
     return getJson("/version");
+  }
+
+  /**
+   * {@code GET /info}: what {@code docker info} shows. Asked without a version, so the daemon
+   * answers at its own API version: {@code FirewallBackend} is in the answer from API 1.49
+   * (Docker 28.1), newer than {@link #CLIENT_API_VERSION}, and a versioned request below 1.49
+   * would not get it. Only the snapshot copies this answer; nothing here relies on its shape.
+   */
+  public JsonNode info() {
+    return getJson("/info");
   }
 
   /** The API version this client uses with this daemon: min(daemon's, ours). */

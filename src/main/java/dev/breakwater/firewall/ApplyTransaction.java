@@ -1,5 +1,6 @@
 package dev.breakwater.firewall;
 
+import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.policy.ChainState;
 
 import dev.breakwater.plan.PlanDiff;
@@ -22,25 +23,48 @@ import java.util.Map;
  */
 public final class ApplyTransaction {
   private final IptablesBackend firewall;
+  private final NftBackend nft;
   private final StateStore store;
+  private final FirewallBackend backend;
 
+  /** The iptables backend: the BREAKWATER chain jumped to from DOCKER-USER. */
   public ApplyTransaction(NetfilterTools firewall, StateStore store) {
-    this.firewall = new IptablesBackend(firewall);
-    this.store = store;
+    this(firewall, store, FirewallBackend.IPTABLES);
   }
 
-  /** What an apply did, per family: the diff it applied (empty diffs when nothing changed). */
-  public record Outcome(Map<IpFamily, PlanDiff> diffs) {
+  /** Applies with {@code backend}; rollback always uses the kind the last apply recorded in {@code store}. */
+  public ApplyTransaction(NetfilterTools firewall, StateStore store, FirewallBackend backend) {
+    this.firewall = new IptablesBackend(firewall);
+    this.nft = new NftBackend(firewall);
+    this.store = store;
+    this.backend = backend;
+  }
+
+  /**
+   * What an apply did, per family: the diff it applied (empty diffs when nothing changed).
+   *
+   * @param nftChanges for the nft backend, the table's lines added ({@code +}) and removed
+   *     ({@code -}): rules, and a set whose elements changed as {@code set NAME {...}}
+   */
+  public record Outcome(Map<IpFamily, PlanDiff> diffs, List<PlanDiff.Line> nftChanges) {
     public Outcome {
       diffs = Map.copyOf(diffs);
+      nftChanges = List.copyOf(nftChanges);
+    }
+
+    public Outcome(Map<IpFamily, PlanDiff> diffs) {
+      this(diffs, List.of());
     }
 
     public boolean changed() {
-      return diffs.values().stream().anyMatch(d -> !d.isEmpty());
+      return diffs.values().stream().anyMatch(d -> !d.isEmpty()) || nftChanges.stream().anyMatch(l -> l.op() != ' ');
     }
   }
 
   public Outcome apply(CompiledPolicy compiled) {
+    if (backend == FirewallBackend.NFT) {
+      return new NftTransaction(nft, store).apply(compiled);
+    }
     Map<IpFamily, String> savedBefore = new EnumMap<>(IpFamily.class);
     Map<IpFamily, ChainState> before = new EnumMap<>(IpFamily.class);
     Map<IpFamily, PlanDiff> diffs = new EnumMap<>(IpFamily.class);
@@ -70,6 +94,7 @@ public final class ApplyTransaction {
         store.deleteBackup(family);
       }
     }
+    store.writeBackend(FirewallBackend.IPTABLES);
     createSets(compiled.sets());
     List<IpFamily> touched = new ArrayList<>();
     try {
@@ -108,6 +133,9 @@ public final class ApplyTransaction {
    * that changed; an empty list when the firewall already was in that state.
    */
   public List<IpFamily> rollback() {
+    if (store.backend() == FirewallBackend.NFT) {
+      return new NftTransaction(nft, store).rollback();
+    }
     List<IpFamily> changed = new ArrayList<>();
     boolean any = false;
     for (IpFamily family : IpFamily.values()) {

@@ -1,5 +1,6 @@
 package dev.breakwater.firewall;
 
+import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.system.AtomicFile;
 import dev.breakwater.net.IpFamily;
 import java.io.IOException;
@@ -47,6 +48,31 @@ public final class StateStore {
 
   public void writeApplied(IpFamily family, String rules) {
     write(dir.resolve("applied-" + tag(family) + ".rules"), rules);
+  }
+
+  /** The kind of firewall the last apply wrote to; iptables for a state directory older than the nft backend. */
+  public FirewallBackend backend() {
+    return read(dir.resolve("backend")).flatMap(FirewallBackend::tryParse).orElse(FirewallBackend.IPTABLES);
+  }
+
+  public void writeBackend(FirewallBackend backend) {
+    write(dir.resolve("backend"), backend.label() + "\n");
+  }
+
+  /**
+   * The nft table as it was before the last nft apply: empty when no nft apply made a backup;
+   * inside, the {@code nft list table} text, or empty when there was no table (an empty file).
+   */
+  public Optional<Optional<String>> nftBackup() {
+    return read(dir.resolve("backup-nft.nft")).map(text -> text.isEmpty() ? Optional.empty() : Optional.of(text));
+  }
+
+  public void writeNftBackup(Optional<String> listing) {
+    write(dir.resolve("backup-nft.nft"), listing.orElse(""));
+  }
+
+  public void writeNftApplied(String table) {
+    write(dir.resolve("applied-nft.nft"), table);
   }
 
   /** The unconfirmed change: its token, so that an old timer never rolls back a newer change. */

@@ -7,9 +7,12 @@ import dev.breakwater.system.CommandRunner;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetfilterTools.Tool;
 
+import dev.breakwater.input.BoundedText;
+import dev.breakwater.problem.BadInput;
 import dev.breakwater.problem.EnvironmentProblem;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class LiveGatherer {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  /** firewall-cmd asks firewalld over D-Bus; a hung bus must not hold the snapshot for long. */
+  private static final Duration FIREWALL_CMD_TIMEOUT = Duration.ofSeconds(10);
+  /** firewall-cmd --state's exit code when firewalld is not running (firewall-cmd(1), "Exit Codes"). */
+  private static final int FIREWALLD_NOT_RUNNING = 252;
   // docker inspect prints Go's json.MarshalIndent layout: four spaces, "key": value, [] for empty.
   private static final DefaultPrettyPrinter GO_STYLE = new DefaultPrettyPrinter(
           Separators.createDefaultInstance()
@@ -39,22 +46,45 @@ public final class LiveGatherer {
       .withObjectIndenter(new DefaultIndenter("    ", "\n"))
       .withArrayIndenter(new DefaultIndenter("    ", "\n"));
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final BoundedText.Limits COPY_LIMITS = BoundedText.Limits.mib(64, "copy it by hand if it is right");
 
   private final CommandRunner runner;
   private final NetfilterTools netfilter;
   private final DockerClient docker;
-  private final Path daemonJson;
+  private final HostFiles hostFiles;
 
+  /**
+   * The configuration files a snapshot copies. A lab host (a network namespace) has its own
+   * daemon.json but shares the machine's /etc: it copies only daemon.json, or it would report the
+   * machine's UFW and firewalld settings as its own.
+   *
+   * @param ufwDefault {@code /etc/default/ufw}, copied as ufw-default
+   * @param firewalldConf {@code /etc/firewalld/firewalld.conf}, copied as firewalld.conf
+   */
+  public record HostFiles(Path daemonJson, Optional<Path> ufwDefault, Optional<Path> firewalldConf) {
+    /** This machine's files, with {@code daemonJson} (the snapshot command's --daemon-json). */
+    public static HostFiles system(Path daemonJson) {
+      return new HostFiles(daemonJson, Optional.of(Path.of("/etc/default/ufw")),
+          Optional.of(Path.of("/etc/firewalld/firewalld.conf")));
+    }
+  }
+
+  /** A gatherer that copies only {@code daemonJson} of the configuration files (a lab host). */
   public LiveGatherer(CommandRunner runner, DockerClient docker, Path daemonJson) {
+    this(runner, docker, new HostFiles(daemonJson, Optional.empty(), Optional.empty()));
+  }
+
+  public LiveGatherer(CommandRunner runner, DockerClient docker, HostFiles hostFiles) {
     this.runner = runner;
     this.netfilter = new NetfilterTools(runner);
     this.docker = docker;
-    this.daemonJson = daemonJson;
+    this.hostFiles = hostFiles;
   }
 
-  /** This machine: local commands, DOCKER_HOST or the default socket, /etc/docker/daemon.json. */
+  /** This machine: local commands, DOCKER_HOST or the default socket, /etc/docker/daemon.json, /etc/default/ufw, ... */
   public static LiveGatherer forThisHost() {
-    return new LiveGatherer(CommandRunner.local(), DockerClient.fromEnvironment(), Path.of("/etc/docker/daemon.json"));
+    return new LiveGatherer(CommandRunner.local(), DockerClient.fromEnvironment(),
+        HostFiles.system(Path.of("/etc/docker/daemon.json")));
   }
 
   /** What was written, and what could not be and why. */
@@ -76,6 +106,8 @@ public final class LiveGatherer {
     optional(Tool.IP6TABLES_SAVE, List.of(), notes, "IPv6 will not be analysed")
         .ifPresent(out -> files.add(writer.write("ip6tables-save.txt", out).getFileName().toString()));
     files.add(writer.write("docker-inspect.json", dockerInspect(notes)).getFileName().toString());
+    dockerInfo(notes).ifPresent(out -> files.add(writer.write("docker-info.json", out).getFileName().toString()));
+    podmanInspect(notes).ifPresent(out -> files.add(writer.write("podman-inspect.json", out).getFileName().toString()));
     String addresses = required("ip", List.of("ip", "-j", "addr", "show"), "install iproute2");
     files.add(writer.write("ip-addr.json", addresses).getFileName().toString());
     optional("ip", List.of("ip", "-j", "route", "show"), notes, "routes will not be known")
@@ -85,12 +117,20 @@ public final class LiveGatherer {
     optional("ufw", List.of("ufw", "status", "verbose"), notes, "the audit cannot compare with what UFW claims")
         .ifPresent(out -> files.add(writer.write("ufw-status.txt", out).getFileName().toString()));
     daemonConfig(notes).ifPresent(out -> files.add(writer.write("daemon.json", out).getFileName().toString()));
+    hostFiles.ufwDefault().flatMap(path -> copy(path, notes))
+        .ifPresent(out -> files.add(writer.write("ufw-default", out).getFileName().toString()));
+    hostFiles.firewalldConf().flatMap(path -> copy(path, notes))
+        .ifPresent(out -> files.add(writer.write("firewalld.conf", out).getFileName().toString()));
+    firewalldState(notes).ifPresent(out -> files.add(writer.write("firewall-cmd-state.txt", out).getFileName().toString()));
     optional(Tool.NFT, List.of("-j", "list", "ruleset"), notes, "nftables tables that iptables does not show are not captured")
         .ifPresent(out -> files.add(writer.write("nft-ruleset.json", out).getFileName().toString()));
     if (rules.contains(" -m set ")) {
       optional(Tool.IPSET, List.of("save"), notes, "rules matching ipsets will be \"possibly\"")
           .ifPresent(out -> files.add(writer.write("ipset-save.txt", out).getFileName().toString()));
     }
+    // Only root sees every socket's process (ss reads /proc/PID/fd); without it the column is empty.
+    optional("ss", List.of("ss", "-Htulnp"), notes, "the host's own listening sockets are not audited")
+        .ifPresent(out -> files.add(writer.write("ss-listening.txt", out).getFileName().toString()));
     hostname().ifPresent(out -> files.add(writer.write("hostname", out).getFileName().toString()));
     return new Result(directory, files, notes);
   }
@@ -147,7 +187,7 @@ public final class LiveGatherer {
     CommandRunner.Result result;
     try {
       result = run.get();
-    } catch (CommandFailed e) {
+    } catch (CommandFailed | CommandRunner.TimeoutException e) {
       notes.add(e.getMessage() + ": " + consequence);
       return Optional.empty();
     }
@@ -172,19 +212,92 @@ public final class LiveGatherer {
     }
   }
 
-  private Optional<String> daemonConfig(List<String> notes) {
-    if (!Files.isRegularFile(daemonJson)) {
-      return Optional.empty(); // No daemon.json is the common case: Docker's defaults apply.
+  /**
+   * {@code GET /info}, for Docker's firewall backend. Optional: without it the backend is only
+   * guessed from the rules, so a failure is a note, not the end of the snapshot.
+   */
+  private Optional<String> dockerInfo(List<String> notes) {
+    if (!Files.exists(docker.socket())) {
+      return Optional.empty(); // dockerInspect has said there is no socket
     }
     try {
-      String text = Files.readString(daemonJson);
-      JSON.readTree(text); // Docker refuses to start with an invalid file; say so rather than copy it.
-      return Optional.of(text);
-    } catch (IOException e) {
-      notes.add("cannot read " + daemonJson + ": " + e.getMessage());
+      return Optional.of(JSON.writer().with(GO_STYLE).writeValueAsString(docker.info()) + "\n");
+    } catch (DockerApiException e) {
+      notes.add(e.getMessage() + ": Docker's firewall backend (docker-info.json) is not known");
       return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code podman inspect $(podman ps -q)}, only when podman is installed: rootful Podman
+   * publishes ports through netavark's DNAT, which the rules show but docker inspect does not.
+   */
+  private Optional<String> podmanInspect(List<String> notes) {
+    if (CommandRunner.find("podman").isEmpty()) {
+      return Optional.empty(); // most Docker hosts: no note
+    }
+    String consequence = "Podman's published ports are not audited";
+    Optional<String> ids = optional("podman", List.of("podman", "ps", "-q"), notes, consequence);
+    if (ids.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> argv = new ArrayList<>(List.of("podman", "inspect"));
+    ids.get().lines().map(String::strip).filter(id -> !id.isEmpty()).forEach(argv::add);
+    if (argv.size() == 2) {
+      return Optional.of("[]\n"); // no container runs, as for docker-inspect.json
+    }
+    return optional("podman", argv, notes, consequence);
+  }
+
+  /**
+   * {@code firewall-cmd --state}: {@code running} (exit 0) or {@code not running} (exit 252), both
+   * facts worth keeping; only when firewall-cmd is installed (without it firewalld cannot run).
+   */
+  private Optional<String> firewalldState(List<String> notes) {
+    if (CommandRunner.find("firewall-cmd").isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> argv = List.of("firewall-cmd", "--state");
+    String consequence = "whether firewalld filters published ports is not known";
+    CommandRunner.Result result;
+    try {
+      result = runner.run(argv, FIREWALL_CMD_TIMEOUT);
+    } catch (CommandFailed | CommandRunner.TimeoutException e) {
+      notes.add(e.getMessage() + ": " + consequence);
+      return Optional.empty();
+    }
+    if (result.exitCode() == 0 || result.exitCode() == FIREWALLD_NOT_RUNNING) {
+      String state = result.stdout().strip();
+      return Optional.of((state.isEmpty() ? (result.ok() ? "running" : "not running") : state) + "\n");
+    }
+    notes.add("firewall-cmd --state failed (" + firstLine(result.stderr() + result.stdout()) + "): " + consequence);
+    return Optional.empty();
+  }
+
+  private Optional<String> daemonConfig(List<String> notes) {
+    Path daemonJson = hostFiles.daemonJson();
+    // No daemon.json is the common case: Docker's defaults apply.
+    Optional<String> text = copy(daemonJson, notes);
+    try {
+      text.ifPresent(JSON::readTree); // Docker refuses to start with an invalid file; say so rather than copy it.
+      return text;
     } catch (tools.jackson.core.JacksonException e) {
       notes.add(daemonJson + " is not valid JSON (" + e.getOriginalMessage() + "): not captured");
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A configuration file's text, read with the snapshot reader's bounds (a regular file, at most
+   * 64 MiB, UTF-8); empty and said when it cannot be read, silently when it does not exist.
+   */
+  private static Optional<String> copy(Path file, List<String> notes) {
+    try {
+      return Optional.of(BoundedText.read(file, COPY_LIMITS));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (BadInput e) {
+      notes.add(e.getMessage() + ": not captured");
       return Optional.empty();
     }
   }

@@ -16,6 +16,7 @@ import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.system.CommandFailed;
+import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.policy.Policy;
 import java.time.Duration;
@@ -83,13 +84,22 @@ public final class LiveHostReader implements HostReader {
       Future<Optional<String>> v6 = pool.submit(() -> saveIfPossible(IpFamily.V6, forProof));
       Future<List<Route>> routes = pool.submit(() -> needsRoutes || forProof ? routes() : List.of());
       Future<List<NetworkInterface>> interfaces = pool.submit(() -> forProof ? interfaces() : List.<NetworkInterface>of());
+      Future<Optional<String>> nft = pool.submit(firewall::nftRuleset);
       List<Container> containers = containers();
-      Ruleset ipv4 = IptablesSaveParser.parse(get(v4), IpFamily.V4, "iptables-save (live)");
+      List<String> notes = new ArrayList<>();
+      Optional<String> nftText = get(nft);
+      Ruleset ipv4 = withNft(IptablesSaveParser.parse(get(v4), IpFamily.V4, "iptables-save (live)"), nftText, notes);
       Optional<Ruleset> ipv6 = get(v6)
           .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, "ip6tables-save (live)"))
-          .filter(r -> r.table(TableName.FILTER).isPresent());
-      return new HostFacts(hostname, get(interfaces), get(routes), containers, ipv4, ipv6, Optional.empty(), Optional.empty(), List.of());
+          .filter(r -> r.table(TableName.FILTER).isPresent())
+          .map(r -> withNft(r, nftText, notes));
+      return new HostFacts(hostname, get(interfaces), get(routes), containers, ipv4, ipv6, Optional.empty(), Optional.empty(), notes);
     }
+  }
+
+  /** The nft tables beside iptables' (Docker 29's nftables backend, firewalld), when nft is there. */
+  private static Ruleset withNft(Ruleset ruleset, Optional<String> nftText, List<String> notes) {
+    return nftText.map(text -> SnapshotDirectory.withNft(ruleset, text, "nft -j list ruleset (live)", notes)).orElse(ruleset);
   }
 
   private List<Container> containers() {

@@ -69,7 +69,14 @@ public final class PolicyFacts {
     } catch (CommandFailed e) {
       ipv6 = Optional.empty();
     }
+    // The nft tables too (Docker 29's nftables backend, firewalld): optional, nft may be missing.
+    Optional<String> nft = firewall.nftRuleset();
+    List<String> notes = new java.util.ArrayList<>(facts.notes().stream().filter(n -> !n.startsWith("nft table ")).toList());
+    if (nft.isPresent()) {
+      ipv4 = SnapshotDirectory.withNft(ipv4, nft.get(), "nft -j list ruleset (live)", notes);
+      ipv6 = ipv6.map(r -> SnapshotDirectory.withNft(r, nft.get(), "nft -j list ruleset (live)", notes));
+    }
     return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(), ipv4, ipv6,
-        facts.ufw(), facts.daemon(), facts.notes());
+        facts.ufw(), facts.daemon(), notes);
   }
 }

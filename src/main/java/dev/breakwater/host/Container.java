@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A running container, from {@code docker inspect}.
+ * A running container, from {@code docker inspect} (or {@code podman inspect}, whose
+ * {@code NetworkSettings.Ports} has the same shape).
  *
  * @param networkMode {@code HostConfig.NetworkMode}: {@code bridge}, {@code host}, a network name, ...
  * @param env the environment as {@code KEY=value} strings (used to judge data-store authentication)
  * @param composeProject from the {@code com.docker.compose.project} label, empty when absent
  * @param composeService from the {@code com.docker.compose.service} label, empty when absent
+ * @param runtime the engine that runs it
  */
 public record Container(
     String id,
@@ -20,7 +22,8 @@ public record Container(
     List<ContainerNetwork> networks,
     List<PublishedPort> ports,
     List<String> env,
-    List<String> command) {
+    List<String> command,
+    ContainerRuntime runtime) {
 
   public Container {
     labels = Map.copyOf(labels);
@@ -28,6 +31,12 @@ public record Container(
     ports = List.copyOf(ports);
     env = List.copyOf(env);
     command = List.copyOf(command);
+  }
+
+  /** A Docker container. */
+  public Container(String id, String name, String image, Map<String, String> labels, String networkMode,
+      List<ContainerNetwork> networks, List<PublishedPort> ports, List<String> env, List<String> command) {
+    this(id, name, image, labels, networkMode, networks, ports, env, command, ContainerRuntime.DOCKER);
   }
 
   public String composeProject() {

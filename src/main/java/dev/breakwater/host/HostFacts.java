@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param notes facts that limit the analysis, said to the user (nft tables iptables does not
  *     show, a daemon with ip6tables disabled, ...)
  * @param setup how the firewall is put together (Docker's firewall backend, ...)
+ * @param listeners the host's listening sockets ({@code ss -Htulnp}); empty when not captured
  */
 public record HostFacts(
     String hostname,
@@ -24,13 +25,22 @@ public record HostFacts(
     Optional<UfwStatus> ufw,
     Optional<DaemonConfig> daemon,
     List<String> notes,
-    HostSetup setup) {
+    HostSetup setup,
+    Optional<List<HostListener>> listeners) {
 
   public HostFacts {
     interfaces = List.copyOf(interfaces);
     routes = List.copyOf(routes);
     containers = List.copyOf(containers);
     notes = List.copyOf(notes);
+    listeners = listeners.map(List::copyOf);
+  }
+
+  /** Facts without the host's listening sockets: they were not captured. */
+  public HostFacts(String hostname, List<NetworkInterface> interfaces, List<Route> routes, List<Container> containers,
+      Ruleset ipv4, Optional<Ruleset> ipv6, Optional<UfwStatus> ufw, Optional<DaemonConfig> daemon,
+      List<String> notes, HostSetup setup) {
+    this(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, setup, Optional.empty());
   }
 
   /** Facts without {@link HostSetup}: what Docker's backend is, is not known. */

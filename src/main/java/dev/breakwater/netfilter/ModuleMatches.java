@@ -23,7 +23,7 @@ import java.util.Set;
 final class ModuleMatches {
   private static final Set<String> MODELLED =
       Set.of("tcp", "udp", "udplite", "dccp", "sctp", "icmp", "icmp6", "multiport", "conntrack", "state",
-          "addrtype", "comment", "set");
+          "addrtype", "comment", "set", "mark", "connmark");
 
   private static final Set<String> TCP_FLAGS = Set.of("SYN", "ACK", "FIN", "RST", "URG", "PSH");
   private static final Set<String> SYN_MASK = Set.of("SYN", "RST", "ACK", "FIN");
@@ -55,6 +55,8 @@ final class ModuleMatches {
       case "state" -> stateOption(e, out);
       case "comment" -> commentOption(e, out);
       case "set" -> setOption(e, out);
+      case "mark" -> markOption(Match.MarkKind.PACKET, e, out);
+      case "connmark" -> markOption(Match.MarkKind.CONNECTION, e, out);
       default -> false;
     };
   }
@@ -201,6 +203,35 @@ final class ModuleMatches {
     }
     out.add(new Match.Comment(strings.of(e.single())));
     return true;
+  }
+
+  /** xt_mark / xt_connmark: {@code (mark & mask) == value}, the mask all ones when not given. */
+  private boolean markOption(Match.MarkKind kind, OptionEntry e, List<Match> out) {
+    if (!e.name().equals("--mark")) {
+      return false;
+    }
+    long[] valueMask = markValue(e.single(), "--mark");
+    out.add(new Match.Mark(kind, valueMask[1], valueMask[0] & valueMask[1], e.negated()));
+    return true;
+  }
+
+  /** {@code VALUE[/MASK]} in hex or decimal, as iptables-save prints marks; the mask defaults to 0xffffffff. */
+  static long[] markValue(String text, String option) {
+    int slash = text.indexOf('/');
+    return new long[] {markNumber(slash < 0 ? text : text.substring(0, slash), option),
+        slash < 0 ? 0xffffffffL : markNumber(text.substring(slash + 1), option)};
+  }
+
+  private static long markNumber(String text, String option) {
+    try {
+      long n = text.startsWith("0x") || text.startsWith("0X") ? Long.parseLong(text.substring(2), 16) : Long.parseLong(text);
+      if (n < 0 || n > 0xffffffffL) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException ex) {
+      throw new RuleSyntaxError("a 32-bit mark (0x1 or 0x1/0xff) after " + option + ", got '" + text + "'");
+    }
   }
 
   private boolean setOption(OptionEntry e, List<Match> out) {

@@ -19,6 +19,12 @@ import java.util.Optional;
 public record NftTable(NftFamily family, String name, Map<String, Chain> chains, List<BaseChain> baseChains,
     List<String> unknown) {
 
+  /**
+   * The start of {@link #unknown()}'s entry for a bridge family base chain: bridged packets are
+   * not walked, so every answer that reaches a container may be changed by it.
+   */
+  public static final String BRIDGED = "a bridge family base chain filters packets on their way to a container";
+
   public NftTable {
     chains = Collections.unmodifiableMap(new LinkedHashMap<>(chains));
     baseChains = List.copyOf(baseChains);

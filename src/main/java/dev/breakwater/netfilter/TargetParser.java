@@ -46,8 +46,46 @@ final class TargetParser {
       case "REDIRECT" -> new Target.Redirect(
           optionValue(options, "--to-ports").map(p -> ModuleMatches.portRange("--to-ports", p)));
       case "SNAT", "MASQUERADE" -> new Target.SourceNat(name, text);
+      case "MARK", "CONNMARK" -> mark(name, options, text);
       default -> CONTINUING.contains(name) ? new Target.Continue(name, text) : new Target.Unknown(name, text);
     };
+  }
+
+  /**
+   * MARK and CONNMARK as iptables-save prints them (it rewrites --set-mark, --and-mark, --or-mark
+   * and --xor-mark to {@code --set-xmark V/M}: xt_MARK's {@code mark = (mark & ~M) ^ V}); CONNMARK's
+   * {@code --save-mark}/{@code --restore-mark} with whole masks copy one mark to the other
+   * (xt_connmark.c). Any other form stays a {@link Target.Continue}, and the walk then no longer
+   * knows that mark.
+   */
+  private Target mark(String name, List<OptionEntry> options, String text) {
+    Match.MarkKind kind = name.equals("MARK") ? Match.MarkKind.PACKET : Match.MarkKind.CONNECTION;
+    if (options.size() == 1 && options.get(0).name().equals("--set-xmark") && !options.get(0).negated()) {
+      long[] valueMask = ModuleMatches.markValue(options.get(0).single(), "--set-xmark");
+      return new Target.SetMark(kind, kind, valueMask[1], valueMask[0], strings.of(name + " " + text));
+    }
+    if (kind == Match.MarkKind.CONNECTION && options.size() >= 1 && wholeMasks(options.subList(1, options.size()))) {
+      switch (options.get(0).name()) {
+        case "--save-mark" -> {
+          return new Target.SetMark(Match.MarkKind.CONNECTION, Match.MarkKind.PACKET, 0, 0, strings.of(name + " " + text));
+        }
+        case "--restore-mark" -> {
+          return new Target.SetMark(Match.MarkKind.PACKET, Match.MarkKind.CONNECTION, 0, 0, strings.of(name + " " + text));
+        }
+        default -> { }
+      }
+    }
+    return new Target.Continue(name, text);
+  }
+
+  private static boolean wholeMasks(List<OptionEntry> masks) {
+    for (OptionEntry e : masks) {
+      if (!(e.name().equals("--nfmask") || e.name().equals("--ctmask") || e.name().equals("--mask"))
+          || !e.single().equalsIgnoreCase("0xffffffff")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Optional<String> optionValue(List<OptionEntry> options, String name) {

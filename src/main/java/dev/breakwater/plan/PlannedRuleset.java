@@ -58,6 +58,7 @@ public final class PlannedRuleset {
     chains.put(CompiledPolicy.CHAIN, planned.chain(CompiledPolicy.CHAIN).orElseThrow());
     Map<TableName, Table> tables = new LinkedHashMap<>(current.tables());
     tables.put(TableName.FILTER, new Table(TableName.FILTER, chains));
-    return new Ruleset(family, current.source() + " (after apply)", tables, current.warnings(), current.unseen());
+    return new Ruleset(family, current.source() + " (after apply)", tables, current.warnings(), current.unseen(),
+        current.nftTables());
   }
 }

@@ -12,13 +12,17 @@ import java.util.Map;
  * @param chainRules per family that has a DOCKER-USER chain; a family absent here is left alone
  * @param notes facts about the compilation the user should read (skipped families, ...)
  * @param sets the ipsets the rules match large source lists with
+ * @param defaultVerdict the policy's {@code default:}, which the nft table ({@link NftPolicyText}) compiles too
+ * @param denyAction the policy's {@code action:}
  */
 public record CompiledPolicy(
     List<String> externalInterfaces,
     List<ProtectedPort> ports,
     Map<IpFamily, List<String>> chainRules,
     List<String> notes,
-    List<SourceIpset> sets) {
+    List<SourceIpset> sets,
+    Policy.Default defaultVerdict,
+    Policy.DenyAction denyAction) {
 
   /** The chain Breakwater owns; jumped to from DOCKER-USER at position 1. */
   public static final String CHAIN = "BREAKWATER";
@@ -36,9 +40,10 @@ public record CompiledPolicy(
     sets = List.copyOf(sets);
   }
 
+  /** A policy with {@code default: deny} and {@code action: drop} (the file's defaults). */
   public CompiledPolicy(
       List<String> externalInterfaces, List<ProtectedPort> ports, Map<IpFamily, List<String>> chainRules, List<String> notes) {
-    this(externalInterfaces, ports, chainRules, notes, List.of());
+    this(externalInterfaces, ports, chainRules, notes, List.of(), Policy.Default.DENY, Policy.DenyAction.DROP);
   }
 
   /** Set name -> members, as the iptables-save parser resolves {@code -m set} matches. */

@@ -55,7 +55,7 @@ public final class PolicyCompiler {
       }
       rules.put(family, chainRules(family, ports, interfaces, policy, sets));
     }
-    return new CompiledPolicy(interfaces, ports, rules, notes, List.copyOf(sets.values()));
+    return new CompiledPolicy(interfaces, ports, rules, notes, List.copyOf(sets.values()), policy.defaultVerdict(), policy.denyAction());
   }
 
   /** The policy's interfaces, or the devices of the default routes. */

@@ -44,9 +44,11 @@ public final class Reachability {
     this.ipv4 = new RulesetIndex(withPublishedPorts(facts.ipv4(), facts), indexed);
     this.ipv6 = facts.ipv6().map(v6 -> new RulesetIndex(v6, indexed));
     this.emptyIpv6 = new RulesetIndex(Ruleset.empty(IpFamily.V6, "(no ip6tables dump)"));
-    // SnapshotDirectory words these notes; an nft base chain on the same hook can drop what
-    // iptables accepts, but cannot accept what iptables dropped.
-    this.unanalysedTables = facts.notes().stream().filter(n -> n.startsWith("nft table ")).toList();
+    // nft tables are walked (Ruleset.nftTables); their unknown parts are rules the walk weighs both
+    // ways. Only a bridge family table is not walked: it can drop what reaches a container, and
+    // cannot accept what the IP hooks dropped (SnapshotDirectory words the note).
+    this.unanalysedTables = facts.notes().stream().filter(n -> n.contains(dev.breakwater.netfilter.NftTable.BRIDGED))
+        .toList();
   }
 
   /**

@@ -74,6 +74,9 @@ final class Walk {
   private long packetMark;
   /** The connection's mark: 0 on a new connection until a rule sets it. */
   private long connectionMark;
+  /** False once a rule changed a mark in a way not modelled (a MARK form other than --set-xmark). */
+  private boolean packetMarkKnown = true;
+  private boolean connectionMarkKnown = true;
 
   private final List<TraceStep> steps = new ArrayList<>();
   private final List<Rule> uncertain = new ArrayList<>();
@@ -452,7 +455,10 @@ final class Walk {
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " " + s.name());
         }
         case Target.SetMark m -> setMark(m);
-        case Target.Continue c -> notrack(c);
+        case Target.Continue c -> {
+          notrack(c);
+          markChanged(c);
+        }
         case Target.Unknown u -> {
           Optional<TableOutcome> ended = unknownTarget(rule, u);
           if (ended.isPresent()) {
@@ -589,7 +595,7 @@ final class Walk {
     }
     if (unknown) {
       if (rule.target() instanceof Target.Continue c && !c.name().equals("NOTRACK") && !c.name().equals("CT")
-          && rule.effects().isEmpty()) {
+          && !c.name().equals("MARK") && !c.name().equals("CONNMARK") && rule.effects().isEmpty()) {
         // LOG, a bare counter, "-m recent --set": whether it matches changes nothing for the verdict.
         return false;
       }
@@ -637,6 +643,7 @@ final class Walk {
       case Match.IpSet s -> ipSet(s);
       case Match.AnyOf a -> anyOf(a);
       case Match.Mark m -> m.kind() == Match.MarkKind.CONNECTION && !hasConntrack() ? Truth.FALSE
+          : !(m.kind() == Match.MarkKind.PACKET ? packetMarkKnown : connectionMarkKnown) ? Truth.UNKNOWN
           : of(((m.kind() == Match.MarkKind.PACKET ? packetMark : connectionMark) & m.mask()) == m.value() != m.negated());
       case Match.Unknown u -> Truth.UNKNOWN;
     };
@@ -668,11 +675,27 @@ final class Walk {
   /** nft_meta_set_eval / nft_ct_set_eval; a connection mark needs a connection. */
   private void setMark(Target.SetMark m) {
     long from = m.from() == Match.MarkKind.PACKET ? packetMark : connectionMark;
+    boolean fromKnown = (m.from() == Match.MarkKind.PACKET ? packetMarkKnown : connectionMarkKnown)
+        || (m.clear() & 0xffffffffL) == 0xffffffffL;
     long value = ((from & ~m.clear()) ^ m.xor()) & 0xffffffffL;
     if (m.kind() == Match.MarkKind.PACKET) {
       packetMark = value;
+      packetMarkKnown = fromKnown;
     } else if (hasConntrack()) {
       connectionMark = value;
+      connectionMarkKnown = fromKnown;
+    }
+  }
+
+  /** A MARK or CONNMARK form the parser left as it was: that mark is no longer known. */
+  private void markChanged(Target.Continue c) {
+    if (c.name().equals("MARK")) {
+      packetMarkKnown = false;
+    } else if (c.name().equals("CONNMARK") && hasConntrack()) {
+      connectionMarkKnown = false;
+      if (c.text().contains("--restore-mark")) {
+        packetMarkKnown = false;
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.breakwater.snapshot;
 
 import dev.breakwater.host.Container;
 import dev.breakwater.host.ContainerNetwork;
+import dev.breakwater.host.ContainerRuntime;
 import dev.breakwater.host.PublishedPort;
 
 import dev.breakwater.net.Transport;
@@ -21,6 +22,10 @@ import java.util.Optional;
  * but not published). A stopped container has an empty {@code NetworkSettings.Ports}; its intent
  * is then read from {@code HostConfig.PortBindings}, skipping bindings whose host port Docker has
  * not chosen yet ({@code "HostPort": ""}).
+ *
+ * <p>{@code podman inspect} prints the same shape (podman's {@code InspectContainerData} copies
+ * Docker's field names), so the same reader reads it; only an empty {@code HostIp} means less
+ * there (see {@link #bindings}).
  */
 public final class DockerInspectReader {
   private static final IPAddress ALL_V4 = new IPAddressString("0.0.0.0").getAddress();
@@ -33,24 +38,29 @@ public final class DockerInspectReader {
    * @throws SnapshotFileException for text that is not {@code docker inspect} output
    */
   public static List<Container> read(String text, String source) {
+    return read(text, source, ContainerRuntime.DOCKER);
+  }
+
+  /** {@link #read(String, String)} for the output of {@code runtime}'s inspect. */
+  static List<Container> read(String text, String source, ContainerRuntime runtime) {
     // "docker inspect $(docker ps -q)" with no container running prints nothing at all.
     if (text.isBlank()) {
       return List.of();
     }
-    JsonDocument document = JsonDocument.parse(text, source, "docker inspect");
+    JsonDocument document = JsonDocument.parse(text, source, runtime.label() + " inspect");
     List<Container> containers = new ArrayList<>();
     for (JsonValue root : document.roots()) {
       if (!root.node().isArray()) {
         throw root.problem("expected an array of containers, as docker inspect prints");
       }
       for (JsonValue container : root.elements("an array of containers")) {
-        containers.add(container(container));
+        containers.add(container(container, runtime));
       }
     }
     return containers;
   }
 
-  private static Container container(JsonValue json) {
+  private static Container container(JsonValue json, ContainerRuntime runtime) {
     if (!json.node().isObject()) {
       throw json.problem("expected a container object with Id, Name, Config, HostConfig, NetworkSettings");
     }
@@ -74,9 +84,9 @@ public final class DockerInspectReader {
     }
     List<PublishedPort> published = new ArrayList<>();
     for (Map.Entry<String, JsonValue> port : ports.properties("an object of ports").entrySet()) {
-      published.addAll(bindings(port.getKey(), port.getValue(), networkMode, networks));
+      published.addAll(bindings(port.getKey(), port.getValue(), networkMode, networks, runtime));
     }
-    return new Container(id, name, image, labels, networkMode, networks, published, env, command);
+    return new Container(id, name, image, labels, networkMode, networks, published, env, command, runtime);
   }
 
   private static ContainerNetwork network(String name, JsonValue json) {
@@ -88,7 +98,7 @@ public final class DockerInspectReader {
   }
 
   private static List<PublishedPort> bindings(
-      String key, JsonValue list, String networkMode, List<ContainerNetwork> networks) {
+      String key, JsonValue list, String networkMode, List<ContainerNetwork> networks, ContainerRuntime runtime) {
     // Keys read "3306/tcp"; Docker always writes the protocol, but "3306" alone means tcp.
     String[] parts = key.split("/", 2);
     int containerPort = portNumber(parts[0], list, "a container port such as \"3306/tcp\"");
@@ -105,7 +115,13 @@ public final class DockerInspectReader {
       int hostPort = portNumber(hostPortText, binding.get("HostPort"), "a host port number");
       String hostIpText = binding.get("HostIp").string("");
       List<IPAddress> hostIps;
-      if (hostIpText.isEmpty()) {
+      if (hostIpText.isEmpty() && runtime == ContainerRuntime.PODMAN) {
+        // Podman writes "" for "-p 8080:80" even when running. netavark DNATs each family the
+        // container has an address in, and has no docker-proxy to carry IPv6 to an IPv4-only
+        // container: it forwards a port to the container addresses the network gave it.
+        boolean ipv6 = networks.stream().anyMatch(n -> n.ipv6().isPresent());
+        hostIps = ipv6 ? List.of(ALL_V4, ALL_V6) : List.of(ALL_V4);
+      } else if (hostIpText.isEmpty()) {
         // PortBindings with no HostIp: Docker binds both families' wildcard addresses.
         hostIps = List.of(ALL_V4, ALL_V6);
       } else {

@@ -3,7 +3,12 @@ package dev.breakwater.snapshot;
 import dev.breakwater.host.Container;
 import dev.breakwater.host.DaemonConfig;
 import dev.breakwater.host.DaemonNotes;
+import dev.breakwater.host.ContainerRuntime;
+import dev.breakwater.host.FirewalldSetup;
 import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.HostListener;
+import dev.breakwater.host.HostSetup;
+import dev.breakwater.host.UfwDefaults;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.Route;
 
@@ -11,6 +16,7 @@ import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IpsetSaveParser;
 import dev.breakwater.netfilter.IptablesSaveParser;
+import dev.breakwater.netfilter.NftTable;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.ufw.UfwStatus;
 import dev.breakwater.ufw.UfwStatusReader;
@@ -42,6 +48,12 @@ import java.util.concurrent.FutureTask;
  * nft-ruleset.json     nft -j list ruleset                 optional
  * ipset-save.txt       ipset save                          optional
  * hostname             hostname                            optional
+ * ss-listening.txt     ss -Htulnp                          optional (the host's own listeners)
+ * docker-info.json     docker info --format '{{json .}}'   optional (Docker's firewall backend)
+ * ufw-default          /etc/default/ufw                    optional
+ * firewalld.conf       /etc/firewalld/firewalld.conf       optional
+ * firewall-cmd-state.txt  firewall-cmd --state             optional
+ * podman-inspect.json  podman inspect $(podman ps -q)      optional
  * </pre>
  */
 public final class SnapshotDirectory {
@@ -101,7 +113,9 @@ public final class SnapshotDirectory {
       ipv4Parse.run(); // its error is still reported after the small files' (joined below)
     }
 
-    List<Container> containers = DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json"));
+    List<Container> containers = new ArrayList<>(DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json")));
+    optional(dir, "podman-inspect.json").ifPresent(text -> containers.addAll(
+        DockerInspectReader.read(text, name(dir, "podman-inspect.json"), ContainerRuntime.PODMAN)));
     List<NetworkInterface> interfaces = IpAddrReader.read(addrText, name(dir, "ip-addr.json"));
 
     List<Route> routes = new ArrayList<>();
@@ -117,12 +131,7 @@ public final class SnapshotDirectory {
         .map(text -> DaemonJsonReader.read(text, name(dir, "daemon.json")));
     daemon.ifPresent(config -> notes.addAll(DaemonNotes.of(config)));
 
-    optional(dir, "nft-ruleset.json").ifPresent(text -> {
-      for (String table : NftRulesetReader.tablesNotShownByIptables(text, name(dir, "nft-ruleset.json"))) {
-        notes.add("nft table " + table + describe(table)
-            + " is not analysed: answers are \"possibly\" (it is in nft-ruleset.json, not in iptables-save)");
-      }
-    });
+    HostSetup setup = setup(dir);
 
     Ruleset ipv4 = joined(ipv4Parse);
     Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
@@ -130,10 +139,31 @@ public final class SnapshotDirectory {
     if (ipv6.isEmpty()) {
       notes.add(NO_IP6TABLES_SAVE);
     }
+    Optional<String> nftText = optional(dir, "nft-ruleset.json");
+    if (nftText.isPresent()) {
+      String source = name(dir, "nft-ruleset.json");
+      ipv4 = withNft(ipv4, nftText.get(), source, notes);
+      ipv6 = ipv6.map(r -> withNft(r, nftText.get(), source, notes));
+    }
 
     String hostname = optional(dir, "hostname").flatMap(SnapshotDirectory::firstLine).orElseGet(() -> directoryName(dir));
 
-    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes);
+    Optional<List<HostListener>> listeners = optional(dir, "ss-listening.txt")
+        .map(text -> SsListeningReader.read(text, name(dir, "ss-listening.txt")));
+
+    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, setup, listeners);
+  }
+
+  /** The files that say how the firewall is put together, beside its rules. */
+  private static HostSetup setup(Path dir) {
+    Optional<String> driver = optional(dir, "docker-info.json")
+        .flatMap(text -> DockerInfoReader.firewallDriver(text, name(dir, "docker-info.json")));
+    Optional<UfwDefaults> ufwDefaults = optional(dir, "ufw-default")
+        .map(text -> UfwDefaultReader.read(text, name(dir, "ufw-default")));
+    FirewalldSetup firewalld = FirewalldReader.read(
+        optional(dir, "firewalld.conf"), name(dir, "firewalld.conf"),
+        optional(dir, "firewall-cmd-state.txt"), name(dir, "firewall-cmd-state.txt"));
+    return new HostSetup(driver, ufwDefaults, firewalld);
   }
 
   /**
@@ -175,11 +205,33 @@ public final class SnapshotDirectory {
     }
   }
 
-  private static String describe(String table) {
-    if (table.equals("inet/firewalld")) {
+  /**
+   * The ruleset with the nft tables its family's packets pass (iptables-nft's own tables, which
+   * the dump already has, left out), and a note for each table with parts the engine cannot know.
+   */
+  public static Ruleset withNft(Ruleset ruleset, String text, String source, List<String> notes) {
+    List<NftTable> tables = NftJsonReader.read(text, source, ruleset.family(), ruleset.tables().keySet());
+    Ruleset with = ruleset.withNftTables(tables);
+    List<NftTable> noted = new java.util.ArrayList<>(with.nftTables());
+    tables.stream().filter(t -> t.family() == dev.breakwater.netfilter.NftFamily.BRIDGE).forEach(noted::add);
+    for (NftTable t : noted) {
+      if (t.unknown().isEmpty()) {
+        continue;
+      }
+      String note = "nft table " + t.label() + describe(t) + " has parts Breakwater cannot know ("
+          + String.join("; ", t.unknown()) + "): answers that depend on them are \"possibly\"";
+      if (!notes.contains(note)) {
+        notes.add(note);
+      }
+    }
+    return with;
+  }
+
+  private static String describe(NftTable table) {
+    if (table.label().equals("inet firewalld")) {
       return " (firewalld)";
     }
-    if (table.endsWith("/docker-bridges")) {
+    if (table.name().equals("docker-bridges")) {
       return " (Docker's nftables backend)";
     }
     return "";

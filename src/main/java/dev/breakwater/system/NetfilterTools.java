@@ -133,6 +133,18 @@ public final class NetfilterTools {
     }
   }
 
+  /**
+   * {@code nft -j list ruleset}: every nftables table; empty when nft is missing or fails (a host
+   * without nftables has only iptables' tables, which iptables-save shows).
+   */
+  public Optional<String> nftRuleset() {
+    try {
+      return Optional.of(succeed(Tool.NFT, List.of("-j", "list", "ruleset"), Optional.empty(), "failed"));
+    } catch (CommandFailed e) {
+      return Optional.empty();
+    }
+  }
+
   /** {@code ipset restore} with {@code text} on stdin. */
   public void ipsetRestore(String text) {
     succeed(Tool.IPSET, List.of("restore"), Optional.of(text), "refused the sets");
@@ -164,5 +176,68 @@ public final class NetfilterTools {
     return run(Tool.CONNTRACK, List.of("-D", "-f", family == IpFamily.V4 ? "ipv4" : "ipv6", "-p", protocol.label(),
         "--orig-src", source, "--orig-dst", destination,
         "--orig-port-src", Integer.toString(sourcePort), "--orig-port-dst", Integer.toString(destinationPort))).ok();
+  }
+
+  /** nft names as the nft backend makes them: a family and a table or set name, never quoted. */
+  private static final java.util.regex.Pattern NFT_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
+  private static final java.util.regex.Pattern NFT_ELEMENT = java.util.regex.Pattern.compile("[0-9A-Fa-f.:]{2,39}(/[0-9]{1,3})?");
+
+  private static String nftName(String name) {
+    if (!NFT_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not an nft name: " + name);
+    }
+    return name;
+  }
+
+  /** {@code nft -f -}: {@code script} on stdin, one kernel transaction (all of it or nothing). */
+  public void nftApply(String script) {
+    succeed(Tool.NFT, List.of("-f", "-"), Optional.of(script), "refused the change");
+  }
+
+  /** {@code nft -c -f -}: checks {@code script} without changing anything. */
+  public void nftCheck(String script) {
+    succeed(Tool.NFT, List.of("-c", "-f", "-"), Optional.of(script), "refused the script");
+  }
+
+  /**
+   * {@code nft list table FAMILY NAME} ({@code -j} for JSON); empty when there is no such table
+   * (told by {@code nft list tables}, so that any other failure still says what went wrong).
+   */
+  public Optional<String> nftListTable(String family, String table, boolean json) {
+    String wanted = "table " + nftName(family) + " " + nftName(table);
+    boolean exists = succeed(Tool.NFT, List.of("list", "tables"), Optional.empty(), "failed")
+        .lines().map(String::strip).anyMatch(wanted::equals);
+    if (!exists) {
+      return Optional.empty();
+    }
+    List<String> args = new ArrayList<>();
+    if (json) {
+      args.add("-j");
+    }
+    args.addAll(List.of("list", "table", family, table));
+    return Optional.of(succeed(Tool.NFT, args, Optional.empty(), "failed"));
+  }
+
+  /** {@code nft add element FAMILY TABLE SET { E, ... }}: addresses or prefixes, checked here. */
+  public void nftAddElements(String family, String table, String set, List<String> elements) {
+    nftElements("add", family, table, set, elements);
+  }
+
+  /** {@code nft delete element FAMILY TABLE SET { E, ... }}. */
+  public void nftDeleteElements(String family, String table, String set, List<String> elements) {
+    nftElements("delete", family, table, set, elements);
+  }
+
+  private void nftElements(String verb, String family, String table, String set, List<String> elements) {
+    if (elements.isEmpty()) {
+      return;
+    }
+    for (String element : elements) {
+      if (!NFT_ELEMENT.matcher(element).matches()) {
+        throw new IllegalArgumentException("not an address element: " + element);
+      }
+    }
+    succeed(Tool.NFT, List.of(verb, "element", nftName(family), nftName(table), nftName(set),
+        "{ " + String.join(", ", elements) + " }"), Optional.empty(), "failed");
   }
 }

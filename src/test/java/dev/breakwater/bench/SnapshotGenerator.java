@@ -104,11 +104,11 @@ public final class SnapshotGenerator {
             + "22/tcp                     ALLOW IN    Anywhere\n");
   }
 
-  private static String containerIp(int i) {
+  static String containerIp(int i) {
     return "172.17." + ((i + 2) / 256) + "." + ((i + 2) % 256);
   }
 
-  private static String container(int i, String ip, String hostIp, int hostPort, int containerPort) {
+  static String container(int i, String ip, String hostIp, int hostPort, int containerPort) {
     String id = String.format("%064x", i + 1L);
     String image = containerPort == 3306 ? "mysql:8.0" : "nginx:1.27";
     return """
@@ -121,13 +121,13 @@ public final class SnapshotGenerator {
         .formatted(id, i, image, i, containerPort, hostIp, hostPort, containerPort, hostIp, hostPort, ip);
   }
 
-  private static final String IP_ADDR = """
+  static final String IP_ADDR = """
       [{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"operstate":"UNKNOWN","link_type":"loopback","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8,"scope":"host"},{"family":"inet6","local":"::1","prefixlen":128,"scope":"host"}]},
        {"ifindex":2,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"operstate":"UP","link_type":"ether","addr_info":[{"family":"inet","local":"198.51.100.10","prefixlen":24,"scope":"global"}]},
        {"ifindex":3,"ifname":"docker0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"operstate":"UP","link_type":"ether","linkinfo":{"info_kind":"bridge"},"addr_info":[{"family":"inet","local":"172.17.0.1","prefixlen":16,"scope":"global"}]}]
       """;
 
-  private static final String IP_ROUTE = """
+  static final String IP_ROUTE = """
       [{"dst":"default","gateway":"198.51.100.1","dev":"eth0","protocol":"static","flags":[]},
        {"dst":"198.51.100.0/24","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"198.51.100.10","flags":[]},
        {"dst":"172.17.0.0/16","dev":"docker0","protocol":"kernel","scope":"link","prefsrc":"172.17.0.1","flags":[]}]

@@ -100,7 +100,8 @@ class FleetAuditCommandTest {
   void oneSnapshotKeepsTheOneHostJson() {
     CliRun r = CliRun.of("audit", "--from", fleet.resolve("db-28").toString(), "--format", "json");
 
-    assertThat(names(Json.mapper().readTree(r.out()))).containsExactly("host", "exposures", "notes");
+    assertThat(names(Json.mapper().readTree(r.out())))
+        .containsExactly("host", "exposures", "notes", "hostFindings", "hostListeners", "expectedNotReachable");
   }
 
   @Test

@@ -34,6 +34,21 @@ class PolicyCommandsTest {
   }
 
   @Test
+  void planWithTheNftBackendShowsTheTableApplyWouldLoad() throws Exception {
+    Path policy = dir.resolve("p.yml");
+    Files.writeString(policy, "allow:\n  - port: 8080\n    from: 203.0.113.0/24\n");
+    CliRun r = run("plan", "--policy", policy.toString(), "--from", corpus("docker-28-ipv6"), "--backend", "nft");
+    assertThat(r.out()).contains("The proof holds", "table inet breakwater {", "elements = { 203.0.113.0/24 }",
+        "type filter hook forward priority filter - 1; policy accept;");
+    assertThat(r.exit()).isEqualTo(ExitCodes.CLEAN);
+    CliRun iptables = run("plan", "--policy", policy.toString(), "--from", corpus("docker-28-ipv6"), "--backend", "auto");
+    assertThat(iptables.out()).doesNotContain("table inet breakwater");
+    CliRun bad = run("plan", "--policy", policy.toString(), "--from", corpus("docker-28-ipv6"), "--backend", "pf");
+    assertThat(bad.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(bad.err()).contains("--backend: expected nft, iptables or auto, got 'pf'");
+  }
+
+  @Test
   void planJsonHasTheRulesAndThePorts() throws Exception {
     Path policy = Files.writeString(dir.resolve("policy.yml"), "default: deny\n");
     CliRun r = run("plan", "--policy", policy.toString(), "--from", corpus("docker-28-ufw-bypass"), "--format", "json");

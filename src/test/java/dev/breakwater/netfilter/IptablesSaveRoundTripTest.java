@@ -191,7 +191,7 @@ class IptablesSaveRoundTripTest {
       case 0 -> oneOf(random, List.of(new Target.Accept(), new Target.Drop(), new Target.Return(), new Target.Reject(""),
           new Target.Reject("icmp-host-prohibited"), new Target.Jump("MYCHAIN"), new Target.Goto("OTHER"),
           new Target.Continue("", ""), new Target.Continue("LOG", "--log-prefix \"[UFW \\\"x\\\"] \" --log-level 4"),
-          new Target.Continue("MARK", "--set-xmark 0x1/0xffffffff"), new Target.Continue("CT", "--notrack"),
+          new Target.SetMark(Match.MarkKind.PACKET, Match.MarkKind.PACKET, 0xffffffffL, 0x1, "MARK --set-xmark 0x1/0xffffffff"), new Target.Continue("CT", "--notrack"),
           new Target.SourceNat("MASQUERADE", ""), new Target.SourceNat("SNAT", "--to-source 198.51.100.1"),
           new Target.Redirect(Optional.empty())));
       case 1 -> new Target.Redirect(Optional.of(portRange(random)));

@@ -27,6 +27,17 @@ public final class Corpus {
     return dir(scenario).toString();
   }
 
+  /** A copy of {@code scenario}'s files in {@code target} (created), for a test that changes them. */
+  public static Path copy(String scenario, Path target) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(target);
+    try (var files = java.nio.file.Files.list(dir(scenario))) {
+      for (Path f : files.toList()) {
+        java.nio.file.Files.copy(f, target.resolve(f.getFileName()));
+      }
+    }
+    return target;
+  }
+
   /** The scenario read the way the CLI reads it. */
   public static HostFacts facts(String scenario) {
     return SnapshotDirectory.read(dir(scenario));

@@ -186,4 +186,49 @@ class DockerInspectReaderTest {
     assertThatThrownBy(() -> DockerInspectReader.read(badAddress, "d.json"))
         .hasMessageContaining("expected an IP address, found '172.17.0.300'");
   }
+
+  @Test
+  void podmanInspectReadsLikeDockersWithItsRuntime() throws Exception {
+    String text = java.nio.file.Files.readString(
+        java.nio.file.Path.of(DockerInspectReaderTest.class.getResource("/podman/podman-inspect.json").toURI()));
+
+    List<Container> containers = DockerInspectReader.read(text, "podman-inspect.json", dev.breakwater.host.ContainerRuntime.PODMAN);
+
+    assertThat(containers).extracting(Container::name).containsExactly("web", "cache");
+    assertThat(containers).allMatch(c -> c.runtime() == dev.breakwater.host.ContainerRuntime.PODMAN);
+    Container web = containers.getFirst();
+    assertThat(web.image()).isEqualTo("docker.io/library/nginx:latest");
+    assertThat(web.networkMode()).isEqualTo("bridge");
+    // "-p 8080:80" reads "HostIp": "" in podman; the container has no IPv6 address, so only IPv4.
+    assertThat(web.ports()).containsExactly(new PublishedPort(
+        ip("0.0.0.0"), 8080, 80, Transport.TCP, java.util.Optional.of(ip("10.88.0.2"))));
+    assertThat(containers.get(1).ports()).singleElement()
+        .satisfies(p -> assertThat(p.hostIp()).isEqualTo(ip("127.0.0.1")))
+        .satisfies(p -> assertThat(p.containerIp()).contains(ip("10.88.0.3")));
+  }
+
+  @Test
+  void podmansEmptyHostIpCoversIpv6WhenTheContainerHasIt() {
+    String text = """
+        [{"Id": "ab12", "Name": "web", "HostConfig": {"NetworkMode": "bridge"},
+          "NetworkSettings": {"Ports": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]},
+            "Networks": {"podman6": {"IPAddress": "10.89.0.2", "GlobalIPv6Address": "fd00:89::2"}}}}]
+        """;
+
+    List<Container> containers = DockerInspectReader.read(text, "p", dev.breakwater.host.ContainerRuntime.PODMAN);
+
+    assertThat(containers.getFirst().ports()).extracting(PublishedPort::hostIp).containsExactly(ip("0.0.0.0"), ip("::"));
+    assertThat(containers.getFirst().ports().get(1).containerIp()).contains(ip("fd00:89::2"));
+  }
+
+  @Test
+  void aPodmanInspectOfTheWrongShapeNamesItsFile() {
+    assertThatThrownBy(() -> DockerInspectReader.read("[{\"Name\": \"web\"}]", "snap/podman-inspect.json",
+        dev.breakwater.host.ContainerRuntime.PODMAN))
+        .isInstanceOf(dev.breakwater.problem.InputProblem.class)
+        .hasMessageStartingWith("snap/podman-inspect.json:1:2: expected the container's \"Id\"");
+    assertThatThrownBy(() -> DockerInspectReader.read("Error: no such container\n", "snap/podman-inspect.json",
+        dev.breakwater.host.ContainerRuntime.PODMAN))
+        .hasMessageStartingWith("snap/podman-inspect.json:1:1: expected valid JSON (the output of podman inspect)");
+  }
 }

@@ -26,7 +26,7 @@ class JsonReadersRobustnessTest {
       new Reader("docker-inspect.json", text -> DockerInspectReader.read(text, "f.json")),
       new Reader("ip-addr.json", text -> IpAddrReader.read(text, "f.json")),
       new Reader("ip-route.json", text -> IpRouteReader.read(text, "f.json", IpFamily.V4)),
-      new Reader("nft-ruleset.json", text -> NftRulesetReader.tablesNotShownByIptables(text, "f.json")),
+      new Reader("nft-ruleset.json", text -> NftJsonReader.read(text, "f.json", dev.breakwater.net.IpFamily.V4, java.util.Set.of())),
       new Reader("daemon.json", text -> DaemonJsonReader.read(text, "f.json")));
 
   @Test

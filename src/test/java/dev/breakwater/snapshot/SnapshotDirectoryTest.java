@@ -234,19 +234,31 @@ class SnapshotDirectoryTest {
     HostFacts facts = SnapshotDirectory.read(dir);
 
     assertThat(facts.notes())
-        .anyMatch(n -> n.startsWith("nft table inet/firewalld (firewalld) is not analysed: answers are \"possibly\""))
+        .noneMatch(n -> n.startsWith("nft table inet firewalld")) // read: nothing in it is unknown
         .anyMatch(n -> n.contains("no ip6tables-save.txt"))
         .anyMatch(n -> n.contains("\"ip\": \"127.0.0.1\""));
     assertThat(facts.daemon()).get().extracting(DaemonConfig::defaultBindIp).isEqualTo(java.util.Optional.of("127.0.0.1"));
+    // iptables-nft's ip filter is in iptables-save: only firewalld's table is added.
+    assertThat(facts.ipv4().nftTables()).extracting(dev.breakwater.netfilter.NftTable::label).containsExactly("inet firewalld");
+  }
+
+  @Test
+  void anNftTableWithARunTimeSetIsNamedInANote(@TempDir Path tmp) throws Exception {
+    Path dir = copyOf("nft-extra-table", tmp);
+    Files.writeString(dir.resolve("nft-ruleset.json"), """
+        {"nftables": [{"table": {"family": "inet", "name": "guard", "handle": 1}},
+        {"set": {"family": "inet", "name": "bad", "table": "guard", "type": "ipv4_addr", "handle": 2, "flags": ["timeout"]}},
+        {"chain": {"family": "inet", "table": "guard", "name": "fw", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"}},
+        {"rule": {"family": "inet", "table": "guard", "chain": "fw", "handle": 3, "expr": [
+          {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "@bad"}}, {"drop": null}]}}]}
+        """);
+    HostFacts facts = SnapshotDirectory.read(dir);
+    assertThat(facts.notes()).anyMatch(n -> n.startsWith("nft table inet guard has parts Breakwater cannot know (set @bad"));
+    assertThat(facts.ipv4().nftTables()).singleElement().extracting(t -> t.chain("fw").orElseThrow().rules().getFirst().hasUnknown())
+        .isEqualTo(true);
   }
 
   private static Path copyOf(String scenario, Path target) throws Exception {
-    Files.createDirectories(target);
-    try (Stream<Path> files = Files.list(corpus().resolve(scenario))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, target.resolve(f.getFileName()));
-      }
-    }
-    return target;
+    return Corpus.copy(scenario, target);
   }
 }
