@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The kernel side of the nftables oracle: a Docker-29-nft-shaped host in three namespaces, as in
@@ -323,17 +322,7 @@ final class NftKernelLab implements AutoCloseable {
   @Override
   public void close() {
     probes.values().forEach(ProbeProcess::close);
-    for (Process p : processes) {
-      p.destroy();
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        p.destroyForcibly();
-      }
-    }
+    KernelLab.stop(processes);
     RuntimeException failure = null;
     for (TestNamespace ns : namespaces.reversed()) {
       try {
