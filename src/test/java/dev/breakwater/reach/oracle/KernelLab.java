@@ -416,6 +416,14 @@ final class KernelLab implements AutoCloseable {
   @Override
   public void close() {
     probes.values().forEach(ProbeProcess::close);
+    stop(processes);
+    for (String ns : namespaces.reversed()) {
+      deleteNamespace(ns);
+    }
+  }
+
+  /** Ends the lab's own processes: each is asked to stop, then killed if it has not within 5 s. */
+  static void stop(List<Process> processes) {
     for (Process p : processes) {
       p.destroy();
     }
@@ -428,9 +436,6 @@ final class KernelLab implements AutoCloseable {
         Thread.currentThread().interrupt();
         p.destroyForcibly();
       }
-    }
-    for (String ns : namespaces.reversed()) {
-      deleteNamespace(ns);
     }
   }
 }
