@@ -95,11 +95,11 @@ final class HtmlView {
   static HostView host(AuditReport report, String anchor, String snapshot) {
     List<PortRow> ports = report.exposures().stream().map(e -> new PortRow(
         e.severity().label(), name(e), e.image(), e.hostEndpoint(), e.containerPort(),
-        sources(e.reachableFrom()), possibly(e.possiblyReachableFrom()), e.ufwClaim(), e.decidedBy(),
+        sources(e.reachableFrom()), possibly(e.possiblyReachableFrom()), e.ufwClaim(), rule(e.decidedBy()),
         FindingView.of(e.findings()), e.notes())).toList();
     List<ListenerRow> listeners = report.hostListeners().stream().map(l -> new ListenerRow(
         l.severity().label(), l.process().isEmpty() ? "?" : l.process(), l.endpoint(),
-        sources(l.reachableFrom()), possibly(l.possiblyReachableFrom()), l.expected(), l.ufwClaim(), l.decidedBy(),
+        sources(l.reachableFrom()), possibly(l.possiblyReachableFrom()), l.expected(), l.ufwClaim(), rule(l.decidedBy()),
         FindingView.of(l.findings()), l.notes())).toList();
     List<ExposureFinding> all = new ArrayList<>(report.hostFindings());
     report.exposures().forEach(e -> all.addAll(e.findings()));
@@ -151,6 +151,11 @@ final class HtmlView {
 
   private static String possibly(List<String> cidrs) {
     return cidrs.isEmpty() ? "" : sources(cidrs);
+  }
+
+  /** The deciding rule's citation; an answer no rule let in (loopback, nobody) has none. */
+  private static String rule(String decidedBy) {
+    return decidedBy.isEmpty() ? "-" : decidedBy;
   }
 
   private static String name(Exposure e) {
