@@ -2,6 +2,7 @@ package dev.breakwater.cli;
 
 import dev.breakwater.gather.Facts;
 
+import dev.breakwater.audit.AuditHtml;
 import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.AuditText;
 import dev.breakwater.audit.ExpectedOpen;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  breakwater audit --from ./snap --format json | jq '.exposures[] | select(.reachableFrom != [])'",
       "  breakwater audit --from ./snap --fail-on critical      # in CI: fail only on critical",
       "  breakwater audit --from ./fleet                        # every snapshot in ./fleet/*",
+      "  breakwater audit --from ./fleet --format html > fleet.html  # one page, opens offline",
       "  sudo breakwater audit --expect-open 22/tcp,80/tcp,443  # anything else reachable is a finding",
       "",
       "A snapshot directory holds plain command outputs (iptables-save.txt, docker-inspect.json,",
@@ -63,8 +65,9 @@ public final class AuditCommand implements Callable<Integer> {
   List<Path> from;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "text (for people, default) or json (for scripts).")
-  OutputFormat format;
+      description = "text (for people, default), json (for scripts) or html (one self-contained page: "
+          + "breakwater audit --format html > audit.html).")
+  AuditFormat format;
 
   @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "high",
       description = "Exit 1 when a finding is at least this severe: info, low, medium, high (default), critical.")
@@ -89,6 +92,7 @@ public final class AuditCommand implements Callable<Integer> {
     print(switch (format) {
       case TEXT -> AuditText.render(report);
       case JSON -> Json.write(report);
+      case HTML -> AuditHtml.render(report);
     });
     return report.failsAt(failOn) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
@@ -109,6 +113,7 @@ public final class AuditCommand implements Callable<Integer> {
     print(switch (format) {
       case TEXT -> FleetText.render(fleet);
       case JSON -> Json.write(fleet);
+      case HTML -> AuditHtml.render(fleet);
     });
     if (fleet.badInput() > 0) {
       spec.commandLine().getErr().println("breakwater: " + fleet.badInput() + " of " + fleet.hostCount()
