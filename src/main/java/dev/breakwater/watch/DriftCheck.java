@@ -121,17 +121,8 @@ public final class DriftCheck {
     }
     if (!drifted) {
       inForce = compiled.chainRules();
-      compiledInForce = compiled;
-      recovered(batch);
-      metrics.inForce();
-      if (batch.stream().anyMatch(t -> t instanceof Trigger.Startup)) {
-        // Not a change, but the first thing an operator wants to read: the policy holds.
-        LogLine line = log.line("in-force").with("chain", CompiledPolicy.CHAIN)
-            .with("families", String.join(",", families(compiled))).with("ports", compiled.ports().size());
-        causes(line, batch);
-        log.write(line);
-      }
-      return Result.IN_FORCE;
+      return held(compiled, batch, log.line("in-force").with("chain", CompiledPolicy.CHAIN)
+          .with("families", String.join(",", families(compiled))).with("ports", compiled.ports().size()));
     }
     ApplyTransaction.Outcome outcome;
     try {
@@ -143,11 +134,7 @@ public final class DriftCheck {
     }
     inForce = compiled.chainRules();
     CompiledPolicy previous = compiledInForce;
-    compiledInForce = compiled;
-    recovered(batch);
-    if (!outcome.changed()) {
-      // Someone else (an apply, a second watcher) fixed it between our read and our apply.
-      metrics.inForce();
+    if (!applied(compiled, outcome, batch)) {
       return Result.IN_FORCE;
     }
     Instant done = clock.instant();
@@ -213,16 +200,8 @@ public final class DriftCheck {
     }
     if (holds) {
       tableInForce = planned;
-      compiledInForce = compiled;
-      recovered(batch);
-      metrics.inForce();
-      if (batch.stream().anyMatch(t -> t instanceof Trigger.Startup)) {
-        LogLine line = log.line("in-force").with("table", NftPolicyText.FAMILY + " " + NftPolicyText.TABLE)
-            .with("ports", compiled.ports().size());
-        causes(line, batch);
-        log.write(line);
-      }
-      return Result.IN_FORCE;
+      return held(compiled, batch, log.line("in-force").with("table", NftPolicyText.FAMILY + " " + NftPolicyText.TABLE)
+          .with("ports", compiled.ports().size()));
     }
     ApplyTransaction.Outcome outcome;
     String update = "table";
@@ -247,10 +226,7 @@ public final class DriftCheck {
     }
     tableInForce = planned;
     CompiledPolicy previous = compiledInForce;
-    compiledInForce = compiled;
-    recovered(batch);
-    if (!outcome.changed()) {
-      metrics.inForce();
+    if (!applied(compiled, outcome, batch)) {
       return Result.IN_FORCE;
     }
     Instant done = clock.instant();
@@ -272,6 +248,32 @@ public final class DriftCheck {
     metrics.corrected(latency, done);
     followUp(compiled, !containersOnly || previous == null || ForbiddenFlows.narrows(previous, compiled), batch);
     return Result.CORRECTED;
+  }
+
+  /** Nothing to change; at start-up {@code startupLine} says so (the first thing an operator wants to read). */
+  private Result held(CompiledPolicy compiled, List<Trigger> batch, LogLine startupLine) {
+    compiledInForce = compiled;
+    recovered(batch);
+    metrics.inForce();
+    if (batch.stream().anyMatch(t -> t instanceof Trigger.Startup)) {
+      causes(startupLine, batch);
+      log.write(startupLine);
+    }
+    return Result.IN_FORCE;
+  }
+
+  /**
+   * Records a successful apply; false when it found nothing to change (someone else, an apply or
+   * a second watcher, fixed it between our read and our apply).
+   */
+  private boolean applied(CompiledPolicy compiled, ApplyTransaction.Outcome outcome, List<Trigger> batch) {
+    compiledInForce = compiled;
+    recovered(batch);
+    if (!outcome.changed()) {
+      metrics.inForce();
+      return false;
+    }
+    return true;
   }
 
   /** The proof and the cut after a correction; their problems are logged, never undo it. */
