@@ -6,6 +6,13 @@ import dev.breakwater.docker.DockerApiException;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.FlowCut;
+import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.FirewallBackend;
+import dev.breakwater.watch.Aftercare;
+import dev.breakwater.watch.NftEnforcer;
+import java.util.List;
+import java.util.function.Supplier;
 import dev.breakwater.system.CommandFailed;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.plan.Plan;
@@ -101,6 +108,8 @@ public final class WatchCommand implements Callable<Integer> {
 
   @Mixin FirewallOptions target;
 
+  @Mixin BackendOption backend;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -121,7 +130,8 @@ public final class WatchCommand implements Callable<Integer> {
     } catch (CommandFailed e) {
       throw new UserError("cannot read the live firewall: " + e.getMessage() + " (run as root?)");
     }
-    Plan plan = Plan.make(facts, parsed, ReachProof.engine());
+    FirewallBackend kind = backend.backend();
+    Plan plan = Plan.make(facts, parsed, ReachProof.engine(), kind);
     if (!plan.proved()) {
       out.print(PlanText.render(plan));
       out.flush();
@@ -133,17 +143,21 @@ public final class WatchCommand implements Callable<Integer> {
       out.flush();
     });
     WatchMetrics watchMetrics = new WatchMetrics(new PrometheusRegistry());
-    ApplyTransaction transaction = new ApplyTransaction(firewall, target.store());
+    ApplyTransaction transaction = new ApplyTransaction(firewall, target.store(), kind);
+    Supplier<HostFacts> whole = from == null ? live::readForProof : reader::read;
+    Aftercare aftercare = (compiled, cut) -> aftercare(whole, parsed, firewall, kind, compiled, cut);
     log.write(log.line("watch-started")
         .with("policy", policy.toString())
         .with("interval_s", every.toSeconds())
         .with("metrics", metricsAddress.map(MetricsAddress::toString).orElse("off"))
         .with("docker", from == null ? docker.socket().toString() : "off (--from " + from + ")")
         .with("netns", target.netns == null ? "host" : target.netns)
+        .with("backend", kind.label())
         .with("ports", plan.compiled().ports().size()));
     WatchSession session;
     try {
-      session = WatchSession.start(parsed, reader, transaction::apply,
+      session = WatchSession.start(parsed, reader,
+          kind == FirewallBackend.NFT ? NftEnforcer.of(transaction) : transaction::apply, aftercare,
           from == null ? Optional.of(DockerEventConnection.connector(docker)) : Optional.empty(),
           log, watchMetrics, every, metricsAddress, maxChecks);
     } catch (UncheckedIOException e) {
@@ -169,6 +183,28 @@ public final class WatchCommand implements Callable<Integer> {
     session.close();
     log.write(log.line("watch-stopped").with("reason", "checks"));
     return ExitCodes.CLEAN;
+  }
+
+  /**
+   * After a correction: with the nft backend the engine proves the policy on the host as it is
+   * now (every table, the addresses, the routes: too slow for the path of a container start, so
+   * after it); where the correction may forbid a connection that was let in, those are cut.
+   * The iptables backend is not proved again here, as before.
+   */
+  private static Aftercare.Report aftercare(Supplier<HostFacts> whole, Policy policy, NetfilterTools firewall,
+      FirewallBackend kind, CompiledPolicy compiled, boolean cut) {
+    boolean prove = kind == FirewallBackend.NFT;
+    if (!prove && !cut) {
+      return Aftercare.Report.NOTHING;
+    }
+    HostFacts now = whole.get();
+    List<String> problems = List.of();
+    if (prove) {
+      Plan plan = Plan.make(now, policy, ReachProof.engine(), kind);
+      problems = plan.proved() ? List.of() : plan.proof().map(p -> p.problems()).orElse(List.of("no reach engine"));
+    }
+    FlowCut.Result result = cut ? FlowCut.cut(firewall, compiled, now) : new FlowCut.Result(0, List.of());
+    return new Aftercare.Report(problems, result.cut(), result.notes());
   }
 
   private static MetricsAddress metricsAddress(String text) {

@@ -129,6 +129,25 @@ public final class ApplyTransaction {
   }
 
   /**
+   * The nft backend's small change: {@code delta} (element lines only, one {@code nft -f}) takes
+   * the table in force, {@code current} as nft lists it, to {@code compiled}'s; verified by listing
+   * the table again, put back on a mismatch.
+   *
+   * @throws ApplyException when nft refused the elements (nothing changed) or the result differs
+   */
+  public Outcome updateElements(String current, dev.breakwater.policy.NftElementDelta delta, CompiledPolicy compiled) {
+    if (backend != FirewallBackend.NFT) {
+      throw new IllegalStateException("element updates are the nft backend's");
+    }
+    return new NftTransaction(nft, store).updateElements(current, delta, compiled);
+  }
+
+  /** The nft backend's table as nft lists it now; empty when there is none. */
+  public java.util.Optional<String> liveNftTable() {
+    return nft.listTable();
+  }
+
+  /**
    * Puts back the BREAKWATER chain and jumps saved before the last apply. Returns the families
    * that changed; an empty list when the firewall already was in that state.
    */

@@ -5,6 +5,7 @@ import dev.breakwater.net.IpFamily;
 import dev.breakwater.plan.PlanDiff;
 import dev.breakwater.policy.ChainState;
 import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.NftElementDelta;
 import dev.breakwater.policy.NftPolicyText;
 import dev.breakwater.policy.NftTableListing;
 import dev.breakwater.policy.PolicyCompiler;
@@ -57,6 +58,38 @@ final class NftTransaction {
       }
       throw new ApplyException(failure.getMessage() + back);
     }
+    store.writeNftApplied(planned.table());
+    return new ApplyTransaction.Outcome(Map.of(), changes);
+  }
+
+  /**
+   * Makes the sets of the table in force ({@code current}, as nft lists it or as the last apply
+   * wrote it) hold {@code compiled}'s sources by {@code delta}: one {@code nft -f} of element lines,
+   * no rule rewritten. Then the table is listed and compared with the plan, as after a replace; a
+   * mismatch puts {@code current} back. The state is written after the change (off the path of
+   * the connection it lets in): the backup is {@code current}.
+   */
+  ApplyTransaction.Outcome updateElements(String current, NftElementDelta delta, CompiledPolicy compiled) {
+    NftPolicyText planned = NftPolicyText.of(compiled);
+    List<PlanDiff.Line> changes = changes(Optional.of(NftTableListing.parse(current)), planned);
+    if (delta.isEmpty()) {
+      return new ApplyTransaction.Outcome(Map.of(), changes);
+    }
+    nft.load(delta.script()); // refused as a whole: nothing changed
+    Optional<NftTableListing> after = nft.listTable().map(NftTableListing::parse);
+    if (after.isEmpty() || !after.get().matches(planned)) {
+      String back;
+      try {
+        putBack(Optional.of(current));
+        back = "; the previous table is back in force";
+      } catch (ApplyException e) {
+        back = "; putting the previous table back ALSO failed: " + e.getMessage();
+      }
+      throw new ApplyException("nft list table " + NftPolicyText.FAMILY + " " + NftPolicyText.TABLE
+          + " does not show the planned sets after the element update" + back);
+    }
+    store.writeNftBackup(Optional.of(current));
+    store.writeBackend(FirewallBackend.NFT);
     store.writeNftApplied(planned.table());
     return new ApplyTransaction.Outcome(Map.of(), changes);
   }

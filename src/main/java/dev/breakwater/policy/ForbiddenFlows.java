@@ -66,4 +66,29 @@ public final class ForbiddenFlows {
   public static List<ProtectedPort> portsOf(CompiledPolicy compiled, IpFamily family) {
     return compiled.ports().stream().filter(p -> p.family() == family && !p.allowed().any()).toList();
   }
+
+  /**
+   * True when {@code after} may forbid a connection that {@code before} let in, so that a cut is
+   * worth its conntrack listing: a port {@code after} restricts that {@code before} did not have
+   * (it may have been open while it was new, with {@code default: allow}) or left open to any, or
+   * whose sources lost a prefix. False when every restricted port keeps or widens its sources.
+   */
+  public static boolean narrows(CompiledPolicy before, CompiledPolicy after) {
+    for (ProtectedPort port : after.ports()) {
+      if (port.allowed().any()) {
+        continue;
+      }
+      ProtectedPort was = before.ports().stream().filter(p -> p.endpoint().equals(port.endpoint())).findFirst().orElse(null);
+      if (was == null || was.allowed().any()) {
+        return true;
+      }
+      List<IPAddress> now = port.allowed().of(port.family());
+      for (IPAddress prefix : was.allowed().of(was.family())) {
+        if (now.stream().noneMatch(p -> p.getIPVersion() == prefix.getIPVersion() && p.contains(prefix))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 }

@@ -9,6 +9,10 @@ import dev.breakwater.firewall.ApplyException;
 import dev.breakwater.firewall.ApplyTransaction;
 import dev.breakwater.policy.ChainState;
 import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.ForbiddenFlows;
+import dev.breakwater.policy.NftElementDelta;
+import dev.breakwater.policy.NftPolicyText;
+import dev.breakwater.policy.NftTableListing;
 import dev.breakwater.plan.PlanDiff;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.policy.PolicyCompiler;
@@ -28,6 +32,11 @@ import java.util.Optional;
  * force, and apply when they differ (someone flushed it, dockerd recreated DOCKER-USER, a
  * container started that needs an allow). No I/O of its own: the reader, the enforcer, the clock
  * and the log are given, so the decision logic is tested with fakes.
+ *
+ * <p>With an {@link NftEnforcer} the firewall is the {@code inet breakwater} table: a change that
+ * leaves every rule and set name as it was (the same protected ports, other sources) is made with
+ * set elements ({@link NftElementDelta}); any other with a replace of the whole table. A
+ * correction is followed by its {@link Aftercare} (the proof, the cut of forbidden connections).
  */
 public final class DriftCheck {
   private final Policy policy;
@@ -36,13 +45,25 @@ public final class DriftCheck {
   private final InstantSource clock;
   private final WatchLog log;
   private final WatchMetrics metrics;
+  private final Aftercare aftercare;
   private volatile Optional<String> lastProblem = Optional.empty();
   private volatile List<String> lastNotes = List.of();
   // The last full read, and the chain rules the last check left in force (null: unknown).
   private HostFacts lastFacts;
   private Map<IpFamily, List<String>> inForce;
+  // The nft backend's table the last check left in force (null: unknown), and the policy compiled then.
+  private NftPolicyText tableInForce;
+  private CompiledPolicy compiledInForce;
+  private final java.util.Set<String> saidCutNotes = new java.util.HashSet<>();
 
   public DriftCheck(Policy policy, HostReader reader, Enforcer enforcer, InstantSource clock, WatchLog log, WatchMetrics metrics) {
+    this(policy, reader, enforcer, Aftercare.NONE, clock, log, metrics);
+  }
+
+  /** @param enforcer an {@link NftEnforcer} for the nft backend, else the iptables apply */
+  public DriftCheck(Policy policy, HostReader reader, Enforcer enforcer, Aftercare aftercare, InstantSource clock, WatchLog log,
+      WatchMetrics metrics) {
+    this.aftercare = aftercare;
     this.policy = policy;
     this.reader = reader;
     this.enforcer = enforcer;
@@ -69,7 +90,7 @@ public final class DriftCheck {
     Instant started = clock.instant();
     // Docker events change containers, not rules: compile against the rules of the last full read
     // and compare with what the last check left in force. Hand edits are the interval's job.
-    boolean containersOnly = lastFacts != null && inForce != null
+    boolean containersOnly = lastFacts != null && (enforcer instanceof NftEnforcer ? tableInForce != null : inForce != null)
         && batch.stream().allMatch(t -> t instanceof Trigger.Docker || t instanceof Trigger.Settle);
     HostFacts facts;
     CompiledPolicy compiled;
@@ -84,6 +105,9 @@ public final class DriftCheck {
     Instant read = clock.instant();
     metrics.ports(compiled.ports());
     notes(compiled);
+    if (enforcer instanceof NftEnforcer table) {
+      return checkTable(table, batch, started, read, facts, compiled, containersOnly);
+    }
     boolean drifted;
     if (containersOnly) {
       drifted = !compiled.chainRules().equals(inForce);
@@ -97,16 +121,8 @@ public final class DriftCheck {
     }
     if (!drifted) {
       inForce = compiled.chainRules();
-      recovered(batch);
-      metrics.inForce();
-      if (batch.stream().anyMatch(t -> t instanceof Trigger.Startup)) {
-        // Not a change, but the first thing an operator wants to read: the policy holds.
-        LogLine line = log.line("in-force").with("chain", CompiledPolicy.CHAIN)
-            .with("families", String.join(",", families(compiled))).with("ports", compiled.ports().size());
-        causes(line, batch);
-        log.write(line);
-      }
-      return Result.IN_FORCE;
+      return held(compiled, batch, log.line("in-force").with("chain", CompiledPolicy.CHAIN)
+          .with("families", String.join(",", families(compiled))).with("ports", compiled.ports().size()));
     }
     ApplyTransaction.Outcome outcome;
     try {
@@ -117,10 +133,8 @@ public final class DriftCheck {
       return failed("apply-failed", batch, describe(e));
     }
     inForce = compiled.chainRules();
-    recovered(batch);
-    if (!outcome.changed()) {
-      // Someone else (an apply, a second watcher) fixed it between our read and our apply.
-      metrics.inForce();
+    CompiledPolicy previous = compiledInForce;
+    if (!applied(compiled, outcome, batch)) {
       return Result.IN_FORCE;
     }
     Instant done = clock.instant();
@@ -143,7 +157,151 @@ public final class DriftCheck {
       log.write(line);
     }
     metrics.corrected(latency, done);
+    followUp(compiled, !containersOnly || previous == null || ForbiddenFlows.narrows(previous, compiled), batch);
     return Result.CORRECTED;
+  }
+
+  /**
+   * The nft backend's half of a check. On Docker events the table is compared with the one the
+   * last check left in force; otherwise with {@code nft list table inet breakwater}, so that a
+   * deleted table ({@code nft flush ruleset}), chain, rule or element is found and put back.
+   */
+  private Result checkTable(NftEnforcer table, List<Trigger> batch, Instant started, Instant read, HostFacts facts,
+      CompiledPolicy compiled, boolean containersOnly) {
+    NftPolicyText planned = NftPolicyText.of(compiled);
+    String current;
+    boolean holds;
+    Optional<NftElementDelta> delta;
+    Optional<String> found = Optional.empty();
+    if (containersOnly) {
+      current = tableInForce.table();
+      holds = current.equals(planned.table());
+      delta = NftElementDelta.between(tableInForce, planned);
+    } else {
+      Optional<String> live;
+      try {
+        live = table.liveTable();
+      } catch (RuntimeException e) {
+        return failed("check-failed", batch, describe(e));
+      }
+      lastFacts = facts;
+      if (live.isEmpty()) {
+        current = "";
+        holds = false;
+        delta = Optional.empty();
+        found = Optional.of("absent");
+      } else {
+        current = live.get();
+        NftTableListing listing = NftTableListing.parse(current);
+        holds = listing.matches(planned);
+        delta = NftElementDelta.between(listing, planned);
+        found = Optional.of(delta.isPresent() ? "sets-differ" : "rules-differ");
+      }
+    }
+    if (holds) {
+      tableInForce = planned;
+      return held(compiled, batch, log.line("in-force").with("table", NftPolicyText.FAMILY + " " + NftPolicyText.TABLE)
+          .with("ports", compiled.ports().size()));
+    }
+    ApplyTransaction.Outcome outcome;
+    String update = "table";
+    Optional<String> fallback = Optional.empty();
+    try {
+      if (delta.isPresent()) {
+        try {
+          outcome = table.updateElements(current, delta.get(), compiled);
+          update = "elements";
+        } catch (ApplyException e) {
+          // nft refused the elements (one gone by hand since the last check): replace the table.
+          fallback = Optional.of(e.getMessage());
+          outcome = table.apply(compiled);
+        }
+      } else {
+        outcome = table.apply(compiled);
+      }
+    } catch (ApplyException e) {
+      return failed("apply-failed", batch, e.getMessage());
+    } catch (RuntimeException e) {
+      return failed("apply-failed", batch, describe(e));
+    }
+    tableInForce = planned;
+    CompiledPolicy previous = compiledInForce;
+    if (!applied(compiled, outcome, batch)) {
+      return Result.IN_FORCE;
+    }
+    Instant done = clock.instant();
+    Duration latency = Duration.between(causeTime(batch, started), done);
+    LogLine line = log.line("drift-corrected").with("table", NftPolicyText.FAMILY + " " + NftPolicyText.TABLE).with("update", update);
+    if (update.equals("elements")) {
+      line.with("elements_added", delta.get().added()).with("elements_removed", delta.get().removed());
+    } else {
+      line.with("added", outcome.nftChanges().stream().filter(l -> l.op() == '+').count())
+          .with("removed", outcome.nftChanges().stream().filter(l -> l.op() == '-').count());
+    }
+    found.ifPresent(f -> line.with("found", f));
+    line.with("latency_ms", latency.toMillis())
+        .with("apply_ms", Duration.between(started, done).toMillis())
+        .with("read_ms", Duration.between(started, read).toMillis());
+    causes(line, batch);
+    fallback.ifPresent(f -> line.with("elements_refused", f));
+    log.write(line);
+    metrics.corrected(latency, done);
+    followUp(compiled, !containersOnly || previous == null || ForbiddenFlows.narrows(previous, compiled), batch);
+    return Result.CORRECTED;
+  }
+
+  /** Nothing to change; at start-up {@code startupLine} says so (the first thing an operator wants to read). */
+  private Result held(CompiledPolicy compiled, List<Trigger> batch, LogLine startupLine) {
+    compiledInForce = compiled;
+    recovered(batch);
+    metrics.inForce();
+    if (batch.stream().anyMatch(t -> t instanceof Trigger.Startup)) {
+      causes(startupLine, batch);
+      log.write(startupLine);
+    }
+    return Result.IN_FORCE;
+  }
+
+  /**
+   * Records a successful apply; false when it found nothing to change (someone else, an apply or
+   * a second watcher, fixed it between our read and our apply).
+   */
+  private boolean applied(CompiledPolicy compiled, ApplyTransaction.Outcome outcome, List<Trigger> batch) {
+    compiledInForce = compiled;
+    recovered(batch);
+    if (!outcome.changed()) {
+      metrics.inForce();
+      return false;
+    }
+    return true;
+  }
+
+  /** The proof and the cut after a correction; their problems are logged, never undo it. */
+  private void followUp(CompiledPolicy compiled, boolean cut, List<Trigger> batch) {
+    Aftercare.Report report;
+    try {
+      report = aftercare.after(compiled, cut);
+    } catch (RuntimeException e) {
+      LogLine line = log.line("proof-failed").with("error", describe(e));
+      causes(line, batch);
+      log.write(line);
+      return;
+    }
+    if (!report.proofProblems().isEmpty()) {
+      LogLine line = log.line("proof-failed").with("problems", String.join("; ", report.proofProblems()));
+      causes(line, batch);
+      log.write(line);
+    }
+    if (report.cut() > 0) {
+      LogLine line = log.line("flows-cut").with("cut", report.cut());
+      causes(line, batch);
+      log.write(line);
+    }
+    for (String note : report.notes()) {
+      if (saidCutNotes.add(note)) {
+        log.write(log.line("cut-note").with("note", note));
+      }
+    }
   }
 
   /** The event the correction answers: the earliest Docker event, else when the check began. */
@@ -205,6 +363,7 @@ public final class DriftCheck {
   private Result failed(String event, List<Trigger> batch, String problem) {
     metrics.failed();
     inForce = null; // the next check reads everything again
+    tableInForce = null;
     // A problem that persists (dockerd down for minutes) is logged once, not at every retry.
     if (!lastProblem.equals(Optional.of(event + problem))) {
       LogLine line = log.line(event).with("error", problem);

@@ -65,9 +65,27 @@ public final class WatchSession implements AutoCloseable {
       Duration interval,
       Optional<MetricsAddress> metricsAddress,
       long maxChecks) {
+    return start(policy, reader, enforcer, Aftercare.NONE, events, log, metrics, interval, metricsAddress, maxChecks);
+  }
+
+  /**
+   * As above, with what follows each correction (the proof, the cut of forbidden connections);
+   * an {@link NftEnforcer} keeps the {@code inet breakwater} table instead of the chain.
+   */
+  public static WatchSession start(
+      Policy policy,
+      HostReader reader,
+      Enforcer enforcer,
+      Aftercare aftercare,
+      Optional<EventConnection.Connector> events,
+      WatchLog log,
+      WatchMetrics metrics,
+      Duration interval,
+      Optional<MetricsAddress> metricsAddress,
+      long maxChecks) {
     InstantSource clock = InstantSource.system();
     TriggerQueue queue = new TriggerQueue();
-    DriftCheck watcher = new DriftCheck(policy, reader, enforcer, clock, log, metrics);
+    DriftCheck watcher = new DriftCheck(policy, reader, enforcer, aftercare, clock, log, metrics);
     WatchLoop loop = new WatchLoop(watcher, queue, clock, interval, RETRY);
     Optional<EventPump> pump = events.map(connector -> new EventPump(connector, queue, log, clock, Sleeper.REAL));
     Optional<HTTPServer> server = metricsAddress.map(address -> serve(address, metrics));

@@ -67,8 +67,8 @@ public class PolicyTrafficLabTest {
       COMMIT
       """;
 
-  @TempDir Path tmp;
-  final List<Process> servers = new ArrayList<>();
+  @TempDir public Path tmp;
+  public final List<Process> servers = new ArrayList<>();
 
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {
@@ -161,7 +161,7 @@ public class PolicyTrafficLabTest {
     }
   }
 
-  static void wire(TestNamespace host, TestNamespace container, TestNamespace attacker) {
+  public static void wire(TestNamespace host, TestNamespace container, TestNamespace attacker) {
     String suffix = host.name.substring(host.name.lastIndexOf('-') + 1) + ProcessHandle.current().pid() % 10000;
     String outside = "bwxo" + suffix;
     String bridge = "bwxb" + suffix;
@@ -190,7 +190,7 @@ public class PolicyTrafficLabTest {
     ns.ip(args);
   }
 
-  void serve(TestNamespace ns, int port, Path root) throws IOException, InterruptedException {
+  public void serve(TestNamespace ns, int port, Path root) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(ns.command("busybox", "httpd", "-f", "-p", Integer.toString(port), "-h", root.toString()))
         .redirectErrorStream(true).redirectOutput(tmp.resolve("httpd-" + port + ".log").toFile()).start();
     servers.add(p);
@@ -199,7 +199,7 @@ public class PolicyTrafficLabTest {
   }
 
   /** The body, or "" when the connection was refused or timed out. */
-  static String get(TestNamespace ns, String source, String url) throws IOException, InterruptedException {
+  public static String get(TestNamespace ns, String source, String url) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(ns.command("curl", "-s", "--interface", source,
         "--connect-timeout", "3", "--max-time", "5", url)).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
@@ -207,7 +207,7 @@ public class PolicyTrafficLabTest {
     return p.exitValue() == 0 ? out : "";
   }
 
-  static HostFacts facts(dev.breakwater.netfilter.Ruleset ipv4) {
+  public static HostFacts facts(dev.breakwater.netfilter.Ruleset ipv4) {
     IPAddress any = new IPAddressString("0.0.0.0").getAddress();
     IPAddress containerIp = new IPAddressString("198.18.0.2").getAddress();
     Container db = new Container("c1", "/db", "busybox", Map.of(), "bridge",
