@@ -60,9 +60,26 @@ final class TargetParser {
    */
   private Target mark(String name, List<OptionEntry> options, String text) {
     Match.MarkKind kind = name.equals("MARK") ? Match.MarkKind.PACKET : Match.MarkKind.CONNECTION;
-    if (options.size() == 1 && options.get(0).name().equals("--set-xmark") && !options.get(0).negated()) {
-      long[] valueMask = ModuleMatches.markValue(options.get(0).single(), "--set-xmark");
-      return new Target.SetMark(kind, kind, valueMask[1], valueMask[0], strings.of(name + " " + text));
+    if (options.size() == 1 && !options.get(0).negated()) {
+      OptionEntry e = options.get(0);
+      // libxt_MARK / libxt_CONNMARK turn each form into set-xmark's (value, mask) as below.
+      long[] vm = switch (e.name()) {
+        case "--set-xmark" -> ModuleMatches.markValue(e.single(), e.name());
+        case "--set-mark" -> {
+          long[] given = ModuleMatches.markValue(e.single(), e.name());
+          yield new long[] {given[0], given[0] | given[1]};
+        }
+        case "--and-mark" -> new long[] {0, ~ModuleMatches.markValue(e.single(), e.name())[0] & 0xffffffffL};
+        case "--or-mark" -> {
+          long v = ModuleMatches.markValue(e.single(), e.name())[0];
+          yield new long[] {v, v};
+        }
+        case "--xor-mark" -> new long[] {ModuleMatches.markValue(e.single(), e.name())[0], 0};
+        default -> null;
+      };
+      if (vm != null) {
+        return new Target.SetMark(kind, kind, vm[1], vm[0], strings.of(name + " " + text));
+      }
     }
     if (kind == Match.MarkKind.CONNECTION && options.size() >= 1 && wholeMasks(options.subList(1, options.size()))) {
       switch (options.get(0).name()) {
