@@ -40,31 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("lab")
 class ExposureWindowLabTest {
-  static final String HOST_RULES_V6 = """
-      *nat
-      :PREROUTING ACCEPT [0:0]
-      :INPUT ACCEPT [0:0]
-      :OUTPUT ACCEPT [0:0]
-      :POSTROUTING ACCEPT [0:0]
-      :DOCKER - [0:0]
-      -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
-      -A DOCKER -i docker0 -j RETURN
-      -A DOCKER ! -i docker0 -p tcp -m tcp --dport 3306 -j DNAT --to-destination [2001:db8:2::2]:80
-      COMMIT
-      *filter
-      :INPUT ACCEPT [0:0]
-      :FORWARD DROP [0:0]
-      :OUTPUT ACCEPT [0:0]
-      :DOCKER - [0:0]
-      :DOCKER-USER - [0:0]
-      -A FORWARD -j DOCKER-USER
-      -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-      -A FORWARD -o docker0 -j DOCKER
-      -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
-      -A DOCKER -d 2001:db8:2::2/128 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT
-      -A DOCKER-USER -j RETURN
-      COMMIT
-      """;
+  /** Docker's IPv6 publishing rules: the IPv4 ones of {@link PolicyTrafficLabTest} with the container's IPv6 address, no NAT out. */
+  static final String HOST_RULES_V6 = PolicyTrafficLabTest.HOST_RULES
+      .replace("198.18.0.2:80", "[2001:db8:2::2]:80").replace("198.18.0.2/32", "2001:db8:2::2/128")
+      .replaceAll("-A POSTROUTING .*MASQUERADE\\n", "");
+
   static final String FIRST = "interfaces: [eth0]\naction: reject\nallow:\n  - port: 3306\n    from: [198.51.100.3, 2001:db8:1::3]\n";
   static final String SECOND = "interfaces: [eth0]\naction: reject\nallow:\n  - port: 3306\n    from: [198.51.100.3, 198.51.100.128/25, 2001:db8:1::3, 2001:db8:1::8000/113]\n";
 
@@ -100,10 +80,10 @@ class ExposureWindowLabTest {
         // Sessions opened before any policy: the route picks the source of each new connection.
         attacker.ip("route", "replace", "198.51.100.1/32", "dev", outside, "src", "198.51.100.2");
         Path stranger = session(attacker, "198.51.100.1", "stranger");
-        awaitLines(stranger, 3, "the stranger's session echoes before the apply");
+        OpenSessionsLabTest.awaitLines(stranger, 3, "the stranger's session echoes before the apply");
         attacker.ip("route", "replace", "198.51.100.1/32", "dev", outside, "src", "198.51.100.3");
         Path office = session(attacker, "198.51.100.1", "office");
-        awaitLines(office, 3, "the office's session echoes before the apply");
+        OpenSessionsLabTest.awaitLines(office, 3, "the office's session echoes before the apply");
         boolean v6Open = false;
         for (int i = 0; i < 5 && !v6Open; i++) { // the first attempts may wait on neighbour discovery
           v6Open = connects(attacker, "2001:db8:1::2", "[2001:db8:1::1]");
@@ -122,7 +102,7 @@ class ExposureWindowLabTest {
         // that the office's session is not among them shows below, as it keeps echoing
         assertThat(cut.cut()).as("the stranger's session and the IPv6 check's entry").isEqualTo(2);
         Thread.sleep(500);
-        long strangerAfterCut = lines(stranger);
+        long strangerAfterCut = OpenSessionsLabTest.lines(stranger);
 
         // The detector can fail: the allowed addresses do connect, the forbidden ones do not.
         assertThat(connects(attacker, "198.51.100.3", "198.51.100.1")).as("allowed over IPv4").isTrue();
@@ -135,7 +115,7 @@ class ExposureWindowLabTest {
           assertThat(transaction.rollback()).containsExactly(IpFamily.V4, IpFamily.V6);
           assertThat(transaction.apply(i % 2 == 0 ? second : first).changed()).isTrue();
         }
-        long officeBefore = lines(office);
+        long officeBefore = OpenSessionsLabTest.lines(office);
         Thread.sleep(1000);
         started.forEach(p -> p.descendants().forEach(ProcessHandle::destroy));
 
@@ -144,8 +124,8 @@ class ExposureWindowLabTest {
         System.out.println("connect attempts from the forbidden addresses during 30 switches: IPv4 " + v4.size() + ", IPv6 " + v6.size());
         assertThat(v4).as("the IPv4 prober ran").hasSizeGreaterThan(30).noneMatch(l -> l.startsWith("OPEN"));
         assertThat(v6).as("the IPv6 prober ran").hasSizeGreaterThan(30).noneMatch(l -> l.startsWith("OPEN"));
-        assertThat(lines(stranger)).as("the stranger's session stays cut").isEqualTo(strangerAfterCut);
-        assertThat(lines(office)).as("the allowed session goes on through every switch").isGreaterThan(officeBefore + 2);
+        assertThat(OpenSessionsLabTest.lines(stranger)).as("the stranger's session stays cut").isEqualTo(strangerAfterCut);
+        assertThat(OpenSessionsLabTest.lines(office)).as("the allowed session goes on through every switch").isGreaterThan(officeBefore + 2);
       } finally {
         for (Process p : started) {
           p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -183,17 +163,6 @@ class ExposureWindowLabTest {
         .redirectOutput(out.toFile()).redirectError(tmp.resolve(name + ".err").toFile()).start();
     started.add(p);
     return out;
-  }
-
-  private static long lines(Path file) throws Exception {
-    return Files.exists(file) ? Files.readAllLines(file).size() : 0;
-  }
-
-  private static void awaitLines(Path file, int n, String what) throws Exception {
-    for (int i = 0; i < 50 && lines(file) < n; i++) {
-      Thread.sleep(100);
-    }
-    assertThat(lines(file)).as(what).isGreaterThanOrEqualTo(n);
   }
 
   /** The lab host: the container published on 3306 over both families, the rules as loaded. */
