@@ -89,9 +89,23 @@ public final class ApplyCommand implements Callable<Integer> {
       out.print(PlanCommand.nftText(plan));
     }
     ApplyTransaction transaction = new ApplyTransaction(firewall, store, kind);
+    // IPv4 and IPv6 are two iptables commits: the engine picks the order (or the hold) that keeps
+    // the state between them within one of the two ends (plan.CommitWindow, docs/policy.md).
+    Optional<dev.breakwater.policy.CommitSequence> order = Optional.empty();
+    if (kind == dev.breakwater.policy.FirewallBackend.IPTABLES) {
+      var window = dev.breakwater.plan.CommitWindow.choose(facts, Plan.afterApply(facts, plan.compiled()), ReachProof.engine().orElseThrow());
+      if (!window.holds()) {
+        throw new UserError("apply refused: no order of the IPv4 and IPv6 commits keeps the host within the old or the new"
+            + " policy: " + String.join("; ", window.problems()) + "; nothing was changed", ExitCodes.FINDINGS);
+      }
+      order = Optional.of(window.sequence());
+      if (window.sequence().steps().size() > 1) {
+        out.println("\nCommit order: " + window.sequence().describe() + " (no state in between is looser than both ends).");
+      }
+    }
     ApplyTransaction.Outcome outcome;
     try {
-      outcome = transaction.apply(plan.compiled());
+      outcome = transaction.apply(plan.compiled(), order);
     } catch (ApplyException e) {
       throw new UserError("apply failed: " + e.getMessage(), ExitCodes.FINDINGS);
     }

@@ -4,7 +4,9 @@ import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.policy.ChainState;
 
 import dev.breakwater.plan.PlanDiff;
+import dev.breakwater.policy.CommitSequence;
 import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.HoldChain;
 import dev.breakwater.policy.RestoreText;
 import dev.breakwater.policy.SourceIpset;
 
@@ -13,13 +15,24 @@ import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.system.NetfilterTools;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Apply and rollback, as transactions: back up the filter table, one {@code iptables-restore
- * --noflush} per family, then {@code iptables-save} must show exactly the planned chain; any
+ * --noflush} per commit, then {@code iptables-save} must show exactly the planned chain; any
  * failure puts back what was there before and says so.
+ *
+ * <p>No exposure window. Inside one commit, {@link RestoreText} flushes the chain, refills it and
+ * moves the jump in one {@code *filter ... COMMIT} block, which the kernel swaps in at once
+ * (iptables-nft: one nf_tables batch; legacy: one table blob), so no packet ever meets a half
+ * chain. IPv4 and IPv6 are two commits, so the host passes through a mixed state; the order of
+ * the commits ({@link CommitSequence}) keeps that state within one of the two ends: the order the
+ * engine proved ({@code plan.CommitWindow}) when the caller has it, otherwise the first family
+ * through a {@link HoldChain}, which needs no knowledge of the rules to be safe. Put-backs after a
+ * failure undo the families in the reverse order, through the same states backwards.
  */
 public final class ApplyTransaction {
   private final IptablesBackend firewall;
@@ -61,7 +74,17 @@ public final class ApplyTransaction {
     }
   }
 
+  /** Applies with the order that needs no proof: {@link CommitSequence#holding} when both families change. */
   public Outcome apply(CompiledPolicy compiled) {
+    return apply(compiled, Optional.empty());
+  }
+
+  /**
+   * @param proven the commit order the engine proved for this change ({@code plan.CommitWindow});
+   *     used only when it changes exactly the families that differ now (the firewall may have
+   *     moved since the plan), else the holding order
+   */
+  public Outcome apply(CompiledPolicy compiled, Optional<CommitSequence> proven) {
     if (backend == FirewallBackend.NFT) {
       return new NftTransaction(nft, store).apply(compiled);
     }
@@ -96,20 +119,31 @@ public final class ApplyTransaction {
     }
     store.writeBackend(FirewallBackend.IPTABLES);
     createSets(compiled.sets());
+    CommitSequence sequence = proven.filter(p -> new HashSet<>(p.families()).equals(new HashSet<>(toChange)))
+        .orElse(CommitSequence.holding(toChange));
     List<IpFamily> touched = new ArrayList<>();
+    Map<IpFamily, ChainState> live = new EnumMap<>(before);
     try {
-      for (IpFamily family : toChange) {
-        touched.add(family);
-        firewall.restore(family, RestoreText.apply(before.get(family), compiled.rules(family)));
+      for (CommitSequence.Step step : sequence.steps()) {
+        IpFamily family = step.family();
+        if (!touched.contains(family)) {
+          touched.add(family);
+        }
+        List<String> target = step.hold()
+            ? HoldChain.rules(before.get(family).rules(), compiled.rules(family))
+            : compiled.rules(family);
+        firewall.restore(family, RestoreText.apply(live.get(family), target));
         ChainState after = liveState(family);
-        if (!after.matches(compiled.rules(family))) {
-          throw new ApplyException(saveName(family) + " does not show the planned " + CompiledPolicy.CHAIN
+        live.put(family, after);
+        if (!after.matches(target)) {
+          throw new ApplyException(saveName(family) + " does not show the " + (step.hold() ? "hold" : "planned") + " " + CompiledPolicy.CHAIN
               + " chain after the restore (it shows " + after.rules().size() + " rules, jumps at " + after.jumpPositions() + ")");
         }
       }
     } catch (ApplyException failure) {
       List<String> problems = new ArrayList<>();
-      for (IpFamily family : touched) {
+      // Backwards through the states the sequence went through: each was proved (or is safe by the hold).
+      for (IpFamily family : touched.reversed()) {
         try {
           restoreTo(family, before.get(family));
         } catch (ApplyException e) {
@@ -155,24 +189,50 @@ public final class ApplyTransaction {
     if (store.backend() == FirewallBackend.NFT) {
       return new NftTransaction(nft, store).rollback();
     }
-    List<IpFamily> changed = new ArrayList<>();
-    boolean any = false;
+    Map<IpFamily, ChainState> targets = new EnumMap<>(IpFamily.class);
     for (IpFamily family : IpFamily.values()) {
-      var backup = store.backup(family);
-      if (backup.isEmpty()) {
-        continue;
-      }
-      any = true;
-      ChainState previous = ChainState.of(IptablesSaveParser.parse(backup.get(), family, store.dir() + "/backup"));
-      if (restoreTo(family, previous)) {
-        changed.add(family);
-      }
+      store.backup(family).ifPresent(backup ->
+          targets.put(family, ChainState.of(IptablesSaveParser.parse(backup, family, store.dir() + "/backup"))));
     }
-    if (!any) {
+    if (targets.isEmpty()) {
       throw new ApplyException("nothing to roll back: no backup in " + store.dir() + " (no apply has changed this host)");
     }
+    Map<IpFamily, ChainState> current = new EnumMap<>(IpFamily.class);
+    List<IpFamily> changing = new ArrayList<>();
+    for (IpFamily family : targets.keySet()) {
+      current.put(family, liveState(family));
+      if (!sameOwnedState(current.get(family), targets.get(family))) {
+        changing.add(family);
+      }
+    }
+    // A rollback has no engine at hand (the timer runs it alone): the holding order is safe blind.
+    List<IpFamily> changed = new ArrayList<>();
+    for (CommitSequence.Step step : CommitSequence.holding(changing).steps()) {
+      IpFamily family = step.family();
+      if (step.hold()) {
+        ChainState now = current.get(family);
+        List<String> hold = HoldChain.rules(now.rules(), targets.get(family).rules());
+        firewall.restore(family, RestoreText.apply(now, hold));
+        if (!liveState(family).matches(hold)) {
+          throw new ApplyException(saveName(family) + " does not show the hold " + CompiledPolicy.CHAIN
+              + " chain during the rollback; run rollback again");
+        }
+      } else {
+        try {
+          restoreTo(family, targets.get(family));
+        } catch (ApplyException e) {
+          throw new ApplyException(e.getMessage() + (changed.isEmpty() && changing.size() > 1
+              ? "; " + changing.get(0).label() + " holds the hold chain (established connections and every deny of both"
+                  + " policies, no allow) until rollback runs again"
+              : ""));
+        }
+        if (!changed.contains(family)) {
+          changed.add(family);
+        }
+      }
+    }
     removeUnusedSets();
-    return changed;
+    return changed.stream().sorted().toList();
   }
 
   /** Creates the sets the new chain matches; a set that exists already has this content (its name says so). */

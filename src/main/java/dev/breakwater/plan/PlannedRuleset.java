@@ -10,6 +10,7 @@ import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.Table;
 import dev.breakwater.netfilter.TableName;
+import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,18 @@ public final class PlannedRuleset {
     if (!compiled.chainRules().containsKey(family)) {
       return current;
     }
+    return withChain(current, compiled.rules(family), compiled.setMembers(), "after apply");
+  }
+
+  /**
+   * {@code current} with its BREAKWATER chain holding {@code rules} and DOCKER-USER jumping to
+   * it first, as {@code iptables-restore} leaves it after {@code RestoreText.apply}.
+   *
+   * @param setMembers the members of the sets {@code rules} match
+   * @param what how the result's source names this state
+   */
+  public static Ruleset withChain(Ruleset current, List<String> rules, Map<String, List<IPAddress>> setMembers, String what) {
+    IpFamily family = current.family();
     Table filter = current.table(TableName.FILTER).orElseThrow(
         () -> new IllegalArgumentException(current.source() + ": no filter table to apply to"));
     Chain dockerUser = filter.chain("DOCKER-USER").orElseThrow(
@@ -35,9 +48,9 @@ public final class PlannedRuleset {
 
     StringBuilder fragment = new StringBuilder("*filter\n:DOCKER-USER - [0:0]\n:" + CompiledPolicy.CHAIN + " - [0:0]\n");
     fragment.append(CompiledPolicy.JUMP).append('\n');
-    compiled.rules(family).forEach(r -> fragment.append(r).append('\n'));
+    rules.forEach(r -> fragment.append(r).append('\n'));
     fragment.append("COMMIT\n");
-    Table planned = IptablesSaveParser.parse(fragment.toString(), family, "planned " + CompiledPolicy.CHAIN + " chain", compiled.setMembers())
+    Table planned = IptablesSaveParser.parse(fragment.toString(), family, "planned " + CompiledPolicy.CHAIN + " chain", setMembers)
         .table(TableName.FILTER).orElseThrow();
     Rule jump = planned.chain("DOCKER-USER").orElseThrow().rules().get(0);
 
@@ -58,7 +71,7 @@ public final class PlannedRuleset {
     chains.put(CompiledPolicy.CHAIN, planned.chain(CompiledPolicy.CHAIN).orElseThrow());
     Map<TableName, Table> tables = new LinkedHashMap<>(current.tables());
     tables.put(TableName.FILTER, new Table(TableName.FILTER, chains));
-    return new Ruleset(family, current.source() + " (after apply)", tables, current.warnings(), current.unseen(),
+    return new Ruleset(family, current.source() + " (" + what + ")", tables, current.warnings(), current.unseen(),
         current.nftTables());
   }
 }

@@ -29,7 +29,7 @@ import java.util.Optional;
  * the replies to the containers' own outbound connections would be dropped.
  */
 public final class PolicyCompiler {
-  private static final String ESTABLISHED = "-A " + CompiledPolicy.CHAIN + " -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN";
+  static final String ESTABLISHED = "-A " + CompiledPolicy.CHAIN + " -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN";
 
   private PolicyCompiler() {}
 

@@ -18,6 +18,13 @@ import java.util.Optional;
 public final class NetfilterTools {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * {@code -w SECONDS}: wait for the xtables lock instead of failing when dockerd, ufw or
+   * firewalld holds it (iptables 1.6.2+; iptables-nft accepts it too). Shorter than {@link
+   * #TIMEOUT}, so a lock held for good is the tool's own error, not a time-out.
+   */
+  static final List<String> WAIT_FOR_LOCK = List.of("-w", "10");
+
   /** The tools, by the command word that runs them. */
   public enum Tool {
     IPTABLES("iptables"), IP6TABLES("ip6tables"),
@@ -110,12 +117,18 @@ public final class NetfilterTools {
 
   /** One transaction: {@code iptables-restore --noflush} with {@code text} on stdin. */
   public void restore(IpFamily family, String text) {
-    succeed(Tool.restore(family), List.of("--noflush"), Optional.of(text), "refused the change");
+    succeed(Tool.restore(family), withLock(List.of("--noflush")), Optional.of(text), "refused the change");
   }
 
   /** {@code iptables ARGS} (or ip6tables): one rule change, as the lab makes them. */
   public void iptables(IpFamily family, List<String> args) {
-    succeed(Tool.iptables(family), args, Optional.empty(), "failed");
+    succeed(Tool.iptables(family), withLock(args), Optional.empty(), "failed");
+  }
+
+  private static List<String> withLock(List<String> args) {
+    List<String> all = new ArrayList<>(WAIT_FOR_LOCK);
+    all.addAll(args);
+    return all;
   }
 
   /** {@code ipset list -n}: the names of the sets. */

@@ -145,7 +145,7 @@ class ApplyTransactionLabTest {
 
       assertThatThrownBy(() -> transaction(ns).apply(broken))
           .isInstanceOf(ApplyException.class)
-          .hasMessageContaining("ip6tables-restore --noflush refused the change")
+          .hasMessageContaining("ip6tables-restore -w 10 --noflush refused the change")
           .hasMessageEndingWith("the previous rules are back in force");
 
       assertThat(ns.save("iptables-save")).isEqualTo(v4);

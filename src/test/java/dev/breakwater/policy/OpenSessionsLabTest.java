@@ -98,11 +98,11 @@ class OpenSessionsLabTest {
     return out;
   }
 
-  private static long lines(Path file) throws Exception {
+  static long lines(Path file) throws Exception {
     return Files.exists(file) ? Files.readAllLines(file).size() : 0;
   }
 
-  private static void awaitLines(Path file, int n, String what) throws Exception {
+  static void awaitLines(Path file, int n, String what) throws Exception {
     BooleanSupplier enough = () -> {
       try {
         return lines(file) >= n;
