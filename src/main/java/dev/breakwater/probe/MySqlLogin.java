@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * MySQL/MariaDB with a login, through MariaDB Connector/J: the accounts in {@code mysql.user}
  * that accept logins from every address ({@code Host '%'}) or a wide pattern, that have no
- * password, or that hold SUPER. An account can only be read with SELECT on mysql.user; without
+ * password, or that hold SUPER; locked accounts (MySQL 5.7+, MariaDB 10.4+) take no login and are left out. An account can only be read with SELECT on mysql.user; without
  * it the check reports the login's own account ({@code CURRENT_USER()}, {@code SHOW GRANTS}).
  * See https://mariadb.com/kb/en/mysql-user-table/ and
  * https://dev.mysql.com/doc/refman/8.0/en/account-names.html (a Host '' means '%').
@@ -44,8 +44,12 @@ final class MySqlLogin {
     try (Connection c = new org.mariadb.jdbc.Driver().connect(url, p); Statement s = c.createStatement()) {
       s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
       List<Account> accounts = new ArrayList<>();
+      Set<String> locked = locked(s);
       try (ResultSet r = s.executeQuery("SELECT User, Host, plugin, authentication_string, Super_priv FROM mysql.user")) {
         while (r.next()) {
+          if (locked.contains(r.getString(1) + "@" + r.getString(2))) {
+            continue;
+          }
           String plugin = String.valueOf(r.getString(3)).toLowerCase(Locale.ROOT);
           String auth = r.getString(4);
           accounts.add(new Account(r.getString(1), r.getString(2),
@@ -100,6 +104,26 @@ final class MySqlLogin {
     return "";
   }
 
+  /**
+   * The locked accounts as user@host: MySQL has a column (5.7+), MariaDB keeps it in the JSON of
+   * mysql.global_priv (10.4+), which its mysql.user view does not show.
+   */
+  private static Set<String> locked(Statement s) {
+    for (String q : List.of("SELECT User, Host FROM mysql.user WHERE account_locked = 'Y'",
+        "SELECT User, Host FROM mysql.global_priv WHERE JSON_EXTRACT(Priv, '$.account_locked') = true")) {
+      Set<String> out = new java.util.HashSet<>();
+      try (ResultSet r = s.executeQuery(q)) {
+        while (r.next()) {
+          out.add(r.getString(1) + "@" + r.getString(2));
+        }
+        return out;
+      } catch (SQLException notThisServer) {
+        // the other server's form, or no privilege: then no account counts as locked
+      }
+    }
+    return Set.of();
+  }
+
   private static ServiceFinding ownAccountOnly(Endpoint endpoint, Login login, Statement s, SQLException denied) throws SQLException {
     String current;
     try (ResultSet r = s.executeQuery("SELECT CURRENT_USER()")) {
@@ -115,7 +139,7 @@ final class MySqlLogin {
     String host = at >= 0 ? current.substring(at + 1) : "";
     String wide = wideness(host);
     boolean all = grants.stream().anyMatch(g -> g.toUpperCase(Locale.ROOT).matches("GRANT (ALL PRIVILEGES|.*\\bSUPER\\b.*) ON \\*\\.\\* .*"));
-    String own = "this login's account " + Printable.plain(current) + (wide.isEmpty() ? "" : " accepts logins from " + wide)
+    String own = "this login's account " + Printable.plain(current) + (wide.isEmpty() ? " is for one host" : " accepts logins from " + wide)
         + (all ? " and holds ALL/SUPER on *.*" : "") + "; the other accounts were not visible ("
         + Printable.excerpt(Printable.plain(String.valueOf(denied.getMessage()))) + ")";
     Severity severity = wide.isEmpty() ? Severity.INFO : all ? Severity.HIGH : Severity.MEDIUM;
