@@ -67,7 +67,8 @@ public record Logins(List<Login> logins) {
       if (colon >= 0) {
         String name = rest.substring(colon + 1);
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          throw new ProbeInputException("--login '" + v + "': after ':' comes the NAME of an environment "
+          // Not echoed: what follows ':' may be a password typed by mistake.
+          throw new ProbeInputException("--login for user '" + Printable.plain(user) + "': after ':' comes the NAME of an environment "
               + "variable holding the password (e.g. --login root:DB_PASSWORD), never the password itself");
         }
         password = env.apply(name);
