@@ -4,6 +4,7 @@ package dev.breakwater.cli;
 import dev.breakwater.net.Transport;
 import dev.breakwater.probe.CheckOptions;
 import dev.breakwater.probe.Expectation;
+import dev.breakwater.probe.Logins;
 import dev.breakwater.probe.PortSelection;
 import dev.breakwater.probe.PredictionCheck;
 import dev.breakwater.probe.ProbeJsonReport;
@@ -59,6 +60,8 @@ import picocli.CommandLine.Spec;
       "  breakwater probe 198.51.100.0/28 2001:db8::7 --all   every port 1-65535 of 16 + 1 hosts",
       "  breakwater probe 198.51.100.7 --try-default-credentials --format json",
       "  breakwater probe 198.51.100.7 --ports 16379 --service 16379=redis",
+      "  read -rs DB_PASSWORD; export DB_PASSWORD",
+      "  breakwater probe db.example.org --ports 3306 --login mysql=root:DB_PASSWORD   log in, list open accounts",
       "",
       "A host whose firewall drops packets costs one --timeout per port; --concurrency connects "
           + "wait at once (each holds a file descriptor: see 'ulimit -n').",
@@ -113,6 +116,20 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "Also try to log in with well-known empty credentials (MySQL/MariaDB root, empty password).")
   boolean tryDefaultCredentials;
 
+  @Option(names = "--login", paramLabel = "[SERVICE=]USER[:ENV]",
+      description = "Log in to the data stores found (mysql, postgresql, redis, mongodb; SERVICE= "
+          + "for one only) as USER, the password read from the environment variable ENV (never "
+          + "written on the command line, where ps and shell history show it), and report what "
+          + "anyone holding these credentials could do: accounts open to every address or without "
+          + "a password, pg_hba.conf trust lines, Redis users without a password, MongoDB users "
+          + "owning every database. Repeatable. Example: --login mysql=root:DB_PASSWORD.")
+  List<String> loginOptions = new ArrayList<>();
+
+  @Option(names = "--login-file", paramLabel = "FILE",
+      description = "Logins as lines 'SERVICE USER PASSWORD' (SERVICE '*' for every data store; "
+          + "'#' comments). The file must be readable by its owner only (chmod 600).")
+  Path loginFile;
+
   @Option(names = "--service", paramLabel = "PORT=NAME",
       description = "Check PORT as service NAME (redis, postgresql, mysql, mongodb, memcached, "
           + "elasticsearch, docker-api, http). Repeatable.")
@@ -154,7 +171,11 @@ public final class ProbeCommand implements Callable<Integer> {
     try {
       scan = new ScanSettings(FileDescriptors.capConcurrency(concurrency, err),
           Duration.ofMillis(timeoutMillis), retries);
-      check = new CheckOptions(Duration.ofMillis(checkTimeoutMillis), tryDefaultCredentials);
+      Logins logins = Logins.fromOptions(loginOptions, System::getenv);
+      if (loginFile != null) {
+        logins = logins.plus(Logins.fromFile(loginFile));
+      }
+      check = new CheckOptions(Duration.ofMillis(checkTimeoutMillis), tryDefaultCredentials, logins);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -14,6 +14,11 @@ public enum Access {
   REFUSED,
   /** It identified itself; whether a stranger gets in was not tried (say, no credential guessing). */
   UNTESTED,
+  /**
+   * A check logged in with the credentials the owner gave ({@code --login}); the finding is what
+   * anyone who guesses or steals them, or reaches an account without a password, could do.
+   */
+  LOGGED_IN,
   /** It did not speak the protocol expected on this port, or did not answer in time. */
   UNRECOGNISED;
 

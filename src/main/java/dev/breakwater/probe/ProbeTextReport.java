@@ -15,9 +15,10 @@ public final class ProbeTextReport {
   private ProbeTextReport() {}
 
   public static void render(ProbeReport report, Optional<PredictionCheck> check, PrintWriter out) {
-    Map<Endpoint, ServiceFinding> findings = new LinkedHashMap<>();
+    // The anonymous check's finding first, then what a --login showed on the same port.
+    Map<Endpoint, List<ServiceFinding>> findings = new LinkedHashMap<>();
     for (ServiceFinding f : report.findings()) {
-      findings.put(f.endpoint(), f);
+      findings.computeIfAbsent(f.endpoint(), e -> new ArrayList<>()).add(f);
     }
     Map<InetAddress, List<PortResult>> openByHost = new LinkedHashMap<>();
     for (InetAddress h : report.hosts()) {
@@ -34,15 +35,24 @@ public final class ProbeTextReport {
       out.println(Endpoint.hostText(e.getKey()) + (open.isEmpty() ? ": no open port among those probed" : ""));
       open.sort(Comparator.comparingInt(r -> r.endpoint().port()));
       for (PortResult r : open) {
-        ServiceFinding f = findings.get(r.endpoint());
-        if (f == null) {
+        List<ServiceFinding> here = findings.getOrDefault(r.endpoint(), List.of());
+        if (here.isEmpty()) {
           out.printf("  %5d/tcp  open%n", r.endpoint().port());
           continue;
         }
-        out.printf("  %5d/tcp  open  %-13s %-8s  %s%n", r.endpoint().port(), f.service(),
-            f.severity().name(), f.summary());
-        if (!f.fix().isEmpty()) {
-          out.printf("  %5s      %4s  %-13s %-8s  fix: %s%n", "", "", "", "", f.fix());
+        for (int i = 0; i < here.size(); i++) {
+          ServiceFinding f = here.get(i);
+          String label = f.access() == Access.LOGGED_IN ? "logged in:" : "";
+          if (i == 0) {
+            out.printf("  %5d/tcp  open  %-13s %-8s  %s%s%n", r.endpoint().port(), f.service(),
+                f.severity().name(), label.isEmpty() ? "" : label + " ", f.summary());
+          } else {
+            out.printf("  %5s      %4s  %-13s %-8s  %s%s%n", "", "", "", f.severity().name(),
+                label.isEmpty() ? "" : label + " ", f.summary());
+          }
+          if (!f.fix().isEmpty()) {
+            out.printf("  %5s      %4s  %-13s %-8s  fix: %s%n", "", "", "", "", f.fix());
+          }
         }
       }
     }

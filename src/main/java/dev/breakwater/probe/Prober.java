@@ -44,7 +44,7 @@ public final class Prober {
 
   /** Runs the checks for these endpoints concurrently; the findings keep the endpoints' order. */
   public List<ServiceFinding> checkAll(List<Endpoint> open) {
-    List<Future<Optional<ServiceFinding>>> futures = new ArrayList<>();
+    List<Future<List<ServiceFinding>>> futures = new ArrayList<>();
     Semaphore permits = new Semaphore(CHECKS_AT_ONCE);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (Endpoint e : open) {
@@ -58,8 +58,8 @@ public final class Prober {
         }));
       }
       List<ServiceFinding> findings = new ArrayList<>();
-      for (Future<Optional<ServiceFinding>> f : futures) {
-        f.get().ifPresent(findings::add);
+      for (Future<List<ServiceFinding>> f : futures) {
+        findings.addAll(f.get());
       }
       return findings;
     } catch (InterruptedException ex) {
@@ -70,19 +70,30 @@ public final class Prober {
     }
   }
 
-  private Optional<ServiceFinding> checkOne(Endpoint endpoint) {
+  /** The anonymous check's finding, then, with a login for this service, what the login showed. */
+  private List<ServiceFinding> checkOne(Endpoint endpoint) {
     Optional<ServiceCheck> check = checks.forPort(endpoint.port());
     if (check.isEmpty()) {
-      return Optional.empty();
+      return List.of();
     }
     ServiceCheck c = check.get();
+    ServiceFinding anonymous;
     try {
-      return Optional.of(c.check(endpoint, checkOptions));
+      anonymous = c.check(endpoint, checkOptions);
     } catch (IOException | RuntimeException e) {
       // A server that hangs, resets or speaks garbage is a fact about the port, not a crash.
-      return Optional.of(new ServiceFinding(endpoint, c.service(), Access.UNRECOGNISED, Severity.INFO, "",
+      return List.of(new ServiceFinding(endpoint, c.service(), Access.UNRECOGNISED, Severity.INFO, "",
           "port " + endpoint + " is open but did not complete a " + c.service() + " exchange ("
               + Printable.plain(String.valueOf(e.getMessage())) + ")", ""));
     }
+    Optional<Login> login = checkOptions.logins().forService(c.service());
+    if (login.isEmpty() || anonymous.access() == Access.UNRECOGNISED) {
+      return List.of(anonymous);
+    }
+    // Only here is LoginChecks, and through it a database driver, loaded: a probe without
+    // --login never pays for the drivers' classes (docs/probe.md, "Logging in").
+    List<ServiceFinding> all = new ArrayList<>(List.of(anonymous));
+    all.addAll(LoginChecks.run(c.service(), endpoint, login.get(), checkOptions.timeout()));
+    return all;
   }
 }

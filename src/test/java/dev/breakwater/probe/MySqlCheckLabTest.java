@@ -18,6 +18,10 @@ class MySqlCheckLabTest {
    * pre-10.4 default), optionally given a password by an init file, as an operator would.
    */
   private static LocalServer mariadb(String rootPassword) throws Exception {
+    return mariadb(rootPassword, "");
+  }
+
+  private static LocalServer mariadb(String rootPassword, String moreSql) throws Exception {
     LocalServer s = LocalServer.prepare("mariadb");
     try {
       String data = s.dir.resolve("data").toString();
@@ -27,12 +31,13 @@ class MySqlCheckLabTest {
           "--datadir=" + data, "--port=" + s.port, "--bind-address=127.0.0.1",
           "--socket=" + s.dir.resolve("mysqld.sock"), "--pid-file=" + s.dir.resolve("mysqld.pid"),
           "--skip-name-resolve", "--innodb-buffer-pool-size=16M"));
-      if (rootPassword != null) {
+      if (rootPassword != null || !moreSql.isEmpty()) {
         StringBuilder sql = new StringBuilder();
-        for (String host : List.of("localhost", "127.0.0.1", "::1", "%")) {
+        for (String host : rootPassword == null ? List.<String>of() : List.of("localhost", "127.0.0.1", "::1", "%")) {
           sql.append("ALTER USER IF EXISTS 'root'@'").append(host).append("' IDENTIFIED BY '")
               .append(rootPassword).append("';\n");
         }
+        sql.append(moreSql);
         cmd.add("--init-file=" + s.file("init.sql", sql.toString()));
       }
       return s.start(cmd);
@@ -66,6 +71,43 @@ class MySqlCheckLabTest {
       assertThat(f.access()).isEqualTo(Access.AUTH_REQUIRED);
       assertThat(f.summary()).contains("Access denied");
       assertThat(f.severity()).isLessThan(Severity.HIGH);
+    }
+  }
+
+  @Test
+  void aLoginListsTheAccountsOpenToEveryAddressAndThoseWithoutPassword() throws Exception {
+    LocalServer.assumeRootAnd(INSTALL_DB, MARIADBD);
+    String accounts = "CREATE USER 'app'@'%' IDENTIFIED BY 'app-password';\n"
+        + "CREATE USER 'admin'@'%' IDENTIFIED BY 'admin-password';\n"
+        + "GRANT ALL PRIVILEGES ON *.* TO 'admin'@'%';\n"
+        + "CREATE USER 'guest'@'%';\n"
+        + "CREATE USER 'report'@'198.51.100.7' IDENTIFIED BY 'report-password';\n";
+    try (LocalServer s = mariadb("a-long-test-password", accounts)) {
+      List<ServiceFinding> f = ProbeRun.withLogin(s.port, "mysql", "root", "a-long-test-password");
+      // The anonymous greeting first, then one finding per account a stranger could use.
+      assertThat(f.getFirst().access()).isEqualTo(Access.UNTESTED);
+      List<ServiceFinding> logged = f.subList(1, f.size());
+      assertThat(logged).allMatch(x -> x.access() == Access.LOGGED_IN);
+      assertThat(logged).anySatisfy(x -> {
+        assertThat(x.summary()).contains("'guest'@'%'", "no password");
+        assertThat(x.severity()).isEqualTo(Severity.CRITICAL);
+      });
+      assertThat(logged).anySatisfy(x -> {
+        assertThat(x.summary()).contains("'admin'@'%'", "SUPER");
+        assertThat(x.severity()).isEqualTo(Severity.HIGH);
+      });
+      assertThat(logged).anySatisfy(x -> {
+        assertThat(x.summary()).contains("'app'@'%'");
+        assertThat(x.severity()).isEqualTo(Severity.MEDIUM);
+      });
+      assertThat(logged).noneMatch(x -> x.summary().contains("'report'"));
+      // mariadb.sys has no password but is locked: nobody logs in as it.
+      assertThat(logged).noneMatch(x -> x.summary().contains("mariadb.sys"));
+
+      // A wrong password is one finding that says the login failed, not a crash.
+      List<ServiceFinding> wrong = ProbeRun.withLogin(s.port, "mysql", "root", "not-the-password");
+      assertThat(wrong.getLast().access()).isEqualTo(Access.REFUSED);
+      assertThat(wrong.getLast().summary()).contains("failed");
     }
   }
 }

@@ -25,15 +25,23 @@ class PostgresCheckLabTest {
 
   /** initdb and start a cluster as nobody whose pg_hba.conf uses {@code method} for 127.0.0.1. */
   private static LocalServer cluster(String method) throws Exception {
+    return cluster("host all all 127.0.0.1/32 " + method + "\n", null);
+  }
+
+  /** A cluster with this pg_hba.conf and, when given, a password for 'postgres'. */
+  private static LocalServer cluster(String hba, String password) throws Exception {
     LocalServer s = LocalServer.prepare("postgres");
     try {
       String data = s.dir.resolve("data").toString();
       List<String> initdb = new ArrayList<>(LocalServer.AS_NOBODY);
       initdb.addAll(List.of(BIN + "initdb", "-D", data, "-U", "postgres", "--auth=trust"));
+      if (password != null) {
+        initdb.add("--pwfile=" + s.file("pw", password + "\n"));
+      }
       s.runToCompletion(initdb);
       // Overwrite what initdb wrote; nobody owns the file, root writes it.
       java.nio.file.Files.writeString(s.dir.resolve("data/pg_hba.conf"),
-          "host all all 127.0.0.1/32 " + method + "\n");
+          hba);
       List<String> postgres = new ArrayList<>(LocalServer.AS_NOBODY);
       postgres.addAll(List.of(BIN + "postgres", "-D", data, "-p", String.valueOf(s.port),
           "-c", "listen_addresses=127.0.0.1", "-k", s.dir.toString(), "-c", "fsync=off"));
@@ -75,6 +83,29 @@ class PostgresCheckLabTest {
       ServiceFinding f = ProbeRun.onlyFinding(ProbeRun.loopback(s.port, "postgresql", false)).orElseThrow();
       assertThat(f.access()).isEqualTo(Access.REFUSED);
       assertThat(f.summary()).contains("pg_hba.conf");
+    }
+  }
+
+  @Test
+  void aLoginFindsTrustLinesForOutsideAddressesAndTheSuperusers() throws Exception {
+    LocalServer.assumeRootAnd(BIN + "initdb", BIN + "postgres");
+    String hba = "host all all 127.0.0.1/32 scram-sha-256\n"
+        + "host all all 198.51.100.0/24 trust\n"
+        + "host app app 198.18.0.0/15 password\n";
+    try (LocalServer s = cluster(hba, "a-long-test-password")) {
+      List<ServiceFinding> f = ProbeRun.withLogin(s.port, "postgresql", "postgres", "a-long-test-password");
+      assertThat(f.getFirst().access()).isEqualTo(Access.AUTH_REQUIRED);
+      assertThat(f).anySatisfy(x -> {
+        assertThat(x.access()).isEqualTo(Access.LOGGED_IN);
+        assertThat(x.summary()).contains("line 2", "198.51.100.0", "without a password");
+        assertThat(x.severity()).isEqualTo(Severity.CRITICAL);
+      });
+      assertThat(f).anySatisfy(x -> {
+        assertThat(x.summary()).contains("line 3", "in clear");
+        assertThat(x.severity()).isEqualTo(Severity.MEDIUM);
+      });
+      assertThat(f).noneMatch(x -> x.summary().contains("line 1 "));
+      assertThat(f).anySatisfy(x -> assertThat(x.summary()).contains("superuser role(s) that can log in: postgres"));
     }
   }
 }
