@@ -32,9 +32,16 @@ public final class Auditor {
    */
   public static AuditReport audit(
       String host, List<PortReach> reaches, Function<PublishedPort, String> ufwClaim, List<String> notes) {
+    return audit(host, reaches, ufwClaim, notes, DockerFilterSite.DOCKER_USER);
+  }
+
+  /** @param site where this host's owner can filter published ports (the fixes name it) */
+  static AuditReport audit(
+      String host, List<PortReach> reaches, Function<PublishedPort, String> ufwClaim, List<String> notes,
+      DockerFilterSite site) {
     List<Exposure> exposures = new ArrayList<>();
     for (PortReach reach : reaches) {
-      exposures.add(judge(reach, ufwClaim.apply(reach.port())));
+      exposures.add(judge(reach, ufwClaim.apply(reach.port()), site));
     }
     exposures.sort(Comparator.comparing(Exposure::severity).reversed()
         .thenComparing(Exposure::hostPort)
@@ -44,6 +51,10 @@ public final class Auditor {
   }
 
   static Exposure judge(PortReach reach, String claim) {
+    return judge(reach, claim, DockerFilterSite.DOCKER_USER);
+  }
+
+  static Exposure judge(PortReach reach, String claim, DockerFilterSite site) {
     PublishedPort port = reach.port();
     String proto = port.protocol().label();
     String image = reach.container().image();
@@ -101,7 +112,9 @@ public final class Auditor {
           anywhere ? Severity.HIGH : Severity.MEDIUM,
           "UFW denies " + port.hostPort() + "/" + proto + " but the port is reachable from " + sources + why
               + ": Docker's DNAT sends it through FORWARD, which UFW's INPUT rules never see.",
-          dockerUserInert
+          site != DockerFilterSite.DOCKER_USER
+              ? site.ufwBypassFix(port.hostPort())
+              : dockerUserInert
               ? "Bind the port to 127.0.0.1 (or an internal address) if only this host needs it. Rules in DOCKER-USER"
                   + " do nothing here: FORWARD does not jump to it. Restore '-I FORWARD -j DOCKER-USER' first"
                   + " (restarting dockerd writes it back), then 'breakwater plan --policy FILE' writes and proves"

@@ -48,7 +48,8 @@ public final class HostAudit {
       }
     }
     notes.addAll(SetupFindings.notes(facts));
-    AuditReport published = Auditor.audit(facts.hostname(), reachability.exposures(), port -> ufwClaim(facts, port), List.of());
+    AuditReport published = Auditor.audit(facts.hostname(), reachability.exposures(), port -> ufwClaim(facts, port), List.of(),
+        DockerFilterSite.of(facts));
     List<Exposure> exposures = published.exposures().stream().map(e -> judgeIntent(e, expectedOpen)).toList();
 
     List<ListenerExposure> listeners = new ArrayList<>();

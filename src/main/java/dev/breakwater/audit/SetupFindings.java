@@ -10,15 +10,12 @@ import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.PublishedPort;
 import dev.breakwater.host.Route;
 import dev.breakwater.host.UfwDefaults;
-import dev.breakwater.netfilter.NftTable;
-import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.ufw.UfwStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What the firewall's setup ({@link HostSetup}: UFW's defaults, Docker's backend, firewalld)
@@ -53,7 +50,7 @@ final class SetupFindings {
     boolean routedDeny = facts.ufw().filter(UfwStatus::active)
         .map(ufw -> ufw.defaultRouted().equals("deny") || ufw.defaultRouted().equals("reject")).orElse(false)
         && !facts.setup().ufwDefaults().map(UfwDefaults::forwardAccepts).orElse(false);
-    if (routedDeny && dockerWritesNftables(facts)) {
+    if (routedDeny && facts.dockerUsesNftables()) {
       // Docker 29's nft rules and UFW's iptables-nft FORWARD chain are base chains of the same
       // forward hook: a packet must be accepted by both, and UFW's policy drops it (research
       // nftables.md §1.6, S2: published ports blocked and container egress blocked, in the kernel).
@@ -86,7 +83,7 @@ final class SetupFindings {
         + " and rich rules do not limit who reaches them; set StrictForwardPorts=yes in /etc/firewalld/firewalld.conf"
         + " (firewalld 2.3+) and allow each port with a forward-port"
         + (podman ? " (rootful Podman then refuses -p, netavark PR #1165)" : "")
-        + (docker ? ", or filter in DOCKER-USER ('breakwater plan --policy FILE')" : ""));
+        + (docker ? ", or " + DockerFilterSite.of(facts).filterIn() : ""));
   }
 
   private static boolean ufwActive(HostFacts facts) {
@@ -97,12 +94,6 @@ final class SetupFindings {
     return facts.containers().stream().anyMatch(c -> c.runtime() == runtime);
   }
 
-  /** The daemon says nftables, or the nft ruleset has Docker's table (a daemon older than API 1.49 says nothing). */
-  private static boolean dockerWritesNftables(HostFacts facts) {
-    return facts.setup().dockerUsesNftables()
-        || Stream.concat(Stream.of(facts.ipv4()), facts.ipv6().stream())
-            .map(Ruleset::nftTables).flatMap(List::stream).map(NftTable::name).anyMatch("docker-bridges"::equals);
-  }
 
   /**
    * The UFW route rules that allow container egress and the published ports, with this host's

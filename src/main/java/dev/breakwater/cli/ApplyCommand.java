@@ -74,10 +74,11 @@ public final class ApplyCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Optional<Duration> confirm = confirmWithin == null ? Optional.empty() : Optional.of(DurationText.parse("--confirm-within", confirmWithin));
+    backend.check();
     var parsed = PolicyFile.read(policy);
     NetfilterTools firewall = target.firewall();
     HostFacts facts = PolicyFacts.read(from, target.namespace(), Optional.of(firewall), spec.commandLine().getErr());
-    dev.breakwater.policy.FirewallBackend kind = backend.backend();
+    dev.breakwater.policy.FirewallBackend kind = backend.resolve(facts, spec.commandLine().getErr());
     Plan plan = Plan.make(facts, parsed, ReachProof.engine(), kind);
     out.print(PlanText.render(plan));
     out.flush();

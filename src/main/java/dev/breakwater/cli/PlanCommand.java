@@ -62,10 +62,11 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    dev.breakwater.policy.FirewallBackend kind = backend.backend();
+    backend.check();
     var parsed = PolicyFile.read(policy);
     Optional<NetworkNamespace> namespace = FirewallOptions.namespace("--netns", netns);
     HostFacts facts = PolicyFacts.read(from, namespace, namespace.map(NetfilterTools::in), spec.commandLine().getErr());
+    dev.breakwater.policy.FirewallBackend kind = backend.resolve(facts, spec.commandLine().getErr());
     Plan plan = Plan.make(facts, parsed, ReachProof.engine(), kind);
     String rendered = switch (format) {
       case TEXT -> PlanText.render(plan) + (kind == dev.breakwater.policy.FirewallBackend.NFT ? nftText(plan) : "");

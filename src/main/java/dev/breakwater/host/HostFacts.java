@@ -1,9 +1,13 @@
 package dev.breakwater.host;
 
+import dev.breakwater.netfilter.NftTable;
 import dev.breakwater.netfilter.Ruleset;
+import dev.breakwater.netfilter.TableName;
+import dev.breakwater.netfilter.Target;
 import dev.breakwater.ufw.UfwStatus;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Everything the analysis knows about one host: the immutable input of {@code reach} and
@@ -48,5 +52,35 @@ public record HostFacts(
       Ruleset ipv4, Optional<Ruleset> ipv6, Optional<UfwStatus> ufw, Optional<DaemonConfig> daemon,
       List<String> notes) {
     this(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, HostSetup.UNKNOWN);
+  }
+
+  /**
+   * Docker writes its rules with nftables: the daemon says so ({@code docker info}'s
+   * FirewallBackend), or nft's ruleset has Docker's {@code docker-bridges} table (a daemon older
+   * than API 1.49 says nothing; moby {@code nftabler.go}: {@code dockerTable = "docker-bridges"}).
+   */
+  public boolean dockerUsesNftables() {
+    return setup.dockerUsesNftables()
+        || Stream.concat(Stream.of(ipv4), ipv6.stream())
+            .map(Ruleset::nftTables).flatMap(List::stream).map(NftTable::name).anyMatch("docker-bridges"::equals);
+  }
+
+  /** iptables' filter table (IPv4) has a DOCKER-USER chain: the iptables backend's place to filter. */
+  public boolean hasDockerUserChain() {
+    return ipv4.chain(TableName.FILTER, "DOCKER-USER").isPresent();
+  }
+
+  /**
+   * FORWARD (IPv4) jumps to DOCKER-USER, so its rules filter. On an nftables-backend host that is
+   * what a move from the iptables backend leaves behind: moby's cleaner ({@code iptabler/cleaner.go})
+   * keeps DOCKER-USER and {@code -A FORWARD -j DOCKER-USER}, and they filter until a reboot.
+   */
+  public boolean forwardJumpsToDockerUser() {
+    return ipv4.chain(TableName.FILTER, "FORWARD").stream().flatMap(c -> c.rules().stream())
+        .anyMatch(r -> switch (r.target()) {
+          case Target.Jump(String chain) -> chain.equals("DOCKER-USER");
+          case Target.Goto(String chain) -> chain.equals("DOCKER-USER");
+          default -> false;
+        });
   }
 }

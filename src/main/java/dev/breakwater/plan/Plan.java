@@ -39,7 +39,7 @@ public record Plan(String policySource, String host, CompiledPolicy compiled, Li
    *     with exactly those (the BREAKWATER chain, or the {@code inet breakwater} table)
    */
   public static Plan make(HostFacts facts, Policy policy, Optional<ReachEngine> oracle, FirewallBackend backend) {
-    CompiledPolicy compiled = PolicyCompiler.compile(facts, policy);
+    CompiledPolicy compiled = PolicyCompiler.compile(facts, policy, backend);
     List<PlanDiff> diffs = new ArrayList<>();
     for (IpFamily family : compiled.families()) {
       Ruleset current = family == IpFamily.V4 ? facts.ipv4() : facts.ipv6().orElseThrow();

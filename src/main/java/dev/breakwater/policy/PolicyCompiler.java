@@ -34,6 +34,15 @@ public final class PolicyCompiler {
   private PolicyCompiler() {}
 
   public static CompiledPolicy compile(HostFacts facts, Policy policy) {
+    return compile(facts, policy, FirewallBackend.IPTABLES);
+  }
+
+  /**
+   * @param backend what the apply writes: the nft backend's {@code inet breakwater} table needs no
+   *     DOCKER-USER (Docker's nftables backend has none), so a family is compiled whenever its
+   *     rules were read
+   */
+  public static CompiledPolicy compile(HostFacts facts, Policy policy, FirewallBackend backend) {
     List<String> notes = new ArrayList<>();
     List<String> interfaces = externalInterfaces(facts, policy);
     List<ProtectedPort> ports = protectedPorts(facts, policy, notes);
@@ -44,7 +53,7 @@ public final class PolicyCompiler {
       Optional<Ruleset> ruleset = family == IpFamily.V4 ? Optional.of(facts.ipv4()) : facts.ipv6();
       boolean hasDockerUser = ruleset.flatMap(r -> r.chain(TableName.FILTER, "DOCKER-USER")).isPresent();
       boolean hasPorts = ports.stream().anyMatch(p -> p.family() == family);
-      if (!hasDockerUser) {
+      if (!hasDockerUser && !(backend == FirewallBackend.NFT && ruleset.isPresent())) {
         if (hasPorts) {
           notes.add(family.label() + ": no filter/DOCKER-USER chain in the " + (family == IpFamily.V4 ? "iptables" : "ip6tables")
               + " ruleset, so nothing is compiled for " + family.label() + " (is Docker running with "

@@ -51,7 +51,10 @@ class SnapshotDirectoryTest {
         "docker-20.10-ufw-bypass", "docker-24-compose-network", "docker-28-ufw-bypass", "docker-28-ipv6",
         "docker-user-fixed", "docker-user-dport-mistake", "docker-user-bare-drop", "ufw-route-rules",
         "input-only-belief", "host-network-container", "unknown-module", "nft-extra-table",
-        "filter-only-dump", "iptables-s-paste", "docker-user-no-jump");
+        "filter-only-dump", "iptables-s-paste", "docker-user-no-jump",
+        "docker-29-nft-portmap", "docker-29-nft-routed", "docker-29-nft-natunprot", "docker-29-nft-noicc",
+        "docker-29-nft-lo", "docker-29-nft-internal", "docker-29-nft-ipv6", "docker-29-nft-ufw",
+        "docker-29-nft-migrated", "docker-29-nft-fwmark");
   }
 
   @ParameterizedTest
@@ -65,7 +68,8 @@ class SnapshotDirectoryTest {
     assertThat(facts.interfaces()).extracting(NetworkInterface::name).contains("lo", "eth0", "docker0");
     assertThat(facts.routes()).anyMatch(Route::isDefault);
     assertThat(facts.containers()).isNotEmpty();
-    assertThat(facts.ipv4().tables()).isNotEmpty();
+    // A Docker 29 nft-backend host: empty iptables-save, Docker's rules in nft-ruleset.json.
+    assertThat(facts.ipv4().tables().isEmpty() && facts.ipv4().nftTables().isEmpty()).isFalse();
     assertThat(facts.ipv6().isPresent()).isEqualTo(Files.exists(dir.resolve("ip6tables-save.txt")));
     assertThat(facts.ufw().isPresent()).isEqualTo(Files.exists(dir.resolve("ufw-status.txt")));
   }
@@ -80,13 +84,21 @@ class SnapshotDirectoryTest {
   @MethodSource("scenarios")
   void corpusFilesAgreeWithEachOther(Path dir) throws IOException {
     String rules = Files.readString(dir.resolve("iptables-save.txt"), StandardCharsets.UTF_8);
+    Path nft = dir.resolve("nft-ruleset.json");
+    boolean dockerNft = Files.exists(nft) && Files.readString(nft).contains("\"docker-bridges\"");
     List<Container> containers = DockerInspectReader.read(Files.readString(dir.resolve("docker-inspect.json")), "d");
     List<NetworkInterface> interfaces = IpAddrReader.read(Files.readString(dir.resolve("ip-addr.json")), "a");
 
     for (Container c : containers) {
       for (PublishedPort p : c.ports()) {
         // filter-only-dump is iptables-save -t filter on purpose: its DNAT is what is missing.
-        if (p.hostIp().isIPv4() && !dir.getFileName().toString().equals("filter-only-dump")) {
+        if (p.hostIp().isIPv4() && dockerNft) {
+          // Docker 29's nftables backend: the DNAT is nft's {"dnat": {"addr": IP, "port": N}}.
+          String ip = p.containerIp().orElseThrow().toCanonicalString();
+          assertThat(Files.readString(nft)).as("%s: nft DNAT for %s", dir.getFileName(), p)
+              .contains("\"right\": " + p.hostPort() + "}}, {\"counter\"")
+              .contains("{\"dnat\": {\"addr\": \"" + ip + "\", \"port\": " + p.containerPort() + "}}");
+        } else if (p.hostIp().isIPv4() && !dir.getFileName().toString().equals("filter-only-dump")) {
           String ip = p.containerIp().orElseThrow().toCanonicalString();
           assertThat(rules).as("%s: DNAT for %s", dir.getFileName(), p)
               .contains("--dport " + p.hostPort() + " -j DNAT --to-destination " + ip + ":" + p.containerPort());
