@@ -113,6 +113,7 @@ public final class WatchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    backend.check();
     Duration every = DurationText.parse("--interval", interval);
     Optional<MetricsAddress> metricsAddress = Optional.ofNullable(metrics).map(WatchCommand::metricsAddress);
     Policy parsed = PolicyFile.read(policy);
@@ -130,7 +131,7 @@ public final class WatchCommand implements Callable<Integer> {
     } catch (CommandFailed e) {
       throw new UserError("cannot read the live firewall: " + e.getMessage() + " (run as root?)");
     }
-    FirewallBackend kind = backend.backend();
+    FirewallBackend kind = backend.resolve(facts, err);
     Plan plan = Plan.make(facts, parsed, ReachProof.engine(), kind);
     if (!plan.proved()) {
       out.print(PlanText.render(plan));

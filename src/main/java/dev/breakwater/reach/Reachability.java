@@ -12,6 +12,7 @@ import dev.breakwater.netfilter.UnseenTable;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -162,11 +163,15 @@ public final class Reachability {
 
   /**
    * Interfaces where outside traffic arrives: not loopback, not Docker's bridges and veths, not
-   * members of a bridge.
+   * members of a bridge. A Docker bridge is known by its name (docker0, br-*) or, whatever
+   * {@code com.docker.network.bridge.name} called it, by holding a container network's gateway.
    */
   public List<String> externalInterfaces() {
+    Set<IPAddress> gateways = facts.containers().stream().flatMap(c -> c.networks().stream())
+        .flatMap(n -> n.gateway().stream()).map(IPAddress::withoutPrefixLength).collect(java.util.stream.Collectors.toSet());
     return net.interfaces().stream()
         .filter(n -> !n.isLoopback() && n.master().isEmpty() && !isDockerInterface(n.name()))
+        .filter(n -> n.addresses().stream().noneMatch(a -> gateways.contains(a.withoutPrefixLength())))
         .map(NetworkInterface::name)
         .toList();
   }

@@ -26,9 +26,6 @@ class BackendAutoTest {
     assertThat(r.out()).doesNotContain("nothing is compiled for IPv4");
   }
 
-  @org.junit.jupiter.api.Disabled("engine: Reachability.isDockerInterface knows docker0, br-*, veth* only; moby's bridge1"
-      + " (com.docker.network.bridge.name) is taken for an external interface, so a container on it reaching"
-      + " docker-proxy on 192.0.2.1:8080 counts as 'from outside' and the proof fails")
   @Test
   void autoNftPlanIsProvedOnADocker29NftHost() throws Exception {
     CliRun r = CliRun.of("plan", "--policy", policy().toString(), "--from", Corpus.arg("docker-29-nft-portmap"));

@@ -610,9 +610,6 @@ class CorpusReachabilityTest {
     decided(tcp(r, STRANGER, HOST, 8080), "blocked", "filter/DOCKER-USER", "-A DOCKER-USER -i eth0 -j DROP");
   }
 
-  @org.junit.jupiter.api.Disabled("engine: Reachability.isDockerInterface knows docker0, br-*, veth* only; bridge1"
-      + " (com.docker.network.bridge.name=bridge1, moby's nftablesdoc) is taken for an external interface, so"
-      + " packets from containers on it (to docker-proxy on 192.0.2.1:8080) make the port 'reachable from 0.0.0.0/0'")
   @Test
   void docker29NftMigratedExposureIsTheAllowlistOnly() {
     PortReach c1 = exposure(load("docker-29-nft-migrated"), "c1", "0.0.0.0", 8080);
