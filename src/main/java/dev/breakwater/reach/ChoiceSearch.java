@@ -184,7 +184,11 @@ final class ChoiceSearch {
           .orElse(strongest.get(0));
     }
 
-    /** The choices the best verdict needs; empty when every choice gets it. */
+    /**
+     * The choices the best verdict needs; empty when every choice gets it. Extension headers are
+     * named only when the plain packet (none) does not get through with those ports and flags:
+     * that a routing header of type 0 is dropped where a plain SYN is accepted is no condition.
+     */
     List<AttackerChoice> needs() {
       int strength = best().evaluation().verdict().strength();
       if (strength == 0 || tried.stream().allMatch(t -> t.evaluation().verdict().strength() == strength)) {
@@ -221,10 +225,15 @@ final class ChoiceSearch {
         boolean anyHeaders = packets.size() == allHeaders.size() && packets.values().stream().distinct().count() == 1;
         Map<List<Integer>, List<ExtensionHeaders>> headersByFlags = new LinkedHashMap<>();
         packets.forEach((h, flags) -> headersByFlags.computeIfAbsent(flags, k -> new ArrayList<>()).add(h));
+        // The plain packet among them: every client sends one, so the headers are no need.
         headersByFlags.forEach((flags, headers) -> out.add(new AttackerChoice(ports,
             flags.size() == allFlags || !flagsChosen ? List.of() : flags, flagsThatMatter,
-            anyHeaders ? List.of() : headers, headerTests)));
+            anyHeaders || headers.contains(ExtensionHeaders.NONE) ? List.of() : headers, headerTests)));
       });
+      // A choice that needs nothing: the usual packet gets through.
+      if (out.stream().anyMatch(c -> c.sourcePorts().isEmpty() && c.firstPackets().isEmpty() && c.headers().isEmpty())) {
+        return List.of();
+      }
       return out;
     }
   }

@@ -66,7 +66,7 @@ public record ExtensionHeaders(Set<HeaderKind> present, Set<String> satisfied) {
     for (HeaderKind kind : EnumSet.copyOf(present)) {
       String prefix = kind.name() + " ";
       List<String> tests = new ArrayList<>();
-      tested.stream().filter(t -> t.startsWith(prefix)).sorted().forEach(t ->
+      tested.stream().filter(t -> t.startsWith(prefix) && t.length() > prefix.length()).sorted().forEach(t ->
           tests.add((satisfied.contains(t) ? "match " : "do not match ") + t.substring(prefix.length())));
       String words = "an IPv6 " + kind.words().replaceFirst("^an? ", "");
       parts.add(tests.isEmpty() ? words : words + " whose fields " + String.join(" and ", tests));

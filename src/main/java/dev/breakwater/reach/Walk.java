@@ -803,7 +803,9 @@ final class Walk {
    */
   private Truth extensionHeader(Match.ExtensionHeader h) {
     ExtensionHeaders headers = packet.headers();
-    for (Match.HeaderKind kind : h.kinds()) {
+    // Hard mode compares the whole set of headers found: every header the sender may add matters.
+    boolean whole = h.test() == Match.HeaderTest.EXACTLY || h.test() == Match.HeaderTest.NOT_EXACTLY;
+    for (Match.HeaderKind kind : whole ? ExtensionHeaders.CHOOSABLE : h.kinds()) {
       if (ExtensionHeaders.CHOOSABLE.contains(kind)) {
         headerTests.add(ExtensionHeaders.key(kind, h.test() == Match.HeaderTest.FIELDS ? h.text() : ""));
       }
