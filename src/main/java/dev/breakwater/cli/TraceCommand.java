@@ -33,6 +33,10 @@ import picocli.CommandLine.Spec;
           + "decided with its line in iptables-save, and a hint when a well-known mistake explains the "
           + "result.",
       "",
+      "For IPv6 the extension headers (hop-by-hop, destination options, routing, fragment) are always the "
+          + "sender's choice: rules on them (ufw6's -m rt --rt-type 0 -j DROP, -m ipv6header, -m frag) narrow or "
+          + "widen the answer exactly, and the trace says which headers get through when a plain packet does not.",
+      "",
       "Without --from it traces against this host's live rules (needs root)."
     },
     footer = {

@@ -169,6 +169,66 @@ public sealed interface Match {
   record Mark(MarkKind kind, long mask, long value, boolean negated) implements Match {}
 
   /**
+   * The IPv6 extension headers a packet may carry. The first packet of a connection carries
+   * whichever the sender puts in: the engine explores them as the sender's choice.
+   * {@link #UPPER_LAYER} and {@link #NO_NEXT_HEADER} are ipv6header's {@code prot} and {@code none}.
+   */
+  enum HeaderKind {
+    HOP_BY_HOP("a hop-by-hop options header"),
+    DESTINATION_OPTIONS("a destination options header"),
+    ROUTING("a routing header"),
+    FRAGMENT("a fragment header"),
+    AUTHENTICATION("an authentication header (AH)"),
+    ESP("an ESP header"),
+    UPPER_LAYER("an upper-layer header"),
+    NO_NEXT_HEADER("no next header");
+
+    private final String words;
+
+    HeaderKind(String words) {
+      this.words = words;
+    }
+
+    /** {@code a routing header}. */
+    public String words() {
+      return words;
+    }
+  }
+
+  /** How an {@link ExtensionHeader} match tests the packet's headers. */
+  enum HeaderTest {
+    /**
+     * rt, frag, hbh, dst, ah: the one header of {@code kinds} must be present (the kernel's match
+     * returns false when ipv6_find_hdr finds none, whatever {@code !} says) and its fields must
+     * satisfy {@code text}, the options as written ({@code !} inverts only those); empty text
+     * tests presence alone.
+     */
+    FIELDS,
+    /** ipv6header {@code --soft}: every header of {@code kinds} present. */
+    ALL_PRESENT,
+    /** ipv6header {@code --soft ! --header}: none of {@code kinds} present. */
+    NONE_PRESENT,
+    /** ipv6header without {@code --soft}: the packet's headers are exactly {@code kinds}. */
+    EXACTLY,
+    /** ipv6header {@code ! --header} without {@code --soft}: anything but exactly {@code kinds}. */
+    NOT_EXACTLY
+  }
+
+  /**
+   * A match on IPv6 extension headers ({@code -m rt/frag/hbh/dst/ah/esp/ipv6header}). What the
+   * sender chooses: whether its packet carries each header, and the header's fields. So a
+   * {@link HeaderTest#FIELDS} test is false for a packet without the header, and for one with it
+   * as the sender likes (unless {@code text} is empty: then true).
+   *
+   * @param text the module's options as written, the key that tells one field test from another
+   */
+  record ExtensionHeader(HeaderTest test, Set<HeaderKind> kinds, String text) implements Match {
+    public ExtensionHeader {
+      kinds = Set.copyOf(kinds);
+    }
+  }
+
+  /**
    * Anything not modelled exactly (limit, recent, hashlimit, mark, physdev, owner, a module never
    * seen): kept, never dropped. {@code text} is the option text as written.
    */

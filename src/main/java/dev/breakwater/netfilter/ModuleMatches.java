@@ -274,6 +274,111 @@ final class ModuleMatches {
     }
   }
 
+  /**
+   * The options of each extension-header module and how many values each takes (libip6t_rt,
+   * libip6t_frag, libip6t_hbh, libip6t_dst, libip6t_ah, libxt_esp).
+   */
+  private static final Map<String, Map<String, Integer>> HEADER_OPTIONS = Map.of(
+      "rt", Map.of("--rt-type", 1, "--rt-segsleft", 1, "--rt-len", 1, "--rt-0-res", 0, "--rt-0-addrs", 1,
+          "--rt-0-not-strict", 0),
+      "frag", Map.of("--fragid", 1, "--fraglen", 1, "--fragres", 0, "--fragfirst", 0, "--fragmore", 0,
+          "--fraglast", 0),
+      "hbh", Map.of("--hbh-len", 1, "--hbh-opts", 1),
+      "dst", Map.of("--dst-len", 1, "--dst-opts", 1),
+      "ah", Map.of("--ahspi", 1, "--ahlen", 1, "--ahres", 0),
+      "esp", Map.of("--espspi", 1));
+
+  private static final Map<String, Match.HeaderKind> HEADER_OF = Map.of(
+      "rt", Match.HeaderKind.ROUTING, "frag", Match.HeaderKind.FRAGMENT, "hbh", Match.HeaderKind.HOP_BY_HOP,
+      "dst", Match.HeaderKind.DESTINATION_OPTIONS, "ah", Match.HeaderKind.AUTHENTICATION, "esp", Match.HeaderKind.ESP);
+
+  /** Whether {@code module} is one {@link #extensionHeader} reads. */
+  static boolean isExtensionHeader(String module) {
+    return HEADER_OPTIONS.containsKey(module) || module.equals("ipv6header");
+  }
+
+  /**
+   * An extension-header module as a whole: one {@link Match.ExtensionHeader}, its options as the
+   * text that tells field tests apart. The values are the sender's to pick, so they are checked
+   * for form only. An option the module does not have leaves the block {@link Match.Unknown}.
+   */
+  void extensionHeader(String module, List<OptionEntry> block, boolean fresh, List<Match> out) {
+    if (module.equals("ipv6header")) {
+      ipv6header(block, out);
+      return;
+    }
+    Map<String, Integer> known = HEADER_OPTIONS.get(module);
+    for (OptionEntry e : block) {
+      Integer arity = known.get(e.name());
+      if (arity == null) {
+        out.add(new Match.Unknown(module, strings.of(blockText(block))));
+        return;
+      }
+      e.requireArity(arity, arity == 0 ? "no value" : "one value");
+    }
+    if (!block.isEmpty() || fresh) {
+      out.add(new Match.ExtensionHeader(Match.HeaderTest.FIELDS, Set.of(HEADER_OF.get(module)),
+          block.isEmpty() ? "" : strings.of(blockText(block))));
+    }
+  }
+
+  private static String blockText(List<OptionEntry> block) {
+    return block.get(0).line().substring(block.get(0).start(), block.get(block.size() - 1).end());
+  }
+
+  /**
+   * ip6t_ipv6header: {@code --header LIST} names headers, {@code --soft} asks for "these present"
+   * instead of "exactly these"; {@code !} before {@code --header} inverts (soft: none of them;
+   * hard: anything but exactly them), as ipv6header_mt6 compares its mask of found headers.
+   */
+  private void ipv6header(List<OptionEntry> block, List<Match> out) {
+    Set<Match.HeaderKind> kinds = null;
+    boolean negated = false;
+    boolean soft = false;
+    for (OptionEntry e : block) {
+      switch (e.name()) {
+        case "--header" -> {
+          kinds = headerKinds(e.single());
+          negated = e.negated();
+        }
+        case "--soft" -> {
+          e.requireArity(0, "no value");
+          soft = true;
+        }
+        default -> {
+          out.add(new Match.Unknown("ipv6header", strings.of(blockText(block))));
+          return;
+        }
+      }
+    }
+    if (kinds == null) {
+      throw new RuleSyntaxError("--header LIST after -m ipv6header");
+    }
+    Match.HeaderTest test = soft ? (negated ? Match.HeaderTest.NONE_PRESENT : Match.HeaderTest.ALL_PRESENT)
+        : (negated ? Match.HeaderTest.NOT_EXACTLY : Match.HeaderTest.EXACTLY);
+    out.add(new Match.ExtensionHeader(test, kinds, strings.of(blockText(block))));
+  }
+
+  /** libip6t_ipv6header's names (its own, /etc/protocols' and the protocol numbers). */
+  private static Set<Match.HeaderKind> headerKinds(String list) {
+    Set<Match.HeaderKind> kinds = EnumSet.noneOf(Match.HeaderKind.class);
+    for (String name : list.split(",", -1)) {
+      kinds.add(switch (name.toLowerCase(Locale.ROOT)) {
+        case "hop", "hop-by-hop", "hopopt", "0" -> Match.HeaderKind.HOP_BY_HOP;
+        case "dst", "ipv6-opts", "60" -> Match.HeaderKind.DESTINATION_OPTIONS;
+        case "route", "ipv6-route", "43" -> Match.HeaderKind.ROUTING;
+        case "frag", "ipv6-frag", "44" -> Match.HeaderKind.FRAGMENT;
+        case "auth", "ah", "51" -> Match.HeaderKind.AUTHENTICATION;
+        case "esp", "50" -> Match.HeaderKind.ESP;
+        case "none", "ipv6-nonxt", "59" -> Match.HeaderKind.NO_NEXT_HEADER;
+        case "prot", "protocol", "255" -> Match.HeaderKind.UPPER_LAYER;
+        default -> throw new RuleSyntaxError(
+            "IPv6 header names (hop,dst,route,frag,auth,esp,none,prot) after --header, got '" + list + "'");
+      });
+    }
+    return kinds;
+  }
+
   private static Set<AddressType> addressTypes(String list) {
     Set<AddressType> types = EnumSet.noneOf(AddressType.class);
     for (String s : list.split(",", -1)) {

@@ -214,6 +214,8 @@ final class RuleReader {
     }
     if (module.equals("addrtype")) {
       modules.addrtype(block, matches);
+    } else if (ModuleMatches.isExtensionHeader(module)) {
+      modules.extensionHeader(module, block, moduleFresh, matches);
     } else if (ModuleMatches.isModelled(module)) {
       for (OptionEntry e : block) {
         if (!modules.option(module, e, matches)

@@ -11,6 +11,8 @@ import inet.ipaddr.IPAddress;
  * @param tcpFlags byte 13 of the TCP header ({@link TcpFlagBits}): {@code SYN} alone, or a SYN
  *     with PSH, URG, ECE or CWR, which conntrack admits as NEW and a listener answers too; ignored
  *     for UDP and SCTP
+ * @param headers the IPv6 extension headers the sender put in ({@link ExtensionHeaders#NONE}
+ *     for IPv4 and the plain packet)
  */
 public record Packet(
     IPAddress source,
@@ -19,7 +21,8 @@ public record Packet(
     int sourcePort,
     int destinationPort,
     String inInterface,
-    int tcpFlags) {
+    int tcpFlags,
+    ExtensionHeaders headers) {
 
   public Packet {
     source = source.withoutPrefixLength();
@@ -33,6 +36,15 @@ public record Packet(
     if (tcpFlags < 0 || tcpFlags > 0xff) {
       throw new IllegalArgumentException("TCP flags are one byte");
     }
+    if (source.isIPv4() && !headers.present().isEmpty()) {
+      throw new IllegalArgumentException("IPv4 has no extension headers");
+    }
+  }
+
+  /** No extension header. */
+  public Packet(IPAddress source, IPAddress destination, Transport protocol, int sourcePort, int destinationPort,
+      String inInterface, int tcpFlags) {
+    this(source, destination, protocol, sourcePort, destinationPort, inInterface, tcpFlags, ExtensionHeaders.NONE);
   }
 
   /** A plain SYN for TCP. */
@@ -45,7 +57,7 @@ public record Packet(
     return source.isIPv4() ? IpFamily.V4 : IpFamily.V6;
   }
 
-  Packet withChoice(int sourcePort, int tcpFlags) {
-    return new Packet(source, destination, protocol, sourcePort, destinationPort, inInterface, tcpFlags);
+  Packet withChoice(int sourcePort, int tcpFlags, ExtensionHeaders headers) {
+    return new Packet(source, destination, protocol, sourcePort, destinationPort, inInterface, tcpFlags, headers);
   }
 }

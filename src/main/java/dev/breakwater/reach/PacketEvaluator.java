@@ -35,9 +35,10 @@ final class PacketEvaluator {
    * @param sourceDependencies every source range any branch tested
    * @param sourcePortTests every source-port range any branch tested
    * @param flagsTested every TCP flag bit any branch tested
+   * @param headerTests every extension-header test any branch made
    */
   record Evaluation(Verdict verdict, WalkResult first, List<Span> sourceDependencies, List<Rule> uncertain,
-      List<PortRange> sourcePortTests, int flagsTested) {}
+      List<PortRange> sourcePortTests, int flagsTested, Set<String> headerTests) {}
 
   Evaluation evaluate(Packet packet) {
     Deque<List<Integer>> pending = new ArrayDeque<>();
@@ -47,6 +48,7 @@ final class PacketEvaluator {
     List<Span> dependencies = new ArrayList<>();
     List<PortRange> portTests = new ArrayList<>();
     int flagsTested = 0;
+    Set<String> headerTests = new LinkedHashSet<>();
     boolean truncated = false;
     while (!pending.isEmpty()) {
       if (leaves.size() >= MAX_BRANCHES) {
@@ -61,6 +63,7 @@ final class PacketEvaluator {
         dependencies.addAll(leaf.sourceDependencies());
         portTests.addAll(leaf.sourcePortTests());
         flagsTested |= leaf.flagsTested();
+        headerTests.addAll(leaf.headerTests());
       } catch (Walk.ChoiceNeeded needed) {
         for (int option = needed.options - 1; option >= 0; option--) {
           List<Integer> next = new ArrayList<>(prefix);
@@ -83,6 +86,6 @@ final class PacketEvaluator {
     } else {
       verdict = anyAccepted ? Verdict.REACHABLE : Verdict.BLOCKED;
     }
-    return new Evaluation(verdict, leaves.get(0), dependencies, List.copyOf(uncertain), portTests, flagsTested);
+    return new Evaluation(verdict, leaves.get(0), dependencies, List.copyOf(uncertain), portTests, flagsTested, Set.copyOf(headerTests));
   }
 }

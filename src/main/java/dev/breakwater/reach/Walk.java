@@ -88,6 +88,8 @@ final class Walk {
   private final List<PortRange> sourcePortTests = new ArrayList<>();
   /** The TCP flag bits matches tested: the attacker picks the first packet's flags. */
   private int flagsTested;
+  /** The extension-header tests matches made ({@link ExtensionHeaders#key}): the attacker picks the headers. */
+  private final Set<String> headerTests = new java.util.LinkedHashSet<>();
   private final Map<ChainIndex, Integer> forwardChainsReached = new java.util.IdentityHashMap<>();
   private Optional<NatStep> nat = Optional.empty();
   /** The last rule whose outcome depended on the source address: what tells one class from another. */
@@ -290,7 +292,7 @@ final class Walk {
     return new WalkResult(outcome.accepted(), outcome.rule(), outcome.decision(), steps, uncertain,
         sourceDependencies, forwardChainsReached, nat, route, delivery, destination, destinationPort, lastSourceTest,
         decides, mayBeDropped,
-        sourcePortTests, flagsTested);
+        sourcePortTests, flagsTested, headerTests);
   }
 
   private record Frame(ChainIndex chain, int[] candidates, int next) {}
@@ -645,6 +647,7 @@ final class Walk {
       case Match.Mark m -> m.kind() == Match.MarkKind.CONNECTION && !hasConntrack() ? Truth.FALSE
           : !(m.kind() == Match.MarkKind.PACKET ? packetMarkKnown : connectionMarkKnown) ? Truth.UNKNOWN
           : of(((m.kind() == Match.MarkKind.PACKET ? packetMark : connectionMark) & m.mask()) == m.value() != m.negated());
+      case Match.ExtensionHeader h -> extensionHeader(h);
       case Match.Unknown u -> Truth.UNKNOWN;
     };
   }
@@ -788,6 +791,34 @@ final class Walk {
     int mask = TcpFlagBits.bits(f.mask());
     flagsTested |= mask;
     return (packet.tcpFlags() & mask) == TcpFlagBits.bits(f.set());
+  }
+
+  /**
+   * The sender's headers against an extension-header match; the kinds it tests matter. ip6t_rt,
+   * ip6t_frag, ip6t_hbh (hbh and dst) and ip6t_ah return false when {@code ipv6_find_hdr} finds no
+   * such header, before any option test: {@code !} inverts the options (IP6T_RT_INV_TYP and
+   * friends), never the presence. ipv6header_mt6 compares the mask of headers found, with the
+   * upper-layer bit set for a TCP, UDP or SCTP packet. xt_esp reads the transport header of an
+   * ESP packet only (its rule needs {@code -p esp}); AH and ESP are never present (ExtensionHeaders).
+   */
+  private Truth extensionHeader(Match.ExtensionHeader h) {
+    ExtensionHeaders headers = packet.headers();
+    // Hard mode compares the whole set of headers found: every header the sender may add matters.
+    boolean whole = h.test() == Match.HeaderTest.EXACTLY || h.test() == Match.HeaderTest.NOT_EXACTLY;
+    for (Match.HeaderKind kind : whole ? ExtensionHeaders.CHOOSABLE : h.kinds()) {
+      if (ExtensionHeaders.CHOOSABLE.contains(kind)) {
+        headerTests.add(ExtensionHeaders.key(kind, h.test() == Match.HeaderTest.FIELDS ? h.text() : ""));
+      }
+    }
+    Set<Match.HeaderKind> found = EnumSet.of(Match.HeaderKind.UPPER_LAYER);
+    found.addAll(headers.present());
+    return switch (h.test()) {
+      case FIELDS -> of(headers.satisfies(h.kinds().iterator().next(), h.text()));
+      case ALL_PRESENT -> of(found.containsAll(h.kinds()));
+      case NONE_PRESENT -> of(java.util.Collections.disjoint(found, h.kinds()));
+      case EXACTLY -> of(found.equals(h.kinds()));
+      case NOT_EXACTLY -> of(!found.equals(h.kinds()));
+    };
   }
 
   private Truth ipSet(Match.IpSet s) {

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param mayBeDropped whether an unseen table on the accepted path could still drop the packet
  * @param sourcePortTests the source-port ranges matches tested ({@code --sport}, {@code --ctorigsrcport})
  * @param flagsTested the TCP flag bits {@code --tcp-flags}/{@code --syn} matches tested
+ * @param headerTests the extension-header tests matches made ({@link ExtensionHeaders#key})
  */
 record WalkResult(
     boolean accepted,
@@ -38,7 +39,8 @@ record WalkResult(
     List<UnseenTable> unseenDecides,
     boolean mayBeDropped,
     List<dev.breakwater.net.PortRange> sourcePortTests,
-    int flagsTested) {
+    int flagsTested,
+    java.util.Set<String> headerTests) {
 
   /** The deciding step in words ({@code filter/DOCKER #1 (line 40) ACCEPT}). */
   String decision() {
@@ -51,5 +53,6 @@ record WalkResult(
     sourceDependencies = List.copyOf(sourceDependencies);
     unseenDecides = List.copyOf(unseenDecides);
     sourcePortTests = List.copyOf(sourcePortTests);
+    headerTests = java.util.Set.copyOf(headerTests);
   }
 }

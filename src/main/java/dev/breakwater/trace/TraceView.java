@@ -48,6 +48,10 @@ public record TraceView(
     if (p.protocol() == dev.breakwater.net.Transport.TCP) {
       packet.put("tcpFlags", TcpFlagBits.names(p.tcpFlags()));
     }
+    if (!p.headers().present().isEmpty()) {
+      // Only when the sender's best choice carries IPv6 extension headers: the plain packet has none.
+      packet.put("extensionHeaders", p.headers().describe(p.headers().satisfied()));
+    }
     Optional<Map<String, Object>> delivered = trace.delivery().map(d -> switch (d) {
       case Delivery.HostSocket h -> ordered("kind", "host", "address", h.address().toString(), "port", h.port());
       case Delivery.Forwarded f -> f.container().isPresent()
@@ -94,6 +98,7 @@ public record TraceView(
         .append(" arriving on ").append(p.inInterface().isEmpty() ? "(no interface)" : p.inInterface())
         .append(p.protocol() == dev.breakwater.net.Transport.TCP && p.tcpFlags() != TcpFlagBits.SYN
             ? " (flags " + TcpFlagBits.names(p.tcpFlags()) + ")" : "")
+        .append(p.headers().present().isEmpty() ? "" : " (with " + p.headers().describe(p.headers().satisfied()) + ")")
         .append("\n\n");
     for (TraceStep step : trace.path()) {
       out.append("  ").append(step.describe()).append('\n');

@@ -71,13 +71,14 @@ class HostListenerAuditTest {
     assertThat(listener(report, "0.0.0.0:22/tcp").reachableFrom()).containsExactly("0.0.0.0/0");
     assertThat(ids(listener(report, "0.0.0.0:22/tcp"))).containsExactly("host-port-open");
     assertThat(listener(report, "0.0.0.0:22/tcp").severity()).isEqualTo(Severity.LOW);
-    // UFW's IPv6 INPUT drops routing-header type 0 with '-m rt', which the engine does not model:
-    // the IPv6 answer is "possibly", naming that rule, never "safe".
+    // UFW's IPv6 INPUT drops routing-header type 0 with '-m rt': the headers are the sender's choice,
+    // and a plain SYN carries none, so the IPv6 answer is exact (issue 11), with no condition.
     ListenerExposure ssh6 = listener(report, "[::]:22/tcp");
-    assertThat(ssh6.reachableFrom()).isEmpty();
-    assertThat(ssh6.possiblyReachableFrom()).containsExactly("::/0");
-    assertThat(ids(ssh6)).containsExactly("possibly-reachable");
-    assertThat(ssh6.findings().getFirst().message()).contains("-m rt --rt-type 0 -j DROP");
+    assertThat(ssh6.reachableFrom()).containsExactly("::/0");
+    assertThat(ssh6.possiblyReachableFrom()).isEmpty();
+    assertThat(ssh6.exact()).isTrue();
+    assertThat(ids(ssh6)).containsExactly("host-port-open");
+    assertThat(ssh6.findings().getFirst().message()).doesNotContain("only with");
     assertThat(ssh6.expected()).isFalse();
   }
 
@@ -127,7 +128,7 @@ class HostListenerAuditTest {
     assertThat(report.expectedNotReachable()).containsExactly("443/tcp");
     assertThat(AuditText.render(report))
         .contains("Expected open (--expect-open) but reachable from nowhere outside: 443/tcp")
-        .contains("Host listeners (ss -Htulnp, not in containers): 7 sockets, 2 reachable from outside")
+        .contains("Host listeners (ss -Htulnp, not in containers): 7 sockets, 3 reachable from outside")
         .contains("unexpected-open");
   }
 

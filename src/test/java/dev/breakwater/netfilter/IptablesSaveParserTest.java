@@ -7,6 +7,8 @@ import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.PortRange;
 import dev.breakwater.netfilter.Match.AddressType;
 import dev.breakwater.netfilter.Match.CtState;
+import dev.breakwater.netfilter.Match.HeaderKind;
+import dev.breakwater.netfilter.Match.HeaderTest;
 import dev.breakwater.netfilter.Match.LimitIface;
 import dev.breakwater.netfilter.Match.PortField;
 import dev.breakwater.netfilter.Match.Side;
@@ -192,7 +194,52 @@ class IptablesSaveParserTest {
             List.of(new Match.Protocol(58, "icmpv6", false), new Match.IcmpType("echo-request", false))),
         Arguments.of("-m conntrack --ctorigdst 2001:db8::/48",
             List.of(new Match.OriginalAddress(Side.DESTINATION, net("2001:db8::/48"), false))),
-        Arguments.of("-m rt --rt-type 0", List.of(new Match.Unknown("rt", "--rt-type 0"))));
+        Arguments.of("-m rt --rt-type 0", List.of(fields(HeaderKind.ROUTING, "--rt-type 0"))),
+        Arguments.of("-m rt ! --rt-type 0 --rt-segsleft 0:5 --rt-len 24",
+            List.of(fields(HeaderKind.ROUTING, "! --rt-type 0 --rt-segsleft 0:5 --rt-len 24"))),
+        Arguments.of("-m rt --rt-type 0 --rt-0-res --rt-0-addrs 2001:db8::1,2001:db8::2 --rt-0-not-strict",
+            List.of(fields(HeaderKind.ROUTING, "--rt-type 0 --rt-0-res --rt-0-addrs 2001:db8::1,2001:db8::2 --rt-0-not-strict"))),
+        Arguments.of("-m rt", List.of(fields(HeaderKind.ROUTING, ""))),
+        Arguments.of("-m frag --fragid 1:100 ! --fraglen 8 --fragres --fragfirst",
+            List.of(fields(HeaderKind.FRAGMENT, "--fragid 1:100 ! --fraglen 8 --fragres --fragfirst"))),
+        Arguments.of("-m frag --fragmore", List.of(fields(HeaderKind.FRAGMENT, "--fragmore"))),
+        Arguments.of("-m frag --fraglast", List.of(fields(HeaderKind.FRAGMENT, "--fraglast"))),
+        Arguments.of("-m hbh --hbh-len 8 --hbh-opts 1:4,5", List.of(fields(HeaderKind.HOP_BY_HOP, "--hbh-len 8 --hbh-opts 1:4,5"))),
+        Arguments.of("-m dst ! --dst-len 8 --dst-opts 201",
+            List.of(fields(HeaderKind.DESTINATION_OPTIONS, "! --dst-len 8 --dst-opts 201"))),
+        Arguments.of("-m ah --ahspi 500", List.of(fields(HeaderKind.AUTHENTICATION, "--ahspi 500"))),
+        Arguments.of("-p esp -m esp --espspi 500:600",
+            List.of(new Match.Protocol(50, "esp", false), fields(HeaderKind.ESP, "--espspi 500:600"))),
+        Arguments.of("-m rt --rt-wrong 1", List.of(new Match.Unknown("rt", "--rt-wrong 1"))),
+        Arguments.of("-m ipv6header --header frag --soft",
+            List.of(new Match.ExtensionHeader(HeaderTest.ALL_PRESENT, Set.of(HeaderKind.FRAGMENT), "--header frag --soft"))),
+        Arguments.of("-m ipv6header ! --header hop-by-hop,ipv6-route --soft",
+            List.of(new Match.ExtensionHeader(HeaderTest.NONE_PRESENT, Set.of(HeaderKind.HOP_BY_HOP, HeaderKind.ROUTING),
+                "! --header hop-by-hop,ipv6-route --soft"))),
+        Arguments.of("-m ipv6header --header dst,auth,esp,none,prot",
+            List.of(new Match.ExtensionHeader(HeaderTest.EXACTLY, Set.of(HeaderKind.DESTINATION_OPTIONS,
+                HeaderKind.AUTHENTICATION, HeaderKind.ESP, HeaderKind.NO_NEXT_HEADER, HeaderKind.UPPER_LAYER),
+                "--header dst,auth,esp,none,prot"))),
+        Arguments.of("-m ipv6header ! --header 44",
+            List.of(new Match.ExtensionHeader(HeaderTest.NOT_EXACTLY, Set.of(HeaderKind.FRAGMENT), "! --header 44"))));
+  }
+
+  private static Match fields(HeaderKind kind, String text) {
+    return new Match.ExtensionHeader(HeaderTest.FIELDS, Set.of(kind), text);
+  }
+
+  static Stream<Arguments> rejectedIpv6Matches() {
+    return Stream.of(
+        Arguments.of("-m ipv6header --header bogus", "IPv6 header names"),
+        Arguments.of("-m ipv6header --soft", "--header LIST"),
+        Arguments.of("-m rt --rt-type", "one value after --rt-type"),
+        Arguments.of("-m frag --fragfirst 1", "no value after --fragfirst"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rejectedIpv6Matches")
+  void rejectsMalformedExtensionHeaderMatches(String options, String expected) {
+    assertThatThrownBy(() -> rule(IpFamily.V6, options)).hasMessageContaining(expected);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -54,6 +54,17 @@ final class RuleRendering {
       case Match.AnyOf a -> throw new IllegalArgumentException("iptables has no nft set: " + a);
       case Match.Mark k -> (k.kind() == Match.MarkKind.PACKET ? "-m mark " : "-m connmark ") + not(k.negated())
           + "--mark 0x" + Long.toHexString(k.value()) + "/0x" + Long.toHexString(k.mask());
+      case Match.ExtensionHeader h -> "-m " + switch (h.test()) {
+        case FIELDS -> switch (h.kinds().iterator().next()) {
+          case ROUTING -> "rt";
+          case FRAGMENT -> "frag";
+          case HOP_BY_HOP -> "hbh";
+          case DESTINATION_OPTIONS -> "dst";
+          case AUTHENTICATION -> "ah";
+          default -> "esp";
+        };
+        default -> "ipv6header";
+      } + (h.text().isEmpty() ? "" : " " + h.text());
       case Match.Unknown u -> "-m " + u.module() + " " + u.text();
     };
   }

@@ -13,15 +13,18 @@ import dev.breakwater.host.Route;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.IptablesSaveParser;
+import dev.breakwater.netfilter.Match.HeaderKind;
 import dev.breakwater.netfilter.Ruleset;
 import inet.ipaddr.IPAddress;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -74,6 +77,48 @@ class ReachabilityPropertyTest {
   /** A generated host and the rules text it was parsed from, for failure messages. */
   private record Case(HostFacts facts, String text) {}
 
+  /** Rules on IPv6 extension headers the generator may put first in DOCKER-USER. */
+  private static final List<String> EXTENSION_HEADER_RULES = List.of(
+      "-m rt --rt-type 0 -j RETURN", "-m rt ! --rt-type 0 -j DROP", "-m hbh --hbh-len 8 -j RETURN",
+      "-m ipv6header --header hop,route --soft -j RETURN", "-m ipv6header ! --header prot -j DROP",
+      "-m ipv6header --header frag --soft -j ACCEPT", "-m dst -j DROP");
+
+  /** Every header state the generator's rules can tell apart, tried one by one (not by ChoiceSearch). */
+  private static List<ExtensionHeaders> everyHeaderState(String text) {
+    if (EXTENSION_HEADER_RULES.stream().noneMatch(text::contains)) {
+      return List.of(ExtensionHeaders.NONE);
+    }
+    List<HeaderKind> kinds = List.copyOf(ExtensionHeaders.CHOOSABLE);
+    String rh0 = ExtensionHeaders.key(HeaderKind.ROUTING, "--rt-type 0");
+    String hbh8 = ExtensionHeaders.key(HeaderKind.HOP_BY_HOP, "--hbh-len 8");
+    List<ExtensionHeaders> out = new ArrayList<>();
+    for (int subset = 0; subset < 1 << kinds.size(); subset++) {
+      Set<HeaderKind> present = new HashSet<>();
+      for (int i = 0; i < kinds.size(); i++) {
+        if ((subset & (1 << i)) != 0) {
+          present.add(kinds.get(i));
+        }
+      }
+      for (int fields = 0; fields < 4; fields++) {
+        Set<String> satisfied = new HashSet<>();
+        if ((fields & 1) != 0) {
+          if (!present.contains(HeaderKind.ROUTING)) {
+            continue;
+          }
+          satisfied.add(rh0);
+        }
+        if ((fields & 2) != 0) {
+          if (!present.contains(HeaderKind.HOP_BY_HOP)) {
+            continue;
+          }
+          satisfied.add(hbh8);
+        }
+        out.add(new ExtensionHeaders(present, satisfied));
+      }
+    }
+    return out;
+  }
+
   private static void check(Case generated) {
     HostFacts facts = generated.facts();
     Reachability r = Reachability.of(facts);
@@ -94,7 +139,7 @@ class ReachabilityPropertyTest {
             assertThat(symbolic).as(what).isEqualTo("blocked");
             continue;
           }
-          String concrete = concrete(r, facts, port, family, ip(source), ingress);
+          String concrete = concrete(r, facts, generated.text(), port, family, ip(source), ingress);
           assertThat(symbolic).as("source %s on %s for %s", source, ingress, what).isEqualTo(concrete);
         }
       }
@@ -169,8 +214,8 @@ class ReachabilityPropertyTest {
    * The verdict of real packets from {@code source}: to each address the port is published on
    * (for a wildcard binding, every non-loopback host address of the family), the best one.
    */
-  private static String concrete(
-      Reachability r, HostFacts facts, PublishedPort port, IpFamily family, IPAddress source, String ingress) {
+  private static String concrete(Reachability r, HostFacts facts, String text, PublishedPort port, IpFamily family,
+      IPAddress source, String ingress) {
     List<IPAddress> destinations = new ArrayList<>();
     if (port.boundToAll()) {
       for (NetworkInterface nic : facts.interfaces()) {
@@ -185,10 +230,13 @@ class ReachabilityPropertyTest {
     }
     String best = "blocked";
     for (IPAddress destination : destinations) {
-      Trace t = r.trace(new Packet(source, destination, port.protocol(), ExposureAnalysis.CLIENT_PORT, port.hostPort(), ingress));
-      String label = t.verdict().label();
-      if (label.equals("reachable") || (label.equals("possibly-reachable") && best.equals("blocked"))) {
-        best = label;
+      for (ExtensionHeaders headers : family == IpFamily.V6 ? everyHeaderState(text) : List.of(ExtensionHeaders.NONE)) {
+        Trace t = r.trace(new Packet(source, destination, port.protocol(), ExposureAnalysis.CLIENT_PORT, port.hostPort(),
+            ingress, TcpFlagBits.SYN, headers));
+        String label = t.verdict().label();
+        if (label.equals("reachable") || (label.equals("possibly-reachable") && best.equals("blocked"))) {
+          best = label;
+        }
       }
     }
     return best;
@@ -349,6 +397,10 @@ class ReachabilityPropertyTest {
       if (chance(0.3)) {
         filter.append("-A DOCKER ! -i docker0 -o docker0 -j DROP\n");
       }
+      if (family == IpFamily.V6 && chance(0.3)) {
+        // The odd rule on extension headers that lets some of the sender's choices through.
+        filter.append("-A DOCKER-USER ").append(pick(EXTENSION_HEADER_RULES)).append('\n');
+      }
       for (int i = random.nextInt(7); i > 0; i--) {
         filter.append("-A DOCKER-USER ").append(userRule(family, prefixes, true)).append('\n');
       }
@@ -363,6 +415,11 @@ class ReachabilityPropertyTest {
       }
       for (int i = random.nextInt(3); i > 0; i--) {
         filter.append("-A BW-GOTO ").append(userRule(family, prefixes, false)).append('\n');
+      }
+      if (family == IpFamily.V6) {
+        // ufw6's before6.rules on every UFW host: drop RH0 (a sender's choice, never "possibly").
+        filter.append("-A ufw-before-input -m rt --rt-type 0 -j DROP\n");
+        filter.append("-A ufw-before-forward -m rt --rt-type 0 -j DROP\n");
       }
       filter.append("-A ufw-before-input -i lo -j ACCEPT\n");
       filter.append("-A ufw-before-input -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
