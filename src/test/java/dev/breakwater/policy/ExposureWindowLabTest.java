@@ -85,7 +85,9 @@ class ExposureWindowLabTest {
         Path office = session(attacker, "198.51.100.1", "office");
         OpenSessionsLabTest.awaitLines(office, 3, "the office's session echoes before the apply");
         boolean v6Open = false;
+        int v6Attempts = 0;
         for (int i = 0; i < 5 && !v6Open; i++) { // the first attempts may wait on neighbour discovery
+          v6Attempts++;
           v6Open = connects(attacker, "2001:db8:1::2", "[2001:db8:1::1]");
         }
         assertThat(v6Open).as("before: IPv6 gets in from anywhere").isTrue();
@@ -98,9 +100,11 @@ class ExposureWindowLabTest {
         ApplyTransaction transaction = new ApplyTransaction(tools, new StateStore(tmp.resolve("state")));
         transaction.apply(first);
         FlowCut.Result cut = FlowCut.cut(tools, first, facts);
-        // the stranger's session, and the closing entry of the IPv6 check above (forbidden too);
-        // that the office's session is not among them shows below, as it keeps echoing
-        assertThat(cut.cut()).as("the stranger's session and the IPv6 check's entry").isEqualTo(2);
+        // the stranger's session, and whatever entries the IPv6 check's attempts above left
+        // (forbidden too; how many depends on retries and closing entries, CI saw 1 and 2). What
+        // counts is below: the stranger's session stays cut, the office's keeps echoing.
+        assertThat(cut.cut()).as("the stranger's session and the IPv6 check's entries (%d attempts)", v6Attempts)
+            .isGreaterThanOrEqualTo(2);
         Thread.sleep(500);
         long strangerAfterCut = OpenSessionsLabTest.lines(stranger);
 
