@@ -12,6 +12,7 @@ import dev.breakwater.netfilter.UnseenTable;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 
@@ -167,14 +168,21 @@ public final class Reachability {
    * {@code com.docker.network.bridge.name} called it, by holding a container network's gateway.
    */
   public List<String> externalInterfaces() {
-    Set<IPAddress> gateways = facts.containers().stream().flatMap(c -> c.networks().stream())
-        .flatMap(n -> n.gateway().stream()).map(IPAddress::withoutPrefixLength).collect(java.util.stream.Collectors.toSet());
-    return net.interfaces().stream()
-        .filter(n -> !n.isLoopback() && n.master().isEmpty() && !isDockerInterface(n.name()))
-        .filter(n -> n.addresses().stream().noneMatch(a -> gateways.contains(a.withoutPrefixLength())))
-        .map(NetworkInterface::name)
-        .toList();
+    if (externalInterfaces == null) {
+      Set<IPAddress> gateways = facts.containers().stream().flatMap(c -> c.networks().stream())
+          .flatMap(n -> n.gateway().stream()).map(IPAddress::withoutPrefixLength)
+          .collect(java.util.stream.Collectors.toSet());
+      externalInterfaces = net.interfaces().stream()
+          .filter(n -> !n.isLoopback() && n.master().isEmpty() && !isDockerInterface(n.name()))
+          .filter(n -> n.addresses().stream().noneMatch(a -> gateways.contains(a.withoutPrefixLength())))
+          .map(NetworkInterface::name)
+          .toList();
+    }
+    return externalInterfaces;
   }
+
+  /** Computed once: every exposure asks, and the gateways are every container's. */
+  private List<String> externalInterfaces;
 
   static boolean isDockerInterface(String name) {
     return name.equals("docker0") || name.startsWith("br-") || name.startsWith("veth") || name.equals("docker_gwbridge");
@@ -227,6 +235,14 @@ public final class Reachability {
    * filter table is unseen in part: then the jump may be in what the dump does not show.
    */
   Optional<ReachNote.DockerUserNotJumped> dockerUserNotJumped(IpFamily family) {
+    // Asked once per exposure; the answer is the ruleset's: walked once per family.
+    return dockerUserNotJumped.computeIfAbsent(family, this::findDockerUserNotJumped);
+  }
+
+  private final Map<IpFamily, Optional<ReachNote.DockerUserNotJumped>> dockerUserNotJumped =
+      new java.util.EnumMap<>(IpFamily.class);
+
+  private Optional<ReachNote.DockerUserNotJumped> findDockerUserNotJumped(IpFamily family) {
     if (!hasRules(family)) {
       return Optional.empty();
     }
