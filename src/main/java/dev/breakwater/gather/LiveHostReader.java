@@ -16,6 +16,7 @@ import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.system.CommandFailed;
+import dev.breakwater.snapshot.NftJsonReader;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.policy.Policy;
@@ -87,7 +88,8 @@ public final class LiveHostReader implements HostReader {
       Future<Optional<String>> nft = pool.submit(firewall::nftRuleset);
       List<Container> containers = containers();
       List<String> notes = new ArrayList<>();
-      Optional<String> nftText = get(nft);
+      // Parsed once for both families.
+      Optional<NftJsonReader.Parsed> nftText = get(nft).map(text -> NftJsonReader.parse(text, "nft -j list ruleset (live)"));
       Ruleset ipv4 = withNft(IptablesSaveParser.parse(get(v4), IpFamily.V4, "iptables-save (live)"), nftText, notes);
       Optional<Ruleset> ipv6 = get(v6)
           .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, "ip6tables-save (live)"))
@@ -98,8 +100,8 @@ public final class LiveHostReader implements HostReader {
   }
 
   /** The nft tables beside iptables' (Docker 29's nftables backend, firewalld), when nft is there. */
-  private static Ruleset withNft(Ruleset ruleset, Optional<String> nftText, List<String> notes) {
-    return nftText.map(text -> SnapshotDirectory.withNft(ruleset, text, "nft -j list ruleset (live)", notes)).orElse(ruleset);
+  private static Ruleset withNft(Ruleset ruleset, Optional<NftJsonReader.Parsed> nft, List<String> notes) {
+    return nft.map(parsed -> SnapshotDirectory.withNft(ruleset, parsed, notes)).orElse(ruleset);
   }
 
   private List<Container> containers() {

@@ -73,8 +73,11 @@ public final class PolicyFacts {
     Optional<String> nft = firewall.nftRuleset();
     List<String> notes = new java.util.ArrayList<>(facts.notes().stream().filter(n -> !n.startsWith("nft table ")).toList());
     if (nft.isPresent()) {
-      ipv4 = SnapshotDirectory.withNft(ipv4, nft.get(), "nft -j list ruleset (live)", notes);
-      ipv6 = ipv6.map(r -> SnapshotDirectory.withNft(r, nft.get(), "nft -j list ruleset (live)", notes));
+      // Parsed once for both families.
+      dev.breakwater.snapshot.NftJsonReader.Parsed parsed =
+          dev.breakwater.snapshot.NftJsonReader.parse(nft.get(), "nft -j list ruleset (live)");
+      ipv4 = SnapshotDirectory.withNft(ipv4, parsed, notes);
+      ipv6 = ipv6.map(r -> SnapshotDirectory.withNft(r, parsed, notes));
     }
     return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(), ipv4, ipv6,
         facts.ufw(), facts.daemon(), notes);

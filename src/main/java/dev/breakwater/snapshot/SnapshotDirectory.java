@@ -210,11 +210,7 @@ public final class SnapshotDirectory {
    * The ruleset with the nft tables its family's packets pass (iptables-nft's own tables, which
    * the dump already has, left out), and a note for each table with parts the engine cannot know.
    */
-  public static Ruleset withNft(Ruleset ruleset, String text, String source, List<String> notes) {
-    return withNft(ruleset, NftJsonReader.parse(text, source), notes);
-  }
-
-  private static Ruleset withNft(Ruleset ruleset, NftJsonReader.Parsed parsed, List<String> notes) {
+  public static Ruleset withNft(Ruleset ruleset, NftJsonReader.Parsed parsed, List<String> notes) {
     List<NftTable> tables = NftJsonReader.read(parsed, ruleset.family(), ruleset.tables().keySet());
     Ruleset with = ruleset.withNftTables(tables);
     List<NftTable> noted = new java.util.ArrayList<>(with.nftTables());
