@@ -14,18 +14,14 @@ import dev.breakwater.net.PortRange;
 import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.BaseChain;
 import dev.breakwater.netfilter.Chain;
-import dev.breakwater.netfilter.Counters;
 import dev.breakwater.netfilter.Hook;
 import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.netfilter.Match;
 import dev.breakwater.netfilter.NftFamily;
 import dev.breakwater.netfilter.NftTable;
-import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.Ruleset;
-import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.Target;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +84,6 @@ class NftPropertyTest {
   private static final class Generator {
     private final Random random;
     private final StringBuilder log = new StringBuilder();
-    private int handle = 1;
 
     Generator(Random random) {
       this.random = random;
@@ -147,44 +142,6 @@ class NftPropertyTest {
       return out.append("COMMIT\n").toString();
     }
 
-    private final class Table {
-      final String name;
-      final Map<String, List<Rule>> chains = new LinkedHashMap<>();
-      final Map<String, Chain.Policy> policies = new LinkedHashMap<>();
-      final List<BaseChain> bases = new ArrayList<>();
-
-      Table(String name) {
-        this.name = name;
-      }
-
-      void base(String chain, Hook hook, BaseChain.Type type, int priority, Chain.Policy policy) {
-        bases.add(new BaseChain(chain, hook, type, priority, policy, Optional.empty()));
-        policies.put(chain, policy);
-        chains.computeIfAbsent(chain, c -> new ArrayList<>());
-        log.append("table ").append(name).append(" chain ").append(chain).append(' ').append(hook).append(' ')
-            .append(type).append(" prio ").append(priority).append(" policy ").append(policy).append('\n');
-      }
-
-      void chain(String chain) {
-        chains.computeIfAbsent(chain, c -> new ArrayList<>());
-      }
-
-      void rule(String chain, List<Match> matches, List<Target> effects, Target target) {
-        List<Rule> rules = chains.computeIfAbsent(chain, c -> new ArrayList<>());
-        rules.add(new Rule(TableName.FILTER, Optional.of("ip " + name), chain, rules.size() + 1, handle++, "generated",
-            Counters.NONE, matches, effects, target));
-        log.append("  ").append(chain).append(": ").append(matches).append(' ').append(effects).append(" -> ")
-            .append(target).append('\n');
-      }
-
-      NftTable build() {
-        Map<String, Chain> built = new LinkedHashMap<>();
-        chains.forEach((chain, rules) -> built.put(chain, new Chain(TableName.FILTER, Optional.of("ip " + name), chain,
-            Optional.ofNullable(policies.get(chain)), Counters.NONE, 0, rules)));
-        return new NftTable(NftFamily.IP, name, built, bases, List.of());
-      }
-    }
-
     private static Match tcp() {
       return new Match.Protocol(6, "tcp", false);
     }
@@ -194,31 +151,31 @@ class NftPropertyTest {
     }
 
     private NftTable docker(List<int[]> published) {
-      Table t = new Table("docker-bridges");
+      NftTableBuilder t = new NftTableBuilder(NftFamily.IP, "docker-bridges").logTo(log);
       t.base("raw-PREROUTING", Hook.PREROUTING, BaseChain.Type.FILTER, -300, Chain.Policy.ACCEPT);
       t.base("nat-PREROUTING", Hook.PREROUTING, BaseChain.Type.NAT, -100, Chain.Policy.ACCEPT);
       t.base("filter-FORWARD", Hook.FORWARD, BaseChain.Type.FILTER, 0, Chain.Policy.ACCEPT);
       t.chain("nat-prerouting-and-output");
       t.chain("filter-forward-in__docker0");
-      t.rule("nat-PREROUTING", List.of(new Match.AddressTypeMatch(Match.Side.DESTINATION, Set.of(Match.AddressType.LOCAL),
+      t.rule("nat-PREROUTING", "generated", List.of(new Match.AddressTypeMatch(Match.Side.DESTINATION, Set.of(Match.AddressType.LOCAL),
           false, Match.LimitIface.NONE)), List.of(), new Target.Jump("nat-prerouting-and-output"));
-      t.rule("filter-FORWARD", List.of(new Match.Interface(false, "docker0", false)), List.of(),
+      t.rule("filter-FORWARD", "generated", List.of(new Match.Interface(false, "docker0", false)), List.of(),
           new Target.Jump("filter-forward-in__docker0"));
-      t.rule("filter-forward-in__docker0", List.of(new Match.ConnectionState(
+      t.rule("filter-forward-in__docker0", "generated", List.of(new Match.ConnectionState(
           Set.of(Match.CtState.ESTABLISHED, Match.CtState.RELATED), false)), List.of(), new Target.Accept());
       for (int[] p : published) {
         String address = "172.17.0." + p[2];
-        t.rule("raw-PREROUTING", List.of(new Match.Address(Match.Side.DESTINATION, ip(address), false),
+        t.rule("raw-PREROUTING", "generated", List.of(new Match.Address(Match.Side.DESTINATION, ip(address), false),
             new Match.Interface(true, "docker0", true)), List.of(), new Target.Drop());
-        t.rule("nat-prerouting-and-output", List.of(new Match.Interface(true, "docker0", true), tcp(), dport(p[0])),
+        t.rule("nat-prerouting-and-output", "generated", List.of(new Match.Interface(true, "docker0", true), tcp(), dport(p[0])),
             List.of(), new Target.Dnat(Optional.of(ip(address)), Optional.of(ip(address)), Optional.of(PortRange.of(p[1])),
                 "to " + address + ":" + p[1]));
         if (chance(0.85)) {
-          t.rule("filter-forward-in__docker0", List.of(new Match.Address(Match.Side.DESTINATION, ip(address), false),
+          t.rule("filter-forward-in__docker0", "generated", List.of(new Match.Address(Match.Side.DESTINATION, ip(address), false),
               tcp(), dport(p[1])), List.of(), new Target.Accept());
         }
       }
-      t.rule("filter-forward-in__docker0", List.of(), List.of(), chance(0.2) ? new Target.Accept() : new Target.Drop());
+      t.rule("filter-forward-in__docker0", "generated", List.of(), List.of(), chance(0.2) ? new Target.Accept() : new Target.Drop());
       return t.build();
     }
 
@@ -234,13 +191,13 @@ class NftPropertyTest {
     }
 
     private NftTable userTable(String name, List<int[]> published) {
-      Table t = new Table(name);
+      NftTableBuilder t = new NftTableBuilder(NftFamily.IP, name).logTo(log);
       Hook hook = chance(0.7) ? Hook.FORWARD : Hook.PREROUTING;
       int priority = pick(hook == Hook.FORWARD ? List.of(-10, -1, 0, 5, 20) : List.of(-300, -250, -150, -50, 10));
       t.base("main", hook, BaseChain.Type.FILTER, priority, chance(0.2) ? Chain.Policy.DROP : Chain.Policy.ACCEPT);
       t.chain("helper");
       if (chance(0.5)) {
-        t.rule("main", List.of(new Match.ConnectionState(Set.of(Match.CtState.ESTABLISHED, Match.CtState.RELATED), false)),
+        t.rule("main", "generated", List.of(new Match.ConnectionState(Set.of(Match.CtState.ESTABLISHED, Match.CtState.RELATED), false)),
             List.of(), new Target.Accept());
       }
       for (int i = 1 + random.nextInt(4); i > 0; i--) {
@@ -271,11 +228,11 @@ class NftPropertyTest {
           case 4 -> new Target.Return();
           default -> new Target.Continue("", "");
         };
-        t.rule("main", matches, effects, target);
+        t.rule("main", "generated", matches, effects, target);
       }
       for (int i = random.nextInt(3); i > 0; i--) {
         List<Match> matches = chance(0.7) ? List.of(sourceTest()) : List.of();
-        t.rule("helper", matches, List.of(), pick(List.of(new Target.Drop(), new Target.Accept(), new Target.Return())));
+        t.rule("helper", "generated", matches, List.of(), pick(List.of(new Target.Drop(), new Target.Accept(), new Target.Return())));
       }
       return t.build();
     }

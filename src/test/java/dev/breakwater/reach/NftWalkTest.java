@@ -13,19 +13,14 @@ import dev.breakwater.net.PortRange;
 import dev.breakwater.net.Transport;
 import dev.breakwater.netfilter.BaseChain;
 import dev.breakwater.netfilter.Chain;
-import dev.breakwater.netfilter.Counters;
 import dev.breakwater.netfilter.Hook;
 import dev.breakwater.netfilter.Match;
 import dev.breakwater.netfilter.NftFamily;
 import dev.breakwater.netfilter.NftTable;
 import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.Ruleset;
-import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.Target;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -38,52 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 class NftWalkTest {
   private static final String CONTAINER = "172.17.0.2";
-
-  /** A small builder for one nft table. */
-  private static final class TableBuilder {
-    final NftFamily family;
-    final String name;
-    final Map<String, List<Rule>> chains = new LinkedHashMap<>();
-    final Map<String, Chain.Policy> policies = new LinkedHashMap<>();
-    final List<BaseChain> bases = new ArrayList<>();
-    int handle = 1;
-
-    TableBuilder(NftFamily family, String name) {
-      this.family = family;
-      this.name = name;
-    }
-
-    TableBuilder base(String chain, Hook hook, BaseChain.Type type, int priority, Chain.Policy policy) {
-      bases.add(new BaseChain(chain, hook, type, priority, policy, Optional.empty()));
-      policies.put(chain, policy);
-      chains.computeIfAbsent(chain, c -> new ArrayList<>());
-      return this;
-    }
-
-    TableBuilder chain(String chain) {
-      chains.computeIfAbsent(chain, c -> new ArrayList<>());
-      return this;
-    }
-
-    TableBuilder rule(String chain, String text, List<Match> matches, List<Target> effects, Target target) {
-      List<Rule> rules = chains.computeIfAbsent(chain, c -> new ArrayList<>());
-      rules.add(new Rule(TableName.FILTER, Optional.of(NftTable.label(family, name)), chain, rules.size() + 1, handle++,
-          text, Counters.NONE, matches, effects, target));
-      return this;
-    }
-
-    TableBuilder rule(String chain, String text, List<Match> matches, Target target) {
-      return rule(chain, text, matches, List.of(), target);
-    }
-
-    NftTable build() {
-      Map<String, Chain> built = new LinkedHashMap<>();
-      chains.forEach((chain, rules) -> built.put(chain, new Chain(TableName.FILTER,
-          Optional.of(NftTable.label(family, name)), chain, Optional.ofNullable(policies.get(chain)), Counters.NONE, 0,
-          rules)));
-      return new NftTable(family, name, built, bases, List.of());
-    }
-  }
 
   private static Match daddr(String a) {
     return new Match.Address(Match.Side.DESTINATION, ip(a), false);
@@ -111,8 +60,8 @@ class NftWalkTest {
       Set.of(Match.CtState.ESTABLISHED, Match.CtState.RELATED), false);
 
   /** Docker 29's {@code ip docker-bridges} for docker0 with 8080 -> 172.17.0.2:80. */
-  static TableBuilder docker() {
-    return new TableBuilder(NftFamily.IP, "docker-bridges")
+  static NftTableBuilder docker() {
+    return new NftTableBuilder(NftFamily.IP, "docker-bridges")
         .base("raw-PREROUTING", Hook.PREROUTING, BaseChain.Type.FILTER, -300, Chain.Policy.ACCEPT)
         .rule("raw-PREROUTING", "ip daddr 172.17.0.2 iifname != \"docker0\" counter drop comment \"DROP DIRECT ACCESS\"",
             List.of(daddr(CONTAINER), iif("docker0", true)), new Target.Drop())
@@ -198,7 +147,7 @@ class NftWalkTest {
   /** An accept in one base chain is not final: Docker's own drop still runs (research §1.6, S5). */
   @Test
   void anAcceptInAnEarlierBaseChainDoesNotEndTheHook() {
-    NftTable mine = new TableBuilder(NftFamily.INET, "mine")
+    NftTable mine = new NftTableBuilder(NftFamily.INET, "mine")
         .base("fwd_early", Hook.FORWARD, BaseChain.Type.FILTER, -1, Chain.Policy.ACCEPT)
         .rule("fwd_early", "accept", List.of(), new Target.Accept())
         .build();
@@ -210,7 +159,7 @@ class NftWalkTest {
     Trace fromOutside = tcp(facts, "198.51.100.1", HOST_V4, 8080);
     assertThat(fromOutside.verdict()).isEqualTo(Verdict.REACHABLE);
 
-    NftTable dropper = new TableBuilder(NftFamily.INET, "late")
+    NftTable dropper = new NftTableBuilder(NftFamily.INET, "late")
         .base("fwd_late", Hook.FORWARD, BaseChain.Type.FILTER, 10, Chain.Policy.ACCEPT)
         .rule("fwd_late", "ct status dnat drop", List.of(new Match.ConnectionState(Set.of(Match.CtState.DNAT), false)),
             new Target.Drop())
@@ -223,7 +172,7 @@ class NftWalkTest {
   /** nf_nat_inet_fn: nat chains run by their priority and the first that translates wins. */
   @Test
   void theFirstNatChainThatTranslatesDecidesTheTranslation() {
-    NftTable early = new TableBuilder(NftFamily.IP, "early")
+    NftTable early = new NftTableBuilder(NftFamily.IP, "early")
         .base("pre", Hook.PREROUTING, BaseChain.Type.NAT, -150, Chain.Policy.ACCEPT)
         .rule("pre", "tcp dport 8080 dnat to 172.17.0.3:80", List.of(TCP, dport(8080)),
             new Target.Dnat(Optional.of(ip("172.17.0.3")), Optional.of(ip("172.17.0.3")),
@@ -234,7 +183,7 @@ class NftWalkTest {
     // Docker's forward chain has no accept for .3: its UNPUBLISHED PORT DROP decides.
     assertThat(trace.verdict()).isEqualTo(Verdict.BLOCKED);
 
-    NftTable late = new TableBuilder(NftFamily.IP, "late")
+    NftTable late = new NftTableBuilder(NftFamily.IP, "late")
         .base("pre", Hook.PREROUTING, BaseChain.Type.NAT, -50, Chain.Policy.ACCEPT)
         .rule("pre", "tcp dport 8080 dnat to 172.17.0.3:80", List.of(TCP, dport(8080)),
             new Target.Dnat(Optional.of(ip("172.17.0.3")), Optional.of(ip("172.17.0.3")),
@@ -252,7 +201,7 @@ class NftWalkTest {
   @Test
   void filterChainsOnPreroutingSeeTheDestinationTheirPriorityAllows() {
     for (int priority : new int[] {-150, -50}) {
-      NftTable watcher = new TableBuilder(NftFamily.IP, "watcher")
+      NftTable watcher = new NftTableBuilder(NftFamily.IP, "watcher")
           .base("pre", Hook.PREROUTING, BaseChain.Type.FILTER, priority, Chain.Policy.ACCEPT)
           .rule("pre", "ip daddr 172.17.0.2 drop", List.of(daddr(CONTAINER)), new Target.Drop())
           .build();
@@ -266,7 +215,7 @@ class NftWalkTest {
   @Test
   void chainsBeforeConntrackSeeNoConnection() {
     for (int priority : new int[] {-300, -150}) {
-      NftTable early = new TableBuilder(NftFamily.IP, "early")
+      NftTable early = new NftTableBuilder(NftFamily.IP, "early")
           .base("pre", Hook.PREROUTING, BaseChain.Type.FILTER, priority, Chain.Policy.ACCEPT)
           .rule("pre", "ct state invalid drop", List.of(new Match.ConnectionState(Set.of(Match.CtState.INVALID), false)),
               new Target.Drop())
@@ -285,7 +234,7 @@ class NftWalkTest {
           ? List.of(new Target.SetMark(Match.MarkKind.CONNECTION, Match.MarkKind.PACKET, 0x1000, 0x1000,
               "ct mark set meta mark | 0x00001000"))
           : List.of();
-      NftTable netavark = new TableBuilder(NftFamily.INET, "netavark")
+      NftTable netavark = new NftTableBuilder(NftFamily.INET, "netavark")
           .base("PREROUTING", Hook.PREROUTING, BaseChain.Type.NAT, -100, Chain.Policy.ACCEPT)
           .rule("PREROUTING", "tcp dport 8080 ct mark set meta mark | 0x00001000 dnat ip to 172.17.0.2:80",
               List.of(TCP, dport(8080)), effects,
@@ -303,7 +252,7 @@ class NftWalkTest {
   /** An unknown statement in an nft rule makes the answer "possibly", naming the rule. */
   @Test
   void anUnknownStatementIsPossiblyNamingTheRule() {
-    NftTable limiter = new TableBuilder(NftFamily.INET, "limiter")
+    NftTable limiter = new NftTableBuilder(NftFamily.INET, "limiter")
         .base("fwd", Hook.FORWARD, BaseChain.Type.FILTER, -5, Chain.Policy.ACCEPT)
         .rule("fwd", "limit rate over 10/second drop", List.of(new Match.Unknown("nft", "limit rate over 10/second")),
             new Target.Drop())
