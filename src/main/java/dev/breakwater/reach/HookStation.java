@@ -27,7 +27,7 @@ sealed interface HookStation {
     }
   }
 
-  /** An nft base chain; {@code start} indexes its rules. */
+  /** An nft base chain of {@code table}; the walk indexes its rules through RulesetIndex.nftChain. */
   record Nft(NftTable table, BaseChain base, int priority, int subPriority) implements HookStation {
     @Override
     public boolean nat() {
