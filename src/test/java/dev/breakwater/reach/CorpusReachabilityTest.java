@@ -99,7 +99,9 @@ class CorpusReachabilityTest {
   @Test
   void everyCorpusDirectoryHasItsExpectationsHere() throws IOException {
     try (var dirs = Files.list(CORPUS)) {
-      assertThat(dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted())
+      // public-* are rulesets people posted, checked against the posters' observations by PublicCorpusTest.
+      assertThat(dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
+          .filter(n -> !n.startsWith("public-")).sorted())
           .containsExactlyElementsOf(COVERED);
     }
   }
