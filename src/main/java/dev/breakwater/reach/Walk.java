@@ -80,6 +80,8 @@ final class Walk {
 
   private final List<TraceStep> steps = new ArrayList<>();
   private final List<Rule> uncertain = new ArrayList<>();
+  /** Why an uncertain match is unknowable: host state filled at run time (an ipset SET writes, a recent list). */
+  private final List<String> runTimeState = new ArrayList<>();
   private final List<Span> sourceDependencies = new ArrayList<>();
   private final List<UnseenTable> unseenDecides = new ArrayList<>();
   /** Unseen tables met that can drop; they matter only if the walk ends accepted. */
@@ -292,7 +294,7 @@ final class Walk {
     return new WalkResult(outcome.accepted(), outcome.rule(), outcome.decision(), steps, uncertain,
         sourceDependencies, forwardChainsReached, nat, route, delivery, destination, destinationPort, lastSourceTest,
         decides, mayBeDropped,
-        sourcePortTests, flagsTested, headerTests);
+        sourcePortTests, flagsTested, headerTests, runTimeState);
   }
 
   private record Frame(ChainIndex chain, int[] candidates, int next) {}
@@ -648,7 +650,7 @@ final class Walk {
           : !(m.kind() == Match.MarkKind.PACKET ? packetMarkKnown : connectionMarkKnown) ? Truth.UNKNOWN
           : of(((m.kind() == Match.MarkKind.PACKET ? packetMark : connectionMark) & m.mask()) == m.value() != m.negated());
       case Match.ExtensionHeader h -> extensionHeader(h);
-      case Match.Unknown u -> Truth.UNKNOWN;
+      case Match.Unknown u -> unknownMatch(u);
     };
   }
 
@@ -821,7 +823,37 @@ final class Walk {
     };
   }
 
+  /**
+   * xt_recent: {@code --rcheck}, {@code --update} and {@code --remove} look the source up in a list
+   * that {@code --set} rules fill as packets pass (and root writes through /proc/net/xt_recent):
+   * whether this sender is on it is the host's run-time state, which no snapshot holds.
+   */
+  private Truth unknownMatch(Match.Unknown u) {
+    if (u.module().equals("recent") && !u.text().contains("--set")) {
+      runTimeState.add("the recent list " + recentList(u.text()) + " is filled at run time, so whether this sender is"
+          + " on it cannot be known");
+    }
+    return Truth.UNKNOWN;
+  }
+
+  private static String recentList(String options) {
+    String[] words = options.trim().split("\\s+");
+    for (int i = 0; i + 1 < words.length; i++) {
+      if (words[i].equals("--name")) {
+        return words[i + 1];
+      }
+    }
+    return "DEFAULT";
+  }
+
   private Truth ipSet(Match.IpSet s) {
+    Optional<Rule> writer = rules.setWriter(s.setName());
+    if (writer.isPresent()) {
+      // Its snapshot contents are one moment's: the writer adds or deletes members as packets pass.
+      runTimeState.add("the set " + s.setName() + " is filled at run time by " + writer.get().citation()
+          + " (" + writer.get().text() + "), so its snapshot contents say nothing about the next packet");
+      return Truth.UNKNOWN;
+    }
     if (s.members().isEmpty() || s.flags().size() != 1) {
       return Truth.UNKNOWN;
     }
