@@ -650,6 +650,7 @@ final class Walk {
           : !(m.kind() == Match.MarkKind.PACKET ? packetMarkKnown : connectionMarkKnown) ? Truth.UNKNOWN
           : of(((m.kind() == Match.MarkKind.PACKET ? packetMark : connectionMark) & m.mask()) == m.value() != m.negated());
       case Match.ExtensionHeader h -> extensionHeader(h);
+      case Match.Ipv4Options o -> ipv4Options(o);
       case Match.Unknown u -> unknownMatch(u);
     };
   }
@@ -844,6 +845,18 @@ final class Walk {
       }
     }
     return "DEFAULT";
+  }
+
+  /** xt_ipv4options' ipv4options_mt on the options the sender put in ({@link ExtensionHeaders}). */
+  private Truth ipv4Options(Match.Ipv4Options o) {
+    if (!packet.source().isIPv4()) {
+      return Truth.FALSE;
+    }
+    if (o.map() != 0) {
+      headerTests.add(ExtensionHeaders.ipv4Key(o));
+    }
+    int opts = (packet.headers().ipv4Options() ^ o.invert()) & o.map();
+    return of(o.any() ? opts != 0 : opts == o.map());
   }
 
   private Truth ipSet(Match.IpSet s) {

@@ -65,6 +65,7 @@ final class RuleRendering {
         };
         default -> "ipv6header";
       } + (h.text().isEmpty() ? "" : " " + h.text());
+      case Match.Ipv4Options o -> "-m ipv4options " + o.text();
       case Match.Unknown u -> "-m " + u.module() + " " + u.text();
     };
   }
