@@ -454,6 +454,14 @@ final class Walk {
           applyDnat(rule, primary, r.ports());
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " REDIRECT");
         }
+        case Target.Netmap n -> {
+          natBound = true;
+          if (hook.equals("PREROUTING") && n.to().isIPv4() == destination.isIPv4()) {
+            applyDnat(rule, Optional.of(netmapped(destination, n.to())), Optional.empty());
+          }
+          // In POSTROUTING and INPUT it maps the source: after the verdict, like SNAT.
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " NETMAP");
+        }
         case Target.SourceNat s -> {
           natBound = true;
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " " + s.name());
@@ -555,6 +563,20 @@ final class Walk {
       dnatted = true;
       nat = Optional.of(new NatStep(rule, fromAddress, fromPort, destination, destinationPort));
     }
+  }
+
+  /** netmap_tg4 / netmap_tg6: the prefix's network bits, the address's host bits. */
+  static IPAddress netmapped(IPAddress address, IPAddress prefix) {
+    java.math.BigInteger mask = prefix.getNetworkMask().getValue();
+    java.math.BigInteger all = java.math.BigInteger.ONE.shiftLeft(address.getBitCount()).subtract(java.math.BigInteger.ONE);
+    java.math.BigInteger value = address.getValue().and(mask.xor(all)).or(prefix.getValue().and(mask));
+    byte[] raw = value.toByteArray();
+    byte[] bytes = new byte[address.getByteCount()];
+    int copy = Math.min(raw.length, bytes.length);
+    System.arraycopy(raw, raw.length - copy, bytes, bytes.length - copy, copy);
+    return new inet.ipaddr.IPAddressString(
+        address.isIPv4() ? new inet.ipaddr.ipv4.IPv4Address(bytes).toString() : new inet.ipaddr.ipv6.IPv6Address(bytes).toString())
+        .getAddress();
   }
 
   private int choose(int options) {
