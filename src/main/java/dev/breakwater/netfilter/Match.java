@@ -229,6 +229,18 @@ public sealed interface Match {
   }
 
   /**
+   * {@code -m ipv4options}: the IPv4 options of the packet, which the sender of a first packet
+   * chooses. xtables-addons' xt_ipv4options (revision 1): the option numbers present
+   * ({@code type & 0x1f}, NOP and END skipped) as a bit mask {@code opts}; then
+   * {@code ((opts ^ invert) & map)} is non-zero ({@code any}) or equal to {@code map}. The old
+   * patch-o-matic syntax ({@code --rr}, {@code --ts}, {@code --ra}, {@code --any-opt},
+   * {@code --ssrr}, {@code --lsrr}, {@code --no-srr}) is read into the same form.
+   *
+   * @param text the module's options as written
+   */
+  record Ipv4Options(int map, int invert, boolean any, String text) implements Match {}
+
+  /**
    * Anything not modelled exactly (limit, recent, hashlimit, mark, physdev, owner, a module never
    * seen): kept, never dropped. {@code text} is the option text as written.
    */

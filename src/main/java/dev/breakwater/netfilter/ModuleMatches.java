@@ -379,6 +379,86 @@ final class ModuleMatches {
     return kinds;
   }
 
+  /** libxt_ipv4options' names for option numbers ({@code v4opt_names}). */
+  private static final Map<String, Integer> IPV4_OPTION_NUMBERS = Map.of("nop", 1, "security", 2, "lsrr", 3,
+      "timestamp", 4, "record-route", 7, "ssrr", 9, "mtu-probe", 11, "mtu-reply", 12, "traceroute", 18,
+      "router-alert", 20);
+  /** Every option number: the old module's {@code --any-opt} (any option byte at all). */
+  private static final int ALL_OPTIONS = 0xffffffff;
+
+  /**
+   * ipv4options as a whole: {@code --flags [!]N|name,... [--any]} (what iptables-save prints for
+   * xtables-addons' revision 1) or the old patch-o-matic options, each of which is one more test
+   * ANDed with the others. Old {@code --ssrr}/{@code --lsrr} asked for real source routing: the
+   * kernel drops such a packet before any socket or FORWARD sees it ({@code ip_rcv_options},
+   * net/ipv4/ip_input.c, while {@code net.ipv4.conf.all.accept_source_route} is 0, its default),
+   * so for a packet that can be answered they never hold, and {@code --no-srr} always does.
+   */
+  void ipv4options(List<OptionEntry> block, List<Match> out) {
+    String text = block.isEmpty() ? "" : strings.of(blockText(block));
+    int map = 0;
+    int invert = 0;
+    boolean any = false;
+    boolean flags = false;
+    for (OptionEntry e : block) {
+      switch (e.name()) {
+        case "--flags" -> {
+          flags = true;
+          for (String item : e.single().split(",", -1)) {
+            boolean inv = item.startsWith("!");
+            int bit = 1 << ipv4OptionNumber(inv ? item.substring(1) : item);
+            map |= bit;
+            invert |= inv ? bit : 0;
+          }
+        }
+        case "--any" -> {
+          e.requireArity(0, "no value");
+          any = true;
+        }
+        case "--rr", "--ts", "--ra" -> {
+          e.requireArity(0, "no value");
+          int bit = 1 << (e.name().equals("--rr") ? 7 : e.name().equals("--ts") ? 4 : 20);
+          out.add(new Match.Ipv4Options(bit, e.negated() ? bit : 0, false, text));
+        }
+        case "--any-opt" -> {
+          e.requireArity(0, "no value");
+          out.add(e.negated() ? new Match.Ipv4Options(ALL_OPTIONS, ALL_OPTIONS, false, text)
+              : new Match.Ipv4Options(ALL_OPTIONS, 0, true, text));
+        }
+        // Never true of a packet the host answers (an empty map in "any" mode); --no-srr always.
+        case "--ssrr", "--lsrr" -> out.add(new Match.Ipv4Options(0, 0, true, text));
+        case "--no-srr" -> out.add(new Match.Ipv4Options(0, 0, false, text));
+        default -> {
+          out.add(new Match.Unknown("ipv4options", text));
+          return;
+        }
+      }
+    }
+    if (flags || any) {
+      out.add(new Match.Ipv4Options(map, invert, any, text));
+    }
+  }
+
+  private static int ipv4OptionNumber(String name) {
+    Integer known = IPV4_OPTION_NUMBERS.get(name);
+    if (known != null) {
+      return known;
+    }
+    try {
+      int n = Integer.decode(name);
+      // libxt_ipv4options takes 1-255 and shifts a 32-bit 1 by it: on x86 the shift count is
+      // taken mod 32, so 68 (timestamp's type byte) is bit 4, as the kernel's type & 0x1f is.
+      // iptables-save prints only 1-31.
+      if (n >= 1 && n <= 255) {
+        return n & 0x1f;
+      }
+    } catch (NumberFormatException ex) {
+      // to the message
+    }
+    throw new RuleSyntaxError("IPv4 option numbers 1-255 or names (record-route, timestamp, router-alert, ssrr, lsrr,"
+        + " ...) after --flags, got '" + name + "'");
+  }
+
   private static Set<AddressType> addressTypes(String list) {
     Set<AddressType> types = EnumSet.noneOf(AddressType.class);
     for (String s : list.split(",", -1)) {

@@ -214,6 +214,8 @@ final class RuleReader {
     }
     if (module.equals("addrtype")) {
       modules.addrtype(block, matches);
+    } else if (module.equals("ipv4options")) {
+      modules.ipv4options(block, matches);
     } else if (ModuleMatches.isExtensionHeader(module)) {
       modules.extensionHeader(module, block, moduleFresh, matches);
     } else if (ModuleMatches.isModelled(module)) {

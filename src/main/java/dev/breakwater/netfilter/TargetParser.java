@@ -47,6 +47,8 @@ final class TargetParser {
           optionValue(options, "--to-ports").map(p -> ModuleMatches.portRange("--to-ports", p)));
       case "SNAT", "MASQUERADE" -> new Target.SourceNat(name, text);
       case "MARK", "CONNMARK" -> mark(name, options, text);
+      case "NETMAP" -> new Target.Netmap(addresses.prefix(optionValue(options, "--to")
+          .orElseThrow(() -> new RuleSyntaxError("--to ADDRESS/PREFIX after -j NETMAP"))), text);
       default -> CONTINUING.contains(name) ? new Target.Continue(name, text) : new Target.Unknown(name, text);
     };
   }

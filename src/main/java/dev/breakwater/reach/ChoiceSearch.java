@@ -49,7 +49,8 @@ final class ChoiceSearch {
   static Explored explore(Packet template, boolean portsFree, boolean flagsFree,
       Function<Packet, PacketEvaluator.Evaluation> evaluate) {
     boolean flagsChosen = flagsFree && template.protocol() == Transport.TCP;
-    boolean headersChosen = template.family() == IpFamily.V6;
+    // IPv6 extension headers and IPv4 options: both the sender's ({@link ExtensionHeaders}).
+    boolean headersChosen = true;
     Map<Choice, PacketEvaluator.Evaluation> done = new HashMap<>();
     TreeSet<Integer> cuts = new TreeSet<>();
     cuts.add(portsFree ? 0 : template.sourcePort());
@@ -108,6 +109,9 @@ final class ChoiceSearch {
     if (!headersChosen || headerTests.isEmpty()) {
       return List.of(template.headers());
     }
+    if (template.family() == IpFamily.V4) {
+      return ipv4States(headerTests);
+    }
     Map<Match.HeaderKind, List<String>> fieldTests = new TreeMap<>();
     for (String test : headerTests) {
       Match.HeaderKind kind = Match.HeaderKind.valueOf(test.substring(0, test.indexOf(' ')));
@@ -136,6 +140,56 @@ final class ChoiceSearch {
       states.addAll(next);
     });
     return states;
+  }
+
+  /** Option classes beyond this many stay absent (3 states each: 729 states at most). */
+  private static final int MAX_OPTION_CLASSES = 6;
+
+  /**
+   * The IPv4 option sets that walk differently, the plain packet (none) first. Option numbers
+   * that every tested (map, invert) pair treats alike form a class; a test sees of a class only
+   * whether none, some or all of its numbers are present, so one set per combination of those
+   * is enough: exact. Sets of more than {@link ExtensionHeaders#MAX_IPV4_OPTIONS} options cannot be sent.
+   */
+  static List<ExtensionHeaders> ipv4States(Set<String> headerTests) {
+    List<int[]> tests = new ArrayList<>();
+    for (String key : headerTests) {
+      if (key.startsWith(ExtensionHeaders.IPV4_TEST)) {
+        String[] parts = key.substring(ExtensionHeaders.IPV4_TEST.length()).split(" ");
+        tests.add(new int[] {Integer.parseUnsignedInt(parts[0], 16), Integer.parseUnsignedInt(parts[1], 16)});
+      }
+    }
+    Map<String, Integer> classes = new LinkedHashMap<>();
+    for (int bit = 0; bit < 32; bit++) {
+      StringBuilder signature = new StringBuilder();
+      boolean tested = false;
+      for (int[] t : tests) {
+        boolean inMap = (t[0] & (1 << bit)) != 0;
+        tested |= inMap;
+        signature.append(inMap ? ((t[1] & (1 << bit)) != 0 ? 'i' : 'm') : '-');
+      }
+      if (tested) {
+        classes.merge(signature.toString(), 1 << bit, (a, b) -> a | b);
+      }
+    }
+    List<Integer> states = new ArrayList<>(List.of(0));
+    classes.values().stream().limit(MAX_OPTION_CLASSES).forEach(members -> {
+      List<Integer> choices = new ArrayList<>(List.of(members & -members));
+      if (Integer.bitCount(members) > 1) {
+        choices.add(members);
+      }
+      List<Integer> next = new ArrayList<>(states);
+      for (int s : states) {
+        for (int c : choices) {
+          if (Integer.bitCount(s | c) <= ExtensionHeaders.MAX_IPV4_OPTIONS) {
+            next.add(s | c);
+          }
+        }
+      }
+      states.clear();
+      states.addAll(next);
+    });
+    return states.stream().distinct().map(ExtensionHeaders::ipv4).toList();
   }
 
   private static int highOf(TreeSet<Integer> cuts, int low, int end) {

@@ -128,17 +128,31 @@ final class ExposureAnalysis {
   private PortReach unaddressable(Container container, PublishedPort port, IpFamily family, List<ReachNote> notes) {
     IPAddress bound = port.hostIp().withoutPrefixLength();
     List<SourceClass> classes = new ArrayList<>();
+    String unrouted = "bound to " + bound + ", which no packet routed from outside the host carries";
     for (String ingress : reach.externalInterfaces()) {
-      classes.add(new SourceClass(ingress, family, Span.all(family).toPrefixBlocks(), Verdict.BLOCKED, Optional.empty(),
-          "bound to " + bound + ", which no packet routed from outside the host carries"));
-      net.neighbourOn(ingress, family).ifPresent(neighbour -> {
-        Trace t = reach.trace(new Packet(neighbour, bound, port.protocol(), CLIENT_PORT, port.hostPort(), ingress), false);
-        if (!(t.verdict() instanceof Verdict.Blocked)) {
-          notes.add(new ReachNote.NeighbourSendsDirectly(ingress,
-              net.linkPrefix(ingress, family).map(IPAddress::toString).orElse(neighbour.toString()), bound,
-              t.verdict(), t.decision()));
-        }
-      });
+      Optional<IPAddress> neighbour = net.neighbourOn(ingress, family);
+      Optional<Trace> direct = neighbour.map(n ->
+          reach.trace(new Packet(n, bound, port.protocol(), CLIENT_PORT, port.hostPort(), ingress), false));
+      if (direct.isEmpty() || direct.get().verdict() instanceof Verdict.Blocked) {
+        classes.add(new SourceClass(ingress, family, Span.all(family).toPrefixBlocks(), Verdict.BLOCKED, Optional.empty(),
+            unrouted));
+        continue;
+      }
+      // The link's neighbours are what the trace says (the same mechanism trace uses): a class of
+      // their own, so the audit counts them; the rest of the world still cannot address it.
+      Trace t = direct.get();
+      List<IPAddress> link = net.linkPrefix(ingress, family).map(p -> List.of(p.toPrefixBlock()))
+          .orElse(List.of(neighbour.get()));
+      String linkText = link.get(0).toString();
+      notes.add(new ReachNote.NeighbourSendsDirectly(ingress, linkText, bound, t.verdict(), t.decision()));
+      classes.add(new SourceClass(ingress, family, link, t.verdict(), t.decidedBy(),
+          "a neighbour on " + ingress + "'s link that sends to " + bound + " directly: " + t.decision()
+              + " (Docker before 28 has no raw PREROUTING drop for it, moby#45610: upgrade, or drop in raw PREROUTING"
+              + " '-d " + bound + " ! -i lo -j DROP')"));
+      List<IPAddress> rest = dev.breakwater.net.AddressSets.minus(Span.all(family).toPrefixBlocks(), link);
+      if (!rest.isEmpty()) {
+        classes.add(new SourceClass(ingress, family, rest, Verdict.BLOCKED, Optional.empty(), unrouted));
+      }
     }
     if (classes.isEmpty() || notes.isEmpty()) {
       notes.add(new ReachNote.HostOnlyBinding(bound));

@@ -27,13 +27,45 @@ import java.util.Set;
  * by xfrm ({@code xfrm6_rcv} finds no state, or the integrity check fails), and ESP hides the
  * TCP header from {@code -p tcp} anyway.
  *
+ * <p>For IPv4 the same choice is the options of the IP header ({@code ipv4Options}): a plain
+ * connection carries none, but a sender may put in any option number. The kernel ignores an
+ * option type it does not know on a received packet ({@code ip_options_compile}'s default case,
+ * net/ipv4/ip_options.c, refuses it only for a locally built one), takes record-route, timestamp
+ * and router-alert, and answers the SYN with the options echoed ({@code tcp_v4_save_options}).
+ * Real source routing (LSRR 131, SSRR 137) is dropped in {@code ip_rcv_options} while
+ * {@code accept_source_route} is 0 (the default for {@code conf/all}), but xt_ipv4options keys on
+ * {@code type & 0x1f}, so option bytes 3 or 9 of another class still set those bits. Every
+ * option number (0-31) is therefore the sender's to set, up to the 40 bytes the header holds.
+ *
  * @param present the headers the packet carries
  * @param satisfied per header, the option texts of {@code Match.ExtensionHeader} field tests its
  *     fields satisfy, as {@link #key}; the others it does not
+ * @param ipv4Options for IPv4, the option numbers present as xt_ipv4options sees them (bit n:
+ *     an option with {@code type & 0x1f == n}); 0 for a plain packet
  */
-public record ExtensionHeaders(Set<HeaderKind> present, Set<String> satisfied) {
-  /** The plain packet: no extension header. */
+public record ExtensionHeaders(Set<HeaderKind> present, Set<String> satisfied, int ipv4Options) {
+  /** The plain packet: no extension header, no IPv4 option. */
   public static final ExtensionHeaders NONE = new ExtensionHeaders(Set.of(), Set.of());
+
+  /** The key prefix of an {@code -m ipv4options} test in a walk's header tests. */
+  static final String IPV4_TEST = "IPV4 ";
+  /** At most 20 options fit in the 40 bytes of an IPv4 header's options (each 2 bytes or more). */
+  static final int MAX_IPV4_OPTIONS = 20;
+
+  /** IPv6 headers only. */
+  public ExtensionHeaders(Set<HeaderKind> present, Set<String> satisfied) {
+    this(present, satisfied, 0);
+  }
+
+  /** IPv4 options only. */
+  static ExtensionHeaders ipv4(int options) {
+    return options == 0 ? NONE : new ExtensionHeaders(Set.of(), Set.of(), options);
+  }
+
+  /** The key of an ipv4options test: its map and invert masks, which tell one test from another. */
+  static String ipv4Key(dev.breakwater.netfilter.Match.Ipv4Options o) {
+    return IPV4_TEST + Integer.toHexString(o.map()) + " " + Integer.toHexString(o.invert());
+  }
 
   /** The headers a sender can put in a first packet that is still answered. */
   static final Set<HeaderKind> CHOOSABLE =
@@ -59,8 +91,17 @@ public record ExtensionHeaders(Set<HeaderKind> present, Set<String> satisfied) {
    * @param tested the field tests (as {@link #key}) the rules on the way made
    */
   public String describe(Set<String> tested) {
+    if (ipv4Options != 0) {
+      List<String> numbers = new ArrayList<>();
+      for (int n = 0; n < 32; n++) {
+        if ((ipv4Options & (1 << n)) != 0) {
+          numbers.add(Integer.toString(n));
+        }
+      }
+      return "IPv4 option" + (numbers.size() == 1 ? " " : "s ") + String.join(",", numbers) + " (type & 0x1f)";
+    }
     if (present.isEmpty()) {
-      return "no extension header";
+      return tested.stream().anyMatch(t -> t.startsWith(IPV4_TEST)) ? "no IPv4 option" : "no extension header";
     }
     List<String> parts = new ArrayList<>();
     for (HeaderKind kind : EnumSet.copyOf(present)) {

@@ -39,6 +39,9 @@ public record Packet(
     if (source.isIPv4() && !headers.present().isEmpty()) {
       throw new IllegalArgumentException("IPv4 has no extension headers");
     }
+    if (!source.isIPv4() && headers.ipv4Options() != 0) {
+      throw new IllegalArgumentException("IPv6 has no IPv4 options");
+    }
   }
 
   /** No extension header. */

@@ -79,6 +79,7 @@ final class PacketEvaluator {
     if (truncated || (anyAccepted && anyDropped)) {
       List<String> reasons = new ArrayList<>();
       leaves.stream().flatMap(l -> l.unseenDecides().stream()).distinct().map(UnseenTable::text).forEach(reasons::add);
+      leaves.stream().flatMap(l -> l.runTimeState().stream()).distinct().forEach(reasons::add);
       if (truncated) {
         reasons.add("more than " + MAX_BRANCHES + " ways through unknown rules; search stopped");
       }

@@ -133,7 +133,7 @@ public final class Reachability {
       verdict = new Verdict.PossiblyReachable(List.of(), List.of(NO_IP6TABLES_DUMP));
       decision = new ReachNote.Ipv6FirewallUnknown().text();
     }
-    if (verdict instanceof Verdict.PossiblyReachable p && p.uncertainBecause().isEmpty() && !p.reasons().isEmpty()) {
+    if (verdict instanceof Verdict.PossiblyReachable p && !p.reasons().isEmpty()) {
       decision = decision + ", but " + String.join("; ", p.reasons());
     }
     if (verdict instanceof Verdict.Reachable && !unanalysedTables.isEmpty()) {

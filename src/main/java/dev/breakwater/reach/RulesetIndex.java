@@ -46,6 +46,41 @@ final class RulesetIndex {
     return ruleset;
   }
 
+  private Map<String, dev.breakwater.netfilter.Rule> setWriters;
+
+  /**
+   * The ipsets a rule fills or empties as packets pass ({@code -j SET --add-set NAME} or
+   * {@code --del-set NAME}, xt_set's set_target: port knocking, "recent offenders"), each with
+   * the first rule that writes it. Their snapshot contents say nothing about the next packet.
+   */
+  Optional<dev.breakwater.netfilter.Rule> setWriter(String set) {
+    if (setWriters == null) {
+      setWriters = new HashMap<>();
+      for (dev.breakwater.netfilter.Table table : ruleset.tables().values()) {
+        for (dev.breakwater.netfilter.Chain chain : table.chains().values()) {
+          for (dev.breakwater.netfilter.Rule rule : chain.rules()) {
+            if (rule.target() instanceof dev.breakwater.netfilter.Target.Continue c && c.name().equals("SET")) {
+              writtenSets(c.text()).forEach(name -> setWriters.putIfAbsent(name, rule));
+            }
+          }
+        }
+      }
+    }
+    return Optional.ofNullable(setWriters.get(set));
+  }
+
+  /** The set names after {@code --add-set} and {@code --del-set} in a SET target's options. */
+  static List<String> writtenSets(String options) {
+    String[] words = options.trim().split("\\s+");
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i + 1 < words.length; i++) {
+      if (words[i].equals("--add-set") || words[i].equals("--del-set")) {
+        out.add(words[i + 1].replace("\"", ""));
+      }
+    }
+    return out;
+  }
+
   private final Map<TableName, List<UnseenTable>> unseen = new java.util.EnumMap<>(TableName.class);
 
   /** The parts of {@code table} the dump does not show (see {@link Ruleset#unseen()}). */

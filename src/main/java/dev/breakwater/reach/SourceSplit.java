@@ -145,8 +145,9 @@ final class SourceSplit {
     return switch (e.verdict()) {
       case Verdict.PossiblyReachable p when !p.uncertainBecause().isEmpty() -> new Outcome(p,
           Optional.of(p.uncertainBecause().get(0)),
-          p.uncertainBecause().get(0).citation() + " uses a match or target Breakwater does not model; otherwise "
-              + because);
+          p.uncertainBecause().get(0).citation() + (p.reasons().isEmpty()
+              ? " uses a match or target Breakwater does not model" : " tests run-time state: " + String.join("; ", p.reasons()))
+              + "; otherwise " + because);
       case Verdict.PossiblyReachable p when !p.reasons().isEmpty() -> new Outcome(p, walk.decidedBy(),
           because + ", but " + String.join("; ", p.reasons()));
       case Verdict.Reachable r when walk.lastSourceTest().isPresent()

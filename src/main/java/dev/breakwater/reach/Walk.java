@@ -80,6 +80,8 @@ final class Walk {
 
   private final List<TraceStep> steps = new ArrayList<>();
   private final List<Rule> uncertain = new ArrayList<>();
+  /** Why an uncertain match is unknowable: host state filled at run time (an ipset SET writes, a recent list). */
+  private final List<String> runTimeState = new ArrayList<>();
   private final List<Span> sourceDependencies = new ArrayList<>();
   private final List<UnseenTable> unseenDecides = new ArrayList<>();
   /** Unseen tables met that can drop; they matter only if the walk ends accepted. */
@@ -292,7 +294,7 @@ final class Walk {
     return new WalkResult(outcome.accepted(), outcome.rule(), outcome.decision(), steps, uncertain,
         sourceDependencies, forwardChainsReached, nat, route, delivery, destination, destinationPort, lastSourceTest,
         decides, mayBeDropped,
-        sourcePortTests, flagsTested, headerTests);
+        sourcePortTests, flagsTested, headerTests, runTimeState);
   }
 
   private record Frame(ChainIndex chain, int[] candidates, int next) {}
@@ -452,6 +454,14 @@ final class Walk {
           applyDnat(rule, primary, r.ports());
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " REDIRECT");
         }
+        case Target.Netmap n -> {
+          natBound = true;
+          if (hook.equals("PREROUTING") && n.to().isIPv4() == destination.isIPv4()) {
+            applyDnat(rule, Optional.of(netmapped(destination, n.to())), Optional.empty());
+          }
+          // In POSTROUTING and INPUT it maps the source: after the verdict, like SNAT.
+          return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " NETMAP");
+        }
         case Target.SourceNat s -> {
           natBound = true;
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " " + s.name());
@@ -555,6 +565,20 @@ final class Walk {
     }
   }
 
+  /** netmap_tg4 / netmap_tg6: the prefix's network bits, the address's host bits. */
+  static IPAddress netmapped(IPAddress address, IPAddress prefix) {
+    java.math.BigInteger mask = prefix.getNetworkMask().getValue();
+    java.math.BigInteger all = java.math.BigInteger.ONE.shiftLeft(address.getBitCount()).subtract(java.math.BigInteger.ONE);
+    java.math.BigInteger value = address.getValue().and(mask.xor(all)).or(prefix.getValue().and(mask));
+    byte[] raw = value.toByteArray();
+    byte[] bytes = new byte[address.getByteCount()];
+    int copy = Math.min(raw.length, bytes.length);
+    System.arraycopy(raw, raw.length - copy, bytes, bytes.length - copy, copy);
+    return new inet.ipaddr.IPAddressString(
+        address.isIPv4() ? new inet.ipaddr.ipv4.IPv4Address(bytes).toString() : new inet.ipaddr.ipv6.IPv6Address(bytes).toString())
+        .getAddress();
+  }
+
   private int choose(int options) {
     if (nextChoice < choices.size()) {
       return choices.get(nextChoice++);
@@ -648,7 +672,8 @@ final class Walk {
           : !(m.kind() == Match.MarkKind.PACKET ? packetMarkKnown : connectionMarkKnown) ? Truth.UNKNOWN
           : of(((m.kind() == Match.MarkKind.PACKET ? packetMark : connectionMark) & m.mask()) == m.value() != m.negated());
       case Match.ExtensionHeader h -> extensionHeader(h);
-      case Match.Unknown u -> Truth.UNKNOWN;
+      case Match.Ipv4Options o -> ipv4Options(o);
+      case Match.Unknown u -> unknownMatch(u);
     };
   }
 
@@ -821,7 +846,49 @@ final class Walk {
     };
   }
 
+  /**
+   * xt_recent: {@code --rcheck}, {@code --update} and {@code --remove} look the source up in a list
+   * that {@code --set} rules fill as packets pass (and root writes through /proc/net/xt_recent):
+   * whether this sender is on it is the host's run-time state, which no snapshot holds.
+   */
+  private Truth unknownMatch(Match.Unknown u) {
+    if (u.module().equals("recent") && !u.text().contains("--set")) {
+      runTimeState.add("the recent list " + recentList(u.text()) + " is filled at run time, so whether this sender is"
+          + " on it cannot be known");
+    }
+    return Truth.UNKNOWN;
+  }
+
+  private static String recentList(String options) {
+    String[] words = options.trim().split("\\s+");
+    for (int i = 0; i + 1 < words.length; i++) {
+      if (words[i].equals("--name")) {
+        return words[i + 1];
+      }
+    }
+    return "DEFAULT";
+  }
+
+  /** xt_ipv4options' ipv4options_mt on the options the sender put in ({@link ExtensionHeaders}). */
+  private Truth ipv4Options(Match.Ipv4Options o) {
+    if (!packet.source().isIPv4()) {
+      return Truth.FALSE;
+    }
+    if (o.map() != 0) {
+      headerTests.add(ExtensionHeaders.ipv4Key(o));
+    }
+    int opts = (packet.headers().ipv4Options() ^ o.invert()) & o.map();
+    return of(o.any() ? opts != 0 : opts == o.map());
+  }
+
   private Truth ipSet(Match.IpSet s) {
+    Optional<Rule> writer = rules.setWriter(s.setName());
+    if (writer.isPresent()) {
+      // Its snapshot contents are one moment's: the writer adds or deletes members as packets pass.
+      runTimeState.add("the set " + s.setName() + " is filled at run time by " + writer.get().citation()
+          + " (" + writer.get().text() + "), so its snapshot contents say nothing about the next packet");
+      return Truth.UNKNOWN;
+    }
     if (s.members().isEmpty() || s.flags().size() != 1) {
       return Truth.UNKNOWN;
     }

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param sourcePortTests the source-port ranges matches tested ({@code --sport}, {@code --ctorigsrcport})
  * @param flagsTested the TCP flag bits {@code --tcp-flags}/{@code --syn} matches tested
  * @param headerTests the extension-header tests matches made ({@link ExtensionHeaders#key})
+ * @param runTimeState why uncertain matches on the way are unknowable: host state filled at run
+ *     time (a set a SET target writes, a recent list), in words
  */
 record WalkResult(
     boolean accepted,
@@ -40,7 +42,8 @@ record WalkResult(
     boolean mayBeDropped,
     List<dev.breakwater.net.PortRange> sourcePortTests,
     int flagsTested,
-    java.util.Set<String> headerTests) {
+    java.util.Set<String> headerTests,
+    List<String> runTimeState) {
 
   /** The deciding step in words ({@code filter/DOCKER #1 (line 40) ACCEPT}). */
   String decision() {
@@ -54,5 +57,6 @@ record WalkResult(
     unseenDecides = List.copyOf(unseenDecides);
     sourcePortTests = List.copyOf(sourcePortTests);
     headerTests = java.util.Set.copyOf(headerTests);
+    runTimeState = List.copyOf(runTimeState);
   }
 }

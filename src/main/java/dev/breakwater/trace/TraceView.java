@@ -12,6 +12,7 @@ import dev.breakwater.reach.Verdict;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The JSON contract of {@code trace --format json}, and its text form. */
 public record TraceView(
@@ -51,6 +52,10 @@ public record TraceView(
     if (!p.headers().present().isEmpty()) {
       // Only when the sender's best choice carries IPv6 extension headers: the plain packet has none.
       packet.put("extensionHeaders", p.headers().describe(p.headers().satisfied()));
+    }
+    if (p.headers().ipv4Options() != 0) {
+      // Only when the sender's best choice carries IPv4 options (a rule let only those in).
+      packet.put("ipv4Options", p.headers().describe(Set.of()));
     }
     Optional<Map<String, Object>> delivered = trace.delivery().map(d -> switch (d) {
       case Delivery.HostSocket h -> ordered("kind", "host", "address", h.address().toString(), "port", h.port());
@@ -98,7 +103,8 @@ public record TraceView(
         .append(" arriving on ").append(p.inInterface().isEmpty() ? "(no interface)" : p.inInterface())
         .append(p.protocol() == dev.breakwater.net.Transport.TCP && p.tcpFlags() != TcpFlagBits.SYN
             ? " (flags " + TcpFlagBits.names(p.tcpFlags()) + ")" : "")
-        .append(p.headers().present().isEmpty() ? "" : " (with " + p.headers().describe(p.headers().satisfied()) + ")")
+        .append(p.headers().present().isEmpty() && p.headers().ipv4Options() == 0 ? ""
+            : " (with " + p.headers().describe(p.headers().satisfied()) + ")")
         .append("\n\n");
     for (TraceStep step : trace.path()) {
       out.append("  ").append(step.describe()).append('\n');

@@ -302,7 +302,7 @@ class IptablesSaveParserTest {
         Arguments.of("-j SNAT --to-source 192.0.2.1", new Target.SourceNat("SNAT", "--to-source 192.0.2.1")),
         Arguments.of("-j MASQUERADE", new Target.SourceNat("MASQUERADE", "")),
         Arguments.of("-j MASQUERADE --to-ports 1024-65535", new Target.SourceNat("MASQUERADE", "--to-ports 1024-65535")),
-        Arguments.of("-j NETMAP --to 10.0.0.0/24", new Target.Unknown("NETMAP", "--to 10.0.0.0/24")),
+        Arguments.of("-j NETMAP --to 10.0.0.0/24", new Target.Netmap(new IPAddressString("10.0.0.0/24").getAddress(), "--to 10.0.0.0/24")),
         Arguments.of("-j NONEXISTENT", new Target.Unknown("NONEXISTENT", "")));
   }
 

@@ -65,6 +65,7 @@ final class RuleRendering {
         };
         default -> "ipv6header";
       } + (h.text().isEmpty() ? "" : " " + h.text());
+      case Match.Ipv4Options o -> "-m ipv4options " + o.text();
       case Match.Unknown u -> "-m " + u.module() + " " + u.text();
     };
   }
@@ -113,6 +114,7 @@ final class RuleRendering {
       case Target.SourceNat s -> "-j " + s.name() + (s.text().isEmpty() ? "" : " " + s.text());
       case Target.Continue c -> c.name().isEmpty() ? "" : "-j " + c.name() + (c.text().isEmpty() ? "" : " " + c.text());
       case Target.SetMark m -> "-j " + m.text();
+      case Target.Netmap n -> "-j NETMAP " + n.text();
       case Target.Unknown u -> "-j " + u.name() + (u.text().isEmpty() ? "" : " " + u.text());
     };
   }

@@ -119,6 +119,32 @@ class ReachabilityPropertyTest {
     return out;
   }
 
+  /** Rules on IPv4 options the generator may put first in DOCKER-USER (both syntaxes). */
+  private static final List<String> IPV4_OPTION_RULES = List.of(
+      "-m ipv4options --flags 7 -j RETURN", "-m ipv4options --flags !7,4 -j DROP",
+      "-m ipv4options --flags record-route,timestamp,router-alert --any -j ACCEPT", "-m ipv4options ! --any-opt -j DROP",
+      "-m ipv4options --any-opt -j RETURN", "-m ipv4options --ssrr -j RETURN", "-m ipv4options --no-srr -j DROP",
+      "-m ipv4options --rr ! --ts -j RETURN");
+
+  /** Every set of the option numbers those rules name, and two they do not (1, 9), tried one by one. */
+  private static List<ExtensionHeaders> everyOptionState(String text) {
+    if (IPV4_OPTION_RULES.stream().noneMatch(text::contains)) {
+      return List.of(ExtensionHeaders.NONE);
+    }
+    int[] bits = {1, 3, 4, 7, 9, 20};
+    List<ExtensionHeaders> out = new ArrayList<>();
+    for (int subset = 0; subset < 1 << bits.length; subset++) {
+      int options = 0;
+      for (int i = 0; i < bits.length; i++) {
+        if ((subset & (1 << i)) != 0) {
+          options |= 1 << bits[i];
+        }
+      }
+      out.add(ExtensionHeaders.ipv4(options));
+    }
+    return out;
+  }
+
   private static void check(Case generated) {
     HostFacts facts = generated.facts();
     Reachability r = Reachability.of(facts);
@@ -230,7 +256,7 @@ class ReachabilityPropertyTest {
     }
     String best = "blocked";
     for (IPAddress destination : destinations) {
-      for (ExtensionHeaders headers : family == IpFamily.V6 ? everyHeaderState(text) : List.of(ExtensionHeaders.NONE)) {
+      for (ExtensionHeaders headers : family == IpFamily.V6 ? everyHeaderState(text) : everyOptionState(text)) {
         Trace t = r.trace(new Packet(source, destination, port.protocol(), ExposureAnalysis.CLIENT_PORT, port.hostPort(),
             ingress, TcpFlagBits.SYN, headers));
         String label = t.verdict().label();
@@ -400,6 +426,10 @@ class ReachabilityPropertyTest {
       if (family == IpFamily.V6 && chance(0.3)) {
         // The odd rule on extension headers that lets some of the sender's choices through.
         filter.append("-A DOCKER-USER ").append(pick(EXTENSION_HEADER_RULES)).append('\n');
+      }
+      if (family == IpFamily.V4 && chance(0.3)) {
+        // The same for IPv4 options.
+        filter.append("-A DOCKER-USER ").append(pick(IPV4_OPTION_RULES)).append('\n');
       }
       for (int i = random.nextInt(7); i > 0; i--) {
         filter.append("-A DOCKER-USER ").append(userRule(family, prefixes, true)).append('\n');
