@@ -52,7 +52,6 @@ public sealed interface Target {
    */
   record SetMark(Match.MarkKind kind, Match.MarkKind from, long clear, long xor, String text) implements Target {}
 
-  /** A target never seen: may end traversal or not, so answers that reach it are "possibly". */
   /**
    * {@code -j NETMAP --to PREFIX}: a prefix translation that keeps the host bits
    * (xt_NETMAP's netmap_tg4: {@code new = (old & ~mask) | (to & mask)}), of the destination in
@@ -60,5 +59,6 @@ public sealed interface Target {
    */
   record Netmap(IPAddress to, String text) implements Target {}
 
+  /** A target never seen: may end traversal or not, so answers that reach it are "possibly". */
   record Unknown(String name, String text) implements Target {}
 }

@@ -157,6 +157,9 @@ public final class Reachability {
           out.add(analysis.analyse(c, port));
         }
       }
+      for (Container mesh : SwarmIngressPorts.of(facts)) {
+        out.add(analysis.analyse(mesh, mesh.ports().get(0)));
+      }
       exposures = List.copyOf(out);
     }
     return exposures;

@@ -264,6 +264,41 @@ class ReachabilityTest {
   }
 
   @Test
+  void aSwarmTaskWithAnUnboundPortIsAuditedThroughTheRoutingMeshsDnat() {
+    // docker inspect of a task shows "Ports": {"80/tcp": null}; the publication is DOCKER-INGRESS's
+    // DNAT to the ingress sandbox, so the exposure comes from the rule, named after the service.
+    String rules = """
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :DOCKER-INGRESS - [0:0]
+        -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
+        -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.3:8080
+        -A DOCKER-INGRESS -j RETURN
+        COMMIT
+        *filter
+        :INPUT DROP [0:0]
+        :FORWARD DROP [0:0]
+        :DOCKER-INGRESS - [0:0]
+        -A FORWARD -j DOCKER-INGRESS
+        -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT
+        -A DOCKER-INGRESS -m state --state RELATED,ESTABLISHED -j ACCEPT
+        -A DOCKER-INGRESS -j RETURN
+        COMMIT
+        """;
+    Container task = new Container("t1", "web.1.x7k2", "nginx", java.util.Map.of("com.docker.swarm.service.name", "web"),
+        "bridge", List.of(), List.of(), List.of(), List.of());
+    PortReach e = onlyExposure(host(v4(rules), Optional.empty(), task));
+
+    assertThat(e.container().name()).contains("swarm routing mesh").contains("web");
+    assertThat(e.port().hostPort()).isEqualTo(8080);
+    assertThat(cidrs(e.reachableFrom())).containsExactly("0.0.0.0/0");
+    assertThat(texts(e.notes())).anySatisfy(n -> assertThat(n).contains("every node"));
+
+    String dropped = rules.replace("-A FORWARD -j DOCKER-INGRESS", "-A FORWARD -i eth0 -j DROP\n-A FORWARD -j DOCKER-INGRESS");
+    assertThat(onlyExposure(host(v4(dropped), Optional.empty(), task)).reachableFrom()).isEmpty();
+  }
+
+  @Test
   void withoutAnExternalInterfaceTheAnswerIsPossiblyNotNobody() {
     HostFacts full = host(v4(Layouts.docker20("", 3306, 3306, "")), Optional.empty(), MYSQL);
     HostFacts noOutside = new HostFacts("lab", full.interfaces().stream().filter(n -> !n.name().equals("eth0")).toList(),
