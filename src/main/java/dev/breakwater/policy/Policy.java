@@ -9,7 +9,7 @@ import java.util.List;
  *     default routes"
  * @param defaultVerdict what a published port without an allow gets from outside
  * @param denyAction how a denied connection is refused
- * @param useLabels whether {@code breakwater.allow} container labels add allows
+ * @param labels which {@code breakwater.allow} container labels add allows (none by default)
  * @param ipsetThreshold a port whose sources of one family outnumber this is matched through an
  *     ipset instead of one rule per prefix
  */
@@ -17,7 +17,7 @@ public record Policy(
     List<String> externalInterfaces,
     Default defaultVerdict,
     DenyAction denyAction,
-    boolean useLabels,
+    LabelTrust labels,
     List<AllowRule> allows,
     int ipsetThreshold,
     String source) {

@@ -20,6 +20,7 @@ class NftDriftCheckTest {
   static final Policy POLICY = PolicyFile.parse("""
       interfaces: [eth0]
       default: deny
+      labels: true
       allow:
         - port: 8080
           from: 198.51.100.10

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("lab")
 class NftWatchLabTest {
-  static final Policy POLICY = PolicyFile.parse("interfaces: [eth0]\ndefault: deny\nallow: []\n", "policy.yml");
+  static final Policy POLICY = PolicyFile.parse("interfaces: [eth0]\ndefault: deny\nlabels: true\nallow: []\n", "policy.yml");
 
   @TempDir Path tmp;
 
