@@ -1,5 +1,6 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.net.PortAndProtocol;
 import dev.breakwater.net.Transport;
 import dev.breakwater.input.BoundedText;
 import dev.breakwater.input.NestingLimit;
@@ -27,7 +28,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * plain maps, so every error can point at the line and column of the value that is wrong.
  */
 public final class PolicyFile {
-  private static final Set<String> TOP_KEYS = Set.of("version", "interfaces", "default", "action", "labels", "allow", "ipset-threshold");
+  private static final Set<String> TOP_KEYS = Set.of("version", "interfaces", "default", "action", "labels", "allow", "ipset-threshold",
+      "expect-open");
   private static final Set<String> LABEL_KEYS = Set.of("accept-from-projects", "within", "allow-any-label");
   private static final Set<String> ENTRY_KEYS = Set.of("port", "protocol", "container", "service", "project", "label", "from");
 
@@ -131,7 +133,19 @@ public final class PolicyFile {
         throw error(keys.get("ipset-threshold"), "expected a number of sources from 1 to 1000000, got '" + thresholdText + "'");
       }
     }
-    return new Policy(interfaces, verdict, action, labels, allows, threshold, file);
+    Optional<List<PortAndProtocol>> expectOpen = Optional.empty();
+    if (keys.containsKey("expect-open")) {
+      List<PortAndProtocol> ports = new ArrayList<>();
+      for (Node item : scalarOrList(keys.get("expect-open"), "a port (22/tcp, 443) or a list of them")) {
+        try {
+          ports.addAll(PortAndProtocol.parse(scalar(item, "a port (22/tcp, 443)")));
+        } catch (IllegalArgumentException e) {
+          throw error(item, e.getMessage());
+        }
+      }
+      expectOpen = Optional.of(ports);
+    }
+    return new Policy(interfaces, verdict, action, labels, allows, threshold, expectOpen, file);
   }
 
   /**

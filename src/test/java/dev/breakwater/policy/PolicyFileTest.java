@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakwater.problem.InputProblem;
+import dev.breakwater.net.PortAndProtocol;
 import dev.breakwater.net.Transport;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -86,6 +87,15 @@ class PolicyFileTest {
   }
 
   @Test
+  void expectOpenListsPortsABarePortMeaningTcpAndUdp() {
+    Policy policy = PolicyFile.parse("expect-open: [22/tcp, 443]\n", "p.yml");
+    assertThat(policy.expectOpen().orElseThrow()).containsExactly(new PortAndProtocol(22, Transport.TCP),
+        new PortAndProtocol(443, Transport.TCP), new PortAndProtocol(443, Transport.UDP));
+    assertThat(PolicyFile.parse("expect-open: 80/tcp\n", "p.yml").expectOpen().orElseThrow()).hasSize(1);
+    assertThat(PolicyFile.parse("allow: []\n", "p.yml").expectOpen()).isEmpty();
+  }
+
+  @Test
   void labelsTrueAcceptsLabelsButNeverAny() {
     assertThat(PolicyFile.parse("labels: true\n", "p.yml").labels()).isEqualTo(LabelTrust.ACCEPTED);
     assertThat(LabelTrust.ACCEPTED.allowAny()).isFalse();
@@ -119,7 +129,10 @@ class PolicyFileTest {
         Arguments.of("allow:\n  - port: 53/icmp\n    from: any\n", "p.yml:2:11: expected tcp, udp or sctp, got 'icmp'"),
         Arguments.of("interfaces: [\"eth0; rm -rf /\"]\n", "p.yml:1:14: expected an interface name"),
         Arguments.of("interfaces: [averyveryverylongname0]\n", "p.yml:1:14: expected an interface name"),
-        Arguments.of("defualt: deny\n", "p.yml:1:1: expected one of action, allow, default, interfaces, ipset-threshold, labels, version, got 'defualt'"),
+        Arguments.of("defualt: deny\n", "p.yml:1:1: expected one of action, allow, default, expect-open, interfaces, ipset-threshold, labels, version, got 'defualt'"),
+        Arguments.of("expect-open: [22/tcp, 0]\n", "p.yml:1:23: expected PORT[/tcp|/udp] with PORT in 1..65535, such as 22/tcp or 443, found '0'"),
+        Arguments.of("expect-open: [5000/sctp]\n", "p.yml:1:15: expected PORT[/tcp|/udp]"),
+        Arguments.of("expect-open: {a: 1}\n", "p.yml:1:14: expected a port (22/tcp, 443) or a list of them"),
         Arguments.of("labels: maybe\n", "p.yml:1:9: expected true, false or a mapping with accept-from-projects, allow-any-label, within"),
         Arguments.of("labels: {within: any}\n", "p.yml:1:18: expected a CIDR (203.0.113.0/24, 2001:db8::/32), got 'any'"),
         Arguments.of("labels: {within: 10.0.0.0/33}\n", "p.yml:1:18: expected an IPv4 or IPv6 address or CIDR"),
