@@ -1,10 +1,10 @@
 package dev.breakwater.audit;
 
+import dev.breakwater.net.PortAndProtocol;
 import dev.breakwater.net.Transport;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,25 +49,25 @@ public record ExpectedOpen(boolean given, List<Port> ports) {
   }
 
   private static List<Port> item(String item) {
-    String expected = "expected PORT[/tcp|/udp] with PORT in 1..65535, such as 22/tcp or 443, found '" + item + "'";
-    int slash = item.indexOf('/');
-    String number = slash < 0 ? item : item.substring(0, slash);
-    Optional<Transport> protocol = Optional.empty();
-    if (slash >= 0) {
-      protocol = Transport.tryParse(item.substring(slash + 1)).filter(t -> t != Transport.SCTP && !item.substring(slash + 1).isBlank());
-      if (protocol.isEmpty() || !item.substring(slash + 1).chars().allMatch(Character::isLetter)) {
-        throw new IllegalArgumentException(expected);
-      }
+    return PortAndProtocol.parse(item).stream().map(p -> new Port(p.port(), p.protocol())).toList();
+  }
+
+  /** What a policy file's {@code expect-open:} lists ({@code policy.Policy#expectOpen}). */
+  public static ExpectedOpen of(List<PortAndProtocol> ports) {
+    return new ExpectedOpen(true, new ArrayList<>(new LinkedHashSet<>(ports.stream().map(p -> new Port(p.port(), p.protocol())).toList())));
+  }
+
+  /** Both lists: a port is expected when either names it. */
+  public ExpectedOpen and(ExpectedOpen other) {
+    if (!other.given) {
+      return this;
     }
-    if (number.isEmpty() || number.length() > 5 || !number.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException(expected);
+    if (!given) {
+      return other;
     }
-    int port = Integer.parseInt(number);
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException(expected);
-    }
-    return protocol.map(p -> List.of(new Port(port, p)))
-        .orElseGet(() -> List.of(new Port(port, Transport.TCP), new Port(port, Transport.UDP)));
+    Set<Port> both = new LinkedHashSet<>(ports);
+    both.addAll(other.ports);
+    return new ExpectedOpen(true, new ArrayList<>(both));
   }
 
   public boolean expects(int port, Transport protocol) {

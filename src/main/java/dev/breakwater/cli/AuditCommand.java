@@ -6,6 +6,8 @@ import dev.breakwater.audit.AuditHtml;
 import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.AuditText;
 import dev.breakwater.audit.ExpectedOpen;
+import dev.breakwater.policy.Policy;
+import dev.breakwater.policy.PolicyFile;
 import dev.breakwater.audit.FleetAudit;
 import dev.breakwater.audit.FleetReport;
 import dev.breakwater.audit.FleetText;
@@ -80,6 +82,12 @@ public final class AuditCommand implements Callable<Integer> {
           + "on is said too. The host's listeners come from ss -Htulnp (ss-listening.txt in a snapshot).")
   List<String> expectOpen;
 
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "Read the ports meant to be reachable from outside from this policy file's 'expect-open:' list "
+          + "(the rest of the file is checked but not used by audit). With --expect-open too, a port is expected when "
+          + "either names it.")
+  Path policy;
+
   @Override
   public Integer call() {
     ExpectedOpen expected = expectedOpen();
@@ -97,12 +105,19 @@ public final class AuditCommand implements Callable<Integer> {
     return report.failsAt(failOn) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
 
+  /** The policy file's {@code expect-open:} and the option's ports, merged. */
   private ExpectedOpen expectedOpen() {
+    ExpectedOpen fromFile = ExpectedOpen.NONE;
+    if (policy != null) {
+      Policy parsed = PolicyFile.read(policy);
+      fromFile = ExpectedOpen.of(parsed.expectOpen().orElseThrow(() -> new UserError("--policy " + policy
+          + ": expected an 'expect-open:' list in the policy (such as 'expect-open: [22/tcp, 443]'): audit reads only that")));
+    }
     if (expectOpen == null || expectOpen.isEmpty()) {
-      return ExpectedOpen.NONE;
+      return fromFile;
     }
     try {
-      return ExpectedOpen.parse(expectOpen);
+      return ExpectedOpen.parse(expectOpen).and(fromFile);
     } catch (IllegalArgumentException e) {
       throw new UserError("--expect-open " + String.join(",", expectOpen) + ": " + e.getMessage());
     }

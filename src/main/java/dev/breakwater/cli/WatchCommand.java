@@ -10,6 +10,7 @@ import dev.breakwater.firewall.FlowCut;
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.watch.Aftercare;
+import dev.breakwater.watch.CorrectionProof;
 import dev.breakwater.watch.NftEnforcer;
 import java.util.List;
 import java.util.function.Supplier;
@@ -146,7 +147,8 @@ public final class WatchCommand implements Callable<Integer> {
     WatchMetrics watchMetrics = new WatchMetrics(new PrometheusRegistry());
     ApplyTransaction transaction = new ApplyTransaction(firewall, target.store(), kind);
     Supplier<HostFacts> whole = from == null ? live::readForProof : reader::read;
-    Aftercare aftercare = (compiled, cut) -> aftercare(whole, parsed, firewall, kind, compiled, cut);
+    CorrectionProof proof = CorrectionProof.engine(whole, ReachProof.engine().orElseThrow(), kind);
+    Aftercare aftercare = (compiled, cut) -> aftercare(whole, firewall, compiled, cut);
     log.write(log.line("watch-started")
         .with("policy", policy.toString())
         .with("interval_s", every.toSeconds())
@@ -158,7 +160,7 @@ public final class WatchCommand implements Callable<Integer> {
     WatchSession session;
     try {
       session = WatchSession.start(parsed, reader,
-          kind == FirewallBackend.NFT ? NftEnforcer.of(transaction) : transaction::apply, aftercare,
+          kind == FirewallBackend.NFT ? NftEnforcer.of(transaction) : transaction::apply, proof, aftercare,
           from == null ? Optional.of(DockerEventConnection.connector(docker)) : Optional.empty(),
           log, watchMetrics, every, metricsAddress, maxChecks);
     } catch (UncheckedIOException e) {
@@ -187,25 +189,16 @@ public final class WatchCommand implements Callable<Integer> {
   }
 
   /**
-   * After a correction: with the nft backend the engine proves the policy on the host as it is
-   * now (every table, the addresses, the routes: too slow for the path of a container start, so
-   * after it); where the correction may forbid a connection that was let in, those are cut.
-   * The iptables backend is not proved again here, as before.
+   * After a correction (proved before it was applied, by {@link CorrectionProof}): where it may
+   * forbid a connection that was let in, those are cut.
    */
-  private static Aftercare.Report aftercare(Supplier<HostFacts> whole, Policy policy, NetfilterTools firewall,
-      FirewallBackend kind, CompiledPolicy compiled, boolean cut) {
-    boolean prove = kind == FirewallBackend.NFT;
-    if (!prove && !cut) {
+  private static Aftercare.Report aftercare(Supplier<HostFacts> whole, NetfilterTools firewall, CompiledPolicy compiled,
+      boolean cut) {
+    if (!cut) {
       return Aftercare.Report.NOTHING;
     }
-    HostFacts now = whole.get();
-    List<String> problems = List.of();
-    if (prove) {
-      Plan plan = Plan.make(now, policy, ReachProof.engine(), kind);
-      problems = plan.proved() ? List.of() : plan.proof().map(p -> p.problems()).orElse(List.of("no reach engine"));
-    }
-    FlowCut.Result result = cut ? FlowCut.cut(firewall, compiled, now) : new FlowCut.Result(0, List.of());
-    return new Aftercare.Report(problems, result.cut(), result.notes());
+    FlowCut.Result result = FlowCut.cut(firewall, compiled, whole.get());
+    return new Aftercare.Report(result.cut(), result.notes());
   }
 
   private static MetricsAddress metricsAddress(String text) {

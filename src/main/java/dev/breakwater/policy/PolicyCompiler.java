@@ -99,9 +99,7 @@ public final class PolicyCompiler {
         continue;
       }
       List<AllowRule> allows = new ArrayList<>(policy.allows());
-      if (policy.useLabels()) {
-        allows.addAll(ContainerLabels.allows(container));
-      }
+      allows.addAll(ContainerLabels.allows(container, policy.labels(), notes));
       for (PublishedPort published : container.ports()) {
         IPAddress host = published.hostIp();
         if (host.isLoopback()) {

@@ -1,5 +1,6 @@
 package dev.breakwater.policy;
 
+import dev.breakwater.net.PortAndProtocol;
 import dev.breakwater.net.Transport;
 import dev.breakwater.input.BoundedText;
 import dev.breakwater.input.NestingLimit;
@@ -27,7 +28,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * plain maps, so every error can point at the line and column of the value that is wrong.
  */
 public final class PolicyFile {
-  private static final Set<String> TOP_KEYS = Set.of("version", "interfaces", "default", "action", "labels", "allow", "ipset-threshold");
+  private static final Set<String> TOP_KEYS = Set.of("version", "interfaces", "default", "action", "labels", "allow", "ipset-threshold",
+      "expect-open");
+  private static final Set<String> LABEL_KEYS = Set.of("accept-from-projects", "within", "allow-any-label");
   private static final Set<String> ENTRY_KEYS = Set.of("port", "protocol", "container", "service", "project", "label", "from");
 
   /** 20,000 sources take about 600 KiB; 8 MiB is far beyond any policy a person maintains. */
@@ -107,14 +110,7 @@ public final class PolicyFile {
         default -> throw error(keys.get("action"), "expected 'drop' or 'reject'");
       };
     }
-    boolean labels = true;
-    if (keys.containsKey("labels")) {
-      labels = switch (scalar(keys.get("labels"), "true or false").toLowerCase(Locale.ROOT)) {
-        case "true", "yes", "on" -> true;
-        case "false", "no", "off" -> false;
-        default -> throw error(keys.get("labels"), "expected true or false");
-      };
-    }
+    LabelTrust labels = keys.containsKey("labels") ? labelTrust(keys.get("labels")) : LabelTrust.NONE;
     List<AllowRule> allows = new ArrayList<>();
     if (keys.containsKey("allow")) {
       Node allowNode = keys.get("allow");
@@ -137,7 +133,63 @@ public final class PolicyFile {
         throw error(keys.get("ipset-threshold"), "expected a number of sources from 1 to 1000000, got '" + thresholdText + "'");
       }
     }
-    return new Policy(interfaces, verdict, action, labels, allows, threshold, file);
+    Optional<List<PortAndProtocol>> expectOpen = Optional.empty();
+    if (keys.containsKey("expect-open")) {
+      List<PortAndProtocol> ports = new ArrayList<>();
+      for (Node item : scalarOrList(keys.get("expect-open"), "a port (22/tcp, 443) or a list of them")) {
+        try {
+          ports.addAll(PortAndProtocol.parse(scalar(item, "a port (22/tcp, 443)")));
+        } catch (IllegalArgumentException e) {
+          throw error(item, e.getMessage());
+        }
+      }
+      expectOpen = Optional.of(ports);
+    }
+    return new Policy(interfaces, verdict, action, labels, allows, threshold, expectOpen, file);
+  }
+
+  /**
+   * {@code labels: false} (the default), {@code labels: true}, or a mapping that says which labels
+   * are accepted: {@code {accept-from-projects: [web], within: [10.0.0.0/8], allow-any-label: false}}.
+   */
+  private LabelTrust labelTrust(Node node) {
+    if (node instanceof ScalarNode) {
+      return bool(node, "true, false or a mapping with " + sorted(LABEL_KEYS)) ? LabelTrust.ACCEPTED : LabelTrust.NONE;
+    }
+    Map<String, Node> keys = keys(mapping(node, "true, false or a mapping with " + sorted(LABEL_KEYS)), LABEL_KEYS);
+    List<String> projects = new ArrayList<>();
+    if (keys.containsKey("accept-from-projects")) {
+      for (Node item : scalarOrList(keys.get("accept-from-projects"), "a Compose project name or a list of them")) {
+        projects.add(nonEmpty(item, "a Compose project name"));
+      }
+    }
+    List<inet.ipaddr.IPAddress> within = new ArrayList<>();
+    if (keys.containsKey("within")) {
+      for (Node item : scalarOrList(keys.get("within"), "a CIDR or a list of them")) {
+        SourcePrefixes.Result one = SourcePrefixes.parse(scalar(item, "a CIDR"));
+        if (one.sources().isEmpty()) {
+          throw error(item, one.problem());
+        }
+        if (one.sources().get().any()) {
+          throw error(item, "expected a CIDR (203.0.113.0/24, 2001:db8::/32), got 'any': 'within' limits what labels may allow"
+              + " (leave it out for no limit; 'allow-any-label: true' lets a label say any)");
+        }
+        within.addAll(one.sources().get().prefixes());
+      }
+      if (within.isEmpty()) {
+        throw error(keys.get("within"), "expected at least one CIDR in 'within:'");
+      }
+    }
+    boolean allowAny = keys.containsKey("allow-any-label") && bool(keys.get("allow-any-label"), "true or false");
+    return new LabelTrust(true, projects, within, allowAny);
+  }
+
+  private boolean bool(Node node, String expected) {
+    return switch (scalar(node, expected).toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw error(node, "expected " + expected);
+    };
   }
 
   private AllowRule allowEntry(Node node) {

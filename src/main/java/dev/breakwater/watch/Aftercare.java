@@ -4,9 +4,8 @@ import dev.breakwater.policy.CompiledPolicy;
 import java.util.List;
 
 /**
- * What follows a correction once it is in force, off its latency path: the reach engine's proof
- * on the host as it is now (the nft backend's corrections), and the cut of open connections the
- * correction forbids ({@code firewall.FlowCut}: the chain and the table let ESTABLISHED traffic
+ * What follows a correction once it is in force, off its latency path: the cut of open
+ * connections the correction forbids ({@code firewall.FlowCut}: the chain and the table let ESTABLISHED traffic
  * through first, so a stranger's session opened before the correction would outlive it).
  */
 @FunctionalInterface
@@ -18,19 +17,17 @@ public interface Aftercare {
   Report after(CompiledPolicy compiled, boolean cut);
 
   /**
-   * @param proofProblems why the proof failed; empty when it held or was not run
    * @param cut connections cut
    * @param notes what could not be done (no conntrack tool, a listing that failed)
    */
-  record Report(List<String> proofProblems, int cut, List<String> notes) {
+  record Report(int cut, List<String> notes) {
     public Report {
-      proofProblems = List.copyOf(proofProblems);
       notes = List.copyOf(notes);
     }
 
-    public static final Report NOTHING = new Report(List.of(), 0, List.of());
+    public static final Report NOTHING = new Report(0, List.of());
   }
 
-  /** No proof, no cut: watch as it was before corrections were followed up. */
+  /** No cut: watch as it was before corrections were followed up. */
   Aftercare NONE = (compiled, cut) -> Report.NOTHING;
 }

@@ -35,8 +35,13 @@ import java.util.Optional;
  *
  * <p>With an {@link NftEnforcer} the firewall is the {@code inet breakwater} table: a change that
  * leaves every rule and set name as it was (the same protected ports, other sources) is made with
- * set elements ({@link NftElementDelta}); any other with a replace of the whole table. A
- * correction is followed by its {@link Aftercare} (the proof, the cut of forbidden connections).
+ * set elements ({@link NftElementDelta}); any other with a replace of the whole table.
+ *
+ * <p>Every correction is proved before it is applied ({@link CorrectionProof}: the reach engine
+ * on the host with exactly the rules about to be written). One whose proof fails is refused: the
+ * firewall stays as it was, an {@code event=correction-refused} line and the
+ * {@code breakwater_corrections_refused_total} counter say so, and the next check tries again.
+ * A correction in force is followed by its {@link Aftercare} (the cut of forbidden connections).
  */
 public final class DriftCheck {
   private final Policy policy;
@@ -46,6 +51,7 @@ public final class DriftCheck {
   private final WatchLog log;
   private final WatchMetrics metrics;
   private final Aftercare aftercare;
+  private final CorrectionProof proof;
   private volatile Optional<String> lastProblem = Optional.empty();
   private volatile List<String> lastNotes = List.of();
   // The last full read, and the chain rules the last check left in force (null: unknown).
@@ -56,13 +62,18 @@ public final class DriftCheck {
   private CompiledPolicy compiledInForce;
   private final java.util.Set<String> saidCutNotes = new java.util.HashSet<>();
 
+  /** Without a proof or a cut: for the tests of the loop's other decisions. */
   public DriftCheck(Policy policy, HostReader reader, Enforcer enforcer, InstantSource clock, WatchLog log, WatchMetrics metrics) {
-    this(policy, reader, enforcer, Aftercare.NONE, clock, log, metrics);
+    this(policy, reader, enforcer, CorrectionProof.NONE, Aftercare.NONE, clock, log, metrics);
   }
 
-  /** @param enforcer an {@link NftEnforcer} for the nft backend, else the iptables apply */
-  public DriftCheck(Policy policy, HostReader reader, Enforcer enforcer, Aftercare aftercare, InstantSource clock, WatchLog log,
-      WatchMetrics metrics) {
+  /**
+   * @param enforcer an {@link NftEnforcer} for the nft backend, else the iptables apply
+   * @param proof what every correction must pass before it is applied
+   */
+  public DriftCheck(Policy policy, HostReader reader, Enforcer enforcer, CorrectionProof proof, Aftercare aftercare,
+      InstantSource clock, WatchLog log, WatchMetrics metrics) {
+    this.proof = proof;
     this.aftercare = aftercare;
     this.policy = policy;
     this.reader = reader;
@@ -79,7 +90,12 @@ public final class DriftCheck {
     /** The chain differed and was re-asserted. */
     CORRECTED,
     /** The host could not be read, the policy not compiled or the apply failed; retried soon. */
-    FAILED
+    FAILED,
+    /**
+     * The chain differed, but the correction's proof failed, so nothing was applied; checked
+     * again at the next trigger or interval (a retry would not change the engine's answer).
+     */
+    REFUSED
   }
 
   /** Checks once for {@code batch} (the triggers it answers, at least one). */
@@ -123,6 +139,10 @@ public final class DriftCheck {
       inForce = compiled.chainRules();
       return held(compiled, batch, log.line("in-force").with("chain", CompiledPolicy.CHAIN)
           .with("families", String.join(",", families(compiled))).with("ports", compiled.ports().size()));
+    }
+    Optional<Result> refused = refusedByProof(compiled, batch);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     ApplyTransaction.Outcome outcome;
     try {
@@ -203,6 +223,10 @@ public final class DriftCheck {
       return held(compiled, batch, log.line("in-force").with("table", NftPolicyText.FAMILY + " " + NftPolicyText.TABLE)
           .with("ports", compiled.ports().size()));
     }
+    Optional<Result> refused = refusedByProof(compiled, batch);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     ApplyTransaction.Outcome outcome;
     String update = "table";
     Optional<String> fallback = Optional.empty();
@@ -276,21 +300,44 @@ public final class DriftCheck {
     return true;
   }
 
-  /** The proof and the cut after a correction; their problems are logged, never undo it. */
+  /**
+   * The proof before a correction: empty when it holds; otherwise the correction is refused, the
+   * firewall left as it is, and the refusal logged (once while the same problems persist) and
+   * counted (every time). A proof that cannot run refuses too: an unproved change is never applied.
+   */
+  private Optional<Result> refusedByProof(CompiledPolicy compiled, List<Trigger> batch) {
+    List<String> problems;
+    try {
+      problems = proof.problems(compiled);
+    } catch (RuntimeException e) {
+      problems = List.of("the proof could not run: " + describe(e));
+    }
+    if (problems.isEmpty()) {
+      return Optional.empty();
+    }
+    metrics.refused();
+    inForce = null; // the firewall is not what this check compiled: the next check reads everything again
+    tableInForce = null;
+    String problem = String.join("; ", problems);
+    if (!lastProblem.equals(Optional.of("correction-refused" + problem))) {
+      LogLine line = log.line("correction-refused").with("reason", "proof-failed").with("problems", problem);
+      causes(line, batch);
+      log.write(line);
+      lastProblem = Optional.of("correction-refused" + problem);
+    }
+    return Optional.of(Result.REFUSED);
+  }
+
+  /** The cut after a correction; its problems are logged, never undo it. */
   private void followUp(CompiledPolicy compiled, boolean cut, List<Trigger> batch) {
     Aftercare.Report report;
     try {
       report = aftercare.after(compiled, cut);
     } catch (RuntimeException e) {
-      LogLine line = log.line("proof-failed").with("error", describe(e));
+      LogLine line = log.line("cut-failed").with("error", describe(e));
       causes(line, batch);
       log.write(line);
       return;
-    }
-    if (!report.proofProblems().isEmpty()) {
-      LogLine line = log.line("proof-failed").with("problems", String.join("; ", report.proofProblems()));
-      causes(line, batch);
-      log.write(line);
     }
     if (report.cut() > 0) {
       LogLine line = log.line("flows-cut").with("cut", report.cut());

@@ -54,6 +54,7 @@ public final class WatchMetrics {
   private final Gauge lastApply;
   private final Histogram applyLatency;
   private final Counter checks;
+  private final Counter refused;
 
   public WatchMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -80,6 +81,10 @@ public final class WatchMetrics {
         .name("breakwater_checks_total")
         .help("Firewall checks, by result")
         .labelNames("result")
+        .register(registry);
+    refused = Counter.builder()
+        .name("breakwater_corrections_refused_total")
+        .help("Corrections not applied because the reach engine's proof of the corrected firewall failed (the firewall was left as it was)")
         .register(registry);
     for (AllowScope verdict : AllowScope.values()) {
       publishedPorts.labelValues(verdict.label()).set(0);
@@ -114,10 +119,19 @@ public final class WatchMetrics {
     checks.labelValues("failed").inc();
   }
 
+  void refused() {
+    refused.inc();
+    checks.labelValues("refused").inc();
+  }
+
   // Read back, for tests and the benchmark.
 
   public double publishedPorts(AllowScope verdict) {
     return publishedPorts.labelValues(verdict.label()).get();
+  }
+
+  public double refusedCorrections() {
+    return refused.get();
   }
 
   public double driftCorrections() {

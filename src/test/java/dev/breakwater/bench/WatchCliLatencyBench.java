@@ -66,7 +66,7 @@ public final class WatchCliLatencyBench {
       // Keep IPv6 out of the question: docker-proxy's [::] sockets are dropped as UFW would.
       host.ip6tables("-P", "INPUT", "DROP");
 
-      Path policy = Files.writeString(tmp.resolve("policy.yml"), "action: reject\ninterfaces: [eth0]\n");
+      Path policy = Files.writeString(tmp.resolve("policy.yml"), "action: reject\ninterfaces: [eth0]\nlabels: true\n");
       List<String> command = new ArrayList<>(dev.breakwater.cli.Main.selfCommand());
       command.addAll(List.of("watch", "--policy", policy.toString(), "--netns", host.name,
           "--state-dir", tmp.resolve("state").toString(), "--interval", "60s"));

@@ -82,6 +82,42 @@ class ExpectOpenCommandTest {
   }
 
   @Test
+  void thePolicyFilesExpectOpenIsMergedWithTheOption(@TempDir Path dir) throws Exception {
+    Path snapDir = Files.createDirectories(dir.resolve("snap"));
+    String snap = sshOnly(snapDir);
+    Path other = Files.writeString(dir.resolve("other.yml"), "default: deny\nexpect-open: [443/tcp]\n");
+    Path ssh = Files.writeString(dir.resolve("ssh.yml"), "expect-open:\n  - 22/tcp\n  - 443\n");
+
+    CliRun fileOnly = CliRun.of("audit", "--from", snap, "--policy", other.toString());
+    assertThat(fileOnly.exit()).as(fileOnly.out()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(fileOnly.out()).contains("22/tcp is not in --expect-open (443/tcp)");
+
+    CliRun listedInFile = CliRun.of("audit", "--from", snap, "--policy", ssh.toString());
+    assertThat(listedInFile.exit()).as(listedInFile.out()).isEqualTo(ExitCodes.CLEAN);
+    assertThat(listedInFile.out()).contains("anywhere (expected)").doesNotContain("unexpected-open");
+
+    CliRun merged = CliRun.of("audit", "--from", snap, "--policy", other.toString(), "--expect-open", "22/tcp");
+    assertThat(merged.exit()).as("22 from the option, 443 from the file: " + merged.out()).isEqualTo(ExitCodes.CLEAN);
+    assertThat(merged.out()).contains("reachable from nowhere outside: 443/tcp");
+  }
+
+  @Test
+  void aBadPortInThePolicyFileIsOneLineWithItsPosition(@TempDir Path dir) throws Exception {
+    Path bad = Files.writeString(dir.resolve("p.yml"), "default: deny\nexpect-open: [22/tcp, 22/icmp]\n");
+    CliRun r = CliRun.of("audit", "--from", fixture().toString(), "--policy", bad.toString());
+
+    assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().strip()).isEqualTo("breakwater: " + bad + ":2:23: expected PORT[/tcp|/udp] with PORT in 1..65535,"
+        + " such as 22/tcp or 443, found '22/icmp'");
+
+    Path none = Files.writeString(dir.resolve("none.yml"), "default: deny\n");
+    CliRun without = CliRun.of("audit", "--from", fixture().toString(), "--policy", none.toString());
+    assertThat(without.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(without.err()).contains("expected an 'expect-open:' list in the policy");
+  }
+
+  @Test
   void helpTeachesWithAnExample() {
     CliRun r = CliRun.of("audit", "--help");
 

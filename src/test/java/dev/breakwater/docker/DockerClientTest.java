@@ -32,6 +32,53 @@ class DockerClientTest {
     }
   }
 
+  /** A head that never ends, streamed: refused at 64 KiB, not read until the heap is full. */
+  @Test
+  void anEndlessHeadIsRefusedAt64KiB() throws Exception {
+    try (var daemon = new FakeDockerDaemon(dir, line -> FakeDockerDaemon.Reply.flood("HTTP/1.1 200 OK\r\n", "X-Flood: a\r\n"))) {
+      assertThatThrownBy(() -> DockerClient.forSocket(daemon.socket, Duration.ofSeconds(10)).version())
+          .isInstanceOf(DockerApiException.class)
+          .hasMessageContaining("status line and headers are larger than 64 KiB (is the socket Docker's?)");
+    }
+  }
+
+  /**
+   * A body that never ends (to end of stream, chunked, or a Content-Length of 1 TiB) is refused
+   * at 64 MiB with one clear message. The daemon has sent more than that by then: the client read
+   * all of it and stopped at the cap, not at the first bytes.
+   */
+  @Test
+  void anEndlessBodyIsRefusedAt64MiB() throws Exception {
+    String chunk = chunk("a".repeat(4096));
+    List<FakeDockerDaemon.Reply> floods = List.of(
+        FakeDockerDaemon.Reply.flood("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n[", "\"aaaaaaaaaaaaaa\","),
+        FakeDockerDaemon.Reply.flood("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", chunk),
+        FakeDockerDaemon.Reply.flood("HTTP/1.1 200 OK\r\nContent-Length: 1099511627776\r\n\r\n", "a"));
+    for (FakeDockerDaemon.Reply flood : floods) {
+      try (var daemon = new FakeDockerDaemon(dir, line -> line.startsWith("GET /_ping") ? FakeDockerDaemon.Reply.of(PING_141) : flood)) {
+        assertThatThrownBy(() -> DockerClient.forSocket(daemon.socket, Duration.ofSeconds(60)).listContainers(false))
+            .isInstanceOf(DockerApiException.class)
+            .hasMessageContaining("the response body is larger than 64 MiB (is the socket Docker's?)");
+        assertThat(daemon.flooded.get()).as("read up to the cap").isGreaterThanOrEqualTo(UnixHttpExchange.MAX_BODY_BYTES);
+      }
+    }
+  }
+
+  /** An event line that never ends is refused at 1 MiB, as the stream's error, not an out-of-memory. */
+  @Test
+  void anEndlessEventLineIsRefusedAt1MiB() throws Exception {
+    var flood = FakeDockerDaemon.Reply.flood("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + chunk("{\"status\":\"start\",\"id\":\"a1\"}\n") + chunk("{\"status\":\""), chunk("a".repeat(4096)));
+    try (var daemon = new FakeDockerDaemon(dir, line -> line.startsWith("GET /_ping") ? FakeDockerDaemon.Reply.of(PING_141) : flood);
+        var events = DockerClient.forSocket(daemon.socket, Duration.ofSeconds(10)).events(Map.of())) {
+      assertThat(events.next(Duration.ofSeconds(10))).map(e -> e.path("status").asString()).contains("start");
+      assertThatThrownBy(() -> events.next(Duration.ofSeconds(30)))
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessage("reading Docker events: a line of the streamed response is longer than 1024 KiB (is the socket Docker's?)");
+      assertThat(daemon.flooded.get()).isGreaterThanOrEqualTo(UnixHttpExchange.MAX_LINE_BYTES);
+    }
+  }
+
   @Test
   void negotiatesTheLowerOfTheDaemonsAndOurApiVersion() throws Exception {
     try (var daemon = new FakeDockerDaemon(dir, line -> FakeDockerDaemon.Reply.of(PING_141))) {

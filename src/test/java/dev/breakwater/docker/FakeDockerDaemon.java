@@ -19,12 +19,28 @@ import java.util.function.Function;
  * the client's HTTP handling (lengths, chunks, split writes, silence) is tested exactly.
  */
 public final class FakeDockerDaemon implements AutoCloseable {
-  /** What to send back: parts are written separately, with {@code pauseMillis} between them. */
-  public record Reply(List<String> parts, long pauseMillis, boolean keepOpen) {
+  /**
+   * What to send back: parts are written separately, with {@code pauseMillis} between them; then
+   * {@code forever}, if not empty, is written again and again until the client hangs up (a
+   * daemon that floods: the test never holds the flood in memory).
+   */
+  public record Reply(List<String> parts, long pauseMillis, boolean keepOpen, String forever) {
+    public Reply(List<String> parts, long pauseMillis, boolean keepOpen) {
+      this(parts, pauseMillis, keepOpen, "");
+    }
+
     public static Reply of(String whole) {
       return new Reply(List.of(whole), 0, false);
     }
+
+    /** {@code head}, then {@code repeated} until the client closes the connection. */
+    public static Reply flood(String head, String repeated) {
+      return new Reply(List.of(head), 0, false, repeated);
+    }
   }
+
+  /** Bytes written by floods, all connections together. */
+  public final java.util.concurrent.atomic.AtomicLong flooded = new java.util.concurrent.atomic.AtomicLong();
 
   public final Path socket;
   public final List<String> requestLines = new CopyOnWriteArrayList<>();
@@ -57,12 +73,29 @@ public final class FakeDockerDaemon implements AutoCloseable {
             Thread.sleep(reply.pauseMillis());
           }
         }
+        if (!reply.forever().isEmpty()) {
+          flood(client, reply.forever());
+        }
         if (reply.keepOpen()) {
           Thread.sleep(5_000);
         }
       } catch (IOException | InterruptedException e) {
         return;
       }
+    }
+  }
+
+  private void flood(SocketChannel client, String repeated) {
+    ByteBuffer block = ByteBuffer.wrap(repeated.repeat(Math.max(1, 64 * 1024 / repeated.length())).getBytes(StandardCharsets.UTF_8));
+    try {
+      while (server.isOpen()) {
+        block.rewind();
+        while (block.hasRemaining()) {
+          flooded.addAndGet(client.write(block));
+        }
+      }
+    } catch (IOException hungUp) {
+      // the client refused the rest: what the test wants
     }
   }
 

@@ -72,7 +72,7 @@ class PolicyCompilerTest {
     HostFacts facts = new HostFacts(corpus.hostname(), corpus.interfaces(), corpus.routes(), List.of(labelled),
         corpus.ipv4(), corpus.ipv6(), corpus.ufw(), corpus.daemon(), corpus.notes());
 
-    CompiledPolicy compiled = PolicyCompiler.compile(facts, PolicyFile.parse("interfaces: [eth0, eth1]\n", "p.yml"));
+    CompiledPolicy compiled = PolicyCompiler.compile(facts, PolicyFile.parse("interfaces: [eth0, eth1]\nlabels: true\n", "p.yml"));
 
     assertThat(compiled.rules(IpFamily.V4)).containsExactly(
         "-A BREAKWATER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
@@ -85,8 +85,11 @@ class PolicyCompilerTest {
         "-A BREAKWATER -i eth1 -o br-+ -m conntrack --ctstate DNAT -j DROP");
     assertThat(compiled.ports().get(0).allowedBy()).containsExactly("label breakwater.allow on container mysql");
 
-    CompiledPolicy noLabels = PolicyCompiler.compile(facts, PolicyFile.parse("labels: false\ninterfaces: [eth0]\n", "p.yml"));
+    CompiledPolicy noLabels = PolicyCompiler.compile(facts, PolicyFile.parse("interfaces: [eth0]\n", "p.yml"));
     assertThat(noLabels.rules(IpFamily.V4)).noneMatch(r -> r.contains("203.0.113.0/24"));
+    assertThat(noLabels.notes()).as("the plan says why the label did nothing")
+        .containsExactly("container mysql: label breakwater.allow=203.0.113.0/24: refused, the policy does not accept"
+            + " container labels (labels: false, the default; see docs/policy.md)");
   }
 
   @Test

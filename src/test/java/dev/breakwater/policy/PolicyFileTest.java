@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakwater.problem.InputProblem;
+import dev.breakwater.net.PortAndProtocol;
 import dev.breakwater.net.Transport;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -61,7 +62,7 @@ class PolicyFileTest {
     assertThat(policy.externalInterfaces()).containsExactly("eth0", "ens3");
     assertThat(policy.defaultVerdict()).isEqualTo(Policy.Default.DENY);
     assertThat(policy.denyAction()).isEqualTo(Policy.DenyAction.REJECT);
-    assertThat(policy.useLabels()).isFalse();
+    assertThat(policy.labels()).isEqualTo(LabelTrust.NONE);
     assertThat(policy.allows()).hasSize(5);
     AllowRule mysqlPort = policy.allows().get(1);
     assertThat(mysqlPort.selector()).isEqualTo(new Selector.AnyContainer());
@@ -76,13 +77,48 @@ class PolicyFileTest {
   }
 
   @Test
-  void defaultsAreDenyDropLabelsAndTheDefaultRoute() {
+  void defaultsAreDenyDropNoLabelsAndTheDefaultRoute() {
     Policy policy = PolicyFile.parse("allow: []\n", "p.yml");
     assertThat(policy.externalInterfaces()).isEmpty();
     assertThat(policy.defaultVerdict()).isEqualTo(Policy.Default.DENY);
     assertThat(policy.denyAction()).isEqualTo(Policy.DenyAction.DROP);
-    assertThat(policy.useLabels()).isTrue();
+    assertThat(policy.labels().accepted()).as("labels are a trust boundary: off unless asked for").isFalse();
     assertThat(policy.allows()).isEmpty();
+  }
+
+  @Test
+  void expectOpenListsPortsABarePortMeaningTcpAndUdp() {
+    Policy policy = PolicyFile.parse("expect-open: [22/tcp, 443]\n", "p.yml");
+    assertThat(policy.expectOpen().orElseThrow()).containsExactly(new PortAndProtocol(22, Transport.TCP),
+        new PortAndProtocol(443, Transport.TCP), new PortAndProtocol(443, Transport.UDP));
+    assertThat(PolicyFile.parse("expect-open: 80/tcp\n", "p.yml").expectOpen().orElseThrow()).hasSize(1);
+    assertThat(PolicyFile.parse("allow: []\n", "p.yml").expectOpen()).isEmpty();
+  }
+
+  @Test
+  void labelsTrueAcceptsLabelsButNeverAny() {
+    assertThat(PolicyFile.parse("labels: true\n", "p.yml").labels()).isEqualTo(LabelTrust.ACCEPTED);
+    assertThat(LabelTrust.ACCEPTED.allowAny()).isFalse();
+    assertThat(PolicyFile.parse("labels: off\n", "p.yml").labels()).isEqualTo(LabelTrust.NONE);
+  }
+
+  @Test
+  void labelsMappingNamesProjectsSourcesAndAny() {
+    LabelTrust trust = PolicyFile.parse("""
+        labels:
+          accept-from-projects: [web, shop]
+          within: [10.0.0.0/8, 2001:db8::/32]
+          allow-any-label: true
+        """, "p.yml").labels();
+    assertThat(trust.accepted()).isTrue();
+    assertThat(trust.projects()).containsExactly("web", "shop");
+    assertThat(trust.within()).extracting(Object::toString).containsExactly("10.0.0.0/8", "2001:db8::/32");
+    assertThat(trust.allowAny()).isTrue();
+    LabelTrust within = PolicyFile.parse("labels: {within: 192.0.2.0/24}\n", "p.yml").labels();
+    assertThat(within.accepted()).isTrue();
+    assertThat(within.projects()).isEmpty();
+    assertThat(within.within()).extracting(Object::toString).containsExactly("192.0.2.0/24");
+    assertThat(within.allowAny()).as("a mapping without allow-any-label refuses any").isFalse();
   }
 
   static Stream<Arguments> badPolicies() {
@@ -93,7 +129,17 @@ class PolicyFileTest {
         Arguments.of("allow:\n  - port: 53/icmp\n    from: any\n", "p.yml:2:11: expected tcp, udp or sctp, got 'icmp'"),
         Arguments.of("interfaces: [\"eth0; rm -rf /\"]\n", "p.yml:1:14: expected an interface name"),
         Arguments.of("interfaces: [averyveryverylongname0]\n", "p.yml:1:14: expected an interface name"),
-        Arguments.of("defualt: deny\n", "p.yml:1:1: expected one of action, allow, default, interfaces, ipset-threshold, labels, version, got 'defualt'"),
+        Arguments.of("defualt: deny\n", "p.yml:1:1: expected one of action, allow, default, expect-open, interfaces, ipset-threshold, labels, version, got 'defualt'"),
+        Arguments.of("expect-open: [22/tcp, 0]\n", "p.yml:1:23: expected PORT[/tcp|/udp] with PORT in 1..65535, such as 22/tcp or 443, found '0'"),
+        Arguments.of("expect-open: [5000/sctp]\n", "p.yml:1:15: expected PORT[/tcp|/udp]"),
+        Arguments.of("expect-open: {a: 1}\n", "p.yml:1:14: expected a port (22/tcp, 443) or a list of them"),
+        Arguments.of("labels: maybe\n", "p.yml:1:9: expected true, false or a mapping with accept-from-projects, allow-any-label, within"),
+        Arguments.of("labels: {within: any}\n", "p.yml:1:18: expected a CIDR (203.0.113.0/24, 2001:db8::/32), got 'any'"),
+        Arguments.of("labels: {within: 10.0.0.0/33}\n", "p.yml:1:18: expected an IPv4 or IPv6 address or CIDR"),
+        Arguments.of("labels: {within: []}\n", "p.yml:1:18: expected at least one CIDR in 'within:'"),
+        Arguments.of("labels: {allow-any: true}\n", "p.yml:1:10: expected one of accept-from-projects, allow-any-label, within, got 'allow-any'"),
+        Arguments.of("labels: {allow-any-label: sure}\n", "p.yml:1:27: expected true or false"),
+        Arguments.of("labels: {accept-from-projects: [\"\"]}\n", "p.yml:1:33: expected a Compose project name, got nothing"),
         Arguments.of("default: maybe\n", "p.yml:1:10: expected 'deny' or 'allow'"),
         Arguments.of("action: explode\n", "p.yml:1:9: expected 'drop' or 'reject'"),
         Arguments.of("allow:\n  - from: any\n", "p.yml:2:5: expected 'port', 'container', 'service' or 'label'"),

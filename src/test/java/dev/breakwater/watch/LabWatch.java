@@ -28,6 +28,7 @@ public final class LabWatch implements AutoCloseable {
   public static final Policy POLICY = dev.breakwater.policy.PolicyFile.parse("""
       interfaces: [eth0]
       default: deny
+      labels: true
       allow:
         - port: 8080
           from: any

@@ -58,6 +58,50 @@ class MetricsServerTest {
     }
   }
 
+  /**
+   * More idle connections than {@link MetricsServer#MAX_CONNECTIONS}: with the exporter's own
+   * pool (10 threads, no read time-out) they would hold every thread for ever and no scrape would
+   * be answered again. Here a scrape is answered within the request time-out: at once while there
+   * are permits left, else as soon as the JDK server drops the silent ones. A scrape refused
+   * meanwhile (the server closes a connection its executor rejects) is tried again, as
+   * Prometheus does at its next interval.
+   */
+  @Test
+  void moreIdleConnectionsThanTheCapDelayAScrapeAtMostByTheRequestTimeOut() throws Exception {
+    WatchMetrics metrics = metrics();
+    List<Socket> idle = new ArrayList<>();
+    try (HTTPServer server = MetricsServer.start(new MetricsAddress(java.util.Optional.of(new inet.ipaddr.IPAddressString("127.0.0.1").getAddress()), 0), metrics.registry())) {
+      for (int i = 0; i < MetricsServer.MAX_CONNECTIONS + 36; i++) {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort()), 2000);
+        if (i % 3 == 0) {
+          s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes()); // a head that never ends
+          s.getOutputStream().flush();
+        }
+        idle.add(s);
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(MetricsServer.REQUEST_SECONDS + 5).toNanos();
+      HttpResponse<String> reply = null;
+      List<String> refused = new ArrayList<>();
+      while (reply == null && System.nanoTime() < deadline) {
+        try {
+          reply = get("http://127.0.0.1:" + server.getPort() + "/metrics");
+        } catch (java.io.IOException e) {
+          refused.add(String.valueOf(e));
+          Thread.sleep(200);
+        }
+      }
+
+      assertThat(reply).as("no answer within the request time-out; refused: " + refused).isNotNull();
+      assertThat(reply.statusCode()).isEqualTo(200);
+      assertThat(reply.body()).contains("breakwater_checks_total");
+    } finally {
+      for (Socket s : idle) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void everyAddressMeansBothFamilies() throws Exception {
     assumeThat(java.net.NetworkInterface.getByInetAddress(InetAddress.getByName("::1"))).as("::1 on lo").isNotNull();

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("lab")
 class WatchDockerdRestartLabTest {
-  static final Policy POLICY = PolicyFile.parse("interfaces: [eth0]\ndefault: deny\n", "policy.yml");
+  static final Policy POLICY = PolicyFile.parse("interfaces: [eth0]\ndefault: deny\nlabels: true\n", "policy.yml");
 
   @Test
   void watchReconnectsAfterADockerdRestartAndKeepsThePolicy() throws Exception {

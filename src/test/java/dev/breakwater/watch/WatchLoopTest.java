@@ -23,6 +23,7 @@ class WatchLoopTest {
   static final Policy POLICY = PolicyFile.parse("""
       interfaces: [eth0]
       default: deny
+      labels: true
       allow:
         - port: 8080
           from: any
