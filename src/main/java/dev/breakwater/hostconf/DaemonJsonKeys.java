@@ -21,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
  * too, and here the last one is kept.
  */
 public final class DaemonJsonKeys {
-  private static final JsonMapper MAPPER = NestingLimit.jsonMapper().build();
+  // A value is read from the middle of the object: what follows it is the next key, not trailing text.
+  private static final JsonMapper MAPPER = NestingLimit.jsonMapper()
+      .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   /** One key: its value, where the key is written, and where each element is when it is an array. */
   public record Key(String name, JsonNode value, ConfigPlace place, List<ConfigPlace> elementPlaces) {
