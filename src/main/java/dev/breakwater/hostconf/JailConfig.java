@@ -96,8 +96,14 @@ public final class JailConfig {
             + " comment or a blank line (fail2ban's INI), found '" + abbreviate(stripped) + "'");
       }
       lastKey = entry.group(1).strip().toLowerCase(java.util.Locale.ROOT);
-      sections.get(section).put(lastKey, new Setting(entry.group(2).strip(), place));
+      sections.get(section).put(lastKey, new Setting(withoutInlineComment(entry.group(2)), place));
     }
+  }
+
+  /** fail2ban's parser takes {@code ;} after white space as an inline comment (configparserinc.py: inline_comment_prefixes). */
+  private static String withoutInlineComment(String value) {
+    Matcher m = Pattern.compile("\\s;").matcher(value);
+    return (m.find() ? value.substring(0, m.start()) : value).strip();
   }
 
   /** The jails: every section but DEFAULT and the INCLUDES/Definition sections of other files. */
