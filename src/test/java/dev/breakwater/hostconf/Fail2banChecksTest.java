@@ -58,6 +58,14 @@ class Fail2banChecksTest {
   }
 
   @Test
+  void aSemicolonAfterWhiteSpaceStartsAnInlineCommentAHashDoesNot() {
+    JailConfig config = config(new JailFile("jail.local", "[web]\nenabled = true ; on since March\nport = 80;443\n"));
+
+    assertThat(config.get("web", "enabled").orElseThrow().value()).isEqualTo("true");
+    assertThat(config.get("web", "port").orElseThrow().value()).isEqualTo("80;443");
+  }
+
+  @Test
   void aLineOfAnotherShapeIsAnErrorAtItsLine() {
     assertThatThrownBy(() -> config(new JailFile("jail.local", "[web]\nenabled = true\nnot a setting\n")))
         .isInstanceOf(BadInput.class).hasMessageStartingWith("jail.local:3:1: expected a [section]");
