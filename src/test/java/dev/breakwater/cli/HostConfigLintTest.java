@@ -11,11 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HostConfigLintTest {
   @TempDir Path dir;
 
+  /** Writes {@code text} at {@code name} below the repository, its directories too; returns the file. */
   private Path write(String name, String text) throws Exception {
-    Path p = dir.resolve(name);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, text);
-    return p;
+    return Files.writeString(Files.createDirectories(dir.resolve(name).getParent()).resolve(dir.resolve(name).getFileName()),
+        text);
   }
 
   @Test
