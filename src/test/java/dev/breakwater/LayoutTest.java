@@ -31,13 +31,13 @@ class LayoutTest {
       Map.entry("gather", 5), Map.entry("plan", 5), Map.entry("audit", 5), Map.entry("trace", 5), Map.entry("probe", 5),
       Map.entry("reach", 4), Map.entry("policy", 4), Map.entry("snapshot", 4), Map.entry("fix", 4),
       Map.entry("lint", 3), Map.entry("host", 3),
-      Map.entry("netfilter", 2), Map.entry("ufw", 2), Map.entry("compose", 2), Map.entry("docker", 2), Map.entry("system", 2),
+      Map.entry("netfilter", 2), Map.entry("ufw", 2), Map.entry("compose", 2), Map.entry("hostconf", 2), Map.entry("docker", 2), Map.entry("system", 2),
       Map.entry("net", 1), Map.entry("catalog", 1), Map.entry("input", 1),
       Map.entry("problem", 0));
 
   /** Packages that run in a test without root: they import no edge. */
   static final Set<String> PURE = Set.of("net", "netfilter", "ufw", "host", "reach", "audit", "plan", "policy", "lint",
-      "compose", "fix", "trace", "catalog", "snapshot", "problem", "input");
+      "compose", "fix", "trace", "catalog", "snapshot", "problem", "input", "hostconf");
   static final Set<String> EDGES = Set.of("system", "docker", "gather", "firewall", "lab", "demo", "watch", "cli");
 
   private static final Path MAIN = Path.of("src/main/java/dev/breakwater");

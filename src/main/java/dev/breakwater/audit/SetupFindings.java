@@ -10,6 +10,8 @@ import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.PublishedPort;
 import dev.breakwater.host.Route;
 import dev.breakwater.host.UfwDefaults;
+import dev.breakwater.hostconf.ContainerPublish;
+import dev.breakwater.hostconf.HostConfigFinding;
 import dev.breakwater.ufw.UfwStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,7 +42,44 @@ final class SetupFindings {
           "Set DEFAULT_FORWARD_POLICY=\"DROP\" in /etc/default/ufw and allow only what is forwarded on purpose: "
               + routeAllows(facts) + "; then 'ufw reload'."));
     }
+    for (HostConfigFinding found : hostConfig(facts)) {
+      if (!found.isNote()) {
+        findings.add(new ExposureFinding(found.id(), found.severity(), found.message() + " (" + found.where() + ")",
+            found.fix()));
+      }
+    }
+    findings.sort(java.util.Comparator.comparing(ExposureFinding::severity).reversed());
     return findings;
+  }
+
+  /** daemon.json, fail2ban and the sysctls judged with this host's published ports. */
+  private static List<HostConfigFinding> hostConfig(HostFacts facts) {
+    List<ContainerPublish> published = new ArrayList<>();
+    List<ContainerPublish> loopback = new ArrayList<>();
+    for (Container container : facts.containers()) {
+      for (PublishedPort port : container.ports()) {
+        ContainerPublish publish = new ContainerPublish(container.name(), port.hostPort(), port.containerPort());
+        if (!port.hostIp().isLoopback()) {
+          published.add(publish);
+        } else if (!rawDropsRemoteLoopback(facts, port.hostPort())) {
+          loopback.add(publish);
+        }
+      }
+    }
+    return facts.setup().hostConfig().findings(published, loopback);
+  }
+
+  /**
+   * Docker 28+ drops remote packets to a port published on 127.0.0.1 in raw PREROUTING
+   * ({@code -d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport 6379 -j DROP}, moby 28.0 release notes),
+   * which keeps that port closed even where route_localnet=1.
+   */
+  private static boolean rawDropsRemoteLoopback(HostFacts facts, int hostPort) {
+    return facts.ipv4().chain(dev.breakwater.netfilter.TableName.RAW, "PREROUTING").stream()
+        .flatMap(chain -> chain.rules().stream())
+        .anyMatch(rule -> rule.target() instanceof dev.breakwater.netfilter.Target.Drop
+            && rule.text().contains("-d 127.0.0.1/32") && rule.text().contains("! -i lo")
+            && rule.text().matches(".*--dport " + hostPort + "(\\s.*|$)"));
   }
 
   /** Facts of the setup that change what the rules mean (said in the audit's notes). */
@@ -60,6 +99,8 @@ final class SetupFindings {
           + routeAllows(facts) + ", not with DEFAULT_FORWARD_POLICY=ACCEPT");
     }
     firewalldNote(facts).ifPresent(notes::add);
+    hostConfig(facts).stream().filter(HostConfigFinding::isNote)
+        .forEach(note -> notes.add(note.where() + ": " + note.message()));
     return notes;
   }
 

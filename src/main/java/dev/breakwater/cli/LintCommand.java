@@ -102,14 +102,14 @@ public final class LintCommand implements Callable<Integer> {
     List<LintFinding> findings = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     int files = 0;
-    // Units are independent: lint them in parallel, report them in the order they were found.
-    List<Object> results = units.parallelStream().map(unit -> {
-      try {
-        return (Object) linter.lint(unit);
-      } catch (BadInputException e) {
-        return e.getMessage();
-      }
-    }).toList();
+    // Units are independent: lint them in parallel, report them in the order they were found. Host
+    // configuration files come last: a fail2ban jail is judged with the ports the others publish.
+    List<LintUnit> declaring = units.stream().filter(u -> !(u instanceof LintUnit.HostConfigFiles)).toList();
+    List<Object> results = new ArrayList<>(lintAll(linter, declaring));
+    List<dev.breakwater.hostconf.ContainerPublish> published = results.stream()
+        .filter(r -> r instanceof Linter.Result).flatMap(r -> ((Linter.Result) r).published().stream()).toList();
+    results.addAll(lintAll(linter.withPublished(published),
+        units.stream().filter(u -> u instanceof LintUnit.HostConfigFiles).toList()));
     for (Object r : results) {
       if (r instanceof Linter.Result result) {
         findings.addAll(result.findings());
@@ -133,6 +133,16 @@ public final class LintCommand implements Callable<Integer> {
     }
     boolean failing = findings.stream().anyMatch(f -> !f.suppressed() && f.severity().atLeast(threshold));
     return failing ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  private static List<Object> lintAll(Linter linter, List<LintUnit> units) {
+    return units.parallelStream().map(unit -> {
+      try {
+        return (Object) linter.lint(unit);
+      } catch (BadInputException e) {
+        return e.getMessage();
+      }
+    }).toList();
   }
 
   static LintConfig loadConfig(Path config) {

@@ -60,14 +60,30 @@ public final class LiveGatherer {
    *
    * @param ufwDefault {@code /etc/default/ufw}, copied as ufw-default
    * @param firewalldConf {@code /etc/firewalld/firewalld.conf}, copied as firewalld.conf
+   * @param fail2ban {@code /etc/fail2ban}: its jail.conf, jail.local and jail.d/*.conf|*.local are
+   *     copied below fail2ban/
    */
-  public record HostFiles(Path daemonJson, Optional<Path> ufwDefault, Optional<Path> firewalldConf) {
+  public record HostFiles(Path daemonJson, Optional<Path> ufwDefault, Optional<Path> firewalldConf,
+      Optional<Path> fail2ban) {
     /** This machine's files, with {@code daemonJson} (the snapshot command's --daemon-json). */
     public static HostFiles system(Path daemonJson) {
       return new HostFiles(daemonJson, Optional.of(Path.of("/etc/default/ufw")),
-          Optional.of(Path.of("/etc/firewalld/firewalld.conf")));
+          Optional.of(Path.of("/etc/firewalld/firewalld.conf")), Optional.of(Path.of("/etc/fail2ban")));
+    }
+
+    /** Without fail2ban's jails. */
+    public HostFiles(Path daemonJson, Optional<Path> ufwDefault, Optional<Path> firewalldConf) {
+      this(daemonJson, ufwDefault, firewalldConf, Optional.empty());
     }
   }
+
+  /**
+   * The sysctls that change who reaches a port, for every interface: sysctl prints an interface
+   * name's dots as slashes, so {@code [^.]+} matches one name. In a lab host's namespace the
+   * runner runs sysctl there, which shows that namespace's values.
+   */
+  static final List<String> SYSCTL = List.of("sysctl", "-a", "--pattern",
+      "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding))$|^net\\.ipv6\\.conf\\.[^.]+\\.forwarding$");
 
   /** A gatherer that copies only {@code daemonJson} of the configuration files (a lab host). */
   public LiveGatherer(CommandRunner runner, DockerClient docker, Path daemonJson) {
@@ -122,6 +138,9 @@ public final class LiveGatherer {
     hostFiles.firewalldConf().flatMap(path -> copy(path, notes))
         .ifPresent(out -> files.add(writer.write("firewalld.conf", out).getFileName().toString()));
     firewalldState(notes).ifPresent(out -> files.add(writer.write("firewall-cmd-state.txt", out).getFileName().toString()));
+    hostFiles.fail2ban().ifPresent(dir -> files.addAll(fail2ban(directory, dir, notes)));
+    optional("sysctl", SYSCTL, notes, "route_localnet and forwarding are not checked")
+        .ifPresent(out -> files.add(writer.write("sysctl.txt", out).getFileName().toString()));
     optional(Tool.NFT, List.of("-j", "list", "ruleset"), notes, "nftables tables that iptables does not show are not captured")
         .ifPresent(out -> files.add(writer.write("nft-ruleset.json", out).getFileName().toString()));
     if (rules.contains(" -m set ")) {
@@ -300,6 +319,41 @@ public final class LiveGatherer {
       notes.add(e.getMessage() + ": not captured");
       return Optional.empty();
     }
+  }
+
+  /**
+   * fail2ban's jail files below {@code snapshot/fail2ban/}: what fail2ban merges (client/configreader.py),
+   * not its filters or actions. Nothing when fail2ban is not installed.
+   */
+  private static List<String> fail2ban(Path snapshot, Path etc, List<String> notes) {
+    List<String> written = new ArrayList<>();
+    if (!Files.isDirectory(etc)) {
+      return written;
+    }
+    SnapshotWriter top = new SnapshotWriter(snapshot.resolve("fail2ban"));
+    for (String name : List.of("jail.conf", "jail.local")) {
+      copy(etc.resolve(name), notes).ifPresent(text -> {
+        top.write(name, text);
+        written.add("fail2ban/" + name);
+      });
+    }
+    Path jailD = etc.resolve("jail.d");
+    if (Files.isDirectory(jailD)) {
+      try (var listing = Files.list(jailD)) {
+        List<Path> dropIns = listing.filter(f -> f.getFileName().toString().matches("[^.][^/]*\\.(conf|local)"))
+            .sorted().limit(200).toList();
+        SnapshotWriter dropInWriter = new SnapshotWriter(snapshot.resolve("fail2ban").resolve("jail.d"));
+        for (Path dropIn : dropIns) {
+          copy(dropIn, notes).ifPresent(text -> {
+            dropInWriter.write(dropIn.getFileName().toString(), text);
+            written.add("fail2ban/jail.d/" + dropIn.getFileName());
+          });
+        }
+      } catch (IOException e) {
+        notes.add(jailD + " cannot be listed (" + e.getMessage() + "): its jails are not captured");
+      }
+    }
+    return written;
   }
 
   private Optional<String> hostname() {

@@ -1,5 +1,6 @@
 package dev.breakwater.host;
 
+import dev.breakwater.hostconf.HostConfig;
 import java.util.Optional;
 
 /**
@@ -12,10 +13,18 @@ import java.util.Optional;
  * @param ufwDefaults what {@code /etc/default/ufw} sets; empty when the snapshot has no ufw-default
  * @param firewalld firewalld's state and configuration ({@link FirewalldSetup#UNKNOWN} without
  *     firewalld.conf and firewall-cmd-state.txt)
+ * @param hostConfig daemon.json's keys with their lines, fail2ban's jails, the sysctls, as far as
+ *     the snapshot holds them ({@link HostConfig#NONE} without any)
  */
-public record HostSetup(Optional<String> dockerFirewallDriver, Optional<UfwDefaults> ufwDefaults, FirewalldSetup firewalld) {
+public record HostSetup(Optional<String> dockerFirewallDriver, Optional<UfwDefaults> ufwDefaults, FirewalldSetup firewalld,
+    HostConfig hostConfig) {
 
   public static final HostSetup UNKNOWN = new HostSetup(Optional.empty(), Optional.empty(), FirewalldSetup.UNKNOWN);
+
+  /** Without the host's configuration files. */
+  public HostSetup(Optional<String> dockerFirewallDriver, Optional<UfwDefaults> ufwDefaults, FirewalldSetup firewalld) {
+    this(dockerFirewallDriver, ufwDefaults, firewalld, HostConfig.NONE);
+  }
 
   /** Only Docker's backend known. */
   public HostSetup(Optional<String> dockerFirewallDriver) {

@@ -46,7 +46,39 @@ public final class LintTargets {
     return units;
   }
 
+  /**
+   * The host configuration file {@code p} is, by its name: {@code daemon.json}, {@code ufw} in a
+   * {@code default} directory, fail2ban's {@code jail.conf}/{@code jail.local} and the
+   * {@code *.conf}/{@code *.local} of a {@code jail.d} directory.
+   */
+  static java.util.Optional<LintUnit.HostConfigKind> hostConfigKind(Path p) {
+    String name = p.getFileName().toString();
+    Path parent = p.getParent();
+    String dir = parent == null || parent.getFileName() == null ? "" : parent.getFileName().toString();
+    if (name.equals("daemon.json")) {
+      return java.util.Optional.of(LintUnit.HostConfigKind.DAEMON_JSON);
+    }
+    if (name.equals("ufw") && dir.equals("default")) {
+      return java.util.Optional.of(LintUnit.HostConfigKind.UFW_DEFAULT);
+    }
+    if (name.equals("jail.conf") || name.equals("jail.local")
+        || dir.equals("jail.d") && (name.endsWith(".conf") || name.endsWith(".local"))) {
+      return java.util.Optional.of(LintUnit.HostConfigKind.FAIL2BAN);
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** fail2ban's configuration directory a jail file belongs to: jail.d's parent for a drop-in. */
+  private static Path fail2banRoot(Path jailFile) {
+    Path parent = jailFile.toAbsolutePath().getParent();
+    return parent.getFileName() != null && parent.getFileName().toString().equals("jail.d") ? parent.getParent() : parent;
+  }
+
   static LintUnit file(Path p) {
+    java.util.Optional<LintUnit.HostConfigKind> host = hostConfigKind(p);
+    if (host.isPresent()) {
+      return new LintUnit.HostConfigFiles(host.get(), List.of(p));
+    }
     String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".yaml") || name.endsWith(".yml")) {
       return new LintUnit.ComposeProject(List.of(p));
@@ -61,13 +93,20 @@ public final class LintTargets {
   private static List<LintUnit> directory(Path root) {
     Map<Path, List<Path>> byDir = new TreeMap<>();
     List<LintUnit> scripts = new ArrayList<>();
+    List<LintUnit> hostFiles = new ArrayList<>();
+    Map<Path, List<Path>> jails = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
       walk.filter(Files::isRegularFile)
           .filter(f -> !skipped(root, f))
           .sorted()
           .forEach(f -> {
             String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-            if ((name.endsWith(".yaml") || name.endsWith(".yml")) && name.contains("compose")) {
+            java.util.Optional<LintUnit.HostConfigKind> host = hostConfigKind(f);
+            if (host.filter(k -> k == LintUnit.HostConfigKind.FAIL2BAN).isPresent()) {
+              jails.computeIfAbsent(fail2banRoot(f), d -> new ArrayList<>()).add(f);
+            } else if (host.isPresent()) {
+              hostFiles.add(new LintUnit.HostConfigFiles(host.get(), List.of(f)));
+            } else if ((name.endsWith(".yaml") || name.endsWith(".yml")) && name.contains("compose")) {
               byDir.computeIfAbsent(f.getParent(), d -> new ArrayList<>()).add(f);
             } else if (name.endsWith(".sh") || name.endsWith(".bash") || isMakefile(name)) {
               scripts.add(new LintUnit.Script(f, isMakefile(name)));
@@ -83,6 +122,9 @@ public final class LintTargets {
       units.addAll(group(files));
     }
     units.addAll(scripts);
+    units.addAll(hostFiles);
+    // fail2ban merges the jail files of one directory: they are linted as one.
+    jails.values().forEach(files -> units.add(new LintUnit.HostConfigFiles(LintUnit.HostConfigKind.FAIL2BAN, files)));
     return units;
   }
 

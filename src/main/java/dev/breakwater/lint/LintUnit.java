@@ -13,6 +13,32 @@ public sealed interface LintUnit {
     }
   }
 
+  /**
+   * A host configuration file (or fail2ban's jail files of one directory, merged) kept in the
+   * repository: it declares no container; its settings are checked by the {@link HostConfigRule}s.
+   */
+  record HostConfigFiles(HostConfigKind kind, List<Path> files) implements LintUnit {
+    public HostConfigFiles {
+      files = List.copyOf(files);
+    }
+  }
+
+  /** Which host file: {@code daemon.json}, {@code default/ufw}, or fail2ban's {@code jail.*}. */
+  enum HostConfigKind {
+    DAEMON_JSON("daemon.json"), UFW_DEFAULT("default/ufw"), FAIL2BAN("fail2ban");
+
+    private final String label;
+
+    HostConfigKind(String label) {
+      this.label = label;
+    }
+
+    /** What findings name as their "service". */
+    public String label() {
+      return label;
+    }
+  }
+
   record Script(Path file, boolean makefile) implements LintUnit {
     @Override
     public List<Path> files() {

@@ -10,6 +10,16 @@ import dev.breakwater.compose.Interpolator;
 import dev.breakwater.compose.Project;
 import dev.breakwater.compose.Service;
 import dev.breakwater.compose.SourceFile;
+import dev.breakwater.compose.HostBinding;
+import dev.breakwater.compose.PortEntry;
+import dev.breakwater.hostconf.ContainerPublish;
+import dev.breakwater.hostconf.DaemonJsonChecks;
+import dev.breakwater.hostconf.DaemonJsonKeys;
+import dev.breakwater.hostconf.Fail2banChecks;
+import dev.breakwater.hostconf.HostConfigFinding;
+import dev.breakwater.hostconf.JailConfig;
+import dev.breakwater.hostconf.UfwDefaultChecks;
+import dev.breakwater.problem.BadInput;
 
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -30,6 +40,7 @@ import java.util.Optional;
 public final class Linter {
   private final LintConfig config;
   private final ProxyUpstreams upstreams;
+  private final List<ContainerPublish> published;
 
   public Linter(LintConfig config) {
     this(config, ProxyUpstreams.none());
@@ -37,16 +48,98 @@ public final class Linter {
 
   /** {@code upstreams}: the ports a reverse proxy in the linted tree reaches (see {@link ProxyUpstreams}). */
   public Linter(LintConfig config, ProxyUpstreams upstreams) {
-    this.config = config;
-    this.upstreams = upstreams;
+    this(config, upstreams, List.of());
   }
 
-  /** The result of one unit: its findings (suppressed ones included, marked) and its files. */
-  public record Result(List<LintFinding> findings, List<SourceFile> files) {}
+  private Linter(LintConfig config, ProxyUpstreams upstreams, List<ContainerPublish> published) {
+    this.config = config;
+    this.upstreams = upstreams;
+    this.published = List.copyOf(published);
+  }
+
+  /**
+   * The same linter, knowing the ports the tree's compose files and scripts publish beyond
+   * loopback: a fail2ban jail is judged against them.
+   */
+  public Linter withPublished(List<ContainerPublish> ports) {
+    return new Linter(config, upstreams, ports);
+  }
+
+  /**
+   * The result of one unit: its findings (suppressed ones included, marked), its files, and the
+   * ports its containers publish beyond loopback (for {@link #withPublished}).
+   */
+  public record Result(List<LintFinding> findings, List<SourceFile> files, List<ContainerPublish> published) {
+    public Result {
+      published = List.copyOf(published);
+    }
+  }
 
   public Result lint(LintUnit unit) {
+    if (unit instanceof LintUnit.HostConfigFiles host) {
+      List<SourceFile> files = host.files().stream().map(f -> new SourceFile(f, readText(f))).toList();
+      return new Result(checkHostConfig(host.kind(), files), files, List.of());
+    }
     Project project = read(unit);
-    return new Result(check(project), project.files());
+    return new Result(check(project), project.files(), published(project));
+  }
+
+  /** The ports the project's containers publish beyond loopback, each host port of a range (at most 1,024). */
+  static List<ContainerPublish> published(Project project) {
+    List<ContainerPublish> out = new ArrayList<>();
+    for (Service service : project.services()) {
+      for (PortEntry port : service.hostNetwork() ? List.<PortEntry>of() : service.ports()) {
+        var mapping = port.mapping();
+        if (mapping.binding() == HostBinding.LOOPBACK || mapping.published().isEmpty()) {
+          continue;
+        }
+        var range = mapping.published().get();
+        for (int p = range.first(); p <= range.last() && p - range.first() < 1024; p++) {
+          int target = mapping.target().isSingle() ? mapping.target().first() : mapping.target().first() + (p - range.first());
+          out.add(new ContainerPublish(service.name(), p, target));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The findings of host configuration files as lint findings, at the line and column the
+   * {@code hostconf} finding names (notes left out: lint reports what to change).
+   */
+  List<LintFinding> checkHostConfig(LintUnit.HostConfigKind kind, List<SourceFile> files) {
+    List<HostConfigFinding> found;
+    try {
+      found = switch (kind) {
+        case DAEMON_JSON -> DaemonJsonChecks.of(DaemonJsonKeys.parse(files.getFirst().text(), files.getFirst().displayPath()));
+        case UFW_DEFAULT -> UfwDefaultChecks.of(files.getFirst().text(), files.getFirst().displayPath());
+        case FAIL2BAN -> Fail2banChecks.of(JailConfig.parse(JailConfig.inMergeOrder(files.stream()
+            .map(f -> new JailConfig.JailFile(f.displayPath(), f.text())).toList())), published);
+      };
+    } catch (BadInput e) {
+      throw new BadInputException(e.getMessage());
+    }
+    Map<SourceFile, InlineSuppressions> inline = new HashMap<>();
+    List<LintFinding> out = new ArrayList<>();
+    for (HostConfigFinding f : found) {
+      Optional<LintRule> rule = Rules.ALL.stream()
+          .filter(r -> r instanceof HostConfigRule h && h.findingId().equals(f.id())).findFirst();
+      Optional<SourceFile> file = files.stream().filter(s -> s.displayPath().equals(f.where().file())).findFirst();
+      if (f.isNote() || rule.isEmpty() || file.isEmpty()) {
+        continue;
+      }
+      SourceFile source = file.get();
+      int line = Math.min(f.where().line(), source.lineCount());
+      int start = Math.min(source.lineStart(line) + f.where().column() - 1, source.text().length());
+      int end = source.text().indexOf('\n', start) < 0 ? source.text().length() : source.text().indexOf('\n', start);
+      LintFinding finding = new LintFinding(rule.get().meta(), f.severity(), f.message() + "; fix: " + f.fix(),
+          kind.label(), source, start, end, Optional.empty(), Optional.empty(), Optional.empty());
+      Optional<String> reason = inline.computeIfAbsent(source, InlineSuppressions::new).reason(finding)
+          .or(() -> config.reason(finding));
+      out.add(reason.map(finding::suppressedBecause).orElse(finding));
+    }
+    out.sort(Comparator.comparing((LintFinding f) -> f.file().displayPath()).thenComparingInt(LintFinding::start));
+    return out;
   }
 
   public static Project read(LintUnit unit) {
@@ -60,12 +153,29 @@ public final class Linter {
         yield ComposeMerge.merge(docs);
       }
       case LintUnit.Script s -> DockerRunReader.read(new SourceFile(s.file(), readText(s.file())), s.makefile());
+      // A host configuration file declares no container.
+      case LintUnit.HostConfigFiles h -> new Project(h.files().stream().map(f -> new SourceFile(f, readText(f))).toList(),
+          List.of());
     };
   }
 
   /** Lints text already in memory (tests, the fixer's re-check). */
   public static List<LintFinding> lintText(Path name, String text, LintConfig config) {
+    return lintText(name, text, config, "");
+  }
+
+  /**
+   * {@link #lintText(Path, String, LintConfig)} with a compose file beside it ({@code ""} for
+   * none): the ports it publishes are the tree's, as a host configuration file is judged with them.
+   */
+  static List<LintFinding> lintText(Path name, String text, LintConfig config, String besideCompose) {
     SourceFile file = new SourceFile(name, text);
+    Optional<LintUnit.HostConfigKind> host = LintTargets.hostConfigKind(name);
+    if (host.isPresent()) {
+      List<ContainerPublish> ports = besideCompose.isBlank() ? List.of() : published(ComposeMerge.merge(List.of(
+          ComposeReader.read(new SourceFile(Path.of("compose.yaml"), besideCompose), Interpolator.none()))));
+      return new Linter(config).withPublished(ports).checkHostConfig(host.get(), List.of(file));
+    }
     String lower = name.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     Project project = lower.endsWith(".yaml") || lower.endsWith(".yml")
         ? ComposeMerge.merge(List.of(ComposeReader.read(file, Interpolator.none())))

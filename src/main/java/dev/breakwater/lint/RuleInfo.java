@@ -45,4 +45,10 @@ import java.lang.annotation.Target;
 
   /** The same file, fixed: the rule does not flag it. */
   String good() default "";
+
+  /**
+   * A compose file beside the examples, for a rule that judges a host file with the ports the
+   * repository publishes (RuleDocsTest lints the examples with it).
+   */
+  String besideCompose() default "";
 }

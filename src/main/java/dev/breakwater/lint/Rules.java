@@ -17,7 +17,11 @@ public final class Rules {
       new ReverseProxyPublicPort(),
       new UdpAmplifierPublished(),
       new HostAddressUnknown(),
-      new UnreadablePublication());
+      new UnreadablePublication(),
+      new DockerApiOnTcp(),
+      new DockerIptablesDisabled(),
+      new UfwForwardAccept(),
+      new Fail2banBansInInput());
 
   private Rules() {}
 

@@ -11,6 +11,10 @@ import dev.breakwater.host.HostSetup;
 import dev.breakwater.host.UfwDefaults;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.Route;
+import dev.breakwater.hostconf.DaemonJsonKeys;
+import dev.breakwater.hostconf.HostConfig;
+import dev.breakwater.hostconf.JailConfig;
+import dev.breakwater.hostconf.SysctlValues;
 
 import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
@@ -54,6 +58,8 @@ import java.util.concurrent.FutureTask;
  * firewalld.conf       /etc/firewalld/firewalld.conf       optional
  * firewall-cmd-state.txt  firewall-cmd --state             optional
  * podman-inspect.json  podman inspect $(podman ps -q)      optional
+ * sysctl.txt           sysctl (forwarding, route_localnet)  optional
+ * fail2ban/jail.conf, jail.local, jail.d/*.conf, jail.d/*.local   /etc/fail2ban's jails, optional
  * </pre>
  */
 public final class SnapshotDirectory {
@@ -127,11 +133,11 @@ public final class SnapshotDirectory {
     Optional<UfwStatus> ufw = optional(dir, "ufw-status.txt")
         .map(text -> UfwStatusReader.read(text, name(dir, "ufw-status.txt")));
 
-    Optional<DaemonConfig> daemon = optional(dir, "daemon.json")
+    Optional<DaemonConfig> daemon = daemonText(dir)
         .map(text -> DaemonJsonReader.read(text, name(dir, "daemon.json")));
     daemon.ifPresent(config -> notes.addAll(DaemonNotes.of(config)));
 
-    HostSetup setup = setup(dir);
+    HostSetup setup = setup(dir, daemonText(dir));
 
     Ruleset ipv4 = joined(ipv4Parse);
     Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
@@ -155,8 +161,12 @@ public final class SnapshotDirectory {
     return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, setup, listeners);
   }
 
+  private static Optional<String> daemonText(Path dir) {
+    return optional(dir, "daemon.json");
+  }
+
   /** The files that say how the firewall is put together, beside its rules. */
-  private static HostSetup setup(Path dir) {
+  private static HostSetup setup(Path dir, Optional<String> daemonText) {
     Optional<String> driver = optional(dir, "docker-info.json")
         .flatMap(text -> DockerInfoReader.firewallDriver(text, name(dir, "docker-info.json")));
     Optional<UfwDefaults> ufwDefaults = optional(dir, "ufw-default")
@@ -164,7 +174,44 @@ public final class SnapshotDirectory {
     FirewalldSetup firewalld = FirewalldReader.read(
         optional(dir, "firewalld.conf"), name(dir, "firewalld.conf"),
         optional(dir, "firewall-cmd-state.txt"), name(dir, "firewall-cmd-state.txt"));
-    return new HostSetup(driver, ufwDefaults, firewalld);
+    return new HostSetup(driver, ufwDefaults, firewalld, hostConfig(dir, daemonText));
+  }
+
+  /**
+   * daemon.json's keys with their lines, fail2ban's jails and the sysctls. Findings name a copied
+   * file by the host path it copies (the copy keeps its lines; the fix is made on the host), and
+   * sysctl.txt by its place in the snapshot. daemon.json was checked by {@link DaemonJsonReader}
+   * already, so its errors are said once, in the snapshot's terms.
+   */
+  private static HostConfig hostConfig(Path dir, Optional<String> daemonText) {
+    Optional<DaemonJsonKeys> daemon = daemonText.map(text -> DaemonJsonKeys.parse(text, "/etc/docker/daemon.json"));
+    List<JailConfig.JailFile> jails = new ArrayList<>();
+    Path fail2ban = dir.resolve("fail2ban");
+    for (String file : List.of("jail.conf", "jail.local")) {
+      optional(fail2ban, file).ifPresent(text -> jails.add(new JailConfig.JailFile("/etc/fail2ban/" + file, text)));
+    }
+    for (Path dropIn : jailDropIns(fail2ban.resolve("jail.d"))) {
+      optional(dropIn.getParent(), dropIn.getFileName().toString()).ifPresent(text -> jails.add(
+          new JailConfig.JailFile("/etc/fail2ban/jail.d/" + dropIn.getFileName(), text)));
+    }
+    Optional<JailConfig> fail2banConfig = jails.isEmpty() ? Optional.empty()
+        : Optional.of(JailConfig.parse(JailConfig.inMergeOrder(jails)));
+    Optional<SysctlValues> sysctl = optional(dir, "sysctl.txt")
+        .map(text -> SysctlValues.parse(text, name(dir, "sysctl.txt")));
+    return new HostConfig(daemon, fail2banConfig, sysctl);
+  }
+
+  /** The {@code *.conf} and {@code *.local} files of {@code jail.d}, at most 200 (fail2ban reads them all). */
+  private static List<Path> jailDropIns(Path jailD) {
+    if (!Files.isDirectory(jailD)) {
+      return List.of();
+    }
+    try (var files = Files.list(jailD)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".conf") || f.getFileName().toString().endsWith(".local"))
+          .sorted().limit(200).toList();
+    } catch (java.io.IOException e) {
+      throw new BadInput(jailD + ": cannot list the directory: " + e.getMessage());
+    }
   }
 
   /**

@@ -38,8 +38,12 @@ class LiveGathererLabTest {
     RootCheck.assumeRoot("needs root for a network namespace and iptables-save in it");
     Path ufwDefault = Files.writeString(dir.resolve("etc-default-ufw"), "IPV6=yes\nDEFAULT_INPUT_POLICY=\"DROP\"\n"
         + "DEFAULT_FORWARD_POLICY=\"ACCEPT\"\n");
+    Path fail2ban = Files.createDirectories(dir.resolve("etc-fail2ban/jail.d"));
+    Files.writeString(fail2ban.resolve("web.local"), "[web]\nenabled = true\nport = 8443\n");
+    Files.writeString(fail2ban.resolve("README"), "not a jail file\n");
+    Files.writeString(fail2ban.getParent().resolve("jail.local"), "[DEFAULT]\nbantime = 1h\n");
     var hostFiles = new LiveGatherer.HostFiles(dir.resolve("no-daemon.json"), Optional.of(ufwDefault),
-        Optional.of(dir.resolve("no-firewalld.conf")));
+        Optional.of(dir.resolve("no-firewalld.conf")), Optional.of(fail2ban.getParent()));
     try (TestNamespace host = new TestNamespace();
         var daemon = new FakeDockerDaemon(dir, line -> FakeDockerDaemon.Reply.of(switch (line) {
           case "GET /_ping HTTP/1.1" -> "HTTP/1.1 200 OK\r\nApi-Version: 1.52\r\nContent-Length: 2\r\n\r\nOK";
@@ -60,6 +64,13 @@ class LiveGathererLabTest {
       HostSetup setup = SnapshotDirectory.read(snapshot).setup();
       assertThat(setup.dockerFirewallDriver()).contains("nftables");
       assertThat(setup.ufwDefaults()).contains(new UfwDefaults(Optional.of(Policy.ACCEPT), Optional.of(Policy.DROP)));
+      // fail2ban's jail files and the namespace's own sysctls (a new namespace: route_localnet 0, no forwarding).
+      assertThat(result.files()).contains("fail2ban/jail.local", "fail2ban/jail.d/web.local", "sysctl.txt")
+          .doesNotContain("fail2ban/jail.d/README");
+      assertThat(setup.hostConfig().fail2ban().orElseThrow().get("web", "port").orElseThrow().place().toString())
+          .isEqualTo("/etc/fail2ban/jail.d/web.local:3:1");
+      assertThat(snapshot.resolve("sysctl.txt")).content().contains("net.ipv4.conf.lo.route_localnet = 0")
+          .contains("net.ipv4.ip_forward = ");
     }
   }
 

@@ -37,13 +37,14 @@ class RuleDocsTest {
       if (m.bad().isBlank()) {
         continue;
       }
-      assertThat(ruleIds(m.exampleFile(), m.bad())).as(m.id() + "'s bad example").contains(m.id());
-      assertThat(ruleIds(m.exampleFile(), m.good())).as(m.id() + "'s good example").doesNotContain(m.id());
+      assertThat(ruleIds(m.exampleFile(), m.bad(), m.besideCompose())).as(m.id() + "'s bad example").contains(m.id());
+      assertThat(ruleIds(m.exampleFile(), m.good(), m.besideCompose())).as(m.id() + "'s good example")
+          .doesNotContain(m.id());
     }
   }
 
-  private static java.util.List<String> ruleIds(String file, String text) {
-    return Linter.lintText(Path.of(file), text, LintConfig.empty()).stream()
+  private static java.util.List<String> ruleIds(String file, String text, String besideCompose) {
+    return Linter.lintText(Path.of(file), text, LintConfig.empty(), besideCompose).stream()
         .filter(f -> !f.suppressed()).map(f -> f.rule().id()).toList();
   }
 

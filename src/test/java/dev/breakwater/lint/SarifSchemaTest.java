@@ -66,6 +66,10 @@ class SarifSchemaTest {
         docker run -P -p 8081:80 acme/web
         docker run -p "${BIND:?}:8082:80" -p 80:80:tcp acme/web
         """));
+    findings.addAll(Fixtures.lint("daemon.json", "{\"hosts\": [\"tcp://0.0.0.0:2375\"], \"iptables\": false}"));
+    findings.addAll(Fixtures.lint("default/ufw", "DEFAULT_FORWARD_POLICY=ACCEPT\n"));
+    findings.addAll(Linter.lintText(java.nio.file.Path.of("jail.local"), "[web]\nenabled = true\nport = 443\n",
+        LintConfig.empty(), "services:\n  proxy:\n    image: caddy\n    ports: [\"443:443\"]\n"));
     Set<String> rules = new java.util.TreeSet<>();
     findings.forEach(f -> rules.add(f.rule().id()));
     assertThat(rules).as("the fixture exercises every rule").hasSize(Rules.metas().size());

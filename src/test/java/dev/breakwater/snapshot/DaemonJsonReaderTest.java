@@ -39,11 +39,9 @@ class DaemonJsonReaderTest {
 
   @Test
   void notesSayWhatTheSettingsMean() {
+    // iptables, ip and userland-proxy are said by the audit with their line (hostconf.DaemonJsonChecks).
     assertThat(DaemonNotes.of(DaemonConfig.DEFAULTS)).isEmpty();
     assertThat(DaemonNotes.of(new DaemonConfig(Optional.of("127.0.0.1"), false, Optional.of(false), true)))
-        .hasSize(3)
-        .anyMatch(n -> n.contains("\"iptables\": false"))
-        .anyMatch(n -> n.contains("\"ip6tables\": false"))
-        .anyMatch(n -> n.contains("\"ip\": \"127.0.0.1\""));
+        .singleElement().satisfies(n -> assertThat(n).contains("\"ip6tables\": false"));
   }
 }

@@ -1,0 +1,71 @@
+package dev.breakwater.hostconf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.breakwater.catalog.Severity;
+import dev.breakwater.problem.BadInput;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** sysctl's output read with its lines; route_localnet and IPv4 forwarding judged. */
+class SysctlChecksTest {
+  private static final List<ContainerPublish> REDIS = List.of(new ContainerPublish("redis", 6379, 6379));
+
+  @Test
+  void readsKeysWithTheirLinesAndInterfaceNamesWithDots() {
+    SysctlValues values = SysctlValues.parse("""
+        net.ipv4.ip_forward = 1
+        sysctl: permission denied on key 'net.ipv4.route.flush'
+
+        net.ipv4.conf.eth0/100.route_localnet = 1
+        net.ipv4.conf.all.route_localnet=0
+        """, "sysctl.txt");
+
+    assertThat(values.get("net.ipv4.ip_forward").orElseThrow().place()).isEqualTo(new ConfigPlace("sysctl.txt", 1, 1));
+    assertThat(values.interfaceValues("net.ipv4.conf", "route_localnet")).containsOnlyKeys("eth0.100", "all");
+    assertThatThrownBy(() -> SysctlValues.parse("net.ipv4.ip_forward 1\n", "sysctl.txt"))
+        .isInstanceOf(BadInput.class).hasMessageStartingWith("sysctl.txt:1:1: expected 'key = value'");
+  }
+
+  @Test
+  void routeLocalnetOnAnInterfaceOpensLoopbackPublishedPorts() {
+    SysctlValues values = SysctlValues.parse("net.ipv4.conf.lo.route_localnet = 1\nnet.ipv4.conf.eth0.route_localnet = 1\n",
+        "sysctl.txt");
+
+    assertThat(SysctlChecks.of(values, REDIS, true)).singleElement().satisfies(f -> {
+      assertThat(f.id()).isEqualTo(SysctlChecks.ROUTE_LOCALNET);
+      assertThat(f.severity()).isEqualTo(Severity.HIGH);
+      assertThat(f.where().line()).isEqualTo(2);
+      assertThat(f.message()).contains("6379 (redis)").contains("eth0's neighbours");
+      assertThat(f.fix()).startsWith("sysctl -w net.ipv4.conf.eth0.route_localnet=0");
+    });
+    assertThat(SysctlChecks.of(values, List.of(), true)).singleElement()
+        .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.MEDIUM));
+  }
+
+  @Test
+  void allCountsForEveryInterfaceAndDockersBridgeIsLow() {
+    SysctlValues all = SysctlValues.parse("net.ipv4.conf.all.route_localnet = 1\n", "sysctl.txt");
+    assertThat(SysctlChecks.of(all, REDIS, true)).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("from every interface"));
+
+    SysctlValues bridge = SysctlValues.parse("net.ipv4.conf.docker0.route_localnet = 1\n", "sysctl.txt");
+    assertThat(SysctlChecks.of(bridge, REDIS, true)).singleElement().satisfies(f -> {
+      assertThat(f.severity()).isEqualTo(Severity.LOW);
+      assertThat(f.message()).contains("\"userland-proxy\" is false");
+    });
+    assertThat(SysctlChecks.of(SysctlValues.parse("net.ipv4.conf.eth0.route_localnet = 0\n", "s"), REDIS, true)).isEmpty();
+  }
+
+  @Test
+  void forwardingOffIsANoteOnlyWhenPortsArePublished() {
+    SysctlValues off = SysctlValues.parse("net.ipv4.ip_forward = 0\n", "sysctl.txt");
+    assertThat(SysctlChecks.of(off, List.of(), true)).singleElement().satisfies(f -> {
+      assertThat(f.id()).isEqualTo(SysctlChecks.FORWARDING_OFF);
+      assertThat(f.isNote()).isTrue();
+    });
+    assertThat(SysctlChecks.of(off, List.of(), false)).isEmpty();
+    assertThat(SysctlChecks.of(SysctlValues.parse("net.ipv4.ip_forward = 1\n", "s"), List.of(), true)).isEmpty();
+  }
+}
