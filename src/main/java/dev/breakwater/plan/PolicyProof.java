@@ -92,6 +92,34 @@ public final class PolicyProof {
   }
 
   /**
+   * Whether the change leaves nobody able to reach a port of the policy that could not reach it
+   * before (certainly or possibly): a correction that only narrows who gets in. A failed proof
+   * of such a change still leaves the host no looser than it is; a port without an answer on
+   * either side is not known to be narrowed.
+   */
+  public static boolean noLooser(CompiledPolicy compiled, List<PortReach> before, List<PortReach> after) {
+    for (ProtectedPort port : compiled.ports()) {
+      Optional<Observed> was = before.stream().filter(o -> isAbout(o, port)).findFirst().map(Observed::of);
+      Optional<Observed> now = after.stream().filter(o -> isAbout(o, port)).findFirst().map(Observed::of);
+      if (was.isEmpty() || now.isEmpty()) {
+        return false;
+      }
+      List<IPAddress> reachedBefore = AddressSets.union(concat(was.get().reachable(), was.get().possibly()));
+      List<IPAddress> reachedAfter = AddressSets.union(concat(now.get().reachable(), now.get().possibly()));
+      if (!AddressSets.minus(reachedAfter, reachedBefore).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<IPAddress> concat(List<IPAddress> a, List<IPAddress> b) {
+    List<IPAddress> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /**
    * The sums of one answer the proof reads, added up once.
    *
    * @param uncertainBecause why {@code possibly} is not decided: the rules (citations) and the

@@ -17,11 +17,36 @@ import java.util.function.Supplier;
  */
 @FunctionalInterface
 public interface CorrectionProof {
-  /** Why the correction would not do what the policy says; empty when it is proved. */
-  List<String> problems(CompiledPolicy compiled);
+  /**
+   * What the proof found.
+   *
+   * @param problems why the correction would not do what the policy says; empty when proved
+   * @param noLooser whether, proved or not, the correction lets nobody in who does not get in
+   *     now ({@link PolicyProof#noLooser}): after {@code nft flush ruleset} the proof cannot
+   *     decide without Docker's nat rules, yet putting the drops back only narrows who reaches
+   *     the ports, and refusing it would leave them open
+   */
+  record Finding(List<String> problems, boolean noLooser) {
+    public static final Finding PROVED = new Finding(List.of(), true);
+
+    public Finding {
+      problems = List.copyOf(problems);
+    }
+
+    /** A failed proof of a change that may also let someone in: refused. */
+    public static Finding refuted(List<String> problems) {
+      return new Finding(problems, false);
+    }
+
+    boolean proved() {
+      return problems.isEmpty();
+    }
+  }
+
+  Finding prove(CompiledPolicy compiled);
 
   /** No proof: the tests of the loop's other decisions, and watch as it was before. */
-  CorrectionProof NONE = compiled -> List.of();
+  CorrectionProof NONE = compiled -> Finding.PROVED;
 
   /**
    * The reach engine on the host read now ({@code whole}: every table, the addresses and the
@@ -32,7 +57,11 @@ public interface CorrectionProof {
   static CorrectionProof engine(Supplier<HostFacts> whole, ReachEngine engine, FirewallBackend backend) {
     return compiled -> {
       HostFacts now = whole.get();
-      return PolicyProof.check(compiled, engine.observe(now), engine.observe(Plan.afterApply(now, compiled, backend))).problems();
+      var before = engine.observe(now);
+      var after = engine.observe(Plan.afterApply(now, compiled, backend));
+      List<String> problems = PolicyProof.check(compiled, before, after).problems();
+      return problems.isEmpty() ? Finding.PROVED
+          : new Finding(problems, PolicyProof.noLooser(compiled, before, after));
     };
   }
 }

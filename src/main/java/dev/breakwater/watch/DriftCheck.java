@@ -303,22 +303,30 @@ public final class DriftCheck {
   /**
    * The proof before a correction: empty when it holds; otherwise the correction is refused, the
    * firewall left as it is, and the refusal logged (once while the same problems persist) and
-   * counted (every time). A proof that cannot run refuses too: an unproved change is never applied.
+   * counted (every time). A proof that cannot run refuses too: an unproved change is never applied,
+   * unless it only narrows who reaches the ports ({@link CorrectionProof.Finding#noLooser}):
+   * then it is applied and the unproved problems logged, since refusing would leave the host looser.
    */
   private Optional<Result> refusedByProof(CompiledPolicy compiled, List<Trigger> batch) {
-    List<String> problems;
+    CorrectionProof.Finding finding;
     try {
-      problems = proof.problems(compiled);
+      finding = proof.prove(compiled);
     } catch (RuntimeException e) {
-      problems = List.of("the proof could not run: " + describe(e));
+      finding = CorrectionProof.Finding.refuted(List.of("the proof could not run: " + describe(e)));
     }
-    if (problems.isEmpty()) {
+    if (finding.proved()) {
+      return Optional.empty();
+    }
+    String problem = String.join("; ", finding.problems());
+    if (finding.noLooser()) {
+      LogLine line = log.line("correction-unproved").with("applied", "narrows-only").with("problems", problem);
+      causes(line, batch);
+      log.write(line);
       return Optional.empty();
     }
     metrics.refused();
     inForce = null; // the firewall is not what this check compiled: the next check reads everything again
     tableInForce = null;
-    String problem = String.join("; ", problems);
     if (!lastProblem.equals(Optional.of("correction-refused" + problem))) {
       LogLine line = log.line("correction-refused").with("reason", "proof-failed").with("problems", problem);
       causes(line, batch);

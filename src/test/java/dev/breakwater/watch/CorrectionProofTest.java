@@ -47,7 +47,7 @@ class CorrectionProofTest {
   DriftCheck check(Enforcer enforcer) {
     CorrectionProof proof = compiled -> {
       proved.add(compiled);
-      return List.copyOf(problems);
+      return problems.isEmpty() ? CorrectionProof.Finding.PROVED : CorrectionProof.Finding.refuted(problems);
     };
     return new DriftCheck(WatchLoopTest.POLICY, host, enforcer, proof, Aftercare.NONE, clock, new WatchLog(clock, lines::add), metrics);
   }
@@ -88,6 +88,20 @@ class CorrectionProofTest {
     assertThat(host.applies).hasSize(2);
     assertThat(host.chain).contains("-A BREAKWATER -s 198.51.100.66/32 -p tcp -m conntrack --ctorigdstport 3306 --ctdir ORIGINAL -j RETURN");
     assertThat(lines.get(1)).contains("event=check-recovered");
+  }
+
+  @Test
+  void anUnprovedCorrectionThatOnlyNarrowsWhoGetsInIsAppliedAndItsProblemsLogged() {
+    host.containers.add(FakeHost.container("web", 8080, Map.of()));
+    DriftCheck check = new DriftCheck(WatchLoopTest.POLICY, host, host,
+        compiled -> new CorrectionProof.Finding(List.of("0.0.0.0:8080/tcp (web): would possibly be reachable from 0.0.0.0/0"), true),
+        Aftercare.NONE, clock, new WatchLog(clock, lines::add), metrics);
+
+    assertThat(check.check(List.of(new Trigger.Startup(T0)))).isEqualTo(DriftCheck.Result.CORRECTED);
+    assertThat(host.applies).hasSize(1);
+    assertThat(lines).anySatisfy(l -> assertThat(l).contains("event=correction-unproved", "applied=narrows-only",
+        "would possibly be reachable"));
+    assertThat(metrics.refusedCorrections()).isZero();
   }
 
   @Test
