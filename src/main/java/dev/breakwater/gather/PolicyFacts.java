@@ -70,7 +70,17 @@ public final class PolicyFacts {
       ipv6 = Optional.empty();
     }
     // The nft tables too (Docker 29's nftables backend, firewalld): optional, nft may be missing.
-    Optional<String> nft = firewall.nftRuleset();
+    return withLiveRules(facts, ipv4, ipv6, firewall.nftRuleset());
+  }
+
+  /**
+   * The snapshot's facts with the rulesets read from the live firewall. Everything else the
+   * snapshot says is kept: Docker's firewall driver ({@link HostFacts#setup}), which {@code
+   * --backend auto} decides by, and the host's listeners.
+   */
+  static HostFacts withLiveRules(HostFacts facts, Ruleset liveIpv4, Optional<Ruleset> liveIpv6, Optional<String> nft) {
+    Ruleset ipv4 = liveIpv4;
+    Optional<Ruleset> ipv6 = liveIpv6;
     List<String> notes = new java.util.ArrayList<>(facts.notes().stream().filter(n -> !n.startsWith("nft table ")).toList());
     if (nft.isPresent()) {
       // Parsed once for both families.
@@ -80,6 +90,6 @@ public final class PolicyFacts {
       ipv6 = ipv6.map(r -> SnapshotDirectory.withNft(r, parsed, notes));
     }
     return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(), ipv4, ipv6,
-        facts.ufw(), facts.daemon(), notes);
+        facts.ufw(), facts.daemon(), notes, facts.setup(), facts.listeners());
   }
 }

@@ -4,6 +4,7 @@ import inet.ipaddr.AddressStringParameters.RangeParameters;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.IPAddressStringParameters;
+import inet.ipaddr.ipv4.IPv4Address;
 import java.util.Objects;
 
 /**
@@ -81,6 +82,10 @@ public final class AddressInput {
    * @throws IllegalArgumentException "expected an IPv4 or IPv6 address such as ..., got '...'"
    */
   public static IPAddress address(String text) {
+    IPAddress plain = dottedQuadOrNull(text);
+    if (plain != null) {
+      return plain;
+    }
     IPAddress a = parse(text, LITERAL);
     if (a == null || a.isMultiple() || a.isPrefixed()) {
       throw new IllegalArgumentException("expected " + ADDRESS_EXAMPLE + ", got '" + text + "'");
@@ -143,5 +148,43 @@ public final class AddressInput {
     }
     IPAddress a = new IPAddressString(text, params).getAddress();
     return a != null && (a.isIPv4() || a.isIPv6()) ? a : null;
+  }
+
+  /**
+   * A plain dotted quad ({@code 198.51.100.7}: four decimal octets 0-255, no leading zeros, nothing
+   * else) read directly; null for any other text, which the caller gives to its own parser. It
+   * reads exactly what the IPAddress library reads from such text, at a fraction of the cost: an
+   * iptables dump or an {@code nft -j list ruleset} of a large host holds tens of thousands of
+   * addresses, fail2ban and blocklist dumps as many distinct ones.
+   */
+  public static IPAddress dottedQuadOrNull(String text) {
+    long value = 0;
+    int octet = -1;
+    int dots = 0;
+    int digits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        // A leading zero is octal to inet_aton and to the library's default reading: not plain.
+        if (octet == 0 || ++digits > 3) {
+          return null;
+        }
+        octet = (octet < 0 ? 0 : octet * 10) + (c - '0');
+        if (octet > 255) {
+          return null;
+        }
+      } else if (c == '.' && octet >= 0 && dots < 3) {
+        value = (value << 8) | octet;
+        octet = -1;
+        digits = 0;
+        dots++;
+      } else {
+        return null;
+      }
+    }
+    if (dots != 3 || octet < 0) {
+      return null;
+    }
+    return new IPv4Address((int) ((value << 8) | octet));
   }
 }

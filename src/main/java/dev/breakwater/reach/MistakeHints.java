@@ -20,12 +20,17 @@ final class MistakeHints {
 
   private MistakeHints() {}
 
-  static List<Hint> of(HostNetwork net, RulesetIndex rules, Packet packet, WalkResult walk) {
+  /**
+   * @param dockerUsesNftables Docker writes its rules with nftables ({@link
+   *     dev.breakwater.host.HostFacts#dockerUsesNftables}): the place for a policy is then a table of
+   *     one's own, not DOCKER-USER, which that backend never creates (as audit's DockerFilterSite says)
+   */
+  static List<Hint> of(HostNetwork net, RulesetIndex rules, Packet packet, WalkResult walk, boolean dockerUsesNftables) {
     List<Hint> hints = new ArrayList<>();
     boolean forwarded = walk.route().map(r -> r instanceof RouteDecision.Forward).orElse(false);
     dportAfterDnat(net, rules, packet, walk).ifPresent(hints::add);
     if (forwarded) {
-      hints.addAll(inputRulesBypassed(rules, packet, walk));
+      hints.addAll(inputRulesBypassed(rules, packet, walk, dockerUsesNftables));
       dropWithoutEstablished(rules).ifPresent(hints::add);
     }
     return hints;
@@ -89,7 +94,8 @@ final class MistakeHints {
   }
 
   /** (b) the packet was forwarded, so INPUT and UFW rules for this port never saw it: one hint per rule. */
-  private static List<Hint> inputRulesBypassed(RulesetIndex rules, Packet packet, WalkResult walk) {
+  private static List<Hint> inputRulesBypassed(RulesetIndex rules, Packet packet, WalkResult walk,
+      boolean dockerUsesNftables) {
     Optional<dev.breakwater.netfilter.Table> filter = rules.ruleset().table(TableName.FILTER);
     if (filter.isEmpty()) {
       return List.of();
@@ -103,13 +109,21 @@ final class MistakeHints {
         .toList();
     List<Hint> hints = new ArrayList<>();
     String where = walk.delivery().map(Delivery::describe).orElse("a container");
+    // Docker's nftables backend has no DOCKER-USER ("In Docker's nftables implementation, there is
+    // no DOCKER-USER chain", Docker docs firewall-nftables.md); one left behind by the iptables
+    // backend filters only until the next reboot.
+    String place = dockerUsesNftables
+        ? " Put the policy in a table of your own at forward priority filter - 1, after a 'ct state"
+            + " established,related accept' ('breakwater plan --policy FILE --backend nft' writes and proves it):"
+            + " Docker's nftables backend has no DOCKER-USER chain."
+        : " Put the policy in DOCKER-USER.";
     for (Chain chain : inputSide) {
       for (Rule rule : chain.rules()) {
         if (mentionsDestinationPort(rule, port)) {
           hints.add(new Hint("input-rules-bypassed", rule,
               "The connection was routed to " + where + " through FORWARD, so INPUT never saw it: "
                   + rule.citation() + " (" + rule.text() + ") is not on the path of published container ports."
-                  + " Put the policy in DOCKER-USER."));
+                  + place));
         }
       }
     }

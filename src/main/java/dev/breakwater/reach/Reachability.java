@@ -142,7 +142,7 @@ public final class Reachability {
     }
     Optional<Delivery> delivery = verdict instanceof Verdict.Blocked ? Optional.empty() : walk.delivery();
     return new Trace(packet, verdict, delivery, walk.steps(), walk.nat(), walk.decidedBy(), decision,
-        withHints ? MistakeHints.of(net, rules, packet, walk) : List.of());
+        withHints ? MistakeHints.of(net, rules, packet, walk, facts.dockerUsesNftables()) : List.of());
   }
 
   private List<PortReach> exposures;

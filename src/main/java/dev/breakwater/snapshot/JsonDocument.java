@@ -75,7 +75,7 @@ final class JsonDocument {
   List<JsonValue> roots() {
     List<JsonValue> values = new ArrayList<>();
     for (int i = 0; i < roots.size(); i++) {
-      values.add(new JsonValue(this, i, List.of(), roots.get(i)));
+      values.add(JsonValue.root(this, i, roots.get(i)));
     }
     return values;
   }

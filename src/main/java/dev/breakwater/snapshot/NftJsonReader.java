@@ -13,7 +13,6 @@ import dev.breakwater.netfilter.Rule;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.netfilter.Target;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -402,10 +401,11 @@ public final class NftJsonReader {
       Map.Entry<String, JsonValue> only = props.entrySet().iterator().next();
       String key = only.getKey();
       JsonValue v = only.getValue();
-      String shown = NftText.statement(e.node());
+      // A match renders its own text, and only when a Match.Unknown keeps it (most never do).
+      String shown = key.equals("match") ? "" : NftText.statement(e.node());
       switch (key) {
         case "match" -> {
-          matches.addAll(readingsAfterEffects(match(v), shown));
+          matches.addAll(readingsAfterEffects(match(v), e.node()));
           return Optional.empty();
         }
         case "counter", "log", "comment" -> {
@@ -498,7 +498,7 @@ public final class NftJsonReader {
      * A match that reads what an earlier statement of the same rule wrote ({@code meta mark set 4
      * meta mark 4}): the engine evaluates a rule's matches before its effects, so it cannot know.
      */
-    private List<Match> readingsAfterEffects(List<Match> read, String shown) {
+    private List<Match> readingsAfterEffects(List<Match> read, JsonNode statement) {
       if (effects.isEmpty()) {
         return read;
       }
@@ -508,7 +508,8 @@ public final class NftJsonReader {
       for (Match m : read) {
         boolean reads = (writesMark && mentions(m, Match.Mark.class))
             || (writesState && mentions(m, Match.ConnectionState.class));
-        out.add(reads ? new Match.Unknown("after " + effects.getLast().getClass().getSimpleName(), shown) : m);
+        out.add(reads ? new Match.Unknown("after " + effects.getLast().getClass().getSimpleName(),
+            NftText.statement(statement)) : m);
       }
       return out;
     }
@@ -525,19 +526,17 @@ public final class NftJsonReader {
       String op = m.get("op").string("==");
       JsonValue left = m.get("left");
       JsonValue right = m.get("right");
-      String shown = NftText.statement(new tools.jackson.databind.node.ObjectNode(
-          tools.jackson.databind.node.JsonNodeFactory.instance).set("match", m.node()));
       boolean negated = op.equals("!=");
       if (!op.equals("==") && !op.equals("!=") && !op.equals("in")) {
-        return comparison(op, left, right, shown);
+        return comparison(op, left, right, m);
       }
       List<Field> fields = new ArrayList<>();
       if (left.get("concat").present()) {
         for (JsonValue part : left.get("concat").elements("an array of expressions")) {
-          fields.add(field(part, shown));
+          fields.add(field(part));
         }
       } else {
-        fields.add(field(left, shown));
+        fields.add(field(left));
       }
       List<Match> out = new ArrayList<>();
       for (Field f : fields) {
@@ -545,7 +544,7 @@ public final class NftJsonReader {
         f.prerequisites().stream().filter(p -> !matches.contains(p) && !out.contains(p)).forEach(out::add);
       }
       if (fields.stream().anyMatch(f -> f instanceof UnknownField)) {
-        out.add(new Match.Unknown(leftName(left), shown));
+        out.add(new Match.Unknown(leftName(left), shown(m)));
         return out;
       }
       if (fields.size() == 1 && fields.getFirst() instanceof Tautology t) {
@@ -554,9 +553,9 @@ public final class NftJsonReader {
         }
         return out;
       }
-      Optional<List<JsonValue>> elements = elements(right, shown);
+      Optional<List<JsonValue>> elements = elements(right);
       if (elements.isEmpty()) {
-        out.add(new Match.Unknown("set", shown));
+        out.add(new Match.Unknown("set", shown(m)));
         return out;
       }
       List<List<Match>> alternatives = new ArrayList<>();
@@ -581,8 +580,8 @@ public final class NftJsonReader {
     }
 
     /** {@code tcp dport < 1024}: a range on a port; anything else is unknown. */
-    private List<Match> comparison(String op, JsonValue left, JsonValue right, String shown) {
-      Field f = field(left, shown);
+    private List<Match> comparison(String op, JsonValue left, JsonValue right, JsonValue m) {
+      Field f = field(left);
       if (f instanceof PortField p && right.node().isIntegralNumber()) {
         int n = right.node().intValue();
         Optional<PortRange> range = switch (op) {
@@ -598,11 +597,17 @@ public final class NftJsonReader {
           return out;
         }
       }
-      return List.of(new Match.Unknown(leftName(left), shown));
+      return List.of(new Match.Unknown(leftName(left), shown(m)));
+    }
+
+    /** A match statement as nft prints it: the text a Match.Unknown keeps. */
+    private static String shown(JsonValue m) {
+      return NftText.statement(new tools.jackson.databind.node.ObjectNode(
+          tools.jackson.databind.node.JsonNodeFactory.instance).set("match", m.node()));
     }
 
     /** The elements a right-hand side stands for; empty when they are not known (a run-time set). */
-    private Optional<List<JsonValue>> elements(JsonValue right, String shown) {
+    private Optional<List<JsonValue>> elements(JsonValue right) {
       if (right.node().isString() && right.node().stringValue().startsWith("@")) {
         String name = right.node().stringValue().substring(1);
         String setKey = tableKey + "@" + name;
@@ -683,7 +688,7 @@ public final class NftJsonReader {
     }
 
     /** What the left-hand side of a match looks at. */
-    private Field field(JsonValue left, String shown) {
+    private Field field(JsonValue left) {
       JsonNode n = left.node();
       if (n.has("payload")) {
         return payload(left.get("payload"));
@@ -864,7 +869,7 @@ public final class NftJsonReader {
 
     /** {@code dnat ip to tcp dport map { 8080 : 198.51.100.2 . 80 }}: one rule per element, keys distinct. */
     private List<Rule> natMap(String key, JsonValue map, boolean ofAddress) {
-      Field keyField = field(map.get("key"), text);
+      Field keyField = field(map.get("key"));
       List<JsonValue> pairs = mapPairs(map.get("data"));
       if (pairs == null || keyField instanceof UnknownField || keyField instanceof Tautology) {
         unknown(key + " map in " + label + "/" + chain);
@@ -886,8 +891,7 @@ public final class NftJsonReader {
           List<JsonValue> parts = value.get("concat").elements("address . port");
           target = dnat(parts.get(0), parts.get(1), shown);
         } else if (ofAddress) {
-          target = dnat(value, new JsonValue(value.document(), value.root(), value.path(),
-              tools.jackson.databind.node.MissingNode.getInstance()), shown);
+          target = dnat(value, value.absent(), shown);
         } else {
           target = new Target.Dnat(Optional.empty(), Optional.empty(), Optional.of(ports(value)), shown);
         }
@@ -899,7 +903,7 @@ public final class NftJsonReader {
 
     /** {@code oifname vmap @filter-forward-in-jumps}: one rule per element, keys distinct. */
     private List<Rule> verdictMap(JsonValue v) {
-      Field keyField = field(v.get("key"), text);
+      Field keyField = field(v.get("key"));
       List<JsonValue> pairs = mapPairs(v.get("data"));
       if (pairs == null || keyField instanceof UnknownField || keyField instanceof Tautology) {
         unknown("vmap in " + label + "/" + chain);
@@ -1306,7 +1310,7 @@ public final class NftJsonReader {
 
   private static IPAddress host(JsonValue v) {
     String text = v.string().orElseThrow(() -> v.problem("expected an IP address"));
-    IPAddress a = new IPAddressString(text).getAddress();
+    IPAddress a = JsonValue.parseAddress(text);
     if (a == null || text.isEmpty()) {
       throw v.problem("expected an IP address, found '" + text + "'");
     }

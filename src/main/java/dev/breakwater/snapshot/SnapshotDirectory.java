@@ -113,10 +113,19 @@ public final class SnapshotDirectory {
         .orElse(Map.of());
     FutureTask<Ruleset> ipv4Parse = new FutureTask<>(
         () -> IptablesSaveParser.parse(iptablesText, IpFamily.V4, name(dir, "iptables-save.txt"), ipsets));
+    // nft-ruleset.json (2 MB on a Docker 29 host with 2,000 published ports, whose iptables dump
+    // is nearly empty) is parsed on that core too, after the IPv4 dump; its error is reported
+    // where it always was, after the rulesets' (joined below).
+    FutureTask<Optional<NftJsonReader.Parsed>> nftParse = new FutureTask<>(() -> optional(dir, "nft-ruleset.json")
+        .map(text -> NftJsonReader.parse(text, name(dir, "nft-ruleset.json"))));
     if (parseOnAnotherCore) {
-      Thread.ofPlatform().daemon().name("parse-iptables-save").start(ipv4Parse);
+      Thread.ofPlatform().daemon().name("parse-iptables-save").start(() -> {
+        ipv4Parse.run();
+        nftParse.run();
+      });
     } else {
       ipv4Parse.run(); // its error is still reported after the small files' (joined below)
+      nftParse.run();
     }
 
     List<Container> containers = new ArrayList<>(DockerInspectReader.read(inspectText, name(dir, "docker-inspect.json")));
@@ -145,10 +154,9 @@ public final class SnapshotDirectory {
     if (ipv6.isEmpty()) {
       notes.add(NO_IP6TABLES_SAVE);
     }
-    Optional<String> nftText = optional(dir, "nft-ruleset.json");
-    if (nftText.isPresent()) {
-      String source = name(dir, "nft-ruleset.json");
-      NftJsonReader.Parsed parsed = NftJsonReader.parse(nftText.get(), source);
+    Optional<NftJsonReader.Parsed> nft = joined(nftParse);
+    if (nft.isPresent()) {
+      NftJsonReader.Parsed parsed = nft.get();
       ipv4 = withNft(ipv4, parsed, notes);
       ipv6 = ipv6.map(r -> withNft(r, parsed, notes));
     }
@@ -236,12 +244,12 @@ public final class SnapshotDirectory {
     return name == null ? "unknown" : name.toString();
   }
 
-  private static Ruleset joined(FutureTask<Ruleset> parse) {
+  private static <T> T joined(FutureTask<T> parse) {
     try {
       return parse.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while parsing iptables-save.txt", e);
+      throw new IllegalStateException("interrupted while parsing the rulesets", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

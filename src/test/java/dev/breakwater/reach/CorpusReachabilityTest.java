@@ -355,6 +355,30 @@ class CorpusReachabilityTest {
   }
 
   @Test
+  void inputRulesBypassedOnAnNftablesBackendHostNameTheNftPlace() {
+    HostFacts iptablesBackend = SnapshotDirectory.read(CORPUS.resolve("input-only-belief"));
+    HostFacts nftBackend = new HostFacts(iptablesBackend.hostname(), iptablesBackend.interfaces(),
+        iptablesBackend.routes(), iptablesBackend.containers(), iptablesBackend.ipv4(), iptablesBackend.ipv6(),
+        iptablesBackend.ufw(), iptablesBackend.daemon(), iptablesBackend.notes(),
+        new dev.breakwater.host.HostSetup(Optional.of("nftables")), iptablesBackend.listeners());
+
+    List<String> iptablesHints = bypassHints(Reachability.of(iptablesBackend));
+    List<String> nftHints = bypassHints(Reachability.of(nftBackend));
+
+    assertThat(iptablesHints).hasSize(2).allSatisfy(h -> assertThat(h).endsWith(" Put the policy in DOCKER-USER."));
+    assertThat(nftHints).hasSize(2).allSatisfy(h -> assertThat(h)
+        .doesNotContain("Put the policy in DOCKER-USER")
+        .contains("a table of your own at forward priority filter - 1")
+        .contains("--backend nft")
+        .endsWith("Docker's nftables backend has no DOCKER-USER chain."));
+  }
+
+  private static List<String> bypassHints(Reachability r) {
+    return tcp(r, STRANGER, HOST, 5432).hints().stream().filter(h -> h.code().equals("input-rules-bypassed"))
+        .map(Hint::message).toList();
+  }
+
+  @Test
   void nftExtraTable() {
     Reachability r = load("nft-extra-table");
 
