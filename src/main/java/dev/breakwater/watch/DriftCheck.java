@@ -304,8 +304,11 @@ public final class DriftCheck {
    * The proof before a correction: empty when it holds; otherwise the correction is refused, the
    * firewall left as it is, and the refusal logged (once while the same problems persist) and
    * counted (every time). A proof that cannot run refuses too: an unproved change is never applied,
-   * unless it only narrows who reaches the ports ({@link CorrectionProof.Finding#noLooser}):
-   * then it is applied and the unproved problems logged, since refusing would leave the host looser.
+   * with one exception: putting back exactly the rules that were in force before the firewall
+   * drifted (after {@code nft flush ruleset} the proof cannot decide without Docker's nat rules)
+   * when that only narrows who reaches the ports ({@link CorrectionProof.Finding#noLooser}). It is
+   * applied and its unproved problems logged: refusing would leave the ports open. A new
+   * correction (a container started, a policy never in force) is never applied unproved.
    */
   private Optional<Result> refusedByProof(CompiledPolicy compiled, List<Trigger> batch) {
     CorrectionProof.Finding finding;
@@ -318,7 +321,7 @@ public final class DriftCheck {
       return Optional.empty();
     }
     String problem = String.join("; ", finding.problems());
-    if (finding.noLooser()) {
+    if (finding.noLooser() && sameRules(compiled, compiledInForce)) {
       LogLine line = log.line("correction-unproved").with("applied", "narrows-only").with("problems", problem);
       causes(line, batch);
       log.write(line);
@@ -334,6 +337,17 @@ public final class DriftCheck {
       lastProblem = Optional.of("correction-refused" + problem);
     }
     return Optional.of(Result.REFUSED);
+  }
+
+  /**
+   * The same protected ports with the same allows, sets and verdicts: what both backends write.
+   * The iptables chain text and the compiler's notes also depend on the tables read (after
+   * {@code nft flush ruleset} there is no DOCKER-USER to compile for), so they are not compared.
+   */
+  private static boolean sameRules(CompiledPolicy a, CompiledPolicy b) {
+    return b != null && a.ports().equals(b.ports()) && a.sets().equals(b.sets())
+        && a.externalInterfaces().equals(b.externalInterfaces()) && a.defaultVerdict() == b.defaultVerdict()
+        && a.denyAction() == b.denyAction();
   }
 
   /** The cut after a correction; its problems are logged, never undo it. */

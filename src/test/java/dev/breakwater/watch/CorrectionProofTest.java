@@ -91,17 +91,28 @@ class CorrectionProofTest {
   }
 
   @Test
-  void anUnprovedCorrectionThatOnlyNarrowsWhoGetsInIsAppliedAndItsProblemsLogged() {
+  void puttingBackTheRulesInForceBeforeADriftIsAppliedUnprovedWhenItOnlyNarrowsWhoGetsIn() {
     host.containers.add(FakeHost.container("web", 8080, Map.of()));
+    boolean[] failing = {false};
     DriftCheck check = new DriftCheck(WatchLoopTest.POLICY, host, host,
-        compiled -> new CorrectionProof.Finding(List.of("0.0.0.0:8080/tcp (web): would possibly be reachable from 0.0.0.0/0"), true),
+        compiled -> failing[0]
+            ? new CorrectionProof.Finding(List.of("0.0.0.0:8080/tcp (web): would possibly be reachable from 0.0.0.0/0"), true)
+            : CorrectionProof.Finding.PROVED,
         Aftercare.NONE, clock, new WatchLog(clock, lines::add), metrics);
-
     assertThat(check.check(List.of(new Trigger.Startup(T0)))).isEqualTo(DriftCheck.Result.CORRECTED);
-    assertThat(host.applies).hasSize(1);
+
+    failing[0] = true;
+    host.chain.clear(); // the drift: someone flushed the rules
+    assertThat(check.check(List.of(new Trigger.Periodic(T0)))).isEqualTo(DriftCheck.Result.CORRECTED);
+    assertThat(host.applies).hasSize(2);
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("event=correction-unproved", "applied=narrows-only",
         "would possibly be reachable"));
     assertThat(metrics.refusedCorrections()).isZero();
+
+    // A new correction (another container) is never applied unproved, narrowing or not.
+    host.containers.add(FakeHost.container("db", 3306, Map.of()));
+    assertThat(check.check(List.of(started("db")))).isEqualTo(DriftCheck.Result.REFUSED);
+    assertThat(host.applies).hasSize(2);
   }
 
   @Test

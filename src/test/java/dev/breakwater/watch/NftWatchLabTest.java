@@ -100,7 +100,7 @@ class NftWatchLabTest {
         // decide without Docker's nat rules, but putting the drops back only narrows who gets in,
         // so the correction is applied and its unproved problems logged; the stranger stays out.
         host.run("nft", "flush", "ruleset");
-        assertThat(check.check(List.of(new Trigger.Periodic(java.time.Instant.now())))).isEqualTo(DriftCheck.Result.CORRECTED);
+        assertThat(check.check(List.of(new Trigger.Periodic(java.time.Instant.now())))).as("%s", lines).isEqualTo(DriftCheck.Result.CORRECTED);
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("event=correction-unproved", "applied=narrows-only",
             "the nat table is not in the dump"));
         assertThat(host.run("nft", "list", "tables")).contains("breakwater");
