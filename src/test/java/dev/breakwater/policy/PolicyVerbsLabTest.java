@@ -65,12 +65,13 @@ class PolicyVerbsLabTest {
       assertThat(unconfirmed.exit()).as(unconfirmed.err()).isZero();
       assertThat(ns.save("iptables-save")).isNotEqualTo(v4);
       StateStore store = new StateStore(tmp.resolve("state"));
-      for (int i = 0; i < 600 && !(store.pending().isEmpty() && ns.save("iptables-save").equals(v4)); i++) {
+      for (int i = 0; i < 600 && !(dev.breakwater.firewall.TestChanges.last(store).orElseThrow().phase()
+          == dev.breakwater.firewall.Journal.Phase.ROLLED_BACK && ns.save("iptables-save").equals(v4)); i++) {
         Thread.sleep(100);
       }
       assertThat(ns.save("iptables-save")).as("rolled back by itself; timer log:\n" + Files.readString(store.timerLog())).isEqualTo(v4);
       assertThat(ns.save("ip6tables-save")).isEqualTo(v6);
-      assertThat(Files.readString(store.timerLog())).contains("was not confirmed in time: rolling back");
+      assertThat(Files.readString(store.timerLog())).contains("Rolled back change #");
     }
   }
 
