@@ -187,7 +187,8 @@ public final class StateStore {
     return file("rollback-timer.log");
   }
 
-  Path file(String name) {
+  /** The path of the state file {@code name} (a plain name: no directories, not hidden). */
+  public Path file(String name) {
     if (name.contains("/") || name.startsWith(".")) {
       throw new IllegalArgumentException("not a state file name: " + name);
     }
