@@ -157,9 +157,10 @@ public final class ApplyCommand implements Callable<Integer> {
   private Integer apply(PrintWriter out, ChangeJournal journal, Path policyFile, Optional<Duration> confirm) {
     StateStore store = journal.store();
     // The refusal comes before the plan's work: an unconfirmed change waits.
-    var open = journal.openChange(journal.read());
-    if (open.isPresent() && !replaceUnconfirmed) {
-      throw new UserError(refusal(journal, policyFile), ExitCodes.FINDINGS);
+    try {
+      journal.refuseWhileOpen(journal.read(), replaceUnconfirmed);
+    } catch (ApplyException e) {
+      throw new UserError(e.getMessage(), ExitCodes.FINDINGS);
     }
     String policyText;
     try {
@@ -220,15 +221,6 @@ public final class ApplyCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.CLEAN;
-  }
-
-  private String refusal(ChangeJournal journal, Path policyFile) {
-    var open = journal.openChange(journal.read()).orElseThrow();
-    return "apply refused: " + open.name() + " (applied " + open.recorded() + ") is "
-        + (open.phase() == dev.breakwater.firewall.Journal.Phase.INTENT ? "unfinished" : "not confirmed yet"
-            + open.deadline().map(d -> " (its timer rolls it back at " + d + ")").orElse(""))
-        + ": run 'breakwater confirm' to keep it, 'breakwater rollback' to undo it, or 'breakwater apply --policy " + policyFile
-        + " --replace-unconfirmed' to supersede it; nothing was changed";
   }
 
   /** The chain passes ESTABLISHED traffic first: a session opened before this change would outlive it. */

@@ -83,6 +83,23 @@ public final class ChangeJournal {
     return journal.change().filter(Journal.Change::open).filter(c -> c.bootId().equals(bootId));
   }
 
+  /**
+   * Refuses an apply while a change of this boot is unconfirmed or unfinished, unless it replaces it.
+   *
+   * @throws ApplyException naming the change and the three ways on
+   */
+  public void refuseWhileOpen(Journal journal, boolean replaceUnconfirmed) {
+    Optional<Journal.Change> open = openChange(journal);
+    if (open.isPresent() && !replaceUnconfirmed) {
+      Journal.Change change = open.get();
+      throw new ApplyException("apply refused: " + change.name() + " (applied " + change.recorded() + ") is "
+          + (change.phase() == Journal.Phase.INTENT ? "unfinished" : "not confirmed yet"
+              + change.deadline().map(d -> ", its timer rolls it back at " + d).orElse(""))
+          + ": run 'breakwater confirm' to keep it, 'breakwater rollback' to undo it, or apply again with --replace-unconfirmed"
+          + " (the new change then rolls back to the state before " + change.name() + "); nothing was changed");
+    }
+  }
+
   /** What {@link #apply} did. */
   public record Applied(ApplyTransaction.Outcome outcome, Optional<Journal.Change> change, Optional<Journal.Change> superseded) {}
 
@@ -97,15 +114,8 @@ public final class ChangeJournal {
   public Applied apply(ApplyTransaction transaction, CompiledPolicy compiled, Optional<CommitSequence> order, String policyText,
       Optional<Duration> confirmWithin, boolean replaceUnconfirmed, LoginSession session, TimerStart timer) {
     Journal before = read();
+    refuseWhileOpen(before, replaceUnconfirmed);
     Optional<Journal.Change> superseded = openChange(before);
-    if (superseded.isPresent() && !replaceUnconfirmed) {
-      Journal.Change open = superseded.get();
-      throw new ApplyException("apply refused: " + open.name() + " (applied " + open.recorded() + ") is "
-          + (open.phase() == Journal.Phase.INTENT ? "unfinished" : "not confirmed yet"
-              + open.deadline().map(d -> ", its timer rolls it back at " + d).orElse(""))
-          + ": run 'breakwater confirm' to keep it, 'breakwater rollback' to undo it, or apply again with --replace-unconfirmed"
-          + " (the new change then rolls back to the state before " + open.name() + "); nothing was changed");
-    }
     long sequence = before.sequence() + 1;
     String token = UUID.randomUUID().toString();
     Instant now = Instant.now();

@@ -55,10 +55,15 @@ class StateStoreTest {
             + " root:root " + dir + " && chmod 0700 " + dir);
   }
 
-  @Test
-  void noReadFollowsALinkPlantedInTheDirectory() throws IOException {
+  private StateStore checked() {
     StateStore store = new StateStore(tmp.resolve("state"));
     store.check();
+    return store;
+  }
+
+  @Test
+  void noReadFollowsALinkPlantedInTheDirectory() throws IOException {
+    StateStore store = checked();
     Path secret = Files.writeString(tmp.resolve("secret"), "not a backup");
     Files.createSymbolicLink(store.file("journal"), secret);
     assertThatThrownBy(() -> store.read("journal"))
@@ -68,8 +73,7 @@ class StateStoreTest {
 
   @Test
   void theTimerLogIsNeverOpenedThroughALink() throws IOException {
-    StateStore store = new StateStore(tmp.resolve("state"));
-    store.check();
+    StateStore store = checked();
     Path target = Files.writeString(tmp.resolve("passwd"), "root:x:0:0\n");
     Files.createSymbolicLink(store.file("rollback-timer.log"), target);
     assertThatThrownBy(store::timerLog).isInstanceOf(ApplyException.class).hasMessageContaining("cannot open " + store.file("rollback-timer.log"));
@@ -78,8 +82,7 @@ class StateStoreTest {
 
   @Test
   void aWriteReplacesALinkNeverTheFileBehindIt() throws IOException {
-    StateStore store = new StateStore(tmp.resolve("state"));
-    store.check();
+    StateStore store = checked();
     Path target = Files.writeString(tmp.resolve("target"), "keep\n");
     Files.createSymbolicLink(store.file("journal"), target);
     assertThatThrownBy(() -> store.write("journal", "x")).isInstanceOf(ApplyException.class).hasMessageContaining("symbolic link");
