@@ -313,14 +313,27 @@ public final class ApplyTransaction {
         // a family without its tools has no rules that could use a set
       }
     }
-    // Sets a kept backup uses stay, so that rolling back to it finds them.
-    for (String backup : store.names("backup-")) {
+    // Sets the backup of the journal's last change uses stay, so that rolling back finds them.
+    for (String backup : rollbackBackups()) {
       store.read(backup).ifPresent(used::append);
     }
     for (String name : names) {
       if (SourceIpset.isOurs(name) && !used.toString().contains("--match-set " + name + " ")) {
         firewall.destroySet(name);
       }
+    }
+  }
+
+  /**
+   * The backups a rollback would read: the journal's last change's; every kept backup when the
+   * journal cannot be read (keeping a set too many is harmless, destroying one a rollback needs is not).
+   */
+  private List<String> rollbackBackups() {
+    try {
+      return store.read(Journal.FILE).map(text -> Journal.parse(text, Journal.FILE)).flatMap(Journal::change)
+          .map(Journal.Change::backups).orElse(List.of());
+    } catch (dev.breakwater.problem.EnvironmentProblem e) {
+      return store.names("backup-");
     }
   }
 
