@@ -12,13 +12,15 @@ import dev.breakwater.plan.PlanText;
 import dev.breakwater.policy.PolicyFile;
 import dev.breakwater.firewall.RollbackTimer;
 import dev.breakwater.firewall.StateStore;
+import dev.breakwater.firewall.ChangeJournal;
+import dev.breakwater.firewall.LoginSession;
+import dev.breakwater.firewall.StateLock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,10 +48,11 @@ import picocli.CommandLine.Model.CommandSpec;
       "",
       "Examples:",
       "  sudo breakwater apply --policy /etc/breakwater/policy.yml --confirm-within 2m",
-      "  sudo breakwater confirm            # keep it",
+      "  sudo breakwater confirm            # keep it: run from a NEW SSH connection",
       "  sudo breakwater rollback           # or undo it now",
       "",
-      "Exit codes: 0 applied (or nothing to change), 1 refused or failed (the firewall is as it was), 2 bad input."
+      "Exit codes: 0 applied (or nothing to change), 1 refused (nothing changed) or failed (the message says which rules are in"
+          + " force), 2 bad input or a state directory that cannot be trusted."
     })
 public final class ApplyCommand implements Callable<Integer> {
 
@@ -70,12 +73,58 @@ public final class ApplyCommand implements Callable<Integer> {
 
   @Mixin BackendOption backend;
 
+  @Option(names = "--replace-unconfirmed",
+      description = "Apply even though an earlier change is still unconfirmed: the new one supersedes it (its timer does nothing)"
+          + " and rolls back, if it is not confirmed either, to the state before the earlier one.")
+  boolean replaceUnconfirmed;
+
+  @Option(names = "--keep", paramLabel = "N", defaultValue = "" + ChangeJournal.DEFAULT_KEEP,
+      description = "Keep the backups and policy copies of the last N changes in the state directory (default: ${DEFAULT-VALUE}).")
+  int keep;
+
+  @Option(names = "--at-boot",
+      description = "For the boot unit: apply the last CONFIRMED policy (a change not confirmed before the reboot is dropped, and"
+          + " the journal says so); --policy only when no policy was ever confirmed.")
+  boolean atBoot;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Optional<Duration> confirm = confirmWithin == null ? Optional.empty() : Optional.of(DurationText.parse("--confirm-within", confirmWithin));
+    if (keep < 1) {
+      throw new UserError("--keep: expected a number of changes of at least 1, got " + keep);
+    }
+    if (atBoot && confirm.isPresent()) {
+      throw new UserError("--at-boot: nobody is at the keyboard to confirm at boot: leave out --confirm-within");
+    }
     backend.check();
-    var parsed = PolicyFile.read(policy);
+    target.namespace();
+    StateStore store = target.store();
+    try (StateLock lock = StateLock.take(store)) {
+      ChangeJournal journal = new ChangeJournal(store, keep);
+      Path policyFile = policy;
+      if (atBoot) {
+        ChangeJournal.BootChoice choice = journal.atBoot(policy);
+        out.println("boot: " + choice.message());
+        out.flush();
+        if (choice.policy().isEmpty()) {
+          return ExitCodes.CLEAN;
+        }
+        policyFile = choice.policy().get();
+        if (!policyFile.equals(policy)) {
+          return reapplyConfirmed(out, journal, policyFile);
+        }
+      }
+      return apply(out, journal, policyFile, confirm);
+    }
+  }
+
+  private record Prepared(Plan plan, HostFacts facts, NetfilterTools firewall, dev.breakwater.policy.FirewallBackend kind,
+      Optional<dev.breakwater.policy.CommitSequence> order) {}
+
+  /** Plans and proves as 'plan' does; refuses (nothing changed) when the proof or the commit order fails. */
+  private Prepared prepare(PrintWriter out, Path policyFile) {
+    var parsed = PolicyFile.read(policyFile);
     NetfilterTools firewall = target.firewall();
     HostFacts facts = PolicyFacts.read(from, target.namespace(), Optional.of(firewall), spec.commandLine().getErr());
     dev.breakwater.policy.FirewallBackend kind = backend.resolve(facts, spec.commandLine().getErr());
@@ -85,11 +134,9 @@ public final class ApplyCommand implements Callable<Integer> {
     if (!plan.proved()) {
       throw new UserError("apply refused: the plan is not proved (see above); nothing was changed", ExitCodes.FINDINGS);
     }
-    StateStore store = target.store();
     if (kind == dev.breakwater.policy.FirewallBackend.NFT) {
       out.print(PlanCommand.nftText(plan));
     }
-    ApplyTransaction transaction = new ApplyTransaction(firewall, store, kind);
     // IPv4 and IPv6 are two iptables commits: the engine picks the order (or the hold) that keeps
     // the state between them within one of the two ends (plan.CommitWindow, docs/policy.md).
     Optional<dev.breakwater.policy.CommitSequence> order = Optional.empty();
@@ -104,42 +151,84 @@ public final class ApplyCommand implements Callable<Integer> {
         out.println("\nCommit order: " + window.sequence().describe() + " (no state in between is looser than both ends).");
       }
     }
-    ApplyTransaction.Outcome outcome;
+    return new Prepared(plan, facts, firewall, kind, order);
+  }
+
+  private Integer apply(PrintWriter out, ChangeJournal journal, Path policyFile, Optional<Duration> confirm) {
+    StateStore store = journal.store();
+    // The refusal comes before the plan's work: an unconfirmed change waits.
     try {
-      outcome = transaction.apply(plan.compiled(), order);
+      journal.refuseWhileOpen(journal.read(), replaceUnconfirmed);
+    } catch (ApplyException e) {
+      throw new UserError(e.getMessage(), ExitCodes.FINDINGS);
+    }
+    String policyText;
+    try {
+      policyText = java.nio.file.Files.readString(policyFile);
+    } catch (java.io.IOException e) {
+      throw new UserError(policyFile + ": cannot read the policy: " + e.getMessage());
+    }
+    Prepared p = prepare(out, policyFile);
+    ApplyTransaction transaction = new ApplyTransaction(p.firewall(), store, p.kind());
+    List<String> timerOptions = target.asArguments();
+    ChangeJournal.Applied applied;
+    try {
+      applied = journal.apply(transaction, p.plan().compiled(), p.order(), policyText, confirm, replaceUnconfirmed,
+          LoginSession.current(), (token, wait) -> {
+            List<String> args = new ArrayList<>(List.of("rollback", "--if-unconfirmed", token, "--wait", wait.toMillis() + "ms"));
+            args.addAll(timerOptions);
+            RollbackTimer.start(Main.selfCommand(), args, store.timerLog());
+          });
     } catch (ApplyException e) {
       throw new UserError("apply failed: " + e.getMessage(), ExitCodes.FINDINGS);
     }
-    if (!outcome.changed()) {
+    applied.superseded().ifPresent(s -> out.println("\nSuperseded " + s.name() + " (unconfirmed): its timer does nothing now."));
+    if (!applied.outcome().changed() && applied.change().isEmpty()) {
       out.println("\nNothing to change: the firewall already holds this policy.");
       out.flush();
       return ExitCodes.CLEAN;
     }
-    out.println(kind == dev.breakwater.policy.FirewallBackend.NFT
-        ? "\nApplied; nft list table inet breakwater shows exactly the planned table. Backup in " + store.dir() + "."
-        : "\nApplied; iptables-save shows exactly the planned chain. Backup in " + store.dir() + ".");
-    // The chain passes ESTABLISHED traffic first: a session opened before this change would outlive it.
-    FlowCut.Result cut = FlowCut.cut(firewall, plan.compiled(), facts);
+    out.println(p.kind() == dev.breakwater.policy.FirewallBackend.NFT
+        ? "\nApplied " + applied.change().get().name() + "; nft list table inet breakwater shows exactly the planned table. Backup in " + store.dir() + "."
+        : "\nApplied " + applied.change().get().name() + "; iptables-save shows exactly the planned chain. Backup in " + store.dir() + ".");
+    cutForbidden(out, p);
+    if (confirm.isPresent()) {
+      String confirmCommand = "sudo breakwater confirm" + (store.dir().equals(StateStore.DEFAULT) ? "" : " --state-dir " + store.dir());
+      out.println("NOT confirmed yet: it rolls back by itself at " + applied.change().get().deadline().orElseThrow()
+          + " (in " + confirmWithin + ").");
+      out.println("Keep it: open a NEW SSH connection to this host (proving the new rules let you in) and run there:");
+      out.println("  " + confirmCommand);
+      out.println("Undo it now: sudo breakwater rollback. This session cannot confirm (it was open before the change).");
+    }
+    out.flush();
+    return ExitCodes.CLEAN;
+  }
+
+  /** The boot unit's apply of the confirmed policy: it re-establishes a recorded state, so it records no new change. */
+  private Integer reapplyConfirmed(PrintWriter out, ChangeJournal journal, Path confirmedPolicy) {
+    Prepared p = prepare(out, confirmedPolicy);
+    ApplyTransaction.Outcome outcome;
+    try {
+      outcome = new ApplyTransaction(p.firewall(), journal.store(), p.kind()).apply(p.plan().compiled(), p.order());
+    } catch (ApplyException e) {
+      journal.log("boot: applying the confirmed policy failed: " + e.getMessage());
+      throw new UserError("apply failed: " + e.getMessage(), ExitCodes.FINDINGS);
+    }
+    journal.log("boot: the confirmed policy is in force" + (outcome.changed() ? "" : " (it already was)"));
+    out.println(outcome.changed() ? "\nApplied the last confirmed policy; verified." : "\nNothing to change: the firewall already holds the confirmed policy.");
+    if (outcome.changed()) {
+      cutForbidden(out, p);
+    }
+    out.flush();
+    return ExitCodes.CLEAN;
+  }
+
+  /** The chain passes ESTABLISHED traffic first: a session opened before this change would outlive it. */
+  private void cutForbidden(PrintWriter out, Prepared p) {
+    FlowCut.Result cut = FlowCut.cut(p.firewall(), p.plan().compiled(), p.facts());
     if (cut.cut() > 0) {
       out.println("Cut " + cut.cut() + " open connection" + (cut.cut() == 1 ? "" : "s") + " that the policy now forbids.");
     }
     cut.notes().forEach(n -> spec.commandLine().getErr().println("note: " + n));
-    if (confirm.isPresent()) {
-      String token = UUID.randomUUID().toString();
-      store.writePending(token);
-      List<String> args = new ArrayList<>(List.of("rollback", "--if-unconfirmed", token,
-          "--wait", confirm.get().toMillis() + "ms"));
-      args.addAll(target.asArguments());
-      try {
-        RollbackTimer.start(Main.selfCommand(), args, store.timerLog());
-      } catch (ApplyException e) {
-        transaction.rollback();
-        store.clearPending();
-        throw new UserError(e.getMessage() + "; the change was rolled back", ExitCodes.FINDINGS);
-      }
-      out.println("Run 'breakwater confirm' within " + confirmWithin + " to keep it; otherwise it rolls back by itself.");
-    }
-    out.flush();
-    return ExitCodes.CLEAN;
   }
 }

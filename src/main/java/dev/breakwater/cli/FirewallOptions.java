@@ -15,8 +15,8 @@ final class FirewallOptions {
   static final String STATE_ENV = "BREAKWATER_STATE_DIR";
 
   @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Where backups, the last applied chain and the unconfirmed-change marker live "
-          + "(default: $" + STATE_ENV + ", else /var/lib/breakwater).")
+      description = "Where the journal of changes, its lock, the backups and the policy copies live: a directory "
+          + "of root's, mode 0700, created so when missing (default: $" + STATE_ENV + ", else /var/lib/breakwater).")
   Path stateDir;
 
   @Option(names = "--netns", paramLabel = "NAME",

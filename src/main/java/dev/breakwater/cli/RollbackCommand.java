@@ -5,9 +5,11 @@ import dev.breakwater.net.IpFamily;
 import dev.breakwater.firewall.ApplyException;
 import dev.breakwater.firewall.ApplyTransaction;
 import dev.breakwater.firewall.StateStore;
+import dev.breakwater.firewall.ChangeJournal;
+import dev.breakwater.firewall.StateLock;
+import java.util.Optional;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,10 +23,12 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     header = "Restore the firewall state from before the last apply.",
     description = "Puts the BREAKWATER chain and its jumps from DOCKER-USER back as they were before the last "
-        + "apply that changed them (from the backup in the state directory), in one iptables-restore "
-        + "transaction per family, and verifies the result. Nothing else is touched. Needs root.",
+        + "change in the journal (from its backup, refused when the backup does not match the SHA-256 the journal "
+        + "recorded), in one iptables-restore transaction per family, and verifies the result. Rolling back a "
+        + "confirmed change makes the policy confirmed before it the one boot applies. Nothing else is touched. Needs root.",
     footer = {"", "Example:", "  sudo breakwater rollback", "",
-      "Exit codes: 0 rolled back (or already in that state), 1 failed, 2 bad input."})
+      "Exit codes: 0 rolled back (or already in that state), 1 failed (the message says what is in force), "
+          + "2 bad input or a state directory (or backup) that cannot be trusted."})
 public final class RollbackCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -41,31 +45,34 @@ public final class RollbackCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    target.namespace();
     StateStore store = target.store();
-    if (ifUnconfirmed != null) {
-      if (waitFor != null) {
-        Thread.sleep(DurationText.parse("--wait", waitFor).toMillis());
-      }
-      if (!store.pending().map(ifUnconfirmed::equals).orElse(false)) {
-        out.println(Instant.now() + " change " + ifUnconfirmed + " was confirmed or superseded: nothing to roll back");
-        out.flush();
-        return ExitCodes.CLEAN;
-      }
-      out.println(Instant.now() + " change " + ifUnconfirmed + " was not confirmed in time: rolling back");
+    if (ifUnconfirmed != null && waitFor != null) {
+      // The wait is outside the lock: confirm and a later apply must be able to run meanwhile.
+      Thread.sleep(DurationText.parse("--wait", waitFor).toMillis());
     }
-    List<IpFamily> changed;
-    try {
-      changed = new ApplyTransaction(target.firewall(), store).rollback();
+    String who = ifUnconfirmed != null ? "by the timer (not confirmed in time)" : "by 'breakwater rollback'";
+    ChangeJournal.RolledBack result;
+    try (StateLock lock = StateLock.take(store)) {
+      ChangeJournal journal = new ChangeJournal(store, ChangeJournal.DEFAULT_KEEP);
+      if (ifUnconfirmed != null) {
+        out.println(Instant.now() + " timer of change " + ifUnconfirmed + ": checking the journal");
+      }
+      result = journal.rollback(new ApplyTransaction(target.firewall(), store), Optional.ofNullable(ifUnconfirmed), who);
     } catch (ApplyException e) {
       throw new UserError("rollback failed: " + e.getMessage(), ExitCodes.FINDINGS);
     }
-    store.clearPending();
-    out.println(changed.isEmpty()
-        ? "Nothing to roll back: the firewall already is as it was before the last apply."
-        : "Rolled back " + String.join(" and ", changed.stream().map(IpFamily::label).toList())
-            + (store.backend() == dev.breakwater.policy.FirewallBackend.NFT
-                ? ": the inet breakwater table is as it was before the last apply."
-                : ": the BREAKWATER chain and its jumps are as they were before the last apply."));
+    if (!result.message().isEmpty()) {
+      out.println(ifUnconfirmed != null ? Instant.now() + " " + result.message() : result.message());
+    } else {
+      var change = result.change().orElseThrow();
+      out.println((ifUnconfirmed != null ? Instant.now() + " " : "") + (result.families().isEmpty()
+          ? "Rolled back " + change.name() + " in the journal: the firewall already was as it was before it."
+          : "Rolled back " + change.name() + ", " + String.join(" and ", result.families().stream().map(IpFamily::label).toList())
+              + (change.backend() == dev.breakwater.policy.FirewallBackend.NFT
+                  ? ": the inet breakwater table is as it was before it."
+                  : ": the BREAKWATER chain and its jumps are as they were before it.")));
+    }
     out.flush();
     return ExitCodes.CLEAN;
   }

@@ -47,10 +47,23 @@ public final class ApplyTransaction {
 
   /** Applies with {@code backend}; rollback always uses the kind the last apply recorded in {@code store}. */
   public ApplyTransaction(NetfilterTools firewall, StateStore store, FirewallBackend backend) {
-    this.firewall = new IptablesBackend(firewall);
-    this.nft = new NftBackend(firewall);
+    this(new IptablesBackend(firewall), new NftBackend(firewall), store, backend);
+  }
+
+  /** The seam for tests: a fake kernel behind the two kinds. */
+  ApplyTransaction(IptablesBackend firewall, NftBackend nft, StateStore store, FirewallBackend backend) {
+    this.firewall = firewall;
+    this.nft = nft;
     this.store = store;
     this.backend = backend;
+  }
+
+  public FirewallBackend backend() {
+    return backend;
+  }
+
+  StateStore store() {
+    return store;
   }
 
   /**
@@ -85,8 +98,34 @@ public final class ApplyTransaction {
    *     moved since the plan), else the holding order
    */
   public Outcome apply(CompiledPolicy compiled, Optional<CommitSequence> proven) {
+    return apply(compiled, proven, NO_RECORD);
+  }
+
+  /**
+   * What must be on disk before the kernel is touched: the state a rollback puts back. A journaled
+   * apply ({@link ChangeJournal}) writes it there; watch's corrections keep the state of the last
+   * apply and record nothing.
+   */
+  @FunctionalInterface
+  public interface Intent {
+    /** @throws ApplyException when it cannot be recorded: then the kernel is not touched */
+    void record(PriorState prior);
+  }
+
+  static final Intent NO_RECORD = prior -> {};
+
+  static void recordIntent(Intent intent, PriorState prior) {
+    try {
+      intent.record(prior);
+    } catch (ApplyException e) {
+      throw new ApplyException("cannot record the change before touching the firewall: " + e.getMessage() + ". Nothing was changed.");
+    }
+  }
+
+  /** As {@link #apply(CompiledPolicy, Optional)}, recording {@code intent} once it is known that the kernel will change. */
+  public Outcome apply(CompiledPolicy compiled, Optional<CommitSequence> proven, Intent intent) {
     if (backend == FirewallBackend.NFT) {
-      return new NftTransaction(nft, store).apply(compiled);
+      return new NftTransaction(nft, store).apply(compiled, intent);
     }
     Map<IpFamily, String> savedBefore = new EnumMap<>(IpFamily.class);
     Map<IpFamily, ChainState> before = new EnumMap<>(IpFamily.class);
@@ -109,15 +148,8 @@ public final class ApplyTransaction {
       return new Outcome(diffs);
     }
     // The backup is the whole filter table as it was, so that rollback is exact for every family
-    // this policy covers; a family it no longer covers keeps no stale backup.
-    for (IpFamily family : IpFamily.values()) {
-      if (savedBefore.containsKey(family)) {
-        store.writeBackup(family, savedBefore.get(family));
-      } else {
-        store.deleteBackup(family);
-      }
-    }
-    store.writeBackend(FirewallBackend.IPTABLES);
+    // this policy covers. It is recorded (on disk, forced) before the kernel is touched.
+    recordIntent(intent, PriorState.iptables(savedBefore));
     createSets(compiled.sets());
     CommitSequence sequence = proven.filter(p -> new HashSet<>(p.families()).equals(new HashSet<>(toChange)))
         .orElse(CommitSequence.holding(toChange));
@@ -155,9 +187,6 @@ public final class ApplyTransaction {
           ? "; the previous rules are back in force"
           : "; putting the previous rules back ALSO failed: " + String.join("; ", problems) + " (backup in " + store.dir() + ")"));
     }
-    for (IpFamily family : compiled.families()) {
-      store.writeApplied(family, String.join("\n", compiled.rules(family)) + "\n");
-    }
     removeUnusedSets();
     return new Outcome(diffs);
   }
@@ -182,20 +211,18 @@ public final class ApplyTransaction {
   }
 
   /**
-   * Puts back the BREAKWATER chain and jumps saved before the last apply. Returns the families
-   * that changed; an empty list when the firewall already was in that state.
+   * Puts back the BREAKWATER chain and jumps (or the nft table) of {@code prior}. Returns the
+   * families that changed; an empty list when the firewall already was in that state.
    */
-  public List<IpFamily> rollback() {
-    if (store.backend() == FirewallBackend.NFT) {
-      return new NftTransaction(nft, store).rollback();
+  public List<IpFamily> rollback(PriorState prior) {
+    if (prior.backend() == FirewallBackend.NFT) {
+      return new NftTransaction(nft, store).rollback(prior.nftTable());
     }
     Map<IpFamily, ChainState> targets = new EnumMap<>(IpFamily.class);
-    for (IpFamily family : IpFamily.values()) {
-      store.backup(family).ifPresent(backup ->
-          targets.put(family, ChainState.of(IptablesSaveParser.parse(backup, family, store.dir() + "/backup"))));
-    }
+    prior.filterTables().forEach((family, backup) ->
+        targets.put(family, ChainState.of(IptablesSaveParser.parse(backup, family, store.dir() + "/backup"))));
     if (targets.isEmpty()) {
-      throw new ApplyException("nothing to roll back: no backup in " + store.dir() + " (no apply has changed this host)");
+      throw new ApplyException("nothing to roll back: the backup in " + store.dir() + " holds no filter table");
     }
     Map<IpFamily, ChainState> current = new EnumMap<>(IpFamily.class);
     List<IpFamily> changing = new ArrayList<>();
@@ -285,12 +312,28 @@ public final class ApplyTransaction {
       } catch (ApplyException e) {
         // a family without its tools has no rules that could use a set
       }
-      store.backup(family).ifPresent(used::append);
+    }
+    // Sets the backup of the journal's last change uses stay, so that rolling back finds them.
+    for (String backup : rollbackBackups()) {
+      store.read(backup).ifPresent(used::append);
     }
     for (String name : names) {
       if (SourceIpset.isOurs(name) && !used.toString().contains("--match-set " + name + " ")) {
         firewall.destroySet(name);
       }
+    }
+  }
+
+  /**
+   * The backups a rollback would read: the journal's last change's; every kept backup when the
+   * journal cannot be read (keeping a set too many is harmless, destroying one a rollback needs is not).
+   */
+  private List<String> rollbackBackups() {
+    try {
+      return store.read(Journal.FILE).map(text -> Journal.parse(text, Journal.FILE)).flatMap(Journal::change)
+          .map(Journal.Change::backups).orElse(List.of());
+    } catch (dev.breakwater.problem.EnvironmentProblem e) {
+      return store.names("backup-");
     }
   }
 

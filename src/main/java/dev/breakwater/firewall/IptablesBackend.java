@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * failure turned into an {@link ApplyException}, which the transaction answers by putting back
  * what was there.
  */
-final class IptablesBackend {
+class IptablesBackend {
   private final NetfilterTools tools;
 
   IptablesBackend(NetfilterTools tools) {

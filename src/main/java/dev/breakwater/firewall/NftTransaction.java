@@ -1,6 +1,5 @@
 package dev.breakwater.firewall;
 
-import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.plan.PlanDiff;
 import dev.breakwater.policy.ChainState;
@@ -31,7 +30,7 @@ final class NftTransaction {
     this.store = store;
   }
 
-  ApplyTransaction.Outcome apply(CompiledPolicy compiled) {
+  ApplyTransaction.Outcome apply(CompiledPolicy compiled, ApplyTransaction.Intent intent) {
     NftPolicyText planned = NftPolicyText.of(compiled);
     Optional<String> before = nft.listTable();
     Optional<NftTableListing> current = before.map(NftTableListing::parse);
@@ -39,8 +38,7 @@ final class NftTransaction {
     if (current.isPresent() && current.get().matches(planned)) {
       return new ApplyTransaction.Outcome(Map.of(), changes);
     }
-    store.writeNftBackup(before);
-    store.writeBackend(FirewallBackend.NFT);
+    ApplyTransaction.recordIntent(intent, PriorState.nft(before));
     try {
       nft.load(planned.replaceScript());
       Optional<NftTableListing> after = nft.listTable().map(NftTableListing::parse);
@@ -58,7 +56,6 @@ final class NftTransaction {
       }
       throw new ApplyException(failure.getMessage() + back);
     }
-    store.writeNftApplied(planned.table());
     return new ApplyTransaction.Outcome(Map.of(), changes);
   }
 
@@ -66,8 +63,8 @@ final class NftTransaction {
    * Makes the sets of the table in force ({@code current}, as nft lists it or as the last apply
    * wrote it) hold {@code compiled}'s sources by {@code delta}: one {@code nft -f} of element lines,
    * no rule rewritten. Then the table is listed and compared with the plan, as after a replace; a
-   * mismatch puts {@code current} back. The state is written after the change (off the path of
-   * the connection it lets in): the backup is {@code current}.
+   * mismatch puts {@code current} back. Watch's element updates keep the state of the last apply:
+   * a rollback still returns to the state before that apply.
    */
   ApplyTransaction.Outcome updateElements(String current, NftElementDelta delta, CompiledPolicy compiled) {
     NftPolicyText planned = NftPolicyText.of(compiled);
@@ -88,23 +85,16 @@ final class NftTransaction {
       throw new ApplyException("nft list table " + NftPolicyText.FAMILY + " " + NftPolicyText.TABLE
           + " does not show the planned sets after the element update" + back);
     }
-    store.writeNftBackup(Optional.of(current));
-    store.writeBackend(FirewallBackend.NFT);
-    store.writeNftApplied(planned.table());
     return new ApplyTransaction.Outcome(Map.of(), changes);
   }
 
-  /** Puts back the table saved before the last nft apply; both families, or none when it already was so. */
-  List<IpFamily> rollback() {
-    Optional<Optional<String>> backup = store.nftBackup();
-    if (backup.isEmpty()) {
-      throw new ApplyException("nothing to roll back: no nft backup in " + store.dir() + " (no apply has changed this host)");
-    }
+  /** Puts back {@code previous} (empty: no table); both families, or none when it already was so. */
+  List<IpFamily> rollback(Optional<String> previous) {
     Optional<String> live = nft.listTable();
-    if (same(live, backup.get())) {
+    if (same(live, previous)) {
       return List.of();
     }
-    putBack(backup.get());
+    putBack(previous);
     return List.of(IpFamily.V4, IpFamily.V6);
   }
 

@@ -87,7 +87,7 @@ class PolicyCommandsTest {
   void rollbackWithoutABackupFailsAndSaysWhy() {
     CliRun r = run("rollback", "--state-dir", dir.toString(), "--netns", "bwx-does-not-matter");
     assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
-    assertThat(r.err()).contains("nothing to roll back: no backup in " + dir);
+    assertThat(r.err()).contains("nothing to roll back: no change recorded in " + dir);
   }
 
   @Test

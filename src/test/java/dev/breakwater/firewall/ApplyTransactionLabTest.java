@@ -20,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,7 +81,7 @@ class ApplyTransactionLabTest {
       String v4 = ns.save("iptables-save");
       String v6 = ns.save("ip6tables-save");
 
-      ApplyTransaction.Outcome outcome = transaction(ns).apply(compiled);
+      ApplyTransaction.Outcome outcome = TestChanges.apply(transaction(ns), compiled);
 
       assertThat(outcome.changed()).isTrue();
       for (IpFamily family : IpFamily.values()) {
@@ -94,7 +96,7 @@ class ApplyTransactionLabTest {
             .toList()) + "\n";
         assertThat(withoutOurs).isEqualTo(family == IpFamily.V4 ? v4 : v6);
       }
-      assertThat(new StateStore(state).backup(IpFamily.V4)).isPresent();
+      assertThat(TestChanges.last(new StateStore(state)).orElseThrow().backups()).contains("backup-000001-v4.rules");
     }
   }
 
@@ -104,14 +106,14 @@ class ApplyTransactionLabTest {
       String v4 = ns.save("iptables-save");
       String v6 = ns.save("ip6tables-save");
       ApplyTransaction transaction = transaction(ns);
-      transaction.apply(compiled);
+      TestChanges.apply(transaction, compiled);
       assertThat(ns.save("iptables-save")).isNotEqualTo(v4);
 
-      assertThat(transaction.rollback()).containsExactly(IpFamily.V4, IpFamily.V6);
+      assertThat(TestChanges.rollback(transaction)).containsExactly(IpFamily.V4, IpFamily.V6);
 
       assertThat(ns.save("iptables-save")).isEqualTo(v4);
       assertThat(ns.save("ip6tables-save")).isEqualTo(v6);
-      assertThat(transaction.rollback()).as("a second rollback finds nothing to do").isEmpty();
+      assertThat(TestChanges.rollback(transaction)).as("a second rollback finds nothing to do").isEmpty();
     }
   }
 
@@ -119,13 +121,13 @@ class ApplyTransactionLabTest {
   void rollbackAfterTwoAppliesReturnsToTheFirst() throws IOException {
     try (TestNamespace ns = dockerHost()) {
       ApplyTransaction transaction = transaction(ns);
-      transaction.apply(compiled);
+      TestChanges.apply(transaction, compiled);
       String first = ns.save("iptables-save");
       CompiledPolicy stricter = PolicyCompiler.compile(facts, PolicyFile.parse("default: deny\n", "strict.yml"));
-      transaction.apply(stricter);
+      TestChanges.apply(transaction, stricter);
       assertThat(ns.save("iptables-save")).isNotEqualTo(first);
 
-      transaction.rollback();
+      TestChanges.rollback(transaction);
 
       assertThat(ns.save("iptables-save")).isEqualTo(first);
     }
@@ -143,7 +145,7 @@ class ApplyTransactionLabTest {
       rules.put(IpFamily.V6, bad);
       CompiledPolicy broken = new CompiledPolicy(compiled.externalInterfaces(), compiled.ports(), rules, compiled.notes());
 
-      assertThatThrownBy(() -> transaction(ns).apply(broken))
+      assertThatThrownBy(() -> TestChanges.apply(transaction(ns), broken))
           .isInstanceOf(ApplyException.class)
           .hasMessageContaining("ip6tables-restore -w 10 --noflush refused the change")
           .hasMessageEndingWith("the previous rules are back in force");
@@ -168,18 +170,18 @@ class ApplyTransactionLabTest {
       String v4 = ns.save("iptables-save");
       ApplyTransaction transaction = transaction(ns);
 
-      transaction.apply(large);
+      TestChanges.apply(transaction, large);
 
       assertThat(ns.save("iptables-save")).contains("-A BREAKWATER -p tcp -m set --match-set " + set + " src -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
       String saved = ns.run("ipset", "save", set);
       assertThat(saved.lines().filter(l -> l.startsWith("add " + set + " "))).hasSize(50).contains("add " + set + " 198.18.98.0/24");
 
-      transaction.apply(compiled); // a policy without sets: the large set is no longer used but the backup uses it
+      TestChanges.apply(transaction, compiled); // a policy without sets: the large set is no longer used but the backup uses it
       assertThat(ns.run("ipset", "list", "-n")).contains(set);
-      transaction.rollback();
+      TestChanges.rollback(transaction);
       assertThat(ns.save("iptables-save")).contains("--match-set " + set + " src");
-      transaction.apply(compiled);
-      transaction.apply(PolicyCompiler.compile(facts, PolicyFile.parse("default: deny\n", "strict.yml")));
+      TestChanges.apply(transaction, compiled);
+      TestChanges.apply(transaction, PolicyCompiler.compile(facts, PolicyFile.parse("default: deny\n", "strict.yml")));
       assertThat(ns.run("ipset", "list", "-n"))
           .as("neither the chain nor the backup uses the set any more").doesNotContain(set);
       assertThat(ns.save("iptables-save")).isNotEqualTo(v4);
@@ -190,15 +192,15 @@ class ApplyTransactionLabTest {
   void applyingTheSamePolicyTwiceChangesNothing() throws IOException {
     try (TestNamespace ns = dockerHost()) {
       ApplyTransaction transaction = transaction(ns);
-      transaction.apply(compiled);
+      TestChanges.apply(transaction, compiled);
       String v4 = ns.save("iptables-save");
-      String backup = new StateStore(state).backup(IpFamily.V4).orElseThrow();
+      var backup = TestChanges.last(new StateStore(state)).orElseThrow();
 
-      ApplyTransaction.Outcome again = transaction.apply(compiled);
+      ApplyTransaction.Outcome again = TestChanges.apply(transaction, compiled);
 
       assertThat(again.changed()).isFalse();
       assertThat(ns.save("iptables-save")).isEqualTo(v4);
-      assertThat(new StateStore(state).backup(IpFamily.V4)).contains(backup);
+      assertThat(TestChanges.last(new StateStore(state))).as("nothing changed, nothing recorded").contains(backup);
     }
   }
 
@@ -208,26 +210,28 @@ class ApplyTransactionLabTest {
       String v4 = ns.save("iptables-save");
       StateStore store = new StateStore(state);
       ApplyTransaction transaction = transaction(ns);
-      transaction.apply(compiled);
+      ChangeJournal.TimerStart timer = (token, wait) -> RollbackTimer.start(dev.breakwater.cli.Main.selfCommand(),
+          List.of("rollback", "--if-unconfirmed", token, "--wait", wait.toMillis() + "ms", "--state-dir", state.toString(),
+              "--netns", ns.name), store.timerLog());
+      ChangeJournal journal = new ChangeJournal(store, ChangeJournal.DEFAULT_KEEP);
+      try (StateLock lock = StateLock.take(store)) {
+        journal.apply(transaction, compiled, Optional.empty(), "# test\n", Optional.of(Duration.ofSeconds(2)), false,
+            LoginSession.UNKNOWN, timer);
+      }
       String applied = ns.save("iptables-save");
-      String token = UUID.randomUUID().toString();
-      store.writePending(token);
 
-      RollbackTimer.start(dev.breakwater.cli.Main.selfCommand(), List.of("rollback", "--if-unconfirmed", token, "--wait", "2s",
-          "--state-dir", state.toString(), "--netns", ns.name), store.timerLog());
-
-      waitFor(() -> store.pending().isEmpty() && ns.save("iptables-save").equals(v4), store);
+      waitFor(() -> TestChanges.last(store).orElseThrow().phase() == Journal.Phase.ROLLED_BACK && ns.save("iptables-save").equals(v4), store);
       assertThat(ns.save("iptables-save")).isEqualTo(v4);
-      assertThat(store.pending()).isEmpty();
+      assertThat(TestChanges.last(store).orElseThrow().note()).contains("by the timer");
 
       // Now confirm in time: the timer wakes, finds the change confirmed, and leaves it.
-      transaction.apply(compiled);
-      String confirmed = UUID.randomUUID().toString();
-      store.writePending(confirmed);
-      RollbackTimer.start(dev.breakwater.cli.Main.selfCommand(), List.of("rollback", "--if-unconfirmed", confirmed, "--wait", "2s",
-          "--state-dir", state.toString(), "--netns", ns.name), store.timerLog());
-      store.clearPending();
-      waitFor(() -> log(store).contains("change " + confirmed + " was confirmed"), store);
+      try (StateLock lock = StateLock.take(store)) {
+        journal.apply(transaction, compiled, Optional.empty(), "# test\n", Optional.of(Duration.ofSeconds(2)), false,
+            LoginSession.UNKNOWN, timer);
+        journal.confirm(LoginSession.UNKNOWN, false);
+      }
+      String token = TestChanges.last(store).orElseThrow().token();
+      waitFor(() -> log(store).contains("change " + token + " was confirmed"), store);
       assertThat(ns.save("iptables-save")).isEqualTo(applied);
     }
   }

@@ -115,9 +115,9 @@ class ExposureWindowLabTest {
         Path probes4 = probe(attacker, "198.51.100.2", "198.51.100.1", "probes4");
         Path probes6 = probe(attacker, "2001:db8:1::2", "[2001:db8:1::1]", "probes6");
         for (int i = 0; i < 10; i++) { // 30 switches: apply, rollback, apply
-          assertThat(transaction.apply(i % 2 == 0 ? second : first).changed()).isTrue();
-          assertThat(transaction.rollback()).containsExactly(IpFamily.V4, IpFamily.V6);
-          assertThat(transaction.apply(i % 2 == 0 ? second : first).changed()).isTrue();
+          assertThat(dev.breakwater.firewall.TestChanges.apply(transaction, i % 2 == 0 ? second : first).changed()).isTrue();
+          assertThat(dev.breakwater.firewall.TestChanges.rollback(transaction)).containsExactly(IpFamily.V4, IpFamily.V6);
+          assertThat(dev.breakwater.firewall.TestChanges.apply(transaction, i % 2 == 0 ? second : first).changed()).isTrue();
         }
         long officeBefore = OpenSessionsLabTest.lines(office);
         Thread.sleep(1000);

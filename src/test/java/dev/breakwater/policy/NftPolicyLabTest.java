@@ -59,9 +59,9 @@ class NftPolicyLabTest {
         HostFacts facts = PolicyTrafficLabTest.facts(IptablesSaveParser.parse(host.save("iptables-save"), IpFamily.V4, "lab"));
         CompiledPolicy compiled = PolicyCompiler.compile(facts, PolicyFile.parse(POLICY, "policy.yml"));
         StateStore store = new StateStore(tmp.resolve("state"));
-        ApplyTransaction.Outcome outcome = new ApplyTransaction(tools, store, FirewallBackend.NFT).apply(compiled);
+        ApplyTransaction.Outcome outcome = dev.breakwater.firewall.TestChanges.apply(new ApplyTransaction(tools, store, FirewallBackend.NFT), compiled);
         assertThat(outcome.changed()).isTrue();
-        assertThat(store.backend()).isEqualTo(FirewallBackend.NFT);
+        assertThat(dev.breakwater.firewall.TestChanges.last(store).orElseThrow().backend()).isEqualTo(FirewallBackend.NFT);
         assertThat(host.save("iptables-save")).as("the iptables rules are untouched").doesNotContain("BREAKWATER");
 
         assertThat(get(attacker, "198.51.100.3")).as("the allowed address gets in").contains("container");
@@ -97,11 +97,11 @@ class NftPolicyLabTest {
         assertThat(get(attacker, "198.51.100.2")).as("the failed script let nobody new in").isEmpty();
 
         // The rollback timer runs `breakwater rollback`, which builds the default transaction: the
-        // state says nft, so it removes the table (there was none before).
-        assertThat(new ApplyTransaction(tools, store).rollback()).containsExactly(IpFamily.V4, IpFamily.V6);
+        // journal says nft, so it removes the table (there was none before).
+        assertThat(dev.breakwater.firewall.TestChanges.rollback(new ApplyTransaction(tools, store))).containsExactly(IpFamily.V4, IpFamily.V6);
         assertThat(nft.listTable()).isEmpty();
         assertThat(get(attacker, "198.51.100.2")).as("rolled back: open again").contains("container");
-        assertThat(new ApplyTransaction(tools, store).rollback()).as("nothing left to undo").isEmpty();
+        assertThat(dev.breakwater.firewall.TestChanges.rollback(new ApplyTransaction(tools, store))).as("nothing left to undo").isEmpty();
       } finally {
         for (Process p : servers.servers) {
           p.destroy();

@@ -140,8 +140,8 @@ public class PolicyTrafficLabTest {
                 + "then echo OPEN; else echo closed; fi; done"))
             .redirectErrorStream(true).redirectOutput(probes.toFile()).start();
         for (int cycle = 0; cycle < 100; cycle++) {
-          assertThat(transaction.apply(second).changed()).isTrue();
-          assertThat(transaction.rollback()).containsExactly(IpFamily.V4);
+          assertThat(dev.breakwater.firewall.TestChanges.apply(transaction, second).changed()).isTrue();
+          assertThat(dev.breakwater.firewall.TestChanges.rollback(transaction)).containsExactly(IpFamily.V4);
         }
         prober.destroy();
         prober.waitFor(5, TimeUnit.SECONDS);

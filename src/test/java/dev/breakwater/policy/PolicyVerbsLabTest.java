@@ -51,7 +51,10 @@ class PolicyVerbsLabTest {
           .contains("-A BREAKWATER -s 203.0.113.0/24 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
       assertThat(ns.save("ip6tables-save")).contains("-A BREAKWATER -s 2001:db8::/32 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN");
 
-      assertThat(run("confirm", "--state-dir", state).out()).contains("Confirmed");
+      CliRun sameSession = run("confirm", "--state-dir", state);
+      assertThat(sameSession.exit()).as("the test's own session applied it").isEqualTo(dev.breakwater.cli.ExitCodes.FINDINGS);
+      assertThat(sameSession.err()).contains("confirm refused: this is the session that applied change #1");
+      assertThat(run("confirm", "--state-dir", state, "--same-session").out()).contains("Confirmed");
       CliRun again = run("apply", "--policy", policy.toString(), "--from", snapshot.toString(), "--netns", ns.name, "--state-dir", state);
       assertThat(again.out()).contains("Nothing to change");
 
@@ -65,12 +68,13 @@ class PolicyVerbsLabTest {
       assertThat(unconfirmed.exit()).as(unconfirmed.err()).isZero();
       assertThat(ns.save("iptables-save")).isNotEqualTo(v4);
       StateStore store = new StateStore(tmp.resolve("state"));
-      for (int i = 0; i < 600 && !(store.pending().isEmpty() && ns.save("iptables-save").equals(v4)); i++) {
+      for (int i = 0; i < 600 && !(dev.breakwater.firewall.TestChanges.last(store).orElseThrow().phase()
+          == dev.breakwater.firewall.Journal.Phase.ROLLED_BACK && ns.save("iptables-save").equals(v4)); i++) {
         Thread.sleep(100);
       }
       assertThat(ns.save("iptables-save")).as("rolled back by itself; timer log:\n" + Files.readString(store.timerLog())).isEqualTo(v4);
       assertThat(ns.save("ip6tables-save")).isEqualTo(v6);
-      assertThat(Files.readString(store.timerLog())).contains("was not confirmed in time: rolling back");
+      assertThat(Files.readString(store.timerLog())).contains("Rolled back change #");
     }
   }
 
