@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds target/breakwater_<version>_amd64.deb: the shaded jar, a jlink runtime of the modules it
-# needs, an AOT cache recorded for the installed paths, man pages, bash completion, systemd units.
-# Needs a JDK >= 25 (jlink without jmods, AOT cache) and, from Debian: asciidoctor, dpkg-deb.
+# needs, an AOT cache recorded for the installed paths, man pages, bash and zsh completion, systemd
+# units.
+# Needs a JDK >= 25 (jlink without jmods, AOT cache) and, from Debian: asciidoctor, dpkg-deb, binutils.
 # Downloads only from Maven Central (the jar's dependencies, picocli-codegen for the man pages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ deb=target/breakwater_${version}_amd64.deb
 rm -rf "$work" "$deb"
 mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/breakwater" "$root/usr/lib/breakwater" \
   "$root/usr/lib/systemd/system" "$root/usr/share/man/man1" "$root/usr/share/bash-completion/completions" \
+  "$root/usr/share/zsh/vendor-completions" \
   "$root/usr/share/doc/breakwater/examples" "$root/etc/breakwater"
 
 echo "build-deb: jar"
@@ -41,6 +43,13 @@ modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --mul
 echo "build-deb: runtime of $modules"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
   --compress zip-6 --output "$root/usr/lib/breakwater/runtime"
+# jlink copies the JDK's legal notices read-only (0444); Debian's files are 0644 (lintian's
+# non-standard-file-perm). The JDK's native code keeps its symbol tables: strip them, as Debian's
+# own openjdk packages do (lintian's unstripped-binary-or-object), before the AOT cache is recorded.
+find "$root/usr/lib/breakwater/runtime" -type f -perm 0444 -exec chmod 0644 {} +
+command -v strip >/dev/null || { echo "build-deb: strip missing: apt-get install binutils" >&2; exit 2; }
+find "$root/usr/lib/breakwater/runtime" -type f \( -name '*.so' -o -perm -0100 \) -print0 \
+  | xargs -0 strip --strip-unneeded --remove-section=.comment --remove-section=.note
 
 install -m 755 packaging/deb/breakwater "$root/usr/bin/breakwater"
 
@@ -61,8 +70,12 @@ java="$JAVA_HOME/bin/java"
   -d "$work/adoc" dev.breakwater.cli.Main
 asciidoctor -b manpage -D "$work/man" "$work"/adoc/*.adoc
 for page in "$work"/man/*.1; do gzip -9n -c "$page" > "$root/usr/share/man/man1/$(basename "$page").gz"; done
-"$java" -cp "$jar" picocli.AutoComplete --force -n breakwater \
-  -o "$root/usr/share/bash-completion/completions/breakwater" dev.breakwater.cli.Main
+# A completion file is sourced, never run: picocli's "#!/usr/bin/env bash" line goes (lintian's
+# bash-completion-with-hashbang). zsh uses the same script through bashcompinit (_breakwater).
+"$java" -cp "$jar" picocli.AutoComplete --force -n breakwater -o "$work/completion.bash" dev.breakwater.cli.Main
+sed '1{/^#!/d}' "$work/completion.bash" > "$root/usr/share/bash-completion/completions/breakwater"
+chmod 644 "$root/usr/share/bash-completion/completions/breakwater"
+install -m 644 packaging/deb/_breakwater "$root/usr/share/zsh/vendor-completions/_breakwater"
 
 for unit in breakwater.service breakwater-watch.service; do
   sed -e 's|/usr/local/bin/breakwater|/usr/bin/breakwater|g' \
@@ -75,11 +88,14 @@ sed -e 's|/usr/local/bin/breakwater|/usr/bin/breakwater|g' packaging/ufw-after.i
 install -m 644 packaging/deb/policy.example.yml "$root/etc/breakwater/policy.example.yml"
 install -m 644 packaging/deb/policy.example.yml "$root/usr/share/doc/breakwater/examples/policy.yml"
 cp docs/*.md "$root/usr/share/doc/breakwater/"
-{
-  echo "Breakwater $version. The bundled Java runtime (/usr/lib/breakwater/runtime) is OpenJDK"
-  echo "(Eclipse Temurin), GPL-2.0 with the Classpath Exception; its notices are in"
-  echo "/usr/lib/breakwater/runtime/legal/."
-} > "$root/usr/share/doc/breakwater/copyright"
+install -m 644 packaging/deb/copyright "$root/usr/share/doc/breakwater/copyright"
+# A native package's changelog is changelog.gz (Debian policy 12.7); its top entry must be this version.
+changelog_version=$(sed -n '1s/^breakwater (\([^)]*\)).*/\1/p' packaging/deb/changelog)
+if [ "$changelog_version" != "$version" ]; then
+  echo "build-deb: packaging/deb/changelog's top entry is $changelog_version, pom.xml says $version: add an entry" >&2
+  exit 2
+fi
+gzip -9n -c packaging/deb/changelog > "$root/usr/share/doc/breakwater/changelog.gz"
 
 echo /etc/breakwater/policy.example.yml > "$root/DEBIAN/conffiles"
 install -m 755 packaging/deb/postinst packaging/deb/postrm "$root/DEBIAN/"

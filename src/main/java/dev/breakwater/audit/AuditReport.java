@@ -50,6 +50,16 @@ public record AuditReport(
     return allFindings().anyMatch(f -> f.severity().atLeast(threshold));
   }
 
+  /**
+   * Every finding above info, of the ports, the host's sockets and the host's setup, worst first
+   * (in each severity: ports, then sockets, then setup, in the report's order).
+   */
+  @JsonIgnore
+  public List<ExposureFinding> findingsAboveInfo() {
+    return allFindings().filter(f -> f.severity().compareTo(Severity.INFO) > 0)
+        .sorted(Comparator.comparing(ExposureFinding::severity).reversed()).toList();
+  }
+
   private Stream<ExposureFinding> allFindings() {
     return Stream.concat(Stream.concat(exposures.stream().flatMap(e -> e.findings().stream()), hostFindings.stream()),
         hostListeners.stream().flatMap(l -> l.findings().stream()));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Many hosts' audits as one answer: hosts worst first, and the exposures they share grouped.
@@ -41,11 +42,35 @@ public final class FleetAudit {
     List<FleetHost> ordered = hosts.stream().sorted(WORST_FIRST).toList();
     int audited = (int) ordered.stream().filter(h -> !h.isBadInput()).count();
     Severity worst = ordered.stream().map(FleetHost::worstSeverity).max(Comparator.naturalOrder()).orElse(Severity.INFO);
-    return new FleetReport(ordered.size(), audited, ordered.size() - audited, worst, shared(ordered, audited), ordered);
+    return new FleetReport(ordered.size(), audited, ordered.size() - audited, worst, shared(ordered, audited),
+        sharedListeners(ordered, audited), ordered);
   }
+
+  /** One port of one host, as the grouping sees it: a container's publication or a host socket. */
+  private record Item(int hostPort, String protocol, String service, String reach, Severity severity,
+      List<ExposureFinding> findings) {}
 
   /** One group per (port, protocol, service, sources) among the exposures that have a finding above info. */
   static List<SharedExposure> shared(List<FleetHost> ordered, int audited) {
+    return grouped(ordered, audited, report -> report.exposures().stream()
+        .map(e -> new Item(e.hostPort(), e.protocol(), service(e.image()), reach(e.reachableFrom(), e.possiblyReachableFrom()),
+            e.severity(), e.findings()))
+        .toList());
+  }
+
+  /**
+   * The host's own sockets the same way, keyed by the process that holds them: "2375/tcp of dockerd
+   * reachable from anywhere on 1 of 12 hosts". A socket ss could not name a process for is {@code ?}.
+   */
+  static List<SharedExposure> sharedListeners(List<FleetHost> ordered, int audited) {
+    return grouped(ordered, audited, report -> report.hostListeners().stream()
+        .map(l -> new Item(l.port(), l.protocol(), l.process().isEmpty() ? "?" : l.process(),
+            reach(l.reachableFrom(), l.possiblyReachableFrom()), l.severity(), l.findings()))
+        .toList());
+  }
+
+  private static List<SharedExposure> grouped(List<FleetHost> ordered, int audited,
+      Function<AuditReport, List<Item>> items) {
     record Key(int hostPort, String protocol, String service, String reach) {}
     final class Group {
       Severity severity = Severity.INFO;
@@ -57,11 +82,11 @@ public final class FleetAudit {
     Map<Key, Group> groups = new LinkedHashMap<>();
     for (FleetHost host : ordered) {
       for (AuditReport report : host.audit().stream().toList()) {
-        for (Exposure e : report.exposures()) {
+        for (Item e : items.apply(report)) {
           if (e.severity().compareTo(Severity.INFO) <= 0) {
             continue;
           }
-          Group g = groups.computeIfAbsent(new Key(e.hostPort(), e.protocol(), service(e.image()), reach(e)), k -> new Group());
+          Group g = groups.computeIfAbsent(new Key(e.hostPort(), e.protocol(), e.service(), e.reach()), k -> new Group());
           if (e.severity().compareTo(g.severity) > 0) {
             g.severity = e.severity();
           }
@@ -87,12 +112,12 @@ public final class FleetAudit {
   }
 
   /** Who reaches it, as a group's key: {@code anywhere}, the sources, or {@code possibly} either. */
-  static String reach(Exposure e) {
-    if (!e.reachableFrom().isEmpty()) {
-      return sources(e.reachableFrom());
+  static String reach(List<String> reachableFrom, List<String> possiblyReachableFrom) {
+    if (!reachableFrom.isEmpty()) {
+      return sources(reachableFrom);
     }
-    if (!e.possiblyReachableFrom().isEmpty()) {
-      return "possibly " + sources(e.possiblyReachableFrom());
+    if (!possiblyReachableFrom.isEmpty()) {
+      return "possibly " + sources(possiblyReachableFrom);
     }
     return "nobody";
   }
@@ -129,7 +154,6 @@ public final class FleetAudit {
   }
 
   private static long findingsAboveInfo(FleetHost host) {
-    return host.audit().stream().flatMap(r -> r.exposures().stream()).flatMap(e -> e.findings().stream())
-        .filter(f -> f.severity().compareTo(Severity.INFO) > 0).count();
+    return host.audit().stream().flatMap(r -> r.findingsAboveInfo().stream()).count();
   }
 }

@@ -13,12 +13,16 @@ import java.util.List;
  * @param audited how many of them were audited
  * @param badInput how many were bad input
  * @param worst the worst finding on any audited host ({@code info} when none)
+ * @param shared the published ports many hosts share, worst first ({@code service} is the image)
+ * @param sharedListeners the host sockets (ss -Htulnp) with a finding, grouped the same way
+ *     ({@code service} is the process: "2375/tcp of dockerd reachable from anywhere on 1 of 12 hosts")
  */
-public record FleetReport(
-    int hostCount, int audited, int badInput, Severity worst, List<SharedExposure> shared, List<FleetHost> hosts) {
+public record FleetReport(int hostCount, int audited, int badInput, Severity worst, List<SharedExposure> shared,
+    List<SharedExposure> sharedListeners, List<FleetHost> hosts) {
 
   public FleetReport {
     shared = List.copyOf(shared);
+    sharedListeners = List.copyOf(sharedListeners);
     hosts = List.copyOf(hosts);
   }
 

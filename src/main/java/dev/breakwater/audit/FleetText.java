@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * A fleet's audit as a person reads it: the counts, the exposures many hosts share (worst first),
- * the hosts that could not be audited, then one line per host, worst first. A host's own details
+ * the host sockets (ss -Htulnp) with findings the same way, the hosts that could not be audited,
+ * then one line per host, worst first. A host's own details
  * are one {@code breakwater audit --from SNAPSHOT} away; the line names the snapshot.
  */
 public final class FleetText {
@@ -37,6 +38,7 @@ public final class FleetText {
       out.append("Hosts by worst finding: ").append(byWorst(fleet)).append('\n');
     }
     shared(out, fleet);
+    sharedListeners(out, fleet);
     badInput(out, fleet);
     hosts(out, fleet);
     return out.toString();
@@ -66,7 +68,20 @@ public final class FleetText {
       return;
     }
     out.append("\nAcross the fleet, worst first:\n");
-    List<SharedExposure> shown = fleet.shared().subList(0, Math.min(SHARED_SHOWN, fleet.shared().size()));
+    groups(out, fleet.shared(), ".shared[]");
+  }
+
+  /** The host's own sockets with a finding (ss-listening.txt); said only when some host has one. */
+  private static void sharedListeners(StringBuilder out, FleetReport fleet) {
+    if (fleet.sharedListeners().isEmpty()) {
+      return;
+    }
+    out.append("\nHost listeners across the fleet (ss -Htulnp, not in containers), worst first:\n");
+    groups(out, fleet.sharedListeners(), ".sharedListeners[]");
+  }
+
+  private static void groups(StringBuilder out, List<SharedExposure> all, String jsonPath) {
+    List<SharedExposure> shown = all.subList(0, Math.min(SHARED_SHOWN, all.size()));
     int width = shown.stream().mapToInt(s -> s.severity().label().length()).max().orElse(0);
     for (SharedExposure s : shown) {
       String label = s.severity().label();
@@ -74,9 +89,9 @@ public final class FleetText {
           .append(": ").append(named(s.hosts())).append('\n');
       out.append("  ").append(" ".repeat(width + 2)).append(String.join(", ", s.findings())).append('\n');
     }
-    if (fleet.shared().size() > shown.size()) {
-      out.append("  ... and ").append(fleet.shared().size() - shown.size())
-          .append(" more (all of them: --format json, .shared[])\n");
+    if (all.size() > shown.size()) {
+      out.append("  ... and ").append(all.size() - shown.size())
+          .append(" more (all of them: --format json, ").append(jsonPath).append(")\n");
     }
   }
 
@@ -110,23 +125,28 @@ public final class FleetText {
     }
     out.append("\nHosts, worst first (details: breakwater audit --from SNAPSHOT):\n");
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"WORST", "HOST", "PORTS", "REACHABLE", "FINDINGS", "SNAPSHOT"});
+    rows.add(new String[] {"WORST", "HOST", "PORTS", "REACHABLE", "LISTENERS", "FINDINGS", "SNAPSHOT"});
     for (FleetHost h : fleet.hosts()) {
       if (h.isBadInput()) {
         continue;
       }
       AuditReport r = h.report();
       Set<String> ids = new LinkedHashSet<>();
-      r.exposures().stream().flatMap(e -> e.findings().stream())
-          .filter(f -> f.severity().compareTo(Severity.INFO) > 0)
-          .sorted((a, b) -> b.severity().compareTo(a.severity()))
-          .forEach(f -> ids.add(f.id()));
+      r.findingsAboveInfo().forEach(f -> ids.add(f.id()));
       long reachable = r.exposures().stream().filter(e -> !e.reachableFrom().isEmpty()).count();
       rows.add(new String[] {
-        h.worst(), h.host(), Integer.toString(r.exposures().size()), Long.toString(reachable),
+        h.worst(), h.host(), Integer.toString(r.exposures().size()), Long.toString(reachable), listeners(r),
         ids.isEmpty() ? "-" : String.join(", ", ids), h.snapshot()
       });
     }
     TextTable.append(out, "  ", rows);
+  }
+
+  /** "3/7": host sockets reachable from outside of those ss listed; "-" when the snapshot has no ss-listening.txt. */
+  private static String listeners(AuditReport r) {
+    if (r.hostListeners().isEmpty()) {
+      return "-";
+    }
+    return r.hostListeners().stream().filter(l -> !l.reachableFrom().isEmpty()).count() + "/" + r.hostListeners().size();
   }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What the html templates show, already worded: the templates hold no logic (Mustache), so every
@@ -47,7 +49,7 @@ final class HtmlView {
   record HostView(String anchor, String host, String snapshot, String worst, int ports, long reachable,
       int listenerCount, long listenersReachable, List<Count> counts, List<PortRow> exposures,
       List<ListenerRow> listeners, List<FindingView> hostFindings, List<String> expectedNotReachable,
-      List<String> notes) {
+      List<String> notes, ExposureMap map, String portList) {
     // Mustache has no "is this list empty": a table's header is shown under these.
     boolean hasExposures() {
       return !exposures.isEmpty();
@@ -76,11 +78,19 @@ final class HtmlView {
   /** A snapshot that is bad input. */
   record BadHost(String host, String snapshot, String error) {}
 
-  /** The fleet's page. */
+  /**
+   * The fleet's page. {@code filterScript} is the page's one script (the host list's filters), put
+   * in unescaped: it is Breakwater's own file, never data; {@code csp} lets only that script run.
+   */
   record FleetView(int hostCount, int audited, int badInput, String worst, List<Count> hostsByWorst,
-      List<SharedRow> shared, List<BadHost> bad, List<HostView> hosts) {
+      List<SharedRow> shared, List<SharedRow> sharedListeners, List<BadHost> bad, List<HostView> hosts,
+      String filterScript, String csp) {
     boolean hasShared() {
       return !shared.isEmpty();
+    }
+
+    boolean hasSharedListeners() {
+      return !sharedListeners.isEmpty();
     }
 
     boolean hasBad() {
@@ -106,14 +116,18 @@ final class HtmlView {
     report.hostListeners().forEach(l -> all.addAll(l.findings()));
     Map<Severity, Integer> bySeverity = new EnumMap<>(Severity.class);
     all.forEach(f -> bySeverity.merge(f.severity(), 1, Integer::sum));
+    // The fleet's port filter matches these: every published port and host socket, as "3306/tcp".
+    Set<String> portList = new TreeSet<>();
+    report.exposures().forEach(e -> portList.add(e.hostPort() + "/" + e.protocol()));
+    report.hostListeners().forEach(l -> portList.add(l.port() + "/" + l.protocol()));
     return new HostView(anchor, report.host(), snapshot, report.worst().label(), ports.size(),
         report.exposures().stream().filter(e -> !e.reachableFrom().isEmpty()).count(),
         listeners.size(), report.hostListeners().stream().filter(l -> !l.reachableFrom().isEmpty()).count(),
         counts(bySeverity), ports, listeners, FindingView.of(report.hostFindings()), report.expectedNotReachable(),
-        report.notes());
+        report.notes(), ExposureMap.of(report), String.join(" ", portList));
   }
 
-  static FleetView fleet(FleetReport fleet) {
+  static FleetView fleet(FleetReport fleet, String filterScript, String csp) {
     Map<Severity, Integer> byWorst = new EnumMap<>(Severity.class);
     List<HostView> hosts = new ArrayList<>();
     List<BadHost> bad = new ArrayList<>();
@@ -125,10 +139,13 @@ final class HtmlView {
         hosts.add(host(h.report(), "host-" + (hosts.size() + 1), h.snapshot()));
       }
     }
-    List<SharedRow> shared = fleet.shared().stream().map(s -> new SharedRow(
-        s.severity().label(), s.sentence(), String.join(", ", s.findings()), s.hosts())).toList();
     return new FleetView(fleet.hostCount(), fleet.audited(), fleet.badInput(), fleet.worst().label(),
-        counts(byWorst), shared, bad, hosts);
+        counts(byWorst), rows(fleet.shared()), rows(fleet.sharedListeners()), bad, hosts, filterScript, csp);
+  }
+
+  private static List<SharedRow> rows(List<SharedExposure> shared) {
+    return shared.stream().map(s -> new SharedRow(
+        s.severity().label(), s.sentence(), String.join(", ", s.findings()), s.hosts())).toList();
   }
 
   private static List<Count> counts(Map<Severity, Integer> bySeverity) {

@@ -113,7 +113,10 @@ class AuditHtmlTest {
     String fleet = AuditHtml.render(FleetAudit.of(List.of(FleetHost.audited("/fleet/" + evil, report),
         FleetHost.badInput(evil, "/fleet/x", "iptables-save.txt:1:1: " + evil))));
 
-    for (String html : List.of(one, fleet)) {
+    // The fleet's one script is the filters' own file; no other script element, on either page.
+    assertThat(count(fleet, "(?i)<script")).isOne();
+    assertThat(fleet).contains("<script>// The host list's filters (fleet page only).");
+    for (String html : List.of(one, fleet.replaceAll("(?s)<script>// The host list's filters.*?</script>", ""))) {
       assertThat(html).doesNotContainIgnoringCase("<script").doesNotContain("<img", "onerror=alert(2)>");
       assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;", "img&quot;&gt;&lt;img src&#61;x onerror&#61;alert(2)&gt;",
           "&amp; more");
@@ -155,5 +158,26 @@ class AuditHtmlTest {
 
     assertThat(html).contains("No container publishes a port.", "<span class=\"sev worst\">info</span>")
         .doesNotContain("<table", "Host listeners</h3>", "Limits of this answer");
+  }
+
+  @Test
+  void thePictureJoinsSourcesPortsAndWhatAnswersAndNamesTheDecidingRuleOnHover() {
+    String html = AuditHtml.render(report("db-1"));
+    String svg = html.replaceAll("(?s).*?(<svg.*?</svg>).*", "$1");
+
+    assertThat(svg).startsWith("<svg viewBox=\"0 0 960 ").contains("role=\"img\"");
+    // Boxes: two sources (anywhere, and the possible 198.51.100.0/24), five ports, five answers.
+    assertThat(count(svg, "<g class=\"node source")).isEqualTo(2);
+    assertThat(count(svg, "<g class=\"node port sev-")).isEqualTo(5);
+    assertThat(count(svg, "<g class=\"node container")).isEqualTo(3);
+    assertThat(count(svg, "<g class=\"node process")).isEqualTo(2);
+    assertThat(svg).contains("<path class=\"reach sev-critical\" d=\"M260 ",
+        "<title>anywhere reaches 0.0.0.0:3306/tcp: decided by filter/DOCKER #2 (line 76)</title>",
+        "<path class=\"possibly sev-info\"",
+        "<title>198.51.100.0/24 possibly reaches 0.0.0.0:8080/tcp: decided by filter/DOCKER-USER #1 (line 40)</title>",
+        "<title>0.0.0.0:3306/tcp is answered by mysql:3306 (Docker&#39;s DNAT)</title>",
+        "<title>0.0.0.0:22/tcp is answered by host: sshd</title>");
+    // Reached by nobody: the port is drawn, with no line from a source.
+    assertThat(svg).contains("0.0.0.0:6379/tcp: info (reached by nobody outside)").doesNotContain("reaches 0.0.0.0:6379/tcp");
   }
 }

@@ -182,6 +182,60 @@ class FleetAuditTest {
         .startsWith("Fleet of 4 hosts: 3 audited, 1 bad input, worst: CRITICAL\n")
         .contains("critical  3306/tcp of mysql reachable from anywhere on 3 of 3 hosts: db-1 (x2), db-2\n")
         .contains("  broken: /fleet/broken/iptables-save.txt:3: expected a target\n")
-        .containsPattern("(?m)^  critical  db-1 +1 +1 +exposed-data-store, ufw-bypass, bound-all-interfaces +/fleet/db-1$");
+        .containsPattern("(?m)^  critical  db-1 +1 +1 +- +exposed-data-store, ufw-bypass, bound-all-interfaces +/fleet/db-1$");
+  }
+
+  private static ListenerExposure socket(String process, int port, List<String> from, ExposureFinding... findings) {
+    return new ListenerExposure(process, List.of(1033), "*", "", port, "tcp", from, List.of(), true, false, "none",
+        from.isEmpty() ? "" : "filter/INPUT #1 (line 12)", List.of(), List.of(findings));
+  }
+
+  private static FleetHost withSockets(String name, List<ListenerExposure> sockets, Exposure... exposures) {
+    return FleetHost.audited("/fleet/" + name,
+        new AuditReport(name, List.of(exposures), List.of(), List.of(), sockets, List.of()));
+  }
+
+  @Test
+  void theHostsOwnSocketsAreGroupedByProcessAndShownInTheText() {
+    ExposureFinding api = new ExposureFinding("exposed-docker-api", Severity.CRITICAL, "m", "f");
+    ExposureFinding open = new ExposureFinding("host-port-open", Severity.LOW, "m", "f");
+    ListenerExposure ssh = socket("sshd", 22, List.of("0.0.0.0/0", "::/0"), open);
+    FleetReport fleet = FleetAudit.of(List.of(
+        withSockets("host-a", List.of(ssh, socket("dockerd", 2375, List.of()))),
+        withSockets("host-b", List.of(socket("dockerd", 2375, List.of("0.0.0.0/0"), api), ssh)),
+        withSockets("host-c", List.of(socket("", 9100, List.of("0.0.0.0/0"), open)), mysqlAnywhere()),
+        host("host-d")));
+
+    assertThat(fleet.sharedListeners()).extracting(SharedExposure::sentence).containsExactly(
+        "2375/tcp of dockerd reachable from anywhere on 1 of 4 hosts",
+        "22/tcp of sshd reachable from anywhere on 2 of 4 hosts",
+        "9100/tcp of ? reachable from anywhere on 1 of 4 hosts");
+    assertThat(fleet.sharedListeners().getFirst().hosts()).containsExactly("host-b");
+    assertThat(fleet.sharedListeners().getFirst().findings()).containsExactly("exposed-docker-api");
+    // A socket nobody outside reaches, with no finding, is in no group: host-a's 2375 is not.
+    assertThat(fleet.sharedListeners().getFirst().hosts()).doesNotContain("host-a");
+    // Published ports stay in their own groups.
+    assertThat(fleet.shared()).extracting(SharedExposure::hostPort).containsExactly(3306);
+    // A socket's findings count for the host's order like a port's: host-b (critical, 2 findings)
+    // comes after host-c (critical, 4) and before host-a (low).
+    assertThat(fleet.hosts()).extracting(FleetHost::host).containsExactly("host-c", "host-b", "host-a", "host-d");
+
+    String text = FleetText.render(fleet);
+
+    assertThat(text)
+        .contains("\nHost listeners across the fleet (ss -Htulnp, not in containers), worst first:\n"
+            + "  critical  2375/tcp of dockerd reachable from anywhere on 1 of 4 hosts: host-b\n"
+            + "            exposed-docker-api\n"
+            + "  low       22/tcp of sshd reachable from anywhere on 2 of 4 hosts: host-b, host-a\n")
+        .containsPattern("(?m)^  critical  host-b +0 +0 +2/2 +exposed-docker-api, host-port-open +/fleet/host-b$")
+        .containsPattern("(?m)^  info +host-d +0 +0 +- +- +/fleet/host-d$");
+    assertThat(text.indexOf("Across the fleet")).isLessThan(text.indexOf("Host listeners across the fleet"));
+  }
+
+  @Test
+  void withoutASocketFindingTheTextHasNoListenerSection() {
+    String text = FleetText.render(FleetAudit.of(List.of(host("db-1", mysqlAnywhere()))));
+
+    assertThat(text).doesNotContain("Host listeners");
   }
 }

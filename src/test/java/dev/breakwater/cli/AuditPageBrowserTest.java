@@ -52,9 +52,13 @@ class AuditPageBrowserTest {
   }
 
   private Loaded load(Path page) {
+    return load(page.toUri().toString());
+  }
+
+  private Loaded load(String url) {
     CommandRunner.Result r = CommandRunner.local().run(List.of(chromium.toString(), "--headless", "--no-sandbox",
         "--disable-gpu", "--user-data-dir=" + tmp.resolve("profile"), "--enable-logging=stderr", "--v=0",
-        "--dump-dom", page.toUri().toString()), BROWSER_TIME);
+        "--dump-dom", url), BROWSER_TIME);
     assertThat(r.exitCode()).as("chromium --dump-dom: %s", r.stderr()).isZero();
     return new Loaded(r.stdout(), r.stderr());
   }
@@ -118,6 +122,8 @@ class AuditPageBrowserTest {
     assertThat(count(loaded.dom, "<tr class=\"row exposure sev-critical\">")).isOne();
     assertThat(loaded.dom).contains("&lt;script&gt;console.error('injected')&lt;/script&gt;")
         .doesNotContain("<script>");
+    assertThat(loaded.dom).contains("<svg viewBox=\"0 0 960 ").contains("<figcaption>");
+    assertTablesHaveCaptionsAndScopes(loaded.dom);
     screenshot(page, "one-host");
   }
 
@@ -152,6 +158,50 @@ class AuditPageBrowserTest {
     assertThat(count(loaded.dom, "<tr class=\"row shared-exposure sev-")).isEqualTo(report.get("shared").size()).isPositive();
     assertThat(loaded.dom).contains("<strong>half-copied</strong>");
     assertThat(loaded.dom.indexOf("Across the fleet")).isLessThan(loaded.dom.indexOf("<h2>host-00</h2>"));
+    // The script ran (under the page's CSP): the filters are shown, and with none chosen every host.
+    assertThat(loaded.dom).contains("<form id=\"host-filters\" class=\"filters\" data-shown=\"50\">")
+        .contains("50 of 50 hosts shown");
+    // One picture per host with a port or socket to draw, and the tables as the accessibility test wants them.
+    int drawn = 0;
+    for (JsonNode host : report.get("hosts")) {
+      JsonNode r = host.get("report");
+      if (r.isObject() && (!r.get("exposures").isEmpty() || !r.get("hostListeners").isEmpty())) {
+        drawn++;
+      }
+    }
+    assertThat(drawn).isPositive();
+    assertThat(count(loaded.dom, "<svg viewBox=\"0 0 960 \\d+\" width=\"960\" height=\"\\d+\" role=\"img\"")).isEqualTo(drawn);
+    assertTablesHaveCaptionsAndScopes(loaded.dom);
+
+    // A filter from the address: only the hosts whose worst finding is critical, and their sections.
+    int critical = 0;
+    for (JsonNode host : report.get("hosts")) {
+      if (host.get("worst").isString() && host.get("worst").asString().equals("critical")) {
+        critical++;
+      }
+    }
+    Loaded filtered = load(page.toUri() + "?severity=critical");
+    assertThat(critical).isPositive().isLessThan(50);
+    assertThat(filtered.dom).contains(critical + " of 50 hosts shown");
+    assertThat(count(filtered.dom, "<tr class=\"row host-row sev-critical\" [^>]*>")).isEqualTo(critical);
+    assertThat(count(filtered.dom, "<tr class=\"row host-row sev-(?!critical)[^>]* hidden=\"\">")).isEqualTo(50 - critical);
+    assertThat(count(filtered.dom, "<section class=\"host\" id=\"host-\\d+\" hidden=\"\">")).isEqualTo(50 - critical);
+    // By port: the hosts that publish or listen on 3306.
+    int mysql = count(loaded.dom, "data-ports=\"[^\"]*\\b3306/tcp\\b");
+    Loaded byPort = load(page.toUri() + "?port=3306");
+    assertThat(mysql).isPositive().isLessThan(50);
+    assertThat(byPort.dom).contains(mysql + " of 50 hosts shown");
     screenshot(page, "fleet");
+  }
+
+  /** Every table's first child is its caption, and every header cell has a scope. */
+  private static void assertTablesHaveCaptionsAndScopes(String dom) {
+    List<String> tables = Pattern.compile("<table.*?</table>", Pattern.DOTALL).matcher(dom).results().map(m -> m.group()).toList();
+    assertThat(tables).isNotEmpty();
+    for (String table : tables) {
+      assertThat(table).containsPattern("^<table[^>]*>\\s*<caption>");
+      assertThat(Pattern.compile("<th\\b[^>]*>").matcher(table).results().map(m -> m.group()).toList())
+          .isNotEmpty().allMatch(th -> th.contains("scope=\"col\"") || th.contains("scope=\"row\""));
+    }
   }
 }

@@ -36,13 +36,7 @@ class FleetAuditCommandTest {
   }
 
   private static Path copy(String scenario, Path to) throws IOException {
-    Files.createDirectories(to);
-    try (Stream<Path> files = Files.list(Corpus.dir(scenario))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, to.resolve(f.getFileName()));
-      }
-    }
-    return to;
+    return copyDir(Corpus.dir(scenario), to);
   }
 
   @Test
@@ -55,7 +49,7 @@ class FleetAuditCommandTest {
         .contains("critical  3306/tcp of mysql reachable from anywhere on 2 of 5 hosts: ")
         .containsPattern("broken-01: \\S*broken/iptables-save.txt:3")
         .containsPattern("(?m)^  critical  db-28 ")
-        .containsPattern("(?m)^  info +mon-01 +0 +0 +- ")
+        .containsPattern("(?m)^  info +mon-01 +0 +0 +- +- ")
         .doesNotContain("notes");
     assertThat(r.err().lines()).hasSize(1);
     assertThat(r.err()).contains("1 of 6 snapshots is bad input").doesNotContain("Exception");
@@ -66,7 +60,7 @@ class FleetAuditCommandTest {
     CliRun r = CliRun.of("audit", "--from", fleet.toString(), "--format", "json");
     JsonNode json = Json.mapper().readTree(r.out());
 
-    assertThat(names(json)).containsExactly("hostCount", "audited", "badInput", "worst", "shared", "hosts");
+    assertThat(names(json)).containsExactly("hostCount", "audited", "badInput", "worst", "shared", "sharedListeners", "hosts");
     assertThat(json.get("hostCount").asInt()).isEqualTo(6);
     assertThat(json.get("audited").asInt()).isEqualTo(5);
     assertThat(json.get("badInput").asInt()).isEqualTo(1);
@@ -154,6 +148,45 @@ class FleetAuditCommandTest {
     // b has no hostname file and no iptables-save.txt: named by its directory, and said so.
     assertThat(json.get("hosts").toString()).contains("\"host\":\"b\"").contains("missing iptables-save.txt");
     assertThat(r.err()).contains("2 of 2 snapshots are bad input").doesNotContain("Exception");
+  }
+
+  @Test
+  void aFleetShowsEachHostsOwnSocketsThatStrangersReach(@TempDir Path other) throws IOException {
+    Path listeners = Path.of("src/test/resources/listeners/host-listeners");
+    copyDir(listeners, other.resolve("edge"));
+    // Host B: UFW allows 2375 instead of 3306, so the Docker API on every address answers strangers.
+    Path b = copyDir(listeners, other.resolve("b"));
+    Files.writeString(b.resolve("hostname"), "docker-b\n");
+    Path rules = b.resolve("iptables-save.txt");
+    Files.writeString(rules, Files.readString(rules).replace("-A ufw-user-input -p tcp -m tcp --dport 3306 -j ACCEPT",
+        "-A ufw-user-input -p tcp -m tcp --dport 2375 -j ACCEPT"));
+    copy("docker-user-fixed", other.resolve("fixed"));
+
+    CliRun text = CliRun.of("audit", "--from", other.toString());
+    JsonNode json = Json.mapper().readTree(CliRun.of("audit", "--from", other.toString(), "--format", "json").out());
+
+    assertThat(text.exit()).as(text.err()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(text.out())
+        .contains("Host listeners across the fleet (ss -Htulnp, not in containers), worst first:\n")
+        .contains("critical  2375/tcp of dockerd reachable from anywhere on 1 of 3 hosts: docker-b\n")
+        .contains("critical  3306/tcp of mysqld reachable from anywhere on 1 of 3 hosts: edge-v6\n")
+        .containsPattern("(?m)^  critical  docker-b +\\d+ +\\d+ +\\d+/7 +.*exposed-docker-api");
+    JsonNode api = json.get("sharedListeners").get(0);
+    assertThat(api.get("hostPort").asInt()).isEqualTo(2375);
+    assertThat(api.get("service").asString()).isEqualTo("dockerd");
+    assertThat(api.get("hosts").toString()).isEqualTo("[\"docker-b\"]");
+    // The one-host audit of B says the same of its socket: the fleet reads the same report.
+    assertThat(CliRun.of("audit", "--from", b.toString()).out()).containsPattern("(?m)^critical +dockerd +\\*:2375/tcp +anywhere");
+  }
+
+  private static Path copyDir(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+    return to;
   }
 
   private static List<String> names(JsonNode node) {
