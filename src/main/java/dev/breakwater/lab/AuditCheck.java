@@ -35,8 +35,8 @@ public final class AuditCheck {
   }
 
   /**
-   * True when some exposure of the probe's port, published on an address of the probe's family,
-   * lists a source prefix that holds the probe's source address.
+   * True when some exposure of the probe's port, published on every address of the probe's family
+   * or on the probe's target address, lists a source prefix that holds the probe's source address.
    */
   public static boolean auditSaysReachable(AuditReport report, AttackerProbe.Probe probe) {
     IPAddress source = new IPAddressString(probe.source()).getAddress();
@@ -46,6 +46,12 @@ public final class AuditCheck {
       }
       IPAddress hostIp = new IPAddressString(e.hostIp()).getAddress();
       if (hostIp == null || hostIp.isIPv4() != source.isIPv4()) {
+        continue;
+      }
+      // A port bound to one address answers only packets sent to it: a neighbour that reaches a
+      // 127.0.0.1 publish (Docker before 28) does so by sending to 127.0.0.1, not to the host's address.
+      IPAddress target = new IPAddressString(probe.target()).getAddress();
+      if (!hostIp.isAnyLocal() && target != null && !hostIp.withoutPrefixLength().equals(target.withoutPrefixLength())) {
         continue;
       }
       for (String cidr : e.reachableFrom()) {

@@ -130,25 +130,40 @@ final class ExposureAnalysis {
     List<SourceClass> classes = new ArrayList<>();
     String unrouted = "bound to " + bound + ", which no packet routed from outside the host carries";
     for (String ingress : reach.externalInterfaces()) {
-      Optional<IPAddress> neighbour = net.neighbourOn(ingress, family);
-      Optional<Trace> direct = neighbour.map(n ->
-          reach.trace(new Packet(n, bound, port.protocol(), CLIENT_PORT, port.hostPort(), ingress), false));
-      if (direct.isEmpty() || direct.get().verdict() instanceof Verdict.Blocked) {
+      Optional<IPAddress> linkPrefix = net.linkPrefix(ingress, family).map(IPAddress::toPrefixBlock);
+      if (linkPrefix.isEmpty()) {
         classes.add(new SourceClass(ingress, family, Span.all(family).toPrefixBlocks(), Verdict.BLOCKED, Optional.empty(),
             unrouted));
         continue;
       }
-      // The link's neighbours are what the trace says (the same mechanism trace uses): a class of
-      // their own, so the audit counts them; the rest of the world still cannot address it.
-      Trace t = direct.get();
-      List<IPAddress> link = net.linkPrefix(ingress, family).map(p -> List.of(p.toPrefixBlock()))
-          .orElse(List.of(neighbour.get()));
-      String linkText = link.get(0).toString();
-      notes.add(new ReachNote.NeighbourSendsDirectly(ingress, linkText, bound, t.verdict(), t.decision()));
-      classes.add(new SourceClass(ingress, family, link, t.verdict(), t.decidedBy(),
-          "a neighbour on " + ingress + "'s link that sends to " + bound + " directly: " + t.decision()
-              + " (Docker before 28 has no raw PREROUTING drop for it, moby#45610: upgrade, or drop in raw PREROUTING"
-              + " '-d " + bound + " ! -i lo -j DROP')"));
+      // The link's neighbours are split like any source (the same walk trace makes), as if the
+      // packet were addressed to the bound address; the rest of the world cannot address it.
+      List<IPAddress> link = List.of(linkPrefix.get());
+      SourceSplit split = splits.computeIfAbsent(family,
+          f -> new SourceSplit(new PacketEvaluator(net, reach.rulesFor(f), false), f));
+      Optional<SourceClass> firstIn = Optional.empty();
+      for (SourceClass c : split.classes(port, ingress, List.of(bound), new LinkedHashSet<>())) {
+        List<IPAddress> inside = dev.breakwater.net.AddressSets.intersect(c.sources(), link);
+        if (inside.isEmpty()) {
+          continue;
+        }
+        boolean in = !(c.verdict() instanceof Verdict.Blocked);
+        SourceClass onLink = new SourceClass(ingress, family, inside, c.verdict(), c.decidedBy(), in
+            ? "a neighbour on " + ingress + "'s link that sends to " + bound + " directly: " + c.because()
+                + " (Docker before 28 has no raw PREROUTING drop for it, moby#45610: upgrade, or drop in raw PREROUTING"
+                + " '-d " + bound + " ! -i lo -j DROP')"
+            : c.because(), c.needs());
+        classes.add(onLink);
+        if (in && firstIn.isEmpty()) {
+          firstIn = Optional.of(onLink);
+        }
+      }
+      firstIn.ifPresent(c -> {
+        Trace t = reach.trace(new Packet(c.sources().get(0).getLower().withoutPrefixLength(), bound, port.protocol(),
+            CLIENT_PORT, port.hostPort(), ingress), false);
+        notes.add(new ReachNote.NeighbourSendsDirectly(ingress, linkPrefix.get().toString(), bound, t.verdict(),
+            t.decision()));
+      });
       List<IPAddress> rest = dev.breakwater.net.AddressSets.minus(Span.all(family).toPrefixBlocks(), link);
       if (!rest.isEmpty()) {
         classes.add(new SourceClass(ingress, family, rest, Verdict.BLOCKED, Optional.empty(), unrouted));
