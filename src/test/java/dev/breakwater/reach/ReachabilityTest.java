@@ -238,9 +238,8 @@ class ReachabilityTest {
     assertThat(r.ingressFor(ip("172.17.0.9"))).isEqualTo("docker0");
   }
 
-  @Test
-  void swarmRoutingMeshIsNamedInANote() {
-    String rules = """
+  /** Swarm's routing mesh as libnetwork writes it: DOCKER-INGRESS DNATs the port to the ingress sandbox. */
+  private static final String SWARM_INGRESS = """
         *nat
         :PREROUTING ACCEPT [0:0]
         :DOCKER-INGRESS - [0:0]
@@ -256,6 +255,10 @@ class ReachabilityTest {
         -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT
         COMMIT
         """;
+
+  @Test
+  void swarmRoutingMeshIsNamedInANote() {
+    String rules = SWARM_INGRESS;
     Container web = container("web", "172.17.0.2", port("0.0.0.0", 8080, 8080, "172.17.0.2"));
     PortReach e = onlyExposure(host(v4(rules), Optional.empty(), web));
 
@@ -267,24 +270,8 @@ class ReachabilityTest {
   void aSwarmTaskWithAnUnboundPortIsAuditedThroughTheRoutingMeshsDnat() {
     // docker inspect of a task shows "Ports": {"80/tcp": null}; the publication is DOCKER-INGRESS's
     // DNAT to the ingress sandbox, so the exposure comes from the rule, named after the service.
-    String rules = """
-        *nat
-        :PREROUTING ACCEPT [0:0]
-        :DOCKER-INGRESS - [0:0]
-        -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
-        -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.3:8080
-        -A DOCKER-INGRESS -j RETURN
-        COMMIT
-        *filter
-        :INPUT DROP [0:0]
-        :FORWARD DROP [0:0]
-        :DOCKER-INGRESS - [0:0]
-        -A FORWARD -j DOCKER-INGRESS
-        -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT
-        -A DOCKER-INGRESS -m state --state RELATED,ESTABLISHED -j ACCEPT
-        -A DOCKER-INGRESS -j RETURN
-        COMMIT
-        """;
+    String rules = SWARM_INGRESS;
+
     Container task = new Container("t1", "web.1.x7k2", "nginx", java.util.Map.of("com.docker.swarm.service.name", "web"),
         "bridge", List.of(), List.of(), List.of(), List.of());
     PortReach e = onlyExposure(host(v4(rules), Optional.empty(), task));
