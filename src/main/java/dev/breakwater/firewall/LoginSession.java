@@ -29,15 +29,22 @@ public record LoginSession(String sshConnection, String sshd, long tty, long ses
   }
 
   /**
-   * True when both were recorded by the same login session: any identifying fact they share. A
+   * True when both were recorded by the same login session. The SSH connection (client address
+   * and port) is the strongest fact, then the sshd process that serves it; only when neither side
+   * has either (a local console, a script) do the session and the terminal decide, and then both
+   * must match: a pty's number is given to the next connection once freed (Ansible's connections, one
+   * after another, each get /dev/pts/1), so a terminal alone would refuse a new connection. A
    * {@code tmux}/{@code screen} pane reattached from a new connection keeps its terminal and
    * session, which looks the same: the override flag is for that.
    */
   public boolean sameAs(LoginSession other) {
-    return (!sshd.isEmpty() && sshd.equals(other.sshd))
-        || (!sshConnection.isEmpty() && sshConnection.equals(other.sshConnection))
-        || (tty != 0 && tty == other.tty)
-        || (sessionId != 0 && sessionId == other.sessionId);
+    if (!sshConnection.isEmpty() && !other.sshConnection.isEmpty()) {
+      return sshConnection.equals(other.sshConnection);
+    }
+    if (!sshd.isEmpty() && !other.sshd.isEmpty()) {
+      return sshd.equals(other.sshd);
+    }
+    return sessionId != 0 && sessionId == other.sessionId && tty == other.tty;
   }
 
   /** What it is, for a message: the SSH connection or the terminal. */

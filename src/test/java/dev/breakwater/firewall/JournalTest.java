@@ -40,12 +40,18 @@ class JournalTest {
   }
 
   @Test
-  void sessionsAreTheSameWhenAnyFactTheyRecordIsShared() {
+  void sessionsAreTheSameByTheirStrongestSharedFact() {
     LoginSession applied = new LoginSession("198.51.100.7 50022 198.51.100.1 22", "812@t", 34816, 812);
     assertThat(applied.sameAs(applied)).isTrue();
     assertThat(applied.sameAs(new LoginSession("", "812@t", 0, 0))).as("sudo cleared SSH_CONNECTION; sshd is the same").isTrue();
-    assertThat(applied.sameAs(new LoginSession("", "", 34816, 0))).as("same terminal").isTrue();
     assertThat(applied.sameAs(new LoginSession("198.51.100.7 50100 198.51.100.1 22", "900@t", 34817, 900))).isFalse();
+    // Ansible's connections one after another each get /dev/pts/1 (seen with ansible-core 2.14):
+    // a reused terminal number is not the same session when the SSH connection differs.
+    assertThat(applied.sameAs(new LoginSession("198.51.100.7 50100 198.51.100.1 22", "", 34816, 900))).isFalse();
+    LoginSession console = new LoginSession("", "", 34816, 812);
+    assertThat(console.sameAs(new LoginSession("", "", 34816, 812))).as("a console: terminal and session").isTrue();
+    assertThat(console.sameAs(new LoginSession("", "", 34816, 0))).as("a terminal number alone is reused").isFalse();
+    assertThat(new LoginSession("", "", 0, 812).sameAs(new LoginSession("", "", 0, 812))).as("no terminal: the session").isTrue();
     assertThat(LoginSession.UNKNOWN.sameAs(LoginSession.UNKNOWN)).as("nothing known: cannot tell, not the same").isFalse();
     assertThat(LoginSession.current().sessionId()).as("read from /proc/self/stat").isPositive();
   }
