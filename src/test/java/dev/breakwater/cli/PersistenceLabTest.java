@@ -80,13 +80,7 @@ class PersistenceLabTest {
       host.close();
     }
     // Whatever a failed test left of ours goes, so the next one starts from the incident.
-    for (String tool : List.of("iptables", "ip6tables")) {
-      while (lab.onHost(List.of(tool, "-w", "10", "-D", "DOCKER-USER", "-j", "BREAKWATER"), Duration.ofSeconds(30)).exitCode() == 0) {
-        // one jump at a time
-      }
-      lab.onHost(List.of(tool, "-w", "10", "-F", "BREAKWATER"), Duration.ofSeconds(30));
-      lab.onHost(List.of(tool, "-w", "10", "-X", "BREAKWATER"), Duration.ofSeconds(30));
-    }
+    removeBreakwater();
   }
 
   @Test
@@ -228,7 +222,9 @@ class PersistenceLabTest {
 
   static void removeBreakwater() {
     for (String tool : List.of("iptables", "ip6tables")) {
-      lab.onHost(List.of(tool, "-w", "10", "-D", "DOCKER-USER", "-j", "BREAKWATER"), Duration.ofSeconds(30));
+      while (lab.onHost(List.of(tool, "-w", "10", "-D", "DOCKER-USER", "-j", "BREAKWATER"), Duration.ofSeconds(30)).exitCode() == 0) {
+        // one jump at a time
+      }
       lab.onHost(List.of(tool, "-w", "10", "-F", "BREAKWATER"), Duration.ofSeconds(30));
       lab.onHost(List.of(tool, "-w", "10", "-X", "BREAKWATER"), Duration.ofSeconds(30));
     }
