@@ -217,6 +217,30 @@ public final class Lab {
     return traffic.containerConnectsOut(container, port);
   }
 
+  /**
+   * Stops the lab's dockerd and starts it again, as {@code systemctl restart docker} does on a
+   * host, then starts the containers that stopped with it (as a host's {@code restart: always}
+   * would): Docker rebuilds its chains at start, so this is what the persistence tests restart.
+   */
+  public synchronized void restartDockerd() {
+    LabState state = requireUp();
+    host.stopDockerd(Optional.of(state));
+    LabState restarted = host.startDockerd(state);
+    restarted.save(host.stateFile());
+    List<String> stopped = host.docker(List.of("ps", "-aq", "--filter", "status=exited")).stdout().lines()
+        .filter(l -> !l.isBlank()).toList();
+    if (!stopped.isEmpty()) {
+      List<String> start = new java.util.ArrayList<>(List.of("start"));
+      start.addAll(stopped);
+      host.docker(start);
+    }
+  }
+
+  /** The lab host's private mount namespace ({@code /proc/PID/ns/mnt}), where UFW's copies are mounted. */
+  public Path mountNamespace() {
+    return LabProcesses.mountNamespace(requireUp().mountHolderPid());
+  }
+
   /** A gatherer that sees the lab host as {@code breakwater snapshot} sees a real one. */
   public LiveGatherer gatherer() {
     return new LiveGatherer(hostRunner(), docker(), root.resolve("daemon.json"));
