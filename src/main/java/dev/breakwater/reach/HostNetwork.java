@@ -114,6 +114,12 @@ final class HostNetwork {
     return Optional.ofNullable(hostAddresses.get(address));
   }
 
+  /** Every container address of the family Docker's inspect data names. */
+  List<IPAddress> containerAddresses(IpFamily family) {
+    return containerNames.keySet().stream().filter(a -> Span.familyOf(a) == family)
+        .sorted(Comparator.comparing(IPAddress::getValue)).toList();
+  }
+
   Optional<String> containerAt(IPAddress address) {
     return Optional.ofNullable(containerNames.get(address));
   }
