@@ -175,6 +175,15 @@ final class Walk {
     }
     passConntrack();
     RouteDecision route = net.route(destination, packet.inInterface());
+    if (!(route instanceof RouteDecision.Dropped) && net.checksReversePath(packet.family(), packet.inInterface())) {
+      // fib_validate_source, at the same routing decision (ip_route_input_slow): the route back
+      // to the source, which the routes split by source address.
+      sourceDependencies.addAll(net.routeBoundaries(packet.family()));
+      Optional<String> rpDrop = net.reversePathDrop(source(), packet.inInterface());
+      if (rpDrop.isPresent()) {
+        route = new RouteDecision.Dropped(rpDrop.get());
+      }
+    }
     if (recording) {
       steps.add(new TraceStep.Routed(route.describe()));
     }

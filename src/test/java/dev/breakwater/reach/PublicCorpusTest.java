@@ -42,8 +42,8 @@ class PublicCorpusTest {
   /** "dir line" of a claim -> one-line reason the engine's answer differs from the poster's. */
   private static final Map<String, String> KNOWN_DISAGREEMENTS = Map.of(
       "public-11-oci-second-vnic-minecraft 9",
-      "the reverse path is not modelled (docs/reach.md: rp_filter): a SYN arriving on enp1s0 from a"
-          + " source routed via enp0s6 is dropped (strict) or answered out of the wrong interface");
+      "the poster's report has no sysctl.txt, so rp_filter is not applied (ReversePathFilterTest: with"
+          + " strict it agrees); with loose or off the SYN-ACK leaves by enp0s6, and the reply's route is not modelled");
 
   /** "dir line" of a claim -> text the engine's "possibly" must name (a rule or a reason). */
   private static final Map<String, String> POSSIBLY_BECAUSE = Map.of();
