@@ -133,12 +133,21 @@ public final class Auditor {
                   + ", so Breakwater cannot prove it blocked.",
               "Audit the live host as root, or add the missing outputs to the snapshot (docs/snapshot.md lists them; "
                   + "ip6tables-save.txt for IPv6).")
-          : new ExposureFinding(
+          : engineReasons(reach).isEmpty()
+          ? new ExposureFinding(
               "possibly-reachable",
               store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
               possibly + ": the answer depends on " + citeAll(reach.uncertainBecause())
                   + ", which Breakwater does not model exactly.",
-              "Check that rule by hand, or express it with plain matches (-s, -i, --ctorigdstport) so it can be proved."));
+              "Check that rule by hand, or express it with plain matches (-s, -i, --ctorigdstport) so it can be proved.")
+          // The engine said why (a set filled at run time, a recent list, an unseen table): its words.
+          : new ExposureFinding(
+              "possibly-reachable",
+              store.isPresent() ? Severity.HIGH : Severity.MEDIUM,
+              possibly + ": the answer depends on " + citeAll(reach.uncertainBecause()) + ": "
+                  + String.join("; ", engineReasons(reach)) + ".",
+              "If strangers must never reach it, drop them before that rule with plain matches (-s, -i,"
+                  + " --ctorigdstport) in DOCKER-USER, so the proof does not rest on what the host fills in at run time."));
     }
     if (port.boundToAll()) {
       findings.add(new ExposureFinding(
@@ -168,6 +177,16 @@ public final class Auditor {
         notes,
         findings,
         reach.container().runtime().label());
+  }
+
+  /** The engine's own reasons for the port's "possibly" classes ({@code Verdict.PossiblyReachable#reasons}), once each. */
+  private static List<String> engineReasons(PortReach reach) {
+    return reach.classes().stream()
+        .map(SourceClass::verdict)
+        .filter(v -> v instanceof Verdict.PossiblyReachable)
+        .flatMap(v -> ((Verdict.PossiblyReachable) v).reasons().stream())
+        .distinct()
+        .toList();
   }
 
   static List<String> cidrs(List<IPAddress> prefixes) {

@@ -83,7 +83,7 @@ public final class LiveGatherer {
    * runner runs sysctl there, which shows that namespace's values.
    */
   static final List<String> SYSCTL = List.of("sysctl", "-a", "--pattern",
-      "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding))$|^net\\.ipv6\\.conf\\.[^.]+\\.forwarding$");
+      "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding|rp_filter))$|^net\\.ipv6\\.conf\\.[^.]+\\.forwarding$");
 
   /** A gatherer that copies only {@code daemonJson} of the configuration files (a lab host). */
   public LiveGatherer(CommandRunner runner, DockerClient docker, Path daemonJson) {
@@ -139,7 +139,7 @@ public final class LiveGatherer {
         .ifPresent(out -> files.add(writer.write("firewalld.conf", out).getFileName().toString()));
     firewalldState(notes).ifPresent(out -> files.add(writer.write("firewall-cmd-state.txt", out).getFileName().toString()));
     hostFiles.fail2ban().ifPresent(dir -> files.addAll(fail2ban(directory, dir, notes)));
-    optional("sysctl", SYSCTL, notes, "route_localnet and forwarding are not checked")
+    optional("sysctl", SYSCTL, notes, "route_localnet, forwarding and rp_filter are not checked")
         .ifPresent(out -> files.add(writer.write("sysctl.txt", out).getFileName().toString()));
     optional(Tool.NFT, List.of("-j", "list", "ruleset"), notes, "nftables tables that iptables does not show are not captured")
         .ifPresent(out -> files.add(writer.write("nft-ruleset.json", out).getFileName().toString()));

@@ -44,9 +44,11 @@ final class HostNetwork {
   record PublishedDnat(IPAddress hostIp, int hostPort, Transport protocol, IPAddress to, int toPort) {}
 
   private final List<PublishedDnat> dnats = new ArrayList<>();
+  private final ReversePathFilter reversePath;
 
   HostNetwork(HostFacts facts) {
     this.interfaces = facts.interfaces();
+    this.reversePath = ReversePathFilter.of(facts.setup().hostConfig().sysctl());
     for (Container c : facts.containers()) {
       if (c.hostNetwork()) {
         continue;
@@ -112,6 +114,12 @@ final class HostNetwork {
 
   Optional<String> interfaceOwning(IPAddress address) {
     return Optional.ofNullable(hostAddresses.get(address));
+  }
+
+  /** Every container address of the family Docker's inspect data names. */
+  List<IPAddress> containerAddresses(IpFamily family) {
+    return containerNames.keySet().stream().filter(a -> Span.familyOf(a) == family)
+        .sorted(Comparator.comparing(IPAddress::getValue)).toList();
   }
 
   Optional<String> containerAt(IPAddress address) {
@@ -190,6 +198,40 @@ final class HostNetwork {
     return connected
         .<RouteDecision>map(dev -> new RouteDecision.Forward(dev, "connected prefix on " + dev))
         .orElseGet(() -> new RouteDecision.Dropped("no route to " + destination));
+  }
+
+  /**
+   * Why reverse-path filtering drops a packet from {@code source} arriving on {@code inInterface}
+   * ({@link ReversePathFilter}), or empty. IPv4 only, and only when the snapshot has the sysctl.
+   */
+  Optional<String> reversePathDrop(IPAddress source, String inInterface) {
+    if (!source.isIPv4() || reversePath.mode(inInterface) == 0) {
+      return Optional.empty();
+    }
+    return reversePath.drops(inInterface, deviceTowards(source), source.toString());
+  }
+
+  /** Whether {@link #reversePathDrop} can drop anything arriving on {@code inInterface}. */
+  boolean checksReversePath(IpFamily family, String inInterface) {
+    return family == IpFamily.V4 && reversePath.mode(inInterface) != 0;
+  }
+
+  /** The source ranges within which the route back is one and the same: every route's prefix, every connected one. */
+  List<Span> routeBoundaries(IpFamily family) {
+    List<Span> out = new ArrayList<>();
+    for (Route r : routes) {
+      if (r.family() == family) {
+        out.add(Span.of(r.destination()));
+      }
+    }
+    for (NetworkInterface nic : interfaces) {
+      for (IPAddress a : nic.addresses()) {
+        if (Span.familyOf(a) == family && a.getNetworkPrefixLength() != null) {
+          out.add(Span.of(a.toPrefixBlock()));
+        }
+      }
+    }
+    return out;
   }
 
   /** The interface the route back to {@code address} uses. */

@@ -21,12 +21,23 @@ final class PacketEvaluator {
   private final HostNetwork net;
   private final RulesetIndex rules;
   private final boolean recording;
+  private final boolean anyDestination;
 
   /** @param recording whether walks keep their path (for traces) or only their outcome */
   PacketEvaluator(HostNetwork net, RulesetIndex rules, boolean recording) {
+    this(net, rules, recording, false);
+  }
+
+  /**
+   * @param anyDestination whether an unseen nat table may send the packet anywhere (a trace: is
+   *     this packet delivered?) or only where Docker's DNAT would (an exposure: who reaches this
+   *     container's port?); see {@link Walk}
+   */
+  PacketEvaluator(HostNetwork net, RulesetIndex rules, boolean recording, boolean anyDestination) {
     this.net = net;
     this.rules = rules;
     this.recording = recording;
+    this.anyDestination = anyDestination;
   }
 
   /**
@@ -57,7 +68,7 @@ final class PacketEvaluator {
       }
       List<Integer> prefix = pending.pop();
       try {
-        WalkResult leaf = new Walk(net, rules, packet, prefix, recording).run();
+        WalkResult leaf = new Walk(net, rules, packet, prefix, recording, anyDestination).run();
         leaves.add(leaf);
         uncertain.addAll(leaf.uncertain());
         dependencies.addAll(leaf.sourceDependencies());

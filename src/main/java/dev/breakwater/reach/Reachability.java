@@ -117,7 +117,7 @@ public final class Reachability {
    * good as any; {@link Trace#needs()} says which choices get that verdict when not all do.
    */
   public Trace traceChoosing(Packet template, boolean sourcePortFree, boolean flagsFree) {
-    PacketEvaluator evaluator = new PacketEvaluator(net, rulesFor(template.family()), false);
+    PacketEvaluator evaluator = new PacketEvaluator(net, rulesFor(template.family()), false, true);
     ChoiceSearch.Explored explored = ChoiceSearch.explore(template, sourcePortFree, flagsFree, evaluator::evaluate);
     return trace(explored.best().packet(), true).needing(explored.needs());
   }
@@ -125,7 +125,7 @@ public final class Reachability {
   /** As {@link #trace(Packet)}; without looking for hints when only the verdict is wanted. */
   Trace trace(Packet packet, boolean withHints) {
     RulesetIndex rules = rulesFor(packet.family());
-    PacketEvaluator.Evaluation e = new PacketEvaluator(net, rules, true).evaluate(packet);
+    PacketEvaluator.Evaluation e = new PacketEvaluator(net, rules, true, true).evaluate(packet);
     WalkResult walk = e.first();
     Verdict verdict = e.verdict();
     String decision = walk.decision();

@@ -81,6 +81,41 @@ final class RulesetIndex {
     return out;
   }
 
+  private List<Integer> destinationPorts;
+
+  /**
+   * One destination port of every piece the ruleset's destination-port tests cut the port space
+   * into ({@code --dport}, {@code --dports}, {@code --port}): each range's first port and the
+   * ports just outside it, so a negated test is met too. Where an unseen nat table may send a
+   * packet, these are the ports that can walk differently; any other port walks as one of them.
+   */
+  List<Integer> destinationPortRepresentatives() {
+    if (destinationPorts == null) {
+      java.util.TreeSet<Integer> ports = new java.util.TreeSet<>();
+      for (dev.breakwater.netfilter.Table table : ruleset.tables().values()) {
+        for (dev.breakwater.netfilter.Chain chain : table.chains().values()) {
+          for (dev.breakwater.netfilter.Rule rule : chain.rules()) {
+            for (dev.breakwater.netfilter.Match m : rule.matches()) {
+              if (m instanceof dev.breakwater.netfilter.Match.Ports p
+                  && p.field() != dev.breakwater.netfilter.Match.PortField.SOURCE) {
+                for (dev.breakwater.net.PortRange r : p.ranges()) {
+                  ports.add(r.first());
+                  ports.add(Math.max(1, r.first() - 1));
+                  ports.add(Math.min(65535, r.last() + 1));
+                }
+              }
+            }
+          }
+        }
+      }
+      if (ports.isEmpty()) {
+        ports.add(1);
+      }
+      destinationPorts = List.copyOf(ports);
+    }
+    return destinationPorts;
+  }
+
   private final Map<TableName, List<UnseenTable>> unseen = new java.util.EnumMap<>(TableName.class);
 
   /** The parts of {@code table} the dump does not show (see {@link Ruleset#unseen()}). */

@@ -99,13 +99,25 @@ final class Walk {
 
   /** False when only the verdict is wanted: no path and no FORWARD bookkeeping for hints. */
   private final boolean recording;
+  private final boolean anyDestination;
 
   Walk(HostNetwork net, RulesetIndex rules, Packet packet, List<Integer> choices) {
     this(net, rules, packet, choices, true);
   }
 
   Walk(HostNetwork net, RulesetIndex rules, Packet packet, List<Integer> choices, boolean recording) {
+    this(net, rules, packet, choices, recording, false);
+  }
+
+  /**
+   * @param anyDestination whether an unseen nat table may send the packet to any address and port
+   *     (the question "is this packet delivered?"), or only to the container Docker's DNAT of the
+   *     port names (the question "who reaches this container's port?")
+   */
+  Walk(HostNetwork net, RulesetIndex rules, Packet packet, List<Integer> choices, boolean recording,
+      boolean anyDestination) {
     this.recording = recording;
+    this.anyDestination = anyDestination;
     this.net = net;
     this.rules = rules;
     this.packet = packet;
@@ -163,6 +175,15 @@ final class Walk {
     }
     passConntrack();
     RouteDecision route = net.route(destination, packet.inInterface());
+    if (!(route instanceof RouteDecision.Dropped) && net.checksReversePath(packet.family(), packet.inInterface())) {
+      // fib_validate_source, at the same routing decision (ip_route_input_slow): the route back
+      // to the source, which the routes split by source address.
+      sourceDependencies.addAll(net.routeBoundaries(packet.family()));
+      Optional<String> rpDrop = net.reversePathDrop(source(), packet.inInterface());
+      if (rpDrop.isPresent()) {
+        route = new RouteDecision.Dropped(rpDrop.get());
+      }
+    }
     if (recording) {
       steps.add(new TraceStep.Routed(route.describe()));
     }
@@ -301,10 +322,15 @@ final class Walk {
 
   /**
    * The table's rules the dump shows, then what its unseen part could do. An unseen nat table in
-   * PREROUTING may DNAT the packet as Docker does for a published port of its address and port, or
-   * not (a branch: both are walked); in other hooks nat only rewrites the source. Any other unseen
-   * table may drop the packet or pass it on: that matters only to an accepted walk, which then
-   * counts as both (see {@link PacketEvaluator}). iptables refuses DROP in nat, so nat cannot drop.
+   * PREROUTING may translate the destination of a packet no seen nat chain translated (DNAT,
+   * REDIRECT, NETMAP: nf_nat_inet_fn calls every nat base chain of the hook until one binds), to
+   * where Docker's DNAT of a published port sends it and, with {@code anyDestination}, to any
+   * address and port: each host and container address with one port of every piece the
+   * ruleset's port tests make ({@link RulesetIndex#destinationPortRepresentatives}), a branch
+   * each beside the untranslated one. Where no branch is accepted the answer stays exact. In
+   * other hooks nat only rewrites the source. Any other unseen table may drop the packet or pass
+   * it on: that matters only to an accepted walk, which then counts as both (see {@link
+   * PacketEvaluator}). iptables refuses DROP in nat, so nat cannot drop.
    */
   private TableOutcome traverse(TableName table, String builtin) {
     TableOutcome seen = traverseSeen(table, builtin);
@@ -317,27 +343,55 @@ final class Walk {
       return rules.hasTable(table) ? seen
           : new TableOutcome(true, Optional.empty(), () -> "the " + table.label() + " table is not in the dump");
     }
-    if (!builtin.equals("PREROUTING") || dnatted) {
+    if (!builtin.equals("PREROUTING") || dnatted || natBound) {
       return seen;
     }
-    List<HostNetwork.PublishedDnat> dnats = net.publishedDnats(destination, destinationPort, packet.protocol());
-    if (dnats.isEmpty()) {
+    List<Endpoint> targets = unseenNatTargets();
+    if (targets.isEmpty()) {
       return seen;
     }
     unseenDecides.addAll(unseen);
-    int choice = choose(dnats.size() + 1);
+    int choice = choose(targets.size() + 1);
     if (choice == 0) {
       return seen;
     }
-    HostNetwork.PublishedDnat dnat = dnats.get(choice - 1);
+    Endpoint target = targets.get(choice - 1);
     natBound = true;
     IPAddress fromAddress = destination;
     int fromPort = destinationPort;
-    destination = dnat.to();
-    destinationPort = dnat.toPort();
+    destination = target.address();
+    destinationPort = target.port();
     dnatted = true;
-    return new TableOutcome(true, Optional.empty(), () -> "the unseen nat table taken as Docker's DNAT "
-        + Delivery.endpoint(fromAddress, fromPort) + " -> " + Delivery.endpoint(dnat.to(), dnat.toPort()));
+    String table0 = unseen.get(0).text();
+    return new TableOutcome(true, Optional.empty(), () -> (target.published() ? "the unseen nat table taken as Docker's DNAT "
+        : "the unseen nat table taken to translate ") + Delivery.endpoint(fromAddress, fromPort) + " -> "
+        + Delivery.endpoint(target.address(), target.port()) + " (" + table0 + ")");
+  }
+
+  /** Where an unseen nat table may send the packet; {@code published} for Docker's own DNAT. */
+  private record Endpoint(IPAddress address, int port, boolean published) {}
+
+  private List<Endpoint> unseenNatTargets() {
+    List<Endpoint> out = new ArrayList<>();
+    for (HostNetwork.PublishedDnat d : net.publishedDnats(destination, destinationPort, packet.protocol())) {
+      out.add(new Endpoint(d.to(), d.toPort(), true));
+    }
+    if (!anyDestination) {
+      return out;
+    }
+    List<IPAddress> addresses = new ArrayList<>();
+    net.hostAddresses(packet.family()).stream().filter(a -> !HostNetwork.isLoopback(a)).forEach(addresses::add);
+    net.containerAddresses(packet.family()).stream().filter(a -> !addresses.contains(a)).forEach(addresses::add);
+    for (IPAddress address : addresses) {
+      for (int port : rules.destinationPortRepresentatives()) {
+        boolean same = address.equals(destination) && port == destinationPort;
+        boolean listed = out.stream().anyMatch(e -> e.address().equals(address) && e.port() == port);
+        if (!same && !listed) {
+          out.add(new Endpoint(address, port, false));
+        }
+      }
+    }
+    return out;
   }
 
   private TableOutcome traverseSeen(TableName table, String builtin) {

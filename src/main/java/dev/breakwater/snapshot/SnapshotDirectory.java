@@ -58,7 +58,7 @@ import java.util.concurrent.FutureTask;
  * firewalld.conf       /etc/firewalld/firewalld.conf       optional
  * firewall-cmd-state.txt  firewall-cmd --state             optional
  * podman-inspect.json  podman inspect $(podman ps -q)      optional
- * sysctl.txt           sysctl (forwarding, route_localnet)  optional
+ * sysctl.txt           sysctl (forwarding, route_localnet, rp_filter)  optional
  * fail2ban/jail.conf, jail.local, jail.d/*.conf, jail.d/*.local   /etc/fail2ban's jails, optional
  * </pre>
  */

@@ -130,6 +130,23 @@ class AuditorTest {
   }
 
   @Test
+  void aPossiblyCausedByRunTimeStateSaysTheEnginesReasonNotUnmodelled() {
+    String why = "the recent list DEFAULT is filled at run time, so whether this sender is on it cannot be known";
+    PublishedPort p = port("0.0.0.0", 8080, 80);
+    PortReach r = new PortReach(container("app", "example/app"), p, List.of(new SourceClass("eth0", IpFamily.V4,
+        List.of(ip("0.0.0.0/0")), new Verdict.PossiblyReachable(List.of(RECENT), List.of(why)), Optional.empty())),
+        List.of(RECENT), List.of());
+    ExposureFinding f = Auditor.judge(r, "none").findings().stream().filter(x -> x.id().equals("possibly-reachable"))
+        .findFirst().orElseThrow();
+
+    assertThat(f.message()).contains("filter/DOCKER-USER #1 (line 30)").contains(why).doesNotContain("does not model");
+    assertThat(f.fix()).contains("run time");
+    // Without a reason from the engine, the rule is one it does not model.
+    assertThat(Auditor.judge(reach(container("app", "example/app"), p, List.of(), List.of("0.0.0.0/0"), List.of(RECENT)),
+        "none").findings().get(0).message()).contains("does not model exactly");
+  }
+
+  @Test
   void theDockerApiIsCriticalEvenFromOneNetwork() {
     Exposure e = Auditor.judge(reach(container("dind", "docker:dind"), port("0.0.0.0", 2375, 2375),
         List.of("198.51.100.7/32"), List.of(), List.of()), "none");

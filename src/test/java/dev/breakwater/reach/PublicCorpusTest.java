@@ -41,12 +41,9 @@ import org.junit.jupiter.api.TestFactory;
 class PublicCorpusTest {
   /** "dir line" of a claim -> one-line reason the engine's answer differs from the poster's. */
   private static final Map<String, String> KNOWN_DISAGREEMENTS = Map.of(
-      "public-08-npm-container-xtables-save 8",
-      "an unseen (iptables-legacy) nat table is taken to DNAT only Docker's published ports, so the"
-          + " visible INPUT DROP is answered exactly; a legacy REDIRECT of 81 to 443 would be accepted",
       "public-11-oci-second-vnic-minecraft 9",
-      "the reverse path is not modelled (docs/reach.md: rp_filter): a SYN arriving on enp1s0 from a"
-          + " source routed via enp0s6 is dropped (strict) or answered out of the wrong interface");
+      "the poster's report has no sysctl.txt, so rp_filter is not applied (ReversePathFilterTest: with"
+          + " strict it agrees); with loose or off the SYN-ACK leaves by enp0s6, and the reply's route is not modelled");
 
   /** "dir line" of a claim -> text the engine's "possibly" must name (a rule or a reason). */
   private static final Map<String, String> POSSIBLY_BECAUSE = Map.of();

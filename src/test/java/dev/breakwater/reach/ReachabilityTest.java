@@ -331,8 +331,12 @@ class ReachabilityTest {
     Reachability r = Reachability.of(facts);
     assertThat(strangerTo(r, 3306).verdict().label()).isEqualTo("possibly-reachable");
     assertThat(strangerTo(r, 3306).decision()).contains("nat table is not in the dump");
-    // Nothing publishes 8080: no DNAT an unseen nat table is taken to make could let it in.
-    assertThat(strangerTo(r, 8080).verdict().label()).isEqualTo("blocked");
+    // Nothing publishes 8080, but the missing nat table may translate it anywhere, for example to
+    // the container's 3306, which filter/DOCKER accepts: a packet to 8080 is possibly delivered.
+    Trace other = strangerTo(r, 8080);
+    assertThat(other.verdict().label()).isEqualTo("possibly-reachable");
+    assertThat(other.verdict()).isInstanceOfSatisfying(Verdict.PossiblyReachable.class,
+        p -> assertThat(p.reasons()).singleElement().asString().contains("the nat table is not in the dump"));
     assertThat(texts(r.notes())).anySatisfy(n -> assertThat(n).startsWith("IPv4: the nat table is not in the dump"));
   }
 
@@ -345,6 +349,45 @@ class ReachabilityTest {
     assertThat(e.reachableFrom()).isEmpty();
     assertThat(e.possiblyReachableFrom()).isEmpty();
     assertThat(e.exact()).isTrue();
+  }
+
+  @Test
+  void anUnseenNatTableCannotLetInWhatNoSeenFilterPathAccepts() {
+    // DOCKER-USER drops everything from eth0, but UFW accepts 22: the unseen nat table may
+    // REDIRECT 8080 there, so a packet to 8080 is possibly delivered.
+    String ssh = "-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT\n";
+    String rules = filterOnly(Layouts.docker20("", 3306, 3306, "-A DOCKER-USER -i eth0 -j DROP\n"));
+    assertThat(rules).contains(ssh);
+    Reachability withSsh = Reachability.of(host(v4(rules), Optional.empty(), MYSQL));
+    assertThat(strangerTo(withSsh, 8080).verdict().label()).isEqualTo("possibly-reachable");
+    assertThat(strangerTo(withSsh, 8080).decision()).contains("nat table is not in the dump");
+
+    // Without it no seen filter path accepts a stranger's new packet: wherever the unseen nat
+    // table sends it, it is dropped, so the answer stays exact.
+    Reachability r = Reachability.of(host(v4(rules.replace(ssh, "")), Optional.empty(), MYSQL));
+    assertThat(strangerTo(r, 8080).verdict().label()).isEqualTo("blocked");
+    assertThat(strangerTo(r, 3306).verdict().label()).isEqualTo("blocked");
+  }
+
+  @Test
+  void legacyTablesMakeAPortTheInputPolicyDropsPossiblyWhenSomeOtherPortIsAccepted() {
+    // public-08's shape: INPUT accepts 443 only. A legacy nat table may REDIRECT 81 to 443, so a
+    // packet to 81 is possibly delivered, naming the legacy tables; without the warning, blocked.
+    String warning = "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n";
+    String rules = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        + "-A INPUT -p tcp -m tcp --dport 443 -j ACCEPT\nCOMMIT\n";
+    Reachability legacy = Reachability.of(host(v4(rules + warning), Optional.empty()));
+    Trace t = strangerTo(legacy, 81);
+    assertThat(t.verdict()).isInstanceOfSatisfying(Verdict.PossiblyReachable.class,
+        p -> assertThat(p.reasons()).anySatisfy(why -> assertThat(why).contains("iptables-legacy")));
+    assertThat(t.decision()).contains("iptables-legacy");
+
+    assertThat(strangerTo(Reachability.of(host(v4(rules), Optional.empty())), 81).verdict().label()).isEqualTo("blocked");
+    // Nothing accepts anything new: the legacy tables cannot deliver it.
+    String none = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        + "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\nCOMMIT\n";
+    assertThat(strangerTo(Reachability.of(host(v4(none + warning), Optional.empty())), 81).verdict().label())
+        .isEqualTo("blocked");
   }
 
   @Test
