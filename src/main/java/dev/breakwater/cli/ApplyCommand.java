@@ -128,7 +128,9 @@ public final class ApplyCommand implements Callable<Integer> {
     NetfilterTools firewall = target.firewall();
     HostFacts facts = PolicyFacts.read(from, target.namespace(), Optional.of(firewall), spec.commandLine().getErr());
     dev.breakwater.policy.FirewallBackend kind = backend.resolve(facts, spec.commandLine().getErr());
-    Plan plan = Plan.make(facts, parsed, ReachProof.engine(), kind);
+    // One engine for the plan's proof and the commit order's: the two ends are proved once.
+    dev.breakwater.plan.ReachEngine engine = dev.breakwater.plan.ReachEngine.remembering(ReachProof.engine().orElseThrow());
+    Plan plan = Plan.make(facts, parsed, Optional.of(engine), kind);
     out.print(PlanText.render(plan));
     out.flush();
     if (!plan.proved()) {
@@ -141,7 +143,7 @@ public final class ApplyCommand implements Callable<Integer> {
     // the state between them within one of the two ends (plan.CommitWindow, docs/policy.md).
     Optional<dev.breakwater.policy.CommitSequence> order = Optional.empty();
     if (kind == dev.breakwater.policy.FirewallBackend.IPTABLES) {
-      var window = dev.breakwater.plan.CommitWindow.choose(facts, Plan.afterApply(facts, plan.compiled()), ReachProof.engine().orElseThrow());
+      var window = dev.breakwater.plan.CommitWindow.choose(facts, Plan.afterApply(facts, plan.compiled()), engine);
       if (!window.holds()) {
         throw new UserError("apply refused: no order of the IPv4 and IPv6 commits keeps the host within the old or the new"
             + " policy: " + String.join("; ", window.problems()) + "; nothing was changed", ExitCodes.FINDINGS);

@@ -1,6 +1,11 @@
 package dev.breakwater.watch;
 
+import dev.breakwater.gather.HostReader;
 import dev.breakwater.gather.LiveHostReader;
+import dev.breakwater.host.HostFacts;
+import dev.breakwater.plan.ReachabilityEngine;
+import dev.breakwater.policy.FirewallBackend;
+import java.util.function.UnaryOperator;
 
 import dev.breakwater.system.CommandRunner;
 import dev.breakwater.lab.Lab;
@@ -39,17 +44,49 @@ public final class LabWatch implements AutoCloseable {
   private final NetfilterTools firewall = NetfilterTools.in(new NetworkNamespace(Lab.HOST_NS));
   private final WatchSession session;
 
+  /** The proof's own time per correction (its host read, then the engine), in milliseconds. */
+  public record ProofTime(long readMillis, long engineMillis) {}
+
+  private final List<ProofTime> proofTimes = new CopyOnWriteArrayList<>();
+
+  /** watch as it was before the proof (iptables backend, no proof): the lab test. */
   public LabWatch(Lab lab, Path stateDir, Duration interval, boolean echo) {
-    LiveHostReader reader = new LiveHostReader(lab.docker(), firewall, POLICY, Lab.HOST_NS);
-    ApplyTransaction transaction = new ApplyTransaction(firewall, new StateStore(stateDir));
+    this(lab, stateDir, interval, echo, FirewallBackend.IPTABLES, false, UnaryOperator.identity());
+  }
+
+  /**
+   * watch as {@code breakwater watch --backend KIND} runs it: with {@code proved}, the engine's
+   * proof before every correction on the whole host read again ({@code LiveHostReader.readForProof}),
+   * as WatchCommand wires it; {@code wrap} may stand between the loop and its reader (the
+   * benchmark's gate).
+   */
+  public LabWatch(Lab lab, Path stateDir, Duration interval, boolean echo, FirewallBackend backend, boolean proved,
+      UnaryOperator<HostReader> wrap) {
+    LiveHostReader live = new LiveHostReader(lab.docker(), firewall, POLICY, Lab.HOST_NS);
+    HostReader reader = wrap.apply(live);
+    ApplyTransaction transaction = new ApplyTransaction(firewall, new StateStore(stateDir), backend);
+    CorrectionProof proof = !proved ? CorrectionProof.NONE : compiled -> {
+      long t0 = System.nanoTime();
+      HostFacts whole = live.readForProof();
+      long t1 = System.nanoTime();
+      CorrectionProof.Finding finding = CorrectionProof.engine(() -> whole, new ReachabilityEngine(), backend).prove(compiled);
+      proofTimes.add(new ProofTime((t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+      return finding;
+    };
     WatchLog log = new WatchLog(InstantSource.system(), line -> {
       lines.add(line);
       if (echo) {
         System.out.println(line);
       }
     });
-    session = WatchSession.start(POLICY, reader, transaction::apply, DockerEventConnection.connector(lab.docker()),
-        log, metrics, interval, Optional.empty());
+    session = WatchSession.start(POLICY, reader, backend == FirewallBackend.NFT ? NftEnforcer.of(transaction) : transaction::apply,
+        proof, Aftercare.NONE, Optional.of(DockerEventConnection.connector(lab.docker())), log, metrics, interval,
+        Optional.empty(), Long.MAX_VALUE);
+  }
+
+  /** One entry per proved correction, in order. */
+  public List<ProofTime> proofTimes() {
+    return proofTimes;
   }
 
   public List<String> lines() {
