@@ -9,7 +9,7 @@ import picocli.CommandLine;
 public record CliRun(int exit, String out, String err) {
 
   public static CliRun of(String... args) {
-    CommandLine cli = Main.newCommandLine();
+    CommandLine cli = Main.newCommandLine(args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
