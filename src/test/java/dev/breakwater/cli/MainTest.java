@@ -2,8 +2,6 @@ package dev.breakwater.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,17 +30,6 @@ class MainTest {
     }
   }
 
-  /** The whole tree's run of these arguments, as before verbs were added only when needed. */
-  private static CliRun wholeTree(String... args) {
-    CommandLine cli = Main.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new CliRun(exit, out.toString(), err.toString());
-  }
-
   @Test
   void theTreeBuiltForTheArgumentsAnswersAsTheWholeTreeDoes() {
     List<String[]> cases = new ArrayList<>();
@@ -60,7 +47,7 @@ class MainTest {
     cases.add(new String[] {"lab", "up", "--help"});
     cases.add(new String[] {"audit", "--format", "JSON", "--from", "/nonexistent-breakwater-dir"});
     for (String[] args : cases) {
-      assertThat(CliRun.of(args)).as(String.join(" ", args)).isEqualTo(wholeTree(args));
+      assertThat(CliRun.of(args)).as(String.join(" ", args)).isEqualTo(CliRun.on(Main.newCommandLine(), args));
     }
     assertThat(Main.newCommandLine("--version").getSubcommands()).isEmpty();
     assertThat(Main.newCommandLine("audit", "--from", "x").getSubcommands()).containsOnlyKeys("audit");
