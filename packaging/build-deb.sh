@@ -67,12 +67,12 @@ fi
 echo "build-deb: man pages, completion"
 java="$JAVA_HOME/bin/java"
 "$java" -cp "$jar:$work/tools/picocli-codegen-$picocli.jar" picocli.codegen.docgen.manpage.ManPageGenerator \
-  -d "$work/adoc" dev.breakwater.cli.Main
+  -d "$work/adoc" 'dev.breakwater.cli.Main$Tree'
 asciidoctor -b manpage -D "$work/man" "$work"/adoc/*.adoc
 for page in "$work"/man/*.1; do gzip -9n -c "$page" > "$root/usr/share/man/man1/$(basename "$page").gz"; done
 # A completion file is sourced, never run: picocli's "#!/usr/bin/env bash" line goes (lintian's
 # bash-completion-with-hashbang). zsh uses the same script through bashcompinit (_breakwater).
-"$java" -cp "$jar" picocli.AutoComplete --force -n breakwater -o "$work/completion.bash" dev.breakwater.cli.Main
+"$java" -cp "$jar" picocli.AutoComplete --force -n breakwater -o "$work/completion.bash" 'dev.breakwater.cli.Main$Tree'
 sed '1{/^#!/d}' "$work/completion.bash" > "$root/usr/share/bash-completion/completions/breakwater"
 chmod 644 "$root/usr/share/bash-completion/completions/breakwater"
 install -m 644 packaging/deb/_breakwater "$root/usr/share/zsh/vendor-completions/_breakwater"

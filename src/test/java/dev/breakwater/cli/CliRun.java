@@ -9,7 +9,11 @@ import picocli.CommandLine;
 public record CliRun(int exit, String out, String err) {
 
   public static CliRun of(String... args) {
-    CommandLine cli = Main.newCommandLine();
+    return on(Main.newCommandLine(args), args);
+  }
+
+  /** These arguments on this command tree (such as the whole tree, {@code Main.newCommandLine()}). */
+  static CliRun on(CommandLine cli, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));

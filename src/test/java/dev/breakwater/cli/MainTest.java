@@ -2,7 +2,10 @@ package dev.breakwater.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
 
@@ -25,6 +28,36 @@ class MainTest {
         "rollback", "watch", "probe", "lab", "demo"}) {
       assertThat(r.out()).contains("  " + verb + " ");
     }
+  }
+
+  @Test
+  void theTreeBuiltForTheArgumentsAnswersAsTheWholeTreeDoes() {
+    List<String[]> cases = new ArrayList<>();
+    for (String verb : Main.VERBS.keySet()) {
+      cases.add(new String[] {verb, "--help"});
+      cases.add(new String[] {verb, "--no-such-option"});
+      cases.add(new String[] {"help", verb});
+    }
+    cases.add(new String[] {"--version"});
+    cases.add(new String[] {"-V"});
+    cases.add(new String[] {"-V", "--version"});
+    cases.add(new String[] {"--help"});
+    cases.add(new String[] {});
+    cases.add(new String[] {"audti"});
+    cases.add(new String[] {"lab", "up", "--help"});
+    cases.add(new String[] {"audit", "--format", "JSON", "--from", "/nonexistent-breakwater-dir"});
+    for (String[] args : cases) {
+      assertThat(CliRun.of(args)).as(String.join(" ", args)).isEqualTo(CliRun.on(Main.newCommandLine(), args));
+    }
+    assertThat(Main.newCommandLine("--version").getSubcommands()).isEmpty();
+    assertThat(Main.newCommandLine("audit", "--from", "x").getSubcommands()).containsOnlyKeys("audit");
+    assertThat(Main.newCommandLine("help", "audit").getSubcommands()).containsOnlyKeys(Main.VERBS.keySet());
+  }
+
+  @Test
+  void theAnnotatedTreeForTheManPagesHasEveryVerb() {
+    assertThat(new CommandLine(new Main.Tree()).getSubcommands()).containsOnlyKeys(Main.VERBS.keySet());
+    assertThat(new CommandLine(new Main.Tree()).getCommandName()).isEqualTo("breakwater");
   }
 
   @Test
