@@ -57,6 +57,24 @@ final class ChoiceSearch {
     int end = portsFree ? PORTS : template.sourcePort() + 1;
     int tested = 0;
     TreeSet<String> headerTests = new TreeSet<>();
+    // The template's own choice first, as the loop below would: when its walk tested no source
+    // port, free flag bit or header, no cut is made and it is the only piece (most walks).
+    int firstFlags = flagClasses(template, flagsChosen, 0).get(0);
+    ExtensionHeaders firstHeaders = template.headers();
+    Packet first = template.withChoice(template.sourcePort(), firstFlags, firstHeaders);
+    PacketEvaluator.Evaluation firstEvaluation = evaluate.apply(first);
+    if ((!portsFree || firstEvaluation.sourcePortTests().isEmpty()) && (firstEvaluation.flagsTested() & TcpFlagBits.FREE) == 0
+        && firstEvaluation.headerTests().isEmpty()) {
+      Tried only = new Tried(new PortRange(cuts.first(), end - 1), members(firstFlags, flagsChosen, 0), firstHeaders, first,
+          firstEvaluation);
+      return new Explored(template, List.of(only), portsFree, flagsChosen, 0, Set.of());
+    }
+    done.put(new Choice(template.sourcePort(), firstFlags, firstHeaders), firstEvaluation);
+    if (portsFree) {
+      addCuts(cuts, firstEvaluation.sourcePortTests());
+    }
+    tested |= firstEvaluation.flagsTested() & TcpFlagBits.FREE;
+    headerTests.addAll(firstEvaluation.headerTests());
     boolean changed = true;
     while (changed) {
       changed = false;
@@ -72,12 +90,7 @@ final class ChoiceSearch {
             done.put(key, e);
             changed = true;
             if (portsFree) {
-              for (PortRange r : e.sourcePortTests()) {
-                cuts.add(r.first());
-                if (r.last() + 1 < PORTS) {
-                  cuts.add(r.last() + 1);
-                }
-              }
+              addCuts(cuts, e.sourcePortTests());
             }
             tested |= e.flagsTested() & TcpFlagBits.FREE;
             headerTests.addAll(e.headerTests());
@@ -190,6 +203,16 @@ final class ChoiceSearch {
       states.addAll(next);
     });
     return states.stream().distinct().map(ExtensionHeaders::ipv4).toList();
+  }
+
+  /** Every tested source-port range's ends become cuts of the port space. */
+  private static void addCuts(TreeSet<Integer> cuts, List<PortRange> tests) {
+    for (PortRange r : tests) {
+      cuts.add(r.first());
+      if (r.last() + 1 < PORTS) {
+        cuts.add(r.last() + 1);
+      }
+    }
   }
 
   private static int highOf(TreeSet<Integer> cuts, int low, int end) {

@@ -23,11 +23,15 @@ final class NatPortMapping {
 
   /** The port after the mapping; the packet's own when the target names no ports. */
   static int translate(int port, Optional<PortRange> ports, String ruleText) {
+    return translate(port, ports, ports.isEmpty() ? Optional.empty() : base(ruleText));
+  }
+
+  /** As {@link #translate(int, Optional, String)}, with the rule's base port already read ({@link #base}). */
+  static int translate(int port, Optional<PortRange> ports, Optional<Integer> base) {
     if (ports.isEmpty()) {
       return port;
     }
     PortRange range = ports.get();
-    Optional<Integer> base = base(ruleText);
     if (base.isPresent()) {
       int size = range.last() - range.first() + 1;
       return range.first() + ((port - base.get()) & 0xffff) % size;
@@ -43,7 +47,8 @@ final class NatPortMapping {
     return ports.isPresent() && ports.get().first() != ports.get().last() && RANDOM.matcher(ruleText).find();
   }
 
-  private static Optional<Integer> base(String ruleText) {
+  /** The base port of {@code MIN-MAX/BASE} in a rule's text, if any. */
+  static Optional<Integer> base(String ruleText) {
     Matcher m = BASE.matcher(ruleText);
     return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
   }

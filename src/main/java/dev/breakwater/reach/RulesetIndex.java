@@ -21,6 +21,13 @@ final class RulesetIndex {
     return spans.computeIfAbsent(prefix, Span::of);
   }
 
+  /** Each DNAT/REDIRECT rule's base port ({@link NatPortMapping#base}), read once: a walk per packet asks. */
+  private final Map<dev.breakwater.netfilter.Rule, Optional<Integer>> natBases = new java.util.IdentityHashMap<>();
+
+  Optional<Integer> natBase(dev.breakwater.netfilter.Rule rule) {
+    return natBases.computeIfAbsent(rule, r -> NatPortMapping.base(r.text()));
+  }
+
   /** An ipset's members of one family, sorted once, by identity of the member list. */
   private final Map<java.util.List<IPAddress>, MemberSpans> v4Members = new java.util.IdentityHashMap<>();
   private final Map<java.util.List<IPAddress>, MemberSpans> v6Members = new java.util.IdentityHashMap<>();

@@ -107,7 +107,11 @@ final class SourceSplit {
         from = cut;
       }
       parts.add(new Span(family, from, span.high()));
+      boolean[] alike = alikeRepresentative(span, parts, piece.dependencies());
       for (int i = parts.size() - 1; i >= 0; i--) {
+        if (alike[i]) {
+          byRepresentative.putIfAbsent(parts.get(i).low(), piece);
+        }
         work.push(parts.get(i));
       }
     }
@@ -131,6 +135,50 @@ final class SourceSplit {
           o.fullBecause(), o.needs()));
     });
     return out;
+  }
+
+  /**
+   * Which parts of {@code span} (cut at every boundary of {@code dependencies}) lie inside exactly
+   * the same tested ranges as the span's representative, its low end (part 0). The walk reads the
+   * source only through those tests, so such a part's representative walks the same way, tests
+   * the same ranges and gets the same outcome: its piece is the one already evaluated. Between
+   * two rules' {@code -s} ranges lies such a part; without this it cost a walk of its own.
+   */
+  private boolean[] alikeRepresentative(Span span, List<Span> parts, List<Span> dependencies) {
+    int n = parts.size();
+    BigInteger[] lows = new BigInteger[n];
+    for (int i = 0; i < n; i++) {
+      lows[i] = parts.get(i).low();
+    }
+    int limit = n - 1;
+    int[] inside = new int[n + 1];
+    for (Span d : dependencies) {
+      if (d.family() != family || d.high().compareTo(span.low()) < 0 || d.low().compareTo(span.high()) > 0) {
+        continue;
+      }
+      int first = d.low().compareTo(span.low()) <= 0 ? 0 : partOf(lows, d.low());
+      int last = d.high().compareTo(span.high()) >= 0 ? n - 1 : partOf(lows, d.high());
+      if (first == 0) {
+        // The representative is inside d: only parts up to d's end are too.
+        limit = Math.min(limit, last);
+      } else {
+        inside[first]++;
+        inside[last + 1]--;
+      }
+    }
+    boolean[] alike = new boolean[n];
+    int depth = 0;
+    for (int i = 0; i < n; i++) {
+      depth += inside[i];
+      alike[i] = i <= limit && depth == 0;
+    }
+    return alike;
+  }
+
+  /** The index of the part whose range holds {@code value}: the last low at or below it. */
+  private static int partOf(BigInteger[] lows, BigInteger value) {
+    int found = java.util.Arrays.binarySearch(lows, value);
+    return found >= 0 ? found : -found - 2;
   }
 
   /**

@@ -606,10 +606,10 @@ final class Walk {
       // the rule named as uncertain; a verdict that depends on a port in between is not seen.
       uncertain.add(rule);
       int choice = choose(3);
-      destinationPort = choice == 0 ? NatPortMapping.translate(destinationPort, ports, rule.text())
+      destinationPort = choice == 0 ? NatPortMapping.translate(destinationPort, ports, rules.natBase(rule))
           : choice == 1 ? ports.get().first() : ports.get().last();
     } else {
-      destinationPort = NatPortMapping.translate(destinationPort, ports, rule.text());
+      destinationPort = NatPortMapping.translate(destinationPort, ports, rules.natBase(rule));
     }
     // nf_nat_setup_info sets IPS_DST_NAT only when the tuple changes: a DNAT to where the packet
     // already goes leaves no DNAT state, and is no translation to report (kernel oracle).
