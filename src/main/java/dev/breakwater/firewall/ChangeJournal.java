@@ -375,19 +375,37 @@ public final class ChangeJournal {
       return new RolledBack(Optional.of(change), List.of(), "Nothing to roll back: " + change.name() + " was rolled back already ("
           + change.note() + ").");
     }
+    PriorState prior = prior(journal, change); // a planted backup is refused before anything is written
+    // The rollback's own intent, on disk before the kernel is touched: a rollback killed or cut off
+    // between the kernel and the journal leaves "unfinished" (roll back again), never a change
+    // that claims to be in force while the kernel holds its backup. A rolled-back confirmed change
+    // is no longer what boot applies, from the intent on.
+    Journal intent = journal.with(change.with(Journal.Phase.INTENT, "rollback " + who + " begun at " + Instant.now() + " (the change was "
+        + change.phase().name().toLowerCase(Locale.ROOT) + "); while this stays, the rollback stopped midway: run 'breakwater rollback' again"));
+    if (change.phase() == Journal.Phase.CONFIRMED) {
+      intent = intent.withConfirmedPolicy(change.priorConfirmedPolicy());
+    }
+    try {
+      store.write(Journal.FILE, intent.text());
+    } catch (ApplyException e) {
+      throw new ApplyException("cannot record the rollback before touching the firewall: " + e.getMessage() + "; nothing was changed: "
+          + change.name() + " is still in force");
+    }
     List<IpFamily> families;
     try {
-      families = transaction.rollback(prior(journal, change));
+      families = transaction.rollback(prior);
     } catch (ApplyException e) {
       log(change.name() + ": rollback " + who + " failed: " + e.getMessage());
-      throw e;
+      throw new ApplyException(e.getMessage() + "; the journal shows " + change.name() + " as unfinished: run 'breakwater rollback' again");
     }
     Journal.Change undone = change.with(Journal.Phase.ROLLED_BACK, "rolled back " + who + " at " + Instant.now());
-    Journal after = journal.with(undone);
-    if (change.phase() == Journal.Phase.CONFIRMED) {
-      after = after.withConfirmedPolicy(change.priorConfirmedPolicy());
+    try {
+      store.write(Journal.FILE, intent.with(undone).text());
+    } catch (ApplyException e) {
+      throw new ApplyException("the rollback is done: the rules from before " + change.name() + " are in force, but the journal could not"
+          + " record it: " + e.getMessage() + "; it shows " + change.name() + " as unfinished: run 'breakwater rollback' again once "
+          + store.dir() + " is writable");
     }
-    store.write(Journal.FILE, after.text());
     log(undone.name() + ": " + undone.note());
     return new RolledBack(Optional.of(undone), families, "");
   }

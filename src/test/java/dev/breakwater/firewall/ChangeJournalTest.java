@@ -99,6 +99,45 @@ class ChangeJournalTest {
   }
 
   @Test
+  void aRollbackRecordsItsIntentFirstAndARollbackCutOffBeforeItsJournalSaysWhatIsInForce() {
+    apply(FakeKernel.POLICY, Optional.empty(), false);
+    List<Journal> seen = new ArrayList<>();
+    kernel.beforeRestore = () -> {
+      seen.add(journal.read());
+      failing = "journal"; // the disk fills while the kernel is being changed (FaultInjectionLabTest found it)
+    };
+
+    assertThatThrownBy(() -> journal.rollback(transaction, Optional.empty(), "by hand"))
+        .isInstanceOf(ApplyException.class)
+        .hasMessageStartingWith("the rollback is done: the rules from before change #1 are in force, but the journal could not record it:")
+        .hasMessageContaining("run 'breakwater rollback' again");
+
+    assertThat(seen.getFirst().change().orElseThrow().phase()).as("on disk before the kernel was touched").isEqualTo(Journal.Phase.INTENT);
+    assertThat(kernel.save(IpFamily.V4)).isEqualTo(original);
+    assertThat(last().phase()).as("unfinished, never 'confirmed' while the kernel holds the backup").isEqualTo(Journal.Phase.INTENT);
+    assertThat(journal.read().confirmedPolicy()).as("what boot applies is no longer the rolled-back policy").isEmpty();
+    failing = "";
+    kernel.beforeRestore = () -> {};
+    assertThat(journal.rollback(transaction, Optional.empty(), "again").change().orElseThrow().phase()).isEqualTo(Journal.Phase.ROLLED_BACK);
+    assertThat(kernel.save(IpFamily.V4)).isEqualTo(original);
+  }
+
+  @Test
+  void aRollbackWhoseIntentCannotBeWrittenChangesNothing() {
+    apply(FakeKernel.POLICY, Optional.empty(), false);
+    int restores = kernel.restores;
+    failing = "journal";
+
+    assertThatThrownBy(() -> journal.rollback(transaction, Optional.empty(), "by hand"))
+        .isInstanceOf(ApplyException.class)
+        .hasMessageStartingWith("cannot record the rollback before touching the firewall: cannot write")
+        .hasMessageEndingWith("nothing was changed: change #1 is still in force");
+    assertThat(kernel.restores).isEqualTo(restores);
+    assertThat(kernel.holds(FakeKernel.POLICY)).isTrue();
+    assertThat(last().phase()).isEqualTo(Journal.Phase.CONFIRMED);
+  }
+
+  @Test
   void anUnconfirmedApplyWhoseJournalCannotBeCompletedKeepsItsTimerArmedAndSaysSo() {
     kernel.beforeRestore = () -> failing = "journal";
 
