@@ -38,7 +38,8 @@ final class SetupFindings {
       findings.add(new ExposureFinding(UFW_FORWARD_ACCEPT, Severity.MEDIUM,
           "UFW's DEFAULT_FORWARD_POLICY=ACCEPT opens every forwarded path (the usual fix for Podman/Docker-nftables"
               + " egress): any source may reach every published port and, by routing to it, every container address,"
-              + " whatever 'ufw status' says about incoming traffic.",
+              + " whatever 'ufw status' says about incoming traffic ("
+              + facts.setup().ufwDefaults().map(UfwDefaults::forwardPolicyWhere).orElse("/etc/default/ufw") + ").",
           "Set DEFAULT_FORWARD_POLICY=\"DROP\" in /etc/default/ufw and allow only what is forwarded on purpose: "
               + routeAllows(facts) + "; then 'ufw reload'."));
     }

@@ -15,7 +15,8 @@ final class UfwDefaultReader {
   /** @throws SnapshotFileException at a line that is not a setting, or a policy other than ACCEPT, DROP, REJECT */
   static UfwDefaults read(String text, String source) {
     KeyValueFile file = KeyValueFile.parse(text, source, "/etc/default/ufw");
-    return new UfwDefaults(policy(file, "DEFAULT_FORWARD_POLICY"), policy(file, "DEFAULT_INPUT_POLICY"));
+    return new UfwDefaults(policy(file, "DEFAULT_FORWARD_POLICY"), policy(file, "DEFAULT_INPUT_POLICY"),
+        file.last("DEFAULT_FORWARD_POLICY").map(KeyValueFile.Entry::line).orElse(0));
   }
 
   private static Optional<Policy> policy(KeyValueFile file, String key) {

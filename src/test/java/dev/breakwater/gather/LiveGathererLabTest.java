@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.docker.FakeDockerDaemon;
 import dev.breakwater.host.HostSetup;
-import dev.breakwater.host.UfwDefaults;
 import dev.breakwater.host.UfwDefaults.Policy;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.system.RootCheck;
@@ -63,7 +62,10 @@ class LiveGathererLabTest {
       assertThat(snapshot.resolve("ufw-default")).hasSameTextualContentAs(ufwDefault);
       HostSetup setup = SnapshotDirectory.read(snapshot).setup();
       assertThat(setup.dockerFirewallDriver()).contains("nftables");
-      assertThat(setup.ufwDefaults()).contains(new UfwDefaults(Optional.of(Policy.ACCEPT), Optional.of(Policy.DROP)));
+      assertThat(setup.ufwDefaults()).hasValueSatisfying(u -> {
+        assertThat(u.forwardPolicy()).contains(Policy.ACCEPT);
+        assertThat(u.inputPolicy()).contains(Policy.DROP);
+      });
       // fail2ban's jail files and the namespace's own sysctls (a new namespace: route_localnet 0, no forwarding).
       assertThat(result.files()).contains("fail2ban/jail.local", "fail2ban/jail.d/web.local", "sysctl.txt")
           .doesNotContain("fail2ban/jail.d/README");

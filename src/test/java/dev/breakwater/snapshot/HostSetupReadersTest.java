@@ -78,12 +78,14 @@ class HostSetupReadersTest {
 
   @Test
   void ufwDefaultGivesTheForwardAndInputPolicies() {
+    int line = UBUNTU_UFW_DEFAULT.substring(0, UBUNTU_UFW_DEFAULT.indexOf("DEFAULT_FORWARD_POLICY")).split("\n", -1).length;
     assertThat(UfwDefaultReader.read(UBUNTU_UFW_DEFAULT, "ufw-default"))
-        .isEqualTo(new UfwDefaults(Optional.of(Policy.DROP), Optional.of(Policy.DROP)));
+        .isEqualTo(new UfwDefaults(Optional.of(Policy.DROP), Optional.of(Policy.DROP), line));
     UfwDefaults flipped = UfwDefaultReader.read(
         UBUNTU_UFW_DEFAULT.replace("DEFAULT_FORWARD_POLICY=\"DROP\"", "DEFAULT_FORWARD_POLICY=\"accept\""), "ufw-default");
     assertThat(flipped.forwardPolicy()).contains(Policy.ACCEPT);
     assertThat(flipped.forwardAccepts()).isTrue();
+    assertThat(flipped.forwardPolicyWhere()).as("findings cite the line").isEqualTo("/etc/default/ufw:" + line);
     assertThat(UfwDefaultReader.read("IPV6=yes\n", "u")).isEqualTo(new UfwDefaults(Optional.empty(), Optional.empty()));
   }
 
@@ -145,7 +147,8 @@ class HostSetupReadersTest {
     HostFacts facts = SnapshotDirectory.read(dir);
 
     assertThat(facts.setup()).isEqualTo(new HostSetup(Optional.of("iptables+firewalld"),
-        Optional.of(new UfwDefaults(Optional.of(Policy.ACCEPT), Optional.of(Policy.DROP))),
+        Optional.of(new UfwDefaults(Optional.of(Policy.ACCEPT), Optional.of(Policy.DROP),
+            UBUNTU_UFW_DEFAULT.substring(0, UBUNTU_UFW_DEFAULT.indexOf("DEFAULT_FORWARD_POLICY")).split("\n", -1).length)),
         new FirewalldSetup(Running.YES, Optional.of("nftables"), false)));
     assertThat(facts.setup().dockerSawFirewalld()).isTrue();
     assertThat(facts.containers()).filteredOn(c -> c.runtime() == ContainerRuntime.PODMAN)
