@@ -142,11 +142,11 @@ public final class SnapshotDirectory {
     Optional<UfwStatus> ufw = optional(dir, "ufw-status.txt")
         .map(text -> UfwStatusReader.read(text, name(dir, "ufw-status.txt")));
 
-    Optional<DaemonConfig> daemon = daemonText(dir)
-        .map(text -> DaemonJsonReader.read(text, name(dir, "daemon.json")));
+    Optional<String> daemonText = optional(dir, "daemon.json");
+    Optional<DaemonConfig> daemon = daemonText.map(text -> DaemonJsonReader.read(text, name(dir, "daemon.json")));
     daemon.ifPresent(config -> notes.addAll(DaemonNotes.of(config)));
 
-    HostSetup setup = setup(dir, daemonText(dir));
+    HostSetup setup = setup(dir, daemonText);
 
     Ruleset ipv4 = joined(ipv4Parse);
     Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
@@ -167,10 +167,6 @@ public final class SnapshotDirectory {
         .map(text -> SsListeningReader.read(text, name(dir, "ss-listening.txt")));
 
     return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, setup, listeners);
-  }
-
-  private static Optional<String> daemonText(Path dir) {
-    return optional(dir, "daemon.json");
   }
 
   /** The files that say how the firewall is put together, beside its rules. */
