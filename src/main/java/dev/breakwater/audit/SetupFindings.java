@@ -12,6 +12,7 @@ import dev.breakwater.host.Route;
 import dev.breakwater.host.UfwDefaults;
 import dev.breakwater.hostconf.ContainerPublish;
 import dev.breakwater.hostconf.HostConfigFinding;
+import dev.breakwater.hostconf.UfwDefaultChecks;
 import dev.breakwater.ufw.UfwStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,7 +26,8 @@ import java.util.Set;
  * here, so the JSON and text outputs say the same.
  */
 final class SetupFindings {
-  static final String UFW_FORWARD_ACCEPT = "ufw-forward-accept";
+  /** The finding lint gives for the same setting in a repository ({@link UfwDefaultChecks}): one id, one meaning. */
+  static final String UFW_FORWARD_ACCEPT = UfwDefaultChecks.FORWARD_ACCEPT;
 
   private SetupFindings() {}
 
