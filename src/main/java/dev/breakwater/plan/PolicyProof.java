@@ -41,7 +41,13 @@ public final class PolicyProof {
     }
   }
 
-  public record Result(List<PortProof> ports, List<String> problems) {
+  /**
+   * @param noLooser whether the change leaves nobody able to reach a port of the policy that could
+   *     not reach it before (certainly or possibly): a change that only narrows who gets in. A
+   *     failed proof of such a change still leaves the host no looser than it is; a port without
+   *     an answer on either side is not known to be narrowed.
+   */
+  public record Result(List<PortProof> ports, List<String> problems, boolean noLooser) {
     public Result {
       ports = List.copyOf(ports);
       problems = List.copyOf(problems);
@@ -55,9 +61,12 @@ public final class PolicyProof {
   public static Result check(CompiledPolicy compiled, List<PortReach> before, List<PortReach> after) {
     List<PortProof> ports = new ArrayList<>();
     List<String> all = new ArrayList<>();
+    boolean noLooser = true;
     for (ProtectedPort port : compiled.ports()) {
       Optional<Observed> was = before.stream().filter(o -> isAbout(o, port)).findFirst().map(Observed::of);
       Optional<Observed> now = after.stream().filter(o -> isAbout(o, port)).findFirst().map(Observed::of);
+      noLooser = noLooser && was.isPresent() && now.isPresent()
+          && AddressSets.minus(now.get().everyone(), was.get().everyone()).isEmpty();
       List<String> problems = new ArrayList<>();
       String name = port.endpoint() + " (" + port.container() + ")";
       if (now.isEmpty()) {
@@ -88,35 +97,7 @@ public final class PolicyProof {
           texts(was.map(Observed::reachable)), texts(was.map(Observed::possibly)),
           texts(now.map(Observed::reachable)), texts(now.map(Observed::possibly)), problems));
     }
-    return new Result(ports, all);
-  }
-
-  /**
-   * Whether the change leaves nobody able to reach a port of the policy that could not reach it
-   * before (certainly or possibly): a correction that only narrows who gets in. A failed proof
-   * of such a change still leaves the host no looser than it is; a port without an answer on
-   * either side is not known to be narrowed.
-   */
-  public static boolean noLooser(CompiledPolicy compiled, List<PortReach> before, List<PortReach> after) {
-    for (ProtectedPort port : compiled.ports()) {
-      Optional<Observed> was = before.stream().filter(o -> isAbout(o, port)).findFirst().map(Observed::of);
-      Optional<Observed> now = after.stream().filter(o -> isAbout(o, port)).findFirst().map(Observed::of);
-      if (was.isEmpty() || now.isEmpty()) {
-        return false;
-      }
-      List<IPAddress> reachedBefore = AddressSets.union(concat(was.get().reachable(), was.get().possibly()));
-      List<IPAddress> reachedAfter = AddressSets.union(concat(now.get().reachable(), now.get().possibly()));
-      if (!AddressSets.minus(reachedAfter, reachedBefore).isEmpty()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static List<IPAddress> concat(List<IPAddress> a, List<IPAddress> b) {
-    List<IPAddress> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
+    return new Result(ports, all, noLooser);
   }
 
   /**
@@ -131,6 +112,13 @@ public final class PolicyProof {
       reach.uncertainBecause().forEach(rule -> why.add(rule.citation() + " " + rule.text().strip()));
       reach.notes().stream().map(ReachNote::text).forEach(why::add);
       return new Observed(reach.reachableFrom(), reach.possiblyReachableFrom(), List.copyOf(why));
+    }
+
+    /** Who reaches it, certainly or possibly. */
+    List<IPAddress> everyone() {
+      List<IPAddress> all = new ArrayList<>(reachable);
+      all.addAll(possibly);
+      return AddressSets.union(all);
     }
   }
 

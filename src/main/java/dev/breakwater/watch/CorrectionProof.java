@@ -22,7 +22,7 @@ public interface CorrectionProof {
    *
    * @param problems why the correction would not do what the policy says; empty when proved
    * @param noLooser whether, proved or not, the correction lets nobody in who does not get in
-   *     now ({@link PolicyProof#noLooser}): after {@code nft flush ruleset} the proof cannot
+   *     now ({@link PolicyProof.Result#noLooser}): after {@code nft flush ruleset} the proof cannot
    *     decide without Docker's nat rules, yet putting the drops back only narrows who reaches
    *     the ports, and refusing it would leave them open
    */
@@ -57,11 +57,9 @@ public interface CorrectionProof {
   static CorrectionProof engine(Supplier<HostFacts> whole, ReachEngine engine, FirewallBackend backend) {
     return compiled -> {
       HostFacts now = whole.get();
-      var before = engine.observe(now);
-      var after = engine.observe(Plan.afterApply(now, compiled, backend));
-      List<String> problems = PolicyProof.check(compiled, before, after).problems();
-      return problems.isEmpty() ? Finding.PROVED
-          : new Finding(problems, PolicyProof.noLooser(compiled, before, after));
+      PolicyProof.Result proof = PolicyProof.check(compiled, engine.observe(now),
+          engine.observe(Plan.afterApply(now, compiled, backend)));
+      return proof.holds() ? Finding.PROVED : new Finding(proof.problems(), proof.noLooser());
     };
   }
 }
