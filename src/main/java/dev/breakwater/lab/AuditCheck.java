@@ -40,6 +40,7 @@ public final class AuditCheck {
    */
   public static boolean auditSaysReachable(AuditReport report, AttackerProbe.Probe probe) {
     IPAddress source = new IPAddressString(probe.source()).getAddress();
+    IPAddress target = new IPAddressString(probe.target()).getAddress();
     for (Exposure e : report.exposures()) {
       if (e.hostPort() != probe.port() || !e.protocol().equalsIgnoreCase("tcp")) {
         continue;
@@ -50,7 +51,6 @@ public final class AuditCheck {
       }
       // A port bound to one address answers only packets sent to it: a neighbour that reaches a
       // 127.0.0.1 publish (Docker before 28) does so by sending to 127.0.0.1, not to the host's address.
-      IPAddress target = new IPAddressString(probe.target()).getAddress();
       if (!hostIp.isAnyLocal() && target != null && !hostIp.withoutPrefixLength().equals(target.withoutPrefixLength())) {
         continue;
       }
