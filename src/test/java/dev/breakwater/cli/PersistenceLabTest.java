@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.lab.AttackerProbe;
 import dev.breakwater.lab.Lab;
+import dev.breakwater.lab.LabTools;
 import dev.breakwater.lab.Scenario;
 import dev.breakwater.system.CommandRunner;
-import dev.breakwater.system.RootCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,10 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -60,9 +58,7 @@ class PersistenceLabTest {
 
   @BeforeAll
   static void up() {
-    RootCheck.assumeRoot("the lab needs root (network namespaces, mounts, dockerd)");
-    Assumptions.assumeTrue(Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent()),
-        "the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");
+    LabTools.require();
     lab = Lab.standard(LAB_LOG::add);
     lab.up(Scenario.seedIncident());
   }

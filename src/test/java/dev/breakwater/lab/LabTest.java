@@ -1,6 +1,5 @@
 package dev.breakwater.lab;
 
-import dev.breakwater.system.RootCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.system.CommandRunner;
@@ -36,11 +35,7 @@ class LabTest {
 
   @BeforeAll
   static void up() {
-    RootCheck.assumeRoot("the lab needs root (network namespaces, mounts, dockerd)");
-    // As root a missing tool is a failure, not a skip: CI installs it.
-    if (!Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent())) {
-      throw new AssertionError("the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");
-    }
+    LabTools.require();
     lab = Lab.standard(LOG::add);
     lab.up(Scenario.seedIncident());
   }

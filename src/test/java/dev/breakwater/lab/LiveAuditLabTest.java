@@ -1,13 +1,11 @@
 package dev.breakwater.lab;
 
-import dev.breakwater.system.RootCheck;
 import dev.breakwater.demo.Demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.audit.AuditReport;
 import dev.breakwater.audit.HostAudit;
-import dev.breakwater.system.CommandRunner;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import java.io.IOException;
@@ -41,11 +39,7 @@ class LiveAuditLabTest {
 
   @BeforeAll
   static void up() {
-    RootCheck.assumeRoot("the lab needs root (network namespaces, mounts, dockerd)");
-    // As root a missing tool is a failure, not a skip: CI installs it.
-    if (!Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent())) {
-      throw new AssertionError("the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");
-    }
+    LabTools.require();
     audit = HostAudit::run;
     lab = Lab.standard(LOG::add);
     lab.up(Scenario.seedIncident());

@@ -1,11 +1,11 @@
 package dev.breakwater.watch;
 
-import dev.breakwater.system.RootCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.system.CommandRunner;
 import dev.breakwater.lab.AttackerProbe;
 import dev.breakwater.lab.Lab;
+import dev.breakwater.lab.LabTools;
 import dev.breakwater.lab.Scenario;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
@@ -19,9 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,9 +42,7 @@ class WatchLabTest {
 
   @BeforeAll
   static void up() {
-    RootCheck.assumeRoot("the lab needs root (network namespaces, mounts, dockerd)");
-    Assumptions.assumeTrue(Stream.of("dockerd", "docker", "ufw", "iptables", "busybox", "nsenter", "unshare").allMatch(t -> CommandRunner.find(t).isPresent()),
-        "the lab needs docker.io, ufw, iptables, busybox-static, util-linux (installed by .ci/run)");
+    LabTools.require();
     // Lab.up waits for any other lab session on this machine to end (LabLock).
     lab = Lab.standard(LAB_LOG::add);
     lab.up(Scenario.seedIncident());
