@@ -8,6 +8,7 @@ import inet.ipaddr.IPAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** One family's ruleset with each chain's {@link ChainIndex}, built on first use. */
 final class RulesetIndex {
@@ -78,11 +79,16 @@ final class RulesetIndex {
 
   /** The set names after {@code --add-set} and {@code --del-set} in a SET target's options. */
   static List<String> writtenSets(String options) {
+    return optionValues(options, Set.of("--add-set", "--del-set")).stream().map(name -> name.replace("\"", "")).toList();
+  }
+
+  /** The word after each of {@code flags} in a rule's options as iptables-save prints them, in order. */
+  static List<String> optionValues(String options, Set<String> flags) {
     String[] words = options.trim().split("\\s+");
     List<String> out = new java.util.ArrayList<>();
     for (int i = 0; i + 1 < words.length; i++) {
-      if (words[i].equals("--add-set") || words[i].equals("--del-set")) {
-        out.add(words[i + 1].replace("\"", ""));
+      if (flags.contains(words[i])) {
+        out.add(words[i + 1]);
       }
     }
     return out;

@@ -621,16 +621,9 @@ final class Walk {
 
   /** netmap_tg4 / netmap_tg6: the prefix's network bits, the address's host bits. */
   static IPAddress netmapped(IPAddress address, IPAddress prefix) {
-    java.math.BigInteger mask = prefix.getNetworkMask().getValue();
-    java.math.BigInteger all = java.math.BigInteger.ONE.shiftLeft(address.getBitCount()).subtract(java.math.BigInteger.ONE);
-    java.math.BigInteger value = address.getValue().and(mask.xor(all)).or(prefix.getValue().and(mask));
-    byte[] raw = value.toByteArray();
-    byte[] bytes = new byte[address.getByteCount()];
-    int copy = Math.min(raw.length, bytes.length);
-    System.arraycopy(raw, raw.length - copy, bytes, bytes.length - copy, copy);
-    return new inet.ipaddr.IPAddressString(
-        address.isIPv4() ? new inet.ipaddr.ipv4.IPv4Address(bytes).toString() : new inet.ipaddr.ipv6.IPv6Address(bytes).toString())
-        .getAddress();
+    IPAddress hostBits = address.withoutPrefixLength().mask(prefix.getHostMask());
+    IPAddress networkBits = prefix.getLower().withoutPrefixLength().mask(prefix.getNetworkMask());
+    return hostBits.bitwiseOr(networkBits);
   }
 
   private int choose(int options) {
@@ -913,14 +906,9 @@ final class Walk {
     return Truth.UNKNOWN;
   }
 
+  /** xt_recent's {@code --name}; a rule without one uses the list DEFAULT. */
   private static String recentList(String options) {
-    String[] words = options.trim().split("\\s+");
-    for (int i = 0; i + 1 < words.length; i++) {
-      if (words[i].equals("--name")) {
-        return words[i + 1];
-      }
-    }
-    return "DEFAULT";
+    return RulesetIndex.optionValues(options, Set.of("--name")).stream().findFirst().orElse("DEFAULT");
   }
 
   /** xt_ipv4options' ipv4options_mt on the options the sender put in ({@link ExtensionHeaders}). */
