@@ -172,7 +172,9 @@ class AnsibleCollectionLabTest {
         // 5. Each rollback timer ran out and found its change confirmed; the policy is still in force.
         for (FleetHost host : hosts) {
           Path log = host.stateDir().resolve("rollback-timer.log");
-          waitUntil(() -> read(log).contains("was confirmed or superseded: nothing to roll back"), host.name() + "'s timer stood down");
+          // The journal's words for a timer whose change was confirmed (ChangeJournal.rollback).
+          waitUntil(() -> read(log).matches("(?s).*nothing to roll back \\(change #\\d+ is confirmed\\).*"),
+              host.name() + "'s timer stood down");
           assertThat(read(log)).doesNotContain("rolling back");
           assertThat(reaches(stranger, host)).as(host.name() + ": still closed after the window").isFalse();
         }
