@@ -104,6 +104,7 @@ public record Journal(long sequence, Optional<Change> change, Optional<String> c
       lines.put("change.session.sshd", c.session().sshd());
       lines.put("change.session.tty", Long.toString(c.session().tty()));
       lines.put("change.session.sid", Long.toString(c.session().sessionId()));
+      lines.put("change.session.origin", c.session().origin());
       lines.put("change.boot-id", c.bootId());
       lines.put("change.backups", String.join(",", c.backups()));
       lines.put("change.policy", c.policy());
@@ -153,7 +154,8 @@ public record Journal(long sequence, Optional<Change> change, Optional<String> c
             Instant.parse(required(values, "change.recorded")),
             Optional.ofNullable(values.get("change.deadline")).map(Instant::parse),
             new LoginSession(values.getOrDefault("change.session.ssh-connection", ""), values.getOrDefault("change.session.sshd", ""),
-                Long.parseLong(values.getOrDefault("change.session.tty", "0")), Long.parseLong(values.getOrDefault("change.session.sid", "0"))),
+                Long.parseLong(values.getOrDefault("change.session.tty", "0")), Long.parseLong(values.getOrDefault("change.session.sid", "0")),
+                values.getOrDefault("change.session.origin", "")),
             values.getOrDefault("change.boot-id", ""),
             values.getOrDefault("change.backups", "").isEmpty() ? List.of() : Arrays.asList(values.get("change.backups").split(",")),
             required(values, "change.policy"),

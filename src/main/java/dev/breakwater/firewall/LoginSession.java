@@ -16,16 +16,24 @@ import java.util.Optional;
  * @param sshd the nearest ancestor that is sshd ({@code sshd: user@pts/0}, or {@code sshd-session}): its pid and start time,
  *     which survive {@code sudo}'s clean environment and its new pty; empty when none
  * @param tty the controlling terminal's device number ({@code /proc/self/stat} field 7); 0 for none
- * @param sessionId the process's session ({@code /proc/self/stat} field 6); 0 when unknown
+ * @param sessionId the process's session ({@code /proc/self/stat} field 6); 0 when unknown, as in a container
+ *     whose session leader lives in the parent PID namespace (the kernel reports 0 for a pid it cannot name there)
+ * @param origin the outermost ancestor below init (its pid and start time): the {@code docker exec} shell, the CI
+ *     job's script; what tells one entry into the machine from another when there is no session; empty when unknown
  */
-public record LoginSession(String sshConnection, String sshd, long tty, long sessionId) {
-  public static final LoginSession UNKNOWN = new LoginSession("", "", 0, 0);
+public record LoginSession(String sshConnection, String sshd, long tty, long sessionId, String origin) {
+  public static final LoginSession UNKNOWN = new LoginSession("", "", 0, 0, "");
+
+  /** A session recorded before {@code origin} was, or where it is not known. */
+  public LoginSession(String sshConnection, String sshd, long tty, long sessionId) {
+    this(sshConnection, sshd, tty, sessionId, "");
+  }
 
   /** This process's session. */
   public static LoginSession current() {
     String ssh = Optional.ofNullable(System.getenv("SSH_CONNECTION")).orElse("").strip();
     long[] stat = stat();
-    return new LoginSession(ssh, sshdAncestor(), stat[1], stat[0]);
+    return new LoginSession(ssh, sshdAncestor(), stat[1], stat[0], stat[0] == 0 ? outermostAncestor() : "");
   }
 
   /**
@@ -35,7 +43,8 @@ public record LoginSession(String sshConnection, String sshd, long tty, long ses
    * must match: a pty's number is given to the next connection once freed (Ansible's connections, one
    * after another, each get /dev/pts/1), so a terminal alone would refuse a new connection. A
    * {@code tmux}/{@code screen} pane reattached from a new connection keeps its terminal and
-   * session, which looks the same: the override flag is for that.
+   * session, which looks the same: the override flag is for that. Without a session on either side (a
+   * container's PID namespace), the outermost ancestor decides: one {@code docker exec} is one entry.
    */
   public boolean sameAs(LoginSession other) {
     if (!sshConnection.isEmpty() && !other.sshConnection.isEmpty()) {
@@ -44,7 +53,10 @@ public record LoginSession(String sshConnection, String sshd, long tty, long ses
     if (!sshd.isEmpty() && !other.sshd.isEmpty()) {
       return sshd.equals(other.sshd);
     }
-    return sessionId != 0 && sessionId == other.sessionId && tty == other.tty;
+    if (sessionId != 0 && other.sessionId != 0) {
+      return sessionId == other.sessionId && tty == other.tty;
+    }
+    return !origin.isEmpty() && origin.equals(other.origin);
   }
 
   /** What it is, for a message: the SSH connection or the terminal. */
@@ -55,7 +67,10 @@ public record LoginSession(String sshConnection, String sshd, long tty, long ses
     if (!sshd.isEmpty()) {
       return "SSH session " + sshd;
     }
-    return tty != 0 ? "terminal " + tty : "session " + sessionId;
+    if (tty != 0) {
+      return "terminal " + tty;
+    }
+    return sessionId != 0 || origin.isEmpty() ? "session " + sessionId : "process tree of " + origin;
   }
 
   /** {session, tty_nr} from /proc/self/stat; the command name (field 2) may hold spaces and parentheses. */
@@ -68,6 +83,19 @@ public record LoginSession(String sshConnection, String sshd, long tty, long ses
     } catch (IOException | RuntimeException e) {
       return new long[] {0, 0};
     }
+  }
+
+  /** The ancestor whose parent is init or outside this PID namespace (ppid 0): where this process tree entered. */
+  private static String outermostAncestor() {
+    ProcessHandle p = ProcessHandle.current();
+    for (int depth = 0; depth < 64; depth++) {
+      Optional<ProcessHandle> parent = p.parent();
+      if (parent.isEmpty() || parent.get().pid() == 1) {
+        return p.pid() + "@" + p.info().startInstant().map(Object::toString).orElse("?");
+      }
+      p = parent.get();
+    }
+    return "";
   }
 
   private static String sshdAncestor() {

@@ -53,6 +53,21 @@ class JournalTest {
     assertThat(console.sameAs(new LoginSession("", "", 34816, 0))).as("a terminal number alone is reused").isFalse();
     assertThat(new LoginSession("", "", 0, 812).sameAs(new LoginSession("", "", 0, 812))).as("no terminal: the session").isTrue();
     assertThat(LoginSession.UNKNOWN.sameAs(LoginSession.UNKNOWN)).as("nothing known: cannot tell, not the same").isFalse();
-    assertThat(LoginSession.current().sessionId()).as("read from /proc/self/stat").isPositive();
+    // A container's PID namespace: the session leader is outside it, so the kernel reports session 0.
+    LoginSession exec = new LoginSession("", "", 0, 0, "41@2026-12-02T09:30:00Z");
+    assertThat(exec.sameAs(new LoginSession("", "", 0, 0, "41@2026-12-02T09:30:00Z"))).as("one docker exec").isTrue();
+    assertThat(exec.sameAs(new LoginSession("", "", 0, 0, "57@2026-12-02T09:31:00Z"))).as("a second docker exec").isFalse();
+    assertThat(exec.describe()).isEqualTo("process tree of 41@2026-12-02T09:30:00Z");
+  }
+
+  @Test
+  void theCurrentSessionIsWhatPsReports() throws Exception {
+    Process ps = new ProcessBuilder("ps", "-o", "sess=", "-p", Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true).start();
+    String out = new String(ps.getInputStream().readAllBytes()).strip();
+    assertThat(ps.waitFor()).as(out).isZero();
+    LoginSession current = LoginSession.current();
+    assertThat(current.sessionId()).isEqualTo(Long.parseLong(out));
+    assertThat(current.sessionId() != 0 || !current.origin().isEmpty()).as("a session, or where the process tree entered").isTrue();
+    assertThat(current.sameAs(LoginSession.current())).as("this process is its own session").isTrue();
   }
 }
