@@ -308,6 +308,11 @@ final class KernelLab implements AutoCloseable {
     Commands.run(List.of("ip", "netns", "exec", HOST, tool.replaceFirst("iptables", "ip6tables") + "-restore"), Ipv6Twin.ruleset(rules));
   }
 
+  /** The host's reverse-path filter for the next probes ({@code conf.all}; every device's own is 0, so this is the effective mode). */
+  void reversePathFilter(int mode) throws IOException {
+    sysctl(HOST, "net.ipv4.conf.all.rp_filter=" + mode);
+  }
+
   /** Writes a snapshot directory of the host namespace, as {@code breakwater snapshot} would. */
   void snapshot(Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -317,6 +322,9 @@ final class KernelLab implements AutoCloseable {
     Files.writeString(dir.resolve("ip6tables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, tool.replaceFirst("iptables", "ip6tables") + "-save")));
     Files.writeString(dir.resolve("ip6-route.json"), Commands.run(List.of("ip", "-n", HOST, "-6", "-j", "route", "show")));
     Files.writeString(dir.resolve("docker-inspect.json"), "[]\n");
+    // The command docs/snapshot.md gives, in the host namespace.
+    Files.writeString(dir.resolve("sysctl.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, "sysctl", "-a", "--pattern",
+        "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding|rp_filter))$|^net\\.ipv6\\.conf\\.[^.]+\\.forwarding$")));
     Files.writeString(dir.resolve("hostname"), HOST + "\n");
   }
 

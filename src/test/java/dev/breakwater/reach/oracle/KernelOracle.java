@@ -69,6 +69,7 @@ public final class KernelOracle {
       for (long seed = firstSeed; seed < firstSeed + rulesets; seed++) {
         LabRuleset ruleset = LabRulesetGenerator.generate(seed);
         lab.load(ruleset.text());
+        lab.reversePathFilter(ruleset.rpFilter());
         Path snapshot = work.resolve("seed-" + seed);
         lab.snapshot(snapshot);
         HostFacts facts = SnapshotDirectory.read(snapshot);

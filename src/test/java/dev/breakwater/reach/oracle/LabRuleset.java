@@ -9,8 +9,9 @@ import java.util.List;
  * @param text iptables-restore input, every table the lab uses written in full
  * @param targets the destinations and ports worth probing: published ports on every host
  *     address, container addresses directly, ports the INPUT rules name
+ * @param rpFilter the host's {@code net.ipv4.conf.all.rp_filter}: 0 off, 1 strict, 2 loose
  */
-record LabRuleset(long seed, String shape, String text, List<Target> targets) {
+record LabRuleset(long seed, String shape, String text, List<Target> targets, int rpFilter) {
 
   /** @param protocol {@code tcp} or {@code udp} */
   record Target(String destination, int port, String protocol) {

@@ -120,7 +120,9 @@ final class LabRulesetGenerator {
     for (Mapping m : drawn) {
       mappings.add(trickRandom.nextInt(5) == 0 ? m.udp() : m);
     }
-    TrickyRules tricks = trickRandom.nextBoolean() ? new TrickyRules(trickRandom, mappings) : null;
+    // Rules added to the tricks later draw from a third stream, so the earlier tricks stay as they were.
+    Random laterRandom = new Random(seed ^ 0x2545F4914F6CDD1DL);
+    TrickyRules tricks = trickRandom.nextBoolean() ? new TrickyRules(trickRandom, laterRandom, mappings) : null;
     Set<Target> targets = new LinkedHashSet<>();
     for (Mapping m : mappings) {
       for (String a : HOST_ADDRESSES) {
@@ -170,7 +172,10 @@ final class LabRulesetGenerator {
       targets.add(new Target(pick(trickRandom, OracleTopology.UNROUTABLE), pick(trickRandom, CONTAINER_PORTS)));
     }
     String security = tricks != null ? tricks.security() : EMPTY.substring(EMPTY.indexOf("*security"));
-    return new LabRuleset(seed, shape, raw + mangle + nat + filter + security, List.copyOf(targets));
+    // Reverse-path filtering: the far prefix and eth1's sources arrive asymmetrically, which strict mode drops.
+    int rpFilter = tricks != null ? laterRandom.nextInt(3) : 0;
+    return new LabRuleset(seed, shape + (rpFilter != 0 ? " rp_filter=" + rpFilter : ""), raw + mangle + nat + filter + security,
+        List.copyOf(targets), rpFilter);
   }
 
   private static List<Mapping> mappings(Random r) {

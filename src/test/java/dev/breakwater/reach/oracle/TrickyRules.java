@@ -17,14 +17,17 @@ import java.util.Set;
  * The less common parts of real rulesets, layered over Docker's and UFW's shapes for half of the
  * seeds: conntrack's original-direction matches and NAT states, port ranges and multiport,
  * addrtype in filter, TCP flags, LOG, NOTRACK in raw, drops in mangle, REDIRECT and DNAT to the
- * host itself. Everything here is something the engine claims to model.
+ * host itself, NETMAP. Everything here is something the engine claims to model.
  */
 final class TrickyRules {
   private final Random r;
+  /** For rules added after the first set: drawing them from {@code r} would change every seed's earlier tricks. */
+  private final Random later;
   private final List<Mapping> mappings;
 
-  TrickyRules(Random r, List<Mapping> mappings) {
+  TrickyRules(Random r, Random later, List<Mapping> mappings) {
     this.r = r;
+    this.later = later;
     this.mappings = mappings;
   }
 
@@ -121,6 +124,15 @@ final class TrickyRules {
           + " -j DNAT --to-destination " + c.address());
       HOST_ADDRESSES.forEach(a -> targets.add(new Target(a, port)));
     }
+    if (later.nextInt(3) == 0) {
+      // NETMAP keeps the host bits: .1 becomes the bridge's own address (INPUT decides), .2 the first container.
+      out.add("-A PREROUTING " + (later.nextBoolean() ? "-i eth0 " : "") + "-d 198.51.100.0/30 -p tcp -m tcp --dport "
+          + pick(later, List.of(80, 9000)) + " -j NETMAP --to 198.18.0.0/30");
+      for (String a : List.of(OracleTopology.HOST_ADDRESS, OracleTopology.HOST_SECOND_ADDRESS)) {
+        targets.add(new Target(a, 80));
+        targets.add(new Target(a, 9000));
+      }
+    }
     return out;
   }
 
@@ -205,6 +217,10 @@ final class TrickyRules {
   }
 
   private <T> T pick(List<T> from) {
-    return from.get(r.nextInt(from.size()));
+    return pick(r, from);
+  }
+
+  private static <T> T pick(Random random, List<T> from) {
+    return from.get(random.nextInt(from.size()));
   }
 }
