@@ -8,6 +8,9 @@ import dev.breakwater.policy.ForbiddenFlows;
 import dev.breakwater.policy.ProtectedPort;
 import dev.breakwater.system.CommandFailed;
 import dev.breakwater.system.NetfilterTools;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +33,18 @@ public final class FlowCut {
     }
   }
 
+  /** One deletion takes milliseconds; a conntrack that takes this long is stuck, not slow. */
+  static final Duration EACH = Duration.ofSeconds(5);
+  /** The whole clean-up: it runs after the change is in force, and must not hold the command for long. */
+  static final Duration BUDGET = Duration.ofSeconds(20);
+
   public static Result cut(NetfilterTools tools, CompiledPolicy compiled, HostFacts facts) {
+    return cut(tools, compiled, facts, Clock.systemUTC());
+  }
+
+  /** As {@link #cut(NetfilterTools, CompiledPolicy, HostFacts)}, its budget read on {@code clock}. */
+  public static Result cut(NetfilterTools tools, CompiledPolicy compiled, HostFacts facts, Clock clock) {
+    Instant deadline = clock.instant().plus(BUDGET);
     if (!NetfilterTools.Tool.CONNTRACK.installed()) {
       return new Result(0, List.of("conntrack is not installed: connections opened before this change stay open until they"
           + " close (install the conntrack package to have them cut)"));
@@ -51,14 +65,34 @@ public final class FlowCut {
           notes.add("cannot list the open connections to " + port.endpoint() + ": " + e.getMessage());
         }
       }
-      for (ConntrackEntry e : ForbiddenFlows.select(compiled, facts, open)) {
-        if (tools.deleteConnection(family, e.protocol(), e.originalSource().toCanonicalString(),
-            e.originalDestination().toCanonicalString(), e.originalSourcePort(), e.originalDestinationPort())) {
-          cut++;
+      List<ConntrackEntry> forbidden = ForbiddenFlows.select(compiled, facts, open);
+      for (int i = 0; i < forbidden.size(); i++) {
+        ConntrackEntry e = forbidden.get(i);
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+          notes.add(uncut(forbidden.size() - i, "the clean-up ran out of its " + BUDGET.toSeconds() + " s"));
+          break;
+        }
+        try {
+          if (tools.deleteConnection(family, e.protocol(), e.originalSource().toCanonicalString(),
+              e.originalDestination().toCanonicalString(), e.originalSourcePort(), e.originalDestinationPort(),
+              left.compareTo(EACH) < 0 ? left : EACH)) {
+            cut++;
+          }
+        } catch (CommandFailed failed) {
+          // The rules are in force already: a conntrack that fails or hangs must not turn a done change into a failed one.
+          notes.add(uncut(forbidden.size() - i, failed.getMessage()));
+          break;
         }
       }
     }
     return new Result(cut, notes);
+  }
+
+  private static String uncut(int left, String why) {
+    return left + " open connection" + (left == 1 ? "" : "s") + " the policy forbids could not be cut (" + why + "): "
+        + (left == 1 ? "it stays" : "they stay") + " open until " + (left == 1 ? "it closes" : "they close")
+        + "; new ones are refused";
   }
 
 }

@@ -86,11 +86,15 @@ public final class NetfilterTools {
   }
 
   private CommandRunner.Result run(Tool tool, List<String> args, Optional<String> stdin) {
+    return run(tool, args, stdin, TIMEOUT);
+  }
+
+  private CommandRunner.Result run(Tool tool, List<String> args, Optional<String> stdin, Duration timeout) {
     List<String> argv = new ArrayList<>();
     argv.add(tool.command());
     argv.addAll(args);
     try {
-      return stdin.isPresent() ? runner.run(argv, stdin.get(), TIMEOUT) : runner.run(argv, TIMEOUT);
+      return stdin.isPresent() ? runner.run(argv, stdin.get(), timeout) : runner.run(argv, timeout);
     } catch (EnvironmentProblem | CommandRunner.TimeoutException e) {
       throw new CommandFailed("cannot run " + String.join(" ", argv) + ": " + e.getMessage());
     }
@@ -183,12 +187,16 @@ public final class NetfilterTools {
   /**
    * {@code conntrack -D} of exactly one connection, by its original tuple; false when it was
    * gone already (conntrack exits 1 when it deleted nothing).
+   *
+   * @param timeout how long this one deletion may take (it takes milliseconds on an idle table)
+   * @throws CommandFailed when conntrack could not be run or did not finish in time
    */
   public boolean deleteConnection(IpFamily family, Transport protocol, String source, String destination, int sourcePort,
-      int destinationPort) {
+      int destinationPort, Duration timeout) {
     return run(Tool.CONNTRACK, List.of("-D", "-f", family == IpFamily.V4 ? "ipv4" : "ipv6", "-p", protocol.label(),
         "--orig-src", source, "--orig-dst", destination,
-        "--orig-port-src", Integer.toString(sourcePort), "--orig-port-dst", Integer.toString(destinationPort))).ok();
+        "--orig-port-src", Integer.toString(sourcePort), "--orig-port-dst", Integer.toString(destinationPort)),
+        Optional.empty(), timeout).ok();
   }
 
   /** nft names as the nft backend makes them: a family and a table or set name, never quoted. */

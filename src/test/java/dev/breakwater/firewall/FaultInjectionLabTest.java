@@ -434,24 +434,33 @@ class FaultInjectionLabTest {
         + " --netns " + host.name + " --state-dir \"$T\"";
     String script = "mount -t tmpfs -o size=512k,mode=0700 bwt-full \"$T\" || exit 97; cp -a \"$S\"/. \"$T\"/ || exit 97; "
         + (afterIntent
-            ? cmd + " & pid=$!; until grep -q 'phase=INTENT' \"$T\"/journal 2>/dev/null || ! kill -0 $pid 2>/dev/null; do :; done; " + fill
-                + "; wait $pid; rc=$?"
+            // The command's end is marked in a file outside the tmpfs: 'kill -0' succeeds on a zombie, which
+            // the shell reaps only at 'wait', so a command that ended before its intent (nothing to change,
+            // a refusal) left this loop spinning until the test timed out.
+            ? "rm -f \"$D\"/rc; (" + cmd + "; echo $? > \"$D\"/rc) & until grep -q 'phase=INTENT' \"$T\"/journal 2>/dev/null"
+                + " || [ -e \"$D\"/rc ]; do :; done; " + fill + "; wait; rc=$(cat \"$D\"/rc)"
             : fill + "; " + cmd + "; rc=$?")
         + "; rm -f \"$T\"/fill; find \"$S\" -mindepth 1 -delete && cp -a \"$T\"/. \"$S\"/ || exit 98; exit $rc";
     ProcessBuilder pb = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c", script)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().put("S", state.toString());
     pb.environment().put("T", small.toString());
+    pb.environment().put("D", tmp.toString());
     Process p = pb.start();
     started.add(p);
     long t0 = System.nanoTime();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the CLI on a full disk finished; still running: %s", running(p)).isTrue();
     cliRuns++;
     cliMillis += (System.nanoTime() - t0) / 1_000_000;
     CommandRunner.Result r = new CommandRunner.Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     assertThat(r.exitCode()).as("the tmpfs was set up and copied back: %s", r.stderr()).isNotIn(97, 98);
     return r;
+  }
+
+  /** What is still running under this process, for a failure message. */
+  private static String running(Process p) {
+    return p.descendants().map(d -> d.pid() + " " + d.info().commandLine().orElse("?")).toList().toString();
   }
 
   private List<String> quoted(List<String> words) {

@@ -65,6 +65,26 @@ class OpenSessionsLabTest {
             "interfaces: [eth0]\nallow:\n  - port: 3306\n    from: 198.51.100.3\n", "policy.yml"));
         NetfilterTools tools = NetfilterTools.in(host.namespace());
         new ApplyTransaction(tools, new StateStore(tmp.resolve("state"))).apply(compiled);
+        // A clean-up that runs out of time cuts nothing more, says how many stay open, and does not fail the change.
+        FlowCut.Result late = FlowCut.cut(tools, compiled, facts, new java.time.Clock() {
+          private final java.time.Instant start = java.time.Instant.now();
+          private int reads;
+
+          @Override public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override public java.time.Instant instant() {
+            return start.plusSeconds(30L * reads++);
+          }
+        });
+        assertThat(late.cut()).isZero();
+        assertThat(late.notes()).containsExactly("1 open connection the policy forbids could not be cut (the clean-up ran out of its 20 s):"
+            + " it stays open until it closes; new ones are refused");
         FlowCut.Result cut = FlowCut.cut(tools, compiled, facts);
         assertThat(cut.notes()).isEmpty();
         assertThat(cut.cut()).as("the stranger's session, and only it").isEqualTo(1);
