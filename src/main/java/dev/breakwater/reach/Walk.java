@@ -897,9 +897,18 @@ final class Walk {
    * xt_recent: {@code --rcheck}, {@code --update} and {@code --remove} look the source up in a list
    * that {@code --set} rules fill as packets pass (and root writes through /proc/net/xt_recent):
    * whether this sender is on it is the host's run-time state, which no snapshot holds.
+   * {@code --set} itself adds or refreshes the source and matches on both paths of recent_mt
+   * (net/netfilter/xt_recent.c: {@code ret = !ret} whether the entry was new or found), so it
+   * matches every packet and {@code ! --set} none: nothing there is run-time state. (Its one other
+   * exit, a hot drop when the kernel cannot allocate an entry, is memory pressure, not a rule.)
    */
   private Truth unknownMatch(Match.Unknown u) {
-    if (u.module().equals("recent") && !u.text().contains("--set")) {
+    if (u.module().equals("recent")) {
+      List<String> words = List.of(u.text().trim().split("\\s+"));
+      int set = words.indexOf("--set");
+      if (set >= 0) {
+        return of(set == 0 || !words.get(set - 1).equals("!"));
+      }
       runTimeState.add("the recent list " + recentList(u.text()) + " is filled at run time, so whether this sender is"
           + " on it cannot be known");
     }

@@ -107,6 +107,41 @@ class RunTimeStateTest {
     assertThat(e.classes().get(0).because()).contains("the recent list knock is filled at run time");
   }
 
+  /**
+   * xt_recent's {@code --set} adds the source and matches, whatever the list held (recent_mt:
+   * {@code ret = !ret} on both the new-entry and the existing-entry path); {@code ! --set} never
+   * matches. Neither depends on run-time state. Found by RunTimeStateLabTest: the kernel let every
+   * stranger in while the engine said "possibly".
+   */
+  @Test
+  void aRecentSetAlwaysMatchesSoWhatItDecidesIsExact() {
+    PortReach accepted = mysqlWith("""
+        -A DOCKER-USER -i eth0 -p tcp -m tcp --dport 3306 -m recent --set --name seen --mask 255.255.255.255 --rsource -j RETURN
+        -A DOCKER-USER -i eth0 -j DROP
+        """);
+    assertThat(accepted.exact()).isTrue();
+    assertThat(accepted.reachableFrom()).extracting(Object::toString).containsExactly("0.0.0.0/0");
+
+    PortReach inverted = mysqlWith("""
+        -A DOCKER-USER -i eth0 -p tcp -m tcp --dport 3306 -m recent ! --set --name seen --mask 255.255.255.255 --rsource -j RETURN
+        -A DOCKER-USER -i eth0 -j DROP
+        """);
+    assertThat(inverted.exact()).isTrue();
+    assertThat(inverted.reachableFrom()).isEmpty();
+  }
+
+  /** {@code --remove} matches only a source on the list (and takes it off): run-time state. */
+  @Test
+  void aRecentRemoveIsRunTimeState() {
+    PortReach e = mysqlWith("""
+        -A DOCKER-USER -i eth0 -p tcp -m tcp --dport 3306 -m recent --remove --name knock --mask 255.255.255.255 --rsource -j RETURN
+        -A DOCKER-USER -i eth0 -j DROP
+        """);
+    assertThat(e.exact()).isFalse();
+    assertThat(e.possiblyReachableFrom()).extracting(Object::toString).containsExactly("0.0.0.0/0");
+    assertThat(e.classes().get(0).because()).contains("the recent list knock is filled at run time");
+  }
+
   @Test
   void theTraceSaysWhyToo() {
     RulesetFixture.IPSETS.put("knock", List.of());

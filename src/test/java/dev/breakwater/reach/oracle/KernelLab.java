@@ -9,8 +9,6 @@ import static dev.breakwater.reach.oracle.OracleTopology.SECOND_OUTSIDE;
 import inet.ipaddr.IPAddressString;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The kernel side of the oracle: the namespaces of {@link OracleTopology}, a listener in each
@@ -188,7 +185,7 @@ final class KernelLab implements AutoCloseable {
     // The attacker listens too: for attempts that containers make outwards.
     List<String> outbound = new ArrayList<>(javaIn(ATTACKER, PortListener.class));
     OracleTopology.OUTBOUND_PORTS.forEach(p -> outbound.add(String.valueOf(p)));
-    BufferedReader attackerOut = awaitReady(start(outbound), ATTACKER + " listener");
+    BufferedReader attackerOut = TestJvm.awaitReady(start(outbound), ATTACKER + " listener");
     Thread.ofPlatform().daemon().start(() -> collectDatagrams(attackerOut));
     List<String> ports = OracleTopology.CONTAINER_PORTS.stream().map(String::valueOf).toList();
     for (var c : OracleTopology.CONTAINERS) {
@@ -200,7 +197,7 @@ final class KernelLab implements AutoCloseable {
       List<String> command = new ArrayList<>(javaIn(c.namespace(), PortListener.class));
       command.addAll(ports);
       Process p = start(command);
-      BufferedReader out = awaitReady(p, c.namespace() + " listener");
+      BufferedReader out = TestJvm.awaitReady(p, c.namespace() + " listener");
       Thread.ofPlatform().daemon().start(() -> collectDatagrams(out));
     }
   }
@@ -216,15 +213,9 @@ final class KernelLab implements AutoCloseable {
   }
 
   private static List<String> javaIn(String namespace, Class<?> main) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classes;
-    try {
-      classes = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
-      throw new IOException("cannot locate the test classes", e);
-    }
-    return List.of("ip", "netns", "exec", namespace, java, "-XX:+UseSerialGC", "-Xmx64m",
-        "-XX:TieredStopAtLevel=1", "-cp", classes, main.getName());
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+    command.addAll(TestJvm.command(main));
+    return command;
   }
 
   private Process start(List<String> command) throws IOException {
@@ -233,15 +224,6 @@ final class KernelLab implements AutoCloseable {
     Process p = pb.start();
     processes.add(p);
     return p;
-  }
-
-  private static BufferedReader awaitReady(Process p, String what) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    if (!"READY".equals(line)) {
-      throw new IOException(what + " did not start: " + line);
-    }
-    return out;
   }
 
   private void collectDatagrams(BufferedReader listener) {
@@ -424,26 +406,9 @@ final class KernelLab implements AutoCloseable {
   @Override
   public void close() {
     probes.values().forEach(ProbeProcess::close);
-    stop(processes);
+    TestJvm.stop(processes);
     for (String ns : namespaces.reversed()) {
       deleteNamespace(ns);
-    }
-  }
-
-  /** Ends the lab's own processes: each is asked to stop, then killed if it has not within 5 s. */
-  static void stop(List<Process> processes) {
-    for (Process p : processes) {
-      p.destroy();
-    }
-    for (Process p : processes) {
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        p.destroyForcibly();
-      }
     }
   }
 }

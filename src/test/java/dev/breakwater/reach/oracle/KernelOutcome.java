@@ -1,7 +1,7 @@
 package dev.breakwater.reach.oracle;
 
 /** What the kernel did with one connection attempt. */
-enum KernelOutcome {
+public enum KernelOutcome {
   /** The handshake completed. */
   CONNECTED,
   /** A RST came back: the SYN reached a host or container with no listener on that port. */
@@ -22,11 +22,11 @@ enum KernelOutcome {
   ERROR;
 
   /** Whether the first packet reached a socket: what the engine's verdict speaks about. */
-  boolean reached() {
+  public boolean reached() {
     return this == CONNECTED || this == REFUSED || this == HALF_OPEN;
   }
 
-  boolean isHarnessFault() {
+  public boolean isHarnessFault() {
     return this == ERROR;
   }
 }

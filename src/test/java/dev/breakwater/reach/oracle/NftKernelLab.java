@@ -57,7 +57,6 @@ final class NftKernelLab implements AutoCloseable {
   }
 
   private final List<TestNamespace> namespaces = new ArrayList<>();
-  private final List<Process> processes = new ArrayList<>();
   private final Map<Origin, ProbeProcess> probes = new LinkedHashMap<>();
   private final Path webRoot;
   private TestNamespace host;
@@ -128,8 +127,8 @@ final class NftKernelLab implements AutoCloseable {
     serve(container, CONTAINER_PORT);
     serve(container, UNPUBLISHED_PORT);
     serve(attacker, EGRESS_PORT);
-    probes.put(Origin.ATTACKER, probe(attacker));
-    probes.put(Origin.CONTAINER, probe(container));
+    probes.put(Origin.ATTACKER, ProbeProcess.start(attacker, CONNECT_TIMEOUT_MILLIS));
+    probes.put(Origin.CONTAINER, ProbeProcess.start(container, CONNECT_TIMEOUT_MILLIS));
     // Plumbing, with no ruleset: the container and the attacker answer (the host's own port
     // 8080, with no DNAT, refuses), and the neighbours are resolved once.
     Map<Attempt, KernelOutcome> open = probe(attempts());
@@ -152,22 +151,6 @@ final class NftKernelLab implements AutoCloseable {
       sleep(20);
     }
     throw new IOException("busybox httpd did not listen on " + port + " in " + ns.name);
-  }
-
-  private ProbeProcess probe(TestNamespace ns) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classes;
-    try {
-      classes = Path.of(ConnectionProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
-      throw new IOException("cannot locate the test classes", e);
-    }
-    ProcessBuilder pb = new ProcessBuilder(ns.command(java, "-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1",
-        "-cp", classes, ConnectionProbe.class.getName(), String.valueOf(CONNECT_TIMEOUT_MILLIS)));
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process p = pb.start();
-    processes.add(p);
-    return new ProbeProcess(ns.name, p);
   }
 
   /** The text of a fixture in {@code src/test/resources/oracle/nft/}. */
@@ -322,7 +305,6 @@ final class NftKernelLab implements AutoCloseable {
   @Override
   public void close() {
     probes.values().forEach(ProbeProcess::close);
-    KernelLab.stop(processes);
     RuntimeException failure = null;
     for (TestNamespace ns : namespaces.reversed()) {
       try {

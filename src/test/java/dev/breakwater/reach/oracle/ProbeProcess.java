@@ -1,27 +1,60 @@
 package dev.breakwater.reach.oracle;
 
+import dev.breakwater.system.TestNamespace;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Talks to one {@link ConnectionProbe} process in a namespace: a batch out, its outcomes back. */
-final class ProbeProcess {
+public final class ProbeProcess implements AutoCloseable {
   private final String namespace;
   private final PrintStream in;
   private final BufferedReader out;
+  /** The process when this object started it, and so must end it. */
+  private final Optional<Process> owned;
 
   ProbeProcess(String namespace, Process process) throws IOException {
+    this(namespace, process, Optional.empty());
+  }
+
+  private ProbeProcess(String namespace, Process process, Optional<Process> owned) throws IOException {
     this.namespace = namespace;
+    this.owned = owned;
     this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
-    this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String ready = out.readLine();
-    if (!"READY".equals(ready)) {
-      throw new IOException("the probe in " + namespace + " did not start: " + ready);
+    this.out = TestJvm.awaitReady(process, "the probe in " + namespace);
+  }
+
+  /**
+   * A probe in {@code ns} whose TCP attempts give up after {@code timeoutMillis}; {@link #close()}
+   * ends it.
+   */
+  public static ProbeProcess start(TestNamespace ns, int timeoutMillis) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(ns.command(TestJvm.command(ConnectionProbe.class, String.valueOf(timeoutMillis))));
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p = pb.start();
+    try {
+      return new ProbeProcess(ns.name, p, Optional.of(p));
+    } catch (IOException | RuntimeException e) {
+      TestJvm.stop(List.of(p));
+      throw e;
     }
+  }
+
+  /** One TCP attempt, alone in its batch; an attempt the probe could not make is an IOException. */
+  public KernelOutcome attempt(String source, int sourcePort, String destination, int destinationPort) throws IOException {
+    send(Map.of(0, new ProbeCase(source, sourcePort, destination, destinationPort, "")));
+    String[] result = receive().get(0);
+    KernelOutcome outcome = KernelOutcome.valueOf(result[0]);
+    if (outcome.isHarnessFault()) {
+      throw new IOException("the probe in " + namespace + " could not try " + source + ":" + sourcePort + " -> "
+          + destination + ":" + destinationPort + ": " + result[1]);
+    }
+    return outcome;
   }
 
   /** Starts a batch; the probe makes every attempt at once. */
@@ -47,7 +80,10 @@ final class ProbeProcess {
     return results;
   }
 
-  void close() {
+  /** Ends the batch stream, which ends the probe; one this object started is also waited for (killed after 5 s). */
+  @Override
+  public void close() {
     in.close();
+    owned.ifPresent(p -> TestJvm.stop(List.of(p)));
   }
 }
