@@ -234,7 +234,18 @@ final class ModuleMatches {
     }
   }
 
+  /**
+   * {@code --match-set NAME FLAGS}. {@code [!] --update-counters} and {@code [!]
+   * --update-subcounters} only choose whether the matched entry's counters are updated
+   * (xt_set.c: IPSET_FLAG_SKIP_COUNTER_UPDATE, IPSET_FLAG_SKIP_SUBCOUNTER_UPDATE), never whether
+   * the packet matches: they add no test. The counter tests ({@code --packets-lt} ...) and
+   * {@code --return-nomatch} stay unknown.
+   */
   private boolean setOption(OptionEntry e, List<Match> out) {
+    if (e.name().equals("--update-counters") || e.name().equals("--update-subcounters")) {
+      e.requireArity(0, "no value");
+      return true;
+    }
     if (!e.name().equals("--match-set") && !e.name().equals("--set")) {
       return false;
     }

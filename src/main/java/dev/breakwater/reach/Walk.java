@@ -912,6 +912,11 @@ final class Walk {
       runTimeState.add("the recent list " + recentList(u.text()) + " is filled at run time, so whether this sender is"
           + " on it cannot be known");
     }
+    if (u.module().equals("set") && (u.text().contains("--packets-") || u.text().contains("--bytes-"))) {
+      // ip_set_match_extensions: the entry's counters, which count the packets it has matched.
+      runTimeState.add("a set entry's packet and byte counters (" + u.text().trim() + ") count the packets it has"
+          + " matched, so what they hold for the next packet cannot be known");
+    }
     return Truth.UNKNOWN;
   }
 

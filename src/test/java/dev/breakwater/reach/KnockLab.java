@@ -65,11 +65,8 @@ final class KnockLab implements AutoCloseable {
   private TestNamespace namespace() {
     TestNamespace ns = new TestNamespace();
     namespaces.add(ns);
-    ns.ip("link", "set", "lo", "up");
-    // IPv4 only: the rulesets are iptables', and no link-local address waits out its DAD.
-    ns.run("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
-    ns.run("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
-    return ns;
+    // The rulesets are iptables' (IPv4).
+    return ns.ipv4Only();
   }
 
   private void build() throws IOException {

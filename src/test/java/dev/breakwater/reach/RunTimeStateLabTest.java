@@ -78,10 +78,10 @@ class RunTimeStateLabTest {
    *
    * @param state where the knock is registered: {@code ipset} (the set knock) or {@code recent} (the list knock)
    * @param ipset the {@code ipset create knock} arguments, empty for an xt_recent case
-   * @param knockRemoves the stranger is in the set before, and the knock takes it out ({@code --del-set})
+   * @param inSetBefore the stranger is in the set before ({@code ipset add}); in a knock case the knock takes it out ({@code --del-set})
    * @param uncertain text of the one rule a "possibly" answer must name; empty for an exact case
    */
-  record Case(String name, String state, List<String> ipset, boolean knockRemoves, String rules, String uncertain,
+  record Case(String name, String state, List<String> ipset, boolean inSetBefore, String rules, String uncertain,
       KernelOutcome before, KernelOutcome after) {
     Case(String name, String state, List<String> ipset, String rules, String uncertain, KernelOutcome before,
         KernelOutcome after) {
@@ -180,7 +180,7 @@ class RunTimeStateLabTest {
       List<String> create = new java.util.ArrayList<>(List.of("create", "knock"));
       create.addAll(c.ipset());
       lab.ipset(create.toArray(String[]::new));
-      if (c.knockRemoves()) {
+      if (c.inSetBefore()) {
         lab.ipset("add", "knock", stranger);
       }
     }
@@ -225,7 +225,7 @@ class RunTimeStateLabTest {
     // The kernel: both outcomes happen to the same stranger, so "possibly" is the truth.
     assertThat(r.before()).as("%s before the knock", r.stranger()).isEqualTo(c.before());
     assertThat(r.knock()).as("the knock itself").isEqualTo(KernelOutcome.TIMEOUT);
-    if (c.knockRemoves()) {
+    if (c.inSetBefore()) {
       assertThat(r.registered()).as("the host's run-time state after the knock").doesNotContain(r.stranger());
     } else {
       assertThat(r.registered()).as("the host's run-time state after the knock").contains(r.stranger());
@@ -284,6 +284,57 @@ class RunTimeStateLabTest {
       assertThat(a.listener().uncertainBecause()).extracting(Rule::text).singleElement().asString().contains("--update");
       assertThat(a.audited().exact()).isFalse();
     }
+  }
+
+  /**
+   * An ipset's per-entry counters: {@code --packets-lt 3} lets the stranger in until its entry has
+   * counted enough packets, then refuses it ("possibly", naming the rule and the counters), while
+   * {@code ! --update-counters} only spares the counters and the members decide, exactly.
+   */
+  @Test
+  void setCountersAreRunTimeStateAndSparingThemIsNot() throws IOException {
+    String member = lab.freshStranger();
+    String outsider = lab.freshStranger();
+    lab.ipset("create", "knock", "hash:ip", "counters");
+    lab.ipset("add", "knock", member);
+    lab.load(new Case("spared counters", "ipset", List.of(), """
+        -A INPUT -i eth0 -p tcp -m tcp --dport SERVICE -m set --match-set knock src ! --update-counters -j ACCEPT
+        -A INPUT -i eth0 -j DROP
+        """, "", CONNECTED, CONNECTED).ruleset());
+    Answer spared = engine(dir.resolve("spared"), member);
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(lab.connect(member, KnockLab.SERVICE_PORT)).as("the member, attempt %d", i + 1).isEqualTo(CONNECTED);
+    }
+    assertThat(lab.connect(outsider, KnockLab.SERVICE_PORT)).as("an outsider").isEqualTo(TIMEOUT);
+    assertThat(lab.ipset("list", "knock")).as("counters not updated").contains(member + " packets 0 bytes 0");
+    assertThat(spared.knockedTrace().verdict().label()).as(spared.knockedTrace().decision()).isEqualTo("reachable");
+    assertThat(spared.freshTrace().verdict().label()).as(spared.freshTrace().decision()).isEqualTo("blocked");
+    assertThat(spared.listener().exact()).as("%s", spared.listener().classes()).isTrue();
+    assertThat(spared.listener().reachableFrom()).extracting(Object::toString).containsExactly(member + "/32");
+
+    lab.load(new Case("counted", "ipset", List.of(), """
+        -A INPUT -i eth0 -p tcp -m tcp --dport SERVICE -m set --match-set knock src --packets-lt 3 -j ACCEPT
+        -A INPUT -i eth0 -j DROP
+        """, "", CONNECTED, TIMEOUT).ruleset());
+    Answer counted = engine(dir.resolve("counted"), member);
+    List<KernelOutcome> attempts = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      attempts.add(lab.connect(member, KnockLab.SERVICE_PORT));
+    }
+
+    System.out.println("run-time state lab: a member's attempts under --packets-lt 3: " + attempts);
+    // In by the first attempt, out by the fifth, never back in: the counter only grows.
+    assertThat(attempts.get(0)).as("%s", attempts).isEqualTo(CONNECTED);
+    assertThat(attempts.subList(attempts.indexOf(TIMEOUT), attempts.size())).as("%s", attempts).containsOnly(TIMEOUT);
+    for (Trace t : List.of(counted.knockedTrace(), counted.freshTrace())) {
+      assertThat(t.verdict().label()).as(t.decision()).isIn("possibly-reachable", "blocked");
+    }
+    assertThat(counted.knockedTrace().verdict()).isInstanceOfSatisfying(Verdict.PossiblyReachable.class,
+        p -> assertThat(p.uncertainBecause()).extracting(Rule::text).singleElement().asString().contains("--packets-lt 3"));
+    assertThat(counted.knockedTrace().decision()).contains("counters");
+    assertThat(counted.listener().exact()).isFalse();
+    assertThat(counted.listener().possiblyReachableFrom()).extracting(Object::toString).containsExactly(member + "/32");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -142,6 +142,34 @@ class RunTimeStateTest {
     assertThat(e.classes().get(0).because()).contains("the recent list knock is filled at run time");
   }
 
+  /** {@code ! --update-counters} only spares the counters; the set's members decide, exactly. */
+  @Test
+  void notUpdatingASetsCountersTestsNothing() {
+    RulesetFixture.IPSETS.put("allow", List.of(RulesetFixture.ip("0.0.0.0/0")));
+    PortReach e = mysqlWith("""
+        -A DOCKER-USER -i eth0 -m set --match-set allow src ! --update-counters ! --update-subcounters -j RETURN
+        -A DOCKER-USER -i eth0 -j DROP
+        """);
+
+    assertThat(e.exact()).isTrue();
+    assertThat(e.reachableFrom()).extracting(Object::toString).containsExactly("0.0.0.0/0");
+  }
+
+  /** A set entry's counters count what it matched: run-time state, named. */
+  @Test
+  void aSetCounterTestIsRunTimeState() {
+    RulesetFixture.IPSETS.put("allow", List.of(RulesetFixture.ip("0.0.0.0/0")));
+    PortReach e = mysqlWith("""
+        -A DOCKER-USER -i eth0 -m set --match-set allow src --packets-lt 3 -j RETURN
+        -A DOCKER-USER -i eth0 -j DROP
+        """);
+
+    assertThat(e.exact()).isFalse();
+    assertThat(e.possiblyReachableFrom()).extracting(Object::toString).containsExactly("0.0.0.0/0");
+    assertThat(e.uncertainBecause()).extracting(Rule::text).singleElement().asString().contains("--packets-lt 3");
+    assertThat(e.classes().get(0).because()).contains("counters (--packets-lt 3)");
+  }
+
   @Test
   void theTraceSaysWhyToo() {
     RulesetFixture.IPSETS.put("knock", List.of());

@@ -95,6 +95,17 @@ public final class TestNamespace implements AutoCloseable {
     run(argv, "");
   }
 
+  /**
+   * Loopback up and IPv6 off: a lab of iptables rulesets, where no link-local address waits out
+   * its duplicate address detection or changes a recorded ip-addr.json from run to run.
+   */
+  public TestNamespace ipv4Only() {
+    ip("link", "set", "lo", "up");
+    run("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+    run("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+    return this;
+  }
+
   /** {@code ip6tables ARGS} inside this namespace. */
   public void ip6tables(String... args) {
     List<String> argv = new ArrayList<>(List.of("ip6tables"));

@@ -82,13 +82,9 @@ final class NftKernelLab implements AutoCloseable {
   private TestNamespace namespace() {
     TestNamespace ns = new TestNamespace();
     namespaces.add(ns);
-    ns.ip("link", "set", "lo", "up");
+    ns.ipv4Only();
     ns.run("sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0");
     ns.run("sysctl", "-qw", "net.ipv4.conf.default.rp_filter=0");
-    // An IPv4 lab: no link-local addresses, whose timing and tentative flags would change the
-    // recorded ip-addr.json from run to run.
-    ns.run("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
-    ns.run("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
     return ns;
   }
 
