@@ -9,7 +9,7 @@ import dev.breakwater.host.HostSetup;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.PublishedPort;
 import dev.breakwater.host.Route;
-import dev.breakwater.host.UfwDefaults;
+import dev.breakwater.hostconf.UfwDefaults;
 import dev.breakwater.hostconf.ContainerPublish;
 import dev.breakwater.hostconf.HostConfigFinding;
 import dev.breakwater.hostconf.UfwDefaultChecks;

@@ -19,6 +19,7 @@ import dev.breakwater.hostconf.Fail2banChecks;
 import dev.breakwater.hostconf.HostConfigFinding;
 import dev.breakwater.hostconf.JailConfig;
 import dev.breakwater.hostconf.UfwDefaultChecks;
+import dev.breakwater.hostconf.UfwDefaults;
 import dev.breakwater.problem.BadInput;
 
 import java.io.IOException;
@@ -112,7 +113,7 @@ public final class Linter {
     try {
       found = switch (kind) {
         case DAEMON_JSON -> DaemonJsonChecks.of(DaemonJsonKeys.parse(files.getFirst().text(), files.getFirst().displayPath()));
-        case UFW_DEFAULT -> UfwDefaultChecks.of(files.getFirst().text(), files.getFirst().displayPath());
+        case UFW_DEFAULT -> UfwDefaultChecks.of(UfwDefaults.parse(files.getFirst().text(), files.getFirst().displayPath()));
         case FAIL2BAN -> Fail2banChecks.of(JailConfig.parse(JailConfig.inMergeOrder(files.stream()
             .map(f -> new JailConfig.JailFile(f.displayPath(), f.text())).toList())), published);
       };
