@@ -61,7 +61,7 @@ final class SetupFindings {
     List<ContainerPublish> loopback = new ArrayList<>();
     for (Container container : facts.containers()) {
       for (PublishedPort port : container.ports()) {
-        ContainerPublish publish = new ContainerPublish(container.name(), port.hostPort(), port.containerPort());
+        ContainerPublish publish = new ContainerPublish(container.name(), port.hostPort(), port.containerPort(), port.protocol());
         if (!port.hostIp().isLoopback()) {
           published.add(publish);
         } else if (!rawDropsRemoteLoopback(facts, port.hostPort())) {
