@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,29 +30,7 @@ public final class SysctlValues {
 
   /** @throws BadInput at a line that is not {@code key = value}, a comment or blank */
   public static SysctlValues parse(String text, String file) {
-    Map<String, JailConfig.Setting> values = new LinkedHashMap<>();
-    List<String> lines = lines(text, file);
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      String stripped = line.strip();
-      if (stripped.isEmpty() || stripped.startsWith("#") || stripped.startsWith(";")) {
-        continue;
-      }
-      // sysctl -a as a user prints "sysctl: permission denied on key ..." to stderr; a copy of
-      // both streams holds it, and it says nothing about the keys read here.
-      if (stripped.startsWith("sysctl:")) {
-        continue;
-      }
-      Matcher m = LINE.matcher(stripped);
-      if (!m.matches()) {
-        throw new BadInput(file + ":" + (i + 1) + ":" + (line.indexOf(stripped) + 1)
-            + ": expected 'key = value' (the output of sysctl), found '"
-            + (stripped.length() <= 60 ? stripped : stripped.substring(0, 57) + "...") + "'");
-      }
-      values.put(m.group(1), new JailConfig.Setting(m.group(2).strip(),
-          new ConfigPlace(file, i + 1, line.indexOf(stripped) + 1)));
-    }
-    return new SysctlValues(values);
+    return read(text, file, LINE, key -> key, "expected 'key = value' (the output of sysctl)");
   }
 
   /**
@@ -63,21 +42,32 @@ public final class SysctlValues {
    * @throws BadInput at a line that is not a setting, a comment or blank
    */
   public static SysctlValues parseConf(String text, String file) {
+    return read(text, file, CONF_LINE, SysctlValues::printed,
+        "expected 'key = value', a # or ; comment or a blank line (sysctl.d(5))");
+  }
+
+  /** The {@code key = value} lines both forms share: {@code shape}'s group 1 the key, 2 the value. */
+  private static SysctlValues read(String text, String file, Pattern shape, UnaryOperator<String> key, String expected) {
     Map<String, JailConfig.Setting> values = new LinkedHashMap<>();
-    List<String> lines = lines(text, file);
+    List<String> lines = text.lines().limit(MAX_LINES + 1).toList();
+    if (lines.size() > MAX_LINES) {
+      throw new BadInput(file + ":" + (MAX_LINES + 1) + ":1: expected at most " + MAX_LINES + " lines of sysctl settings");
+    }
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       String stripped = line.strip();
-      if (stripped.isEmpty() || stripped.startsWith("#") || stripped.startsWith(";")) {
+      // sysctl -a as a user prints "sysctl: permission denied on key ..." to stderr; a copy of
+      // both streams holds it, and it says nothing about the keys read here (no key starts so).
+      if (stripped.isEmpty() || stripped.startsWith("#") || stripped.startsWith(";") || stripped.startsWith("sysctl:")) {
         continue;
       }
-      int column = line.indexOf(stripped) + 1;
-      Matcher m = CONF_LINE.matcher(stripped);
+      ConfigPlace place = new ConfigPlace(file, i + 1, line.indexOf(stripped) + 1);
+      Matcher m = shape.matcher(stripped);
       if (!m.matches()) {
-        throw new BadInput(file + ":" + (i + 1) + ":" + column + ": expected 'key = value', a # or ; comment or a blank"
-            + " line (sysctl.d(5)), found '" + (stripped.length() <= 60 ? stripped : stripped.substring(0, 57) + "...") + "'");
+        throw new BadInput(place + ": " + expected + ", found '"
+            + (stripped.length() <= 60 ? stripped : stripped.substring(0, 57) + "...") + "'");
       }
-      values.put(printed(m.group(1)), new JailConfig.Setting(m.group(2).strip(), new ConfigPlace(file, i + 1, column)));
+      values.put(key.apply(m.group(1)), new JailConfig.Setting(m.group(2).strip(), place));
     }
     return new SysctlValues(values);
   }
@@ -101,14 +91,6 @@ public final class SysctlValues {
     Map<String, JailConfig.Setting> values = new LinkedHashMap<>();
     inOrder.forEach(v -> values.putAll(v.values));
     return new SysctlValues(values);
-  }
-
-  private static List<String> lines(String text, String file) {
-    List<String> lines = text.lines().limit(MAX_LINES + 1).toList();
-    if (lines.size() > MAX_LINES) {
-      throw new BadInput(file + ":" + (MAX_LINES + 1) + ":1: expected at most " + MAX_LINES + " lines of sysctl settings");
-    }
-    return lines;
   }
 
   public Optional<JailConfig.Setting> get(String key) {
