@@ -9,7 +9,7 @@ import dev.breakwater.host.HostSetup;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.PublishedPort;
 import dev.breakwater.host.Route;
-import dev.breakwater.host.UfwDefaults;
+import dev.breakwater.hostconf.UfwDefaults;
 import dev.breakwater.hostconf.ContainerPublish;
 import dev.breakwater.hostconf.HostConfigFinding;
 import dev.breakwater.hostconf.UfwDefaultChecks;
@@ -61,7 +61,7 @@ final class SetupFindings {
     List<ContainerPublish> loopback = new ArrayList<>();
     for (Container container : facts.containers()) {
       for (PublishedPort port : container.ports()) {
-        ContainerPublish publish = new ContainerPublish(container.name(), port.hostPort(), port.containerPort());
+        ContainerPublish publish = new ContainerPublish(container.name(), port.hostPort(), port.containerPort(), port.protocol());
         if (!port.hostIp().isLoopback()) {
           published.add(publish);
         } else if (!rawDropsRemoteLoopback(facts, port.hostPort())) {

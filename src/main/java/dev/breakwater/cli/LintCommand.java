@@ -103,12 +103,12 @@ public final class LintCommand implements Callable<Integer> {
     List<String> errors = new ArrayList<>();
     int files = 0;
     // Units are independent: lint them in parallel, report them in the order they were found. Host
-    // configuration files come last: a fail2ban jail is judged with the ports the others publish.
+    // configuration files come last: a fail2ban jail and route_localnet are judged with the ports the others publish.
     List<LintUnit> declaring = units.stream().filter(u -> !(u instanceof LintUnit.HostConfigFiles)).toList();
     List<Object> results = new ArrayList<>(lintAll(linter, declaring));
-    List<dev.breakwater.hostconf.ContainerPublish> published = results.stream()
-        .filter(r -> r instanceof Linter.Result).flatMap(r -> ((Linter.Result) r).published().stream()).toList();
-    results.addAll(lintAll(linter.withPublished(published),
+    List<Linter.Result> declared = results.stream().filter(r -> r instanceof Linter.Result).map(r -> (Linter.Result) r).toList();
+    results.addAll(lintAll(linter.withPublished(declared.stream().flatMap(r -> r.published().stream()).toList(),
+            declared.stream().flatMap(r -> r.loopbackPublished().stream()).toList()),
         units.stream().filter(u -> u instanceof LintUnit.HostConfigFiles).toList()));
     for (Object r : results) {
       if (r instanceof Linter.Result result) {

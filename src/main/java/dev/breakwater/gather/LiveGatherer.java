@@ -7,6 +7,7 @@ import dev.breakwater.system.CommandRunner;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.NetfilterTools.Tool;
 
+import dev.breakwater.hostconf.DaemonJsonKeys;
 import dev.breakwater.input.BoundedText;
 import dev.breakwater.problem.BadInput;
 import dev.breakwater.problem.EnvironmentProblem;
@@ -298,10 +299,11 @@ public final class LiveGatherer {
     // No daemon.json is the common case: Docker's defaults apply.
     Optional<String> text = copy(daemonJson, notes);
     try {
-      text.ifPresent(JSON::readTree); // Docker refuses to start with an invalid file; say so rather than copy it.
+      // Docker refuses to start with a file its reader refuses; say so (at its line) rather than copy it.
+      text.ifPresent(t -> DaemonJsonKeys.parse(t, daemonJson.toString()));
       return text;
-    } catch (tools.jackson.core.JacksonException e) {
-      notes.add(daemonJson + " is not valid JSON (" + e.getOriginalMessage() + "): not captured");
+    } catch (BadInput e) {
+      notes.add(e.getMessage() + ": not captured");
       return Optional.empty();
     }
   }

@@ -1,5 +1,6 @@
 package dev.breakwater.host;
 
+import dev.breakwater.hostconf.DaemonJsonKeys;
 import java.util.Optional;
 
 /**
@@ -14,4 +15,18 @@ public record DaemonConfig(
     Optional<String> defaultBindIp, boolean iptables, Optional<Boolean> ip6tables, boolean userlandProxy) {
 
   public static final DaemonConfig DEFAULTS = new DaemonConfig(Optional.empty(), true, Optional.empty(), true);
+
+  /**
+   * What the keys read by daemon.json's one reader say; a key absent (or null) takes Docker's
+   * default.
+   *
+   * @throws dev.breakwater.problem.BadInput at the value of a key of a type dockerd refuses
+   */
+  public static DaemonConfig of(DaemonJsonKeys keys) {
+    return new DaemonConfig(
+        keys.key("ip").flatMap(DaemonJsonKeys.Key::address).map(a -> a.withoutPrefixLength().toCanonicalString()),
+        keys.key("iptables").flatMap(DaemonJsonKeys.Key::bool).orElse(DEFAULTS.iptables()),
+        keys.key("ip6tables").flatMap(DaemonJsonKeys.Key::bool),
+        keys.key("userland-proxy").flatMap(DaemonJsonKeys.Key::bool).orElse(DEFAULTS.userlandProxy()));
+  }
 }

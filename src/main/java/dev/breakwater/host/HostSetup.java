@@ -1,6 +1,7 @@
 package dev.breakwater.host;
 
 import dev.breakwater.hostconf.HostConfig;
+import dev.breakwater.hostconf.UfwDefaults;
 import java.util.Optional;
 
 /**

@@ -39,7 +39,7 @@ public final class DaemonJsonChecks {
 
   private static void hosts(DaemonJsonKeys daemon, List<HostConfigFinding> out) {
     Optional<DaemonJsonKeys.Key> hosts = daemon.key("hosts");
-    if (hosts.isEmpty() || !hosts.get().value().isArray()) {
+    if (hosts.isEmpty()) {
       return;
     }
     // dockerd: --tlsverify implies --tls; --tls alone encrypts but accepts any client
@@ -47,11 +47,9 @@ public final class DaemonJsonChecks {
     boolean verify = daemon.key("tlsverify").flatMap(DaemonJsonKeys.Key::bool).orElse(false);
     boolean tls = verify || daemon.key("tls").flatMap(DaemonJsonKeys.Key::bool).orElse(false);
     DaemonJsonKeys.Key key = hosts.get();
-    for (int i = 0; i < key.value().size(); i++) {
-      if (!key.value().get(i).isString()) {
-        continue;
-      }
-      String host = key.value().get(i).stringValue().strip();
+    List<String> entries = key.strings();
+    for (int i = 0; i < entries.size(); i++) {
+      String host = entries.get(i).strip();
       ConfigPlace at = i < key.elementPlaces().size() ? key.elementPlaces().get(i) : key.place();
       tcpHost(host, tls).ifPresent(tcp -> out.add(apiFinding(host, tcp, tls, verify, at)));
     }
@@ -144,11 +142,11 @@ public final class DaemonJsonChecks {
   }
 
   private static Optional<HostConfigFinding> defaultBind(DaemonJsonKeys.Key key) {
-    Optional<IPAddress> address = key.string().map(s -> new IPAddressString(s.strip()).getAddress());
-    if (address.isEmpty() || address.get() == null || address.get().isAnyLocal()) {
+    Optional<IPAddress> address = key.address();
+    if (address.isEmpty() || address.get().isAnyLocal()) {
       return Optional.empty();
     }
-    String ip = address.get().toCanonicalString();
+    String ip = address.get().withoutPrefixLength().toCanonicalString();
     if (address.get().isLoopback()) {
       return Optional.of(new HostConfigFinding(DEFAULT_BIND, Severity.INFO, key.place(),
           "\"ip\": \"" + ip + "\": ports published without an address bind to loopback, the safe default; a port"

@@ -1,7 +1,9 @@
 package dev.breakwater.hostconf;
 
 import dev.breakwater.catalog.Severity;
+import dev.breakwater.net.Transport;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,15 +12,20 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * An enabled fail2ban jail that bans in INPUT while the port it guards is a published container
  * port protects nothing for the container: Docker's DNAT sends the connection through FORWARD, so
  * the ban rule never sees it (DESIGN.md; fail2ban's {@code action.d/iptables.conf}: {@code chain =
- * INPUT}). The finding names the line that enables the jail and says the chain to use.
+ * INPUT}). The finding names the line that enables the jail and says the chain to use. A jail
+ * whose {@code protocol} is not the published port's (udp for a tcp port), or {@code all} with an
+ * action iptables refuses it for, protects nothing either: that finding names the protocol line.
  */
 public final class Fail2banChecks {
   public static final String INPUT_CHAIN = "fail2ban-input-chain";
+  /** A jail whose {@code protocol} keeps its ban from the published port it names. */
+  public static final String PROTOCOL = "fail2ban-protocol";
   private static final Pattern ACTION_CHAIN = Pattern.compile("chain\\s*=\\s*\"?([A-Za-z0-9_.-]+)");
   /** The /etc/services names jails use, with their ports. */
   private static final Map<String, Integer> SERVICES = Map.ofEntries(
@@ -38,12 +45,24 @@ public final class Fail2banChecks {
         continue;
       }
       Optional<Ports> ports = config.get(jail, "port").map(s -> Ports.parse(s.value()));
-      List<ContainerPublish> guarded = published.stream()
+      List<ContainerPublish> named = published.stream()
           .filter(p -> ports.map(set -> set.contains(p.hostPort())).orElse(false)).toList();
-      if (guarded.isEmpty()) {
+      if (named.isEmpty()) {
         continue;
       }
       String banaction = config.get(jail, "banaction").map(JailConfig.Setting::value).orElse("iptables-multiport");
+      Optional<JailConfig.Setting> protocolSetting = config.get(jail, "protocol");
+      Protocols protocols = Protocols.parse(protocolSetting.map(JailConfig.Setting::value).orElse("tcp"));
+      ConfigPlace protocolAt = protocolSetting.map(JailConfig.Setting::place).orElse(enabled.get().place());
+      if (protocols.all() && needsOneProtocol(banaction)) {
+        out.add(allWithPortMatch(jail, protocolAt, banaction, named));
+        continue;
+      }
+      List<ContainerPublish> guarded = named.stream().filter(p -> protocols.contains(p.protocol())).toList();
+      if (guarded.isEmpty()) {
+        out.add(otherProtocol(jail, protocolAt, protocols, named));
+        continue;
+      }
       String chain = chain(config, jail);
       if (!bansInInput(banaction, chain)) {
         continue;
@@ -51,6 +70,44 @@ public final class Fail2banChecks {
       out.add(finding(jail, enabled.get().place(), banaction, chain, guarded));
     }
     return out;
+  }
+
+  /**
+   * iptables' port-matching actions ({@code iptables-multiport}, {@code iptables}) write
+   * {@code -p <protocol> -m multiport --dports <port>} (or {@code --dport}): a port match needs one
+   * protocol, and iptables refuses {@code -p all} with it (libxt_multiport: "multiport needs `-p
+   * tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'"). {@code iptables-allports} matches no
+   * port, so {@code all} is fine there.
+   */
+  private static boolean needsOneProtocol(String banaction) {
+    String action = banaction.strip().toLowerCase(Locale.ROOT);
+    return action.startsWith("iptables") && !action.contains("allports");
+  }
+
+  private static HostConfigFinding allWithPortMatch(String jail, ConfigPlace at, String banaction,
+      List<ContainerPublish> named) {
+    return new HostConfigFinding(PROTOCOL, Severity.HIGH, at,
+        "fail2ban jail [" + jail + "] sets 'protocol = all' with banaction " + banaction + ", whose rule matches ports:"
+            + " iptables refuses '-p all -m multiport' (\"multiport needs -p tcp, -p udp, ...\"), so the action"
+            + " fails to start and the jail bans nobody, on port " + names(named) + " or anywhere else",
+        "in [" + jail + "] set 'protocol = tcp' (a second jail with 'protocol = udp' for UDP), or 'banaction ="
+            + " iptables-allports' to ban every protocol; for a published container port also 'chain = DOCKER-USER'");
+  }
+
+  private static HostConfigFinding otherProtocol(String jail, ConfigPlace at, Protocols protocols,
+      List<ContainerPublish> named) {
+    String transports = named.stream().map(p -> p.protocol().label()).distinct().collect(Collectors.joining(" and "));
+    return new HostConfigFinding(PROTOCOL, Severity.MEDIUM, at,
+        "fail2ban jail [" + jail + "] bans only " + protocols.text() + ", but port " + names(named) + " it names is"
+            + " published over " + transports + ": its ban rule never matches those connections, so a banned address"
+            + " still reaches the container (unless the jail is for a host service on the same number)",
+        "in [" + jail + "] set 'protocol = " + named.stream().map(p -> p.protocol().label()).distinct()
+            .collect(Collectors.joining(",")) + "' (iptables' multiport actions take one protocol: one jail per"
+            + " protocol), and for a published container port 'chain = DOCKER-USER'");
+  }
+
+  private static String names(List<ContainerPublish> ports) {
+    return ports.stream().map(ContainerPublish::named).distinct().collect(Collectors.joining(", "));
   }
 
   /** The chain the jail's action bans in: {@code chain=} in its {@code action}, else its {@code chain}, else INPUT. */
@@ -82,7 +139,7 @@ public final class Fail2banChecks {
     Set<String> ports = new LinkedHashSet<>();
     Set<String> targets = new LinkedHashSet<>();
     for (ContainerPublish p : guarded) {
-      ports.add(p.hostPort() + " (" + p.container() + ")");
+      ports.add(p.named());
       targets.add(Integer.toString(p.containerPort()));
     }
     String where = banaction.startsWith("iptables") ? "chain " + chain : banaction + "'s input hook";
@@ -100,6 +157,29 @@ public final class Fail2banChecks {
       case "true", "yes", "1", "on" -> true;
       default -> false;
     };
+  }
+
+  /**
+   * A jail's {@code protocol}: one name, or a comma-separated list (the nftables actions loop over
+   * it), or {@code all}. jail.conf's {@code [DEFAULT]} sets {@code protocol = tcp}, and so do the
+   * actions' own {@code [Init]} sections: tcp when nothing says otherwise.
+   */
+  record Protocols(boolean all, Set<Transport> transports, String text) {
+    static Protocols parse(String text) {
+      String t = text.strip().toLowerCase(Locale.ROOT);
+      if (t.equals("all")) {
+        return new Protocols(true, EnumSet.allOf(Transport.class), t);
+      }
+      Set<Transport> transports = EnumSet.noneOf(Transport.class);
+      for (String item : t.split("[,\\s]+")) {
+        Transport.tryParse(item).ifPresent(transports::add);
+      }
+      return new Protocols(false, transports, t);
+    }
+
+    boolean contains(Transport transport) {
+      return transports.contains(transport);
+    }
   }
 
   /** A jail's {@code port}: numbers, {@code a:b} ranges and service names, comma-separated. */

@@ -45,11 +45,12 @@ public final class SysctlChecks {
 
   private static HostConfigFinding routeLocalnet(String iface, JailConfig.Setting setting,
       List<ContainerPublish> loopbackPublished) {
-    String which = iface.equals("all") ? "every interface" : iface;
+    boolean glob = iface.contains("*");
+    String which = iface.equals("all") || iface.equals("*") ? "every interface"
+        : glob ? "every interface matching " + iface : iface;
     String key = CONF + "." + iface.replace('.', '/') + ".route_localnet";
     boolean dockerBridge = iface.equals("docker0") || iface.startsWith("br-");
-    String ports = loopbackPublished.stream().map(p -> p.hostPort() + " (" + p.container() + ")")
-        .distinct().collect(Collectors.joining(", "));
+    String ports = loopbackPublished.stream().map(ContainerPublish::named).distinct().collect(Collectors.joining(", "));
     String reach = loopbackPublished.isEmpty()
         ? "services bound to 127.0.0.1 answer packets addressed to 127.0.0.1 that arrive on " + which
             + ", wherever INPUT lets them in"
@@ -63,7 +64,8 @@ public final class SysctlChecks {
     return new HostConfigFinding(ROUTE_LOCALNET, severity, setting.place(),
         key + " = 1 accepts packets for 127.0.0.0/8 from " + which + why + ": " + reach
             + "; Breakwater's engine treats them as martians, so its answers for 127.0.0.1 ports assume 0",
-        "sysctl -w " + key + "=0, and remove it from /etc/sysctl.conf and /etc/sysctl.d/"
+        (glob ? "write 0 on this line (a glob sets every interface it matches) and run 'sysctl --system'"
+            : "sysctl -w " + key + "=0, and remove it from /etc/sysctl.conf and /etc/sysctl.d/")
             + (dockerBridge ? " (or set \"userland-proxy\": true in daemon.json, which Docker then no longer needs)" : ""));
   }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A rule about a host configuration file in the repository (daemon.json, default/ufw, fail2ban's
- * jails): it reports the {@code hostconf} findings of its {@link #findingId()}, so lint and the
+ * jails, sysctl.conf and sysctl.d): it reports the {@code hostconf} findings of its {@link #findingId()}, so lint and the
  * audit say the same. It has nothing to say about a declared container.
  */
 interface HostConfigRule extends LintRule {

@@ -49,7 +49,8 @@ public final class LintTargets {
   /**
    * The host configuration file {@code p} is, by its name: {@code daemon.json}, {@code ufw} in a
    * {@code default} directory, fail2ban's {@code jail.conf}/{@code jail.local} and the
-   * {@code *.conf}/{@code *.local} of a {@code jail.d} directory.
+   * {@code *.conf}/{@code *.local} of a {@code jail.d} directory, {@code sysctl.conf} and the
+   * {@code *.conf} of a {@code sysctl.d} directory.
    */
   static java.util.Optional<LintUnit.HostConfigKind> hostConfigKind(Path p) {
     String name = p.getFileName().toString();
@@ -65,13 +66,29 @@ public final class LintTargets {
         || dir.equals("jail.d") && (name.endsWith(".conf") || name.endsWith(".local"))) {
       return java.util.Optional.of(LintUnit.HostConfigKind.FAIL2BAN);
     }
+    if (name.equals("sysctl.conf") || dir.equals("sysctl.d") && name.endsWith(".conf")) {
+      return java.util.Optional.of(LintUnit.HostConfigKind.SYSCTL);
+    }
     return java.util.Optional.empty();
   }
 
-  /** fail2ban's configuration directory a jail file belongs to: jail.d's parent for a drop-in. */
-  private static Path fail2banRoot(Path jailFile) {
-    Path parent = jailFile.toAbsolutePath().getParent();
-    return parent.getFileName() != null && parent.getFileName().toString().equals("jail.d") ? parent.getParent() : parent;
+  /**
+   * The configuration directory a merged file belongs to: the parent of its drop-in directory
+   * ({@code jail.d}, {@code sysctl.d}) for a drop-in, its own directory otherwise.
+   */
+  private static Path mergeRoot(Path file, String dropInDir) {
+    Path parent = file.toAbsolutePath().getParent();
+    return parent.getFileName() != null && parent.getFileName().toString().equals(dropInDir) ? parent.getParent() : parent;
+  }
+
+  /**
+   * sysctl files in the order they are applied (sysctl.d(5); procps' {@code sysctl --system}):
+   * the drop-ins by file name, then {@code sysctl.conf}; a later setting wins.
+   */
+  static List<Path> sysctlOrder(List<Path> files) {
+    return files.stream().sorted(java.util.Comparator
+        .comparing((Path f) -> f.getFileName().toString().equals("sysctl.conf"))
+        .thenComparing(f -> f.getFileName().toString())).toList();
   }
 
   static LintUnit file(Path p) {
@@ -95,6 +112,7 @@ public final class LintTargets {
     List<LintUnit> scripts = new ArrayList<>();
     List<LintUnit> hostFiles = new ArrayList<>();
     Map<Path, List<Path>> jails = new TreeMap<>();
+    Map<Path, List<Path>> sysctls = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
       walk.filter(Files::isRegularFile)
           .filter(f -> !skipped(root, f))
@@ -103,7 +121,9 @@ public final class LintTargets {
             String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
             java.util.Optional<LintUnit.HostConfigKind> host = hostConfigKind(f);
             if (host.filter(k -> k == LintUnit.HostConfigKind.FAIL2BAN).isPresent()) {
-              jails.computeIfAbsent(fail2banRoot(f), d -> new ArrayList<>()).add(f);
+              jails.computeIfAbsent(mergeRoot(f, "jail.d"), d -> new ArrayList<>()).add(f);
+            } else if (host.filter(k -> k == LintUnit.HostConfigKind.SYSCTL).isPresent()) {
+              sysctls.computeIfAbsent(mergeRoot(f, "sysctl.d"), d -> new ArrayList<>()).add(f);
             } else if (host.isPresent()) {
               hostFiles.add(new LintUnit.HostConfigFiles(host.get(), List.of(f)));
             } else if ((name.endsWith(".yaml") || name.endsWith(".yml")) && name.contains("compose")) {
@@ -125,6 +145,9 @@ public final class LintTargets {
     units.addAll(hostFiles);
     // fail2ban merges the jail files of one directory: they are linted as one.
     jails.values().forEach(files -> units.add(new LintUnit.HostConfigFiles(LintUnit.HostConfigKind.FAIL2BAN, files)));
+    // sysctl.d's files and sysctl.conf beside it are applied in one order: a later one undoes an earlier one.
+    sysctls.values().forEach(files -> units.add(new LintUnit.HostConfigFiles(LintUnit.HostConfigKind.SYSCTL,
+        sysctlOrder(files))));
     return units;
   }
 

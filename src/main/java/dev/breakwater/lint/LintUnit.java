@@ -14,7 +14,7 @@ public sealed interface LintUnit {
   }
 
   /**
-   * A host configuration file (or fail2ban's jail files of one directory, merged) kept in the
+   * A host configuration file (or fail2ban's jail files, or the sysctl files, of one directory, merged) kept in the
    * repository: it declares no container; its settings are checked by the {@link HostConfigRule}s.
    */
   record HostConfigFiles(HostConfigKind kind, List<Path> files) implements LintUnit {
@@ -23,9 +23,12 @@ public sealed interface LintUnit {
     }
   }
 
-  /** Which host file: {@code daemon.json}, {@code default/ufw}, or fail2ban's {@code jail.*}. */
+  /**
+   * Which host file: {@code daemon.json}, {@code default/ufw}, fail2ban's {@code jail.*}, or the
+   * sysctl settings applied at boot ({@code sysctl.conf}, {@code sysctl.d/*.conf}).
+   */
   enum HostConfigKind {
-    DAEMON_JSON("daemon.json"), UFW_DEFAULT("default/ufw"), FAIL2BAN("fail2ban");
+    DAEMON_JSON("daemon.json"), UFW_DEFAULT("default/ufw"), FAIL2BAN("fail2ban"), SYSCTL("sysctl");
 
     private final String label;
 

@@ -18,7 +18,10 @@ import dev.breakwater.hostconf.DaemonJsonKeys;
 import dev.breakwater.hostconf.Fail2banChecks;
 import dev.breakwater.hostconf.HostConfigFinding;
 import dev.breakwater.hostconf.JailConfig;
+import dev.breakwater.hostconf.SysctlChecks;
+import dev.breakwater.hostconf.SysctlValues;
 import dev.breakwater.hostconf.UfwDefaultChecks;
+import dev.breakwater.hostconf.UfwDefaults;
 import dev.breakwater.problem.BadInput;
 
 import java.io.IOException;
@@ -41,6 +44,7 @@ public final class Linter {
   private final LintConfig config;
   private final ProxyUpstreams upstreams;
   private final List<ContainerPublish> published;
+  private final List<ContainerPublish> loopbackPublished;
 
   public Linter(LintConfig config) {
     this(config, ProxyUpstreams.none());
@@ -48,55 +52,62 @@ public final class Linter {
 
   /** {@code upstreams}: the ports a reverse proxy in the linted tree reaches (see {@link ProxyUpstreams}). */
   public Linter(LintConfig config, ProxyUpstreams upstreams) {
-    this(config, upstreams, List.of());
+    this(config, upstreams, List.of(), List.of());
   }
 
-  private Linter(LintConfig config, ProxyUpstreams upstreams, List<ContainerPublish> published) {
+  private Linter(LintConfig config, ProxyUpstreams upstreams, List<ContainerPublish> published,
+      List<ContainerPublish> loopbackPublished) {
     this.config = config;
     this.upstreams = upstreams;
     this.published = List.copyOf(published);
+    this.loopbackPublished = List.copyOf(loopbackPublished);
   }
 
   /**
    * The same linter, knowing the ports the tree's compose files and scripts publish beyond
-   * loopback: a fail2ban jail is judged against them.
+   * loopback and on it: a fail2ban jail is judged against the first, route_localnet against the second.
    */
-  public Linter withPublished(List<ContainerPublish> ports) {
-    return new Linter(config, upstreams, ports);
+  public Linter withPublished(List<ContainerPublish> ports, List<ContainerPublish> loopbackPorts) {
+    return new Linter(config, upstreams, ports, loopbackPorts);
   }
 
   /**
    * The result of one unit: its findings (suppressed ones included, marked), its files, and the
-   * ports its containers publish beyond loopback (for {@link #withPublished}).
+   * ports its containers publish beyond loopback and on loopback (for {@link #withPublished}).
    */
-  public record Result(List<LintFinding> findings, List<SourceFile> files, List<ContainerPublish> published) {
+  public record Result(List<LintFinding> findings, List<SourceFile> files, List<ContainerPublish> published,
+      List<ContainerPublish> loopbackPublished) {
     public Result {
       published = List.copyOf(published);
+      loopbackPublished = List.copyOf(loopbackPublished);
     }
   }
 
   public Result lint(LintUnit unit) {
     if (unit instanceof LintUnit.HostConfigFiles host) {
       List<SourceFile> files = host.files().stream().map(f -> new SourceFile(f, readText(f))).toList();
-      return new Result(checkHostConfig(host.kind(), files), files, List.of());
+      return new Result(checkHostConfig(host.kind(), files), files, List.of(), List.of());
     }
     Project project = read(unit);
-    return new Result(check(project), project.files(), published(project));
+    return new Result(check(project), project.files(), published(project, false), published(project, true));
   }
 
-  /** The ports the project's containers publish beyond loopback, each host port of a range (at most 1,024). */
-  static List<ContainerPublish> published(Project project) {
+  /**
+   * The ports the project's containers publish beyond loopback ({@code onLoopback} false) or on
+   * it, each host port of a range (at most 1,024).
+   */
+  static List<ContainerPublish> published(Project project, boolean onLoopback) {
     List<ContainerPublish> out = new ArrayList<>();
     for (Service service : project.services()) {
       for (PortEntry port : service.hostNetwork() ? List.<PortEntry>of() : service.ports()) {
         var mapping = port.mapping();
-        if (mapping.binding() == HostBinding.LOOPBACK || mapping.published().isEmpty()) {
+        if ((mapping.binding() == HostBinding.LOOPBACK) != onLoopback || mapping.published().isEmpty()) {
           continue;
         }
         var range = mapping.published().get();
         for (int p = range.first(); p <= range.last() && p - range.first() < 1024; p++) {
           int target = mapping.target().isSingle() ? mapping.target().first() : mapping.target().first() + (p - range.first());
-          out.add(new ContainerPublish(service.name(), p, target));
+          out.add(new ContainerPublish(service.name(), p, target, mapping.protocol()));
         }
       }
     }
@@ -112,9 +123,12 @@ public final class Linter {
     try {
       found = switch (kind) {
         case DAEMON_JSON -> DaemonJsonChecks.of(DaemonJsonKeys.parse(files.getFirst().text(), files.getFirst().displayPath()));
-        case UFW_DEFAULT -> UfwDefaultChecks.of(files.getFirst().text(), files.getFirst().displayPath());
+        case UFW_DEFAULT -> UfwDefaultChecks.of(UfwDefaults.parse(files.getFirst().text(), files.getFirst().displayPath()));
         case FAIL2BAN -> Fail2banChecks.of(JailConfig.parse(JailConfig.inMergeOrder(files.stream()
             .map(f -> new JailConfig.JailFile(f.displayPath(), f.text())).toList())), published);
+        // A repository says nothing of forwarding being on: only route_localnet is judged (ip_forward=0 is a note).
+        case SYSCTL -> SysctlChecks.of(SysctlValues.merged(files.stream()
+            .map(f -> SysctlValues.parseConf(f.text(), f.displayPath())).toList()), loopbackPublished, !published.isEmpty());
       };
     } catch (BadInput e) {
       throw new BadInputException(e.getMessage());
@@ -172,9 +186,10 @@ public final class Linter {
     SourceFile file = new SourceFile(name, text);
     Optional<LintUnit.HostConfigKind> host = LintTargets.hostConfigKind(name);
     if (host.isPresent()) {
-      List<ContainerPublish> ports = besideCompose.isBlank() ? List.of() : published(ComposeMerge.merge(List.of(
-          ComposeReader.read(new SourceFile(Path.of("compose.yaml"), besideCompose), Interpolator.none()))));
-      return new Linter(config).withPublished(ports).checkHostConfig(host.get(), List.of(file));
+      Project beside = ComposeMerge.merge(besideCompose.isBlank() ? List.of() : List.of(
+          ComposeReader.read(new SourceFile(Path.of("compose.yaml"), besideCompose), Interpolator.none())));
+      return new Linter(config).withPublished(published(beside, false), published(beside, true))
+          .checkHostConfig(host.get(), List.of(file));
     }
     String lower = name.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     Project project = lower.endsWith(".yaml") || lower.endsWith(".yml")

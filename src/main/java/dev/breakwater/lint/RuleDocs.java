@@ -27,7 +27,7 @@ public final class RuleDocs {
     String lang = m.exampleFile().endsWith(".yaml") || m.exampleFile().endsWith(".yml") ? "yaml"
         : m.exampleFile().endsWith(".sh") || m.exampleFile().endsWith("/ufw") ? "sh"
         : m.exampleFile().endsWith(".json") ? "json"
-        : m.exampleFile().startsWith("jail") ? "ini" : "make";
+        : m.exampleFile().startsWith("jail") || m.exampleFile().endsWith(".conf") ? "ini" : "make";
     String beside = m.besideCompose().isBlank() ? ""
         : "With this `compose.yaml` in the repository:\n\n```yaml\n" + m.besideCompose().stripTrailing() + "\n```\n\n";
     return "## Examples\n\n" + beside

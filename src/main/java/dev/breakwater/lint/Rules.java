@@ -21,7 +21,9 @@ public final class Rules {
       new DockerApiOnTcp(),
       new DockerIptablesDisabled(),
       new UfwForwardAccept(),
-      new Fail2banBansInInput());
+      new Fail2banBansInInput(),
+      new Fail2banProtocol(),
+      new RouteLocalnetEnabled());
 
   private Rules() {}
 

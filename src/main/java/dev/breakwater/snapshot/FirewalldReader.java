@@ -2,6 +2,7 @@ package dev.breakwater.snapshot;
 
 import dev.breakwater.host.FirewalldSetup;
 import dev.breakwater.host.FirewalldSetup.Running;
+import dev.breakwater.hostconf.KeyValueFile;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -17,7 +18,7 @@ final class FirewalldReader {
   /**
    * @param conf firewalld.conf's text, empty when the snapshot has none
    * @param state firewall-cmd-state.txt's text, empty when the snapshot has none
-   * @throws SnapshotFileException for a line or a value firewalld would not read that way
+   * @throws dev.breakwater.problem.BadInput for a line or a value firewalld would not read that way
    */
   static FirewalldSetup read(Optional<String> conf, String confSource, Optional<String> state, String stateSource) {
     Optional<String> backend = Optional.empty();

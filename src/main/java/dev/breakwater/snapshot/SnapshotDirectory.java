@@ -8,13 +8,13 @@ import dev.breakwater.host.FirewalldSetup;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.HostListener;
 import dev.breakwater.host.HostSetup;
-import dev.breakwater.host.UfwDefaults;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.Route;
 import dev.breakwater.hostconf.DaemonJsonKeys;
 import dev.breakwater.hostconf.HostConfig;
 import dev.breakwater.hostconf.JailConfig;
 import dev.breakwater.hostconf.SysctlValues;
+import dev.breakwater.hostconf.UfwDefaults;
 
 import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
@@ -142,11 +142,13 @@ public final class SnapshotDirectory {
     Optional<UfwStatus> ufw = optional(dir, "ufw-status.txt")
         .map(text -> UfwStatusReader.read(text, name(dir, "ufw-status.txt")));
 
-    Optional<String> daemonText = optional(dir, "daemon.json");
-    Optional<DaemonConfig> daemon = daemonText.map(text -> DaemonJsonReader.read(text, name(dir, "daemon.json")));
+    // daemon.json's one reader: errors name the snapshot's copy, findings the host's file it copies.
+    Optional<DaemonJsonKeys> daemonKeys = optional(dir, "daemon.json")
+        .map(text -> DaemonJsonKeys.parse(text, name(dir, "daemon.json"), "/etc/docker/daemon.json"));
+    Optional<DaemonConfig> daemon = daemonKeys.map(DaemonConfig::of);
     daemon.ifPresent(config -> notes.addAll(DaemonNotes.of(config)));
 
-    HostSetup setup = setup(dir, daemonText);
+    HostSetup setup = setup(dir, daemonKeys);
 
     Ruleset ipv4 = joined(ipv4Parse);
     Optional<Ruleset> ipv6 = optional(dir, "ip6tables-save.txt")
@@ -170,25 +172,24 @@ public final class SnapshotDirectory {
   }
 
   /** The files that say how the firewall is put together, beside its rules. */
-  private static HostSetup setup(Path dir, Optional<String> daemonText) {
+  private static HostSetup setup(Path dir, Optional<DaemonJsonKeys> daemonKeys) {
     Optional<String> driver = optional(dir, "docker-info.json")
         .flatMap(text -> DockerInfoReader.firewallDriver(text, name(dir, "docker-info.json")));
     Optional<UfwDefaults> ufwDefaults = optional(dir, "ufw-default")
-        .map(text -> UfwDefaultReader.read(text, name(dir, "ufw-default")));
+        .map(text -> UfwDefaults.parse(text, name(dir, "ufw-default"), "/etc/default/ufw"));
     FirewalldSetup firewalld = FirewalldReader.read(
         optional(dir, "firewalld.conf"), name(dir, "firewalld.conf"),
         optional(dir, "firewall-cmd-state.txt"), name(dir, "firewall-cmd-state.txt"));
-    return new HostSetup(driver, ufwDefaults, firewalld, hostConfig(dir, daemonText));
+    return new HostSetup(driver, ufwDefaults, firewalld, hostConfig(dir, daemonKeys));
   }
 
   /**
    * daemon.json's keys with their lines, fail2ban's jails and the sysctls. Findings name a copied
    * file by the host path it copies (the copy keeps its lines; the fix is made on the host), and
-   * sysctl.txt by its place in the snapshot. daemon.json was checked by {@link DaemonJsonReader}
-   * already, so its errors are said once, in the snapshot's terms.
+   * sysctl.txt by its place in the snapshot. daemon.json's keys were read once, for DaemonConfig
+   * and these findings alike.
    */
-  private static HostConfig hostConfig(Path dir, Optional<String> daemonText) {
-    Optional<DaemonJsonKeys> daemon = daemonText.map(text -> DaemonJsonKeys.parse(text, "/etc/docker/daemon.json"));
+  private static HostConfig hostConfig(Path dir, Optional<DaemonJsonKeys> daemon) {
     List<JailConfig.JailFile> jails = new ArrayList<>();
     Path fail2ban = dir.resolve("fail2ban");
     for (String file : List.of("jail.conf", "jail.local")) {

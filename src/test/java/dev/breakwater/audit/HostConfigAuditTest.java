@@ -90,4 +90,21 @@ class HostConfigAuditTest {
     assertThatThrownBy(() -> SnapshotDirectory.read(dir)).isInstanceOf(InputProblem.class)
         .hasMessageStartingWith("/etc/fail2ban/jail.local:3:1: expected a [section]");
   }
+
+  @Test
+  void aJailsProtocolIsJudgedAgainstThePublishedPortsTransport() throws Exception {
+    // nginx publishes 80 and 443 over tcp (docker-inspect.json): a udp jail never bans those connections.
+    Path dir = snapshot("docker-20.10-ufw-bypass");
+    Files.writeString(dir.resolve("fail2ban/jail.local"), "[nginx-http-auth]\nenabled = true\nprotocol = udp\n");
+
+    List<ExposureFinding> fail2ban = HostAudit.run(SnapshotDirectory.read(dir)).hostFindings().stream()
+        .filter(f -> f.id().startsWith("fail2ban-")).toList();
+
+    assertThat(fail2ban).singleElement().satisfies(f -> {
+      assertThat(f.id()).isEqualTo("fail2ban-protocol");
+      assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
+      assertThat(f.message()).contains("bans only udp").contains("80 (nginx), 443 (nginx)").contains("published over tcp")
+          .endsWith("(/etc/fail2ban/jail.local:3:1)");
+    });
+  }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** lint on a repository that keeps host configuration files beside its compose file (BW014-BW017). */
+/** lint on a repository that keeps host configuration files beside its compose file (BW014-BW019). */
 class HostConfigLintTest {
   @TempDir Path dir;
 
@@ -79,5 +79,89 @@ class HostConfigLintTest {
 
     assertThat(r.out()).doesNotContain("BW017");
     assertThat(r.err()).contains("suppressed");
+  }
+
+  @Test
+  void sysctlFilesOfOneDirectoryAreReadInTheOrderTheyAreApplied() throws Exception {
+    write("compose.yaml", """
+        services:
+          cache:
+            image: redis:7
+            ports:
+              - "127.0.0.1:6379:6379"
+        """);
+    Path opened = write("etc/sysctl.d/60-net.conf", "# docker hairpin\nnet.ipv4.conf.eth0.route_localnet = 1\n"
+        + "net/ipv4/conf/eth1/route_localnet = 1\n");
+    // sysctl.conf is applied after sysctl.d: it undoes eth1's, not eth0's
+    write("etc/sysctl.conf", "net.ipv4.ip_forward = 0\nnet.ipv4.conf.eth1.route_localnet = 0\n");
+
+    CliRun r = CliRun.of("lint", "--format", "text", dir.toString());
+
+    assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
+    assertThat(r.out())
+        .contains(opened + ":2:1: high BW019: net.ipv4.conf.eth0.route_localnet = 1 accepts packets for 127.0.0.0/8 from eth0")
+        .contains("6379 (cache)")
+        .doesNotContain("eth1")
+        .doesNotContain("ip_forward");
+  }
+
+  @Test
+  void aSysctlFileAloneIsJudgedWithoutLoopbackPortsAndALineOfAnotherShapeIsBadInput() throws Exception {
+    Path conf = write("sysctl.d/10-x.conf", "net.ipv4.conf.all.route_localnet=1\n");
+
+    assertThat(CliRun.of("lint", "--format", "text", conf.toString()).out())
+        .contains(conf + ":1:1: medium BW019").contains("from every interface");
+
+    write("sysctl.d/10-x.conf", "net.ipv4.ip_forward 1\n");
+    CliRun bad = CliRun.of("lint", conf.toString());
+    assertThat(bad.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(bad.err()).contains(conf + ":1:1: expected 'key = value'").doesNotContain("at dev.breakwater");
+  }
+
+  @Test
+  void aJailsProtocolIsJudgedWithTheProtocolTheTreePublishes() throws Exception {
+    write("compose.yaml", """
+        services:
+          dns:
+            image: coredns/coredns:1.11
+            ports:
+              - "127.0.0.1:53:53/udp"
+              - "8053:53/udp"
+          web:
+            image: nginx:1.27
+            ports: ["8443:443"]
+        """);
+    Path jail = write("fail2ban/jail.local", """
+        [dns-abuse]
+        enabled  = true
+        port     = 8053
+        chain    = DOCKER-USER
+        [web-auth]
+        enabled  = true
+        port     = 8443
+        protocol = udp
+        chain    = DOCKER-USER
+        """);
+
+    CliRun r = CliRun.of("lint", "--format", "text", dir.toString());
+
+    // [dns-abuse] bans tcp (the default) for a udp-only port; [web-auth] udp for a tcp one
+    assertThat(r.out())
+        .contains(jail + ":2:1: medium BW018: fail2ban jail [dns-abuse] bans only tcp, but port 8053/udp (dns)")
+        .contains(jail + ":8:1: medium BW018: fail2ban jail [web-auth] bans only udp, but port 8443 (web)")
+        .doesNotContain("BW017");
+  }
+
+  @Test
+  void hostFilesAreReadByTheSnapshotsReadersAsStrictly() throws Exception {
+    Path ufw = write("etc/default/ufw", "DEFAULT_FORWARD_POLICY=\"OPEN\"\n");
+    CliRun r = CliRun.of("lint", ufw.toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains(ufw + ":1:24: expected DEFAULT_FORWARD_POLICY=\"ACCEPT\", \"DROP\" or \"REJECT\"");
+
+    Path daemon = write("daemon.json", "{\n  \"hosts\": \"tcp://0.0.0.0:2375\"\n}\n");
+    CliRun d = CliRun.of("lint", daemon.toString());
+    assertThat(d.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(d.err()).contains(daemon + ":2:12: expected an array of strings for \"hosts\"");
   }
 }

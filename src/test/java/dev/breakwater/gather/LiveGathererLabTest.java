@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.docker.FakeDockerDaemon;
 import dev.breakwater.host.HostSetup;
-import dev.breakwater.host.UfwDefaults.Policy;
+import dev.breakwater.hostconf.UfwDefaults.Policy;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.system.RootCheck;
 import dev.breakwater.system.TestNamespace;
@@ -86,11 +86,15 @@ class LiveGathererLabTest {
           default -> "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\noops";
         }))) {
       // a directory where /etc/default/ufw should be: said, not copied, not fatal
+      // a daemon.json dockerd would refuse: said at its line by daemon.json's one reader, not copied
+      Files.writeString(dir.resolve("daemon.json"), "{\n  \"iptables\": \"no\"\n}\n");
       var hostFiles = new LiveGatherer.HostFiles(dir.resolve("daemon.json"), Optional.of(dir), Optional.empty());
       LiveGatherer.Result result = new LiveGatherer(host.runner(),
           DockerClient.forSocket(daemon.socket, Duration.ofSeconds(5)), hostFiles).gather(dir.resolve("snap"));
 
-      assertThat(result.files()).contains("docker-inspect.json").doesNotContain("docker-info.json", "ufw-default");
+      assertThat(result.files()).contains("docker-inspect.json").doesNotContain("docker-info.json", "ufw-default", "daemon.json");
+      assertThat(result.notes()).contains(dir.resolve("daemon.json") + ":2:15: expected true or false for \"iptables\""
+          + " (dockerd refuses another type), found \"no\": not captured");
       assertThat(result.notes()).anyMatch(n -> n.contains("GET /info") && n.contains("docker-info.json"));
       assertThat(result.notes()).anyMatch(n -> n.startsWith(dir + ": expected a regular file") && n.endsWith("not captured"));
     }

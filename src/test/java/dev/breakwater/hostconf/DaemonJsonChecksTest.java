@@ -8,7 +8,10 @@ import dev.breakwater.problem.BadInput;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** daemon.json's keys with their places, and what {@code hosts}, {@code iptables}, {@code ip} and {@code userland-proxy} mean. */
+/**
+ * daemon.json's one reader (keys with their places, bounded, typed) and what {@code hosts},
+ * {@code iptables}, {@code ip} and {@code userland-proxy} mean.
+ */
 class DaemonJsonChecksTest {
   private static List<HostConfigFinding> check(String json) {
     return DaemonJsonChecks.of(DaemonJsonKeys.parse(json, "daemon.json"));
@@ -39,6 +42,45 @@ class DaemonJsonChecksTest {
         .isInstanceOf(BadInput.class).hasMessageStartingWith("daemon.json:2:");
     assertThatThrownBy(() -> DaemonJsonKeys.parse("[]", "daemon.json"))
         .isInstanceOf(BadInput.class).hasMessage("daemon.json:1:1: expected one JSON object, as dockerd reads");
+  }
+
+  @Test
+  void findingsCiteTheHostsFileAndErrorsTheFileRead() {
+    DaemonJsonKeys keys = DaemonJsonKeys.parse("{\n  \"iptables\": false\n}", "snap/daemon.json", "/etc/docker/daemon.json");
+
+    assertThat(keys.file()).isEqualTo("/etc/docker/daemon.json");
+    assertThat(DaemonJsonChecks.of(keys)).singleElement()
+        .satisfies(f -> assertThat(f.where()).isEqualTo(new ConfigPlace("/etc/docker/daemon.json", 2, 3)));
+    assertThatThrownBy(() -> DaemonJsonKeys.parse("{\n  \"iptables\": fals\n}", "snap/daemon.json", "/etc/docker/daemon.json"))
+        .isInstanceOf(BadInput.class).hasMessageStartingWith("snap/daemon.json:2:");
+  }
+
+  @Test
+  void theKeysBreakwaterReadsAreTypedWhenTheFileIsReadOthersAreNot() {
+    assertThatThrownBy(() -> DaemonJsonKeys.parse("{\"hosts\": \"tcp://0.0.0.0:2375\"}", "daemon.json"))
+        .isInstanceOf(BadInput.class)
+        .hasMessage("daemon.json:1:11: expected an array of strings for \"hosts\" (dockerd refuses another type),"
+            + " found \"tcp://0.0.0.0:2375\"");
+    assertThatThrownBy(() -> DaemonJsonKeys.parse("{\"hosts\": [\"fd://\", 2375]}", "daemon.json"))
+        .hasMessageStartingWith("daemon.json:1:11: expected an array of strings");
+    assertThatThrownBy(() -> DaemonJsonKeys.parse("{\"tlsverify\": \"yes\"}", "daemon.json"))
+        .hasMessageStartingWith("daemon.json:1:15: expected true or false for \"tlsverify\"");
+    assertThatThrownBy(() -> DaemonJsonKeys.parse("{\n\"ip\": \"0.0.0.0/x\"}", "daemon.json"))
+        .hasMessageStartingWith("daemon.json:2:7: expected an IP address");
+    // dockerd's other keys are its business: read, not judged.
+    assertThat(DaemonJsonKeys.parse("{\"log-opts\": {\"max-size\": 10}, \"hosts\": null}", "daemon.json")
+        .key("log-opts")).isPresent();
+  }
+
+  @Test
+  void whatItReadsIsBoundedAndEveryRefusalHasALine() {
+    String deep = "{\"x\": " + "[".repeat(3000) + "]".repeat(3000) + "}";
+    assertThatThrownBy(() -> DaemonJsonKeys.parse(deep, "daemon.json"))
+        .isInstanceOf(BadInput.class).hasMessageMatching("daemon\\.json:1:\\d+: expected valid JSON .*");
+
+    String huge = "{\"labels\": [" + "\"a\",".repeat(DaemonJsonKeys.MAX_CHARS / 4) + "\"a\"]}";
+    assertThatThrownBy(() -> DaemonJsonKeys.parse(huge, "daemon.json"))
+        .isInstanceOf(BadInput.class).hasMessageStartingWith("daemon.json:1:1: expected a daemon.json of at most 1,048,576");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakwater.catalog.Severity;
 import dev.breakwater.hostconf.JailConfig.JailFile;
+import dev.breakwater.net.Transport;
 import dev.breakwater.problem.BadInput;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,65 @@ class Fail2banChecksTest {
     // nftables bans at the input hook whatever "chain" says.
     assertThat(Fail2banChecks.of(config(new JailFile("jail.local",
         jail + "enabled = true\nbanaction = nftables-multiport\nchain = DOCKER-USER\n")), NGINX)).hasSize(1);
+  }
+
+  @Test
+  void aJailBansOnlyItsProtocolTcpWhenNothingSaysOtherwise() {
+    List<ContainerPublish> dns = List.of(new ContainerPublish("dns", 53, 53, Transport.TCP),
+        new ContainerPublish("dns", 53, 53, Transport.UDP));
+    String jail = "[named]\nenabled = true\nport = domain\n";
+
+    // no protocol: tcp (jail.conf's DEFAULT and the actions' [Init]), so only 53/tcp is guarded, in INPUT
+    assertThat(Fail2banChecks.of(config(new JailFile("jail.local", jail)), dns)).singleElement().satisfies(f -> {
+      assertThat(f.id()).isEqualTo(Fail2banChecks.INPUT_CHAIN);
+      assertThat(f.message()).contains("port 53 (dns) is a published").doesNotContain("53/udp");
+    });
+    assertThat(Fail2banChecks.of(config(new JailFile("jail.local", jail + "protocol = udp\n")), dns)).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("port 53/udp (dns) is a published").doesNotContain("53 (dns)"));
+    // the nftables actions loop over a list
+    assertThat(Fail2banChecks.of(config(new JailFile("jail.local", jail + "protocol = tcp,udp\nbanaction = nftables-multiport\n")),
+        dns)).singleElement().satisfies(f -> assertThat(f.message()).contains("port 53 (dns), 53/udp (dns)"));
+  }
+
+  @Test
+  void aJailWhoseProtocolIsNotThePublishedPortsProtectsNothingWhateverItsChain() {
+    JailConfig config = config(new JailFile("jail.local",
+        "[web-auth]\nenabled = true\nport = 8443\nchain = DOCKER-USER\nprotocol = udp\n"));
+
+    assertThat(Fail2banChecks.of(config, NGINX)).singleElement().satisfies(f -> {
+      assertThat(f.id()).isEqualTo(Fail2banChecks.PROTOCOL);
+      assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
+      assertThat(f.where()).isEqualTo(new ConfigPlace("jail.local", 5, 1));
+      assertThat(f.message()).contains("bans only udp").contains("port 8443 (nginx)").contains("published over tcp");
+      assertThat(f.fix()).contains("'protocol = tcp'");
+    });
+    // the right protocol in DOCKER-USER: nothing to say
+    assertThat(Fail2banChecks.of(config(new JailFile("jail.local",
+        "[web-auth]\nenabled = true\nport = 8443\nchain = DOCKER-USER\nprotocol = TCP\n")), NGINX)).isEmpty();
+  }
+
+  @Test
+  void protocolAllIsEveryProtocolForAllportsAndARefusedRuleForMultiport() {
+    String jail = "[web-auth]\nenabled = true\nport = 8443\nprotocol = all\n";
+
+    // iptables-multiport (the default): iptables refuses -p all with -m multiport, so the jail bans nobody
+    assertThat(Fail2banChecks.of(config(new JailFile("jail.local", jail + "chain = DOCKER-USER\n")), NGINX))
+        .singleElement().satisfies(f -> {
+          assertThat(f.id()).isEqualTo(Fail2banChecks.PROTOCOL);
+          assertThat(f.severity()).isEqualTo(Severity.HIGH);
+          assertThat(f.where().line()).isEqualTo(4);
+          assertThat(f.message()).contains("'protocol = all' with banaction iptables-multiport").contains("bans nobody");
+          assertThat(f.fix()).contains("iptables-allports");
+        });
+    // iptables-allports with all: every protocol banned, so the chain decides
+    assertThat(Fail2banChecks.of(config(new JailFile("jail.local", jail + "banaction = iptables-allports\n")), NGINX))
+        .singleElement().satisfies(f -> assertThat(f.id()).isEqualTo(Fail2banChecks.INPUT_CHAIN));
+    assertThat(Fail2banChecks.of(config(new JailFile("jail.local",
+        jail + "banaction = iptables-allports\nchain = DOCKER-USER\n")), NGINX)).isEmpty();
+    // set in DEFAULT, the protocol line named is DEFAULT's
+    assertThat(Fail2banChecks.of(config(new JailFile("jail.conf", "[DEFAULT]\nprotocol = all\n"),
+        new JailFile("jail.local", "[web-auth]\nenabled = true\nport = 8443\n")), NGINX)).singleElement()
+        .satisfies(f -> assertThat(f.where()).isEqualTo(new ConfigPlace("jail.conf", 2, 1)));
   }
 
   @Test

@@ -68,4 +68,41 @@ class SysctlChecksTest {
     assertThat(SysctlChecks.of(off, List.of(), false)).isEmpty();
     assertThat(SysctlChecks.of(SysctlValues.parse("net.ipv4.ip_forward = 1\n", "s"), List.of(), true)).isEmpty();
   }
+
+  @Test
+  void sysctlDFilesReadAsSystemdSysctlReadsThem() {
+    SysctlValues conf = SysctlValues.parseConf("""
+        # /etc/sysctl.d/60-net.conf
+        ; another comment
+        -net.ipv4.conf.eth0.route_localnet = 1
+        net/ipv4/conf/eth0.100/route_localnet=1
+        net.ipv4.conf.*.rp_filter = 2
+        """, "sysctl.d/60-net.conf");
+
+    assertThat(conf.get("net.ipv4.conf.eth0.route_localnet").orElseThrow().place())
+        .isEqualTo(new ConfigPlace("sysctl.d/60-net.conf", 3, 1));
+    // a slash-first key has its slashes and dots swapped: the same key sysctl prints
+    assertThat(conf.interfaceValues("net.ipv4.conf", "route_localnet")).containsOnlyKeys("eth0", "eth0.100");
+    assertThat(conf.interfaceValues("net.ipv4.conf", "rp_filter")).containsOnlyKeys("*");
+    assertThatThrownBy(() -> SysctlValues.parseConf("net.ipv4.ip_forward = 1\nkernel.panic\n", "sysctl.conf"))
+        .isInstanceOf(BadInput.class).hasMessageStartingWith("sysctl.conf:2:1: expected 'key = value', a # or ; comment");
+    assertThatThrownBy(() -> SysctlValues.parseConf("a = 1\n".repeat(SysctlValues.MAX_LINES + 1), "sysctl.conf"))
+        .isInstanceOf(BadInput.class).hasMessageStartingWith("sysctl.conf:" + (SysctlValues.MAX_LINES + 1) + ":1: expected at most");
+  }
+
+  @Test
+  void aLaterFileUndoesAnEarlierOneAndAGlobOpensEveryInterface() {
+    SysctlValues early = SysctlValues.parseConf("net.ipv4.conf.eth0.route_localnet = 1\n", "sysctl.d/10-a.conf");
+    SysctlValues late = SysctlValues.parseConf("net.ipv4.conf.eth0.route_localnet = 0\n", "sysctl.conf");
+    assertThat(SysctlChecks.of(SysctlValues.merged(List.of(early, late)), REDIS, true)).isEmpty();
+    assertThat(SysctlChecks.of(SysctlValues.merged(List.of(late, early)), REDIS, true)).singleElement()
+        .satisfies(f -> assertThat(f.where().file()).isEqualTo("sysctl.d/10-a.conf"));
+
+    SysctlValues glob = SysctlValues.parseConf("net.ipv4.conf.*.route_localnet = 1\n", "sysctl.d/99-glob.conf");
+    assertThat(SysctlChecks.of(glob, REDIS, true)).singleElement().satisfies(f -> {
+      assertThat(f.severity()).isEqualTo(Severity.HIGH);
+      assertThat(f.message()).contains("from every interface").contains("6379 (redis)");
+      assertThat(f.fix()).startsWith("write 0 on this line");
+    });
+  }
 }

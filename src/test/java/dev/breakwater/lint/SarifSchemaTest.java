@@ -70,6 +70,9 @@ class SarifSchemaTest {
     findings.addAll(Fixtures.lint("default/ufw", "DEFAULT_FORWARD_POLICY=ACCEPT\n"));
     findings.addAll(Linter.lintText(java.nio.file.Path.of("jail.local"), "[web]\nenabled = true\nport = 443\n",
         LintConfig.empty(), "services:\n  proxy:\n    image: caddy\n    ports: [\"443:443\"]\n"));
+    findings.addAll(Linter.lintText(java.nio.file.Path.of("jail.d/dns.local"), "[dns]\nenabled = true\nport = 53\n",
+        LintConfig.empty(), "services:\n  dns:\n    image: coredns/coredns\n    ports: [\"53:53/udp\"]\n"));
+    findings.addAll(Fixtures.lint("sysctl.conf", "net.ipv4.conf.all.route_localnet = 1\n"));
     Set<String> rules = new java.util.TreeSet<>();
     findings.forEach(f -> rules.add(f.rule().id()));
     assertThat(rules).as("the fixture exercises every rule").hasSize(Rules.metas().size());

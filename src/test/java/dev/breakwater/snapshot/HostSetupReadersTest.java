@@ -9,8 +9,10 @@ import dev.breakwater.host.FirewalldSetup;
 import dev.breakwater.host.FirewalldSetup.Running;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.HostSetup;
-import dev.breakwater.host.UfwDefaults;
-import dev.breakwater.host.UfwDefaults.Policy;
+import dev.breakwater.hostconf.ConfigPlace;
+import dev.breakwater.hostconf.UfwDefaults;
+import dev.breakwater.hostconf.UfwDefaults.Policy;
+import dev.breakwater.hostconf.UfwDefaultsTest;
 import dev.breakwater.problem.InputProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,33 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** docker-info.json, ufw-default, firewalld.conf and firewall-cmd-state.txt into {@link HostSetup}. */
 class HostSetupReadersTest {
-  /** What /etc/default/ufw holds on Ubuntu 24.04 (ufw 0.36.2), comments shortened. */
-  private static final String UBUNTU_UFW_DEFAULT = """
-      # /etc/default/ufw
-      #
-
-      # Set to yes to apply rules to support IPv6 (no means only IPv6 on loopback
-      # accepted). You will need to 'disable' and then 'enable' the firewall for
-      # the changes to take affect.
-      IPV6=yes
-
-      # Set the default input policy to ACCEPT, DROP, or REJECT. Please note that if
-      # you change this you will most likely want to adjust your rules.
-      DEFAULT_INPUT_POLICY="DROP"
-
-      # Set the default output policy to ACCEPT, DROP, or REJECT.
-      DEFAULT_OUTPUT_POLICY="ACCEPT"
-
-      # Set the default forward policy to ACCEPT, DROP or REJECT.  Please note that
-      # if you change this you will most likely want to adjust your rules
-      DEFAULT_FORWARD_POLICY="DROP"
-
-      DEFAULT_APPLICATION_POLICY="SKIP"
-      MANAGE_BUILTINS=no
-      IPT_SYSCTL=/etc/ufw/sysctl.conf
-      IPT_MODULES=""
-      """;
-
   @Test
   void dockerInfoGivesTheFirewallDriver() {
     String info = """
@@ -74,31 +49,6 @@ class HostSetupReadersTest {
     assertThatThrownBy(() -> DockerInfoReader.firewallDriver("Client: Docker Engine\n Version: 29.1.2\n", "snap/docker-info.json"))
         .isInstanceOf(InputProblem.class)
         .hasMessageStartingWith("snap/docker-info.json:1:1: expected valid JSON (the output of docker info --format '{{json .}}')");
-  }
-
-  @Test
-  void ufwDefaultGivesTheForwardAndInputPolicies() {
-    int line = UBUNTU_UFW_DEFAULT.substring(0, UBUNTU_UFW_DEFAULT.indexOf("DEFAULT_FORWARD_POLICY")).split("\n", -1).length;
-    assertThat(UfwDefaultReader.read(UBUNTU_UFW_DEFAULT, "ufw-default"))
-        .isEqualTo(new UfwDefaults(Optional.of(Policy.DROP), Optional.of(Policy.DROP), line));
-    UfwDefaults flipped = UfwDefaultReader.read(
-        UBUNTU_UFW_DEFAULT.replace("DEFAULT_FORWARD_POLICY=\"DROP\"", "DEFAULT_FORWARD_POLICY=\"accept\""), "ufw-default");
-    assertThat(flipped.forwardPolicy()).contains(Policy.ACCEPT);
-    assertThat(flipped.forwardAccepts()).isTrue();
-    assertThat(flipped.forwardPolicyWhere()).as("findings cite the line").isEqualTo("/etc/default/ufw:" + line);
-    assertThat(UfwDefaultReader.read("IPV6=yes\n", "u")).isEqualTo(new UfwDefaults(Optional.empty(), Optional.empty()));
-  }
-
-  @Test
-  void aUfwDefaultOfTheWrongShapeIsBadInputAtItsLine() {
-    assertThatThrownBy(() -> UfwDefaultReader.read("IPV6=yes\nDEFAULT_FORWARD_POLICY=\"OPEN\"\n", "snap/ufw-default"))
-        .isInstanceOf(InputProblem.class)
-        .hasMessage("snap/ufw-default:2:24: expected DEFAULT_FORWARD_POLICY=\"ACCEPT\", \"DROP\" or \"REJECT\", found 'OPEN'");
-    // ufw status output saved under the wrong name
-    assertThatThrownBy(() -> UfwDefaultReader.read("# copy\nStatus: active\n", "snap/ufw-default"))
-        .isInstanceOf(InputProblem.class)
-        .hasMessage("snap/ufw-default:2:1: expected KEY=value, a # comment or a blank line (a copy of /etc/default/ufw),"
-            + " found 'Status: active'");
   }
 
   @Test
@@ -138,7 +88,7 @@ class HostSetupReadersTest {
   void aSnapshotDirectoryReadsTheSetupFilesAndPodmansContainers(@TempDir Path tmp) throws Exception {
     Path dir = Corpus.copy("docker-28-ufw-bypass", tmp.resolve("snap"));
     Files.writeString(dir.resolve("docker-info.json"), "{\"FirewallBackend\":{\"Driver\":\"iptables+firewalld\"}}\n");
-    Files.writeString(dir.resolve("ufw-default"), UBUNTU_UFW_DEFAULT.replace("FORWARD_POLICY=\"DROP\"", "FORWARD_POLICY=\"ACCEPT\""));
+    Files.writeString(dir.resolve("ufw-default"), UfwDefaultsTest.UBUNTU_UFW_DEFAULT.replace("FORWARD_POLICY=\"DROP\"", "FORWARD_POLICY=\"ACCEPT\""));
     Files.writeString(dir.resolve("firewalld.conf"), "FirewallBackend=nftables\n");
     Files.writeString(dir.resolve("firewall-cmd-state.txt"), "running\n");
     Files.copy(Path.of(HostSetupReadersTest.class.getResource("/podman/podman-inspect.json").toURI()),
@@ -148,7 +98,7 @@ class HostSetupReadersTest {
 
     assertThat(facts.setup()).isEqualTo(new HostSetup(Optional.of("iptables+firewalld"),
         Optional.of(new UfwDefaults(Optional.of(Policy.ACCEPT), Optional.of(Policy.DROP),
-            UBUNTU_UFW_DEFAULT.substring(0, UBUNTU_UFW_DEFAULT.indexOf("DEFAULT_FORWARD_POLICY")).split("\n", -1).length)),
+            Optional.of(new ConfigPlace("/etc/default/ufw", UfwDefaultsTest.forwardPolicyLine(), 1)))),
         new FirewalldSetup(Running.YES, Optional.of("nftables"), false)));
     assertThat(facts.setup().dockerSawFirewalld()).isTrue();
     assertThat(facts.containers()).filteredOn(c -> c.runtime() == ContainerRuntime.PODMAN)
@@ -169,6 +119,14 @@ class HostSetupReadersTest {
     assertThatThrownBy(() -> SnapshotDirectory.read(dir))
         .isInstanceOf(InputProblem.class)
         .hasMessageStartingWith(dir.resolve("firewall-cmd-state.txt") + ":1:1: expected 'running' or 'not running'");
+
+    // ufw-default's one reader names the snapshot's copy in an error (the audit cites /etc/default/ufw).
+    Files.delete(dir.resolve("firewall-cmd-state.txt"));
+    Files.writeString(dir.resolve("ufw-default"), "IPV6=yes\nDEFAULT_FORWARD_POLICY=open\n");
+    assertThatThrownBy(() -> SnapshotDirectory.read(dir))
+        .isInstanceOf(InputProblem.class)
+        .hasMessage(dir.resolve("ufw-default") + ":2:24: expected DEFAULT_FORWARD_POLICY=\"ACCEPT\", \"DROP\" or"
+            + " \"REJECT\", found 'open'");
   }
 
   @Test

@@ -27,7 +27,12 @@ class JsonReadersRobustnessTest {
       new Reader("ip-addr.json", text -> IpAddrReader.read(text, "f.json")),
       new Reader("ip-route.json", text -> IpRouteReader.read(text, "f.json", IpFamily.V4)),
       new Reader("nft-ruleset.json", text -> NftJsonReader.read(text, "f.json", dev.breakwater.net.IpFamily.V4, java.util.Set.of())),
-      new Reader("daemon.json", text -> DaemonJsonReader.read(text, "f.json")));
+      // daemon.json's one reader (hostconf), with everything the snapshot and the audit read from it.
+      new Reader("daemon.json", text -> {
+        dev.breakwater.hostconf.DaemonJsonKeys keys = dev.breakwater.hostconf.DaemonJsonKeys.parse(text, "f.json");
+        dev.breakwater.host.DaemonConfig.of(keys);
+        dev.breakwater.hostconf.DaemonJsonChecks.of(keys);
+      }));
 
   @Test
   void truncatedFilesGiveAPositionedError() throws Exception {

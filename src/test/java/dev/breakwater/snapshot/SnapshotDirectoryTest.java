@@ -186,7 +186,8 @@ class SnapshotDirectoryTest {
     Files.writeString(dir2.resolve("daemon.json"), "{\"ip\": 127}");
     assertThatThrownBy(() -> SnapshotDirectory.read(dir2))
         .isInstanceOf(InputProblem.class)
-        .hasMessage(dir2.resolve("daemon.json") + ":1:8: expected a string (at /ip)");
+        .hasMessage(dir2.resolve("daemon.json") + ":1:8: expected a string for \"ip\" (dockerd refuses another type),"
+            + " found 127");
   }
 
   @Test
