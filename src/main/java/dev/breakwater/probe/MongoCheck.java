@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * MongoDB: OP_MSG {@code hello}, {@code buildInfo} (both allowed before authentication) and then
+ * MongoDB: OP_MSG {@code hello} (or {@code isMaster}, for servers before hello), {@code buildInfo} (both allowed before authentication) and then
  * {@code listDatabases} without credentials. If the list comes back, anyone can read and drop
  * every database, which is how the 2017 ransom wave emptied tens of thousands of servers.
  * See https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
@@ -33,6 +33,11 @@ public record MongoCheck() implements ServiceCheck {
   public ServiceFinding check(Endpoint endpoint, CheckOptions options) throws IOException {
     try (ProbeSocket s = ProbeSocket.connect(endpoint, options.timeout())) {
       Map<String, Object> hello = command(s, 1, "hello");
+      if (!isOk(hello)) {
+        // hello came with MongoDB 5.0 (backported to 4.4.2, 4.2.10, 4.0.21, 3.6.21); older servers,
+        // the ones most often left open, answer "no such command" and know only isMaster.
+        hello = command(s, 4, "isMaster");
+      }
       if (!isOk(hello)) {
         return new ServiceFinding(endpoint, service(), Access.UNRECOGNISED, Severity.INFO, "",
             "port " + endpoint + " did not answer MongoDB's hello", "");
