@@ -131,8 +131,9 @@ public final class ApplyTransaction {
     Map<IpFamily, ChainState> before = new EnumMap<>(IpFamily.class);
     Map<IpFamily, PlanDiff> diffs = new EnumMap<>(IpFamily.class);
     List<IpFamily> toChange = new ArrayList<>();
+    Map<IpFamily, String> saved = saveFilters(compiled.families());
     for (IpFamily family : compiled.families()) {
-      String text = firewall.saveFilter(family);
+      String text = saved.get(family);
       ChainState state = ChainState.of(IptablesSaveParser.parse(text, family, saveName(family)));
       if (!state.dockerUserExists()) {
         throw new ApplyException(saveName(family) + " shows no DOCKER-USER chain: is Docker running with iptables enabled? Nothing was changed.");
@@ -260,6 +261,37 @@ public final class ApplyTransaction {
     }
     removeUnusedSets();
     return changed.stream().sorted().toList();
+  }
+
+  /**
+   * {@code iptables-save -t filter} of each family, the two families at once: the backup is read
+   * before every apply, and on watch's latency path two saves one after the other cost two process
+   * starts where one will do. Nothing changes the kernel meanwhile (this is a read).
+   */
+  private Map<IpFamily, String> saveFilters(List<IpFamily> families) {
+    Map<IpFamily, String> saved = new EnumMap<>(IpFamily.class);
+    if (families.size() < 2) {
+      families.forEach(family -> saved.put(family, firewall.saveFilter(family)));
+      return saved;
+    }
+    Map<IpFamily, java.util.concurrent.Future<String>> pending = new EnumMap<>(IpFamily.class);
+    try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      families.forEach(family -> pending.put(family, pool.submit(() -> firewall.saveFilter(family))));
+      for (var entry : pending.entrySet()) {
+        try {
+          saved.put(entry.getKey(), entry.getValue().get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException failure) {
+            throw failure;
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ApplyException("interrupted while reading the filter tables. Nothing was changed.");
+        }
+      }
+    }
+    return saved;
   }
 
   /** Creates the sets the new chain matches; a set that exists already has this content (its name says so). */
