@@ -183,13 +183,46 @@ public final class ApplyTransaction {
           problems.add(e.getMessage());
         }
       }
-      removeUnusedSets();
+      if (setsMayBeLeft(compiled, savedBefore)) {
+        removeUnusedSets();
+      }
       throw new ApplyException(failure.getMessage() + (problems.isEmpty()
           ? "; the previous rules are back in force"
           : "; putting the previous rules back ALSO failed: " + String.join("; ", problems) + " (backup in " + store.dir() + ")"));
     }
-    removeUnusedSets();
+    if (setsMayBeLeft(compiled, savedBefore)) {
+      removeUnusedSets();
+    }
     return new Outcome(diffs);
+  }
+
+  /**
+   * Whether a set of ours may be left unused after this apply, so that the sweep ({@code ipset
+   * list} and a save per family) is worth its process starts. Sets are created only for a chain
+   * that matches them and kept only for the backups, so when neither the new chain, the chain
+   * before, nor any backup kept in the state directory names a set, no set of an earlier apply
+   * or of this one can be waiting for the sweep. (A set an apply created just before it was killed
+   * is named nowhere; the next apply with sets, or a rollback, which always sweeps, removes it.)
+   * On watch's latency path this saves the sweep for every policy without large source lists.
+   */
+  private boolean setsMayBeLeft(CompiledPolicy compiled, Map<IpFamily, String> savedBefore) {
+    if (!compiled.sets().isEmpty() || savedBefore.values().stream().anyMatch(ApplyTransaction::namesASet)) {
+      return true;
+    }
+    try {
+      for (String backup : store.names("backup-")) {
+        if (store.read(backup).map(ApplyTransaction::namesASet).orElse(false)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (RuntimeException unreadable) {
+      return true; // a backup that cannot be read may name one: sweep, as before
+    }
+  }
+
+  private static boolean namesASet(String rules) {
+    return rules.contains("--match-set ");
   }
 
   /**
