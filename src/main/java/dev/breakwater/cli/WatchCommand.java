@@ -126,7 +126,7 @@ public final class WatchCommand implements Callable<Integer> {
 
     HostFacts facts;
     try {
-      facts = from == null ? live.readForProof() : reader.read();
+      facts = from == null ? live.readWhole() : reader.read();
     } catch (DockerApiException e) {
       throw new UserError(e.getMessage() + ": is dockerd running? (run as root or as a member of the docker group)");
     } catch (CommandFailed e) {
@@ -146,8 +146,8 @@ public final class WatchCommand implements Callable<Integer> {
     });
     WatchMetrics watchMetrics = new WatchMetrics(new PrometheusRegistry());
     ApplyTransaction transaction = new ApplyTransaction(firewall, target.store(), kind);
-    Supplier<HostFacts> whole = from == null ? live::readForProof : reader::read;
-    CorrectionProof proof = CorrectionProof.engine(whole, ReachProof.engine().orElseThrow(), kind);
+    Supplier<HostFacts> whole = from == null ? live::readWhole : reader::read;
+    CorrectionProof proof = CorrectionProof.engine(ReachProof.engine().orElseThrow(), kind);
     Aftercare aftercare = (compiled, cut) -> aftercare(whole, firewall, compiled, cut);
     log.write(log.line("watch-started")
         .with("policy", policy.toString())

@@ -131,8 +131,9 @@ public final class ApplyTransaction {
     Map<IpFamily, ChainState> before = new EnumMap<>(IpFamily.class);
     Map<IpFamily, PlanDiff> diffs = new EnumMap<>(IpFamily.class);
     List<IpFamily> toChange = new ArrayList<>();
+    Map<IpFamily, String> saved = saveFilters(compiled.families());
     for (IpFamily family : compiled.families()) {
-      String text = firewall.saveFilter(family);
+      String text = saved.get(family);
       ChainState state = ChainState.of(IptablesSaveParser.parse(text, family, saveName(family)));
       if (!state.dockerUserExists()) {
         throw new ApplyException(saveName(family) + " shows no DOCKER-USER chain: is Docker running with iptables enabled? Nothing was changed.");
@@ -182,13 +183,46 @@ public final class ApplyTransaction {
           problems.add(e.getMessage());
         }
       }
-      removeUnusedSets();
+      if (setsMayBeLeft(compiled, savedBefore)) {
+        removeUnusedSets();
+      }
       throw new ApplyException(failure.getMessage() + (problems.isEmpty()
           ? "; the previous rules are back in force"
           : "; putting the previous rules back ALSO failed: " + String.join("; ", problems) + " (backup in " + store.dir() + ")"));
     }
-    removeUnusedSets();
+    if (setsMayBeLeft(compiled, savedBefore)) {
+      removeUnusedSets();
+    }
     return new Outcome(diffs);
+  }
+
+  /**
+   * Whether a set of ours may be left unused after this apply, so that the sweep ({@code ipset
+   * list} and a save per family) is worth its process starts. Sets are created only for a chain
+   * that matches them and kept only for the backups, so when neither the new chain, the chain
+   * before, nor any backup kept in the state directory names a set, no set of an earlier apply
+   * or of this one can be waiting for the sweep. (A set an apply created just before it was killed
+   * is named nowhere; the next apply with sets, or a rollback, which always sweeps, removes it.)
+   * On watch's latency path this saves the sweep for every policy without large source lists.
+   */
+  private boolean setsMayBeLeft(CompiledPolicy compiled, Map<IpFamily, String> savedBefore) {
+    if (!compiled.sets().isEmpty() || savedBefore.values().stream().anyMatch(ApplyTransaction::namesASet)) {
+      return true;
+    }
+    try {
+      for (String backup : store.names("backup-")) {
+        if (store.read(backup).map(ApplyTransaction::namesASet).orElse(false)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (RuntimeException unreadable) {
+      return true; // a backup that cannot be read may name one: sweep, as before
+    }
+  }
+
+  private static boolean namesASet(String rules) {
+    return rules.contains("--match-set ");
   }
 
   /**
@@ -260,6 +294,37 @@ public final class ApplyTransaction {
     }
     removeUnusedSets();
     return changed.stream().sorted().toList();
+  }
+
+  /**
+   * {@code iptables-save -t filter} of each family, the two families at once: the backup is read
+   * before every apply, and on watch's latency path two saves one after the other cost two process
+   * starts where one will do. Nothing changes the kernel meanwhile (this is a read).
+   */
+  private Map<IpFamily, String> saveFilters(List<IpFamily> families) {
+    Map<IpFamily, String> saved = new EnumMap<>(IpFamily.class);
+    if (families.size() < 2) {
+      families.forEach(family -> saved.put(family, firewall.saveFilter(family)));
+      return saved;
+    }
+    Map<IpFamily, java.util.concurrent.Future<String>> pending = new EnumMap<>(IpFamily.class);
+    try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      families.forEach(family -> pending.put(family, pool.submit(() -> firewall.saveFilter(family))));
+      for (var entry : pending.entrySet()) {
+        try {
+          saved.put(entry.getKey(), entry.getValue().get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException failure) {
+            throw failure;
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ApplyException("interrupted while reading the filter tables. Nothing was changed.");
+        }
+      }
+    }
+    return saved;
   }
 
   /** Creates the sets the new chain matches; a set that exists already has this content (its name says so). */

@@ -18,4 +18,13 @@ public interface HostReader {
   default HostFacts readContainers(HostFacts previous) {
     return read();
   }
+
+  /**
+   * Everything the reach engine needs to prove a change: every table, the addresses and the
+   * routes besides the containers. Watch reads this once per check when its corrections are
+   * proved, and compiles and proves from the same read. By default, {@link #read}.
+   */
+  default HostFacts readWhole() {
+    return read();
+  }
 }

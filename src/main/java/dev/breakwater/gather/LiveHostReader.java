@@ -73,9 +73,10 @@ public final class LiveHostReader implements HostReader {
 
   /**
    * Everything the reach engine needs to prove a plan: every table, the addresses and the
-   * routes. Slower; read once at start-up.
+   * routes, all read in parallel with the containers.
    */
-  public HostFacts readForProof() {
+  @Override
+  public HostFacts readWhole() {
     return read(true);
   }
 

@@ -101,6 +101,31 @@ public final class PolicyProof {
   }
 
   /**
+   * Whether {@link #check} holds for every answer about the host before the change, decided from
+   * the answer after it alone: every port of the policy has an answer after, nobody outside its
+   * allows reaches it (certainly or possibly), and every allowed source does. The before-answer
+   * enters {@code check} only through the allowed sources that would lose the port ({@code
+   * reached before and allowed, minus reached after}), which is then empty whatever it was; so
+   * watch walks the host before a correction only when this says no (a new container's allow is
+   * usually exactly what the engine finds after).
+   */
+  public static boolean holdsForAnyBefore(CompiledPolicy compiled, List<PortReach> after) {
+    for (ProtectedPort port : compiled.ports()) {
+      Optional<Observed> now = after.stream().filter(o -> isAbout(o, port)).findFirst().map(Observed::of);
+      if (now.isEmpty()) {
+        return false;
+      }
+      List<IPAddress> allowed = allowed(port);
+      if (!AddressSets.minus(now.get().reachable(), allowed).isEmpty()
+          || !AddressSets.minus(now.get().possibly(), allowed).isEmpty()
+          || !AddressSets.minus(allowed, now.get().reachable()).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The sums of one answer the proof reads, added up once.
    *
    * @param uncertainBecause why {@code possibly} is not decided: the rules (citations) and the

@@ -6,8 +6,8 @@ import dev.breakwater.plan.PolicyProof;
 import dev.breakwater.plan.ReachEngine;
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.policy.FirewallBackend;
+import dev.breakwater.reach.PortReach;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The proof a correction must pass before watch applies it: the same {@link PolicyProof} that
@@ -43,22 +43,50 @@ public interface CorrectionProof {
     }
   }
 
-  Finding prove(CompiledPolicy compiled);
-
-  /** No proof: the tests of the loop's other decisions, and watch as it was before. */
-  CorrectionProof NONE = compiled -> Finding.PROVED;
+  /**
+   * @param host the whole host (every table, the addresses and the routes) as the check read it,
+   *     after its triggers arrived: the same read {@code compiled} was compiled from, so that the
+   *     proof and the rules it proves see one moment of the host
+   */
+  Finding prove(HostFacts host, CompiledPolicy compiled);
 
   /**
-   * The reach engine on the host read now ({@code whole}: every table, the addresses and the
-   * routes, which a check's own read leaves out) with and without {@code compiled} applied.
-   * The host is read again, not taken from the check: Docker adds a new container's DNAT rule to
+   * Whether the proof needs the whole host: then every check reads it ({@link
+   * dev.breakwater.gather.HostReader#readWhole}) and compiles from it; without a proof a Docker
+   * event reads only the containers.
+   */
+  default boolean readsWholeHost() {
+    return true;
+  }
+
+  /** No proof: the tests of the loop's other decisions, and watch as it was before. */
+  CorrectionProof NONE = new CorrectionProof() {
+    @Override
+    public Finding prove(HostFacts host, CompiledPolicy compiled) {
+      return Finding.PROVED;
+    }
+
+    @Override
+    public boolean readsWholeHost() {
+      return false;
+    }
+  };
+
+  /**
+   * The reach engine on {@code host} with {@code compiled} applied and, only when that answer
+   * alone does not decide ({@link PolicyProof#holdsForAnyBefore}), on the host as it is: the
+   * proof's answer is the same as {@code plan}'s two walks, and the common correction (a
+   * container's allow, exactly what the engine finds after) costs one walk. The host is the
+   * check's own fresh read, not an older one: Docker adds a new container's DNAT rule to
    * nat/DOCKER as it starts it, and a proof on an older nat table would not see the port at all.
    */
-  static CorrectionProof engine(Supplier<HostFacts> whole, ReachEngine engine, FirewallBackend backend) {
-    return compiled -> {
-      HostFacts now = whole.get();
-      PolicyProof.Result proof = PolicyProof.check(compiled, engine.observe(now),
-          engine.observe(Plan.afterApply(now, compiled, backend)));
+  static CorrectionProof engine(ReachEngine engine, FirewallBackend backend) {
+    return (now, compiled) -> {
+      List<PortReach> after = engine.observe(Plan.afterApply(now, compiled, backend));
+      if (PolicyProof.holdsForAnyBefore(compiled, after)) {
+        return Finding.PROVED;
+      }
+      PolicyProof.Result proof = PolicyProof.check(compiled, engine.observe(now), after);
       return proof.holds() ? Finding.PROVED : new Finding(proof.problems(), proof.noLooser());
     };
   }

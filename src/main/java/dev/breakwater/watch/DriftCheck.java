@@ -111,7 +111,10 @@ public final class DriftCheck {
     HostFacts facts;
     CompiledPolicy compiled;
     try {
-      facts = containersOnly ? reader.readContainers(lastFacts) : reader.read();
+      // A proof needs the whole host; it is read once, here, and the policy compiled from the
+      // same read it proves (no second read of the containers and tables on the latency path).
+      facts = proof.readsWholeHost() ? reader.readWhole()
+          : containersOnly ? reader.readContainers(lastFacts) : reader.read();
       compiled = PolicyCompiler.compile(facts, policy);
     } catch (PolicyException e) {
       return failed("policy-error", batch, e.getMessage());
@@ -140,7 +143,7 @@ public final class DriftCheck {
       return held(compiled, batch, log.line("in-force").with("chain", CompiledPolicy.CHAIN)
           .with("families", String.join(",", families(compiled))).with("ports", compiled.ports().size()));
     }
-    Optional<Result> refused = refusedByProof(compiled, batch);
+    Optional<Result> refused = refusedByProof(facts, compiled, batch);
     if (refused.isPresent()) {
       return refused.get();
     }
@@ -223,7 +226,7 @@ public final class DriftCheck {
       return held(compiled, batch, log.line("in-force").with("table", NftPolicyText.FAMILY + " " + NftPolicyText.TABLE)
           .with("ports", compiled.ports().size()));
     }
-    Optional<Result> refused = refusedByProof(compiled, batch);
+    Optional<Result> refused = refusedByProof(facts, compiled, batch);
     if (refused.isPresent()) {
       return refused.get();
     }
@@ -310,10 +313,10 @@ public final class DriftCheck {
    * applied and its unproved problems logged: refusing would leave the ports open. A new
    * correction (a container started, a policy never in force) is never applied unproved.
    */
-  private Optional<Result> refusedByProof(CompiledPolicy compiled, List<Trigger> batch) {
+  private Optional<Result> refusedByProof(HostFacts facts, CompiledPolicy compiled, List<Trigger> batch) {
     CorrectionProof.Finding finding;
     try {
-      finding = proof.prove(compiled);
+      finding = proof.prove(facts, compiled);
     } catch (RuntimeException e) {
       finding = CorrectionProof.Finding.refuted(List.of("the proof could not run: " + describe(e)));
     }

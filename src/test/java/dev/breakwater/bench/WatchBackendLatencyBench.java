@@ -85,6 +85,12 @@ public final class WatchBackendLatencyBench {
           pass();
           return inner.readContainers(previous);
         }
+
+        @Override
+        public HostFacts readWhole() {
+          pass();
+          return inner.readWhole();
+        }
       };
     }
 
@@ -302,6 +308,8 @@ public final class WatchBackendLatencyBench {
             pp(s, Sample::proofEngineMs), pp(s, Sample::restMs), kind.getKey() == Kind.ALLOW ? pp(s, Sample::gateMs) : "-", updates(s));
       }
     }
+    System.out.printf(Locale.ROOT, "  read = the check's own read (with the proof: the whole host, which the proof then uses;"
+        + " proof read 0 when the proof reads nothing of its own)%n");
     System.out.printf(Locale.ROOT, "  connects never (20 s): %d; applied = start -> correction verified (watch's line); check = check start"
         + " (allow: gate open) -> verified; rest = compile, compare, kernel change and read-back%n", never);
     for (var backend : samples.entrySet()) {

@@ -28,6 +28,9 @@ public final class FakeKernel {
   /** Runs before each restore: a test looks at the state directory the moment the kernel is touched. */
   public Runnable beforeRestore = () -> {};
   public int restores;
+  /** {@code ipset list -n} calls (the sweep of unused sets) and the sets that exist. */
+  public int setListings;
+  public final java.util.Set<String> sets = new java.util.TreeSet<>();
 
   public FakeKernel() {
     for (IpFamily family : IpFamily.values()) {
@@ -107,15 +110,26 @@ public final class FakeKernel {
 
     @Override
     List<String> setNames() {
-      return List.of();
+      setListings++;
+      return List.copyOf(sets);
     }
 
     @Override
-    void ipsetRestore(String text) {}
+    void ipsetRestore(String text) {
+      for (String line : text.lines().toList()) {
+        String[] words = line.split(" ");
+        if (words[0].equals("create")) {
+          sets.add(words[1]);
+        } else if (words[0].equals("rename")) {
+          sets.remove(words[1]);
+          sets.add(words[2]);
+        }
+      }
+    }
 
     @Override
     boolean destroySet(String name) {
-      return false;
+      return sets.remove(name);
     }
   }
 }

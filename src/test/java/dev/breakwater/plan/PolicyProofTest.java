@@ -123,4 +123,52 @@ class PolicyProofTest {
         .isEqualTo("10.1.0.0/16");
     assertThat(AddressText.text(AddressSets.union(prefixes("10.0.0.0/9", "10.128.0.0/9")))).isEqualTo("10.0.0.0/8");
   }
+
+  /**
+   * The shortcut watch proves with: the answer after decides alone exactly when the full check
+   * holds even against the widest host before (everyone reached the port), and whenever it says
+   * so the full check holds for every drawn answer before. Seeded draws over overlapping prefixes.
+   */
+  @Test
+  void theAnswerAfterDecidesAloneExactlyWhenNoAnswerBeforeCanFailTheCheck() {
+    List<IPAddress> pool = prefixes("198.51.100.0/24", "198.51.100.0/25", "198.51.100.128/25", "203.0.113.0/24",
+        "203.0.113.7/32", "10.0.0.0/8", "0.0.0.0/0");
+    java.util.Random random = new java.util.Random(20261202L);
+    int decidedAlone = 0;
+    int needsBefore = 0;
+    for (int draw = 0; draw < 2_000; draw++) {
+      Sources allowed = switch (random.nextInt(6)) {
+        case 0 -> Sources.ANY;
+        case 1 -> Sources.NONE;
+        default -> Sources.of(pick(pool, random));
+      };
+      CompiledPolicy compiled = policy(allowed);
+      List<PortReach> after = random.nextInt(12) == 0 ? List.of()
+          : List.of(reach(pick(pool, random), random.nextInt(4) == 0 ? pick(pool, random) : List.of()));
+      List<PortReach> before = List.of(reach(pick(pool, random), random.nextInt(4) == 0 ? pick(pool, random) : List.of()));
+      boolean alone = PolicyProof.holdsForAnyBefore(compiled, after);
+      boolean widest = PolicyProof.check(compiled, List.of(reach(prefixes("0.0.0.0/0"), List.of())), after).holds();
+      assertThat(alone).as("draw %d: %s after %s", draw, allowed, after).isEqualTo(widest);
+      if (alone) {
+        assertThat(PolicyProof.check(compiled, before, after).holds()).as("draw %d", draw).isTrue();
+        assertThat(PolicyProof.check(compiled, List.of(), after).holds()).isTrue();
+        decidedAlone++;
+      } else {
+        needsBefore++;
+      }
+    }
+    // Both sides are drawn often enough to mean something.
+    assertThat(decidedAlone).isGreaterThan(100);
+    assertThat(needsBefore).isGreaterThan(100);
+  }
+
+  private static List<IPAddress> pick(List<IPAddress> pool, java.util.Random random) {
+    List<IPAddress> picked = new java.util.ArrayList<>();
+    for (IPAddress prefix : pool) {
+      if (random.nextInt(3) == 0) {
+        picked.add(prefix);
+      }
+    }
+    return picked;
+  }
 }

@@ -45,7 +45,7 @@ class CorrectionProofTest {
   }
 
   DriftCheck check(Enforcer enforcer) {
-    CorrectionProof proof = compiled -> {
+    CorrectionProof proof = (now, compiled) -> {
       proved.add(compiled);
       return problems.isEmpty() ? CorrectionProof.Finding.PROVED : CorrectionProof.Finding.refuted(problems);
     };
@@ -95,7 +95,7 @@ class CorrectionProofTest {
     host.containers.add(FakeHost.container("web", 8080, Map.of()));
     boolean[] failing = {false};
     DriftCheck check = new DriftCheck(WatchLoopTest.POLICY, host, host,
-        compiled -> failing[0]
+        (now, compiled) -> failing[0]
             ? new CorrectionProof.Finding(List.of("0.0.0.0:8080/tcp (web): would possibly be reachable from 0.0.0.0/0"), true)
             : CorrectionProof.Finding.PROVED,
         Aftercare.NONE, clock, new WatchLog(clock, lines::add), metrics);
@@ -118,7 +118,7 @@ class CorrectionProofTest {
   @Test
   void aProofThatCannotRunRefusesToo() {
     host.containers.add(FakeHost.container("web", 8080, Map.of()));
-    DriftCheck check = new DriftCheck(WatchLoopTest.POLICY, host, host, compiled -> {
+    DriftCheck check = new DriftCheck(WatchLoopTest.POLICY, host, host, (now, compiled) -> {
       throw new IllegalStateException("iptables-save -t nat failed");
     }, Aftercare.NONE, clock, new WatchLog(clock, lines::add), metrics);
 
@@ -160,7 +160,7 @@ class CorrectionProofTest {
           IpFamily.V4, PlanDiff.between(IpFamily.V4, ChainState.of(corpus.ipv4()), compiled.rules(IpFamily.V4)),
           IpFamily.V6, PlanDiff.between(IpFamily.V6, ChainState.of(corpus.ipv6().orElseThrow()), compiled.rules(IpFamily.V6))));
     };
-    CorrectionProof engine = CorrectionProof.engine(reader::read, new ReachabilityEngine(), FirewallBackend.IPTABLES);
+    CorrectionProof engine = CorrectionProof.engine(new ReachabilityEngine(), FirewallBackend.IPTABLES);
     String allows = "allow:\n  - port: 9200\n    from: [198.51.100.0/24, 2001:db8:1::/48]\n  - port: 8080\n    from: any\n";
 
     DriftCheck wrong = new DriftCheck(PolicyFile.parse("interfaces: [eth1]\n" + allows, "wrong.yml"), reader, enforcer, engine,
@@ -175,5 +175,75 @@ class CorrectionProofTest {
     assertThat(right.check(List.of(new Trigger.Startup(T0)))).isEqualTo(DriftCheck.Result.CORRECTED);
     assertThat(applied).singleElement().satisfies(c -> assertThat(c.rules(IpFamily.V4))
         .contains("-A BREAKWATER -i eth0 -p tcp -m conntrack --ctstate NEW --ctorigdstport 9200 --ctdir ORIGINAL -j DROP"));
+  }
+
+  /**
+   * With a proof, a check reads the whole host once and proves on that very read: the policy it
+   * proves was compiled from it (a new container's port and its allow are in both), and no second
+   * read of containers or tables stands between the event and the correction.
+   */
+  @Test
+  void aProvedCheckReadsTheWholeHostOnceAndProvesOnTheReadItCompiledFrom() {
+    List<HostFacts> provedOn = new ArrayList<>();
+    DriftCheck check = new DriftCheck(WatchLoopTest.POLICY, host, host, (now, compiled) -> {
+      provedOn.add(now);
+      return CorrectionProof.Finding.PROVED;
+    }, Aftercare.NONE, clock, new WatchLog(clock, lines::add), metrics);
+    host.containers.add(FakeHost.container("web", 8080, Map.of()));
+    assertThat(check.check(List.of(new Trigger.Startup(T0)))).isEqualTo(DriftCheck.Result.CORRECTED);
+    host.containers.add(FakeHost.container("db", 3306, Map.of("breakwater.allow", "198.51.100.66/32")));
+    int reads = host.reads;
+
+    assertThat(check.check(List.of(started("db")))).isEqualTo(DriftCheck.Result.CORRECTED);
+
+    assertThat(host.reads - reads).as("one read for the check and its proof").isEqualTo(1);
+    assertThat(host.wholeReads).isEqualTo(2);
+    assertThat(host.containerReads).isZero();
+    assertThat(provedOn).last().satisfies(now -> assertThat(now.containers()).extracting(c -> c.name()).contains("/db"));
+    assertThat(host.applies).last().satisfies(c -> assertThat(c.rules(IpFamily.V4)).anyMatch(r -> r.contains("--ctorigdstport 3306")));
+  }
+
+  @Test
+  void withoutAProofADockerEventReadsOnlyTheContainers() {
+    DriftCheck check = new DriftCheck(WatchLoopTest.POLICY, host, host, clock, new WatchLog(clock, lines::add), metrics);
+    host.containers.add(FakeHost.container("web", 8080, Map.of()));
+    check.check(List.of(new Trigger.Startup(T0)));
+    host.containers.add(FakeHost.container("db", 3306, Map.of()));
+    check.check(List.of(started("db")));
+    assertThat(host.wholeReads).isZero();
+    assertThat(host.containerReads).isEqualTo(1);
+  }
+
+  /**
+   * The engine walks the host after the correction, and the host before it only when that answer
+   * does not decide: a correction that gives exactly the allows is one walk; one that leaves a port
+   * open needs the host before too (what the failed proof says about it), with the same problems
+   * as plan's two walks. (An IPv6 allow for a container without an IPv6 address is not reached
+   * after either, so it needs the host before as well: whether it was reached then.)
+   */
+  @Test
+  void theEngineWalksTheHostBeforeOnlyWhenTheAnswerAfterDoesNotDecide() {
+    HostFacts corpus = Corpus.facts("docker-28-ipv6");
+    List<HostFacts> walked = new ArrayList<>();
+    dev.breakwater.plan.ReachEngine counting = facts -> {
+      walked.add(facts);
+      return new ReachabilityEngine().observe(facts);
+    };
+    CorrectionProof engine = CorrectionProof.engine(counting, FirewallBackend.IPTABLES);
+    String allows = "allow:\n  - port: 9200\n    from: [198.51.100.0/24]\n  - port: 8080\n    from: any\n";
+
+    CompiledPolicy right = dev.breakwater.policy.PolicyCompiler.compile(corpus, PolicyFile.parse("interfaces: [eth0]\n" + allows, "r.yml"));
+    assertThat(engine.prove(corpus, right).problems()).isEmpty();
+    assertThat(walked).as("the host after only").singleElement().isNotEqualTo(corpus);
+    assertThat(dev.breakwater.plan.Plan.make(corpus, PolicyFile.parse("interfaces: [eth0]\n" + allows, "r.yml"),
+        java.util.Optional.of(new ReachabilityEngine())).proved()).isTrue();
+
+    walked.clear();
+    dev.breakwater.policy.Policy wrongPolicy = PolicyFile.parse("interfaces: [eth1]\n" + allows, "w.yml");
+    CompiledPolicy wrong = dev.breakwater.policy.PolicyCompiler.compile(corpus, wrongPolicy);
+    CorrectionProof.Finding refuted = engine.prove(corpus, wrong);
+    assertThat(walked).as("after, then before").hasSize(2).contains(corpus);
+    assertThat(refuted.problems()).isEqualTo(dev.breakwater.plan.Plan.make(corpus, wrongPolicy,
+        java.util.Optional.of(new ReachabilityEngine())).proof().orElseThrow().problems());
   }
 }

@@ -32,6 +32,7 @@ final class FakeHost implements HostReader, Enforcer {
   List<String> chain = new ArrayList<>();
   int reads;
   int containerReads;
+  int wholeReads;
   final List<CompiledPolicy> applies = new ArrayList<>();
   Optional<RuntimeException> failApply = Optional.empty();
   Optional<RuntimeException> failRead = Optional.empty();
@@ -53,6 +54,13 @@ final class FakeHost implements HostReader, Enforcer {
     return new HostFacts("fake", List.of(), List.of(), containers,
         IptablesSaveParser.parse(filterTable(), IpFamily.V4, "fake iptables-save"),
         Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+  }
+
+  /** The whole host: here the same as {@link #read}, counted apart. */
+  @Override
+  public HostFacts readWhole() {
+    wholeReads++;
+    return read();
   }
 
   /** Like the live reader: fresh containers, the previous read's rules. */

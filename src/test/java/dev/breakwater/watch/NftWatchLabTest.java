@@ -64,9 +64,9 @@ class NftWatchLabTest {
               lab.ufw(), lab.daemon(), lab.notes());
         };
         List<Boolean> proofs = new ArrayList<>();
-        CorrectionProof engine = CorrectionProof.engine(reader::read, new ReachabilityEngine(), FirewallBackend.NFT);
-        CorrectionProof proof = compiled -> {
-          CorrectionProof.Finding finding = engine.prove(compiled);
+        CorrectionProof engine = CorrectionProof.engine(new ReachabilityEngine(), FirewallBackend.NFT);
+        CorrectionProof proof = (now, compiled) -> {
+          CorrectionProof.Finding finding = engine.prove(now, compiled);
           proofs.add(finding.problems().isEmpty());
           return finding;
         };
