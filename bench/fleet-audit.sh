@@ -14,7 +14,9 @@ cd "$here"
 ./mvnw -q -B -o test-compile >/dev/null
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 "$JAVA_HOME/bin/java" -cp "target/test-classes:target/breakwater.jar" dev.breakwater.bench.FleetGenerator "$out/fleet" "$hosts"
-echo "fleet: $hosts snapshots, $(du -sh "$out/fleet" | cut -f1), $(cat "$out"/fleet/*/iptables-save.txt | wc -l) iptables-save lines; $(nproc) cores"
+# Distinct snapshots: every file but hostname byte-equal (what the fleet analyses once).
+distinct=$(for d in "$out"/fleet/*/; do find "$d" -type f ! -path "${d}hostname" -print0 | sort -z | xargs -0 cat | md5sum; done | sort -u | wc -l)
+echo "fleet: $hosts snapshots ($distinct distinct but for hostname), $(du -sh "$out/fleet" | cut -f1), $(cat "$out"/fleet/*/iptables-save.txt | wc -l) iptables-save lines; $(nproc) cores"
 
 wall_ms() {  # wall time in ms of one run; exit 1 (findings) is the expected answer
   local t0 t1
