@@ -35,6 +35,14 @@ public record AuditReport(
     this(host, exposures, notes, List.of(), List.of(), List.of());
   }
 
+  /**
+   * This report under another host's name: a fleet's host whose snapshot equals, byte for byte but
+   * its {@code hostname}, one already audited. The name is in no other field (HostAudit).
+   */
+  public AuditReport withHost(String name) {
+    return new AuditReport(name, exposures, notes, hostFindings, hostListeners, expectedNotReachable);
+  }
+
   /** This report with the host-wide findings of its setup. */
   public AuditReport withHostFindings(List<ExposureFinding> findings) {
     return new AuditReport(host, exposures, notes, findings, hostListeners, expectedNotReachable);

@@ -163,7 +163,7 @@ public final class SnapshotDirectory {
       ipv6 = ipv6.map(r -> withNft(r, parsed, notes));
     }
 
-    String hostname = optional(dir, "hostname").flatMap(SnapshotDirectory::firstLine).orElseGet(() -> directoryName(dir));
+    String hostname = readHostname(dir);
 
     Optional<List<HostListener>> listeners = optional(dir, "ss-listening.txt")
         .map(text -> SsListeningReader.read(text, name(dir, "ss-listening.txt")));
@@ -220,13 +220,24 @@ public final class SnapshotDirectory {
   }
 
   /**
+   * The host's name exactly as {@link #read} gives it: the first line of the {@code hostname}
+   * file, else the directory's name. A fleet that reuses an equal snapshot's audit
+   * ({@link SnapshotContent}) names the host by it.
+   *
+   * @throws BadInput when the {@code hostname} file cannot be read, as {@link #read} would
+   */
+  public static String readHostname(Path dir) {
+    return optional(dir, "hostname").flatMap(SnapshotDirectory::firstLine).orElseGet(() -> directoryName(dir));
+  }
+
+  /**
    * The host's name as {@link #read} gives it (the {@code hostname} file, else the directory's
    * name), without reading anything else: a fleet names a snapshot that is bad input by it.
    * Never throws; an unreadable {@code hostname} file falls back to the directory's name.
    */
   public static String hostname(Path dir) {
     try {
-      return optional(dir, "hostname").flatMap(SnapshotDirectory::firstLine).orElseGet(() -> directoryName(dir));
+      return readHostname(dir);
     } catch (BadInput unreadable) {
       return directoryName(dir);
     }

@@ -3,17 +3,24 @@ package dev.breakwater.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 /**
- * Writes a fleet: {@code N} snapshot directories {@code host-0001 ...} of realistic, varied size
- * (20 roles of 150 to 600 rules and 4 to 20 published ports, with allow-lists by source network),
- * each with its own hostname file, by {@link SnapshotGenerator}.
+ * Writes a fleet: {@code N} snapshot directories {@code host-0001 ...} the way a playbook leaves
+ * them: 20 roles of 150 to 600 rules and 4 to 20 published ports (with allow-lists by source
+ * network), on 4 sites whose hosts have another eth0 address each, and about one host in five
+ * drifted from its role: one or two containers more (a hand-started one publishing a port), its
+ * containers on other docker0 addresses (restarted in another order), or a source allowed by hand
+ * in DOCKER-USER. Each host has its own hostname file. Hosts of one role and site that have not
+ * drifted hold the same snapshot but for their name, as Ansible-managed hosts do; every drift
+ * makes a snapshot of its own. Written by {@link SnapshotGenerator}.
  *
  * <p>Usage: {@code FleetGenerator DIR N [SEED]}. Used by {@code bench/fleet-audit.sh}.
  */
 public final class FleetGenerator {
   private static final int ROLES = 20;
+  private static final int SITES = 4;
 
   private FleetGenerator() {}
 
@@ -30,8 +37,22 @@ public final class FleetGenerator {
     }
     for (int i = 1; i <= hosts; i++) {
       int role = i % ROLES;
+      int site = (i / ROLES) % SITES;
+      Random drifts = new Random(seed * 1_000_003L + i);
+      int extraPorts = 0;
+      int shift = 0;
+      List<String> handAllows = List.of();
+      int kind = drifts.nextInt(100);
+      if (kind < 8) {
+        extraPorts = 1 + drifts.nextInt(2);
+      } else if (kind < 15) {
+        shift = 1 + drifts.nextInt(3);
+      } else if (kind < 20) {
+        handAllows = List.of("203.0.113." + drifts.nextInt(256) + "/32");
+      }
       Path host = dir.resolve(String.format("host-%04d", i));
-      SnapshotGenerator.write(host, roles[role][0], roles[role][1], seed + role);
+      SnapshotGenerator.write(host, roles[role][0], roles[role][1] + extraPorts, seed + role,
+          new SnapshotGenerator.Drift(shift, "198.51.100." + (10 + site), handAllows));
       Files.writeString(host.resolve("hostname"), String.format("role%02d-%04d%n", role, i));
     }
   }
