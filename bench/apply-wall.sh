@@ -73,3 +73,8 @@ row "apply --backend nft, state directory on tmpfs (fsync free)" "$nsm"
 echo "goal (issue 13): apply <= 2x --version: iptables $(awk -v a="$id" -v v="$ver" 'BEGIN{print (a<=2*v)?"met":"NOT met"}'), nft $(awk -v a="$nd" -v v="$ver" 'BEGIN{print (a<=2*v)?"met":"NOT met"}')"
 echo "journal's cost per apply: disk - tmpfs = iptables $((id - is)) ms, nft $((nd - nsm)) ms (noise of the same order);" \
   "strace of one nft apply: $fsyncs fsyncs, $fsync_ms ms inside fsync"
+# The same as ratios: of the apply's wall (what share of an apply the journal's durability costs)
+# and of the yardstick (how much of the 2x budget it takes).
+awk -v id="$id" -v is="$is" -v nd="$nd" -v ns="$nsm" -v f="$fsync_ms" -v v="$ver" 'BEGIN{
+  printf "journal as a ratio: (disk - tmpfs) / apply = iptables %.2f, nft %.2f; fsync time / nft apply = %.3f, / --version = %.3f\n",
+    (id-is)/(id>0?id:1), (nd-ns)/(nd>0?nd:1), f/(nd>0?nd:1), f/(v>0?v:1)}'

@@ -17,14 +17,21 @@ import picocli.CommandLine;
  * cache. It renders help and version text, lints an in-memory project, and audits and traces a
  * small embedded snapshot (the corpus's docker-28-ipv6: both families, UFW, a Compose network)
  * through the real commands, so the cache holds the snapshot readers, the iptables-save parser,
- * the reachability engine and the renderers too. Output goes to memory; the snapshot is written
- * to a temporary directory that is deleted afterwards. Touches no system state.
+ * the reachability engine and the renderers too; and plans a policy of {@value #PLAN_ALLOWS}
+ * allows against it with both backends (the policy reader, the compiler, the proof and the
+ * engine's source splitting, which is what an apply of a long allow-list spends its time on).
+ * Output goes to memory; the snapshot and the policy are written to a temporary directory that is
+ * deleted afterwards. Touches no system state: plan with {@code --from} reads only the snapshot.
  */
 final class AotTraining {
   private AotTraining() {}
 
   private static final String SNAPSHOT = "aot-training/";
   private static final int TRAINING_ROUNDS = Integer.getInteger("breakwater.aot.rounds", 40);
+  /** The training policy's size: long enough that its splitting dominates, short enough to plan in milliseconds. */
+  static final int PLAN_ALLOWS = 100;
+  /** Plans are slower than audits: fewer rounds record their profiles. */
+  private static final int PLAN_ROUNDS = Math.max(1, TRAINING_ROUNDS / 8);
   private static final List<String> SNAPSHOT_FILES = List.of("daemon.json", "docker-inspect.json", "hostname",
       "ip-addr.json", "ip-route.json", "ip6-route.json", "ip6tables-save.txt", "iptables-save.txt", "ufw-status.txt");
 
@@ -70,6 +77,16 @@ final class AotTraining {
           command.execute(args);
         }
       }
+      Path policy = dir.resolve("policy.yml");
+      Files.writeString(policy, trainingPolicy());
+      for (int round = 0; round < PLAN_ROUNDS; round++) {
+        for (dev.breakwater.policy.FirewallBackend backend : dev.breakwater.policy.FirewallBackend.values()) {
+          CommandLine command = Main.newCommandLine();
+          command.setOut(out);
+          command.setErr(out);
+          command.execute("plan", "--from", from, "--policy", policy.toString(), "--backend", backend.label());
+        }
+      }
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -78,5 +95,14 @@ final class AotTraining {
         Facts.deleteTree(dir); // a temporary directory: the system cleans it up if this cannot
       }
     }
+  }
+
+  /** Allows from non-adjacent documentation addresses (no two merge), as a long real allow-list looks. */
+  static String trainingPolicy() {
+    StringBuilder text = new StringBuilder("ipset-threshold: 1000000\nallow:\n");
+    for (int i = 0; i < PLAN_ALLOWS; i++) {
+      text.append("  - port: 8080\n    from: 198.18.").append(i / 100).append('.').append(i % 100 * 2 + 1).append('\n');
+    }
+    return text.toString();
   }
 }

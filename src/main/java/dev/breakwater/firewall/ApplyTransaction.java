@@ -13,6 +13,7 @@ import dev.breakwater.policy.SourceIpset;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.netfilter.IptablesSaveParser;
 import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.PendingRead;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -302,28 +303,10 @@ public final class ApplyTransaction {
    * starts where one will do. Nothing changes the kernel meanwhile (this is a read).
    */
   private Map<IpFamily, String> saveFilters(List<IpFamily> families) {
+    Map<IpFamily, PendingRead<String>> pending = new EnumMap<>(IpFamily.class);
+    families.forEach(family -> pending.put(family, PendingRead.start(saveName(family), () -> firewall.saveFilter(family))));
     Map<IpFamily, String> saved = new EnumMap<>(IpFamily.class);
-    if (families.size() < 2) {
-      families.forEach(family -> saved.put(family, firewall.saveFilter(family)));
-      return saved;
-    }
-    Map<IpFamily, java.util.concurrent.Future<String>> pending = new EnumMap<>(IpFamily.class);
-    try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      families.forEach(family -> pending.put(family, pool.submit(() -> firewall.saveFilter(family))));
-      for (var entry : pending.entrySet()) {
-        try {
-          saved.put(entry.getKey(), entry.getValue().get());
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException failure) {
-            throw failure;
-          }
-          throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ApplyException("interrupted while reading the filter tables. Nothing was changed.");
-        }
-      }
-    }
+    pending.forEach((family, read) -> saved.put(family, read.get())); // a failure is rethrown as the save threw it
     return saved;
   }
 

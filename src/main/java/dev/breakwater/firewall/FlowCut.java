@@ -8,10 +8,13 @@ import dev.breakwater.policy.ForbiddenFlows;
 import dev.breakwater.policy.ProtectedPort;
 import dev.breakwater.system.CommandFailed;
 import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.PendingRead;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -51,18 +54,28 @@ public final class FlowCut {
     }
     List<String> notes = new ArrayList<>();
     int cut = 0;
+    // Every listing (one conntrack -L per family and port) is started at once: they are
+    // independent reads, and each one's start-up was waited out in turn. The deletions stay one
+    // at a time, within the budget.
+    Map<IpFamily, List<Listing>> listings = new EnumMap<>(IpFamily.class);
     for (IpFamily family : compiled.families()) {
       Set<String> listed = new LinkedHashSet<>();
-      List<ConntrackEntry> open = new ArrayList<>();
+      List<Listing> started = new ArrayList<>();
       for (ProtectedPort port : ForbiddenFlows.portsOf(compiled, family)) {
-        if (!listed.add(port.protocol() + "/" + port.hostPort())) {
-          continue;
+        if (listed.add(port.protocol() + "/" + port.hostPort())) {
+          started.add(new Listing(port, PendingRead.start("conntrack-list",
+              () -> tools.connections(family, port.protocol(), port.hostPort()))));
         }
+      }
+      listings.put(family, started);
+    }
+    for (IpFamily family : compiled.families()) {
+      List<ConntrackEntry> open = new ArrayList<>();
+      for (Listing listing : listings.get(family)) {
         try {
-          tools.connections(family, port.protocol(), port.hostPort()).stream()
-              .map(ConntrackEntry::parse).flatMap(Optional::stream).forEach(open::add);
+          listing.lines().get().stream().map(ConntrackEntry::parse).flatMap(Optional::stream).forEach(open::add);
         } catch (CommandFailed e) {
-          notes.add("cannot list the open connections to " + port.endpoint() + ": " + e.getMessage());
+          notes.add("cannot list the open connections to " + listing.port().endpoint() + ": " + e.getMessage());
         }
       }
       List<ConntrackEntry> forbidden = ForbiddenFlows.select(compiled, facts, open);
@@ -88,6 +101,9 @@ public final class FlowCut {
     }
     return new Result(cut, notes);
   }
+
+  /** One port's connection listing, running. */
+  private record Listing(ProtectedPort port, PendingRead<List<String>> lines) {}
 
   private static String uncut(int left, String why) {
     return left + " open connection" + (left == 1 ? "" : "s") + " the policy forbids could not be cut (" + why + "): "

@@ -13,6 +13,7 @@ import dev.breakwater.netfilter.Ruleset;
 import dev.breakwater.netfilter.TableName;
 import dev.breakwater.system.CommandFailed;
 import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.PendingRead;
 import dev.breakwater.system.NetworkNamespace;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,24 +54,30 @@ public final class PolicyFacts {
       return facts;
     }
     NetfilterTools firewall = liveFirewall.get();
+    // Four independent reads, run at once (each command's start-up, and nsenter's, was waited out
+    // in turn); their results are taken in the order, and with the errors, of a sequential read.
+    PendingRead<Optional<String>> ipsetText = PendingRead.start("ipset-save", firewall::ipsetSave);
+    PendingRead<String> ipv4Text = PendingRead.start("iptables-save", () -> firewall.saveAll(IpFamily.V4));
+    PendingRead<String> ipv6Text = PendingRead.start("ip6tables-save", () -> firewall.saveAll(IpFamily.V6));
+    PendingRead<Optional<String>> nftText = PendingRead.start("nft-list", firewall::nftRuleset);
     // The members of the sets the rules match (Breakwater's own for large allow lists), so that
     // the proof's "before" is exact for them too.
-    Map<String, List<IPAddress>> sets = firewall.ipsetSave().map(text -> IpsetSaveParser.parse(text, "ipset save (live)")).orElse(Map.of());
+    Map<String, List<IPAddress>> sets = ipsetText.get().map(text -> IpsetSaveParser.parse(text, "ipset save (live)")).orElse(Map.of());
     Ruleset ipv4;
     try {
-      ipv4 = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V4), IpFamily.V4, "iptables-save (live)", sets);
+      ipv4 = IptablesSaveParser.parse(ipv4Text.get(), IpFamily.V4, "iptables-save (live)", sets);
     } catch (CommandFailed e) {
       throw new EnvironmentProblem("cannot read the live IPv4 firewall: " + e.getMessage() + " (run as root?)");
     }
     Optional<Ruleset> ipv6;
     try {
-      Ruleset r = IptablesSaveParser.parse(firewall.saveAll(IpFamily.V6), IpFamily.V6, "ip6tables-save (live)", sets);
+      Ruleset r = IptablesSaveParser.parse(ipv6Text.get(), IpFamily.V6, "ip6tables-save (live)", sets);
       ipv6 = r.table(TableName.FILTER).isPresent() ? Optional.of(r) : Optional.empty();
     } catch (CommandFailed e) {
       ipv6 = Optional.empty();
     }
     // The nft tables too (Docker 29's nftables backend, firewalld): optional, nft may be missing.
-    return withLiveRules(facts, ipv4, ipv6, firewall.nftRuleset());
+    return withLiveRules(facts, ipv4, ipv6, nftText.get());
   }
 
   /**

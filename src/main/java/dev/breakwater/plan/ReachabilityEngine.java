@@ -1,6 +1,7 @@
 package dev.breakwater.plan;
 
 import dev.breakwater.host.HostFacts;
+import dev.breakwater.net.IpFamily;
 import dev.breakwater.reach.PortReach;
 import dev.breakwater.reach.Reachability;
 import java.util.List;
@@ -11,5 +12,11 @@ public final class ReachabilityEngine implements ReachEngine {
   @Override
   public List<PortReach> observe(HostFacts facts) {
     return Reachability.of(facts).exposures();
+  }
+
+  /** Only {@code family}'s ports are analysed. */
+  @Override
+  public List<PortReach> observe(HostFacts facts, IpFamily family) {
+    return Reachability.of(facts).exposures(family);
   }
 }

@@ -150,19 +150,43 @@ public final class Reachability {
   /** Every published port of every container, with the sources that reach it (computed once). */
   public List<PortReach> exposures() {
     if (exposures == null) {
-      ExposureAnalysis analysis = new ExposureAnalysis(this);
-      List<PortReach> out = new ArrayList<>();
-      for (Container c : facts.containers()) {
-        for (var port : c.ports()) {
+      exposures = analysed(Optional.empty());
+    }
+    return exposures;
+  }
+
+  /**
+   * The answers of {@link #exposures()} for the ports of {@code family} only, in the same order,
+   * without analysing the other family's ports. A port's answer reads its own family's ruleset
+   * and the rest of the host (interfaces, routes, containers, the daemon, notes), never the other
+   * family's ruleset: so two hosts that differ only in their IPv6 rules have the same IPv4
+   * answers, which is what lets the proof of a commit order reuse them (plan.ReachEngine).
+   */
+  public List<PortReach> exposures(IpFamily family) {
+    if (exposures != null) {
+      return exposures.stream().filter(r -> Span.familyOf(r.port().hostIp()) == family).toList();
+    }
+    return analysed(Optional.of(family));
+  }
+
+  private List<PortReach> analysed(Optional<IpFamily> only) {
+    ExposureAnalysis analysis = new ExposureAnalysis(this);
+    java.util.function.Predicate<dev.breakwater.host.PublishedPort> wanted =
+        port -> only.isEmpty() || Span.familyOf(port.hostIp()) == only.get();
+    List<PortReach> out = new ArrayList<>();
+    for (Container c : facts.containers()) {
+      for (var port : c.ports()) {
+        if (wanted.test(port)) {
           out.add(analysis.analyse(c, port));
         }
       }
-      for (Container mesh : SwarmIngressPorts.of(facts)) {
+    }
+    for (Container mesh : SwarmIngressPorts.of(facts)) {
+      if (wanted.test(mesh.ports().get(0))) {
         out.add(analysis.analyse(mesh, mesh.ports().get(0)));
       }
-      exposures = List.copyOf(out);
     }
-    return exposures;
+    return List.copyOf(out);
   }
 
   /**

@@ -83,19 +83,7 @@ final class SourceSplit {
       Piece piece = byRepresentative.computeIfAbsent(span.low(),
           low -> evaluate(port, ingress, destinations, span.lowAddress()));
       chainsSeen.addAll(piece.chains());
-      TreeSet<BigInteger> cuts = new TreeSet<>();
-      for (Span d : piece.dependencies()) {
-        if (d.family() != family) {
-          continue;
-        }
-        if (d.low().compareTo(span.low()) > 0 && d.low().compareTo(span.high()) <= 0) {
-          cuts.add(d.low());
-        }
-        BigInteger after = d.high().add(BigInteger.ONE);
-        if (after.compareTo(span.low()) > 0 && after.compareTo(span.high()) <= 0) {
-          cuts.add(after);
-        }
-      }
+      TreeSet<BigInteger> cuts = cutsInside(span, piece.dependencies());
       if (cuts.isEmpty()) {
         done.add(Map.entry(span, piece.outcome()));
         continue;
@@ -135,6 +123,32 @@ final class SourceSplit {
           o.fullBecause(), o.needs()));
     });
     return out;
+  }
+
+  /**
+   * The points strictly inside {@code span} (above its low end, at most its high end) where a
+   * tested range starts ({@code d.low}) or ends ({@code d.high + 1}). A 1,000-allow chain gives
+   * every walk 1,000 tested ranges, and every piece is checked against all of its walk's: a range
+   * that lies wholly outside the span is rejected with two comparisons, and no {@code d.high + 1}
+   * is computed unless it is a cut ({@code d.high + 1} in {@code (low, high]} is {@code d.high} in
+   * {@code [low, high)}).
+   */
+  TreeSet<BigInteger> cutsInside(Span span, List<Span> dependencies) {
+    TreeSet<BigInteger> cuts = new TreeSet<>();
+    BigInteger low = span.low();
+    BigInteger high = span.high();
+    for (Span d : dependencies) {
+      if (d.family() != family || d.high().compareTo(low) < 0 || d.low().compareTo(high) > 0) {
+        continue; // wholly below or above the span: neither end falls inside it
+      }
+      if (d.low().compareTo(low) > 0) {
+        cuts.add(d.low()); // at most high, as d.low <= high here
+      }
+      if (d.high().compareTo(high) < 0) {
+        cuts.add(d.high().add(BigInteger.ONE)); // d.high >= low here, so d.high + 1 > low
+      }
+    }
+    return cuts;
   }
 
   /**
