@@ -1,14 +1,17 @@
 package dev.breakwater.snapshot;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -19,18 +22,18 @@ import java.util.stream.Stream;
  * file the reader learns to read later is in the key already, and a stray file only makes two
  * snapshots unequal (a second analysis, never a wrong one).
  *
- * <p>Each file's bytes are kept as an ISO-8859-1 string: one char per byte, so equality and the
- * hash are exactly the bytes', in a compact string. No digest: equal means byte-for-byte equal.
+ * <p>The value is a SHA-256 over the files in path order, each as its path's length and bytes and
+ * its content's length and bytes, so no two different directories give one stream. A digest, not
+ * the bytes themselves: a fleet keeps one key per host for the whole run, and 1,000 hosts with a
+ * megabyte of {@code docker inspect} each would otherwise hold a gigabyte of keys. Two different
+ * snapshots sharing a SHA-256 is not a case anyone will meet.
  *
- * @param files relative path ({@code fail2ban/jail.d/sshd.local}) to the file's bytes
+ * @param sha256 the digest, in hex
+ * @param files how many files went into it
  */
-public record SnapshotContent(Map<String, String> files) {
+public record SnapshotContent(String sha256, int files) {
   /** Beyond this many files the directory is not a snapshot anyone wrote: it is audited on its own. */
   static final int MAX_FILES = 1_000;
-
-  public SnapshotContent {
-    files = Map.copyOf(files);
-  }
 
   /**
    * The directory's content, or empty when it cannot be taken as plain bytes: a symbolic link or a
@@ -38,7 +41,7 @@ public record SnapshotContent(Map<String, String> files) {
    * while listing or reading. Such a snapshot is audited on its own, as if alone. Never throws.
    */
   public static Optional<SnapshotContent> of(Path dir) {
-    Map<String, String> files = new TreeMap<>();
+    java.util.TreeMap<String, Path> files = new java.util.TreeMap<>();
     try (Stream<Path> entries = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) entries::iterator) {
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -49,14 +52,25 @@ public record SnapshotContent(Map<String, String> files) {
           return Optional.empty();
         }
         String relative = dir.relativize(p).toString();
-        if (relative.equals("hostname")) {
-          continue; // the host's name is the one thing equal snapshots do not share (SnapshotDirectory.hostname)
+        if (!relative.equals("hostname")) { // the host's name is the one thing equal snapshots do not share
+          files.put(relative, p);
         }
-        files.put(relative, new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
       }
-    } catch (IOException | RuntimeException e) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, Path> f : files.entrySet()) {
+        byte[] name = f.getKey().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Files.readAllBytes(f.getValue());
+        if (bytes.length > SnapshotDirectory.FILE_LIMITS.maxBytes()) {
+          return Optional.empty(); // grew since it was listed
+        }
+        sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(name.length).array());
+        sha.update(name);
+        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(bytes.length).array());
+        sha.update(bytes);
+      }
+      return Optional.of(new SnapshotContent(HexFormat.of().formatHex(sha.digest()), files.size()));
+    } catch (IOException | RuntimeException | NoSuchAlgorithmException e) {
       return Optional.empty();
     }
-    return Optional.of(new SnapshotContent(files));
   }
 }
