@@ -19,15 +19,12 @@ import dev.breakwater.system.CommandFailed;
 import dev.breakwater.snapshot.NftJsonReader;
 import dev.breakwater.snapshot.SnapshotDirectory;
 import dev.breakwater.system.NetfilterTools;
+import dev.breakwater.system.PendingRead;
 import dev.breakwater.policy.Policy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -81,22 +78,26 @@ public final class LiveHostReader implements HostReader {
   }
 
   private HostFacts read(boolean forProof) {
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<String> v4 = pool.submit(() -> save(IpFamily.V4, forProof));
-      Future<Optional<String>> v6 = pool.submit(() -> saveIfPossible(IpFamily.V6, forProof));
-      Future<List<Route>> routes = pool.submit(() -> needsRoutes || forProof ? routes() : List.of());
-      Future<List<NetworkInterface>> interfaces = pool.submit(() -> forProof ? interfaces() : List.<NetworkInterface>of());
-      Future<Optional<String>> nft = pool.submit(firewall::nftRuleset);
+    PendingRead<String> v4 = PendingRead.start("iptables-save", () -> save(IpFamily.V4, forProof));
+    PendingRead<Optional<String>> v6 = PendingRead.start("ip6tables-save", () -> saveIfPossible(IpFamily.V6, forProof));
+    PendingRead<List<Route>> routes = PendingRead.start("ip-route", () -> needsRoutes || forProof ? routes() : List.of());
+    PendingRead<List<NetworkInterface>> interfaces = PendingRead.start("ip-addr",
+        () -> forProof ? interfaces() : List.<NetworkInterface>of());
+    PendingRead<Optional<String>> nft = PendingRead.start("nft-list", firewall::nftRuleset);
+    try {
       List<Container> containers = containers();
       List<String> notes = new ArrayList<>();
       // Parsed once for both families.
-      Optional<NftJsonReader.Parsed> nftText = get(nft).map(text -> NftJsonReader.parse(text, "nft -j list ruleset (live)"));
-      Ruleset ipv4 = withNft(IptablesSaveParser.parse(get(v4), IpFamily.V4, "iptables-save (live)"), nftText, notes);
-      Optional<Ruleset> ipv6 = get(v6)
+      Optional<NftJsonReader.Parsed> nftText = nft.get().map(text -> NftJsonReader.parse(text, "nft -j list ruleset (live)"));
+      Ruleset ipv4 = withNft(IptablesSaveParser.parse(v4.get(), IpFamily.V4, "iptables-save (live)"), nftText, notes);
+      Optional<Ruleset> ipv6 = v6.get()
           .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, "ip6tables-save (live)"))
           .filter(r -> r.table(TableName.FILTER).isPresent())
           .map(r -> withNft(r, nftText, notes));
-      return new HostFacts(hostname, get(interfaces), get(routes), containers, ipv4, ipv6, Optional.empty(), Optional.empty(), notes);
+      return new HostFacts(hostname, interfaces.get(), routes.get(), containers, ipv4, ipv6, Optional.empty(), Optional.empty(), notes);
+    } finally {
+      // Every read has ended when this returns or throws: no command outlives the check.
+      List.of(v4, v6, routes, interfaces, nft).forEach(PendingRead::join);
     }
   }
 
@@ -158,17 +159,4 @@ public final class LiveHostReader implements HostReader {
     return result.stdout();
   }
 
-  private static <T> T get(Future<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the host", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
-  }
 }

@@ -5,7 +5,8 @@ import java.util.function.Supplier;
 /**
  * A read of this machine started on its own thread, so that independent commands run at once
  * rather than one after another: a live plan or apply reads iptables-save, ip6tables-save, nft and
- * ipset, and cuts connections after listing them per family and port, and each command's start-up
+ * ipset, and cuts connections after listing them per family and port; a watch check reads the
+ * tables, addresses and routes while it asks Docker for the containers. Each command's start-up
  * (and nsenter's, in a namespace) was waited out in turn. {@link #get} hands back what the task
  * returned, or throws what it threw, unchanged, on the caller's thread: a caller reads the results
  * in the order and with the error handling it had when it ran them in sequence.
@@ -41,18 +42,7 @@ public final class PendingRead<T> {
    * command is running either way; an interrupt is kept for the caller to see.
    */
   public T get() {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join(); // join's happens-before makes value and failure visible here
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    join();
     if (failure instanceof RuntimeException e) {
       throw e;
     }
@@ -63,5 +53,21 @@ public final class PendingRead<T> {
       throw new IllegalStateException("a read failed with a checked exception", failure); // a Supplier cannot throw one
     }
     return value;
+  }
+
+  /** Waits for the task to end, whatever it gave; for a caller that must not leave a read running behind it. */
+  public void join() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join(); // join's happens-before makes value and failure visible to get
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
