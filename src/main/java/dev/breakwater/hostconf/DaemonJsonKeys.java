@@ -94,14 +94,14 @@ public final class DaemonJsonKeys {
       IPAddress address = plain != null ? plain : new IPAddressString(text.get()).getAddress();
       if (address == null) {
         throw new BadInput(valueAt + ": expected an IP address for \"" + name + "\" (dockerd refuses another value),"
-            + " found '" + abbreviate(text.get()) + "'");
+            + " found '" + BadInput.excerpt(text.get()) + "'");
       }
       return Optional.of(address);
     }
 
     private BadInput wrongType(String expected) {
       return new BadInput(valueAt + ": expected " + expected + " for \"" + name + "\" (dockerd refuses another type),"
-          + " found " + abbreviate(value.toString()));
+          + " found " + BadInput.excerpt(value.toString()));
     }
   }
 
@@ -202,9 +202,5 @@ public final class DaemonJsonKeys {
     }
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
   }
 }

@@ -93,7 +93,7 @@ public final class JailConfig {
       Matcher entry = ENTRY.matcher(stripped);
       if (section == null || !entry.matches()) {
         throw new BadInput(place + ": expected a [section], a 'key = value' line, an indented continuation, a # or ;"
-            + " comment or a blank line (fail2ban's INI), found '" + abbreviate(stripped) + "'");
+            + " comment or a blank line (fail2ban's INI), found '" + BadInput.excerpt(stripped) + "'");
       }
       lastKey = entry.group(1).strip().toLowerCase(java.util.Locale.ROOT);
       sections.get(section).put(lastKey, new Setting(withoutInlineComment(entry.group(2)), place));
@@ -136,9 +136,5 @@ public final class JailConfig {
     }
     m.appendTail(out);
     return out.toString();
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
   }
 }

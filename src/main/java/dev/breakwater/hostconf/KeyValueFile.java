@@ -61,7 +61,7 @@ public final class KeyValueFile {
       Matcher m = ENTRY.matcher(stripped);
       if (!m.matches()) {
         throw new BadInput(source + ":" + (i + 1) + ":" + keyColumn + ": expected KEY=value, a # comment or a blank"
-            + " line (a copy of " + copyOf + "), found '" + abbreviate(stripped) + "'");
+            + " line (a copy of " + copyOf + "), found '" + BadInput.excerpt(stripped) + "'");
       }
       int valueColumn = keyColumn + m.start(2);
       entries.add(new Entry(m.group(1), unquoted(withoutComment(m.group(2).strip())),
@@ -83,7 +83,7 @@ public final class KeyValueFile {
 
   /** An error at the value of {@code at}: {@code file:line:col: expected ..., found 'value'}. */
   public BadInput problem(Entry at, String expected) {
-    return new BadInput(at.valueAt() + ": " + expected + ", found '" + abbreviate(at.value()) + "'");
+    return new BadInput(at.valueAt() + ": " + expected + ", found '" + BadInput.excerpt(at.value()) + "'");
   }
 
   /** {@code "ACCEPT"  # why} is {@code "ACCEPT"}; a {@code #} inside quotes or a word is kept. */
@@ -104,9 +104,5 @@ public final class KeyValueFile {
       return value.substring(1, value.length() - 1);
     }
     return value;
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
   }
 }

@@ -65,7 +65,7 @@ public final class SysctlValues {
       Matcher m = shape.matcher(stripped);
       if (!m.matches()) {
         throw new BadInput(place + ": " + expected + ", found '"
-            + (stripped.length() <= 60 ? stripped : stripped.substring(0, 57) + "...") + "'");
+            + BadInput.excerpt(stripped) + "'");
       }
       values.put(key.apply(m.group(1)), new JailConfig.Setting(m.group(2).strip(), place));
     }

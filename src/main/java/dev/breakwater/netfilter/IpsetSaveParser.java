@@ -1,5 +1,6 @@
 package dev.breakwater.netfilter;
 
+import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressSeqRange;
@@ -43,7 +44,7 @@ public final class IpsetSaveParser {
         List<RuleToken> tokens = RuleTokenizer.tokenize(line);
         String verb = tokens.get(0).text();
         if (tokens.size() < 3 || !(verb.equals("create") || verb.equals("add"))) {
-          throw new RuleSyntaxError("'create NAME TYPE ...' or 'add NAME ENTRY ...', got '" + abbreviate(stripped) + "'");
+          throw new RuleSyntaxError("'create NAME TYPE ...' or 'add NAME ENTRY ...', got '" + BadInput.excerpt(stripped) + "'");
         }
         String name = tokens.get(1).text();
         if (verb.equals("create")) {
@@ -70,10 +71,6 @@ public final class IpsetSaveParser {
       }
     });
     return Collections.unmodifiableMap(result);
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
   }
 
   /** One set as its lines are read. */

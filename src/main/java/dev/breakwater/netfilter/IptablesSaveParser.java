@@ -1,5 +1,6 @@
 package dev.breakwater.netfilter;
 
+import dev.breakwater.problem.BadInput;
 import dev.breakwater.net.IpFamily;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
@@ -181,21 +182,21 @@ public final class IptablesSaveParser {
       } else if (stripped.startsWith("-P ") || stripped.startsWith("--policy ")) {
         List<RuleToken> tokens = RuleTokenizer.tokenize(stripped);
         if (tokens.size() != 3 && !(tokens.size() == 6 && tokens.get(3).text().equals("-c"))) {
-          throw new RuleSyntaxError("'-P CHAIN POLICY' (or with '-c packets bytes'), got '" + abbreviate(stripped) + "'");
+          throw new RuleSyntaxError("'-P CHAIN POLICY' (or with '-c packets bytes'), got '" + BadInput.excerpt(stripped) + "'");
         }
         String counters = tokens.size() == 6 ? " [" + tokens.get(4).text() + ":" + tokens.get(5).text() + "]" : "";
         declareChain(tokens.get(1).text() + " " + tokens.get(2).text() + counters);
       } else if (stripped.startsWith("-N ") || stripped.startsWith("--new-chain ")) {
         List<RuleToken> tokens = RuleTokenizer.tokenize(stripped);
         if (tokens.size() != 2) {
-          throw new RuleSyntaxError("'-N CHAIN', got '" + abbreviate(stripped) + "'");
+          throw new RuleSyntaxError("'-N CHAIN', got '" + BadInput.excerpt(stripped) + "'");
         }
         declareChain(tokens.get(1).text() + " -");
       } else if (stripped.startsWith("-A ") || stripped.startsWith("--append ")) {
         rule(line);
       } else {
         throw new RuleSyntaxError("an 'iptables -S' line ('-P CHAIN POLICY', '-N CHAIN', '-A CHAIN ...') or a '#'"
-            + " comment, got '" + abbreviate(stripped) + "'");
+            + " comment, got '" + BadInput.excerpt(stripped) + "'");
       }
       if (lineNumber == current.lastLine()) {
         commit();
@@ -222,7 +223,7 @@ public final class IptablesSaveParser {
           } else {
             throw new RuleSyntaxError(
                 "'*table', ':CHAIN POLICY [packets:bytes]', '-A CHAIN ...', 'COMMIT' or a '#' comment, got '"
-                    + abbreviate(line.strip()) + "'");
+                    + BadInput.excerpt(line.strip()) + "'");
           }
         }
       }
@@ -267,7 +268,7 @@ public final class IptablesSaveParser {
       }
       TableName parsed = TableName.tryParse(name)
           .orElseThrow(() -> new RuleSyntaxError("a table name (raw, mangle, nat, filter, security) after '*', got '"
-              + abbreviate(name) + "'"));
+              + BadInput.excerpt(name) + "'"));
       if (tables.containsKey(parsed)) {
         throw new RuleSyntaxError("each table once, but '" + name + "' appears a second time");
       }
@@ -280,7 +281,7 @@ public final class IptablesSaveParser {
       requireTable(":" + declaration);
       String[] parts = declaration.split("[ \t]+");
       if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty()) {
-        throw new RuleSyntaxError("':CHAIN POLICY [packets:bytes]', got ':" + abbreviate(declaration) + "'");
+        throw new RuleSyntaxError("':CHAIN POLICY [packets:bytes]', got ':" + BadInput.excerpt(declaration) + "'");
       }
       String name = parts[0];
       Optional<Chain.Policy> policy = switch (parts[1]) {
@@ -307,7 +308,7 @@ public final class IptablesSaveParser {
         i = 1;
       }
       if (i >= tokens.size() || !(tokens.get(i).text().equals("-A") || tokens.get(i).text().equals("--append"))) {
-        throw new RuleSyntaxError("'-A CHAIN' (iptables-save writes only appends), got '" + abbreviate(line.strip()) + "'");
+        throw new RuleSyntaxError("'-A CHAIN' (iptables-save writes only appends), got '" + BadInput.excerpt(line.strip()) + "'");
       }
       requireTable(line);
       if (i + 1 >= tokens.size() || tokens.get(i + 1).isOption()) {
@@ -350,14 +351,14 @@ public final class IptablesSaveParser {
 
     private void requireTable(String line) {
       if (table == null) {
-        throw new RuleSyntaxError("'*table' (for example '*filter') before '" + abbreviate(line.strip()) + "'");
+        throw new RuleSyntaxError("'*table' (for example '*filter') before '" + BadInput.excerpt(line.strip()) + "'");
       }
     }
 
     private static Counters counters(String text) {
       int colon = text.indexOf(':');
       if (text.length() < 5 || text.charAt(0) != '[' || text.charAt(text.length() - 1) != ']' || colon < 0) {
-        throw new RuleSyntaxError("counters '[packets:bytes]', got '" + abbreviate(text) + "'");
+        throw new RuleSyntaxError("counters '[packets:bytes]', got '" + BadInput.excerpt(text) + "'");
       }
       try {
         long packets = Long.parseLong(text, 1, colon, 10);
@@ -368,11 +369,7 @@ public final class IptablesSaveParser {
       } catch (NumberFormatException e) {
         // fall through to the message
       }
-      throw new RuleSyntaxError("counters '[packets:bytes]', got '" + abbreviate(text) + "'");
-    }
-
-    private static String abbreviate(String text) {
-      return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+      throw new RuleSyntaxError("counters '[packets:bytes]', got '" + BadInput.excerpt(text) + "'");
     }
   }
 
