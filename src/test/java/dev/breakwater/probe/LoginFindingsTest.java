@@ -53,13 +53,36 @@ class LoginFindingsTest {
 
   @Test
   void mongoUsersOwningEveryDatabaseAreFound() {
+    MongoLogin.Sources anywhere = new MongoLogin.Sources.Anywhere();
     List<ServiceFinding> f = MongoLogin.findings(AT, ROOT, List.of(
-        new MongoLogin.User("admin", "admin", List.of("root")),
-        new MongoLogin.User("backup", "admin", List.of("readWriteAnyDatabase")),
-        new MongoLogin.User("app", "shop", List.of("readWrite"))));
-    assertThat(f).extracting(ServiceFinding::severity).containsExactly(Severity.HIGH, Severity.MEDIUM);
-    assertThat(f.get(0).summary()).contains("'admin' (admin)", "root");
-    assertThat(MongoLogin.findings(AT, ROOT, List.of(new MongoLogin.User("app", "shop", List.of("read")))))
+        new MongoLogin.User("admin", "admin", List.of("root"), anywhere),
+        new MongoLogin.User("backup", "admin", List.of("readWriteAnyDatabase"), anywhere),
+        new MongoLogin.User("ops", "admin", List.of("root"), new MongoLogin.Sources.Only(List.of("10.1.2.3"))),
+        new MongoLogin.User("audit", "admin", List.of("userAdminAnyDatabase"), new MongoLogin.Sources.Unknown("refused")),
+        new MongoLogin.User("app", "shop", List.of("readWrite"), new MongoLogin.Sources.Unknown("not asked"))));
+    assertThat(f).extracting(ServiceFinding::severity)
+        .containsExactly(Severity.HIGH, Severity.MEDIUM, Severity.INFO, Severity.HIGH);
+    assertThat(f.get(0).summary()).contains("'admin' (admin)", "root", "no authenticationRestrictions", "from any address");
+    assertThat(f.get(2).summary()).contains("'ops'", "only from 10.1.2.3");
+    assertThat(f.get(3).summary()).contains("is not known: refused");
+    assertThat(MongoLogin.findings(AT, ROOT, List.of(new MongoLogin.User("app", "shop", List.of("read"), anywhere))))
         .singleElement().extracting(ServiceFinding::severity).isEqualTo(Severity.INFO);
+  }
+
+  @Test
+  void mongoRestrictionsBindOnlyWhenEverySetNamesClientSources() {
+    org.bson.Document only = new org.bson.Document("clientSource", List.of("10.0.0.0/8"));
+    org.bson.Document serverOnly = new org.bson.Document("serverAddress", List.of("10.9.9.9"));
+    org.bson.Document all = new org.bson.Document("clientSource", List.of("0.0.0.0/0"));
+    assertThat(MongoLogin.sources(List.of(List.of(), List.of()))).isInstanceOf(MongoLogin.Sources.Anywhere.class);
+    assertThat(MongoLogin.sources(List.of(List.of(only))))
+        .isEqualTo(new MongoLogin.Sources.Only(List.of("10.0.0.0/8")));
+    // A document that does not name client sources admits a client from anywhere: one of the
+    // set's documents suffices.
+    assertThat(MongoLogin.sources(List.of(List.of(only, serverOnly)))).isInstanceOf(MongoLogin.Sources.Anywhere.class);
+    assertThat(MongoLogin.sources(List.of(List.of(all)))).isInstanceOf(MongoLogin.Sources.Anywhere.class);
+    // A role's restriction binds the user too.
+    assertThat(MongoLogin.sources(List.of(List.of(), List.of(only))))
+        .isEqualTo(new MongoLogin.Sources.Only(List.of("10.0.0.0/8")));
   }
 }

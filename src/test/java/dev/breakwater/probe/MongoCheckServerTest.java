@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * ransom wave's servers), answers {@code listDatabases} to anyone. The canned replies of
  * ServiceChecksTest are our own reading of the format; this checks the hand-written encoder and
  * decoder against an independent implementation. A mongod with users is not available here
- * (Debian packages none), so {@code MongoLogin} is tested on canned user lists only.
+ * (Debian packages none): {@code MongoLogin}'s commands are checked in MongoUsersServerTest.
  */
 class MongoCheckServerTest {
   private MongoServer server;
