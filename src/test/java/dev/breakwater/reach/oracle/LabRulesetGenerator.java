@@ -174,8 +174,15 @@ final class LabRulesetGenerator {
     String security = tricks != null ? tricks.security() : EMPTY.substring(EMPTY.indexOf("*security"));
     // Reverse-path filtering: the far prefix and eth1's sources arrive asymmetrically, which strict mode drops.
     int rpFilter = tricks != null ? laterRandom.nextInt(3) : 0;
-    return new LabRuleset(seed, shape + (rpFilter != 0 ? " rp_filter=" + rpFilter : ""), raw + mangle + nat + filter + security,
-        List.copyOf(targets), rpFilter);
+    // Forwarding and route_localnet, and probes to 127.0.0.1/.2 from the attacker: a stream of their own.
+    Random sysctlRandom = new Random(seed ^ 0x61C8864680B583EBL);
+    List<String> sysctls = LabSysctls.draw(sysctlRandom);
+    if (sysctlRandom.nextInt(2) == 0 || sysctls.stream().anyMatch(s -> s.contains("route_localnet"))) {
+      LabSysctls.loopbackTargets(sysctlRandom, mappings, inputPorts).forEach(targets::add);
+    }
+    return new LabRuleset(seed, shape + (rpFilter != 0 ? " rp_filter=" + rpFilter : "")
+        + (sysctls.isEmpty() ? "" : " " + String.join(" ", sysctls)), raw + mangle + nat + filter + security,
+        List.copyOf(targets), rpFilter, sysctls);
   }
 
   private static List<Mapping> mappings(Random r) {
