@@ -6,15 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.host.HostListener;
 import dev.breakwater.net.IpFamily;
 import dev.breakwater.net.Transport;
-import dev.breakwater.snapshot.Corpus;
-import dev.breakwater.snapshot.SnapshotDirectory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,22 +27,8 @@ class SysctlRoutingTest {
   private static final String NEIGHBOUR = "10.0.1.50";
 
   @TempDir
-  Path temp;
-  private int copies;
-
-  private Reachability withSysctl(String sysctl) throws IOException {
-    Path dir = temp.resolve("snapshot-" + copies++);
-    Files.createDirectories(dir);
-    try (Stream<Path> files = Files.list(Corpus.dir(PUBLIC_11))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, dir.resolve(f.getFileName()));
-      }
-    }
-    if (sysctl != null) {
-      Files.writeString(dir.resolve("sysctl.txt"), sysctl);
-    }
-    return Reachability.of(SnapshotDirectory.read(dir));
-  }
+  static Path temp;
+  private final CorpusWithSysctl public11 = new CorpusWithSysctl(PUBLIC_11, temp);
 
   private static Trace syn(Reachability r, String source, String destination, int port, String in) {
     return r.trace(new Packet(ip(source), ip(destination), Transport.TCP, 50000, port, in));
@@ -55,7 +37,7 @@ class SysctlRoutingTest {
   @Test
   void theArrivalDevicesOwnForwardingDecidesAForwardedPacket() throws IOException {
     // ip_forward = 1 was written first (it copies itself to every device), enp1s0's own 0 after it.
-    Reachability r = withSysctl("net.ipv4.ip_forward = 1\nnet.ipv4.conf.all.forwarding = 1\n"
+    Reachability r = public11.withSysctl("net.ipv4.ip_forward = 1\nnet.ipv4.conf.all.forwarding = 1\n"
         + "net.ipv4.conf.enp0s6.forwarding = 1\nnet.ipv4.conf.enp1s0.forwarding = 0\n");
 
     Trace published = syn(r, NEIGHBOUR, "10.0.1.2", 25565, "enp1s0");
@@ -72,15 +54,15 @@ class SysctlRoutingTest {
 
   @Test
   void ipForwardOffLeavesADeviceTurnedBackOnAndUnknownMeansOn() throws IOException {
-    Reachability r = withSysctl("net.ipv4.ip_forward = 0\nnet.ipv4.conf.all.forwarding = 0\n"
+    Reachability r = public11.withSysctl("net.ipv4.ip_forward = 0\nnet.ipv4.conf.all.forwarding = 0\n"
         + "net.ipv4.conf.enp0s6.forwarding = 0\nnet.ipv4.conf.enp1s0.forwarding = 1\n");
     assertThat(syn(r, NEIGHBOUR, "10.0.1.2", 25565, "enp1s0").verdict().label()).isEqualTo("reachable");
     assertThat(syn(r, PLAYER, "10.0.0.101", 25565, "enp0s6").verdict()).isEqualTo(Verdict.BLOCKED);
 
     // Without the device's own value (or without sysctl.txt) forwarding is taken to be on: today's answers.
-    assertThat(syn(withSysctl("net.ipv4.ip_forward = 0\n"), PLAYER, "10.0.0.101", 25565, "enp0s6").verdict().label())
+    assertThat(syn(public11.withSysctl("net.ipv4.ip_forward = 0\n"), PLAYER, "10.0.0.101", 25565, "enp0s6").verdict().label())
         .isEqualTo("reachable");
-    assertThat(syn(withSysctl(null), PLAYER, "10.0.0.101", 25565, "enp0s6").verdict().label()).isEqualTo("reachable");
+    assertThat(syn(public11.withSysctl(null), PLAYER, "10.0.0.101", 25565, "enp0s6").verdict().label()).isEqualTo("reachable");
   }
 
   @Test
@@ -102,11 +84,11 @@ class SysctlRoutingTest {
 
   @Test
   void routeLocalnetLetsALoopbackDestinationInWhereTheAnswerCanLeave() throws IOException {
-    Trace martian = syn(withSysctl("net.ipv4.conf.all.route_localnet = 0\n"), NEIGHBOUR, "127.0.0.1", 6379, "enp1s0");
+    Trace martian = syn(public11.withSysctl("net.ipv4.conf.all.route_localnet = 0\n"), NEIGHBOUR, "127.0.0.1", 6379, "enp1s0");
     assertThat(martian.verdict()).isEqualTo(Verdict.BLOCKED);
     assertThat(martian.decision()).contains("martian").contains("net.ipv4.conf.{all,enp1s0}.route_localnet = 0");
 
-    Reachability enp1s0 = withSysctl("net.ipv4.conf.all.route_localnet = 0\nnet.ipv4.conf.enp1s0.route_localnet = 1\n");
+    Reachability enp1s0 = public11.withSysctl("net.ipv4.conf.all.route_localnet = 0\nnet.ipv4.conf.enp1s0.route_localnet = 1\n");
     Trace neighbour = syn(enp1s0, NEIGHBOUR, "127.0.0.1", 6379, "enp1s0");
     assertThat(neighbour.verdict().label()).isEqualTo("reachable");
     assertThat(neighbour.path()).anySatisfy(s -> assertThat(s.describe()).contains("route_localnet = 1"));
@@ -118,7 +100,7 @@ class SysctlRoutingTest {
     assertThat(syn(enp1s0, PLAYER, "127.0.0.1", 6379, "enp0s6").verdict()).isEqualTo(Verdict.BLOCKED);
 
     // all = 1 counts for every device, both ways (IN_DEV_ORCONF).
-    Reachability all = withSysctl("net.ipv4.conf.all.route_localnet = 1\nnet.ipv4.conf.enp0s6.route_localnet = 0\n");
+    Reachability all = public11.withSysctl("net.ipv4.conf.all.route_localnet = 1\nnet.ipv4.conf.enp0s6.route_localnet = 0\n");
     assertThat(syn(all, PLAYER, "127.0.0.1", 6379, "enp1s0").verdict().label()).isEqualTo("reachable");
     assertThat(syn(all, PLAYER, "127.0.0.2", 6379, "enp0s6").verdict().label()).isEqualTo("reachable");
   }
@@ -127,10 +109,10 @@ class SysctlRoutingTest {
   void aListenerOn127001IsReachedByTheNeighboursOfADeviceWithRouteLocalnet() throws IOException {
     HostListener redis = new HostListener(Transport.TCP, ip("127.0.0.1"), false, Optional.empty(), 6379, List.of());
 
-    PortReach off = ListenerReach.of(withSysctl("net.ipv4.conf.all.route_localnet = 0\n")).analyse(redis);
+    PortReach off = ListenerReach.of(public11.withSysctl("net.ipv4.conf.all.route_localnet = 0\n")).analyse(redis);
     assertThat(off.classes()).allSatisfy(c -> assertThat(c.verdict()).isEqualTo(Verdict.BLOCKED));
 
-    PortReach on = ListenerReach.of(withSysctl("net.ipv4.conf.enp1s0.route_localnet = 1\n")).analyse(redis);
+    PortReach on = ListenerReach.of(public11.withSysctl("net.ipv4.conf.enp1s0.route_localnet = 1\n")).analyse(redis);
     assertThat(on.classes()).filteredOn(c -> c.verdict() instanceof Verdict.Reachable)
         .singleElement().satisfies(c -> {
           assertThat(c.ingress()).isEqualTo("enp1s0");

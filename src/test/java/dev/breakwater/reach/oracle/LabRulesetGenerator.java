@@ -179,6 +179,12 @@ final class LabRulesetGenerator {
     List<String> sysctls = LabSysctls.draw(sysctlRandom);
     if (sysctlRandom.nextInt(2) == 0 || sysctls.stream().anyMatch(s -> s.contains("route_localnet"))) {
       LabSysctls.loopbackTargets(sysctlRandom, mappings, inputPorts).forEach(targets::add);
+      // A DNAT from 127.0.0.1, as Docker's for a loopback publish, at the end of nat PREROUTING:
+      // the destination is rewritten before routing, so route_localnet does not decide it.
+      String rule = LabSysctls.loopbackDnat(pick(sysctlRandom, CONTAINERS));
+      int commit = nat.lastIndexOf("COMMIT");
+      nat = nat.substring(0, commit) + rule + "\n" + nat.substring(commit);
+      targets.add(new Target(OracleTopology.LOOPBACK_BY_ETH0, LabSysctls.LOOPBACK_DNAT_PORT));
     }
     return new LabRuleset(seed, shape + (rpFilter != 0 ? " rp_filter=" + rpFilter : "")
         + (sysctls.isEmpty() ? "" : " " + String.join(" ", sysctls)), raw + mangle + nat + filter + security,

@@ -95,6 +95,15 @@ final class LabSysctls {
     return out;
   }
 
+  /** A host port no mapping draws: only {@link #loopbackDnat} answers it. */
+  static final int LOOPBACK_DNAT_PORT = 6380;
+
+  /** {@code -A PREROUTING -d 127.0.0.1/32 ... --dport 6380 -j DNAT} to {@code container}'s port 80. */
+  static String loopbackDnat(OracleTopology.ContainerNs container) {
+    return "-A PREROUTING -d " + OracleTopology.LOOPBACK_BY_ETH0 + "/32 -p tcp -m tcp --dport " + LOOPBACK_DNAT_PORT
+        + " -j DNAT --to-destination " + container.address() + ":80";
+  }
+
   private static <T> T pick(Random r, List<T> from) {
     return from.get(r.nextInt(from.size()));
   }
