@@ -142,17 +142,22 @@ final class ExposureAnalysis {
       SourceSplit split = splits.computeIfAbsent(family,
           f -> new SourceSplit(new PacketEvaluator(net, reach.rulesFor(f), false), f));
       Optional<SourceClass> firstIn = Optional.empty();
+      // A socket of the host itself on 127.0.0.0/8: nothing DNATs the packet, route_localnet lets it in.
+      boolean localnet = port.containerIp().isEmpty() && HostNetwork.isLoopback(bound) && net.routesLoopback(ingress);
       for (SourceClass c : split.classes(port, ingress, List.of(bound), new LinkedHashSet<>())) {
         List<IPAddress> inside = dev.breakwater.net.AddressSets.intersect(c.sources(), link);
         if (inside.isEmpty()) {
           continue;
         }
         boolean in = !(c.verdict() instanceof Verdict.Blocked);
-        SourceClass onLink = new SourceClass(ingress, family, inside, c.verdict(), c.decidedBy(), in
-            ? "a neighbour on " + ingress + "'s link that sends to " + bound + " directly: " + c.because()
-                + " (Docker before 28 has no raw PREROUTING drop for it, moby#45610: upgrade, or drop in raw PREROUTING"
-                + " '-d " + bound + " ! -i lo -j DROP')"
-            : c.because(), c.needs());
+        SourceClass onLink = new SourceClass(ingress, family, inside, c.verdict(), c.decidedBy(), !in ? c.because()
+            : localnet
+                ? "a neighbour on " + ingress + "'s link that sends to " + bound + " directly: " + c.because() + " ("
+                    + net.routeLocalnetSetting(ingress) + " routes 127.0.0.0/8 arriving on " + ingress + ": set it to 0)"
+                : "a neighbour on " + ingress + "'s link that sends to " + bound + " directly: " + c.because()
+                    + " (Docker before 28 has no raw PREROUTING drop for it, moby#45610: upgrade, or drop in raw PREROUTING"
+                    + " '-d " + bound + " ! -i lo -j DROP')",
+            c.needs());
         classes.add(onLink);
         if (in && firstIn.isEmpty()) {
           firstIn = Optional.of(onLink);
@@ -162,7 +167,8 @@ final class ExposureAnalysis {
         Trace t = reach.trace(new Packet(c.sources().get(0).getLower().withoutPrefixLength(), bound, port.protocol(),
             CLIENT_PORT, port.hostPort(), ingress), false);
         notes.add(new ReachNote.NeighbourSendsDirectly(ingress, linkPrefix.get().toString(), bound, t.verdict(),
-            t.decision()));
+            t.decision(), localnet ? net.routeLocalnetSetting(ingress) + " routes 127.0.0.0/8 arriving on " + ingress
+                : ReachNote.NeighbourSendsDirectly.DOCKER));
       });
       List<IPAddress> rest = dev.breakwater.net.AddressSets.minus(Span.all(family).toPrefixBlocks(), link);
       if (!rest.isEmpty()) {

@@ -45,10 +45,15 @@ final class HostNetwork {
 
   private final List<PublishedDnat> dnats = new ArrayList<>();
   private final ReversePathFilter reversePath;
+  private final Forwarding forwarding;
+  private final RouteLocalnet routeLocalnet;
 
   HostNetwork(HostFacts facts) {
     this.interfaces = facts.interfaces();
-    this.reversePath = ReversePathFilter.of(facts.setup().hostConfig().sysctl());
+    Optional<dev.breakwater.hostconf.SysctlValues> sysctl = facts.setup().hostConfig().sysctl();
+    this.reversePath = ReversePathFilter.of(sysctl);
+    this.forwarding = Forwarding.of(sysctl);
+    this.routeLocalnet = RouteLocalnet.of(sysctl);
     for (Container c : facts.containers()) {
       if (c.hostNetwork()) {
         continue;
@@ -179,8 +184,17 @@ final class HostNetwork {
 
   private RouteDecision decideRoute(IPAddress destination, String inInterface) {
     boolean fromLoopback = inInterface.equals("lo");
+    if (destination.isIPv4() && isLoopback(destination) && !fromLoopback) {
+      // ip_route_input_slow: a loopback destination from a non-loopback device is a martian
+      // unless route_localnet is on there; then 127.0.0.0/8 is routed, and it is local.
+      if (!routeLocalnet.on(inInterface)) {
+        return new RouteDecision.Dropped("martian destination " + destination + " arriving on " + inInterface + " ("
+            + routeLocalnet.setting(inInterface) + ")");
+      }
+      return new RouteDecision.Local(destination + " is a loopback address, routed as " + routeLocalnet.setting(inInterface));
+    }
     if (isLoopback(destination) && !fromLoopback) {
-      // ip_route_input_slow: a loopback destination from a non-loopback device is a martian.
+      // ip6_rcv_core drops ::1 from any other device, whatever the sysctls.
       return new RouteDecision.Dropped("martian destination " + destination + " arriving on " + inInterface);
     }
     if (isLocal(destination)) {
@@ -190,14 +204,50 @@ final class HostNetwork {
     if (route.isPresent()) {
       Route r = route.get();
       return switch (r.type()) {
-        case "", "unicast" -> new RouteDecision.Forward(r.device(), "route " + r.destination() + " dev " + r.device());
+        case "", "unicast" -> forward(destination, inInterface, r.device(), "route " + r.destination() + " dev " + r.device());
         default -> new RouteDecision.Dropped("route " + r.destination() + " is of type " + r.type());
       };
     }
     Optional<String> connected = connectedInterface(destination);
     return connected
-        .<RouteDecision>map(dev -> new RouteDecision.Forward(dev, "connected prefix on " + dev))
+        .map(dev -> forward(destination, inInterface, dev, "connected prefix on " + dev))
         .orElseGet(() -> new RouteDecision.Dropped("no route to " + destination));
+  }
+
+  /** Forwarded out of {@code out}, unless the arrival device does not forward ({@link Forwarding}). */
+  private RouteDecision forward(IPAddress destination, String inInterface, String out, String why) {
+    Optional<String> refused = forwarding.refuses(Span.familyOf(destination), inInterface);
+    return refused.<RouteDecision>map(r -> new RouteDecision.Dropped("not forwarded to " + destination + ": " + r))
+        .orElseGet(() -> new RouteDecision.Forward(out, why));
+  }
+
+  /**
+   * Why the answer to a packet from {@code source}, delivered locally to the loopback address
+   * {@code destination} after arriving on {@code inInterface}, cannot leave ({@link
+   * RouteLocalnet}: a loopback source leaves only by a device with route_localnet), or empty.
+   */
+  Optional<String> loopbackReplyDrop(IPAddress source, IPAddress destination, String inInterface) {
+    if (!destination.isIPv4() || !isLoopback(destination) || inInterface.equals("lo")) {
+      return Optional.empty();
+    }
+    return deviceTowards(source).filter(out -> !out.equals("lo") && !routeLocalnet.on(out))
+        .map(out -> "the answer from " + destination + " to " + source + " would leave by " + out + ", which refuses a"
+            + " loopback source (" + routeLocalnet.setting(out) + ", __mkroute_output)");
+  }
+
+  /** Whether {@link #loopbackReplyDrop} depends on the source: a loopback destination from outside, accepted. */
+  boolean checksLoopbackReply(IPAddress destination, String inInterface) {
+    return destination.isIPv4() && isLoopback(destination) && !inInterface.equals("lo") && routeLocalnet.on(inInterface);
+  }
+
+  /** Whether the kernel routes 127.0.0.0/8 arriving on {@code inInterface} (route_localnet): where an unseen DNAT may send it. */
+  boolean routesLoopback(String inInterface) {
+    return routeLocalnet.on(inInterface);
+  }
+
+  /** {@code net.ipv4.conf.{all,eth0}.route_localnet = 1}: what decides for {@code device}. */
+  String routeLocalnetSetting(String device) {
+    return routeLocalnet.setting(device);
   }
 
   /**

@@ -56,13 +56,17 @@ public sealed interface ReachNote {
    *
    * @param link the ingress's link prefix, or the neighbour's address when the prefix is unknown
    * @param decision the deciding step of the neighbour's trace, in words
+   * @param why what lets it in ({@code Docker 28 drops these in raw PREROUTING}, or the
+   *     route_localnet setting that routes 127.0.0.0/8 to a socket of the host)
    */
-  record NeighbourSendsDirectly(String ingress, String link, IPAddress bound, Verdict verdict, String decision)
+  record NeighbourSendsDirectly(String ingress, String link, IPAddress bound, Verdict verdict, String decision, String why)
       implements ReachNote {
+    static final String DOCKER = "Docker 28 drops these in raw PREROUTING";
+
     @Override
     public String text() {
       return "a neighbour on " + ingress + "'s link (" + link + ") that sends to " + bound + " directly is "
-          + verdict.label() + ": " + decision + " (Docker 28 drops these in raw PREROUTING)";
+          + verdict.label() + ": " + decision + " (" + why + ")";
     }
   }
 

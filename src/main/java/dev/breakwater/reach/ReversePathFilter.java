@@ -44,8 +44,11 @@ record ReversePathFilter(int all, Map<String, Integer> perInterface, boolean kno
     return new ReversePathFilter(all, values, true);
   }
 
-  /** The kernel reads the sysctl as an int; anything above 2 acts as loose (only 1 is strict). */
-  private static int value(JailConfig.Setting setting) {
+  /**
+   * A sysctl's value as the kernel keeps it, an int (0 when unreadable). For rp_filter anything
+   * above 2 acts as loose (only 1 is strict); forwarding and route_localnet are on when non-zero.
+   */
+  static int value(JailConfig.Setting setting) {
     try {
       return Integer.parseInt(setting.value().strip());
     } catch (NumberFormatException e) {

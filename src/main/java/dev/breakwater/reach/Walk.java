@@ -184,6 +184,15 @@ final class Walk {
         route = new RouteDecision.Dropped(rpDrop.get());
       }
     }
+    if (route instanceof RouteDecision.Local && net.checksLoopbackReply(destination, packet.inInterface())) {
+      // The answer's route (__mkroute_output) depends on the route back to the source, which the
+      // routes split by source address: where it cannot leave, nothing answers.
+      sourceDependencies.addAll(net.routeBoundaries(packet.family()));
+      Optional<String> noReply = net.loopbackReplyDrop(source(), destination, packet.inInterface());
+      if (noReply.isPresent()) {
+        route = new RouteDecision.Dropped(noReply.get());
+      }
+    }
     if (recording) {
       steps.add(new TraceStep.Routed(route.describe()));
     }
@@ -380,7 +389,10 @@ final class Walk {
       return out;
     }
     List<IPAddress> addresses = new ArrayList<>();
-    net.hostAddresses(packet.family()).stream().filter(a -> !HostNetwork.isLoopback(a)).forEach(addresses::add);
+    // A loopback address only where the kernel routes it from the arrival device (route_localnet).
+    net.hostAddresses(packet.family()).stream()
+        .filter(a -> !HostNetwork.isLoopback(a) || a.isIPv4() && net.routesLoopback(packet.inInterface()))
+        .forEach(addresses::add);
     net.containerAddresses(packet.family()).stream().filter(a -> !addresses.contains(a)).forEach(addresses::add);
     for (IPAddress address : addresses) {
       for (int port : rules.destinationPortRepresentatives()) {

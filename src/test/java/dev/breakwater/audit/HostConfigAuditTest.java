@@ -45,17 +45,18 @@ class HostConfigAuditTest {
 
     List<ExposureFinding> host = report.hostFindings();
     assertThat(host).extracting(ExposureFinding::id).containsExactly(
-        "docker-api-tcp-open", "fail2ban-input-chain", "sysctl-route-localnet", "docker-iptables-disabled",
+        "docker-api-tcp-open", "fail2ban-input-chain", "docker-iptables-disabled", "sysctl-route-localnet",
         "sysctl-route-localnet");
     assertThat(host.get(0).severity()).isEqualTo(Severity.CRITICAL);
     assertThat(host.get(0).message()).endsWith("(/etc/docker/daemon.json:5:5)");
     assertThat(host.get(1).message()).contains("[nginx-http-auth]").contains("80 (nginx), 443 (nginx)")
         .endsWith("(/etc/fail2ban/jail.local:5:1)");
     assertThat(host.get(1).fix()).contains("'port = 80,443'");
-    assertThat(host.get(2).severity()).isEqualTo(Severity.HIGH);
-    assertThat(host.get(2).message()).contains("eth0").contains("6379 (redis)").contains("sysctl.txt:5:1");
-    assertThat(host.get(2).fix()).startsWith("sysctl -w net.ipv4.conf.eth0.route_localnet=0");
-    assertThat(host.get(3).message()).endsWith("(/etc/docker/daemon.json:7:3)");
+    // Medium: route_localnet opens the host's 127.0.0.1 services; redis's loopback publish does not depend on it.
+    assertThat(host.get(3).severity()).isEqualTo(Severity.MEDIUM);
+    assertThat(host.get(3).message()).contains("eth0").contains("6379 (redis)").contains("sysctl.txt:5:1");
+    assertThat(host.get(3).fix()).startsWith("sysctl -w net.ipv4.conf.eth0.route_localnet=0");
+    assertThat(host.get(2).message()).endsWith("(/etc/docker/daemon.json:7:3)");
     assertThat(host.get(4).severity()).isEqualTo(Severity.LOW);
     assertThat(host.get(4).message()).contains("docker0");
     assertThat(report.notes()).anySatisfy(n -> assertThat(n)

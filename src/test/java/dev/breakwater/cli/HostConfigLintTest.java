@@ -99,7 +99,7 @@ class HostConfigLintTest {
 
     assertThat(r.exit()).isEqualTo(ExitCodes.FINDINGS);
     assertThat(r.out())
-        .contains(opened + ":2:1: high BW019: net.ipv4.conf.eth0.route_localnet = 1 accepts packets for 127.0.0.0/8 from eth0")
+        .contains(opened + ":2:1: medium BW019: net.ipv4.conf.eth0.route_localnet = 1 accepts packets for 127.0.0.0/8 from eth0")
         .contains("6379 (cache)")
         .doesNotContain("eth1")
         .doesNotContain("ip_forward");

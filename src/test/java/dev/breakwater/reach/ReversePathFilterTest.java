@@ -4,13 +4,9 @@ import static dev.breakwater.reach.RulesetFixture.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.net.Transport;
-import dev.breakwater.snapshot.Corpus;
-import dev.breakwater.snapshot.SnapshotDirectory;
 import inet.ipaddr.IPAddress;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,22 +19,8 @@ class ReversePathFilterTest {
   private static final String PUBLIC_11 = "public-11-oci-second-vnic-minecraft";
 
   @TempDir
-  Path temp;
-  private int copies;
-
-  private Reachability withSysctl(String sysctl) throws IOException {
-    Path dir = temp.resolve("snapshot-" + copies++);
-    Files.createDirectories(dir);
-    try (Stream<Path> files = Files.list(Corpus.dir(PUBLIC_11))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, dir.resolve(f.getFileName()));
-      }
-    }
-    if (sysctl != null) {
-      Files.writeString(dir.resolve("sysctl.txt"), sysctl);
-    }
-    return Reachability.of(SnapshotDirectory.read(dir));
-  }
+  static Path temp;
+  private final CorpusWithSysctl public11 = new CorpusWithSysctl(PUBLIC_11, temp);
 
   private static Trace syn(Reachability r, String source, String destination, String in) {
     return r.trace(new Packet(ip(source), ip(destination), Transport.TCP, 50000, 25565, in));
@@ -49,7 +31,7 @@ class ReversePathFilterTest {
 
   @Test
   void strictDropsASourceWhoseRouteBackLeavesByTheOtherInterface() throws IOException {
-    Reachability r = withSysctl("net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.enp0s6.rp_filter = 1\n"
+    Reachability r = public11.withSysctl("net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.enp0s6.rp_filter = 1\n"
         + "net.ipv4.conf.enp1s0.rp_filter = 1\nnet.ipv4.ip_forward = 1\n");
 
     Trace player = syn(r, PLAYER, "10.0.1.2", "enp1s0");
@@ -68,20 +50,20 @@ class ReversePathFilterTest {
   @Test
   void theEffectiveValueIsTheLargerOfAllAndTheInterface() throws IOException {
     // all = 1 makes every interface strict, whatever its own value says.
-    Reachability allStrict = withSysctl("net.ipv4.conf.all.rp_filter = 1\nnet.ipv4.conf.enp1s0.rp_filter = 0\n");
+    Reachability allStrict = public11.withSysctl("net.ipv4.conf.all.rp_filter = 1\nnet.ipv4.conf.enp1s0.rp_filter = 0\n");
     assertThat(syn(allStrict, PLAYER, "10.0.1.2", "enp1s0").verdict().label()).isEqualTo("blocked");
     // max(1, 2) = 2: loose, and a route back exists (the default), so the SYN passes.
-    Reachability loose = withSysctl("net.ipv4.conf.all.rp_filter = 1\nnet.ipv4.conf.enp1s0.rp_filter = 2\n");
+    Reachability loose = public11.withSysctl("net.ipv4.conf.all.rp_filter = 1\nnet.ipv4.conf.enp1s0.rp_filter = 2\n");
     assertThat(syn(loose, PLAYER, "10.0.1.2", "enp1s0").verdict().label()).isEqualTo("reachable");
   }
 
   @Test
   void offOrUnknownKeepsTheAnswerWithoutTheCheck() throws IOException {
-    assertThat(syn(withSysctl("net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.enp1s0.rp_filter = 0\n"), PLAYER,
+    assertThat(syn(public11.withSysctl("net.ipv4.conf.all.rp_filter = 0\nnet.ipv4.conf.enp1s0.rp_filter = 0\n"), PLAYER,
         "10.0.1.2", "enp1s0").verdict().label()).isEqualTo("reachable");
-    assertThat(syn(withSysctl("net.ipv4.ip_forward = 1\n"), PLAYER, "10.0.1.2", "enp1s0").verdict().label())
+    assertThat(syn(public11.withSysctl("net.ipv4.ip_forward = 1\n"), PLAYER, "10.0.1.2", "enp1s0").verdict().label())
         .isEqualTo("reachable");
-    assertThat(syn(withSysctl(null), PLAYER, "10.0.1.2", "enp1s0").verdict().label()).isEqualTo("reachable");
+    assertThat(syn(public11.withSysctl(null), PLAYER, "10.0.1.2", "enp1s0").verdict().label()).isEqualTo("reachable");
   }
 
   @Test

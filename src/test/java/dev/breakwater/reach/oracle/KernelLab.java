@@ -165,8 +165,45 @@ final class KernelLab implements AutoCloseable {
     sysctl(HOST, "net.ipv4.icmp_ratelimit=0");
     sysctl(HOST, "net.ipv6.icmp.ratelimit=0");
     sysctl(HOST, "net.ipv6.conf.all.forwarding=1");
+    loopbackThroughTheHost();
     startListeners();
     startProbes();
+  }
+
+  /**
+   * The attacker sends to 127.0.0.1 over eth0 and to 127.0.0.2 over eth1, as a neighbour on the
+   * link can: its own sockets' packets for them (iif lo) are looked up in a table of their own
+   * before its local one. It takes the host's answers from a loopback source
+   * (route_localnet) that is also its own address (accept_local).
+   */
+  private void loopbackThroughTheHost() throws IOException {
+    for (String setting : List.of("net.ipv4.conf.all.route_localnet=1", "net.ipv4.conf." + OUTSIDE + ".route_localnet=1",
+        "net.ipv4.conf." + SECOND_OUTSIDE + ".route_localnet=1", "net.ipv4.conf.all.accept_local=1",
+        "net.ipv4.conf." + OUTSIDE + ".accept_local=1", "net.ipv4.conf." + SECOND_OUTSIDE + ".accept_local=1")) {
+      sysctl(ATTACKER, setting);
+    }
+    ip(ATTACKER, "route", "add", OracleTopology.LOOPBACK_BY_ETH0, "via", OracleTopology.HOST_ADDRESS, "dev", OUTSIDE,
+        "table", "100");
+    ip(ATTACKER, "route", "add", OracleTopology.LOOPBACK_BY_ETH1, "via", OracleTopology.HOST_ETH1_ADDRESS, "dev",
+        SECOND_OUTSIDE, "table", "100");
+    // The local table's rule comes first (pref 0): it moves behind the two that send 127.0.0.1/.2 away.
+    ip(ATTACKER, "rule", "add", "pref", "10", "lookup", "local");
+    ip(ATTACKER, "rule", "del", "pref", "0", "lookup", "local");
+    for (String to : List.of(OracleTopology.LOOPBACK_BY_ETH0, OracleTopology.LOOPBACK_BY_ETH1)) {
+      ip(ATTACKER, "rule", "add", "pref", "5", "to", to, "iif", "lo", "lookup", "100");
+    }
+  }
+
+  /**
+   * The host's forwarding and route_localnet for the next probes: {@link LabSysctls#BASELINE},
+   * then {@code settings} in order.
+   */
+  void hostSysctls(List<String> settings) throws IOException {
+    List<String> all = new ArrayList<>(LabSysctls.BASELINE);
+    all.addAll(settings);
+    for (String s : all) {
+      sysctl(HOST, s);
+    }
   }
 
   private void addNamespace(String name) throws IOException {
@@ -306,7 +343,7 @@ final class KernelLab implements AutoCloseable {
     Files.writeString(dir.resolve("docker-inspect.json"), "[]\n");
     // The command docs/snapshot.md gives, in the host namespace.
     Files.writeString(dir.resolve("sysctl.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, "sysctl", "-a", "--pattern",
-        "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding|rp_filter))$|^net\\.ipv6\\.conf\\.[^.]+\\.forwarding$")));
+        "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding|rp_filter))$|^net\\.ipv6\\.conf\\.[^.]+\\.(force_)?forwarding$")));
     Files.writeString(dir.resolve("hostname"), HOST + "\n");
   }
 

@@ -70,6 +70,7 @@ public final class KernelOracle {
         LabRuleset ruleset = LabRulesetGenerator.generate(seed);
         lab.load(ruleset.text());
         lab.reversePathFilter(ruleset.rpFilter());
+        lab.hostSysctls(ruleset.sysctls());
         Path snapshot = work.resolve("seed-" + seed);
         lab.snapshot(snapshot);
         HostFacts facts = SnapshotDirectory.read(snapshot);
@@ -85,7 +86,7 @@ public final class KernelOracle {
           Transport protocol = p.protocol().equals("udp") ? Transport.UDP : Transport.TCP;
           Trace trace = engine.trace(new Packet(address(p.source()), address(p.destination()), protocol,
               p.sourcePort(), p.destinationPort(), p.inInterface()));
-          pairs.merge(k + "/" + trace.verdict().label(), 1, Integer::sum);
+          pairs.merge(k + "/" + trace.verdict().label() + sysctlTag(p, trace), 1, Integer::sum);
           if (!agrees(k, trace.verdict(), unknowns)) {
             here.add(new Mismatch(ruleset, p, k, trace));
           }
@@ -130,6 +131,22 @@ public final class KernelOracle {
       deleteTree(work);
     }
     return new Result(rulesets, cases, pairs, mismatches, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Which of the sysctls the lab draws ({@link LabSysctls}) a case exercises, so the summary shows
+   * that they were met both ways: a loopback destination, a packet the arrival device does not forward.
+   */
+  static String sysctlTag(ProbeCase p, Trace trace) {
+    if (p.destination().startsWith("127.")) {
+      return trace.decision().contains("__mkroute_output") ? " [127/8, answer refused]" : " [127/8]";
+    }
+    String routed = trace.path().stream().map(TraceStep::describe).filter(d -> d.contains("route_localnet")).findFirst()
+        .orElse("");
+    if (!routed.isEmpty()) {
+      return " [DNAT to 127/8]";
+    }
+    return trace.decision().contains("does not forward") || trace.decision().contains("ip6_forward") ? " [not forwarded]" : "";
   }
 
   static boolean agrees(KernelOutcome kernel, Verdict engine, boolean rulesetHasUnknowns) {

@@ -10,8 +10,10 @@ import java.util.List;
  * @param targets the destinations and ports worth probing: published ports on every host
  *     address, container addresses directly, ports the INPUT rules name
  * @param rpFilter the host's {@code net.ipv4.conf.all.rp_filter}: 0 off, 1 strict, 2 loose
+ * @param sysctls more of the host's sysctls, in the order they are written ({@code
+ *     net.ipv4.conf.eth0.forwarding=0}): forwarding and route_localnet ({@link LabSysctls})
  */
-record LabRuleset(long seed, String shape, String text, List<Target> targets, int rpFilter) {
+record LabRuleset(long seed, String shape, String text, List<Target> targets, int rpFilter, List<String> sysctls) {
 
   /** @param protocol {@code tcp} or {@code udp} */
   record Target(String destination, int port, String protocol) {
@@ -22,5 +24,6 @@ record LabRuleset(long seed, String shape, String text, List<Target> targets, in
 
   LabRuleset {
     targets = List.copyOf(targets);
+    sysctls = List.copyOf(sysctls);
   }
 }

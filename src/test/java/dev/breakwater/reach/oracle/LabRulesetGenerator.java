@@ -174,8 +174,21 @@ final class LabRulesetGenerator {
     String security = tricks != null ? tricks.security() : EMPTY.substring(EMPTY.indexOf("*security"));
     // Reverse-path filtering: the far prefix and eth1's sources arrive asymmetrically, which strict mode drops.
     int rpFilter = tricks != null ? laterRandom.nextInt(3) : 0;
-    return new LabRuleset(seed, shape + (rpFilter != 0 ? " rp_filter=" + rpFilter : ""), raw + mangle + nat + filter + security,
-        List.copyOf(targets), rpFilter);
+    // Forwarding and route_localnet, and probes to 127.0.0.1/.2 from the attacker: a stream of their own.
+    Random sysctlRandom = new Random(seed ^ 0x61C8864680B583EBL);
+    List<String> sysctls = LabSysctls.draw(sysctlRandom);
+    if (sysctlRandom.nextInt(2) == 0 || sysctls.stream().anyMatch(s -> s.contains("route_localnet"))) {
+      LabSysctls.loopbackTargets(sysctlRandom, mappings, inputPorts).forEach(targets::add);
+      // A DNAT from 127.0.0.1, as Docker's for a loopback publish, at the end of nat PREROUTING:
+      // the destination is rewritten before routing, so route_localnet does not decide it.
+      String rule = LabSysctls.loopbackDnat(pick(sysctlRandom, CONTAINERS));
+      int commit = nat.lastIndexOf("COMMIT");
+      nat = nat.substring(0, commit) + rule + "\n" + nat.substring(commit);
+      targets.add(new Target(OracleTopology.LOOPBACK_BY_ETH0, LabSysctls.LOOPBACK_DNAT_PORT));
+    }
+    return new LabRuleset(seed, shape + (rpFilter != 0 ? " rp_filter=" + rpFilter : "")
+        + (sysctls.isEmpty() ? "" : " " + String.join(" ", sysctls)), raw + mangle + nat + filter + security,
+        List.copyOf(targets), rpFilter, sysctls);
   }
 
   private static List<Mapping> mappings(Random r) {

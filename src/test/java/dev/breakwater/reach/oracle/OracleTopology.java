@@ -83,6 +83,13 @@ final class OracleTopology {
    * prefix over eth1 and everything else (its own /24, the bridge subnet) over eth0.
    */
   static String ingressFor(String destination) {
-    return destination.startsWith("198.19.7.") ? SECOND_OUTSIDE : OUTSIDE;
+    return destination.startsWith("198.19.7.") || destination.equals(LOOPBACK_BY_ETH1) ? SECOND_OUTSIDE : OUTSIDE;
   }
+
+  /**
+   * Loopback destinations the attacker sends to the host as a neighbour would (its own
+   * 127.0.0.0/8 policy-routed away): 127.0.0.1 over eth0, 127.0.0.2 over eth1.
+   */
+  static final String LOOPBACK_BY_ETH0 = "127.0.0.1";
+  static final String LOOPBACK_BY_ETH1 = "127.0.0.2";
 }
