@@ -84,7 +84,7 @@ public final class LiveGatherer {
    * runner runs sysctl there, which shows that namespace's values.
    */
   static final List<String> SYSCTL = List.of("sysctl", "-a", "--pattern",
-      "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding|rp_filter))$|^net\\.ipv6\\.conf\\.[^.]+\\.(force_)?forwarding$");
+      "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding|rp_filter))$|^net\\.ipv6\\.conf\\.[^.]+\\.(force_)?forwarding$|^kernel\\.osrelease$");
 
   /** A gatherer that copies only {@code daemonJson} of the configuration files (a lab host). */
   public LiveGatherer(CommandRunner runner, DockerClient docker, Path daemonJson) {

@@ -5,6 +5,8 @@ import dev.breakwater.net.IpFamily;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Whether the kernel forwards a packet that arrived on a device, as the snapshot's sysctl.txt
@@ -22,15 +24,21 @@ import java.util.Optional;
  * <p>IPv6: ip6_forward (net/ipv6/ip6_output.c) drops unless {@code net.ipv6.conf.all.forwarding}
  * or, since Linux 6.17, the arrival device's {@code force_forwarding}; a device's own
  * {@code conf.DEV.forwarding} does not decide. A device without {@code force_forwarding} in
- * sysctl.txt has 0, the kernel's default (older kernels have no such key). Without
- * {@code conf.all.forwarding} in sysctl.txt IPv6 is taken to forward.
+ * sysctl.txt has none only when the snapshot's {@code kernel.osrelease} is older than 6.17; on a
+ * newer or unknown kernel (a snapshot taken with an older pattern, which did not ask for
+ * {@code force_forwarding} or the release) the device is taken to forward: wider, never narrower,
+ * than the kernel. Without {@code conf.all.forwarding} in sysctl.txt IPv6 is taken to forward.
  *
  * @param v4 {@code net.ipv4.conf.DEV.forwarding} by device (not {@code all}, {@code default})
  * @param v6All {@code net.ipv6.conf.all.forwarding}, empty when not in the snapshot
  * @param v6Force {@code net.ipv6.conf.DEV.force_forwarding} by device
+ * @param noForceForwarding whether the kernel has no {@code force_forwarding} at all (its release,
+ *     from sysctl.txt, is older than 6.17)
  */
-record Forwarding(Map<String, Integer> v4, Optional<Integer> v6All, Map<String, Integer> v6Force) {
-  static final Forwarding UNKNOWN = new Forwarding(Map.of(), Optional.empty(), Map.of());
+record Forwarding(Map<String, Integer> v4, Optional<Integer> v6All, Map<String, Integer> v6Force,
+    boolean noForceForwarding) {
+  static final Forwarding UNKNOWN = new Forwarding(Map.of(), Optional.empty(), Map.of(), false);
+  private static final Pattern RELEASE = Pattern.compile("(\\d+)\\.(\\d+).*");
 
   Forwarding {
     v4 = Map.copyOf(v4);
@@ -43,7 +51,19 @@ record Forwarding(Map<String, Integer> v4, Optional<Integer> v6All, Map<String, 
     }
     return new Forwarding(devices(sysctl.get(), "net.ipv4.conf", "forwarding"),
         sysctl.get().get("net.ipv6.conf.all.forwarding").map(ReversePathFilter::value),
-        devices(sysctl.get(), "net.ipv6.conf", "force_forwarding"));
+        devices(sysctl.get(), "net.ipv6.conf", "force_forwarding"),
+        sysctl.get().get("kernel.osrelease").map(r -> before617(r.value())).orElse(false));
+  }
+
+  /** Whether a kernel release ({@code uname -r}, e.g. 6.1.0-28-amd64) is older than 6.17. */
+  static boolean before617(String release) {
+    Matcher m = RELEASE.matcher(release.strip());
+    if (!m.matches()) {
+      return false;
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    return major < 6 || major == 6 && minor < 17;
   }
 
   private static Map<String, Integer> devices(SysctlValues sysctl, String prefix, String suffix) {
@@ -66,7 +86,8 @@ record Forwarding(Map<String, Integer> v4, Optional<Integer> v6All, Map<String, 
           : Optional.of("net.ipv4.conf." + device.replace('.', '/') + ".forwarding = 0: " + device
               + " does not forward (IN_DEV_FORWARD, ip_route_input_slow)");
     }
-    if (v6All.isEmpty() || v6All.get() != 0 || v6Force.getOrDefault(device, 0) != 0) {
+    Integer force = v6Force.get(device);
+    if (v6All.isEmpty() || v6All.get() != 0 || force == null && !noForceForwarding || force != null && force != 0) {
       return Optional.empty();
     }
     return Optional.of("net.ipv6.conf.all.forwarding = 0 (and " + device + " has no force_forwarding):"

@@ -67,16 +67,26 @@ class SysctlRoutingTest {
 
   @Test
   void ipv6ForwardsOnConfAllOrTheDevicesForceForwarding() {
-    Forwarding off = new Forwarding(Map.of(), Optional.of(0), Map.of("eth0", 1));
+    Forwarding off = new Forwarding(Map.of(), Optional.of(0), Map.of("eth0", 1, "eth1", 0), false);
     assertThat(off.refuses(IpFamily.V6, "eth0")).isEmpty();
     assertThat(off.refuses(IpFamily.V6, "eth1")).hasValueSatisfying(why -> assertThat(why)
         .contains("net.ipv6.conf.all.forwarding = 0").contains("force_forwarding"));
+    // A device whose force_forwarding sysctl.txt does not show has none only on a kernel before
+    // 6.17; on a newer or unknown one (a snapshot of an older pattern) it may force: taken to forward.
+    assertThat(off.refuses(IpFamily.V6, "eth2")).isEmpty();
+    assertThat(new Forwarding(Map.of(), Optional.of(0), Map.of(), true).refuses(IpFamily.V6, "eth2")).isPresent();
+    assertThat(Forwarding.before617("6.1.0-28-amd64")).isTrue();
+    assertThat(Forwarding.before617("5.15.0-91-generic")).isTrue();
+    assertThat(Forwarding.before617("6.17.0")).isFalse();
+    assertThat(Forwarding.before617("6.18.3+deb13-amd64")).isFalse();
+    assertThat(Forwarding.before617("7.0")).isFalse();
+    assertThat(Forwarding.before617("unknown")).isFalse();
     // The host's own packets are routed on output, where forwarding is not asked.
     assertThat(off.refuses(IpFamily.V6, "lo")).isEmpty();
-    assertThat(new Forwarding(Map.of(), Optional.of(1), Map.of()).refuses(IpFamily.V6, "eth1")).isEmpty();
+    assertThat(new Forwarding(Map.of(), Optional.of(1), Map.of(), false).refuses(IpFamily.V6, "eth1")).isEmpty();
     assertThat(Forwarding.UNKNOWN.refuses(IpFamily.V6, "eth1")).isEmpty();
     // IPv4's per-device value says nothing about IPv6, and the other way round.
-    Forwarding v4Off = new Forwarding(Map.of("eth1", 0), Optional.of(1), Map.of());
+    Forwarding v4Off = new Forwarding(Map.of("eth1", 0), Optional.of(1), Map.of(), true);
     assertThat(v4Off.refuses(IpFamily.V6, "eth1")).isEmpty();
     assertThat(v4Off.refuses(IpFamily.V4, "eth1")).isPresent();
     assertThat(v4Off.refuses(IpFamily.V4, "eth0")).isEmpty();
