@@ -69,7 +69,7 @@ public record ConntrackEntry(
       if (origSrc == null || origDst == null || replySrc == null || replyDst == null) {
         return Optional.empty();
       }
-      return Optional.of(new ConntrackEntry(origSrc.isIPv4() ? IpFamily.V4 : IpFamily.V6, protocol.get(),
+      return Optional.of(new ConntrackEntry(IpFamily.of(origSrc), protocol.get(),
           origSrc, origDst, Integer.parseInt(original.get("sport")), Integer.parseInt(original.get("dport")), replySrc, replyDst));
     } catch (NumberFormatException | NullPointerException e) {
       return Optional.empty();

@@ -152,7 +152,7 @@ public final class PolicyProof {
     PublishedPort published = reach.port();
     String name = reach.container().name();
     String container = name.startsWith("/") ? name.substring(1) : name;
-    IpFamily family = published.hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
+    IpFamily family = IpFamily.of(published.hostIp());
     Optional<IPAddress> bound = published.boundToAll() ? Optional.empty() : Optional.of(published.hostIp().withoutPrefixLength());
     return container.equals(port.container()) && family == port.family() && published.hostPort() == port.hostPort()
         && published.protocol() == port.protocol()

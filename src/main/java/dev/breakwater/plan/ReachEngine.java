@@ -89,7 +89,7 @@ public interface ReachEngine {
   }
 
   private static IpFamily familyOf(PortReach reach) {
-    return reach.port().hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
+    return IpFamily.of(reach.port().hostIp());
   }
 
   private static HostFacts withoutIpv6(HostFacts facts) {

@@ -105,7 +105,7 @@ public final class PolicyCompiler {
         if (host.isLoopback()) {
           continue; // not reachable from outside: Docker's DNAT matches only the loopback address
         }
-        IpFamily family = host.isIPv4() ? IpFamily.V4 : IpFamily.V6;
+        IpFamily family = IpFamily.of(host);
         Optional<IPAddress> bound = published.boundToAll() ? Optional.empty() : Optional.of(host.withoutPrefixLength());
         boolean any = false;
         List<IPAddress> prefixes = new ArrayList<>();

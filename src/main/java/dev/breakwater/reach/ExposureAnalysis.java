@@ -33,7 +33,7 @@ final class ExposureAnalysis {
   }
 
   PortReach analyse(Container container, PublishedPort port) {
-    IpFamily family = Span.familyOf(port.hostIp());
+    IpFamily family = IpFamily.of(port.hostIp());
     List<ReachNote> notes = new ArrayList<>();
     if (container.hostNetwork()) {
       notes.add(new ReachNote.HostNetworking());

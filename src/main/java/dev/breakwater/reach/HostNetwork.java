@@ -114,7 +114,7 @@ final class HostNetwork {
 
   /** Every address of the family the host owns, in interface order. */
   List<IPAddress> hostAddresses(IpFamily family) {
-    return hostAddresses.keySet().stream().filter(a -> Span.familyOf(a) == family).toList();
+    return hostAddresses.keySet().stream().filter(a -> IpFamily.of(a) == family).toList();
   }
 
   Optional<String> interfaceOwning(IPAddress address) {
@@ -123,7 +123,7 @@ final class HostNetwork {
 
   /** Every container address of the family Docker's inspect data names. */
   List<IPAddress> containerAddresses(IpFamily family) {
-    return containerNames.keySet().stream().filter(a -> Span.familyOf(a) == family)
+    return containerNames.keySet().stream().filter(a -> IpFamily.of(a) == family)
         .sorted(Comparator.comparing(IPAddress::getValue)).toList();
   }
 
@@ -136,7 +136,7 @@ final class HostNetwork {
     return interfaces.stream()
         .filter(n -> n.name().equals(interfaceName))
         .flatMap(n -> n.addresses().stream())
-        .filter(a -> Span.familyOf(a) == family)
+        .filter(a -> IpFamily.of(a) == family)
         .map(IPAddress::withoutPrefixLength)
         .findFirst();
   }
@@ -146,7 +146,7 @@ final class HostNetwork {
     return interfaces.stream()
         .filter(n -> n.name().equals(interfaceName))
         .flatMap(n -> n.addresses().stream())
-        .filter(a -> Span.familyOf(a) == family && a.getNetworkPrefixLength() != null
+        .filter(a -> IpFamily.of(a) == family && a.getNetworkPrefixLength() != null
             && a.getNetworkPrefixLength() < a.getBitCount() && !a.isLinkLocal())
         .map(IPAddress::toPrefixBlock)
         .findFirst();
@@ -216,7 +216,7 @@ final class HostNetwork {
 
   /** Forwarded out of {@code out}, unless the arrival device does not forward ({@link Forwarding}). */
   private RouteDecision forward(IPAddress destination, String inInterface, String out, String why) {
-    Optional<String> refused = forwarding.refuses(Span.familyOf(destination), inInterface);
+    Optional<String> refused = forwarding.refuses(IpFamily.of(destination), inInterface);
     return refused.<RouteDecision>map(r -> new RouteDecision.Dropped("not forwarded to " + destination + ": " + r))
         .orElseGet(() -> new RouteDecision.Forward(out, why));
   }
@@ -276,7 +276,7 @@ final class HostNetwork {
     }
     for (NetworkInterface nic : interfaces) {
       for (IPAddress a : nic.addresses()) {
-        if (Span.familyOf(a) == family && a.getNetworkPrefixLength() != null) {
+        if (IpFamily.of(a) == family && a.getNetworkPrefixLength() != null) {
           out.add(Span.of(a.toPrefixBlock()));
         }
       }
@@ -369,12 +369,12 @@ final class HostNetwork {
       out.add(Span.of(V6_LOOPBACK));
     }
     for (IPAddress a : hostAddresses.keySet()) {
-      if (Span.familyOf(a) == family) {
+      if (IpFamily.of(a) == family) {
         out.add(Span.of(a));
       }
     }
     for (IPAddress a : broadcasts.keySet()) {
-      if (Span.familyOf(a) == family) {
+      if (IpFamily.of(a) == family) {
         out.add(Span.of(a));
       }
     }

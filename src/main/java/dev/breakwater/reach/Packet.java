@@ -57,7 +57,7 @@ public record Packet(
   }
 
   public IpFamily family() {
-    return source.isIPv4() ? IpFamily.V4 : IpFamily.V6;
+    return IpFamily.of(source);
   }
 
   Packet withChoice(int sourcePort, int tcpFlags, ExtensionHeaders headers) {

@@ -164,7 +164,7 @@ public final class Reachability {
    */
   public List<PortReach> exposures(IpFamily family) {
     if (exposures != null) {
-      return exposures.stream().filter(r -> Span.familyOf(r.port().hostIp()) == family).toList();
+      return exposures.stream().filter(r -> IpFamily.of(r.port().hostIp()) == family).toList();
     }
     return analysed(Optional.of(family));
   }
@@ -172,7 +172,7 @@ public final class Reachability {
   private List<PortReach> analysed(Optional<IpFamily> only) {
     ExposureAnalysis analysis = new ExposureAnalysis(this);
     java.util.function.Predicate<dev.breakwater.host.PublishedPort> wanted =
-        port -> only.isEmpty() || Span.familyOf(port.hostIp()) == only.get();
+        port -> only.isEmpty() || IpFamily.of(port.hostIp()) == only.get();
     List<PortReach> out = new ArrayList<>();
     for (Container c : facts.containers()) {
       for (var port : c.ports()) {

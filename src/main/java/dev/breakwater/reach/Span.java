@@ -24,11 +24,7 @@ record Span(IpFamily family, BigInteger low, BigInteger high) implements Compara
     IPAddress block = prefixOrAddress.getNetworkPrefixLength() == null
         ? prefixOrAddress
         : prefixOrAddress.toPrefixBlock();
-    return new Span(familyOf(block), block.getValue(), block.getUpperValue());
-  }
-
-  static IpFamily familyOf(IPAddress a) {
-    return a.isIPv4() ? IpFamily.V4 : IpFamily.V6;
+    return new Span(IpFamily.of(block), block.getValue(), block.getUpperValue());
   }
 
   static IPAddress address(IpFamily family, BigInteger value) {

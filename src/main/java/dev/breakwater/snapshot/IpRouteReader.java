@@ -42,7 +42,7 @@ public final class IpRouteReader {
     String dst = json.get("dst").string().orElseThrow(() -> json.problem("expected the route's \"dst\""));
     Optional<IPAddress> gateway = json.get("gateway").address();
     Optional<IPAddress> prefsrc = json.get("prefsrc").address();
-    IpFamily family = gateway.or(() -> prefsrc).map(IpRouteReader::familyOf).orElse(familyHint);
+    IpFamily family = gateway.or(() -> prefsrc).map(IpFamily::of).orElse(familyHint);
     IPAddress destination;
     if (dst.equals("default")) {
       destination = parsePrefix(family == IpFamily.V4 ? "0.0.0.0/0" : "::/0");
@@ -51,16 +51,12 @@ public final class IpRouteReader {
       if (written == null) {
         throw json.get("dst").problem("expected \"default\", an address or a prefix, found '" + dst + "'");
       }
-      family = familyOf(written);
+      family = IpFamily.of(written);
       // "ip route" prints a host route without its /32 or /128.
       destination = written.isPrefixed() ? written : written.setPrefixLength(written.getBitCount(), false);
     }
     String type = json.get("type").string("unicast");
     return new Route(family, destination, gateway, json.get("dev").string(""), type);
-  }
-
-  private static IpFamily familyOf(IPAddress address) {
-    return address.isIPv4() ? IpFamily.V4 : IpFamily.V6;
   }
 
   private static IPAddress parsePrefix(String text) {

@@ -1113,7 +1113,7 @@ public final class NftJsonReader {
 
       private IPAddress address(JsonValue v) {
         IPAddress a = host(v);
-        IpFamily of = a.isIPv4() ? IpFamily.V4 : IpFamily.V6;
+        IpFamily of = IpFamily.of(a);
         if (of != packets) {
           throw v.problem("expected an " + (packets == IpFamily.V4 ? "IPv4" : "IPv6") + " address");
         }

@@ -50,7 +50,7 @@ class AuditorTest {
       List.of(new Match.Unknown("recent", "--rcheck --seconds 60")), new Target.Drop());
 
   private static PortReach reach(Container c, PublishedPort p, List<String> from, List<String> possibly, List<Rule> unknown) {
-    IpFamily family = p.hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
+    IpFamily family = IpFamily.of(p.hostIp());
     List<SourceClass> classes = List.of(
         new SourceClass("eth0", family, from.stream().map(AuditorTest::ip).toList(), Verdict.REACHABLE,
             from.isEmpty() ? Optional.empty() : Optional.of(DOCKER_ACCEPT)),

@@ -31,7 +31,7 @@ class ReachExpectationsTest {
 
   private static PortReach reach(String hostIp, int port, List<String> from, List<String> possibly) {
     PublishedPort p = new PublishedPort(ip(hostIp), port, port, Transport.TCP, Optional.empty());
-    IpFamily family = p.hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
+    IpFamily family = IpFamily.of(p.hostIp());
     return new PortReach(DB, p, List.of(
         new SourceClass("eth0", family, from.stream().map(ReachExpectationsTest::ip).toList(), Verdict.REACHABLE,
             Optional.empty()),

@@ -153,7 +153,7 @@ class ReachabilityPropertyTest {
     assertThat(r.externalInterfaces()).containsExactly("eth0", "eth1");
     for (PortReach e : exposures) {
       PublishedPort port = e.port();
-      IpFamily family = port.hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
+      IpFamily family = IpFamily.of(port.hostIp());
       String what = e.container().name() + " " + port.hostIp() + ":" + port.hostPort() + "\n" + dump(facts)
           + generated.text();
       for (String ingress : r.externalInterfaces()) {
@@ -195,7 +195,7 @@ class ReachabilityPropertyTest {
     Reachability reference = Reachability.unindexed(facts);
     assertThat(indexed.exposures()).as(generated.text()).isEqualTo(reference.exposures());
     for (PublishedPort port : facts.containers().stream().flatMap(c -> c.ports().stream()).toList()) {
-      IpFamily family = port.hostIp().isIPv4() ? IpFamily.V4 : IpFamily.V6;
+      IpFamily family = IpFamily.of(port.hostIp());
       List<IPAddress> destinations = port.boundToAll()
           ? facts.interfaces().stream().flatMap(n -> n.addresses().stream())
               .filter(a -> a.isIPv4() == (family == IpFamily.V4)).map(IPAddress::withoutPrefixLength).toList()
