@@ -6,11 +6,13 @@ import dev.breakwater.docker.DockerApiException;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.firewall.ApplyTransaction;
+import dev.breakwater.firewall.ChangeJournal;
 import dev.breakwater.firewall.FlowCut;
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.watch.Aftercare;
 import dev.breakwater.watch.CorrectionProof;
+import dev.breakwater.watch.JournalGate;
 import dev.breakwater.watch.NftEnforcer;
 import java.util.List;
 import java.util.function.Supplier;
@@ -56,6 +58,12 @@ import picocli.CommandLine.Model.CommandSpec;
           + "BREAKWATER chain in iptables-save, and re-applies it (one transaction, verified) when "
           + "it drifted: a container started that needs an allow, someone flushed the chain, "
           + "dockerd rebuilt DOCKER-USER.",
+      "",
+      "Each correction takes the state directory's lock, as apply, confirm, rollback and the "
+          + "rollback timer do, and records no change (one line in journal.log). While a change "
+          + "waits for confirm ('apply --confirm-within') or never finished, corrections are "
+          + "deferred (event=correction-deferred) until it is confirmed or rolled back; a policy "
+          + "confirmed while watch runs is the one it keeps from then on (event=policy-followed).",
       "",
       "Every change is one log line on standard output (key=value), for example:",
       "  ts=2026-11-24T16:05:01.042Z event=drift-corrected chain=BREAKWATER",
@@ -146,6 +154,15 @@ public final class WatchCommand implements Callable<Integer> {
     });
     WatchMetrics watchMetrics = new WatchMetrics(new PrometheusRegistry());
     ApplyTransaction transaction = new ApplyTransaction(firewall, target.store(), kind);
+    // Each correction under the state lock, deferred while a change waits for confirm (JournalGate).
+    target.store().check();
+    String policyText;
+    try {
+      policyText = Files.readString(policy);
+    } catch (IOException e) {
+      throw new UserError(policy + ": cannot read the policy: " + e.getMessage());
+    }
+    JournalGate gate = new JournalGate(new ChangeJournal(target.store(), ChangeJournal.DEFAULT_KEEP), policyText, policy.toString());
     Supplier<HostFacts> whole = from == null ? live::readWhole : reader::read;
     CorrectionProof proof = CorrectionProof.engine(ReachProof.engine().orElseThrow(), kind);
     Aftercare aftercare = (compiled, cut) -> aftercare(whole, firewall, compiled, cut);
@@ -157,10 +174,13 @@ public final class WatchCommand implements Callable<Integer> {
         .with("netns", target.netns == null ? "host" : target.netns)
         .with("backend", kind.label())
         .with("ports", plan.compiled().ports().size()));
+    gate.confirmedOtherThanOwn().ifPresent(confirmed -> log.write(log.line("policy-note").with("note", "the confirmed policy ("
+        + confirmed + ", what boot applies) differs from --policy: watch keeps --policy, as it was started with, until a change is"
+        + " confirmed; run 'breakwater apply --policy " + policy + "' to make it the confirmed one")));
     WatchSession session;
     try {
       session = WatchSession.start(parsed, reader,
-          kind == FirewallBackend.NFT ? NftEnforcer.of(transaction) : transaction::apply, proof, aftercare,
+          kind == FirewallBackend.NFT ? NftEnforcer.of(transaction) : transaction::apply, proof, aftercare, gate,
           from == null ? Optional.of(DockerEventConnection.connector(docker)) : Optional.empty(),
           log, watchMetrics, every, metricsAddress, maxChecks);
     } catch (UncheckedIOException e) {

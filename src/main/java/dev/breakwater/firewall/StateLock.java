@@ -8,8 +8,9 @@ import java.nio.channels.FileLock;
 /**
  * The one lock of the state directory ({@code lock}, an {@code fcntl} lock through
  * {@link FileChannel#lock}): apply, confirm, rollback, the rollback timer and the boot unit each
- * hold it from reading the journal to writing it, so a confirm never races the timer and two
- * applies never interleave. The kernel drops it when the process dies, so a crash leaves no stale lock.
+ * hold it from reading the journal to writing it, and watch for each correction (from reading
+ * the journal to the verified kernel: {@code watch.JournalGate}), so a confirm never races the
+ * timer, two applies never interleave and a correction never lands in the middle of either. The kernel drops it when the process dies, so a crash leaves no stale lock.
  */
 public final class StateLock implements AutoCloseable {
   private final FileChannel channel;

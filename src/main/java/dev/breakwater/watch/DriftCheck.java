@@ -17,6 +17,7 @@ import dev.breakwater.plan.PlanDiff;
 import dev.breakwater.policy.Policy;
 import dev.breakwater.policy.PolicyCompiler;
 import dev.breakwater.policy.PolicyException;
+import dev.breakwater.policy.PolicyFile;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -42,9 +43,18 @@ import java.util.Optional;
  * firewall stays as it was, an {@code event=correction-refused} line and the
  * {@code breakwater_corrections_refused_total} counter say so, and the next check tries again.
  * A correction in force is followed by its {@link Aftercare} (the cut of forbidden connections).
+ *
+ * <p>Every correction asks the change journal first ({@link ChangeGate}): while a change waits
+ * for confirm or never finished it is deferred ({@code event=correction-deferred}, counted as
+ * {@code breakwater_checks_total{result="deferred"}}, asked again at the next check); a policy
+ * confirmed while watch runs is followed ({@code event=policy-followed}), not undone; and the
+ * correction itself runs under the state lock.
  */
 public final class DriftCheck {
-  private final Policy policy;
+  private Policy policy;
+  private final ChangeGate gate;
+  // The deferral last logged (change and reason): said once while it lasts, and its end once.
+  private Optional<ChangeGate.Decision.Deferred> deferral = Optional.empty();
   private final HostReader reader;
   private final Enforcer enforcer;
   private final InstantSource clock;
@@ -73,6 +83,13 @@ public final class DriftCheck {
    */
   public DriftCheck(Policy policy, HostReader reader, Enforcer enforcer, CorrectionProof proof, Aftercare aftercare,
       InstantSource clock, WatchLog log, WatchMetrics metrics) {
+    this(policy, reader, enforcer, proof, aftercare, ChangeGate.NONE, clock, log, metrics);
+  }
+
+  /** @param gate the change journal's say over each correction ({@link JournalGate}) */
+  public DriftCheck(Policy policy, HostReader reader, Enforcer enforcer, CorrectionProof proof, Aftercare aftercare,
+      ChangeGate gate, InstantSource clock, WatchLog log, WatchMetrics metrics) {
+    this.gate = gate;
     this.proof = proof;
     this.aftercare = aftercare;
     this.policy = policy;
@@ -95,7 +112,12 @@ public final class DriftCheck {
      * The chain differed, but the correction's proof failed, so nothing was applied; checked
      * again at the next trigger or interval (a retry would not change the engine's answer).
      */
-    REFUSED
+    REFUSED,
+    /**
+     * The chain differed, but a change waits for confirm or never finished (the journal says
+     * so): nothing was applied; checked again at the next trigger or interval.
+     */
+    DEFERRED
   }
 
   /** Checks once for {@code batch} (the triggers it answers, at least one). */
@@ -143,13 +165,21 @@ public final class DriftCheck {
       return held(compiled, batch, log.line("in-force").with("chain", CompiledPolicy.CHAIN)
           .with("families", String.join(",", families(compiled))).with("ports", compiled.ports().size()));
     }
+    Optional<Result> notNow = looked(batch);
+    if (notNow.isPresent()) {
+      return notNow.get();
+    }
     Optional<Result> refused = refusedByProof(facts, compiled, batch);
     if (refused.isPresent()) {
       return refused.get();
     }
     ApplyTransaction.Outcome outcome;
     try {
-      outcome = enforcer.apply(compiled);
+      ChangeGate.Decision decision = gate.correct(causeText(batch), () -> enforcer.apply(compiled));
+      if (!(decision instanceof ChangeGate.Decision.Applied applied)) {
+        return answered(decision, batch);
+      }
+      outcome = applied.outcome();
     } catch (ApplyException e) {
       return failed("apply-failed", batch, e.getMessage());
     } catch (RuntimeException e) {
@@ -226,32 +256,43 @@ public final class DriftCheck {
       return held(compiled, batch, log.line("in-force").with("table", NftPolicyText.FAMILY + " " + NftPolicyText.TABLE)
           .with("ports", compiled.ports().size()));
     }
+    Optional<Result> notNow = looked(batch);
+    if (notNow.isPresent()) {
+      return notNow.get();
+    }
     Optional<Result> refused = refusedByProof(facts, compiled, batch);
     if (refused.isPresent()) {
       return refused.get();
     }
     ApplyTransaction.Outcome outcome;
-    String update = "table";
-    Optional<String> fallback = Optional.empty();
+    String[] how = {"table", null}; // the update made, and why nft refused the elements (if it did)
     try {
-      if (delta.isPresent()) {
-        try {
-          outcome = table.updateElements(current, delta.get(), compiled);
-          update = "elements";
-        } catch (ApplyException e) {
-          // nft refused the elements (one gone by hand since the last check): replace the table.
-          fallback = Optional.of(e.getMessage());
-          outcome = table.apply(compiled);
+      ChangeGate.Decision decision = gate.correct(causeText(batch), () -> {
+        if (delta.isPresent()) {
+          try {
+            ApplyTransaction.Outcome elements = table.updateElements(current, delta.get(), compiled);
+            how[0] = "elements";
+            return elements;
+          } catch (ApplyException e) {
+            // nft refused the elements (one gone by hand since the last check): replace the table.
+            how[1] = e.getMessage();
+            return table.apply(compiled);
+          }
         }
-      } else {
-        outcome = table.apply(compiled);
+        return table.apply(compiled);
+      });
+      if (!(decision instanceof ChangeGate.Decision.Applied applied)) {
+        return answered(decision, batch);
       }
+      outcome = applied.outcome();
     } catch (ApplyException e) {
       return failed("apply-failed", batch, e.getMessage());
     } catch (RuntimeException e) {
       return failed("apply-failed", batch, describe(e));
     }
     tableInForce = planned;
+    String update = how[0];
+    Optional<String> fallback = Optional.ofNullable(how[1]);
     CompiledPolicy previous = compiledInForce;
     if (!applied(compiled, outcome, batch)) {
       return Result.IN_FORCE;
@@ -281,6 +322,9 @@ public final class DriftCheck {
   private Result held(CompiledPolicy compiled, List<Trigger> batch, LogLine startupLine) {
     compiledInForce = compiled;
     recovered(batch);
+    if (deferral.isPresent() && lookedClear()) {
+      resumed(batch, "in-force");
+    }
     metrics.inForce();
     if (batch.stream().anyMatch(t -> t instanceof Trigger.Startup)) {
       causes(startupLine, batch);
@@ -296,6 +340,7 @@ public final class DriftCheck {
   private boolean applied(CompiledPolicy compiled, ApplyTransaction.Outcome outcome, List<Trigger> batch) {
     compiledInForce = compiled;
     recovered(batch);
+    resumed(batch, outcome.changed() ? "corrected" : "in-force");
     if (!outcome.changed()) {
       metrics.inForce();
       return false;
@@ -353,6 +398,73 @@ public final class DriftCheck {
         && a.denyAction() == b.denyAction();
   }
 
+  /** The journal's look before the proof: a deferral spares it. */
+  private Optional<Result> looked(List<Trigger> batch) {
+    Optional<ChangeGate.Decision.Deferred> decision;
+    try {
+      decision = gate.look();
+    } catch (RuntimeException e) {
+      return Optional.of(failed("check-failed", batch, describe(e)));
+    }
+    return decision.map(d -> answered(d, batch));
+  }
+
+  /** A correction the journal did not let run: deferred, or the policy followed and the check made again with it. */
+  private Result answered(ChangeGate.Decision decision, List<Trigger> batch) {
+    inForce = null; // nothing was applied: the next check reads everything again
+    tableInForce = null;
+    switch (decision) {
+      case ChangeGate.Decision.Deferred d -> {
+        metrics.deferred();
+        if (!deferral.equals(Optional.of(d))) {
+          LogLine line = log.line("correction-deferred").with("change", d.change());
+          d.deadline().ifPresent(at -> line.with("deadline", at));
+          line.with("reason", d.reason()).with("next", d.reason().equals("unfinished")
+              ? "run 'breakwater rollback' (or apply again)" : "confirm or rollback (or the timer) ends it");
+          causes(line, batch);
+          log.write(line);
+          deferral = Optional.of(d);
+        }
+        return Result.DEFERRED;
+      }
+      case ChangeGate.Decision.Follow f -> {
+        Policy followed;
+        try {
+          followed = PolicyFile.parse(f.text(), f.file());
+        } catch (PolicyException e) {
+          return failed("policy-error", batch, e.getMessage());
+        }
+        policy = followed;
+        compiledInForce = null;
+        LogLine line = log.line("policy-followed").with("change", f.change()).with("policy", f.file())
+            .with("reason", f.confirmed() ? "confirmed" : "none-confirmed");
+        causes(line, batch);
+        log.write(line);
+        return check(batch); // the same triggers, against the policy now kept
+      }
+      case ChangeGate.Decision.Applied a -> throw new IllegalStateException("an applied correction is not an answer");
+    }
+  }
+
+  /** Whether the journal no longer defers corrections (a journal that cannot be read does, for now). */
+  private boolean lookedClear() {
+    try {
+      return gate.look().isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The end of a deferral, said once: the change it waited for was confirmed or rolled back. */
+  private void resumed(List<Trigger> batch, String found) {
+    if (deferral.isPresent()) {
+      LogLine line = log.line("correction-resumed").with("change", deferral.get().change()).with("found", found);
+      causes(line, batch);
+      log.write(line);
+      deferral = Optional.empty();
+    }
+  }
+
   /** The cut after a correction; its problems are logged, never undo it. */
   private void followUp(CompiledPolicy compiled, boolean cut, List<Trigger> batch) {
     Aftercare.Report report;
@@ -384,6 +496,10 @@ public final class DriftCheck {
         .min(Comparator.naturalOrder())
         .filter(at -> !at.isAfter(started))
         .orElse(started);
+  }
+
+  private static String causeText(List<Trigger> batch) {
+    return String.join(",", new LinkedHashSet<>(batch.stream().map(Trigger::cause).toList()));
   }
 
   private static void causes(LogLine line, List<Trigger> batch) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * breakwater_drift_corrections_total                          counter  applies that changed the firewall
  * breakwater_last_apply_timestamp_seconds                     gauge    unix time of the last correction
  * breakwater_apply_latency_seconds                            histogram cause (event) to verified chain
- * breakwater_checks_total{result="in-force|corrected|failed"} counter
+ * breakwater_checks_total{result="in-force|corrected|failed|refused|deferred"} counter
  * </pre>
  */
 public final class WatchMetrics {
@@ -117,6 +117,11 @@ public final class WatchMetrics {
 
   void failed() {
     checks.labelValues("failed").inc();
+  }
+
+  /** A correction the change journal deferred: a change waits for confirm or never finished. */
+  void deferred() {
+    checks.labelValues("deferred").inc();
   }
 
   void refused() {

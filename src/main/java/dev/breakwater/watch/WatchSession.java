@@ -65,14 +65,15 @@ public final class WatchSession implements AutoCloseable {
       Duration interval,
       Optional<MetricsAddress> metricsAddress,
       long maxChecks) {
-    return start(policy, reader, enforcer, CorrectionProof.NONE, Aftercare.NONE, events, log, metrics, interval, metricsAddress,
-        maxChecks);
+    return start(policy, reader, enforcer, CorrectionProof.NONE, Aftercare.NONE, ChangeGate.NONE, events, log, metrics, interval,
+        metricsAddress, maxChecks);
   }
 
   /**
    * As above, with the proof every correction must pass before it is applied and what follows
    * it (the cut of forbidden connections); an {@link NftEnforcer} keeps the
-   * {@code inet breakwater} table instead of the chain.
+   * {@code inet breakwater} table instead of the chain; {@code gate} (a {@link JournalGate}) is
+   * the change journal's say over each correction.
    */
   public static WatchSession start(
       Policy policy,
@@ -80,6 +81,7 @@ public final class WatchSession implements AutoCloseable {
       Enforcer enforcer,
       CorrectionProof proof,
       Aftercare aftercare,
+      ChangeGate gate,
       Optional<EventConnection.Connector> events,
       WatchLog log,
       WatchMetrics metrics,
@@ -88,7 +90,7 @@ public final class WatchSession implements AutoCloseable {
       long maxChecks) {
     InstantSource clock = InstantSource.system();
     TriggerQueue queue = new TriggerQueue();
-    DriftCheck watcher = new DriftCheck(policy, reader, enforcer, proof, aftercare, clock, log, metrics);
+    DriftCheck watcher = new DriftCheck(policy, reader, enforcer, proof, aftercare, gate, clock, log, metrics);
     WatchLoop loop = new WatchLoop(watcher, queue, clock, interval, RETRY);
     Optional<EventPump> pump = events.map(connector -> new EventPump(connector, queue, log, clock, Sleeper.REAL));
     Optional<HTTPServer> server = metricsAddress.map(address -> serve(address, metrics));

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The verbs end to end, as a user runs them, against the firewall of a bwx namespace loaded with
  * the corpus host docker-28-ipv6: apply (proof included) with --confirm-within, confirm,
- * rollback, and an unconfirmed apply that undoes itself.
+ * rollback, and an unconfirmed apply that undoes itself; and watch beside an unconfirmed change:
+ * it defers its corrections while the change waits, and puts its policy back after the timer.
  */
 @Tag("lab")
 class PolicyVerbsLabTest {
@@ -75,6 +76,72 @@ class PolicyVerbsLabTest {
       assertThat(ns.save("iptables-save")).as("rolled back by itself; timer log:\n" + Files.readString(store.timerLog())).isEqualTo(v4);
       assertThat(ns.save("ip6tables-save")).isEqualTo(v6);
       assertThat(Files.readString(store.timerLog())).contains("Rolled back change #");
+    }
+  }
+
+  /**
+   * watch (a child process: the state lock is a process's) started while a change made with
+   * --confirm-within waits: it does not undo the change during the wait (correction-deferred),
+   * and once the timer has rolled it back its next correction puts watch's policy in force and
+   * says so in journal.log, the journal's last change staying the rolled-back one.
+   */
+  @Test
+  void watchDefersItsCorrectionsWhileAChangeWaitsForConfirmAndPutsItsPolicyBackAfterTheTimer() throws Exception {
+    RootCheck.assumeRoot("needs root to create network namespaces and load rules into them");
+    Path snapshot = Corpus.dir("docker-28-ipv6");
+    Path users = Files.writeString(tmp.resolve("users.yml"), "allow:\n  - port: 8080\n    from: 198.51.100.0/24\n");
+    Path watchs = Files.writeString(tmp.resolve("watch.yml"), "allow:\n  - port: 8080\n    from: 203.0.113.0/24\n");
+    String usersRule = "-A BREAKWATER -s 198.51.100.0/24 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN";
+    String watchsRule = "-A BREAKWATER -s 203.0.113.0/24 -p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j RETURN";
+    String state = tmp.resolve("state").toString();
+    StateStore store = new StateStore(tmp.resolve("state"));
+    Path log = tmp.resolve("watch.log");
+    Process watch = null;
+    try (TestNamespace ns = new TestNamespace()) {
+      ns.load("iptables-restore", Files.readString(snapshot.resolve("iptables-save.txt")));
+      ns.load("ip6tables-restore", Files.readString(snapshot.resolve("ip6tables-save.txt")));
+      CliRun apply = run("apply", "--policy", users.toString(), "--from", snapshot.toString(),
+          "--netns", ns.name, "--state-dir", state, "--confirm-within", "40s");
+      assertThat(apply.exit()).as(apply.out() + apply.err()).isZero();
+      assertThat(ns.save("iptables-save")).contains(usersRule);
+
+      java.util.List<String> command = new java.util.ArrayList<>(dev.breakwater.cli.Main.selfCommand());
+      command.addAll(java.util.List.of("watch", "--policy", watchs.toString(), "--from", snapshot.toString(), "--netns", ns.name,
+          "--state-dir", state, "--interval", "1s"));
+      watch = new ProcessBuilder(command).redirectOutput(log.toFile()).redirectError(tmp.resolve("watch.err").toFile()).start();
+      for (int i = 0; i < 400 && !Files.readString(log).contains("event=correction-deferred"); i++) {
+        Thread.sleep(100);
+      }
+      String during = Files.readString(log);
+      assertThat(during).as(during + Files.readString(tmp.resolve("watch.err")))
+          .contains("event=correction-deferred change=1 deadline=").contains("reason=waits-for-confirm");
+      assertThat(dev.breakwater.firewall.TestChanges.last(store).orElseThrow().phase()).as("still during the wait")
+          .isEqualTo(dev.breakwater.firewall.Journal.Phase.UNCONFIRMED);
+      Thread.sleep(2500); // two more interval checks, deferred too
+      assertThat(ns.save("iptables-save")).as("watch left the change alone during the wait").contains(usersRule).doesNotContain(watchsRule);
+      assertThat(during).doesNotContain("event=drift-corrected");
+
+      for (int i = 0; i < 900 && !(ns.save("iptables-save").contains(watchsRule) && Files.readString(log).contains("event=drift-corrected")); i++) {
+        Thread.sleep(100);
+      }
+      String after = Files.readString(log);
+      assertThat(ns.save("iptables-save")).as("watch's policy after the timer; watch log:\n" + after + "timer log:\n"
+          + Files.readString(store.timerLog())).contains(watchsRule).doesNotContain(usersRule);
+      assertThat(Files.readString(store.timerLog())).contains("Rolled back change #1");
+      assertThat(after).contains("event=correction-resumed change=1 found=corrected").contains("event=drift-corrected");
+      assertThat(after.indexOf("event=drift-corrected")).isGreaterThan(after.indexOf("event=correction-deferred"));
+      java.util.List<String> journalLog = Files.readString(store.file("journal.log")).lines().toList();
+      assertThat(journalLog.getLast()).as(String.join("\n", journalLog)).contains("watch: corrected drift (cause=interval): ipv4 +")
+          .contains(watchs + " in force, verified; records no change: rollback returns to the state before change #1 (rolled-back)");
+      assertThat(dev.breakwater.firewall.TestChanges.last(store).orElseThrow().phase()).as("a correction is no change")
+          .isEqualTo(dev.breakwater.firewall.Journal.Phase.ROLLED_BACK);
+    } finally {
+      if (watch != null) {
+        watch.destroy();
+        if (!watch.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          watch.destroyForcibly().waitFor();
+        }
+      }
     }
   }
 

@@ -79,7 +79,7 @@ public final class LabWatch implements AutoCloseable {
       }
     });
     session = WatchSession.start(POLICY, reader, backend == FirewallBackend.NFT ? NftEnforcer.of(transaction) : transaction::apply,
-        proof, Aftercare.NONE, Optional.of(DockerEventConnection.connector(lab.docker())), log, metrics, interval,
+        proof, Aftercare.NONE, ChangeGate.NONE, Optional.of(DockerEventConnection.connector(lab.docker())), log, metrics, interval,
         Optional.empty(), Long.MAX_VALUE);
   }
 
