@@ -2,7 +2,6 @@ package dev.breakwater.reach;
 
 import dev.breakwater.hostconf.SysctlValues;
 import dev.breakwater.net.IpFamily;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -50,7 +49,7 @@ record Forwarding(Map<String, Integer> v4, Optional<Integer> v6All, Map<String, 
       return UNKNOWN;
     }
     return new Forwarding(devices(sysctl.get(), "net.ipv4.conf", "forwarding"),
-        sysctl.get().get("net.ipv6.conf.all.forwarding").map(ReversePathFilter::value),
+        sysctl.get().get("net.ipv6.conf.all.forwarding").map(DeviceSysctl::value),
         devices(sysctl.get(), "net.ipv6.conf", "force_forwarding"),
         sysctl.get().get("kernel.osrelease").map(r -> before617(r.value())).orElse(false));
   }
@@ -67,10 +66,8 @@ record Forwarding(Map<String, Integer> v4, Optional<Integer> v6All, Map<String, 
   }
 
   private static Map<String, Integer> devices(SysctlValues sysctl, String prefix, String suffix) {
-    Map<String, Integer> out = new HashMap<>();
-    sysctl.interfaceValues(prefix, suffix).forEach((dev, setting) -> out.put(dev, ReversePathFilter.value(setting)));
+    Map<String, Integer> out = DeviceSysctl.values(sysctl, prefix, suffix);
     out.remove("all");
-    out.remove("default");
     return out;
   }
 

@@ -1,6 +1,5 @@
 package dev.breakwater.reach;
 
-import dev.breakwater.hostconf.JailConfig;
 import dev.breakwater.hostconf.SysctlValues;
 import java.util.Map;
 import java.util.Optional;
@@ -33,27 +32,12 @@ record ReversePathFilter(int all, Map<String, Integer> perInterface, boolean kno
     if (sysctl.isEmpty()) {
       return UNKNOWN;
     }
-    Map<String, Integer> values = new java.util.HashMap<>();
-    sysctl.get().interfaceValues("net.ipv4.conf", "rp_filter").forEach((dev, setting) -> values.put(dev, value(setting)));
+    Map<String, Integer> values = DeviceSysctl.values(sysctl.get(), "net.ipv4.conf", "rp_filter");
     if (values.isEmpty()) {
       return UNKNOWN;
     }
-    int all = values.getOrDefault("all", 0);
-    values.remove("all");
-    values.remove("default");
-    return new ReversePathFilter(all, values, true);
-  }
-
-  /**
-   * A sysctl's value as the kernel keeps it, an int (0 when unreadable). For rp_filter anything
-   * above 2 acts as loose (only 1 is strict); forwarding and route_localnet are on when non-zero.
-   */
-  static int value(JailConfig.Setting setting) {
-    try {
-      return Integer.parseInt(setting.value().strip());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    Integer all = values.remove("all");
+    return new ReversePathFilter(all == null ? 0 : all, values, true);
   }
 
   /** The effective mode on {@code device}: 0 off, 1 strict, 2 loose. */

@@ -1,7 +1,6 @@
 package dev.breakwater.reach;
 
 import dev.breakwater.hostconf.SysctlValues;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,13 +33,9 @@ record RouteLocalnet(int all, Map<String, Integer> perInterface) {
     if (sysctl.isEmpty()) {
       return OFF;
     }
-    Map<String, Integer> values = new HashMap<>();
-    sysctl.get().interfaceValues("net.ipv4.conf", "route_localnet")
-        .forEach((dev, setting) -> values.put(dev, ReversePathFilter.value(setting)));
-    int all = values.getOrDefault("all", 0);
-    values.remove("all");
-    values.remove("default");
-    return new RouteLocalnet(all, values);
+    Map<String, Integer> values = DeviceSysctl.values(sysctl.get(), "net.ipv4.conf", "route_localnet");
+    Integer all = values.remove("all");
+    return new RouteLocalnet(all == null ? 0 : all, values);
   }
 
   boolean on(String device) {
