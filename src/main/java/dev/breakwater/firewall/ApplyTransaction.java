@@ -86,6 +86,16 @@ public final class ApplyTransaction {
     public boolean changed() {
       return diffs.values().stream().anyMatch(d -> !d.isEmpty()) || nftChanges.stream().anyMatch(l -> l.op() != ' ');
     }
+
+    /** The nft table's lines added. */
+    public long nftAdded() {
+      return nftChanges.stream().filter(l -> l.op() == '+').count();
+    }
+
+    /** The nft table's lines removed. */
+    public long nftRemoved() {
+      return nftChanges.stream().filter(l -> l.op() == '-').count();
+    }
   }
 
   /** Applies with the order that needs no proof: {@link CommitSequence#holding} when both families change. */

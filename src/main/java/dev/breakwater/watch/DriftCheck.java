@@ -303,8 +303,7 @@ public final class DriftCheck {
     if (update.equals("elements")) {
       line.with("elements_added", delta.get().added()).with("elements_removed", delta.get().removed());
     } else {
-      line.with("added", outcome.nftChanges().stream().filter(l -> l.op() == '+').count())
-          .with("removed", outcome.nftChanges().stream().filter(l -> l.op() == '-').count());
+      line.with("added", outcome.nftAdded()).with("removed", outcome.nftRemoved());
     }
     found.ifPresent(f -> line.with("found", f));
     line.with("latency_ms", latency.toMillis())

@@ -136,10 +136,8 @@ public final class JournalGate implements ChangeGate {
         parts.add(DriftCheck.family(diff.family()) + " +" + diff.added() + " -" + diff.removed());
       }
     }
-    long added = outcome.nftChanges().stream().filter(l -> l.op() == '+').count();
-    long removed = outcome.nftChanges().stream().filter(l -> l.op() == '-').count();
-    if (added + removed > 0) {
-      parts.add("inet breakwater +" + added + " -" + removed);
+    if (outcome.nftAdded() + outcome.nftRemoved() > 0) {
+      parts.add("inet breakwater +" + outcome.nftAdded() + " -" + outcome.nftRemoved());
     }
     return String.join(", ", parts);
   }
