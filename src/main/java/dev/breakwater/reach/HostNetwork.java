@@ -284,6 +284,22 @@ final class HostNetwork {
     return out;
   }
 
+  private final Map<IpFamily, List<Span>> routeBackBoundaries = new java.util.EnumMap<>(IpFamily.class);
+
+  /**
+   * The source ranges within which the answer's way back (the route to the client, or local
+   * delivery when the client is a host address) is one and the same: {@link #routeBoundaries}
+   * and every host address. Computed once per family: every answer asks.
+   */
+  List<Span> routeBackBoundaries(IpFamily family) {
+    return routeBackBoundaries.computeIfAbsent(family, f -> {
+      List<Span> out = new ArrayList<>(routeBoundaries(f));
+      hostAddresses(f).forEach(a -> out.add(Span.of(a)));
+      out.add(Span.of(f == IpFamily.V4 ? V4_LOOPBACK : V6_LOOPBACK));
+      return List.copyOf(out);
+    });
+  }
+
   /** The interface the route back to {@code address} uses. */
   Optional<String> deviceTowards(IPAddress address) {
     Optional<Route> r = longestRoute(address).filter(x -> !x.device().isEmpty());
