@@ -215,7 +215,7 @@ final class HostNetwork {
   }
 
   /** Forwarded out of {@code out}, unless the arrival device does not forward ({@link Forwarding}). */
-  private RouteDecision forward(IPAddress destination, String inInterface, String out, String why) {
+  RouteDecision forward(IPAddress destination, String inInterface, String out, String why) {
     Optional<String> refused = forwarding.refuses(IpFamily.of(destination), inInterface);
     return refused.<RouteDecision>map(r -> new RouteDecision.Dropped("not forwarded to " + destination + ": " + r))
         .orElseGet(() -> new RouteDecision.Forward(out, why));

@@ -424,7 +424,7 @@ final class Walk {
       destination = client;
       // The route towards the client depends on the client: the routes and host addresses split the sources.
       sourceDependencies.addAll(net.routeBackBoundaries(packet.family()));
-      RouteDecision back = martian ? new RouteDecision.Forward(packet.inInterface(), "the way it came")
+      RouteDecision back = martian ? net.forward(client, arrival, packet.inInterface(), "the way it came")
           : net.route(client, arrival);
       if (!(back instanceof RouteDecision.Dropped) && net.checksReversePath(packet.family(), arrival)) {
         Optional<String> rpDrop = net.reversePathDrop(replySource, arrival);
