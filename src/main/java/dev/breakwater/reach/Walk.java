@@ -396,6 +396,9 @@ final class Walk {
             + " (" + d.why() + ")")));
       }
       outInterface = back instanceof RouteDecision.Forward f ? f.outInterface() : "lo";
+      if (intoDockerNetwork(outInterface)) {
+        outInterface = packet.inInterface();
+      }
       if (recording) {
         steps.add(new TraceStep.Routed("answer: " + (back instanceof RouteDecision.Forward f
             ? "out of " + f.outInterface() + " (" + f.why() + ")" : "to the host itself")));
@@ -426,6 +429,11 @@ final class Walk {
       sourceDependencies.addAll(net.routeBackBoundaries(packet.family()));
       RouteDecision back = martian ? net.forward(client, arrival, packet.inInterface(), "the way it came")
           : net.route(client, arrival);
+      if (back instanceof RouteDecision.Forward f && intoDockerNetwork(f.outInterface())) {
+        // A client from outside with an address of a Docker network (spoofed, or a LAN that
+        // collides with it): not judged, as a martian is not (docs/reach.md).
+        back = net.forward(client, arrival, packet.inInterface(), "the way it came");
+      }
       if (!(back instanceof RouteDecision.Dropped) && net.checksReversePath(packet.family(), arrival)) {
         Optional<String> rpDrop = net.reversePathDrop(replySource, arrival);
         if (rpDrop.isPresent()) {
@@ -483,11 +491,16 @@ final class Walk {
     return Optional.empty();
   }
 
+  /** Whether the route back to the client leads into a Docker network though the first packet came from elsewhere. */
+  private boolean intoDockerNetwork(String out) {
+    return Reachability.isDockerInterface(out) && !Reachability.isDockerInterface(packet.inInterface());
+  }
+
   /** A drop of the answer, said as such: the first packet was delivered, nothing came back. */
   private TableOutcome unanswered(TableOutcome dropped) {
-    String answer = Delivery.endpoint(answerFrom, answerFromPort) + " -> "
-        + Delivery.endpoint(packet.source(), packet.sourcePort());
-    return new TableOutcome(false, dropped.rule(), () -> "the answer " + answer + " is dropped: " + dropped.decision().get());
+    // Not the client's address or port: sources with the same fate get the same words (one class).
+    String from = Delivery.endpoint(answerFrom, answerFromPort);
+    return new TableOutcome(false, dropped.rule(), () -> "the answer from " + from + " is dropped: " + dropped.decision().get());
   }
 
   private TableOutcome traverse(HookStation station) {

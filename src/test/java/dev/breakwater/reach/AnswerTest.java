@@ -75,7 +75,7 @@ class AnswerTest {
     // The SYN is delivered to the container; its answer, from docker0 to eth0, is not.
     assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
     assertThat(decided(t)).isEqualTo("-A DOCKER-USER -i docker0 -o eth0 -j DROP");
-    assertThat(t.decision()).startsWith("the answer 172.17.0.2:3306 -> 198.51.100.7:50000 is dropped: filter/DOCKER-USER #1");
+    assertThat(t.decision()).startsWith("the answer from 172.17.0.2:3306 is dropped: filter/DOCKER-USER #1");
     assertThat(path(t)).contains(
         "FORWARD: filter/DOCKER #1 (line 29): -A DOCKER ! -i docker0 -o docker0 -p tcp -d 172.17.0.2/32 -m tcp --dport 3306 -j ACCEPT",
         "answer: tcp 172.17.0.2:3306 -> 198.51.100.7:50000 (SYN-ACK, ctstate ESTABLISHED), arriving on docker0",
@@ -135,7 +135,7 @@ class AnswerTest {
     String onlyIn = nat + filter + "COMMIT\n";
     Trace t = syn(host(onlyIn), CLIENT, HOST_V4, 3306);
     assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
-    assertThat(t.decision()).isEqualTo("the answer 172.17.0.2:3306 -> 198.51.100.7:50000 is dropped: filter/FORWARD policy DROP");
+    assertThat(t.decision()).isEqualTo("the answer from 172.17.0.2:3306 is dropped: filter/FORWARD policy DROP");
     assertThat(path(t)).endsWith("answer FORWARD: filter/FORWARD policy DROP");
 
     // Docker's "-i docker0 ! -o docker0 -j ACCEPT", or a conntrack accept, is what lets it out.
@@ -154,7 +154,7 @@ class AnswerTest {
     Reachability r = Reachability.of(off);
     Trace t = syn(r, CLIENT, HOST_V4, 3306);
     assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
-    assertThat(t.decision()).contains("the answer 172.17.0.2:3306 -> 198.51.100.7:50000 is dropped: routing:")
+    assertThat(t.decision()).contains("the answer from 172.17.0.2:3306 is dropped: routing:")
         .contains("net.ipv4.conf.docker0.forwarding = 0");
     assertThat(r.exposures().get(0).reachableFrom()).isEmpty();
 
