@@ -215,7 +215,7 @@ final class HostNetwork {
   }
 
   /** Forwarded out of {@code out}, unless the arrival device does not forward ({@link Forwarding}). */
-  private RouteDecision forward(IPAddress destination, String inInterface, String out, String why) {
+  RouteDecision forward(IPAddress destination, String inInterface, String out, String why) {
     Optional<String> refused = forwarding.refuses(IpFamily.of(destination), inInterface);
     return refused.<RouteDecision>map(r -> new RouteDecision.Dropped("not forwarded to " + destination + ": " + r))
         .orElseGet(() -> new RouteDecision.Forward(out, why));
@@ -282,6 +282,22 @@ final class HostNetwork {
       }
     }
     return out;
+  }
+
+  private final Map<IpFamily, List<Span>> routeBackBoundaries = new java.util.EnumMap<>(IpFamily.class);
+
+  /**
+   * The source ranges within which the answer's way back (the route to the client, or local
+   * delivery when the client is a host address) is one and the same: {@link #routeBoundaries}
+   * and every host address. Computed once per family: every answer asks.
+   */
+  List<Span> routeBackBoundaries(IpFamily family) {
+    return routeBackBoundaries.computeIfAbsent(family, f -> {
+      List<Span> out = new ArrayList<>(routeBoundaries(f));
+      hostAddresses(f).forEach(a -> out.add(Span.of(a)));
+      out.add(Span.of(f == IpFamily.V4 ? V4_LOOPBACK : V6_LOOPBACK));
+      return List.copyOf(out);
+    });
   }
 
   /** The interface the route back to {@code address} uses. */

@@ -24,8 +24,10 @@ import java.util.stream.Stream;
 /**
  * The kernel as the engine's oracle: for each seed, a generated ruleset is loaded into the lab's
  * host namespace, the attacker makes real TCP connection attempts, and the engine traces the same
- * packets from a snapshot of that namespace. Reached (connected, refused or half-open) must be the
- * engine's "reachable", a timeout or an ICMP unreachable from the host's routing its "blocked"; "possibly reachable" is a mismatch unless the
+ * packets from a snapshot of that namespace. Answered (connected, or refused: a RST or ICMP port
+ * unreachable came back) must be the engine's "reachable"; a timeout, a half-open connection (the
+ * SYN arrived, its answer was dropped) or an ICMP unreachable from the host's routing its
+ * "blocked"; "possibly reachable" is a mismatch unless the
  * ruleset holds something the parser kept as unknown (the generator writes none).
  *
  * <p>{@link #main} runs a long set: {@code bench/kernel-oracle.sh}.
