@@ -300,19 +300,8 @@ final class HostNetwork {
           if (r.isPresent()) {
             return Optional.of(found(r.get(), "route " + r.get().destination() + (r.get().device().isEmpty() ? "" : " dev " + r.get().device())));
           }
-          String best = null;
-          int bestLen = -1;
-          for (NetworkInterface nic : interfaces) {
-            for (IPAddress a : nic.addresses()) {
-              if (a.isIPv4() == destination.isIPv4() && a.getNetworkPrefixLength() != null
-                  && a.toPrefixBlock().contains(destination) && a.getNetworkPrefixLength() > bestLen) {
-                best = nic.name();
-                bestLen = a.getNetworkPrefixLength();
-              }
-            }
-          }
-          return best == null ? Optional.empty()
-              : Optional.of(new PolicyRouting.Found("unicast", best, bestLen, "connected prefix on " + best));
+          return connected(destination).map(c -> new PolicyRouting.Found("unicast", c.device(), c.prefixLength(),
+              "connected prefix on " + c.device()));
         }
         default -> {
           for (Route r : otherTables.getOrDefault(IpFamily.of(destination), Map.of()).getOrDefault(table, List.of())) {
@@ -577,6 +566,13 @@ final class HostNetwork {
   }
 
   private Optional<String> connectedInterface(IPAddress destination) {
+    return connected(destination).map(Connected::device);
+  }
+
+  /** The device whose address's prefix holds {@code destination}, the longest such prefix. */
+  private record Connected(String device, int prefixLength) {}
+
+  private Optional<Connected> connected(IPAddress destination) {
     String best = null;
     int bestLen = -1;
     for (NetworkInterface nic : interfaces) {
@@ -588,7 +584,7 @@ final class HostNetwork {
         }
       }
     }
-    return Optional.ofNullable(best);
+    return best == null ? Optional.empty() : Optional.of(new Connected(best, bestLen));
   }
 
   static IPAddress block(IPAddress prefix) {
