@@ -201,12 +201,17 @@ final class Walk {
       }
     }
     passConntrack();
-    RouteDecision route = net.route(destination, packet.inInterface());
+    HostNetwork.RouteQuery query = routeQuery();
+    RouteDecision route = net.route(destination, packet.inInterface(), query);
+    if (net.routesByRules(packet.family())) {
+      // ip rule's selectors split the sources (from) as the routes do.
+      sourceDependencies.addAll(net.routeBoundaries(packet.family()));
+    }
     if (!(route instanceof RouteDecision.Dropped) && net.checksReversePath(packet.family(), packet.inInterface())) {
       // fib_validate_source, at the same routing decision (ip_route_input_slow): the route back
       // to the source, which the routes split by source address.
       sourceDependencies.addAll(net.routeBoundaries(packet.family()));
-      Optional<String> rpDrop = net.reversePathDrop(source(), packet.inInterface());
+      Optional<String> rpDrop = net.reversePathDrop(source(), destination, route, packet.inInterface(), query);
       if (rpDrop.isPresent()) {
         route = new RouteDecision.Dropped(rpDrop.get());
       }
@@ -215,7 +220,7 @@ final class Walk {
       // The answer's route (__mkroute_output) depends on the route back to the source, which the
       // routes split by source address: where it cannot leave, nothing answers.
       sourceDependencies.addAll(net.routeBoundaries(packet.family()));
-      Optional<String> noReply = net.loopbackReplyDrop(source(), destination, packet.inInterface());
+      Optional<String> noReply = net.loopbackReplyDrop(source(), destination, packet.inInterface(), query);
       if (noReply.isPresent()) {
         route = new RouteDecision.Dropped(noReply.get());
       }
@@ -239,6 +244,58 @@ final class Walk {
         hook = "FORWARD";
         yield hooks(route, new Delivery.Forwarded(destination, destinationPort, outInterface, net.containerAt(destination)),
             Hook.FORWARD, true);
+      }
+    };
+  }
+
+  /**
+   * The packet as the routing decision reads it ({@link PolicyRouting}): its fields at this point
+   * of the walk, and the walk's choices for what the snapshot cannot tell, whose reasons the
+   * answer names.
+   */
+  private HostNetwork.RouteQuery routeQuery() {
+    return new HostNetwork.RouteQuery() {
+      @Override
+      public IPAddress source() {
+        return Walk.this.source();
+      }
+
+      @Override
+      public int protocol() {
+        return packet.protocol().number();
+      }
+
+      @Override
+      public int sourcePort() {
+        return reply ? replySourcePort : packet.sourcePort();
+      }
+
+      @Override
+      public int destinationPort() {
+        return reply ? packet.sourcePort() : destinationPort;
+      }
+
+      @Override
+      public boolean answer() {
+        return reply;
+      }
+
+      @Override
+      public java.util.OptionalLong mark() {
+        return packetMarkKnown ? java.util.OptionalLong.of(packetMark) : java.util.OptionalLong.empty();
+      }
+
+      @Override
+      public int choose(int options, String why) {
+        if (!runTimeState.contains(why)) {
+          runTimeState.add(why);
+        }
+        return Walk.this.choose(options);
+      }
+
+      @Override
+      public void sourcePortTested(PortRange range) {
+        sourcePortTests.add(range);
       }
     };
   }
@@ -390,8 +447,11 @@ final class Walk {
       // ip_route_output_key before LOCAL_OUT: the route towards the client names the device.
       sourceDependencies.addAll(net.routeBackBoundaries(packet.family()));
       RouteDecision back = martian ? new RouteDecision.Forward(packet.inInterface(), "the way it came")
-          : net.route(client, "lo");
+          : net.route(client, "lo", routeQuery());
       if (back instanceof RouteDecision.Dropped d) {
+        if (recording) {
+          steps.add(new TraceStep.Routed("answer: " + d.describe()));
+        }
         return Optional.of(unanswered(new TableOutcome(false, Optional.empty(), () -> "routing: no way back to " + client
             + " (" + d.why() + ")")));
       }
@@ -428,7 +488,7 @@ final class Walk {
       // The route towards the client depends on the client: the routes and host addresses split the sources.
       sourceDependencies.addAll(net.routeBackBoundaries(packet.family()));
       RouteDecision back = martian ? net.forward(client, arrival, packet.inInterface(), "the way it came")
-          : net.route(client, arrival);
+          : net.route(client, arrival, routeQuery());
       if (back instanceof RouteDecision.Forward f && intoDockerNetwork(f.outInterface())) {
         // A client from outside with an address of a Docker network (spoofed, or a LAN that
         // collides with it): not judged, as a martian is not (docs/reach.md).
