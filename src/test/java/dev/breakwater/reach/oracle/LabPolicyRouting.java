@@ -13,10 +13,11 @@ import java.util.Random;
  * they look up. {@link KernelLab#policyRouting} puts them in place; the snapshot then has
  * {@code ip-rule.json} and every table.
  *
- * <p>The rules take only what the attacker sends ({@code iif eth0/eth1}, its sources, the
- * destinations it probes) so that the answers of containers and of the host itself, which the
- * engine does not route, still find their way back. Every selector is one the engine evaluates
- * exactly: the oracle counts "possibly" as a mismatch.
+ * <p>Most rules take what the attacker sends ({@code iif eth0/eth1}, its sources, the
+ * destinations it probes); {@link #ANSWERS} take the answers of containers ({@code iif docker0},
+ * their sources) and of the host's sockets ({@code iif lo}, its addresses), whose routing decision
+ * the engine makes through the rules as well. Every selector is one the engine evaluates exactly:
+ * the oracle counts "possibly" as a mismatch.
  */
 final class LabPolicyRouting {
   private LabPolicyRouting() {}
@@ -47,6 +48,16 @@ final class LabPolicyRouting {
       "uidrange 1000-2000 iif " + OUTSIDE);
 
   /**
+   * Selectors of the answers: a container's (arriving on docker0 from its address), the host
+   * sockets' (the output route: flowi4_iif is loopback), and the clients' side ("to"), which the
+   * first packets never match. fib_validate_source's route back of the first packet matches the
+   * same "from"/"to" (its flow swaps them), so these test that too.
+   */
+  private static final List<String> ANSWERS = List.of("iif " + OracleTopology.BRIDGE, "from " + OracleTopology.BRIDGE_SUBNET,
+      "iif lo", "from " + OracleTopology.HOST_ADDRESS, "to 198.51.100.64/26", "iif " + OracleTopology.BRIDGE + " ipproto udp",
+      "from 198.18.0.2 ipproto tcp dport 4000-5000");
+
+  /**
    * {@code not}: everything but what the selectors take, the answers of containers and of the host
    * included, so only with a table that routes those as main does.
    */
@@ -57,24 +68,27 @@ final class LabPolicyRouting {
       "lookup main suppress_prefixlength 0", "lookup 100 suppress_prefixlength 0", "blackhole", "prohibit",
       "unreachable", "nop", "goto 900");
 
-  /** One seed in three gets rules: {@code ip} arguments, rules first, then the tables' routes. */
+  /** One seed in three gets rules: {@code ip} arguments, the tables' routes, then the rules. */
   static List<String> draw(long seed) {
     Random r = new Random(seed ^ 0x3C6EF372FE94F82BL);
     if (r.nextInt(3) != 0) {
       return List.of();
     }
-    List<String> out = new ArrayList<>();
+    // The tables' routes first: the kernel checks a gateway through the rules in force
+    // (fib_check_nh_v4_gw), and a rule such as "to 198.51.100.64/26 blackhole" fails it.
+    List<String> out = new ArrayList<>(TABLE_ROUTES);
     int n = 1 + r.nextInt(4);
     for (int i = 0; i < n; i++) {
       // Priorities below 900 so that a goto has a target; 900 itself, when drawn, sends on to main.
-      String rule = r.nextInt(5) == 0 ? INVERTED.get(r.nextInt(INVERTED.size())) + " lookup 100"
+      int kind = r.nextInt(10);
+      String rule = kind < 2 ? INVERTED.get(r.nextInt(INVERTED.size())) + " lookup 100"
+          : kind < 4 ? ANSWERS.get(r.nextInt(ANSWERS.size())) + " " + ACTIONS.get(r.nextInt(ACTIONS.size()))
           : SELECTORS.get(r.nextInt(SELECTORS.size())) + " " + ACTIONS.get(r.nextInt(ACTIONS.size()));
       out.add("rule add pref " + (100 + i * 100) + " " + rule);
     }
     if (r.nextBoolean()) {
       out.add("rule add pref 900 " + SELECTORS.get(r.nextInt(SELECTORS.size())) + " lookup 100");
     }
-    out.addAll(TABLE_ROUTES);
     return out;
   }
 }
