@@ -7,8 +7,14 @@ import dev.breakwater.host.Container;
 import dev.breakwater.docker.DockerClient;
 import dev.breakwater.snapshot.DockerInspectReader;
 import dev.breakwater.host.HostFacts;
+import dev.breakwater.host.FirewalldSetup;
+import dev.breakwater.host.HostSetup;
+import dev.breakwater.hostconf.HostConfig;
+import dev.breakwater.hostconf.SysctlValues;
+import dev.breakwater.host.RoutingRule;
 import dev.breakwater.snapshot.IpAddrReader;
 import dev.breakwater.snapshot.IpRouteReader;
+import dev.breakwater.snapshot.IpRuleReader;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.Route;
 import dev.breakwater.net.IpFamily;
@@ -33,7 +39,8 @@ import tools.jackson.databind.node.ArrayNode;
  * (Docker's inspect objects through {@link DockerInspectReader}, {@code iptables-save} through
  * the parser, {@code ip -j route} through {@link IpRouteReader}) but only what the compiler needs
  * and without a snapshot directory: the containers, the filter tables, and the routes when the
- * policy names no interfaces. The reads run in parallel; a check is on the latency path of every
+ * policy names no interfaces; for the proof ({@link #readWhole}) every table, the addresses, the
+ * routes of every routing table, the rules of {@code ip rule} and the sysctls, as the snapshot has them. The reads run in parallel; a check is on the latency path of every
  * container start.
  */
 public final class LiveHostReader implements HostReader {
@@ -81,7 +88,10 @@ public final class LiveHostReader implements HostReader {
   private HostFacts read(boolean forProof) {
     PendingRead<String> v4 = PendingRead.start("iptables-save", () -> save(IpFamily.V4, forProof));
     PendingRead<Optional<String>> v6 = PendingRead.start("ip6tables-save", () -> saveIfPossible(IpFamily.V6, forProof));
-    PendingRead<List<Route>> routes = PendingRead.start("ip-route", () -> needsRoutes || forProof ? routes() : List.of());
+    PendingRead<List<Route>> routes = PendingRead.start("ip-route",
+        () -> forProof ? everyTable() : needsRoutes ? routes() : List.<Route>of());
+    PendingRead<List<RoutingRule>> rules = PendingRead.start("ip-rule", () -> forProof ? rules() : List.<RoutingRule>of());
+    PendingRead<HostSetup> setup = PendingRead.start("sysctl", () -> forProof ? sysctls() : HostSetup.UNKNOWN);
     PendingRead<List<NetworkInterface>> interfaces = PendingRead.start("ip-addr",
         () -> forProof ? interfaces() : List.<NetworkInterface>of());
     PendingRead<Optional<String>> nft = PendingRead.start("nft-list", firewall::nftRuleset);
@@ -95,10 +105,11 @@ public final class LiveHostReader implements HostReader {
           .map(text -> IptablesSaveParser.parse(text, IpFamily.V6, "ip6tables-save (live)"))
           .filter(r -> r.table(TableName.FILTER).isPresent())
           .map(r -> withNft(r, nftText, notes));
-      return new HostFacts(hostname, interfaces.get(), routes.get(), containers, ipv4, ipv6, Optional.empty(), Optional.empty(), notes);
+      return new HostFacts(hostname, interfaces.get(), routes.get(), containers, ipv4, ipv6, Optional.empty(), Optional.empty(),
+          notes, setup.get(), Optional.empty(), rules.get());
     } finally {
       // Every read has ended when this returns or throws: no command outlives the check.
-      List.of(v4, v6, routes, interfaces, nft).forEach(PendingRead::join);
+      List.of(v4, v6, routes, rules, setup, interfaces, nft).forEach(PendingRead::join);
     }
   }
 
@@ -146,6 +157,50 @@ public final class LiveHostReader implements HostReader {
       // IPv6 disabled on this host: its default route cannot name an interface either.
     }
     return routes;
+  }
+
+  /**
+   * For the proof, the routes of every table, as {@code snapshot} reads them (ip-route.json): a
+   * rule of {@code ip rule} may look up any of them. {@code -4}: "table all" alone prints both families.
+   */
+  private List<Route> everyTable() {
+    List<Route> routes = new ArrayList<>();
+    routes.addAll(IpRouteReader.read(run(List.of("ip", "-4", "-j", "route", "show", "table", "all")),
+        "ip -4 -j route show table all (live)", IpFamily.V4));
+    try {
+      routes.addAll(IpRouteReader.read(run(List.of("ip", "-6", "-j", "route", "show", "table", "all")),
+          "ip -6 -j route show table all (live)", IpFamily.V6));
+    } catch (IllegalStateException e) {
+      // IPv6 disabled on this host, as in routes().
+    }
+    return routes;
+  }
+
+  /** For the proof, the policy-routing rules of both families, as {@code snapshot} reads them (ip-rule.json). */
+  private List<RoutingRule> rules() {
+    List<RoutingRule> rules = new ArrayList<>(IpRuleReader.read(run(List.of("ip", "-4", "-j", "rule", "show")),
+        "ip -4 -j rule show (live)", IpFamily.V4));
+    try {
+      rules.addAll(IpRuleReader.read(run(List.of("ip", "-6", "-j", "rule", "show")), "ip -6 -j rule show (live)", IpFamily.V6));
+    } catch (IllegalStateException e) {
+      // IPv6 disabled: the engine reads no IPv6 rules as the kernel's defaults.
+    }
+    return rules;
+  }
+
+  /**
+   * For the proof, the sysctls the engine reads (rp_filter, route_localnet, forwarding, ...), as
+   * {@code snapshot} writes sysctl.txt; without sysctl the engine takes what it does for a snapshot
+   * without the file.
+   */
+  private HostSetup sysctls() {
+    CommandRunner.Result result = commands.run(LiveGatherer.SYSCTL, COMMAND_TIMEOUT);
+    if (!result.ok()) {
+      return HostSetup.UNKNOWN;
+    }
+    HostConfig config = new HostConfig(Optional.empty(), Optional.empty(),
+        Optional.of(SysctlValues.parse(result.stdout(), "sysctl -a (live)")));
+    return new HostSetup(Optional.empty(), Optional.empty(), FirewalldSetup.UNKNOWN, config);
   }
 
   private List<NetworkInterface> interfaces() {

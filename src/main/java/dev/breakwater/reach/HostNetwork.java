@@ -259,9 +259,15 @@ final class HostNetwork {
       return martian.get();
     }
     // ip_route_input_slow: flowi4_iif = the arrival device, flowi4_oif = 0, flowi4_mark =
-    // skb->mark, flowi4_uid = sock_net_uid(net, NULL) (uid 0); ip6_route_input the same.
+    // skb->mark, flowi4_uid = sock_net_uid(net, NULL) (uid 0); ip6_route_input the same. A host
+    // socket's answer takes the output route instead (inet_csk_route_req for a SYN-ACK):
+    // flowi4_iif loopback, the socket's mark (taken as 0: a listener's SO_MARK is not in the
+    // snapshot) and the socket's uid, which the snapshot does not have either: a uidrange rule on
+    // it is a choice.
+    boolean socketAnswer = query.answer() && inInterface.equals("lo");
     PolicyRouting.Flow flow = new PolicyRouting.Flow(query.source(), destination, inInterface, query.protocol(),
-        query.sourcePort(), query.destinationPort(), !query.answer(), query.mark(), java.util.OptionalLong.of(0));
+        query.sourcePort(), query.destinationPort(), !query.answer(), query.mark(),
+        socketAnswer ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(0));
     PolicyRouting.Outcome outcome = policy.decide(flow, query, tables);
     return switch (outcome) {
       case PolicyRouting.RuleDrops d -> new RouteDecision.Dropped("rule " + d.rule().describe() + " (" + d.rule().source() + ")");
@@ -410,8 +416,9 @@ final class HostNetwork {
   /**
    * {@link #loopbackReplyDrop(IPAddress, IPAddress, String)}, with the answer's output route
    * through the rules when there are more than the defaults: flowi4_iif loopback, saddr the
-   * loopback address, daddr the sender; the answering socket's mark and uid are not in the
-   * snapshot, so a rule that tests them is a choice.
+   * loopback address, daddr the sender; the answering socket's mark is taken as 0, as for every
+   * host socket's answer ({@link #route(IPAddress, String, RouteQuery)}), and its uid is not in
+   * the snapshot, so a rule that tests it is a choice.
    */
   Optional<String> loopbackReplyDrop(IPAddress source, IPAddress destination, String inInterface, RouteQuery query) {
     if (!policy.custom(IpFamily.of(source))) {
@@ -421,7 +428,7 @@ final class HostNetwork {
       return Optional.empty();
     }
     PolicyRouting.Flow answer = new PolicyRouting.Flow(destination, source, "lo", query.protocol(), query.destinationPort(),
-        query.sourcePort(), false, java.util.OptionalLong.empty(), java.util.OptionalLong.empty());
+        query.sourcePort(), false, java.util.OptionalLong.of(0), java.util.OptionalLong.empty());
     if (!(policy.decide(answer, query, tables) instanceof PolicyRouting.Routed r) || r.route().device().isEmpty()) {
       return Optional.empty();
     }

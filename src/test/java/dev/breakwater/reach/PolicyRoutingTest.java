@@ -296,4 +296,28 @@ class PolicyRoutingTest {
     assertThat(syn(plain, "203.0.113.9", "198.18.0.2", "eth0").verdict()).isEqualTo(Verdict.REACHABLE);
     assertThat(syn(plain, "203.0.113.9", "198.51.100.1", "eth0").verdict()).isEqualTo(Verdict.REACHABLE);
   }
+
+  /**
+   * Kernel oracle, seed 507 of the set from 500: 127.0.0.1:22 reached over eth0 with
+   * route_localnet on eth0, and "not fwmark 0x1 lookup 100" sending everything unmarked by eth1.
+   * The host socket's answer takes the output route with the socket's mark, 0: the rule takes
+   * it, eth1 refuses a loopback source, nothing comes back (the kernel timed out). The engine
+   * said "possibly" (the socket's mark unknown).
+   */
+  @Test
+  void aLoopbackAnswerRoutedByAMarkRuleLeavesByTheDeviceItNames() throws IOException {
+    Map<String, String> localnet = Map.of("sysctl.txt", "net.ipv4.conf.all.route_localnet = 0\n"
+        + "net.ipv4.conf.eth0.route_localnet = 1\nnet.ipv4.conf.eth1.route_localnet = 0\n");
+    String notMarked = """
+        {"priority":0,"src":"all","table":"local"},
+        {"priority":100,"not":null,"src":"all","fwmark":"0x1","table":"100"},
+        {"priority":32766,"src":"all","table":"main"},
+        {"priority":32767,"src":"all","table":"default"}""";
+    Trace t = syn(host(FILTER, MAIN + TABLE_100, notMarked, localnet), "198.18.5.10", "127.0.0.1", "eth0");
+    assertThat(t.verdict()).isEqualTo(Verdict.BLOCKED);
+    assertThat(t.decision()).contains("eth1").contains("100: not from all fwmark 0x1 lookup 100");
+    // With the default rules the answer leaves by eth0, which takes a loopback source.
+    assertThat(syn(host(FILTER, MAIN + TABLE_100, DEFAULT_RULES, localnet), "198.18.5.10", "127.0.0.1", "eth0").verdict())
+        .isEqualTo(Verdict.REACHABLE);
+  }
 }
