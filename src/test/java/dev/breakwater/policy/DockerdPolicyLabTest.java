@@ -66,6 +66,9 @@ class DockerdPolicyLabTest {
         host.ip("link", "set", "eth0", "up");
         host.ip("link", "set", "lo", "up");
         host.ip("route", "add", "default", "via", "198.51.100.2");
+        // An IPv6 default route too: without one only on-link sources get an answer back (the
+        // engine walks the answer's route), and the refusal below is about every address.
+        host.ip("-6", "route", "add", "default", "via", "2001:db8:1::2", "dev", "eth0");
         attacker.ip("addr", "add", "198.51.100.2/24", "dev", peer);
         attacker.ip("addr", "add", "198.51.100.3/24", "dev", peer);
         attacker.ip("-6", "addr", "add", "2001:db8:1::66/64", "dev", peer, "nodad");
