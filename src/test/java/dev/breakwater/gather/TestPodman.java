@@ -131,18 +131,7 @@ final class TestPodman implements AutoCloseable {
   }
 
   private void importImage() throws IOException {
-    Path image = root.resolve("image");
-    Path bin = Files.createDirectories(image.resolve("bin"));
-    Files.createDirectories(image.resolve("tmp"));
-    Path busybox = CommandRunner.find("busybox").orElseThrow();
-    Files.copy(busybox, bin.resolve("busybox"));
-    for (String applet : TestNamespace.host(List.of(busybox.toString(), "--list")).split("\\s+")) {
-      if (applet.matches("[a-z0-9_.\\[-]+") && !applet.equals("busybox")) {
-        Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
-      }
-    }
-    TestNamespace.host(List.of("tar", "-C", image.toString(), "-cf", root.resolve("image.tar").toString(), "."));
-    podman("import", root.resolve("image.tar").toString(), IMAGE);
+    podman("import", TestDockerd.busyboxImage(root).toString(), IMAGE);
   }
 
   /**
