@@ -98,13 +98,17 @@ class PodmanLabTest {
       }
     } finally {
       try {
-        for (TestNamespace ns : new TestNamespace[] {host, client}) {
-          if (ns != null) {
-            ns.close();
+        try {
+          if (host != null) {
+            host.close();
+            host = null;
+          }
+        } finally {
+          if (client != null) {
+            client.close();
+            client = null;
           }
         }
-        host = null;
-        client = null;
       } finally {
         if (root != null) {
           deleteTree(root);
