@@ -1,6 +1,7 @@
 package dev.breakwater.audit;
 
 import dev.breakwater.catalog.Severity;
+import dev.breakwater.host.ContainerRuntime;
 import dev.breakwater.host.HostFacts;
 import dev.breakwater.host.HostListener;
 import dev.breakwater.host.PublishedPort;
@@ -23,6 +24,14 @@ import java.util.Set;
 public final class HostAudit {
   /** docker-proxy holds a published port's host socket (userland-proxy): that port is audited as published. */
   static final String DOCKER_PROXY = "docker-proxy";
+  /**
+   * Rootful Podman binds each published port on the host "to keep them closed on the host" and
+   * hands the sockets to conmon (libpod/oci_util.go, bindPorts), which holds them for the
+   * container's life: ss shows conmon on 0.0.0.0:8080. netavark's DNAT takes every packet to that
+   * port before INPUT, so the socket is the published port, not a service of the host (seen with
+   * Podman 4.3, netavark 1.4: src/test/resources/corpus/podman-4.3-netavark-1.4).
+   */
+  static final String CONMON = "conmon";
 
   private HostAudit() {}
 
@@ -61,9 +70,14 @@ public final class HostAudit {
     } else {
       ListenerReach engine = ListenerReach.of(reachability);
       int proxies = 0;
+      int reservations = 0;
       for (HostListener l : facts.listeners().get()) {
         if (l.processName().equals(DOCKER_PROXY)) {
           proxies++;
+          continue;
+        }
+        if (l.processName().equals(CONMON) && podmanPublishes(facts, l)) {
+          reservations++;
           continue;
         }
         String claim = facts.ufw().map(ufw -> ufw.claimFor(l.port(), l.protocol()).label()).orElse("none");
@@ -74,6 +88,10 @@ public final class HostAudit {
         notes.add(proxies + " docker-proxy socket" + (proxies == 1 ? " is" : "s are") + " left out of the host listeners:"
             + " they are the published ports above");
       }
+      if (reservations > 0) {
+        notes.add(reservations + " conmon socket" + (reservations == 1 ? " is" : "s are") + " left out of the host listeners:"
+            + " Podman holds its published ports' host sockets there, and they are the published ports above");
+      }
       listeners.sort(Comparator.comparing(ListenerExposure::severity).reversed()
           .thenComparing(ListenerExposure::port)
           .thenComparing(ListenerExposure::protocol)
@@ -82,6 +100,16 @@ public final class HostAudit {
     // Without the host's sockets, a port with no publication may still be a host service's.
     return new AuditReport(facts.hostname(), exposures, List.copyOf(notes), SetupFindings.findings(facts), listeners,
         facts.listeners().isPresent() ? notReachable(expectedOpen, exposures, listeners) : List.of());
+  }
+
+  /** Whether a Podman container publishes the listener's port and protocol on its address (or on every address of its family). */
+  private static boolean podmanPublishes(HostFacts facts, HostListener l) {
+    return facts.containers().stream()
+        .filter(c -> c.runtime() == ContainerRuntime.PODMAN)
+        .flatMap(c -> c.ports().stream())
+        .anyMatch(p -> p.hostPort() == l.port() && p.protocol() == l.protocol()
+            && l.destinations().stream().anyMatch(d -> d.isIPv4() == p.hostIp().isIPv4()
+                && (d.isAnyLocal() && p.hostIp().isAnyLocal() || d.equals(p.hostIp().withoutPrefixLength()))));
   }
 
   /** A published port reachable from outside that the owner did not list is a finding; a listed one is said. */

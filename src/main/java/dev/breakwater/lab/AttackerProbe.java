@@ -1,6 +1,7 @@
 package dev.breakwater.lab;
 
 import dev.breakwater.net.AddressInput;
+import dev.breakwater.system.CommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -9,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -76,6 +79,52 @@ public final class AttackerProbe {
         System.out.println(format(result.get()));
       }
     }
+  }
+
+  /**
+   * Runs {@code probes} from the namespace {@code where} enters: a JVM of this binary and class
+   * path started there ({@link #main}), since this JVM's threads stay in its own namespace.
+   *
+   * @throws LabException when the probing JVM fails
+   */
+  public static List<Result> from(CommandRunner where, List<Probe> probes) {
+    if (probes.isEmpty()) {
+      return List.of();
+    }
+    List<String> argv = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        "-cp", System.getProperty("java.class.path"),
+        AttackerProbe.class.getName()));
+    argv.addAll(arguments(probes));
+    CommandRunner.Result result = where.run(argv, Duration.ofSeconds(60));
+    LabHost.check(result, "the attacker's probe");
+    return result.stdout().lines().filter(l -> !l.isBlank()).map(AttackerProbe::parseLine).toList();
+  }
+
+  /**
+   * Makes the namespace {@code neighbour} enters send 127.0.0.1 to {@code hostAddress} over
+   * {@code device}, from {@code source}: a neighbour on the host's link that routes the host's
+   * loopback address to it (its own local 127.0.0.1 route removed, route_localnet and
+   * accept_local on, rp_filter off), to test the DNATs that match {@code -d 127.0.0.1} in
+   * PREROUTING before routing would drop the martian. Done once: a second call sees the local
+   * route gone.
+   *
+   * @throws LabException when a command fails
+   */
+  public static void routeLoopbackTo(CommandRunner neighbour, String device, String hostAddress, String source) {
+    Duration timeout = LabHost.COMMAND_TIMEOUT;
+    CommandRunner.Result route = neighbour.run(List.of("ip", "-4", "route", "show", "table", "local", "127.0.0.1/32"), timeout);
+    if (!route.stdout().contains("local")) {
+      return;
+    }
+    LabHost.check(neighbour.run(List.of("sysctl", "-q", "-w", "net.ipv4.conf.all.route_localnet=1",
+        "net.ipv4.conf." + device + ".route_localnet=1", "net.ipv4.conf.all.accept_local=1",
+        "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf." + device + ".rp_filter=0"), timeout), "neighbour sysctl");
+    LabHost.check(neighbour.run(List.of("ip", "route", "del", "local", "127.0.0.1", "table", "local"), timeout),
+        "neighbour: removing its local 127.0.0.1");
+    LabHost.check(neighbour.run(List.of("ip", "route", "add", "127.0.0.1/32", "via", hostAddress, "dev", device, "src", source),
+        timeout), "neighbour: routing 127.0.0.1 to the host");
   }
 
   static List<Probe> parseArguments(List<String> args) {

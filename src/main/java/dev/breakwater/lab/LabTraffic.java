@@ -46,31 +46,12 @@ final class LabTraffic {
   }
 
   private List<AttackerProbe.Result> runProbes(List<AttackerProbe.Probe> probes) {
-    if (probes.isEmpty()) {
-      return List.of();
-    }
-    // The JVM's own binary and class path: the probe is this program, started in the attacker's namespace.
-    List<String> argv = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-        "-cp", System.getProperty("java.class.path"),
-        AttackerProbe.class.getName()));
-    argv.addAll(AttackerProbe.arguments(probes));
-    CommandRunner.Result result = attacker.run(argv, Duration.ofSeconds(60));
-    check(result, "the attacker's probe");
-    return result.stdout().lines().filter(l -> !l.isBlank()).map(AttackerProbe::parseLine).toList();
+    return AttackerProbe.from(attacker, probes);
   }
 
   AttackerProbe.Result probeLoopbackAsNeighbour(int port) {
     LabNetwork.requireAttacker();
-    CommandRunner.Result route = attacker.run(List.of("ip", "-4", "route", "show", "table", "local", "127.0.0.1/32"), COMMAND_TIMEOUT);
-    if (route.stdout().contains("local")) {
-      check(attacker.run(List.of("sysctl", "-q", "-w", "net.ipv4.conf.all.route_localnet=1", "net.ipv4.conf." + OUTSIDE_INTERFACE + ".route_localnet=1",
-          "net.ipv4.conf.all.accept_local=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf." + OUTSIDE_INTERFACE + ".rp_filter=0"), COMMAND_TIMEOUT), "attacker sysctl");
-      check(attacker.run(List.of("ip", "route", "del", "local", "127.0.0.1", "table", "local"), COMMAND_TIMEOUT), "attacker: removing its local 127.0.0.1");
-      check(attacker.run(List.of("ip", "route", "add", "127.0.0.1/32", "via", HOST_ADDRESS, "dev", OUTSIDE_INTERFACE, "src", ATTACKER_ADDRESSES.getFirst()),
-          COMMAND_TIMEOUT), "attacker: routing 127.0.0.1 to the lab host");
-    }
+    AttackerProbe.routeLoopbackTo(attacker, OUTSIDE_INTERFACE, HOST_ADDRESS, ATTACKER_ADDRESSES.getFirst());
     return runProbes(List.of(new AttackerProbe.Probe(ATTACKER_ADDRESSES.getFirst(), "127.0.0.1", port))).getFirst();
   }
 

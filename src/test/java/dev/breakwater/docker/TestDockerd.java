@@ -74,6 +74,15 @@ public final class TestDockerd {
 
   /** Builds {@link #IMAGE} from busybox and its applets, and {@code docker import}s it. */
   public static void importImage(Path root, Path socket) throws IOException {
+    docker(socket, "import", busyboxImage(root).toString(), IMAGE);
+  }
+
+  /**
+   * A root file system of this machine's busybox and a symbolic link per applet, with /tmp,
+   * as {@code root/image.tar}: the lab's one image, for {@code docker import} or {@code podman
+   * import} (no registry).
+   */
+  public static Path busyboxImage(Path root) throws IOException {
     Path bin = Files.createDirectories(root.resolve("image/bin"));
     Files.createDirectories(root.resolve("image/tmp"));
     Path busybox = CommandRunner.find("busybox").orElseThrow();
@@ -83,8 +92,9 @@ public final class TestDockerd {
         Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
       }
     }
-    TestNamespace.host(List.of("tar", "-C", root.resolve("image").toString(), "-cf", root.resolve("image.tar").toString(), "."));
-    docker(socket, "import", root.resolve("image.tar").toString(), IMAGE);
+    Path tar = root.resolve("image.tar");
+    TestNamespace.host(List.of("tar", "-C", root.resolve("image").toString(), "-cf", tar.toString(), "."));
+    return tar;
   }
 
   /** {@code docker ARGS} against the daemon on {@code socket}. */

@@ -19,6 +19,17 @@ record ExpectedReach(List<Attempt> attempts) {
   /** @param banner what the server said first, empty when nothing */
   record Attempt(String source, String target, int port, boolean reached, String banner) {}
 
+  /**
+   * The attempts as probe results, for {@link AuditCheck#compare}: only whether each connected
+   * counts there, so a refusal is read as a time-out.
+   */
+  List<AttackerProbe.Result> results() {
+    return attempts.stream()
+        .map(a -> new AttackerProbe.Result(new AttackerProbe.Probe(a.source(), a.target(), a.port()),
+            a.reached() ? AttackerProbe.Outcome.CONNECTED : AttackerProbe.Outcome.TIMED_OUT, a.banner()))
+        .toList();
+  }
+
   static ExpectedReach read(Path expectedMd) throws IOException {
     return read(expectedMd, "probe");
   }

@@ -87,10 +87,7 @@ class LabCorpusTest {
   @MethodSource("labSnapshots")
   void theAuditPredictsEveryRealConnection(Path dir) throws IOException {
     AuditReport report = HostAudit.run(SnapshotDirectory.read(dir));
-    List<AttackerProbe.Result> real = ExpectedReach.read(dir.resolve("EXPECTED.md")).attempts().stream()
-        .map(a -> new AttackerProbe.Result(new AttackerProbe.Probe(a.source(), a.target(), a.port()),
-            a.reached() ? AttackerProbe.Outcome.CONNECTED : AttackerProbe.Outcome.TIMED_OUT, a.banner()))
-        .toList();
+    List<AttackerProbe.Result> real = ExpectedReach.read(dir.resolve("EXPECTED.md")).results();
 
     assertThat(AuditCheck.compare(report, real)).extracting(AuditCheck.Disagreement::describe).isEmpty();
   }

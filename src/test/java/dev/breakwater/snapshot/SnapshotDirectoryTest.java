@@ -39,7 +39,9 @@ class SnapshotDirectoryTest {
     List<Path> dirs;
     try (Stream<Path> list = Files.list(corpus())) {
       // public-* hold what people posted (often one table, no containers): PublicCorpusTest reads them.
-      dirs = list.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("public-")).sorted().toList();
+      // podman-* are real Podman hosts (no eth0, docker0 or default route): dev.breakwater.lab.PodmanCorpusTest.
+      dirs = list.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("public-"))
+          .filter(d -> !d.getFileName().toString().startsWith("podman-")).sorted().toList();
     }
     return dirs.stream();
   }

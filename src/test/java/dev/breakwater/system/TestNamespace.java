@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The tests' one network namespace: named {@code bwt-PID-N}, created with {@code ip netns add},
+ * The tests' one network namespace: named {@code bwt-PID-N} (or another prefix), created with {@code ip netns add},
  * entered the way Breakwater enters one ({@link CommandRunner#in}, that is
  * {@code nsenter --net=/run/netns/NAME}, never {@code ip netns exec}) and deleted by
  * {@link #close()}, with every process still in it, its links, addresses and rules. No JUnit or
@@ -24,7 +24,12 @@ public final class TestNamespace implements AutoCloseable {
 
   /** Creates a fresh, empty namespace (its own loopback, down, and an empty firewall). */
   public TestNamespace() {
-    name = "bwt-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+    this("bwt");
+  }
+
+  /** Creates a fresh, empty namespace named {@code PREFIX-PID-N}: a test's own prefix, so its namespaces are told apart from others'. */
+  public TestNamespace(String prefix) {
+    name = prefix + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
     namespace = new NetworkNamespace(name);
     runner = CommandRunner.in(namespace);
     host(List.of("ip", "netns", "add", name));
