@@ -144,7 +144,7 @@ final class SetupFindings {
    * bridges, outside interface and container addresses ({@code 'ufw route allow in on docker0 out on eth0'}).
    */
   static String routeAllows(HostFacts facts) {
-    String outside = facts.routes().stream().filter(Route::isDefault).map(Route::device).filter(d -> !d.isEmpty())
+    String outside = facts.routes().stream().filter(Route::isDefault).filter(Route::inMain).map(Route::device).filter(d -> !d.isEmpty())
         .findFirst().orElse("EXT_IF");
     List<String> bridges = facts.interfaces().stream().filter(i -> i.kind().equals("bridge"))
         .map(NetworkInterface::name).sorted().toList();

@@ -111,8 +111,8 @@ public final class ApplyCommand implements Callable<Integer> {
           return ExitCodes.CLEAN;
         }
         policyFile = choice.policy().get();
-        if (!policyFile.equals(policy)) {
-          return reapplyConfirmed(out, journal, policyFile);
+        if (choice.confirmedText().isPresent()) {
+          return reapplyConfirmed(out, journal, PolicyFile.parse(choice.confirmedText().get(), policyFile.toString()));
         }
       }
       return apply(out, journal, policyFile, confirm);
@@ -123,8 +123,7 @@ public final class ApplyCommand implements Callable<Integer> {
       Optional<dev.breakwater.policy.CommitSequence> order) {}
 
   /** Plans and proves as 'plan' does; refuses (nothing changed) when the proof or the commit order fails. */
-  private Prepared prepare(PrintWriter out, Path policyFile) {
-    var parsed = PolicyFile.read(policyFile);
+  private Prepared prepare(PrintWriter out, dev.breakwater.policy.Policy parsed) {
     NetfilterTools firewall = target.firewall();
     HostFacts facts = PolicyFacts.read(from, target.namespace(), Optional.of(firewall), spec.commandLine().getErr());
     dev.breakwater.policy.FirewallBackend kind = backend.resolve(facts, spec.commandLine().getErr());
@@ -164,13 +163,10 @@ public final class ApplyCommand implements Callable<Integer> {
     } catch (ApplyException e) {
       throw new UserError(e.getMessage(), ExitCodes.FINDINGS);
     }
-    String policyText;
-    try {
-      policyText = java.nio.file.Files.readString(policyFile);
-    } catch (java.io.IOException e) {
-      throw new UserError(policyFile + ": cannot read the policy: " + e.getMessage());
-    }
-    Prepared p = prepare(out, policyFile);
+    // Read once: the journal keeps the very text that was planned and applied.
+    PolicyFile.Loaded loaded = PolicyFile.load(policyFile);
+    String policyText = loaded.text();
+    Prepared p = prepare(out, loaded.policy());
     ApplyTransaction transaction = new ApplyTransaction(p.firewall(), store, p.kind());
     List<String> timerOptions = target.asArguments();
     ChangeJournal.Applied applied;
@@ -207,7 +203,7 @@ public final class ApplyCommand implements Callable<Integer> {
   }
 
   /** The boot unit's apply of the confirmed policy: it re-establishes a recorded state, so it records no new change. */
-  private Integer reapplyConfirmed(PrintWriter out, ChangeJournal journal, Path confirmedPolicy) {
+  private Integer reapplyConfirmed(PrintWriter out, ChangeJournal journal, dev.breakwater.policy.Policy confirmedPolicy) {
     Prepared p = prepare(out, confirmedPolicy);
     ApplyTransaction.Outcome outcome;
     try {

@@ -125,7 +125,8 @@ public final class WatchCommand implements Callable<Integer> {
     backend.check();
     Duration every = DurationText.parse("--interval", interval);
     Optional<MetricsAddress> metricsAddress = Optional.ofNullable(metrics).map(WatchCommand::metricsAddress);
-    Policy parsed = PolicyFile.read(policy);
+    PolicyFile.Loaded loaded = PolicyFile.load(policy);
+    Policy parsed = loaded.policy();
     NetfilterTools firewall = target.firewall();
     DockerClient docker = DockerClient.fromEnvironment();
     LiveHostReader live = new LiveHostReader(docker, firewall, parsed, hostname());
@@ -156,13 +157,7 @@ public final class WatchCommand implements Callable<Integer> {
     ApplyTransaction transaction = new ApplyTransaction(firewall, target.store(), kind);
     // Each correction under the state lock, deferred while a change waits for confirm (JournalGate).
     target.store().check();
-    String policyText;
-    try {
-      policyText = Files.readString(policy);
-    } catch (IOException e) {
-      throw new UserError(policy + ": cannot read the policy: " + e.getMessage());
-    }
-    JournalGate gate = new JournalGate(new ChangeJournal(target.store(), ChangeJournal.DEFAULT_KEEP), policyText, policy.toString());
+    JournalGate gate = new JournalGate(new ChangeJournal(target.store(), ChangeJournal.DEFAULT_KEEP), loaded.text(), policy.toString());
     Supplier<HostFacts> whole = from == null ? live::readWhole : reader::read;
     CorrectionProof proof = CorrectionProof.engine(ReachProof.engine().orElseThrow(), kind);
     Aftercare aftercare = (compiled, cut) -> aftercare(whole, firewall, compiled, cut);

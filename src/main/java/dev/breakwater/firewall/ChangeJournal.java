@@ -4,6 +4,9 @@ import dev.breakwater.net.IpFamily;
 import dev.breakwater.policy.CommitSequence;
 import dev.breakwater.policy.CompiledPolicy;
 import dev.breakwater.policy.FirewallBackend;
+import dev.breakwater.policy.PolicyException;
+import dev.breakwater.policy.PolicyFile;
+import dev.breakwater.problem.BadInput;
 import dev.breakwater.problem.EnvironmentProblem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -410,8 +413,12 @@ public final class ChangeJournal {
     return new RolledBack(Optional.of(undone), families, "");
   }
 
-  /** What the boot unit applies, and why. */
-  public record BootChoice(Optional<Path> policy, String message) {}
+  /**
+   * What the boot unit applies, and why: {@code confirmedText} is the confirmed policy's text as
+   * checked against the journal's SHA-256 (what is parsed and applied, never a second read of the
+   * file); empty when {@code policy} is the given file, applied as any apply is.
+   */
+  public record BootChoice(Optional<Path> policy, Optional<String> confirmedText, String message) {}
 
   /**
    * At boot (and when dockerd restarts): an open change of an earlier boot is marked rolled back,
@@ -427,7 +434,7 @@ public final class ChangeJournal {
       if (open.bootId().equals(bootId)) {
         String message = open.name() + " waits for confirm in this boot (its timer is armed): left as it is";
         log("boot: " + message);
-        return new BootChoice(Optional.empty(), message);
+        return new BootChoice(Optional.empty(), Optional.empty(), message);
       }
       Journal.Change undone = open.with(Journal.Phase.ROLLED_BACK, "not confirmed before the reboot; boot applied the last confirmed policy");
       journal = journal.with(undone);
@@ -436,25 +443,25 @@ public final class ChangeJournal {
     }
     if (journal.confirmedPolicy().isEmpty()) {
       if (journal.change().isEmpty()) {
-        return new BootChoice(Optional.of(given), "no change recorded yet: applying " + given);
+        return new BootChoice(Optional.of(given), Optional.empty(), "no change recorded yet: applying " + given);
       }
       String message = "no policy was ever confirmed: nothing applied (" + journal.change().get().name() + " was "
           + journal.change().get().phase().name().toLowerCase(Locale.ROOT) + ")";
       log("boot: " + message);
-      return new BootChoice(Optional.empty(), message);
+      return new BootChoice(Optional.empty(), Optional.empty(), message);
     }
     String name = journal.confirmedPolicy().get();
     String text = verified(journal, name, "the confirmed policy");
     String message = "applying the last confirmed policy (" + store.file(name) + ")";
     try {
-      if (Files.isRegularFile(given) && !Files.readString(given).equals(text)) {
+      if (Files.isRegularFile(given) && !PolicyFile.text(given).equals(text)) {
         message += "; " + given + " differs from it and was never confirmed: run 'breakwater apply --policy " + given + "' to change it";
       }
-    } catch (IOException e) {
+    } catch (PolicyException | BadInput e) {
       message += "; " + given + " is unreadable (" + e.getMessage() + ")";
     }
     log("boot: " + message);
-    return new BootChoice(Optional.of(store.file(name)), message);
+    return new BootChoice(Optional.of(store.file(name)), Optional.of(text), message);
   }
 
   /** Appends one line to the journal's log; a log that cannot be written never undoes a change. */

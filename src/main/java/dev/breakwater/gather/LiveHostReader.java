@@ -65,7 +65,8 @@ public final class LiveHostReader implements HostReader {
   @Override
   public HostFacts readContainers(HostFacts previous) {
     return new HostFacts(previous.hostname(), previous.interfaces(), previous.routes(), containers(), previous.ipv4(),
-        previous.ipv6(), previous.ufw(), previous.daemon(), previous.notes());
+        previous.ipv6(), previous.ufw(), previous.daemon(), previous.notes(), previous.setup(), previous.listeners(),
+        previous.routingRules());
   }
 
   /**

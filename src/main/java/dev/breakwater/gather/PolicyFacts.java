@@ -97,6 +97,6 @@ public final class PolicyFacts {
       ipv6 = ipv6.map(r -> SnapshotDirectory.withNft(r, parsed, notes));
     }
     return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(), ipv4, ipv6,
-        facts.ufw(), facts.daemon(), notes, facts.setup(), facts.listeners());
+        facts.ufw(), facts.daemon(), notes, facts.setup(), facts.listeners(), facts.routingRules());
   }
 }

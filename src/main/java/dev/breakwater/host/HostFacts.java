@@ -18,6 +18,9 @@ import java.util.stream.Stream;
  *     show, a daemon with ip6tables disabled, ...)
  * @param setup how the firewall is put together (Docker's firewall backend, ...)
  * @param listeners the host's listening sockets ({@code ss -Htulnp}); empty when not captured
+ * @param routingRules the policy-routing rules of both families ({@code ip -j rule show}); empty
+ *     when not captured, which the engine reads as the kernel's default rules (local, main,
+ *     default)
  */
 public record HostFacts(
     String hostname,
@@ -30,14 +33,23 @@ public record HostFacts(
     Optional<DaemonConfig> daemon,
     List<String> notes,
     HostSetup setup,
-    Optional<List<HostListener>> listeners) {
+    Optional<List<HostListener>> listeners,
+    List<RoutingRule> routingRules) {
 
   public HostFacts {
+    routingRules = List.copyOf(routingRules);
     interfaces = List.copyOf(interfaces);
     routes = List.copyOf(routes);
     containers = List.copyOf(containers);
     notes = List.copyOf(notes);
     listeners = listeners.map(List::copyOf);
+  }
+
+  /** Facts without policy-routing rules: the kernel's default ones. */
+  public HostFacts(String hostname, List<NetworkInterface> interfaces, List<Route> routes, List<Container> containers,
+      Ruleset ipv4, Optional<Ruleset> ipv6, Optional<UfwStatus> ufw, Optional<DaemonConfig> daemon,
+      List<String> notes, HostSetup setup, Optional<List<HostListener>> listeners) {
+    this(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, setup, listeners, List.of());
   }
 
   /** Facts without the host's listening sockets: they were not captured. */

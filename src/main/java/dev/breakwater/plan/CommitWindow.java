@@ -162,6 +162,6 @@ public final class CommitWindow {
   private static HostFacts withRulesets(HostFacts facts, Map<IpFamily, Ruleset> rulesets) {
     return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(),
         rulesets.get(IpFamily.V4), Optional.ofNullable(rulesets.get(IpFamily.V6)), facts.ufw(), facts.daemon(), facts.notes(),
-        facts.setup(), facts.listeners());
+        facts.setup(), facts.listeners(), facts.routingRules());
   }
 }

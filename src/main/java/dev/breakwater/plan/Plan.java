@@ -74,7 +74,7 @@ public record Plan(String policySource, String host, CompiledPolicy compiled, Li
     };
     return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(),
         apply.apply(facts.ipv4()), facts.ipv6().map(apply), facts.ufw(), facts.daemon(), facts.notes(), facts.setup(),
-        facts.listeners());
+        facts.listeners(), facts.routingRules());
   }
 
   public boolean proved() {

@@ -94,6 +94,7 @@ public interface ReachEngine {
 
   private static HostFacts withoutIpv6(HostFacts facts) {
     return new HostFacts(facts.hostname(), facts.interfaces(), facts.routes(), facts.containers(), facts.ipv4(),
-        Optional.empty(), facts.ufw(), facts.daemon(), facts.notes(), facts.setup(), facts.listeners());
+        Optional.empty(), facts.ufw(), facts.daemon(), facts.notes(), facts.setup(), facts.listeners(),
+        facts.routingRules());
   }
 }

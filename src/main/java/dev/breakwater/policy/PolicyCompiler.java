@@ -67,14 +67,15 @@ public final class PolicyCompiler {
     return new CompiledPolicy(interfaces, ports, rules, notes, List.copyOf(sets.values()), policy.defaultVerdict(), policy.denyAction());
   }
 
-  /** The policy's interfaces, or the devices of the default routes. */
+  /** The policy's interfaces, or the devices of the main table's default routes. */
   static List<String> externalInterfaces(HostFacts facts, Policy policy) {
     if (!policy.externalInterfaces().isEmpty()) {
       return policy.externalInterfaces();
     }
     LinkedHashSet<String> devices = new LinkedHashSet<>();
     for (Route route : facts.routes()) {
-      if (route.isDefault() && !route.device().isEmpty()) {
+      // Only main's: a VPN's own table (wg-quick's 51820) has a default route too, for its marked traffic.
+      if (route.isDefault() && route.inMain() && !route.device().isEmpty()) {
         devices.add(route.device());
       }
     }

@@ -43,13 +43,25 @@ public final class PolicyFile {
   }
 
   public static Policy read(Path path) {
-    String text;
+    return load(path).policy();
+  }
+
+  /** A policy file as parsed and the text it was parsed from, read once (the journal keeps that text). */
+  public record Loaded(Policy policy, String text) {}
+
+  /** Reads {@code path} once, bounded, and parses it: what a change records is what was applied. */
+  public static Loaded load(Path path) {
+    String text = text(path);
+    return new Loaded(parse(text, path.toString()), text);
+  }
+
+  /** The text of a policy file, bounded as every policy read is; not parsed. */
+  public static String text(Path path) {
     try {
-      text = BoundedText.read(path, FILE_LIMITS);
+      return BoundedText.read(path, FILE_LIMITS);
     } catch (NoSuchFileException e) {
       throw new PolicyException(path + ": cannot read the policy file (no such file)");
     }
-    return parse(text, path.toString());
   }
 
   public static Policy parse(String text, String file) {

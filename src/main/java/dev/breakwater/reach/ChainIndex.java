@@ -139,6 +139,16 @@ final class ChainIndex {
     return (Optional<ChainIndex>) known;
   }
 
+  private int[] every;
+
+  /** Every rule's index, in chain order: for a packet whose destination fields are not fixed (an answer's are the client's). */
+  int[] every() {
+    if (every == null) {
+      every = java.util.stream.IntStream.range(0, rules.size()).toArray();
+    }
+    return every;
+  }
+
   /**
    * Indices, in chain order, of the rules that can match a packet with these fields.
    *

@@ -37,16 +37,27 @@ final class HostNetwork {
   private final Map<IPAddress, String> hostAddresses = new LinkedHashMap<>();
   /** subnet broadcast address -> interface */
   private final Map<IPAddress, String> broadcasts = new HashMap<>();
+  /** The main table's routes, longest prefix first. */
   private final List<Route> routes;
+  /** The local table's {@code local} routes beyond the host's addresses (AnyIP: {@code ip route add local PREFIX dev lo}). */
+  private final List<Route> localRoutes;
+  private final Map<IpFamily, Map<String, List<Route>>> otherTables;
+  /** Whether the snapshot's route dump names tables ({@code show table all}): then a table not in it is empty. */
+  private final java.util.Set<IpFamily> tablesCaptured = java.util.EnumSet.noneOf(IpFamily.class);
+  private final PolicyRouting policy;
   private final Map<IPAddress, String> containerNames = new HashMap<>();
 
   /** Where Docker's DNAT sends a published port: what an unseen nat table is taken to do. */
   record PublishedDnat(IPAddress hostIp, int hostPort, Transport protocol, IPAddress to, int toPort) {}
 
   private final List<PublishedDnat> dnats = new ArrayList<>();
+  private final List<Route> localRoutes6;
   private final ReversePathFilter reversePath;
   private final Forwarding forwarding;
   private final RouteLocalnet routeLocalnet;
+  /** {@code net.ipv4.conf.*.src_valid_mark} and {@code accept_local}; empty maps when the snapshot lacks them. */
+  private final Map<String, Integer> srcValidMark;
+  private final Map<String, Integer> acceptLocal;
 
   HostNetwork(HostFacts facts) {
     this.interfaces = facts.interfaces();
@@ -54,6 +65,8 @@ final class HostNetwork {
     this.reversePath = ReversePathFilter.of(sysctl);
     this.forwarding = Forwarding.of(sysctl);
     this.routeLocalnet = RouteLocalnet.of(sysctl);
+    this.srcValidMark = sysctl.map(v -> DeviceSysctl.values(v, "net.ipv4.conf", "src_valid_mark")).orElse(Map.of());
+    this.acceptLocal = sysctl.map(v -> DeviceSysctl.values(v, "net.ipv4.conf", "accept_local")).orElse(Map.of());
     for (Container c : facts.containers()) {
       if (c.hostNetwork()) {
         continue;
@@ -72,10 +85,18 @@ final class HostNetwork {
         }
       }
     }
-    List<Route> sorted = new ArrayList<>(facts.routes());
+    List<Route> sorted = new ArrayList<>(facts.routes().stream().filter(Route::inMain).toList());
     // Longest prefix first; the stable sort keeps the dump's order among equals.
     sorted.sort(Comparator.comparingInt((Route r) -> prefixLength(r.destination())).reversed());
     this.routes = List.copyOf(sorted);
+    this.otherTables = PolicyRouting.otherTables(facts.routes());
+    otherTables.forEach((family, tables) -> tablesCaptured.add(family));
+    this.localRoutes = otherTables.getOrDefault(IpFamily.V4, Map.of()).getOrDefault("local", List.of()).stream()
+        .filter(r -> r.type().equals("local")).toList();
+    List<Route> local6 = otherTables.getOrDefault(IpFamily.V6, Map.of()).getOrDefault("local", List.of()).stream()
+        .filter(r -> r.type().equals("local")).toList();
+    this.localRoutes6 = local6;
+    this.policy = new PolicyRouting(facts.routingRules());
     for (Container c : facts.containers()) {
       for (ContainerNetwork n : c.networks()) {
         n.ipv4().ifPresent(a -> containerNames.putIfAbsent(a.withoutPrefixLength(), c.name()));
@@ -171,15 +192,166 @@ final class HostNetwork {
   }
 
   boolean isLocal(IPAddress a) {
-    return hostAddresses.containsKey(a) || isLoopback(a) || longestRoute(a).map(r -> r.type().equals("local")).orElse(false);
+    return hostAddresses.containsKey(a) || isLoopback(a) || longestRoute(a).map(r -> r.type().equals("local")).orElse(false)
+        || localTableRoute(a).isPresent();
+  }
+
+  private Optional<Route> localTableRoute(IPAddress a) {
+    for (Route r : a.isIPv4() ? localRoutes : localRoutes6) {
+      if (block(r.destination()).contains(a)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
   }
 
   private final Map<IPAddress, Map<String, RouteDecision>> routeCache = new HashMap<>();
 
-  /** The kernel's routing decision for a packet that arrived on {@code inInterface}. */
+  /** The kernel's routing decision for a packet that arrived on {@code inInterface}, with the default rules. */
   RouteDecision route(IPAddress destination, String inInterface) {
     return routeCache.computeIfAbsent(destination, d -> new HashMap<>())
         .computeIfAbsent(inInterface, in -> decideRoute(destination, in));
+  }
+
+  /**
+   * What the routing decision reads of the packet besides its destination, and asks of the walk:
+   * only policy routing ({@link PolicyRouting}) needs it.
+   */
+  interface RouteQuery extends PolicyRouting.Query {
+    IPAddress source();
+
+    int protocol();
+
+    int sourcePort();
+
+    int destinationPort();
+
+    /** skb->mark at the routing decision; empty when a rule changed it in a way not modelled. */
+    java.util.OptionalLong mark();
+
+    /**
+     * Whether this is the answer's routing decision: then the destination port (the client's)
+     * is the sender's choice, not the source port.
+     */
+    default boolean answer() {
+      return false;
+    }
+  }
+
+  /** Whether the routing decision depends on more than the destination and the arrival device: rules of {@code ip rule}. */
+  boolean routesByRules(IpFamily family) {
+    return policy.custom(family);
+  }
+
+  /**
+   * The kernel's routing decision for the packet {@code query} describes, sent to {@code
+   * destination} (after PREROUTING's DNAT), arriving on {@code inInterface}: ip_route_input_slow
+   * (net/ipv4/route.c) and ip6_route_input (net/ipv6/route.c), through the rules when there are
+   * more than the defaults.
+   */
+  RouteDecision route(IPAddress destination, String inInterface, RouteQuery query) {
+    IpFamily family = IpFamily.of(destination);
+    if (!policy.custom(family)) {
+      return route(destination, inInterface);
+    }
+    Optional<RouteDecision> martian = martianDestination(destination, inInterface);
+    if (martian.isPresent()) {
+      return martian.get();
+    }
+    // ip_route_input_slow: flowi4_iif = the arrival device, flowi4_oif = 0, flowi4_mark =
+    // skb->mark, flowi4_uid = sock_net_uid(net, NULL) (uid 0); ip6_route_input the same.
+    PolicyRouting.Flow flow = new PolicyRouting.Flow(query.source(), destination, inInterface, query.protocol(),
+        query.sourcePort(), query.destinationPort(), !query.answer(), query.mark(), java.util.OptionalLong.of(0));
+    PolicyRouting.Outcome outcome = policy.decide(flow, query, tables);
+    return switch (outcome) {
+      case PolicyRouting.RuleDrops d -> new RouteDecision.Dropped("rule " + d.rule().describe() + " (" + d.rule().source() + ")");
+      case PolicyRouting.NoRoute n -> new RouteDecision.Dropped("no route to " + destination + " in the tables the rules ("
+          + policy.rules(family).getFirst().source() + ") look up");
+      case PolicyRouting.Routed r -> {
+        String why = r.route().why() + ", by rule " + r.rule().describe();
+        yield switch (r.route().type()) {
+          case "local" -> new RouteDecision.Local(why);
+          case "", "unicast" -> forward(destination, inInterface, r.route().device(), why);
+          default -> new RouteDecision.Dropped(why + ": of type " + r.route().type());
+        };
+      }
+    };
+  }
+
+  /** The tables as the rules look them up: local and main as the engine has always read them, the others from the dump. */
+  private final PolicyRouting.Tables tables = new PolicyRouting.Tables() {
+    @Override
+    public Optional<PolicyRouting.Found> lookup(String table, IPAddress destination) {
+      int bits = destination.getBitCount();
+      switch (table) {
+        case "local" -> {
+          String owner = hostAddresses.get(destination);
+          if (owner != null) {
+            return Optional.of(new PolicyRouting.Found("local", owner, bits, destination + " is a host address"));
+          }
+          if (isLoopback(destination)) {
+            return Optional.of(new PolicyRouting.Found("local", "lo", destination.isIPv4() ? 8 : 128,
+                destination + " is a loopback address"));
+          }
+          Optional<Route> local = localTableRoute(destination);
+          if (local.isPresent()) {
+            Route r = local.get();
+            return Optional.of(new PolicyRouting.Found("local", r.device(), prefixLength(r.destination()),
+                "local route " + r.destination()));
+          }
+          // Before custom rules the kernel keeps local and main in one trie (fib_unmerge): main's local routes count.
+          return longestRoute(destination).filter(r -> r.type().equals("local"))
+              .map(r -> new PolicyRouting.Found("local", r.device(), prefixLength(r.destination()), "local route " + r.destination()));
+        }
+        case Route.MAIN -> {
+          Optional<Route> r = longestRoute(destination);
+          if (r.isPresent()) {
+            return Optional.of(found(r.get(), "route " + r.get().destination() + (r.get().device().isEmpty() ? "" : " dev " + r.get().device())));
+          }
+          return connected(destination).map(c -> new PolicyRouting.Found("unicast", c.device(), c.prefixLength(),
+              "connected prefix on " + c.device()));
+        }
+        default -> {
+          for (Route r : otherTables.getOrDefault(IpFamily.of(destination), Map.of()).getOrDefault(table, List.of())) {
+            if (block(r.destination()).contains(destination)) {
+              return Optional.of(found(r, "table " + table + ": route " + r.destination()
+                  + (r.device().isEmpty() ? "" : " dev " + r.device())));
+            }
+          }
+          return Optional.empty();
+        }
+      }
+    }
+
+    private PolicyRouting.Found found(Route r, String why) {
+      return new PolicyRouting.Found(r.type().isEmpty() ? "unicast" : r.type(), r.device(), prefixLength(r.destination()), why);
+    }
+
+    @Override
+    public boolean has(String table, IpFamily family) {
+      return table.equals(Route.MAIN) || table.equals("local") || tablesCaptured.contains(family);
+    }
+
+    @Override
+    public List<String> devices() {
+      return interfaces.stream().map(NetworkInterface::name).toList();
+    }
+  };
+
+  /** ip_route_input_slow's and ip6_rcv_core's checks of a loopback destination, before any table. */
+  private Optional<RouteDecision> martianDestination(IPAddress destination, String inInterface) {
+    boolean fromLoopback = inInterface.equals("lo");
+    if (destination.isIPv4() && isLoopback(destination) && !fromLoopback) {
+      if (!routeLocalnet.on(inInterface)) {
+        return Optional.of(new RouteDecision.Dropped("martian destination " + destination + " arriving on " + inInterface
+            + " (" + routeLocalnet.setting(inInterface) + ")"));
+      }
+      return Optional.empty();
+    }
+    if (isLoopback(destination) && !fromLoopback) {
+      return Optional.of(new RouteDecision.Dropped("martian destination " + destination + " arriving on " + inInterface));
+    }
+    return Optional.empty();
   }
 
   private RouteDecision decideRoute(IPAddress destination, String inInterface) {
@@ -215,7 +387,7 @@ final class HostNetwork {
   }
 
   /** Forwarded out of {@code out}, unless the arrival device does not forward ({@link Forwarding}). */
-  private RouteDecision forward(IPAddress destination, String inInterface, String out, String why) {
+  RouteDecision forward(IPAddress destination, String inInterface, String out, String why) {
     Optional<String> refused = forwarding.refuses(IpFamily.of(destination), inInterface);
     return refused.<RouteDecision>map(r -> new RouteDecision.Dropped("not forwarded to " + destination + ": " + r))
         .orElseGet(() -> new RouteDecision.Forward(out, why));
@@ -233,6 +405,30 @@ final class HostNetwork {
     return deviceTowards(source).filter(out -> !out.equals("lo") && !routeLocalnet.on(out))
         .map(out -> "the answer from " + destination + " to " + source + " would leave by " + out + ", which refuses a"
             + " loopback source (" + routeLocalnet.setting(out) + ", __mkroute_output)");
+  }
+
+  /**
+   * {@link #loopbackReplyDrop(IPAddress, IPAddress, String)}, with the answer's output route
+   * through the rules when there are more than the defaults: flowi4_iif loopback, saddr the
+   * loopback address, daddr the sender; the answering socket's mark and uid are not in the
+   * snapshot, so a rule that tests them is a choice.
+   */
+  Optional<String> loopbackReplyDrop(IPAddress source, IPAddress destination, String inInterface, RouteQuery query) {
+    if (!policy.custom(IpFamily.of(source))) {
+      return loopbackReplyDrop(source, destination, inInterface);
+    }
+    if (!destination.isIPv4() || !isLoopback(destination) || inInterface.equals("lo")) {
+      return Optional.empty();
+    }
+    PolicyRouting.Flow answer = new PolicyRouting.Flow(destination, source, "lo", query.protocol(), query.destinationPort(),
+        query.sourcePort(), false, java.util.OptionalLong.empty(), java.util.OptionalLong.empty());
+    if (!(policy.decide(answer, query, tables) instanceof PolicyRouting.Routed r) || r.route().device().isEmpty()) {
+      return Optional.empty();
+    }
+    String out = r.route().device();
+    return out.equals("lo") || routeLocalnet.on(out) ? Optional.empty()
+        : Optional.of("the answer from " + destination + " to " + source + " would leave by " + out + " (by rule "
+            + r.rule().describe() + "), which refuses a loopback source (" + routeLocalnet.setting(out) + ", __mkroute_output)");
   }
 
   /** Whether {@link #loopbackReplyDrop} depends on the source: a loopback destination from outside, accepted. */
@@ -261,9 +457,81 @@ final class HostNetwork {
     return reversePath.drops(inInterface, deviceTowards(source), source.toString());
   }
 
-  /** Whether {@link #reversePathDrop} can drop anything arriving on {@code inInterface}. */
+  /**
+   * Whether {@link #reversePathDrop} can drop anything arriving on {@code inInterface}. With rules
+   * of its own the host always validates the source: fib_validate_source (net/ipv4/fib_frontend.c)
+   * takes the full check when fib4_has_custom_rules, whatever rp_filter says.
+   */
   boolean checksReversePath(IpFamily family, String inInterface) {
-    return family == IpFamily.V4 && reversePath.mode(inInterface) != 0;
+    return family == IpFamily.V4 && !inInterface.equals("lo") && (reversePath.mode(inInterface) != 0 || policy.custom(family));
+  }
+
+  /**
+   * Why fib_validate_source drops the packet {@code query} describes, sent to {@code destination}
+   * and routed as {@code route}, or empty. Without rules of its own: {@link #reversePathDrop(IPAddress, String)}.
+   *
+   * <p>With them, __fib_validate_source looks the route back up through the rules with the
+   * reply's flow: daddr the packet's source, saddr its destination, flowi4_iif the forward
+   * route's output device (FIB_RES_OIF) or loopback for local delivery, flowi4_oif 0, the mark
+   * only with src_valid_mark, the ports swapped, uid 0. No route (or an error route) fails only
+   * with rp_filter on (last_resort); a result that is not unicast (a local one without
+   * accept_local) fails always (e_inval); a result through the arrival device passes; otherwise
+   * strict mode fails, and so does any mode when the arrival device has no IPv4 address.
+   */
+  Optional<String> reversePathDrop(IPAddress source, IPAddress destination, RouteDecision route, String inInterface,
+      RouteQuery query) {
+    if (!policy.custom(IpFamily.of(source))) {
+      return reversePathDrop(source, inInterface);
+    }
+    int mode = reversePath.mode(inInterface);
+    String iif = route instanceof RouteDecision.Forward f ? f.outInterface() : "lo";
+    java.util.OptionalLong mark = query.mark();
+    if (mark.isPresent() && mark.getAsLong() != 0) {
+      // IN_DEV_SRC_VMARK: all OR the device's own.
+      if (srcValidMark.isEmpty()) {
+        mark = java.util.OptionalLong.empty();
+      } else if (Math.max(srcValidMark.getOrDefault("all", 0), srcValidMark.getOrDefault(inInterface, 0)) == 0) {
+        mark = java.util.OptionalLong.of(0);
+      }
+    }
+    PolicyRouting.Flow back = new PolicyRouting.Flow(destination, source, iif, query.protocol(), query.destinationPort(),
+        query.sourcePort(), false, mark, java.util.OptionalLong.of(0));
+    PolicyRouting.Outcome outcome = policy.decide(back, query, tables);
+    String setting = "net.ipv4.conf.{all," + inInterface + "}.rp_filter = " + reversePath.effective(inInterface);
+    if (!(outcome instanceof PolicyRouting.Routed r) || r.route().isError()) {
+      return mode == 0 ? Optional.empty()
+          : Optional.of("reverse-path filter (" + setting + "): no route back to " + source + " through the rules");
+    }
+    PolicyRouting.Found f = r.route();
+    boolean local = f.type().equals("local");
+    if (local) {
+      if (acceptLocal.isEmpty()) {
+        if (query.choose(2, "whether " + inInterface + " accepts a local source (net.ipv4.conf." + inInterface
+            + ".accept_local) is not in the snapshot's sysctl.txt") == 0) {
+          return Optional.of("martian source " + source + ": the route back is local (fib_validate_source)");
+        }
+      } else if (Math.max(acceptLocal.getOrDefault("all", 0), acceptLocal.getOrDefault(inInterface, 0)) == 0) {
+        return Optional.of("martian source " + source + ": the route back is local, and " + inInterface
+            + " has accept_local = 0 (fib_validate_source)");
+      }
+    } else if (!f.type().equals("unicast")) {
+      return Optional.of("martian source " + source + ": the route back is of type " + f.type() + " (fib_validate_source)");
+    }
+    if (f.device().equals(inInterface)) {
+      return Optional.empty();
+    }
+    if (mode == 0) {
+      return Optional.empty();
+    }
+    boolean noAddress = interfaces.stream().filter(n -> n.name().equals(inInterface))
+        .flatMap(n -> n.addresses().stream()).noneMatch(IPAddress::isIPv4);
+    if (mode == ReversePathFilter.STRICT || noAddress) {
+      return Optional.of("reverse-path filter (" + setting + (mode == ReversePathFilter.STRICT ? ", strict" : "")
+          + "): the route back to " + source + " (" + f.why() + ", by rule " + r.rule().describe() + ") leaves by "
+          + (f.device().isEmpty() ? "no device" : f.device()) + ", not " + inInterface
+          + (noAddress && mode != ReversePathFilter.STRICT ? ", which has no IPv4 address" : ""));
+    }
+    return Optional.empty();
   }
 
   /** The source ranges within which the route back is one and the same: every route's prefix, every connected one. */
@@ -274,6 +542,12 @@ final class HostNetwork {
         out.add(Span.of(r.destination()));
       }
     }
+    if (policy.custom(family)) {
+      // The rules' prefixes and every table's routes split the sources too.
+      out.addAll(policy.boundaries(family));
+      otherTables.getOrDefault(family, Map.of()).values().forEach(l -> l.forEach(r -> out.add(Span.of(r.destination()))));
+      hostAddresses.keySet().stream().filter(a -> IpFamily.of(a) == family).forEach(a -> out.add(Span.of(a)));
+    }
     for (NetworkInterface nic : interfaces) {
       for (IPAddress a : nic.addresses()) {
         if (IpFamily.of(a) == family && a.getNetworkPrefixLength() != null) {
@@ -282,6 +556,22 @@ final class HostNetwork {
       }
     }
     return out;
+  }
+
+  private final Map<IpFamily, List<Span>> routeBackBoundaries = new java.util.EnumMap<>(IpFamily.class);
+
+  /**
+   * The source ranges within which the answer's way back (the route to the client, or local
+   * delivery when the client is a host address) is one and the same: {@link #routeBoundaries}
+   * and every host address. Computed once per family: every answer asks.
+   */
+  List<Span> routeBackBoundaries(IpFamily family) {
+    return routeBackBoundaries.computeIfAbsent(family, f -> {
+      List<Span> out = new ArrayList<>(routeBoundaries(f));
+      hostAddresses(f).forEach(a -> out.add(Span.of(a)));
+      out.add(Span.of(f == IpFamily.V4 ? V4_LOOPBACK : V6_LOOPBACK));
+      return List.copyOf(out);
+    });
   }
 
   /** The interface the route back to {@code address} uses. */
@@ -300,6 +590,13 @@ final class HostNetwork {
   }
 
   private Optional<String> connectedInterface(IPAddress destination) {
+    return connected(destination).map(Connected::device);
+  }
+
+  /** The device whose address's prefix holds {@code destination}, the longest such prefix. */
+  private record Connected(String device, int prefixLength) {}
+
+  private Optional<Connected> connected(IPAddress destination) {
     String best = null;
     int bestLen = -1;
     for (NetworkInterface nic : interfaces) {
@@ -311,7 +608,7 @@ final class HostNetwork {
         }
       }
     }
-    return Optional.ofNullable(best);
+    return best == null ? Optional.empty() : Optional.of(new Connected(best, bestLen));
   }
 
   static IPAddress block(IPAddress prefix) {

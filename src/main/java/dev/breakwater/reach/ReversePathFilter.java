@@ -50,6 +50,11 @@ record ReversePathFilter(int all, Map<String, Integer> perInterface, boolean kno
     return effective == 0 ? 0 : effective == STRICT ? STRICT : LOOSE;
   }
 
+  /** {@code max(all, device)}: the value the kernel reads, before it is read as a mode. */
+  int effective(String device) {
+    return Math.max(all, perInterface.getOrDefault(device, 0));
+  }
+
   /**
    * Why the packet from a source whose route back leaves by {@code back} (empty: no route) is
    * dropped on {@code device}, or empty when it passes.

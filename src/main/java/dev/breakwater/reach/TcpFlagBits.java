@@ -34,6 +34,8 @@ public final class TcpFlagBits {
   public static final int URG = 0x20;
   public static final int ECE = 0x40;
   public static final int CWR = 0x80;
+  /** A listener's answer to a SYN (tcp_v4_send_synack). */
+  public static final int SYN_ACK = SYN | ACK;
 
   /** The flags a SYN may carry besides SYN and still open a connection. */
   static final int FREE = PSH | URG | ECE | CWR;

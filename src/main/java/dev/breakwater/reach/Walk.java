@@ -53,7 +53,7 @@ final class Walk {
   private static final Set<CtState> INVALID_STATE = EnumSet.of(CtState.INVALID);
   private static final Set<CtState> NEW_STATE = EnumSet.of(CtState.NEW);
   private static final Set<CtState> NEW_DNAT_STATE = EnumSet.of(CtState.NEW, CtState.DNAT);
-
+  private static final Set<CtState> ESTABLISHED_STATE = EnumSet.of(CtState.ESTABLISHED);
   private final HostNetwork net;
   private final RulesetIndex rules;
   private final Packet packet;
@@ -77,6 +77,32 @@ final class Walk {
   /** False once a rule changed a mark in a way not modelled (a MARK form other than --set-xmark). */
   private boolean packetMarkKnown = true;
   private boolean connectionMarkKnown = true;
+
+  /**
+   * In the answer's leg ({@link #answer}): the listener's SYN-ACK or UDP answer, an ESTABLISHED
+   * packet of the connection the first packet opened, going the other way.
+   */
+  private boolean reply;
+  /** The device the packet being walked arrived on: the first packet's, then the answer's ("" when the host sent it). */
+  private String inInterface;
+  /** The answer's source and source port: the first packet's destination after DNAT, until POSTROUTING undoes it. */
+  private IPAddress replySource;
+  private int replySourcePort;
+  /** What conntrack has for the answer. */
+  private ReplyEntry replyEntry = ReplyEntry.ESTABLISHED;
+  /** The source a SNAT or MASQUERADE gave the first packet: where the answer is sent until nat undoes it. */
+  private Optional<IPAddress> snatTo = Optional.empty();
+  private boolean snatted;
+  /** The answer as the container or host socket sends it, before POSTROUTING undoes the DNAT: what a trace names. */
+  private IPAddress answerFrom;
+  private int answerFromPort;
+
+  /**
+   * What conntrack makes of the answer: the reply direction of the first packet's entry; for a first
+   * packet that was not tracked, no entry at all (a SYN-ACK or RST opens none: tcp_new refuses it,
+   * nf_conntrack_proto_tcp.c) or, for UDP, a new entry of its own.
+   */
+  private enum ReplyEntry { ESTABLISHED, NONE, OWN }
 
   private final List<TraceStep> steps = new ArrayList<>();
   private final List<Rule> uncertain = new ArrayList<>();
@@ -124,6 +150,7 @@ final class Walk {
     this.choices = choices;
     this.destination = packet.destination();
     this.destinationPort = packet.destinationPort();
+    this.inInterface = packet.inInterface();
   }
 
   /**
@@ -151,7 +178,7 @@ final class Walk {
   WalkResult run() {
     for (HookStation station : rules.stations(Hook.INGRESS)) {
       // netdev ingress: before the IP stack and conntrack, only for its own device.
-      if (station instanceof HookStation.Nft nft && nft.base().device().orElse("").equals(packet.inInterface())) {
+      if (station instanceof HookStation.Nft nft && nft.base().device().orElse("").equals(inInterface)) {
         hook = "INGRESS";
         TableOutcome outcome = traverse(station);
         if (!outcome.accepted()) {
@@ -174,12 +201,17 @@ final class Walk {
       }
     }
     passConntrack();
-    RouteDecision route = net.route(destination, packet.inInterface());
+    HostNetwork.RouteQuery query = routeQuery();
+    RouteDecision route = net.route(destination, packet.inInterface(), query);
+    if (net.routesByRules(packet.family())) {
+      // ip rule's selectors split the sources (from) as the routes do.
+      sourceDependencies.addAll(net.routeBoundaries(packet.family()));
+    }
     if (!(route instanceof RouteDecision.Dropped) && net.checksReversePath(packet.family(), packet.inInterface())) {
       // fib_validate_source, at the same routing decision (ip_route_input_slow): the route back
       // to the source, which the routes split by source address.
       sourceDependencies.addAll(net.routeBoundaries(packet.family()));
-      Optional<String> rpDrop = net.reversePathDrop(source(), packet.inInterface());
+      Optional<String> rpDrop = net.reversePathDrop(source(), destination, route, packet.inInterface(), query);
       if (rpDrop.isPresent()) {
         route = new RouteDecision.Dropped(rpDrop.get());
       }
@@ -188,7 +220,7 @@ final class Walk {
       // The answer's route (__mkroute_output) depends on the route back to the source, which the
       // routes split by source address: where it cannot leave, nothing answers.
       sourceDependencies.addAll(net.routeBoundaries(packet.family()));
-      Optional<String> noReply = net.loopbackReplyDrop(source(), destination, packet.inInterface());
+      Optional<String> noReply = net.loopbackReplyDrop(source(), destination, packet.inInterface(), query);
       if (noReply.isPresent()) {
         route = new RouteDecision.Dropped(noReply.get());
       }
@@ -212,6 +244,58 @@ final class Walk {
         hook = "FORWARD";
         yield hooks(route, new Delivery.Forwarded(destination, destinationPort, outInterface, net.containerAt(destination)),
             Hook.FORWARD, true);
+      }
+    };
+  }
+
+  /**
+   * The packet as the routing decision reads it ({@link PolicyRouting}): its fields at this point
+   * of the walk, and the walk's choices for what the snapshot cannot tell, whose reasons the
+   * answer names.
+   */
+  private HostNetwork.RouteQuery routeQuery() {
+    return new HostNetwork.RouteQuery() {
+      @Override
+      public IPAddress source() {
+        return Walk.this.source();
+      }
+
+      @Override
+      public int protocol() {
+        return packet.protocol().number();
+      }
+
+      @Override
+      public int sourcePort() {
+        return reply ? replySourcePort : packet.sourcePort();
+      }
+
+      @Override
+      public int destinationPort() {
+        return reply ? packet.sourcePort() : destinationPort;
+      }
+
+      @Override
+      public boolean answer() {
+        return reply;
+      }
+
+      @Override
+      public java.util.OptionalLong mark() {
+        return packetMarkKnown ? java.util.OptionalLong.of(packetMark) : java.util.OptionalLong.empty();
+      }
+
+      @Override
+      public int choose(int options, String why) {
+        if (!runTimeState.contains(why)) {
+          runTimeState.add(why);
+        }
+        return Walk.this.choose(options);
+      }
+
+      @Override
+      public void sourcePortTested(PortRange range) {
+        sourcePortTests.add(range);
       }
     };
   }
@@ -300,7 +384,183 @@ final class Walk {
         }
       }
     }
+    IPAddress delivered = destination;
+    Optional<TableOutcome> unanswered = answer(route);
+    destination = delivered;
+    if (unanswered.isPresent()) {
+      return finish(unanswered.get(), Optional.of(route), Optional.empty());
+    }
     return finish(decisive, Optional.of(route), Optional.of(delivery));
+  }
+
+  /**
+   * The answer to the delivered first packet, walked back: the listener's SYN-ACK (or UDP answer),
+   * which conntrack files as ESTABLISHED in the reply direction of the same entry. It does not
+   * traverse nat (only a connection's first packet does, nf_nat_inet_fn); the NAT of the first
+   * packet is undone by conntrack instead: a SNAT of it at PREROUTING's or OUTPUT's nat priority
+   * (-100, before routing), its DNAT at POSTROUTING's (100), so the chains in between see the
+   * container's address and port as source. From a container: PREROUTING on the device the first
+   * packet left by, the routing decision towards the client (that device's own forwarding sysctl,
+   * as for any forwarded packet), FORWARD, POSTROUTING. From a host socket: the output route
+   * towards the client, OUTPUT, POSTROUTING. The answer's addresses and ports are the
+   * connection's, and only the client's port (its destination port) was the sender's choice.
+   *
+   * @return how it is dropped, or empty when it leaves the host
+   */
+  private Optional<TableOutcome> answer(RouteDecision route) {
+    boolean local = route instanceof RouteDecision.Local;
+    String arrival = route instanceof RouteDecision.Forward f ? f.outInterface() : "";
+    IPAddress client = packet.source();
+    reply = true;
+    replySource = destination;
+    replySourcePort = destinationPort;
+    answerFrom = destination;
+    answerFromPort = destinationPort;
+    replyEntry = !untracked ? ReplyEntry.ESTABLISHED
+        : packet.protocol() == Transport.TCP ? ReplyEntry.NONE : ReplyEntry.OWN;
+    untracked = false;
+    pastConntrack = false;
+    conntrackSeen = false;
+    packetMark = 0;
+    packetMarkKnown = true;
+    if (replyEntry != ReplyEntry.ESTABLISHED) {
+      connectionMark = 0;
+      connectionMarkKnown = true;
+    }
+    afterVerdict = true;
+    inInterface = local ? "" : arrival;
+    outInterface = "";
+    // Until conntrack undoes a SNAT of the first packet (nat priority -100), the answer goes to the SNAT address.
+    IPAddress beforeUnsnat = snatTo.orElse(client);
+    destination = beforeUnsnat;
+    if (recording) {
+      steps.add(new TraceStep.Answer(packet.protocol(), answerFrom, answerFromPort, client, packet.sourcePort(),
+          local ? "from a host socket" : "arriving on " + arrival));
+    }
+    int unsnat = BaseChain.natPriority(Hook.PREROUTING);
+    // A client in 127.0.0.0/8 or ::1, or with one of the host's own addresses, is a martian source,
+    // which the kernel drops on arrival (ip_route_input_slow, fib_validate_source without
+    // accept_local) and the engine does not model for the first packet (docs/reach.md): its
+    // answer is taken to go back the way the first packet came, not to the host itself.
+    boolean martian = HostNetwork.isLoopback(client) || net.isLocal(client);
+    if (local) {
+      // ip_route_output_key before LOCAL_OUT: the route towards the client names the device.
+      sourceDependencies.addAll(net.routeBackBoundaries(packet.family()));
+      RouteDecision back = martian ? new RouteDecision.Forward(packet.inInterface(), "the way it came")
+          : net.route(client, "lo", routeQuery());
+      if (back instanceof RouteDecision.Dropped d) {
+        if (recording) {
+          steps.add(new TraceStep.Routed("answer: " + d.describe()));
+        }
+        return Optional.of(unanswered(new TableOutcome(false, Optional.empty(), () -> "routing: no way back to " + client
+            + " (" + d.why() + ")")));
+      }
+      outInterface = back instanceof RouteDecision.Forward f ? f.outInterface() : "lo";
+      if (intoDockerNetwork(outInterface)) {
+        outInterface = packet.inInterface();
+      }
+      if (recording) {
+        steps.add(new TraceStep.Routed("answer: " + (back instanceof RouteDecision.Forward f
+            ? "out of " + f.outInterface() + " (" + f.why() + ")" : "to the host itself")));
+      }
+      hook = "OUTPUT";
+      Optional<TableOutcome> dropped = replyStations(Hook.OUTPUT, unsnat, client);
+      if (dropped.isPresent()) {
+        return dropped;
+      }
+    } else {
+      hook = "INGRESS";
+      for (HookStation station : rules.stations(Hook.INGRESS)) {
+        if (station instanceof HookStation.Nft nft && nft.base().device().orElse("").equals(arrival)) {
+          TableOutcome outcome = traverse(station);
+          if (!outcome.accepted()) {
+            return Optional.of(unanswered(outcome));
+          }
+        }
+      }
+      hook = "PREROUTING";
+      Optional<TableOutcome> dropped = replyStations(Hook.PREROUTING, unsnat, client);
+      if (dropped.isPresent()) {
+        return dropped;
+      }
+      passConntrack();
+      destination = client;
+      // The route towards the client depends on the client: the routes and host addresses split the sources.
+      sourceDependencies.addAll(net.routeBackBoundaries(packet.family()));
+      RouteDecision back = martian ? net.forward(client, arrival, packet.inInterface(), "the way it came")
+          : net.route(client, arrival, routeQuery());
+      if (back instanceof RouteDecision.Forward f && intoDockerNetwork(f.outInterface())) {
+        // A client from outside with an address of a Docker network (spoofed, or a LAN that
+        // collides with it): not judged, as a martian is not (docs/reach.md).
+        back = net.forward(client, arrival, packet.inInterface(), "the way it came");
+      }
+      if (!(back instanceof RouteDecision.Dropped) && net.checksReversePath(packet.family(), arrival)) {
+        Optional<String> rpDrop = net.reversePathDrop(replySource, arrival);
+        if (rpDrop.isPresent()) {
+          back = new RouteDecision.Dropped(rpDrop.get());
+        }
+      }
+      if (recording) {
+        steps.add(new TraceStep.Routed("answer: " + back.describe()));
+      }
+      switch (back) {
+        case RouteDecision.Dropped d -> {
+          return Optional.of(unanswered(new TableOutcome(false, Optional.empty(), () -> "routing: " + d.why())));
+        }
+        case RouteDecision.Local l -> {
+          hook = "INPUT";
+          return replyStations(Hook.INPUT, unsnat, client);
+        }
+        case RouteDecision.Forward f -> {
+          outInterface = f.outInterface();
+          hook = "FORWARD";
+          dropped = replyStations(Hook.FORWARD, unsnat, client);
+          if (dropped.isPresent()) {
+            return dropped;
+          }
+        }
+      }
+    }
+    hook = "POSTROUTING";
+    return replyStations(Hook.POSTROUTING, unsnat, client);
+  }
+
+  /**
+   * The answer through one hook's stations, nat's skipped. {@code client} replaces a SNAT address
+   * as destination from the nat priority on; in POSTROUTING, past the nat priority (100), the
+   * source is the first packet's original destination again.
+   */
+  private Optional<TableOutcome> replyStations(Hook at, int unsnat, IPAddress client) {
+    for (HookStation station : rules.stations(at)) {
+      passConntrackBefore(station);
+      if (station.nat()) {
+        continue;
+      }
+      if ((at == Hook.PREROUTING || at == Hook.OUTPUT) && station.priority() >= unsnat) {
+        destination = client;
+      }
+      if (at == Hook.POSTROUTING && station.priority() > BaseChain.natPriority(Hook.POSTROUTING)) {
+        replySource = packet.destination();
+        replySourcePort = packet.destinationPort();
+      }
+      TableOutcome outcome = traverse(station);
+      if (!outcome.accepted()) {
+        return Optional.of(unanswered(outcome));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the route back to the client leads into a Docker network though the first packet came from elsewhere. */
+  private boolean intoDockerNetwork(String out) {
+    return Reachability.isDockerInterface(out) && !Reachability.isDockerInterface(packet.inInterface());
+  }
+
+  /** A drop of the answer, said as such: the first packet was delivered, nothing came back. */
+  private TableOutcome unanswered(TableOutcome dropped) {
+    // Not the client's address or port: sources with the same fate get the same words (one class).
+    String from = Delivery.endpoint(answerFrom, answerFromPort);
+    return new TableOutcome(false, dropped.rule(), () -> "the answer from " + from + " is dropped: " + dropped.decision().get());
   }
 
   private TableOutcome traverse(HookStation station) {
@@ -428,7 +688,7 @@ final class Walk {
     int at = 0;
     while (true) {
       if (at >= candidates.length) {
-        if (recording && hook.equals("FORWARD")) {
+        if (recording && !reply && hook.equals("FORWARD")) {
           // Passed the whole chain, the rules the index skipped included.
           forwardChainsReached.merge(current, current.size(), Math::max);
         }
@@ -443,14 +703,14 @@ final class Walk {
       }
       int index = candidates[at++];
       Rule rule = current.rule(index);
-      if (recording && hook.equals("FORWARD")) {
+      if (recording && !reply && hook.equals("FORWARD")) {
         forwardChainsReached.merge(current, rule.position(), Math::max);
       }
       if (!matches(rule)) {
         continue;
       }
       if (recording) {
-        steps.add(new TraceStep.RuleMatched(hook, rule));
+        steps.add(new TraceStep.RuleMatched(hookLabel(), rule));
       }
       for (Target effect : rule.effects()) {
         Optional<TableOutcome> ended = effect(rule, effect);
@@ -530,6 +790,7 @@ final class Walk {
         }
         case Target.SourceNat s -> {
           natBound = true;
+          snatted(s);
           return new TableOutcome(true, Optional.of(rule), () -> rule.citation() + " " + s.name());
         }
         case Target.SetMark m -> setMark(m);
@@ -596,14 +857,24 @@ final class Walk {
   }
 
   private int[] candidatesOf(ChainIndex chain) {
+    if (reply) {
+      // The answer's destination and destination port are the client's: a rule on them tells
+      // sources or source ports apart, so every rule must be seen for its test to be recorded.
+      return chain.every();
+    }
     return chain.candidates(packet.protocol().number(), destinationPort, packet.destinationPort(), destination);
+  }
+
+  /** The hook as a trace names it: the answer's steps say they are the answer's. */
+  private String hookLabel() {
+    return reply ? "answer " + hook : hook;
   }
 
   private TableOutcome policy(Chain builtin) {
     Chain.Policy policy = builtin.policy().orElse(Chain.Policy.ACCEPT);
     String table = builtin.tableLabel();
     if (recording && !(afterVerdict && policy == Chain.Policy.ACCEPT)) {
-      steps.add(new TraceStep.PolicyApplied(hook, table, builtin.name(), policy));
+      steps.add(new TraceStep.PolicyApplied(hookLabel(), table, builtin.name(), policy));
     }
     return new TableOutcome(policy == Chain.Policy.ACCEPT, Optional.empty(),
         () -> table + "/" + builtin.name() + " policy " + policy);
@@ -628,6 +899,31 @@ final class Walk {
     if (!destination.equals(fromAddress) || destinationPort != fromPort) {
       dnatted = true;
       nat = Optional.of(new NatStep(rule, fromAddress, fromPort, destination, destinationPort));
+    }
+  }
+
+  /**
+   * The source a SNAT or MASQUERADE of the first packet gives it: where the answer is addressed
+   * until conntrack undoes it. MASQUERADE takes the out device's address (masquerade_tg picks the
+   * address the route to the destination would use from that device, its first for the family
+   * here); a SNAT whose address cannot be read leaves the answer's destination the client's.
+   */
+  private void snatted(Target.SourceNat s) {
+    snatted = true;
+    if (s.name().equals("MASQUERADE")) {
+      snatTo = net.primaryAddress(outInterface, packet.family());
+      return;
+    }
+    List<String> to = RulesetIndex.optionValues(s.text(), Set.of("--to-source", "--to", "to"));
+    if (to.isEmpty()) {
+      return;
+    }
+    String text = to.get(0);
+    String address = text.startsWith("[") ? text.substring(1, Math.max(1, text.indexOf(']')))
+        : packet.family() == dev.breakwater.net.IpFamily.V4 ? text.split("[-:]")[0] : text.split("-")[0];
+    IPAddress parsed = new inet.ipaddr.IPAddressString(address).getAddress();
+    if (parsed != null && parsed.isIPv4() == packet.source().isIPv4()) {
+      snatTo = Optional.of(parsed.withoutPrefixLength());
     }
   }
 
@@ -658,7 +954,7 @@ final class Walk {
     boolean othersHold = true;
     for (Match m : rule.matches()) {
       Truth t = evaluate(m);
-      if (testsSource(m)) {
+      if (testsSource(m, reply)) {
         testsSource = true;
         sourceFails |= t == Truth.FALSE;
         unknown |= t == Truth.UNKNOWN;
@@ -690,13 +986,18 @@ final class Walk {
     return true;
   }
 
-  private static boolean testsSource(Match m) {
+  /**
+   * Whether {@code m} tests the client's address: its source on the first packet, its destination
+   * on the answer. The original source ({@code --ctorigsrc}) is the client's either way.
+   */
+  private static boolean testsSource(Match m, boolean reply) {
+    Match.Side client = reply ? Match.Side.DESTINATION : Match.Side.SOURCE;
     return switch (m) {
-      case Match.Address a -> a.side() == Match.Side.SOURCE;
+      case Match.Address a -> a.side() == client;
       case Match.OriginalAddress o -> o.side() == Match.Side.SOURCE;
-      case Match.AddressTypeMatch t -> t.side() == Match.Side.SOURCE;
-      case Match.IpSet s -> s.flags().size() == 1 && s.flags().get(0) == Match.Side.SOURCE;
-      case Match.AnyOf a -> a.alternatives().stream().flatMap(List::stream).anyMatch(Walk::testsSource);
+      case Match.AddressTypeMatch t -> t.side() == client;
+      case Match.IpSet s -> s.flags().size() == 1 && s.flags().get(0) == client;
+      case Match.AnyOf a -> a.alternatives().stream().flatMap(List::stream).anyMatch(x -> testsSource(x, reply));
       default -> false;
     };
   }
@@ -708,18 +1009,24 @@ final class Walk {
   private Truth evaluate(Match match) {
     return switch (match) {
       case Match.Address a -> of(contains(a.prefix(), a.side() == Match.Side.SOURCE ? source() : destination) != a.negated());
-      // POST_ROUTING has no input device: the kernel matches -i against the empty name there.
-      case Match.Interface i -> of(i.matchesName(i.inbound() ? (hook.equals("POSTROUTING") ? "" : packet.inInterface()) : outInterface));
+      // ip_output passes skb->dev, the arrival device, as POST_ROUTING's input device: a forwarded
+      // packet's (nft's iifname there; Docker 29 masquerades by it), none for one the host sent
+      // (inInterface is then ""). iptables refuses -i in POSTROUTING.
+      case Match.Interface i -> of(i.matchesName(i.inbound() ? inInterface : outInterface));
       case Match.Protocol p -> of((p.number() == 0 || p.number() == packet.protocol().number()) != p.negated());
       case Match.Ports p -> of(portsHit(p) != p.negated());
       case Match.ConnectionState s -> of(!java.util.Collections.disjoint(s.states(), ctStates()) != s.negated());
       // xt_conntrack: without a conntrack entry every option but --ctstate fails, negated or not.
       case Match.OriginalAddress o -> !hasConntrack() ? Truth.FALSE
-          : of(contains(o.prefix(), o.side() == Match.Side.SOURCE ? source() : packet.destination()) != o.negated());
+          : ownEntry() ? of(contains(o.prefix(), o.side() == Match.Side.SOURCE ? replySource : packet.source()) != o.negated())
+          : of(contains(o.prefix(), o.side() == Match.Side.SOURCE ? packet.source() : packet.destination()) != o.negated());
       case Match.OriginalPort o -> !hasConntrack() ? Truth.FALSE
+          : ownEntry() ? of((o.side() == Match.Side.SOURCE ? o.range().contains(replySourcePort) : sourcePortIn(o.range()))
+              != o.negated())
           : of(o.side() == Match.Side.SOURCE ? sourcePortIn(o.range()) != o.negated()
               : o.range().contains(packet.destinationPort()) != o.negated());
-      case Match.ConntrackDirection d -> of(hasConntrack() && d.original());
+      // The answer travels in the reply direction, unless it opened an entry of its own.
+      case Match.ConntrackDirection d -> of(hasConntrack() && d.original() == (!reply || ownEntry()));
       case Match.AddressTypeMatch t -> of(t.types().contains(addressType(t)) != t.negated());
       case Match.Comment c -> Truth.TRUE;
       case Match.TcpFlags f -> packet.protocol() != Transport.TCP ? Truth.FALSE : of(flagsMatch(f) != f.negated());
@@ -795,20 +1102,42 @@ final class Walk {
     return sourceValue;
   }
 
+  /** The source of the packet walked: the client's, or on the answer the container's or host's. */
   private IPAddress source() {
-    return packet.source();
+    return reply ? replySource : packet.source();
   }
 
   private boolean hasConntrack() {
-    return conntrackSeen && !untracked;
+    return conntrackSeen && !untracked && !(reply && replyEntry == ReplyEntry.NONE);
+  }
+
+  private boolean ownEntry() {
+    return reply && replyEntry == ReplyEntry.OWN;
   }
 
   private Set<CtState> ctStates() {
     if (untracked) {
       return UNTRACKED_STATE;
     }
-    if (!conntrackSeen) {
+    if (!conntrackSeen || reply && replyEntry == ReplyEntry.NONE) {
       return INVALID_STATE;
+    }
+    if (reply) {
+      if (ownEntry()) {
+        return NEW_STATE;
+      }
+      // The NAT states are the entry's (IPS_DST_NAT, IPS_SRC_NAT): the answer has them too.
+      if (!dnatted && !snatted) {
+        return ESTABLISHED_STATE;
+      }
+      Set<CtState> states = EnumSet.of(CtState.ESTABLISHED);
+      if (dnatted) {
+        states.add(CtState.DNAT);
+      }
+      if (snatted) {
+        states.add(CtState.SNAT);
+      }
+      return states;
     }
     return dnatted ? NEW_DNAT_STATE : NEW_STATE;
   }
@@ -827,6 +1156,14 @@ final class Walk {
   }
 
   private boolean portsHit(Match.Ports p) {
+    if (reply) {
+      // The answer's source port is the listener's; its destination port the client's, the sender's choice.
+      return switch (p.field()) {
+        case SOURCE -> anyContains(p.ranges(), replySourcePort);
+        case DESTINATION -> sourcePortIn(p.ranges());
+        case EITHER -> anyContains(p.ranges(), replySourcePort) || sourcePortIn(p.ranges());
+      };
+    }
     return switch (p.field()) {
       case SOURCE -> sourcePortIn(p.ranges());
       case DESTINATION -> anyContains(p.ranges(), destinationPort);
@@ -857,14 +1194,14 @@ final class Walk {
   private Match.AddressType addressType(Match.AddressTypeMatch t) {
     Optional<String> limit = switch (t.limit()) {
       case NONE -> Optional.empty();
-      case IN -> Optional.of(packet.inInterface());
+      case IN -> Optional.of(inInterface);
       case OUT -> Optional.of(outInterface);
     };
-    if (t.side() == Match.Side.SOURCE) {
+    IPAddress address = t.side() == Match.Side.SOURCE ? source() : destination;
+    if (address == packet.source()) {
       sourceDependencies.addAll(net.addressTypeBoundaries(packet.family()));
-      return net.addressType(source(), limit);
     }
-    return net.addressType(destination, limit);
+    return net.addressType(address, limit);
   }
 
   /**
@@ -873,6 +1210,10 @@ final class Walk {
    */
   private boolean flagsMatch(Match.TcpFlags f) {
     int mask = TcpFlagBits.bits(f.mask());
+    if (reply) {
+      // The listener's SYN-ACK: its flags are the host's, not the sender's (ECN's echo aside).
+      return (TcpFlagBits.SYN_ACK & mask) == TcpFlagBits.bits(f.set());
+    }
     flagsTested |= mask;
     return (packet.tcpFlags() & mask) == TcpFlagBits.bits(f.set());
   }
@@ -886,6 +1227,17 @@ final class Walk {
    * ESP packet only (its rule needs {@code -p esp}); AH and ESP are never present (ExtensionHeaders).
    */
   private Truth extensionHeader(Match.ExtensionHeader h) {
+    if (reply) {
+      // The listener's answer carries no extension header; the upper-layer bit is set (TCP, UDP).
+      Set<Match.HeaderKind> found = EnumSet.of(Match.HeaderKind.UPPER_LAYER);
+      return switch (h.test()) {
+        case FIELDS -> Truth.FALSE;
+        case ALL_PRESENT -> of(found.containsAll(h.kinds()));
+        case NONE_PRESENT -> of(java.util.Collections.disjoint(found, h.kinds()));
+        case EXACTLY -> of(found.equals(h.kinds()));
+        case NOT_EXACTLY -> of(!found.equals(h.kinds()));
+      };
+    }
     ExtensionHeaders headers = packet.headers();
     // Hard mode compares the whole set of headers found: every header the sender may add matters.
     boolean whole = h.test() == Match.HeaderTest.EXACTLY || h.test() == Match.HeaderTest.NOT_EXACTLY;
@@ -941,6 +1293,11 @@ final class Walk {
   private Truth ipv4Options(Match.Ipv4Options o) {
     if (!packet.source().isIPv4()) {
       return Truth.FALSE;
+    }
+    if (reply) {
+      // Taken as carrying no options (tcp_v4_save_options would echo record-route and the like).
+      int none = o.invert() & o.map();
+      return of(o.any() ? none != 0 : none == o.map());
     }
     if (o.map() != 0) {
       headerTests.add(ExtensionHeaders.ipv4Key(o));

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads {@code ip -j route show} and {@code ip -6 -j route show} output; one file may hold both
- * arrays one after the other. Each route's family comes from its destination, gateway or
+ * Reads {@code ip -4 -j route show table all} and {@code ip -6 -j route show table all} output
+ * (or, from an older snapshot, the main table alone: {@code ip -j route show}); one file may hold
+ * both arrays one after the other. Each route's family comes from its destination, gateway or
  * preferred source; a {@code default} route with none of them takes {@code familyHint}.
  */
 public final class IpRouteReader {
@@ -56,7 +57,12 @@ public final class IpRouteReader {
       destination = written.isPrefixed() ? written : written.setPrefixLength(written.getBitCount(), false);
     }
     String type = json.get("type").string("unicast");
-    return new Route(family, destination, gateway, json.get("dev").string(""), type);
+    // "ip route show table all" names each route's table, except main's (ipv4/ipv6 print_route).
+    String table = json.get("table").string(Route.MAIN);
+    if (table.isEmpty()) {
+      throw json.get("table").problem("expected the route's table name or number");
+    }
+    return new Route(family, destination, gateway, json.get("dev").string(""), type, table);
   }
 
   private static IPAddress parsePrefix(String text) {

@@ -10,6 +10,7 @@ import dev.breakwater.host.HostListener;
 import dev.breakwater.host.HostSetup;
 import dev.breakwater.host.NetworkInterface;
 import dev.breakwater.host.Route;
+import dev.breakwater.host.RoutingRule;
 import dev.breakwater.hostconf.DaemonJsonKeys;
 import dev.breakwater.hostconf.HostConfig;
 import dev.breakwater.hostconf.JailConfig;
@@ -45,8 +46,10 @@ import java.util.concurrent.FutureTask;
  * docker-inspect.json  docker inspect $(docker ps -q)      required ([] or empty: no containers)
  * ip-addr.json         ip -j addr show                     required
  * ip6tables-save.txt   ip6tables-save                      optional
- * ip-route.json        ip -j route show                    optional (may also hold ip -6 -j route)
- * ip6-route.json       ip -6 -j route show                 optional
+ * ip-route.json        ip -4 -j route show table all       optional (may also hold ip -6's; older: ip -j route show)
+ * ip6-route.json       ip -6 -j route show table all       optional
+ * ip-rule.json         ip -4 -j rule show                  optional (without it: the default rules)
+ * ip6-rule.json        ip -6 -j rule show                  optional
  * ufw-status.txt       ufw status verbose                  optional
  * daemon.json          /etc/docker/daemon.json             optional
  * nft-ruleset.json     nft -j list ruleset                 optional
@@ -58,7 +61,7 @@ import java.util.concurrent.FutureTask;
  * firewalld.conf       /etc/firewalld/firewalld.conf       optional
  * firewall-cmd-state.txt  firewall-cmd --state             optional
  * podman-inspect.json  podman inspect $(podman ps -q)      optional
- * sysctl.txt           sysctl (forwarding, route_localnet, rp_filter)  optional
+ * sysctl.txt           sysctl (forwarding, route_localnet, rp_filter, ...)  optional
  * fail2ban/jail.conf, jail.local, jail.d/*.conf, jail.d/*.local   /etc/fail2ban's jails, optional
  * </pre>
  */
@@ -138,6 +141,11 @@ public final class SnapshotDirectory {
         .ifPresent(text -> routes.addAll(IpRouteReader.read(text, name(dir, "ip-route.json"), IpFamily.V4)));
     optional(dir, "ip6-route.json")
         .ifPresent(text -> routes.addAll(IpRouteReader.read(text, name(dir, "ip6-route.json"), IpFamily.V6)));
+    List<RoutingRule> routingRules = new ArrayList<>();
+    optional(dir, "ip-rule.json")
+        .ifPresent(text -> routingRules.addAll(IpRuleReader.read(text, name(dir, "ip-rule.json"), IpFamily.V4)));
+    optional(dir, "ip6-rule.json")
+        .ifPresent(text -> routingRules.addAll(IpRuleReader.read(text, name(dir, "ip6-rule.json"), IpFamily.V6)));
 
     Optional<UfwStatus> ufw = optional(dir, "ufw-status.txt")
         .map(text -> UfwStatusReader.read(text, name(dir, "ufw-status.txt")));
@@ -168,7 +176,8 @@ public final class SnapshotDirectory {
     Optional<List<HostListener>> listeners = optional(dir, "ss-listening.txt")
         .map(text -> SsListeningReader.read(text, name(dir, "ss-listening.txt")));
 
-    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, setup, listeners);
+    return new HostFacts(hostname, interfaces, routes, containers, ipv4, ipv6, ufw, daemon, notes, setup, listeners,
+        routingRules);
   }
 
   /** The files that say how the firewall is put together, beside its rules. */

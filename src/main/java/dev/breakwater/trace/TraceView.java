@@ -91,6 +91,7 @@ public record TraceView(
       case TraceStep.RuleMatched m -> new StepView(m.hook(), m.describe(), Optional.of(RuleView.of(m.rule())));
       case TraceStep.PolicyApplied pa -> new StepView(pa.hook(), pa.describe(), Optional.empty());
       case TraceStep.Routed r -> new StepView("routing", r.describe(), Optional.empty());
+      case TraceStep.Answer a -> new StepView("answer", a.describe(), Optional.empty());
     };
   }
 

@@ -259,6 +259,8 @@ class ChangeJournalTest {
     ChangeJournal.BootChoice choice = afterReboot.atBoot(tmp.resolve("given.yml"));
 
     assertThat(choice.policy()).contains(store.file("policy-000001.yml"));
+    // The text boot parses is the one checked against the journal's SHA-256, not a second read.
+    assertThat(choice.confirmedText()).contains(Files.readString(store.file("policy-000001.yml")));
     assertThat(choice.message()).startsWith("applying the last confirmed policy");
     assertThat(last().phase()).isEqualTo(Journal.Phase.ROLLED_BACK);
     assertThat(last().note()).isEqualTo("not confirmed before the reboot; boot applied the last confirmed policy");
@@ -279,6 +281,7 @@ class ChangeJournalTest {
   void theFirstBootAppliesTheGivenPolicyAndABootWithNothingConfirmedAppliesNothing() {
     Path given = tmp.resolve("given.yml");
     assertThat(journal.atBoot(given).policy()).contains(given);
+    assertThat(journal.atBoot(given).confirmedText()).isEmpty();
     apply(FakeKernel.POLICY, Optional.of(Duration.ofMinutes(2)), false);
     ChangeJournal.BootChoice choice = new ChangeJournal(store, 3, "boot-2").atBoot(given);
     assertThat(choice.policy()).isEmpty();

@@ -94,8 +94,11 @@ class NftWalkTest {
       :INPUT DROP [0:0]
       :FORWARD DROP [0:0]
       :OUTPUT ACCEPT [0:0]
+      :ufw-before-forward - [0:0]
       :ufw-user-forward - [0:0]
+      -A FORWARD -j ufw-before-forward
       -A FORWARD -j ufw-user-forward
+      -A ufw-before-forward -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
       -A ufw-user-forward -s 198.51.100.9/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT
       COMMIT
       """;

@@ -262,8 +262,9 @@ class ReachabilityPropertyTest {
     String best = "blocked";
     for (IPAddress destination : destinations) {
       for (ExtensionHeaders headers : family == IpFamily.V6 ? everyHeaderState(text) : everyOptionState(text)) {
-        Trace t = r.trace(new Packet(source, destination, port.protocol(), ExposureAnalysis.CLIENT_PORT, port.hostPort(),
-            ingress, TcpFlagBits.SYN, headers));
+        // The source port is the sender's choice: a rule on the answer's destination port tests it.
+        Trace t = r.traceChoosing(new Packet(source, destination, port.protocol(), ExposureAnalysis.CLIENT_PORT,
+            port.hostPort(), ingress, TcpFlagBits.SYN, headers), true, false);
         String label = t.verdict().label();
         if (label.equals("reachable") || (label.equals("possibly-reachable") && best.equals("blocked"))) {
           best = label;

@@ -67,7 +67,17 @@ class TraceTest {
         "FORWARD: filter/FORWARD #2 (line 26): -A FORWARD -j DOCKER-ISOLATION-STAGE-1",
         "FORWARD: filter/DOCKER-ISOLATION-STAGE-1 #2 (line 35): -A DOCKER-ISOLATION-STAGE-1 -j RETURN",
         "FORWARD: filter/FORWARD #4 (line 28): -A FORWARD -o docker0 -j DOCKER",
-        "FORWARD: filter/DOCKER #1 (line 33): -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 3306 -j ACCEPT");
+        "FORWARD: filter/DOCKER #1 (line 33): -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 3306 -j ACCEPT",
+        // The SYN-ACK, back from the container: Docker's "-i docker0 ! -o docker0 -j ACCEPT" lets it out.
+        "answer: tcp 172.17.0.2:3306 -> 198.51.100.7:50000 (SYN-ACK, ctstate ESTABLISHED), arriving on docker0",
+        "routing: answer: forward out of eth0 (route 0.0.0.0/0 dev eth0)",
+        "answer FORWARD: filter/FORWARD #1 (line 25): -A FORWARD -j DOCKER-USER",
+        "answer FORWARD: filter/DOCKER-USER #1 (line 38): -A DOCKER-USER -j RETURN",
+        "answer FORWARD: filter/FORWARD #2 (line 26): -A FORWARD -j DOCKER-ISOLATION-STAGE-1",
+        "answer FORWARD: filter/DOCKER-ISOLATION-STAGE-1 #1 (line 34): -A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2",
+        "answer FORWARD: filter/DOCKER-ISOLATION-STAGE-2 #2 (line 37): -A DOCKER-ISOLATION-STAGE-2 -j RETURN",
+        "answer FORWARD: filter/DOCKER-ISOLATION-STAGE-1 #2 (line 35): -A DOCKER-ISOLATION-STAGE-1 -j RETURN",
+        "answer FORWARD: filter/FORWARD #5 (line 29): -A FORWARD -i docker0 ! -o docker0 -j ACCEPT");
     assertThat(t.nat()).hasValueSatisfying(n -> assertThat(n.describe())
         .isEqualTo("DNAT 192.0.2.10:3306 -> 172.17.0.2:3306 by nat/DOCKER #2 (line 11)"));
     assertThat(t.delivery()).hasValueSatisfying(d -> assertThat(d.describe())
@@ -199,7 +209,8 @@ class TraceTest {
 
   @Test
   void theFirstPacketIsASyn() {
-    Reachability notSyn = hostWith(forwardOnly("ACCEPT", "", "-A FORWARD -p tcp ! --syn -j DROP\n"));
+    // "! --syn" of NEW packets only: a bare one would drop the SYN-ACK coming back (answerTest below).
+    Reachability notSyn = hostWith(forwardOnly("ACCEPT", "", "-A FORWARD -p tcp ! --syn -m conntrack --ctstate NEW -j DROP\n"));
     Reachability syn = hostWith(forwardOnly("ACCEPT", "", "-A FORWARD -p tcp --tcp-flags FIN,SYN,RST,ACK SYN -j DROP\n"));
 
     assertThat(tcp(notSyn, HOST_V4, 3306).verdict()).isEqualTo(Verdict.REACHABLE);

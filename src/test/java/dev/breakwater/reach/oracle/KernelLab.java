@@ -206,6 +206,24 @@ final class KernelLab implements AutoCloseable {
     }
   }
 
+  /**
+   * The host's policy routing for the next probes: the rules back to the kernel's defaults and
+   * the extra tables emptied, then {@code commands} ({@link LabPolicyRouting}: {@code ip}
+   * arguments) in order.
+   */
+  void policyRouting(List<String> commands) throws IOException {
+    // "ip rule flush" keeps only priority 0 (local).
+    ip(HOST, "rule", "flush");
+    ip(HOST, "rule", "add", "pref", "32766", "lookup", "main");
+    ip(HOST, "rule", "add", "pref", "32767", "lookup", "default");
+    for (String table : LabPolicyRouting.TABLES) {
+      Commands.runQuietly(List.of("ip", "-n", HOST, "route", "flush", "table", table));
+    }
+    for (String command : commands) {
+      ip(HOST, command.split(" "));
+    }
+  }
+
   private void addNamespace(String name) throws IOException {
     Commands.run(List.of("ip", "netns", "add", name));
     namespaces.add(name);
@@ -337,13 +355,17 @@ final class KernelLab implements AutoCloseable {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("iptables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, tool + "-save")));
     Files.writeString(dir.resolve("ip-addr.json"), Commands.run(List.of("ip", "-n", HOST, "-j", "addr", "show")));
-    Files.writeString(dir.resolve("ip-route.json"), Commands.run(List.of("ip", "-n", HOST, "-j", "route", "show")));
+    Files.writeString(dir.resolve("ip-route.json"), Commands.run(List.of("ip", "-n", HOST, "-4", "-j", "route", "show", "table",
+        "all")));
+    Files.writeString(dir.resolve("ip-rule.json"), Commands.run(List.of("ip", "-n", HOST, "-4", "-j", "rule", "show")));
+    Files.writeString(dir.resolve("ip6-rule.json"), Commands.run(List.of("ip", "-n", HOST, "-6", "-j", "rule", "show")));
     Files.writeString(dir.resolve("ip6tables-save.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, tool.replaceFirst("iptables", "ip6tables") + "-save")));
-    Files.writeString(dir.resolve("ip6-route.json"), Commands.run(List.of("ip", "-n", HOST, "-6", "-j", "route", "show")));
+    Files.writeString(dir.resolve("ip6-route.json"), Commands.run(List.of("ip", "-n", HOST, "-6", "-j", "route", "show", "table",
+        "all")));
     Files.writeString(dir.resolve("docker-inspect.json"), "[]\n");
     // The command docs/snapshot.md gives, in the host namespace.
     Files.writeString(dir.resolve("sysctl.txt"), Commands.run(List.of("ip", "netns", "exec", HOST, "sysctl", "-a", "--pattern",
-        "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding|rp_filter))$|^net\\.ipv6\\.conf\\.[^.]+\\.(force_)?forwarding$")));
+        "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding|rp_filter|src_valid_mark|accept_local))$|^net\\.ipv6\\.conf\\.[^.]+\\.(force_)?forwarding$")));
     Files.writeString(dir.resolve("hostname"), HOST + "\n");
   }
 

@@ -24,8 +24,10 @@ import java.util.stream.Stream;
 /**
  * The kernel as the engine's oracle: for each seed, a generated ruleset is loaded into the lab's
  * host namespace, the attacker makes real TCP connection attempts, and the engine traces the same
- * packets from a snapshot of that namespace. Reached (connected, refused or half-open) must be the
- * engine's "reachable", a timeout or an ICMP unreachable from the host's routing its "blocked"; "possibly reachable" is a mismatch unless the
+ * packets from a snapshot of that namespace. Answered (connected, or refused: a RST or ICMP port
+ * unreachable came back) must be the engine's "reachable"; a timeout, a half-open connection (the
+ * SYN arrived, its answer was dropped) or an ICMP unreachable from the host's routing its
+ * "blocked"; "possibly reachable" is a mismatch unless the
  * ruleset holds something the parser kept as unknown (the generator writes none).
  *
  * <p>{@link #main} runs a long set: {@code bench/kernel-oracle.sh}.
@@ -71,6 +73,8 @@ public final class KernelOracle {
         lab.load(ruleset.text());
         lab.reversePathFilter(ruleset.rpFilter());
         lab.hostSysctls(ruleset.sysctls());
+        List<String> routing = LabPolicyRouting.draw(seed);
+        lab.policyRouting(routing);
         Path snapshot = work.resolve("seed-" + seed);
         lab.snapshot(snapshot);
         HostFacts facts = SnapshotDirectory.read(snapshot);
@@ -123,6 +127,7 @@ public final class KernelOracle {
         if (!here.isEmpty()) {
           out.println("--- seed " + seed + " (" + ruleset.shape() + "): " + here.size() + " mismatches; the ruleset:");
           out.print(ruleset.text());
+          routing.forEach(c -> out.println("ip " + c));
           here.forEach(m -> out.print(m.describe()));
           mismatches.addAll(here);
         }
@@ -145,6 +150,11 @@ public final class KernelOracle {
         .orElse("");
     if (!routed.isEmpty()) {
       return " [DNAT to 127/8]";
+    }
+    // Decided by a rule of ip rule (LabPolicyRouting): its routing step or the route back names it.
+    if (trace.path().stream().map(TraceStep::describe).anyMatch(d -> d.contains(", by rule ") && !d.contains("by rule 0:")
+        && !d.contains("by rule 32766:")) || trace.decision().contains("rule ")) {
+      return " [ip rule]";
     }
     return trace.decision().contains("does not forward") || trace.decision().contains("ip6_forward") ? " [not forwarded]" : "";
   }

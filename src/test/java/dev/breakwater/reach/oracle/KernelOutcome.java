@@ -8,7 +8,7 @@ public enum KernelOutcome {
   REFUSED,
   /**
    * The SYN reached a container's listener (it sits half-open in its SYN queue), but the host's
-   * firewall dropped the answer: the first packet got through.
+   * firewall or routing dropped the answer: the first packet got through, no connection was made.
    */
   HALF_OPEN,
   /** Nothing came back and no container saw the SYN: dropped on the way in. */
@@ -21,9 +21,14 @@ public enum KernelOutcome {
   /** The attempt could not be made (a harness fault). */
   ERROR;
 
-  /** Whether the first packet reached a socket: what the engine's verdict speaks about. */
+  /**
+   * Whether the first packet reached a socket and its answer came back: what the engine's
+   * verdict speaks about ("delivered and answered"). A RST (TCP) or an ICMP port unreachable
+   * (UDP) is an answer that came back through the host like a SYN-ACK would (the same conntrack
+   * entry, reply direction); HALF_OPEN is a SYN whose answer the host dropped.
+   */
   public boolean reached() {
-    return this == CONNECTED || this == REFUSED || this == HALF_OPEN;
+    return this == CONNECTED || this == REFUSED;
   }
 
   public boolean isHarnessFault() {

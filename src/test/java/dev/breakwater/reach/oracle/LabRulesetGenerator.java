@@ -153,7 +153,9 @@ final class LabRulesetGenerator {
 
     String nat = nat(r, docker, mappings, targets, tricks);
     List<String> inputPorts = new ArrayList<>();
-    String filter = filter(r, docker, ufw, mappings, inputPorts, tricks);
+    // Rules that drop the answers (SYN-ACK, UDP answer, RST) and not the first packets: a stream of their own.
+    AnswerDrops answers = new AnswerDrops(new Random(seed ^ 0x5851F42D4C957F2DL), mappings);
+    String filter = filter(r, docker, ufw, mappings, inputPorts, tricks, answers);
     for (String p : inputPorts) {
       int port = Integer.parseInt(p);
       targets.add(new Target(pick(r, HOST_ADDRESSES), port));
@@ -264,7 +266,7 @@ final class LabRulesetGenerator {
   }
 
   private static String filter(Random r, Docker docker, boolean ufw, List<Mapping> mappings, List<String> inputPorts,
-      TrickyRules tricks) {
+      TrickyRules tricks, AnswerDrops answers) {
     String inputPolicy = ufw ? (r.nextInt(5) == 0 ? "ACCEPT" : "DROP") : (r.nextInt(5) < 3 ? "ACCEPT" : "DROP");
     String forwardPolicy = r.nextInt(4) == 0 ? "ACCEPT" : "DROP";
     List<String> chains = new ArrayList<>(List.of("DOCKER", "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2",
@@ -328,6 +330,8 @@ final class LabRulesetGenerator {
       rules.addAll(tricks.forwardFirst());
     }
     rules.add("-A FORWARD -j DOCKER-USER");
+    // Inserted with -I DOCKER-USER: before everything Docker and the generator put there.
+    rules.addAll(answers.dockerUser());
     if (docker == Docker.V28) {
       rules.add("-A FORWARD -j DOCKER-FORWARD");
     } else {
@@ -336,7 +340,9 @@ final class LabRulesetGenerator {
         String br = n.bridge();
         rules.add("-A FORWARD -o " + br + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
         rules.add("-A FORWARD -o " + br + " -j DOCKER");
-        rules.add("-A FORWARD -i " + br + " ! -o " + br + " -j ACCEPT");
+        if (!answers.withoutOutgoingAccept()) {
+          rules.add("-A FORWARD -i " + br + " ! -o " + br + " -j ACCEPT");
+        }
         rules.add("-A FORWARD -i " + br + " -o " + br + " -j ACCEPT");
       }
     }
@@ -369,7 +375,9 @@ final class LabRulesetGenerator {
       rules.add("-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1");
       rules.add("-A DOCKER-FORWARD -j DOCKER-BRIDGE");
       for (Network n : NETWORKS_NEWEST_FIRST) {
-        rules.add("-A DOCKER-FORWARD -i " + n.bridge() + " -j ACCEPT");
+        if (!answers.withoutOutgoingAccept()) {
+          rules.add("-A DOCKER-FORWARD -i " + n.bridge() + " -j ACCEPT");
+        }
       }
     }
     for (Network n : NETWORKS_NEWEST_FIRST) {
@@ -385,6 +393,7 @@ final class LabRulesetGenerator {
       rules.add("-A DOCKER-USER -j RETURN");
     }
 
+    rules.addAll(answers.output());
     StringBuilder s = new StringBuilder("*filter\n");
     s.append(":INPUT ").append(inputPolicy).append(" [0:0]\n");
     s.append(":FORWARD ").append(forwardPolicy).append(" [0:0]\n");
@@ -443,6 +452,63 @@ final class LabRulesetGenerator {
     }
     if (chain.equals("BW-POLICY") && r.nextBoolean()) {
       rules.add("-A BW-POLICY -j " + (r.nextBoolean() ? "DROP" : "RETURN"));
+    }
+  }
+
+  /**
+   * Rules a host really has that drop only what comes back: the answers to connections the first
+   * packet opened (DOCKER-USER's {@code -i docker0 -o eth0 -j DROP}, an OUTPUT drop by the
+   * listener's port, Docker's outgoing accept missing under a FORWARD policy DROP). Drawn for one
+   * seed in three; none tests UDP only (a UDP answer to a closed host port is an ICMP error, which
+   * such a rule would not see).
+   */
+  private static final class AnswerDrops {
+    private final List<String> dockerUser = new ArrayList<>();
+    private final List<String> output = new ArrayList<>();
+    private final boolean withoutOutgoingAccept;
+
+    AnswerDrops(Random r, List<Mapping> mappings) {
+      boolean any = r.nextInt(3) == 0;
+      withoutOutgoingAccept = any && r.nextInt(4) == 0;
+      if (!any) {
+        return;
+      }
+      int n = 1 + r.nextInt(2);
+      for (int i = 0; i < n; i++) {
+        switch (r.nextInt(7)) {
+          case 0 -> dockerUser.add("-A DOCKER-USER -i " + pick(r, List.of(BRIDGE, "docker+")) + " -o "
+              + pick(r, List.of("eth0", "eth1", "eth+")) + " -j DROP");
+          case 1 -> {
+            ContainerNs c = mappings.isEmpty() ? pick(r, CONTAINERS) : pick(r, mappings).container();
+            dockerUser.add("-A DOCKER-USER -s " + c.address() + "/32 -p tcp -m tcp --sport "
+                + (mappings.isEmpty() || r.nextBoolean() ? pick(r, CONTAINER_PORTS) : pick(r, mappings).containerPort())
+                + " -j DROP");
+          }
+          // The client's port is the sender's choice: a drop of answers to some ports leaves it others.
+          case 2 -> dockerUser.add("-A DOCKER-USER -i " + BRIDGE + " -p tcp -m tcp --dport "
+              + pick(r, List.of("1024:65535", "1:1023", "4443", "40000:60000")) + " -j DROP");
+          case 3 -> dockerUser.add("-A DOCKER-USER -d " + pick(r, List.of("198.51.100.66/32", "198.18.5.0/24", "198.19.7.66/32"))
+              + " -i " + pick(r, List.of(BRIDGE, "docker+", "br-+")) + " -j DROP");
+          case 4 -> output.add("-A OUTPUT -o " + pick(r, List.of("eth0", "eth1", "eth+")) + " -p tcp -m tcp --sport "
+              + pick(r, List.of(22, 25, 80, 443, 3306, 8080, 9000)) + " -j DROP");
+          case 5 -> output.add("-A OUTPUT -p tcp -m tcp --dport " + pick(r, List.of("1024:65535", "4443", "1:1023"))
+              + " -m conntrack --ctstate ESTABLISHED -j DROP");
+          default -> output.add("-A OUTPUT -d " + pick(r, List.of("198.51.100.67/32", "198.18.5.0/24")) + " -p tcp -j DROP");
+        }
+      }
+    }
+
+    List<String> dockerUser() {
+      return dockerUser;
+    }
+
+    List<String> output() {
+      return output;
+    }
+
+    /** Docker's accept of what leaves its bridges left out, as a hand-written FORWARD sometimes is. */
+    boolean withoutOutgoingAccept() {
+      return withoutOutgoingAccept;
     }
   }
 

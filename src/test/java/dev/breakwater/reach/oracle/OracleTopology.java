@@ -12,9 +12,13 @@ import java.util.List;
 final class OracleTopology {
   private OracleTopology() {}
 
-  static final String PREFIX = "bwo-";
-  static final String HOST = "bwo-host";
-  static final String ATTACKER = "bwo-att";
+  /**
+   * {@code -Dbreakwater.oracle.prefix=bwo-NAME-} gives a run namespaces of its own, so two runs on
+   * one machine (CI and a developer's) do not remove each other's as stale.
+   */
+  static final String PREFIX = System.getProperty("breakwater.oracle.prefix", "bwo-");
+  static final String HOST = PREFIX + "host";
+  static final String ATTACKER = PREFIX + "att";
 
   static final String OUTSIDE = "eth0";
   static final String SECOND_OUTSIDE = "eth1";
@@ -58,10 +62,10 @@ final class OracleTopology {
   }
 
   static final List<ContainerNs> CONTAINERS = List.of(
-      new ContainerNs("bwo-c1", "vethc1", "198.18.0.2", DEFAULT_NETWORK),
-      new ContainerNs("bwo-c2", "vethc2", "198.18.0.3", DEFAULT_NETWORK),
-      new ContainerNs("bwo-c3", "vethc3", "198.18.0.4", DEFAULT_NETWORK),
-      new ContainerNs("bwo-c4", "vethc4", "198.18.1.2", USER_NETWORK));
+      new ContainerNs(PREFIX + "c1", "vethc1", "198.18.0.2", DEFAULT_NETWORK),
+      new ContainerNs(PREFIX + "c2", "vethc2", "198.18.0.3", DEFAULT_NETWORK),
+      new ContainerNs(PREFIX + "c3", "vethc3", "198.18.0.4", DEFAULT_NETWORK),
+      new ContainerNs(PREFIX + "c4", "vethc4", "198.18.1.2", USER_NETWORK));
 
   /** Every container listens on all of these, so a SYN that arrives is always answered. */
   static final List<Integer> CONTAINER_PORTS = List.of(80, 443, 3306, 5432, 6379, 8080, 9000);

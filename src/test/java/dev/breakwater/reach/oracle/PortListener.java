@@ -29,9 +29,24 @@ public final class PortListener {
     for (ServerSocket s : sockets) {
       Thread.ofVirtual().start(() -> serve(s));
     }
+    // One UDP socket per local address: a socket bound to the wildcard answers from the address
+    // routing picks (the first of the subnet), not the one the datagram was sent to, and the
+    // asker's conntrack entry (or its connected socket) does not take an answer from another
+    // address. The attacker has several addresses on one link: its answer to the second one
+    // would look like one the host dropped.
+    List<java.net.InetAddress> local = new ArrayList<>();
+    for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+        if (!a.isLinkLocalAddress()) {
+          local.add(a);
+        }
+      }
+    }
     for (String port : args) {
-      DatagramSocket d = new DatagramSocket(Integer.parseInt(port));
-      Thread.ofPlatform().daemon().start(() -> echo(d));
+      for (java.net.InetAddress a : local) {
+        DatagramSocket d = new DatagramSocket(new InetSocketAddress(a, Integer.parseInt(port)));
+        Thread.ofPlatform().daemon().start(() -> echo(d));
+      }
     }
     System.out.println("READY");
     System.out.flush();
