@@ -9,6 +9,7 @@ import dev.breakwater.firewall.ApplyException;
 import dev.breakwater.firewall.ApplyTransaction;
 import dev.breakwater.policy.ChainState;
 import dev.breakwater.policy.CompiledPolicy;
+import dev.breakwater.policy.FirewallBackend;
 import dev.breakwater.policy.ForbiddenFlows;
 import dev.breakwater.policy.NftElementDelta;
 import dev.breakwater.policy.NftPolicyText;
@@ -137,7 +138,9 @@ public final class DriftCheck {
       // same read it proves (no second read of the containers and tables on the latency path).
       facts = proof.readsWholeHost() ? reader.readWhole()
           : containersOnly ? reader.readContainers(lastFacts) : reader.read();
-      compiled = PolicyCompiler.compile(facts, policy);
+      // As the start-up plan compiles (Plan.make with the backend): the nft table needs no DOCKER-USER.
+      compiled = PolicyCompiler.compile(facts, policy,
+          enforcer instanceof NftEnforcer ? FirewallBackend.NFT : FirewallBackend.IPTABLES);
     } catch (PolicyException e) {
       return failed("policy-error", batch, e.getMessage());
     } catch (RuntimeException e) {
@@ -145,6 +148,13 @@ public final class DriftCheck {
     }
     Instant read = clock.instant();
     metrics.ports(compiled.ports());
+    if (!(enforcer instanceof NftEnforcer) && !containersOnly) {
+      // Before the notes: the compiler's "no DOCKER-USER" note would only repeat this line's cause.
+      Optional<Result> lost = dockerUserLost(compiled, batch);
+      if (lost.isPresent()) {
+        return lost.get();
+      }
+    }
     notes(compiled);
     if (enforcer instanceof NftEnforcer table) {
       return checkTable(table, batch, started, read, facts, compiled, containersOnly);
@@ -315,6 +325,30 @@ public final class DriftCheck {
     metrics.corrected(latency, done);
     followUp(compiled, !containersOnly || previous == null || ForbiddenFlows.narrows(previous, compiled), batch);
     return Result.CORRECTED;
+  }
+
+  /**
+   * A family the policy was in force in whose DOCKER-USER chain is gone: the compiler then
+   * compiles nothing for it (nowhere to jump from), which must not read as "in force". firewalld
+   * 1.3 removes it on {@code firewall-cmd --reload}, {@code --complete-reload}, its start and its
+   * stop, with either FirewallBackend ({@code fw.py}: {@code flush()} runs {@code iptables -F; -X}
+   * on every table of {@code all_backends()}, FirewalldReloadLabTest), as does {@code iptables -X}
+   * by hand. Only Docker creates the chain again (at its start, or on firewalld's Reloaded
+   * signal), so this is a failed check, retried every second, said once until the chain is back;
+   * the next check then puts the BREAKWATER chain back.
+   */
+  private Optional<Result> dockerUserLost(CompiledPolicy compiled, List<Trigger> batch) {
+    if (compiledInForce == null) {
+      return Optional.empty();
+    }
+    List<IpFamily> lost = compiledInForce.families().stream().filter(f -> !compiled.families().contains(f)).toList();
+    if (lost.isEmpty()) {
+      return Optional.empty();
+    }
+    String families = String.join(", ", lost.stream().map(IpFamily::label).toList());
+    return Optional.of(failed("check-failed", batch, families + ": DOCKER-USER is gone (firewalld's reload, start or stop,"
+        + " or iptables -X, removed Docker's chains and the BREAKWATER chain with them), so the policy is not in force there"
+        + " and cannot be put back until Docker creates DOCKER-USER again (restart docker); checking again every second"));
   }
 
   /** Nothing to change; at start-up {@code startupLine} says so (the first thing an operator wants to read). */

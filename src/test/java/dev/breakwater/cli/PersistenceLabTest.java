@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * docs/policy.md's "What survives what" and docs/packaging.md's removal, on the lab host (real
  * dockerd and UFW in namespaces), with real connections from an allowed source (.66) and a
  * stranger (.67) to the database's published 3306. The units' and maintainer scripts' command
- * lines are read from packaging/ and run as written, in {@link UnitHost}. firewalld is not tested:
- * it needs a system D-Bus, which this machine's test runs do not have.
+ * lines are read from packaging/ and run as written, in {@link UnitHost}. firewalld's reload, start
+ * and stop are {@code watch.FirewalldReloadLabTest}'s: they are undone by watch, not by a unit.
  */
 @Tag("lab")
 class PersistenceLabTest {

@@ -200,8 +200,14 @@ public class PolicyTrafficLabTest {
 
   /** The body, or "" when the connection was refused or timed out. */
   public static String get(TestNamespace ns, String source, String url) throws IOException, InterruptedException {
+    return get(ns, source, url, 3);
+  }
+
+  /** {@link #get(TestNamespace, String, String)} giving up on a connection after {@code connectSeconds}. */
+  public static String get(TestNamespace ns, String source, String url, int connectSeconds) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(ns.command("curl", "-s", "--interface", source,
-        "--connect-timeout", "3", "--max-time", "5", url)).redirectErrorStream(true).start();
+        "--connect-timeout", Integer.toString(connectSeconds), "--max-time", Integer.toString(connectSeconds + 2), url))
+        .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor(10, TimeUnit.SECONDS);
     return p.exitValue() == 0 ? out : "";

@@ -62,6 +62,17 @@ public final class TestNamespace implements AutoCloseable {
     return process;
   }
 
+  /**
+   * Starts {@code argv} in this namespace and the mount namespace {@code mountNamespace} in the
+   * background, its output appended to {@code log}; {@link #close()} stops it.
+   */
+  public Process start(java.nio.file.Path mountNamespace, java.nio.file.Path log, List<String> argv) throws java.io.IOException {
+    Process process = new ProcessBuilder(runner.withMountNamespace(mountNamespace).command(argv))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    started.add(process);
+    return process;
+  }
+
   /** Runs {@code argv} in this namespace and returns its output; any exit but 0 is a failure. */
   public String run(String... argv) {
     return run(List.of(argv), "");
@@ -75,6 +86,11 @@ public final class TestNamespace implements AutoCloseable {
   /** Runs {@code argv} in this namespace and the mount namespace {@code mountNamespace}; any exit but 0 is a failure. */
   public String run(java.nio.file.Path mountNamespace, List<String> argv) {
     return checked(argv, runner.withMountNamespace(mountNamespace).run(argv, TIMEOUT));
+  }
+
+  /** {@code argv} in this namespace and the mount namespace {@code mountNamespace}, whatever its exit. */
+  public CommandRunner.Result attempt(java.nio.file.Path mountNamespace, List<String> argv) {
+    return runner.withMountNamespace(mountNamespace).run(argv, TIMEOUT);
   }
 
   /** Loads a complete ruleset (replacing the tables it names), as Docker and UFW would have left it. */

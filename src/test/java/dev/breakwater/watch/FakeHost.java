@@ -28,6 +28,8 @@ import java.util.Optional;
 final class FakeHost implements HostReader, Enforcer {
   final List<Container> containers = new java.util.concurrent.CopyOnWriteArrayList<>();
   boolean chainExists;
+  /** Docker's DOCKER-USER chain (gone after firewalld's reload until Docker creates it again). */
+  boolean dockerUserExists = true;
   boolean jumpFirst;
   List<String> chain = new ArrayList<>();
   int reads;
@@ -95,6 +97,14 @@ final class FakeHost implements HostReader, Enforcer {
     chain.clear();
   }
 
+  /** firewalld's reload: {@code iptables -F; -X} on every table, Docker's chains and ours with them. */
+  void flushEveryChain() {
+    chain.clear();
+    chainExists = false;
+    jumpFirst = false;
+    dockerUserExists = false;
+  }
+
   String filterTable() {
     StringBuilder text = new StringBuilder("""
         *filter
@@ -104,6 +114,9 @@ final class FakeHost implements HostReader, Enforcer {
         """);
     if (chainExists) {
       text.append(":BREAKWATER - [0:0]\n");
+    }
+    if (!dockerUserExists) {
+      return text.append("COMMIT\n").toString();
     }
     text.append(":DOCKER - [0:0]\n:DOCKER-USER - [0:0]\n");
     text.append("-A FORWARD -j DOCKER-USER\n");

@@ -204,6 +204,31 @@ class WatchLoopTest {
   }
 
   @Test
+  void dockerUserGoneAfterThePolicyWasInForceIsAFailedCheckUntilDockerCreatesItAgain() throws Exception {
+    host.containers.add(FakeHost.container("web", 8080, Map.of()));
+    loop.start();
+    lines.clear();
+    host.flushEveryChain(); // firewall-cmd --reload: nothing to compile for IPv4, which is not "in force"
+
+    clock.advance(INTERVAL);
+    assertThat(loop.step()).contains(DriftCheck.Result.FAILED);
+    clock.advance(RETRY);
+    assertThat(loop.step()).as("retried a second later, still gone").contains(DriftCheck.Result.FAILED);
+    assertThat(host.applies).as("nothing to apply into").hasSize(1);
+    assertThat(lines).filteredOn(l -> l.contains("event=check-failed")).singleElement().asString()
+        .contains("IPv4: DOCKER-USER is gone", "cannot be put back until Docker creates DOCKER-USER again (restart docker)", "cause=interval");
+    assertThat(metrics.checks("failed")).isEqualTo(2);
+    assertThat(lines).as("the compiler's no-DOCKER-USER note would repeat the failure's cause").noneMatch(l -> l.contains("event=policy-note"));
+
+    host.dockerUserExists = true; // dockerd created its chains again
+    clock.advance(RETRY);
+    assertThat(loop.step()).contains(DriftCheck.Result.CORRECTED);
+    assertThat(lines).anySatisfy(l -> assertThat(l).contains("event=check-recovered cause=retry"))
+        .anySatisfy(l -> assertThat(l).contains("event=drift-corrected", "jump=chain-created", "cause=retry"));
+    assertThat(host.chainExists && host.jumpFirst).isTrue();
+  }
+
+  @Test
   void aFailedApplyIsLoggedOnceRetriedSoonAndItsRecoverySaid() throws Exception {
     host.failApply = Optional.of(new ApplyException("iptables-save shows no DOCKER-USER chain"));
 
@@ -222,6 +247,7 @@ class WatchLoopTest {
     assertThat(lines.get(1)).isEqualTo("ts=2026-11-24T16:00:02Z event=check-recovered cause=retry");
     assertThat(lines.get(2)).contains("event=drift-corrected", "cause=retry");
     assertThat(metrics.checks("failed")).isEqualTo(2);
+    assertThat(lines).as("the compiler's no-DOCKER-USER note would repeat the failure's cause").noneMatch(l -> l.contains("event=policy-note"));
   }
 
   @Test
