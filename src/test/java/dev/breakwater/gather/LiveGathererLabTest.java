@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveGathererLabTest {
   @TempDir Path dir;
 
-  private static String http(String body) {
+  /** A 200 with a JSON body, as a daemon of API 1.52 sends it (LiveHostReaderLabTest too). */
+  static String http(String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nApi-Version: 1.52\r\nContent-Length: "
         + bytes.length + "\r\n\r\n" + body;

@@ -11,7 +11,6 @@ import dev.breakwater.policy.PolicyFile;
 import dev.breakwater.system.NetfilterTools;
 import dev.breakwater.system.RootCheck;
 import dev.breakwater.system.TestNamespace;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveHostReaderLabTest {
   @TempDir Path dir;
 
-  private static String http(String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nApi-Version: 1.52\r\nContent-Length: "
-        + bytes.length + "\r\n\r\n" + body;
-  }
-
   @Test
   void theProofReadsEveryTableTheRulesAndTheSysctls() throws Exception {
     RootCheck.assumeRoot("needs root for a network namespace with rules and routes of its own");
@@ -42,7 +35,7 @@ class LiveHostReaderLabTest {
     try (TestNamespace host = new TestNamespace();
         var daemon = new FakeDockerDaemon(dir, line -> FakeDockerDaemon.Reply.of(
             line.startsWith("GET /_ping") ? "HTTP/1.1 200 OK\r\nApi-Version: 1.52\r\nContent-Length: 2\r\n\r\nOK"
-                : line.contains("/containers/json") ? http("[]")
+                : line.contains("/containers/json") ? LiveGathererLabTest.http("[]")
                 : "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))) {
       host.ip("link", "add", "eth0", "type", "veth", "peer", "name", "eth0p");
       host.ip("addr", "add", "198.51.100.1/24", "dev", "eth0");
