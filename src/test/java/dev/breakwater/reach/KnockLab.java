@@ -75,6 +75,9 @@ final class KnockLab implements AutoCloseable {
     host.ip("link", "add", OUTSIDE, "type", "veth", "peer", "name", OUTSIDE, "netns", stranger.name);
     host.ip("addr", "add", HOST_ADDRESS + "/24", "dev", OUTSIDE);
     host.ip("link", "set", OUTSIDE, "up");
+    // A default route, as a real host has: the engine walks the answer's route, and without one
+    // only on-link sources get an answer (so does the kernel), not "anywhere".
+    host.ip("route", "add", "default", "via", "198.51.100.10");
     for (int i = 0; i < STRANGERS; i++) {
       stranger.ip("addr", "add", "198.51.100." + (10 + i) + "/24", "dev", OUTSIDE);
     }
