@@ -23,6 +23,14 @@ final class DeviceSysctl {
   }
 
   /**
+   * {@code max(all, device)} of {@link #values}: what the kernel reads for a sysctl it takes as
+   * "all OR the device's own" (IN_DEV_ORCONF: src_valid_mark, accept_local, rp_filter's max).
+   */
+  static int effective(Map<String, Integer> values, String device) {
+    return Math.max(values.getOrDefault("all", 0), values.getOrDefault(device, 0));
+  }
+
+  /**
    * A sysctl's value as an int, 0 when unreadable. For rp_filter anything above 2 acts as loose
    * (only 1 is strict); forwarding and route_localnet are on when non-zero.
    */

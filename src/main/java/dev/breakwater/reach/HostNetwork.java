@@ -91,11 +91,8 @@ final class HostNetwork {
     this.routes = List.copyOf(sorted);
     this.otherTables = PolicyRouting.otherTables(facts.routes());
     otherTables.forEach((family, tables) -> tablesCaptured.add(family));
-    this.localRoutes = otherTables.getOrDefault(IpFamily.V4, Map.of()).getOrDefault("local", List.of()).stream()
-        .filter(r -> r.type().equals("local")).toList();
-    List<Route> local6 = otherTables.getOrDefault(IpFamily.V6, Map.of()).getOrDefault("local", List.of()).stream()
-        .filter(r -> r.type().equals("local")).toList();
-    this.localRoutes6 = local6;
+    this.localRoutes = localTypeRoutes(IpFamily.V4);
+    this.localRoutes6 = localTypeRoutes(IpFamily.V6);
     this.policy = new PolicyRouting(facts.routingRules());
     for (Container c : facts.containers()) {
       for (ContainerNetwork n : c.networks()) {
@@ -194,6 +191,12 @@ final class HostNetwork {
   boolean isLocal(IPAddress a) {
     return hostAddresses.containsKey(a) || isLoopback(a) || longestRoute(a).map(r -> r.type().equals("local")).orElse(false)
         || localTableRoute(a).isPresent();
+  }
+
+  /** The local table's routes of type {@code local}, from {@link #otherTables}. */
+  private List<Route> localTypeRoutes(IpFamily family) {
+    return otherTables.getOrDefault(family, Map.of()).getOrDefault("local", List.of()).stream()
+        .filter(r -> r.type().equals("local")).toList();
   }
 
   private Optional<Route> localTableRoute(IPAddress a) {
@@ -344,7 +347,11 @@ final class HostNetwork {
     }
   };
 
-  /** ip_route_input_slow's and ip6_rcv_core's checks of a loopback destination, before any table. */
+  /**
+   * ip_route_input_slow's and ip6_rcv_core's checks of a loopback destination, before any table:
+   * from a device other than lo, 127.0.0.0/8 is a martian unless route_localnet is on there (then
+   * it is routed), and ::1 always is (ip6_rcv_core, whatever the sysctls).
+   */
   private Optional<RouteDecision> martianDestination(IPAddress destination, String inInterface) {
     boolean fromLoopback = inInterface.equals("lo");
     if (destination.isIPv4() && isLoopback(destination) && !fromLoopback) {
@@ -361,19 +368,13 @@ final class HostNetwork {
   }
 
   private RouteDecision decideRoute(IPAddress destination, String inInterface) {
-    boolean fromLoopback = inInterface.equals("lo");
-    if (destination.isIPv4() && isLoopback(destination) && !fromLoopback) {
-      // ip_route_input_slow: a loopback destination from a non-loopback device is a martian
-      // unless route_localnet is on there; then 127.0.0.0/8 is routed, and it is local.
-      if (!routeLocalnet.on(inInterface)) {
-        return new RouteDecision.Dropped("martian destination " + destination + " arriving on " + inInterface + " ("
-            + routeLocalnet.setting(inInterface) + ")");
-      }
-      return new RouteDecision.Local(destination + " is a loopback address, routed as " + routeLocalnet.setting(inInterface));
+    Optional<RouteDecision> martian = martianDestination(destination, inInterface);
+    if (martian.isPresent()) {
+      return martian.get();
     }
-    if (isLoopback(destination) && !fromLoopback) {
-      // ip6_rcv_core drops ::1 from any other device, whatever the sysctls.
-      return new RouteDecision.Dropped("martian destination " + destination + " arriving on " + inInterface);
+    if (destination.isIPv4() && isLoopback(destination) && !inInterface.equals("lo")) {
+      // Routed by route_localnet (martianDestination let it through): 127.0.0.0/8 is local.
+      return new RouteDecision.Local(destination + " is a loopback address, routed as " + routeLocalnet.setting(inInterface));
     }
     if (isLocal(destination)) {
       return new RouteDecision.Local(destination + " is a host address");
@@ -494,10 +495,9 @@ final class HostNetwork {
     String iif = route instanceof RouteDecision.Forward f ? f.outInterface() : "lo";
     java.util.OptionalLong mark = query.mark();
     if (mark.isPresent() && mark.getAsLong() != 0) {
-      // IN_DEV_SRC_VMARK: all OR the device's own.
       if (srcValidMark.isEmpty()) {
         mark = java.util.OptionalLong.empty();
-      } else if (Math.max(srcValidMark.getOrDefault("all", 0), srcValidMark.getOrDefault(inInterface, 0)) == 0) {
+      } else if (DeviceSysctl.effective(srcValidMark, inInterface) == 0) {
         mark = java.util.OptionalLong.of(0);
       }
     }
@@ -517,7 +517,7 @@ final class HostNetwork {
             + ".accept_local) is not in the snapshot's sysctl.txt") == 0) {
           return Optional.of("martian source " + source + ": the route back is local (fib_validate_source)");
         }
-      } else if (Math.max(acceptLocal.getOrDefault("all", 0), acceptLocal.getOrDefault(inInterface, 0)) == 0) {
+      } else if (DeviceSysctl.effective(acceptLocal, inInterface) == 0) {
         return Optional.of("martian source " + source + ": the route back is local, and " + inInterface
             + " has accept_local = 0 (fib_validate_source)");
       }

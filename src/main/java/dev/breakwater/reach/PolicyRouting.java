@@ -275,7 +275,7 @@ final class PolicyRouting {
     return rule.source() + ": rule " + rule.describe();
   }
 
-  /** The routes of the tables other than main and local, longest prefix first, by family and table. */
+  /** The routes of the tables other than main (local's included), longest prefix first, by family and table. */
   static Map<IpFamily, Map<String, List<Route>>> otherTables(List<Route> routes) {
     Map<IpFamily, Map<String, List<Route>>> out = new EnumMap<>(IpFamily.class);
     for (Route r : routes) {

@@ -46,7 +46,7 @@ record ReversePathFilter(int all, Map<String, Integer> perInterface, boolean kno
       // Loopback packets carry no route back to check (ip_route_input_slow skips lo's validation).
       return 0;
     }
-    int effective = Math.max(all, perInterface.getOrDefault(device, 0));
+    int effective = effective(device);
     return effective == 0 ? 0 : effective == STRICT ? STRICT : LOOSE;
   }
 
@@ -64,7 +64,7 @@ record ReversePathFilter(int all, Map<String, Integer> perInterface, boolean kno
     if (mode == 0) {
       return Optional.empty();
     }
-    String setting = "net.ipv4.conf.{all," + device + "}.rp_filter = " + Math.max(all, perInterface.getOrDefault(device, 0));
+    String setting = "net.ipv4.conf.{all," + device + "}.rp_filter = " + effective(device);
     if (back.isEmpty()) {
       return Optional.of("reverse-path filter (" + setting + "): no route back to " + source);
     }
