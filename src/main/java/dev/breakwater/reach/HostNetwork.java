@@ -541,8 +541,18 @@ final class HostNetwork {
     return Optional.empty();
   }
 
-  /** The source ranges within which the route back is one and the same: every route's prefix, every connected one. */
+  private final Map<IpFamily, List<Span>> routeBoundaries = new java.util.EnumMap<>(IpFamily.class);
+
+  /**
+   * The source ranges within which the route back is one and the same: every route's prefix, every
+   * connected one, and with rules of its own the rules' prefixes, every table's routes and the host's
+   * addresses. Computed once per family: every walk asks, up to three times.
+   */
   List<Span> routeBoundaries(IpFamily family) {
+    return routeBoundaries.computeIfAbsent(family, this::computeRouteBoundaries);
+  }
+
+  private List<Span> computeRouteBoundaries(IpFamily family) {
     List<Span> out = new ArrayList<>();
     for (Route r : routes) {
       if (r.family() == family) {
@@ -562,7 +572,7 @@ final class HostNetwork {
         }
       }
     }
-    return out;
+    return List.copyOf(out);
   }
 
   private final Map<IpFamily, List<Span>> routeBackBoundaries = new java.util.EnumMap<>(IpFamily.class);
