@@ -86,6 +86,17 @@ public final class LiveGatherer {
   static final List<String> SYSCTL = List.of("sysctl", "-a", "--pattern",
       "^net\\.ipv4\\.(ip_forward|conf\\.[^.]+\\.(route_localnet|forwarding|rp_filter|src_valid_mark|accept_local))$|^net\\.ipv6\\.conf\\.[^.]+\\.(force_)?forwarding$|^kernel\\.osrelease$");
 
+  /**
+   * The routes of every table, not only main's: policy routing (ip rule) may look up others.
+   * {@code -4} because "ip route show table all" alone prints both families. What {@code snapshot}
+   * writes as ip-route.json / ip6-route.json, and what watch's proof reads live.
+   */
+  static final List<String> ROUTES_V4 = List.of("ip", "-4", "-j", "route", "show", "table", "all");
+  static final List<String> ROUTES_V6 = List.of("ip", "-6", "-j", "route", "show", "table", "all");
+  /** The policy-routing rules: ip-rule.json / ip6-rule.json. */
+  static final List<String> RULES_V4 = List.of("ip", "-4", "-j", "rule", "show");
+  static final List<String> RULES_V6 = List.of("ip", "-6", "-j", "rule", "show");
+
   /** A gatherer that copies only {@code daemonJson} of the configuration files (a lab host). */
   public LiveGatherer(CommandRunner runner, DockerClient docker, Path daemonJson) {
     this(runner, docker, new HostFiles(daemonJson, Optional.empty(), Optional.empty()));
@@ -127,15 +138,13 @@ public final class LiveGatherer {
     podmanInspect(notes).ifPresent(out -> files.add(writer.write("podman-inspect.json", out).getFileName().toString()));
     String addresses = required("ip", List.of("ip", "-j", "addr", "show"), "install iproute2");
     files.add(writer.write("ip-addr.json", addresses).getFileName().toString());
-    // Every table, not only main: policy routing (ip rule) may look up others. "-4" because
-    // "ip route show table all" alone prints both families.
-    optional("ip", List.of("ip", "-4", "-j", "route", "show", "table", "all"), notes, "routes will not be known")
+    optional("ip", ROUTES_V4, notes, "routes will not be known")
         .ifPresent(out -> files.add(writer.write("ip-route.json", out).getFileName().toString()));
-    optional("ip", List.of("ip", "-6", "-j", "route", "show", "table", "all"), notes, "IPv6 routes will not be known")
+    optional("ip", ROUTES_V6, notes, "IPv6 routes will not be known")
         .ifPresent(out -> files.add(writer.write("ip6-route.json", out).getFileName().toString()));
-    optional("ip", List.of("ip", "-4", "-j", "rule", "show"), notes, "policy routing (ip rule) is taken as the default rules")
+    optional("ip", RULES_V4, notes, "policy routing (ip rule) is taken as the default rules")
         .ifPresent(out -> files.add(writer.write("ip-rule.json", out).getFileName().toString()));
-    optional("ip", List.of("ip", "-6", "-j", "rule", "show"), notes, "IPv6 policy routing is taken as the default rules")
+    optional("ip", RULES_V6, notes, "IPv6 policy routing is taken as the default rules")
         .ifPresent(out -> files.add(writer.write("ip6-rule.json", out).getFileName().toString()));
     optional("ufw", List.of("ufw", "status", "verbose"), notes, "the audit cannot compare with what UFW claims")
         .ifPresent(out -> files.add(writer.write("ufw-status.txt", out).getFileName().toString()));

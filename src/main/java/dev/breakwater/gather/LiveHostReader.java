@@ -89,7 +89,8 @@ public final class LiveHostReader implements HostReader {
     PendingRead<String> v4 = PendingRead.start("iptables-save", () -> save(IpFamily.V4, forProof));
     PendingRead<Optional<String>> v6 = PendingRead.start("ip6tables-save", () -> saveIfPossible(IpFamily.V6, forProof));
     PendingRead<List<Route>> routes = PendingRead.start("ip-route",
-        () -> forProof ? everyTable() : needsRoutes ? routes() : List.<Route>of());
+        () -> forProof ? routes(LiveGatherer.ROUTES_V4, LiveGatherer.ROUTES_V6)
+            : needsRoutes ? routes(MAIN_ROUTES_V4, MAIN_ROUTES_V6) : List.<Route>of());
     PendingRead<List<RoutingRule>> rules = PendingRead.start("ip-rule", () -> forProof ? rules() : List.<RoutingRule>of());
     PendingRead<HostSetup> setup = PendingRead.start("sysctl", () -> forProof ? sysctls() : HostSetup.UNKNOWN);
     PendingRead<List<NetworkInterface>> interfaces = PendingRead.start("ip-addr",
@@ -148,40 +149,31 @@ public final class LiveHostReader implements HostReader {
     }
   }
 
-  private List<Route> routes() {
-    List<Route> routes = new ArrayList<>();
-    routes.addAll(IpRouteReader.read(run(List.of("ip", "-j", "route", "show")), "ip -j route (live)", IpFamily.V4));
+  /** The main table alone: all the compiler needs (the default routes' devices). */
+  private static final List<String> MAIN_ROUTES_V4 = List.of("ip", "-4", "-j", "route", "show");
+  private static final List<String> MAIN_ROUTES_V6 = List.of("ip", "-6", "-j", "route", "show");
+
+  /**
+   * The routes {@code v4} and {@code v6} print: main's for the compiler, every table's for the
+   * proof (a rule of {@code ip rule} may look up any of them), as {@code snapshot} reads them.
+   */
+  private List<Route> routes(List<String> v4, List<String> v6) {
+    List<Route> routes = new ArrayList<>(IpRouteReader.read(run(v4), String.join(" ", v4) + " (live)", IpFamily.V4));
     try {
-      routes.addAll(IpRouteReader.read(run(List.of("ip", "-6", "-j", "route", "show")), "ip -6 -j route (live)", IpFamily.V6));
+      routes.addAll(IpRouteReader.read(run(v6), String.join(" ", v6) + " (live)", IpFamily.V6));
     } catch (IllegalStateException e) {
       // IPv6 disabled on this host: its default route cannot name an interface either.
     }
     return routes;
   }
 
-  /**
-   * For the proof, the routes of every table, as {@code snapshot} reads them (ip-route.json): a
-   * rule of {@code ip rule} may look up any of them. {@code -4}: "table all" alone prints both families.
-   */
-  private List<Route> everyTable() {
-    List<Route> routes = new ArrayList<>();
-    routes.addAll(IpRouteReader.read(run(List.of("ip", "-4", "-j", "route", "show", "table", "all")),
-        "ip -4 -j route show table all (live)", IpFamily.V4));
-    try {
-      routes.addAll(IpRouteReader.read(run(List.of("ip", "-6", "-j", "route", "show", "table", "all")),
-          "ip -6 -j route show table all (live)", IpFamily.V6));
-    } catch (IllegalStateException e) {
-      // IPv6 disabled on this host, as in routes().
-    }
-    return routes;
-  }
-
   /** For the proof, the policy-routing rules of both families, as {@code snapshot} reads them (ip-rule.json). */
   private List<RoutingRule> rules() {
-    List<RoutingRule> rules = new ArrayList<>(IpRuleReader.read(run(List.of("ip", "-4", "-j", "rule", "show")),
-        "ip -4 -j rule show (live)", IpFamily.V4));
+    List<RoutingRule> rules = new ArrayList<>(IpRuleReader.read(run(LiveGatherer.RULES_V4),
+        String.join(" ", LiveGatherer.RULES_V4) + " (live)", IpFamily.V4));
     try {
-      rules.addAll(IpRuleReader.read(run(List.of("ip", "-6", "-j", "rule", "show")), "ip -6 -j rule show (live)", IpFamily.V6));
+      rules.addAll(IpRuleReader.read(run(LiveGatherer.RULES_V6), String.join(" ", LiveGatherer.RULES_V6) + " (live)",
+          IpFamily.V6));
     } catch (IllegalStateException e) {
       // IPv6 disabled: the engine reads no IPv6 rules as the kernel's defaults.
     }
